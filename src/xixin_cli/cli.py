@@ -1,0 +1,776 @@
+"""The command line: parse, call the domain, render, choose the exit code. Nothing else."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from xixin_cli import __version__
+from xixin_cli.errors import ExitCode, UsageError, XixinError
+from xixin_cli.i18n import DEFAULT_LANGUAGE, LANGUAGES, STATUS_LABELS, STATUS_WORDS, message
+from xixin_cli.model import Event, Plan, Status
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from xixin_cli.paths import StatePath
+    from xixin_cli.schedule import Filter, ItemState
+
+#: The longest note `set` records; longer material belongs in a file of its own.
+MAX_NOTE = 2000
+
+app = typer.Typer(
+    name="xixin",
+    help="洗府发〔2022〕145号 实施方案任务清单与督办提醒 · checklist and deadline tracker.\n\n"
+    "Example: xixin overdue --as-of 2022-12-05",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+export_app = typer.Typer(help="导出清单 · export checklists.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the global options say; the plan is loaded only by commands that need it."""
+
+    plan: str | None
+    state: str | None
+    lang: str | None
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"xixin {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    plan: Annotated[
+        str | None,
+        typer.Option(
+            "--plan",
+            envvar="XIXIN_PLAN",
+            metavar="PATH",
+            help="计划文件 · plan file (default: the bundled 洗府发〔2022〕145号).",
+        ),
+    ] = None,
+    state: Annotated[
+        str | None,
+        typer.Option(
+            "--state",
+            envvar="XIXIN_STATE",
+            metavar="PATH",
+            help="状态记录文件 · status log (default: beside your plan, or the user data folder).",
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar="XIXIN_LANG",
+            metavar="zh|en",
+            help="界面语言 · UI language (default: the plan's, zh).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="显示版本 · show the version."
+        ),
+    ] = False,
+) -> None:
+    """洗府发〔2022〕145号 实施方案任务清单与督办提醒 · checklist and deadline tracker."""
+    if lang is not None and lang not in LANGUAGES:
+        raise UsageError("usage.bad_lang", value=lang)
+    ctx.obj = Settings(plan, state, lang)
+
+
+# -- sessions: the loaded plan, the log and the language --------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    """What a command works with."""
+
+    plan: Plan
+    lang: str
+    state: StatePath
+    events: tuple[Event, ...]
+
+    def item_states(self) -> dict[str, ItemState]:
+        from xixin_cli.schedule import states
+
+        return states(self.plan, self.events)
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings = ctx.find_root().obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def _open(ctx: typer.Context) -> Session:
+    from xixin_cli.paths import plan_path, state_path
+    from xixin_cli.plan_file import load_plan
+    from xixin_cli.status_log import read_log
+
+    settings = _settings(ctx)
+    path = plan_path(settings.plan)
+    plan = load_plan(path)
+    lang = settings.lang or (
+        plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
+    )
+    where = state_path(settings.state, path)
+    log = read_log(where.path)
+    for warning in log.warnings:
+        _warn(warning.render(lang), lang)
+    return Session(plan, lang, where, log.events)
+
+
+def _warn(text: str, lang: str) -> None:
+    sys.stderr.write(f"xixin: {message('warning', lang)}: {text}\n")
+
+
+# -- turning typed values into domain values ----------------------------------------------------
+
+
+def _as_of(value: str | None) -> date:
+    from xixin_cli.dates import DateFormatError, parse_date, today_in_china
+
+    if value is None:
+        return today_in_china()
+    try:
+        return parse_date(value)
+    except DateFormatError:
+        raise UsageError("usage.bad_date", option="--as-of", value=value) from None
+
+
+def _item_state(session: Session, item_id: str) -> ItemState:
+    states = session.item_states()
+    if item_id not in states:
+        hint = difflib.get_close_matches(item_id, list(states), n=1, cutoff=0.5)
+        raise UsageError("usage.unknown_id", value=item_id, hint=hint)
+    return states[item_id]
+
+
+def _office(plan: Plan, value: str | None) -> str | None:
+    if value is None:
+        return None
+    for key, office in plan.offices.items():
+        if value in (key, office.name, office.name.removeprefix("乡")):
+            return key
+    names = [office.name for office in plan.offices.values()]
+    raise UsageError(
+        "usage.unknown_office",
+        value=value,
+        allowed="、".join(names),
+        hint=difflib.get_close_matches(value, names, n=1, cutoff=0.3),
+    )
+
+
+def _phase(plan: Plan, value: str | None) -> str | None:
+    if value is None:
+        return None
+    for key, phase in plan.phases.items():
+        if value in (key, phase.number, phase.name, phase.name.removesuffix("阶段")):
+            return key
+    names = [f"{phase.number} {phase.name}" for phase in plan.phases.values()]
+    raise UsageError(
+        "usage.unknown_phase",
+        value=value,
+        allowed="、".join(names),
+        hint=difflib.get_close_matches(value, names, n=1, cutoff=0.3),
+    )
+
+
+def _status(value: str) -> Status:
+    wanted = value.strip().lower()
+    for status in Status:
+        words = (status.value, *STATUS_LABELS[status.value], *STATUS_WORDS[status.value])
+        if wanted in (word.lower() for word in words):
+            return status
+    allowed = "、".join(f"{s.value}（{STATUS_LABELS[s.value][0]}）" for s in Status)
+    raise UsageError("usage.bad_status", value=value, allowed=allowed)
+
+
+def _filter(
+    plan: Plan, office: str | None, phase: str | None, statuses: Sequence[str] | None = None
+) -> Filter:
+    from xixin_cli.schedule import Filter
+
+    return Filter(
+        _office(plan, office), _phase(plan, phase), frozenset(_status(s) for s in statuses or ())
+    )
+
+
+def _note(value: str | None) -> str:
+    if value is None:
+        return ""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise UsageError("usage.bad_note")
+    if len(value) > MAX_NOTE:
+        raise UsageError("usage.note_too_long", length=len(value), limit=MAX_NOTE)
+    return value.strip()
+
+
+def _by(value: str | None) -> str:
+    if value is not None:
+        if not value.strip() or any(ord(ch) < 32 for ch in value):
+            raise UsageError("usage.empty_by")
+        return value.strip()
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some service accounts and containers
+        return "unknown"
+
+
+# -- output ------------------------------------------------------------------------------------
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _print(renderable: RenderableType) -> None:
+    _console().print(renderable)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _notice(text: str) -> None:
+    """A confirmation for the person at the keyboard: on stderr, so stdout stays data."""
+    sys.stderr.write(text + "\n")
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+OfficeOpt = Annotated[
+    str | None,
+    typer.Option("--office", help="只看一个责任单位 · one office (乡民政办, 民政办 or its key)."),
+]
+PhaseOpt = Annotated[
+    str | None,
+    typer.Option("--phase", "-p", help="只看一个阶段 · one phase (5.2, 全面创建 or its key)."),
+]
+StatusOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status",
+        "-s",
+        help="只看某种状态，可重复 · these statuses (todo doing blocked done dropped).",
+    ),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="输出 JSON · JSON output (never translated).")
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="按哪一天计算 · the day to compute for "
+        "(2022-12-05 or 2022年12月5日; default: today in China).",
+    ),
+]
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    phase: PhaseOpt = None,
+    status: StatusOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """列出清单 · List the checklist: tasks and their actions, steps and measures.
+
+    Example: xixin list --office 乡民政办 --status todo
+    """
+    session = _open(ctx)
+    where = _filter(session.plan, office, phase, status)
+    shown = _with_parents(session, [s for s in session.item_states().values() if where.keeps(s)])
+    if as_json:
+        from xixin_cli.export import records
+
+        _print_json(records(session.plan, shown))
+        return
+    from xixin_cli.render import checklist_table
+
+    _print(checklist_table(session.plan, shown, session.lang))
+
+
+def _with_parents(session: Session, kept: Iterable[ItemState]) -> list[ItemState]:
+    """The kept states in document order, with the tasks they belong to (for the tree)."""
+    states = session.item_states()
+    wanted = set()
+    for state in kept:
+        wanted.add(state.item.id)
+        parent = state.item.parent
+        while parent is not None:
+            wanted.add(parent)
+            parent = states[parent].item.parent
+    return [state for item_id, state in states.items() if item_id in wanted]
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    item_id: Annotated[str, typer.Argument(metavar="ID")],
+    as_json: JsonOpt = False,
+) -> None:
+    """查看一项 · Show one item whole: text, units, dates and their basis, source.
+
+    Example: xixin show 5.3.1
+    """
+    session = _open(ctx)
+    state = _item_state(session, item_id)
+    if as_json:
+        from xixin_cli.export import item_record
+
+        _print_json(item_record(session.plan, state))
+        return
+    from xixin_cli.render import item_view
+
+    _print(item_view(session.plan, state, session.lang))
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[PATH]", help="要检查的计划文件 · plan file (default: --plan or bundled)."
+        ),
+    ] = None,
+) -> None:
+    """检查计划文件 · Check a plan file and report every problem found.
+
+    Example: xixin validate my-plan.yaml
+    """
+    from xixin_cli.paths import plan_path
+    from xixin_cli.plan_file import load_plan
+
+    settings = _settings(ctx)
+    target = path if path is not None else plan_path(settings.plan)
+    plan = load_plan(target)
+    lang = settings.lang or DEFAULT_LANGUAGE
+    leaves = sum(1 for item in plan.items if plan.is_leaf(item.id))
+    if lang == "en":
+        text = (
+            f"{target}: OK — {len(plan.items)} items ({leaves} to check off), "
+            f"{len(plan.offices)} offices, {len(plan.phases)} phases"
+        )
+    else:
+        text = (
+            f"{target}：无误——共 {len(plan.items)} 项（可勾选 {leaves} 项），"
+            f"{len(plan.offices)} 个责任单位，{len(plan.phases)} 个阶段"
+        )
+    sys.stdout.write(text + "\n")
+
+
+def _record(
+    ctx: typer.Context, item_id: str, status: Status, note: str | None, by: str | None
+) -> None:
+    """Append one status change and confirm it."""
+    import uuid
+
+    from xixin_cli.dates import now_in_china
+    from xixin_cli.i18n import status_label
+    from xixin_cli.schedule import change_event
+    from xixin_cli.status_log import append_event
+
+    session = _open(ctx)
+    state = _item_state(session, item_id)
+    if not session.plan.is_leaf(item_id):
+        raise UsageError(
+            "usage.not_leaf", value=item_id, children=" ".join(session.plan.children(item_id))
+        )
+    event = change_event(
+        state, status, at=now_in_china(), event_id=uuid.uuid4().hex, by=_by(by), note=_note(note)
+    )
+    lang = session.lang
+    if event is None:
+        _notice(message("unchanged", lang, item=item_id, status=status_label(status.value, lang)))
+        return
+    append_event(session.state.path, event, make_parent=session.state.is_default)
+    _notice(
+        message(
+            "recorded",
+            lang,
+            item=item_id,
+            title=state.item.title,
+            previous=status_label(event.previous.value, lang),
+            status=status_label(event.status.value, lang),
+        )
+    )
+
+
+NoteOpt = Annotated[str | None, typer.Option("--note", "-n", help="备注 · a note.")]
+ByOpt = Annotated[
+    str | None, typer.Option("--by", help="记录人 · who records it (default: your login name).")
+]
+IdArg = Annotated[str, typer.Argument(metavar="ID", help="事项编号 · item id, like 5.3.1.")]
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    item_id: IdArg,
+    status: Annotated[
+        str,
+        typer.Argument(
+            metavar="STATUS",
+            help="todo doing blocked done dropped, or 未开始 进行中 受阻 已完成 不适用.",
+        ),
+    ],
+    note: NoteOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """记录状态 · Record a status change (appended to the status log).
+
+    Example: xixin set 5.3.1 done --note "自查报告已报县创建办"
+    """
+    _record(ctx, item_id, _status(status), note, by)
+
+
+@app.command()
+def start(ctx: typer.Context, item_id: IdArg, note: NoteOpt = None, by: ByOpt = None) -> None:
+    """标为进行中 · Mark an item in progress (same as set ID doing).
+
+    Example: xixin start 4.3.2 --note "已召开部署会"
+    """
+    _record(ctx, item_id, Status.DOING, note, by)
+
+
+@app.command()
+def done(ctx: typer.Context, item_id: IdArg, note: NoteOpt = None, by: ByOpt = None) -> None:
+    """标为已完成 · Mark an item done (same as set ID done).
+
+    Example: xixin done 5.1.2 --note "动员会 9月20日召开"
+    """
+    _record(ctx, item_id, Status.DONE, note, by)
+
+
+@app.command()
+def block(ctx: typer.Context, item_id: IdArg, note: NoteOpt = None, by: ByOpt = None) -> None:
+    """标为受阻 · Mark an item blocked (same as set ID blocked); say why in --note.
+
+    Example: xixin block 4.7.8 --note "苗木未到"
+    """
+    _record(ctx, item_id, Status.BLOCKED, note, by)
+
+
+@app.command()
+def undo(ctx: typer.Context, by: ByOpt = None) -> None:
+    """撤销上一次记录 · Revert the latest change by appending a new record; nothing is deleted.
+
+    Example: xixin undo
+    """
+    import uuid
+
+    from xixin_cli.dates import now_in_china
+    from xixin_cli.i18n import status_label
+    from xixin_cli.schedule import undo_event
+    from xixin_cli.status_log import append_event
+
+    session = _open(ctx)
+    result = undo_event(
+        session.events,
+        session.item_states(),
+        at=now_in_china(),
+        event_id=uuid.uuid4().hex,
+        by=_by(by),
+    )
+    if result is None:
+        raise UsageError("usage.nothing_to_undo")
+    event, _ = result
+    append_event(session.state.path, event, make_parent=session.state.is_default)
+    item = session.plan.get(event.item)
+    lang = session.lang
+    _notice(
+        message(
+            "undone",
+            lang,
+            item=event.item,
+            title=item.title if item else "",
+            previous=status_label(event.previous.value, lang),
+            status=status_label(event.status.value, lang),
+        )
+    )
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    item_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="只看一项 · one item.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """变更记录 · The trail of status changes, newest first.
+
+    Example: xixin history 5.3.1
+    """
+    session = _open(ctx)
+    if (
+        item_id is not None
+        and session.plan.get(item_id) is None
+        and not any(event.item == item_id for event in session.events)
+    ):
+        _item_state(session, item_id)  # raises with a did-you-mean
+    events = [e for e in reversed(session.events) if item_id is None or e.item == item_id]
+    if as_json:
+        from xixin_cli.export import event_record
+
+        _print_json([event_record(event) for event in events])
+        return
+    if not events:
+        _notice(message("no_history", session.lang))
+        return
+    from xixin_cli.render import history_table
+
+    _print(history_table(session.plan, events, session.lang))
+
+
+@app.command()
+def overdue(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    phase: PhaseOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """逾期事项 · Open items whose due date has passed, most overdue first.
+
+    Example: xixin overdue --as-of 2022-12-05 --office 乡民政办
+    """
+    from xixin_cli.schedule import overdue as find_overdue
+
+    session = _open(ctx)
+    today = _as_of(as_of)
+    rows = find_overdue(
+        session.plan, session.item_states(), today, _filter(session.plan, office, phase)
+    )
+    if as_json:
+        from xixin_cli.export import due_record
+
+        _print_json([due_record(session.plan, row) for row in rows])
+        return
+    if not rows:
+        sys.stdout.write(message("nothing_overdue", session.lang) + "\n")
+        return
+    from xixin_cli.render import due_table
+
+    _print(due_table(session.plan, rows, session.lang, today, late=True))
+
+
+@app.command()
+def upcoming(
+    ctx: typer.Context,
+    within: Annotated[
+        str, typer.Option("--within", "-w", help="时间窗 · window: 7d, 2w, 30 (days), 1m.")
+    ] = "7d",
+    office: OfficeOpt = None,
+    phase: PhaseOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """即将到期 · Open items due in the window, soonest first, and phases starting or ending.
+
+    Example: xixin upcoming --within 2w --as-of 2022-11-20
+    """
+    from xixin_cli.dates import DateFormatError, window_end
+    from xixin_cli.schedule import phase_marks
+    from xixin_cli.schedule import upcoming as find_upcoming
+
+    session = _open(ctx)
+    today = _as_of(as_of)
+    try:
+        last_day = window_end(today, within)
+    except DateFormatError:
+        raise UsageError("usage.bad_window", value=within) from None
+    rows = find_upcoming(
+        session.plan, session.item_states(), today, last_day, _filter(session.plan, office, phase)
+    )
+    marks = phase_marks(session.plan, today, last_day)
+    if as_json:
+        from xixin_cli.export import due_record
+
+        _print_json([due_record(session.plan, row) for row in rows])
+        return
+    from xixin_cli.render import due_table, phase_table
+
+    if rows:
+        _print(due_table(session.plan, rows, session.lang, today, late=False))
+    else:
+        sys.stdout.write(message("nothing_upcoming", session.lang) + "\n")
+    if marks:
+        _print(phase_table(session.plan, marks, session.lang))
+
+
+@app.command()
+def remind(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    as_of: AsOfOpt = None,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain", help="纯文本，便于粘贴到微信群 · plain text to paste into a chat group."
+        ),
+    ] = False,
+    fail_on_overdue: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-overdue",
+            help=f"有逾期时以 {int(ExitCode.OVERDUE)} 退出 · exit {int(ExitCode.OVERDUE)} when "
+            "anything is overdue (for cron or Task Scheduler).",
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """每周督办提醒 · The weekly digest: overdue and due this week, per office, red/yellow/green.
+
+    Example: xixin remind --plain --as-of 2022-11-28
+    """
+    from xixin_cli.schedule import digest
+
+    session = _open(ctx)
+    today = _as_of(as_of)
+    result = digest(session.plan, session.item_states(), today, _filter(session.plan, office, None))
+    if as_json:
+        from xixin_cli.export import due_record
+
+        _print_json(
+            {
+                "as_of": today.isoformat(),
+                "overdue": [due_record(session.plan, row) for row in result.overdue],
+                "due_soon": [due_record(session.plan, row) for row in result.due_soon],
+                "offices": [
+                    {
+                        "office": session.plan.offices[o.office].name,
+                        "office_key": o.office,
+                        "red": len(o.red),
+                        "yellow": len(o.yellow),
+                        "green": o.green,
+                        "closed": o.closed,
+                    }
+                    for o in result.offices
+                ],
+            }
+        )
+    elif plain:
+        from xixin_cli.render import digest_plain
+
+        sys.stdout.write(digest_plain(session.plan, result, session.lang))
+    else:
+        from xixin_cli.render import digest_view
+
+        _print(digest_view(session.plan, result, session.lang))
+    if fail_on_overdue and result.overdue:
+        raise typer.Exit(int(ExitCode.OVERDUE))
+
+
+@export_app.command("markdown")
+def export_markdown(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    phase: PhaseOpt = None,
+    status: StatusOpt = None,
+    as_of: AsOfOpt = None,
+    group_by: Annotated[
+        str, typer.Option("--group-by", help="按任务或阶段分组 · group by task or phase.")
+    ] = "task",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="写入文件（整体替换）· write to this file (replaced whole).",
+        ),
+    ] = None,
+) -> None:
+    """导出 Markdown 清单 · A GitHub-style checklist (- [ ] / - [x]), grouped by task or phase.
+
+    Example: xixin export markdown --office 乡民政办 -o 民政办清单.md
+    """
+    from xixin_cli.export import markdown_checklist
+
+    if group_by not in ("task", "phase"):
+        raise typer.BadParameter("task | phase", param_hint="--group-by")
+    session = _open(ctx)
+    today = _as_of(as_of)
+    text = markdown_checklist(
+        session.plan,
+        session.item_states(),
+        session.lang,
+        today,
+        _filter(session.plan, office, phase, status),
+        group_by=group_by,
+    )
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from xixin_cli.files import write_atomic
+
+    write_atomic(output, text)
+    _notice(message("written", session.lang, path=str(output)))
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the app; turn our errors into one line each on stderr and their exit code."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    try:
+        app(args=args, prog_name="xixin")
+    except XixinError as error:
+        lang = _error_language(args)
+        for line in error.lines(lang):
+            sys.stderr.write(f"xixin: {message('error', lang)}: {line}\n")
+        return int(error.exit_code)
+    except SystemExit as exit_:
+        return _exit_code(exit_.code)
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write(f"{code}\n")
+    return 1
+
+
+def _error_language(args: Sequence[str]) -> str:
+    """The language for an error, which may come before any plan is read."""
+    lang = os.environ.get("XIXIN_LANG", "")
+    for index, arg in enumerate(args):
+        if arg == "--lang" and index + 1 < len(args):
+            lang = args[index + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.removeprefix("--lang=")
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE

@@ -1,0 +1,80 @@
+"""Dates as the clerk writes them: ISO and the plan's own Chinese forms, windows, today in China."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone, tzinfo
+
+#: The clerk's calendar: "today" is the date in China, whatever the machine's zone is.
+CHINA_ZONE = "Asia/Shanghai"
+
+_NUMERIC = re.compile(r"^\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*$")
+_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+_CHINESE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*$")
+_WINDOW = re.compile(
+    r"^\s*(\d+)\s*(d|day|days|天|日|w|wk|week|weeks|周|星期|m|mo|month|months|个月|月)?\s*$",
+    re.IGNORECASE,
+)
+
+
+class DateFormatError(ValueError):
+    """Text that is not a date in a form we accept, or not a real day."""
+
+
+def parse_date(text: str) -> date:
+    """Read a date: 2022-11-30, 2022/11/30, 2022.11.30, 20221130 or 2022年11月30日.
+
+    Raises DateFormatError for anything else, and for days that do not exist (2022-02-30).
+    A form without a year (11月30日) is refused rather than guessed.
+    """
+    for pattern in (_NUMERIC, _COMPACT, _CHINESE):
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError as exc:
+                raise DateFormatError(f"{text.strip()}: {exc}") from None
+    raise DateFormatError(text.strip())
+
+
+def today_in_china(now: datetime | None = None) -> date:
+    """Today's date in Asia/Shanghai; `now` is for tests."""
+    moment = now if now is not None else datetime.now(timezone.utc)
+    return moment.astimezone(china_zone()).date()
+
+
+def now_in_china() -> datetime:
+    """The current moment, with China's offset, for timestamps the clerk reads."""
+    return datetime.now(timezone.utc).astimezone(china_zone())
+
+
+def china_zone() -> tzinfo:
+    """Asia/Shanghai from the zone database; a fixed +08:00 when the database is missing.
+
+    China has kept +08:00 without daylight saving since 1991, so the fallback gives the same
+    dates for every day this tool deals with.
+    """
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(CHINA_ZONE)
+    except Exception:  # ZoneInfoNotFoundError, or a broken tzdata
+        return timezone(timedelta(hours=8), CHINA_ZONE)
+
+
+def window_end(start: date, text: str) -> date:
+    """The last day of a window that starts on `start`: 7d, 2w, 30 (days), 1m, 7天, 2周, 1个月."""
+    match = _WINDOW.match(text)
+    if not match:
+        raise DateFormatError(text.strip())
+    count = int(match.group(1))
+    unit = (match.group(2) or "d").lower()
+    if unit in ("d", "day", "days", "天", "日"):
+        return start + timedelta(days=count)
+    if unit in ("w", "wk", "week", "weeks", "周", "星期"):
+        return start + timedelta(weeks=count)
+    from dateutil.relativedelta import relativedelta  # only months need it
+
+    result: date = start + relativedelta(months=count)
+    return result

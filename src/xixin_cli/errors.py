@@ -1,0 +1,105 @@
+"""The error tree: each error knows its exit code and its one-line message."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import IntEnum
+from typing import Any
+
+
+class ExitCode(IntEnum):
+    """Exit statuses; documented in README.md and stable across releases."""
+
+    OK = 0
+    #: Something was wrong in what was typed (an unknown option, a bad date, an unknown id).
+    USAGE = 2
+    #: The plan file is missing, unreadable or invalid.
+    PLAN = 3
+    #: The status log could not be read or written.
+    STATE = 4
+    #: An export or another output file could not be written.
+    OUTPUT = 5
+    #: `remind --fail-on-overdue`: the command worked and something is overdue.
+    OVERDUE = 10
+
+
+class XixinError(Exception):
+    """Base of every error the CLI reports without a traceback.
+
+    It carries a message code from `i18n` and its values, so it reads in the user's language.
+    """
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def lines(self, lang: str) -> list[str]:
+        """The message, one line per problem."""
+        from xixin_cli.i18n import message
+
+        return [message(self.code, lang, **self.params)]
+
+
+class UsageError(XixinError):
+    """A value on the command line that cannot be used."""
+
+    exit_code = ExitCode.USAGE
+
+
+class OutputError(XixinError):
+    """An output file that cannot be written."""
+
+    exit_code = ExitCode.OUTPUT
+
+
+class StateError(XixinError):
+    """The status log cannot be read or written."""
+
+    exit_code = ExitCode.STATE
+
+
+class Problem:
+    """One problem in a file: where it is (file, line, key), a message code and its values.
+
+    The code names a message in `i18n`, so the same problem reads in Chinese or English.
+    """
+
+    __slots__ = ("code", "key", "line", "params", "path")
+
+    def __init__(
+        self, path: str, line: int | None, key: str | None, code: str, **params: Any
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.key = key
+        self.code = code
+        self.params = params
+
+    def render(self, lang: str) -> str:
+        """`file:line: [key] message` in the given language."""
+        from xixin_cli.i18n import message
+
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        key = f" [{self.key}]" if self.key else ""
+        return f"{where}:{key} {message(self.code, lang, **self.params)}"
+
+    def __repr__(self) -> str:
+        return (
+            f"Problem({self.path!r}, {self.line!r}, {self.key!r}, {self.code!r}, {self.params!r})"
+        )
+
+
+class PlanError(XixinError):
+    """The plan file is missing, unreadable or invalid: one or more problems."""
+
+    exit_code = ExitCode.PLAN
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("plan.invalid")
+        self.problems = tuple(problems)
+
+    def lines(self, lang: str) -> list[str]:
+        return [problem.render(lang) for problem in self.problems]

@@ -1,0 +1,200 @@
+"""Text exports: the JSON contract of items and events, and markdown checklists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from xixin_cli.i18n import message, status_label
+from xixin_cli.model import Event, Item, ItemKind, Plan, Status
+from xixin_cli.schedule import EVERYTHING, DueRow, Filter, ItemState
+from xixin_cli.status_log import event_to_record
+
+#: Version of the JSON objects below. Fields are only ever added; a removal or a change of
+#: meaning would come with a new number.
+JSON_VERSION = 1
+
+
+def item_record(plan: Plan, state: ItemState) -> dict[str, Any]:
+    """The stable JSON object for one item (list, show, overdue and upcoming share it)."""
+    item = state.item
+    phase = plan.phases[item.phase] if item.phase is not None else None
+    last = state.last
+    record: dict[str, Any] = {
+        "id": item.id,
+        "kind": item.kind.value,
+        "title": item.title,
+        "text": item.text,
+        "parent": item.parent,
+        "offices": list(plan.office_names(item)),
+        "office_keys": list(item.offices),
+        "phase": phase.name if phase is not None else None,
+        "phase_key": item.phase,
+        "due": item.due.isoformat() if item.due is not None else None,
+        "due_basis": item.due_basis.value,
+        "due_text": item.due_text,
+        "source": item.source,
+        "status": state.status.value,
+        "progress": (
+            {"closed": state.progress.closed, "total": state.progress.total}
+            if state.progress is not None
+            else None
+        ),
+        "note": last.note if last is not None else "",
+        "updated": last.at.isoformat(timespec="seconds") if last is not None else None,
+    }
+    return record
+
+
+def due_record(plan: Plan, row: DueRow) -> dict[str, Any]:
+    """An item object plus how late it is or how long is left."""
+    record = item_record(plan, row.state)
+    record["days_overdue"] = max(row.days_overdue, 0)
+    record["days_left"] = max(row.days, 0)
+    return record
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """The JSON object of a status event: the log record itself."""
+    return event_to_record(event)
+
+
+# -- markdown ---------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def md_escape(text: str) -> str:
+    """Text safe inside one markdown list line: one line, markup characters escaped."""
+    one_line = " ".join(text.split())
+    return _MD_SPECIAL.sub(r"\\\1", one_line)
+
+
+def markdown_checklist(
+    plan: Plan,
+    item_states: dict[str, ItemState],
+    lang: str,
+    today: date,
+    where: Filter = EVERYTHING,
+    *,
+    group_by: str = "task",
+) -> str:
+    """A GitHub-style checklist of the leaves `where` keeps, grouped by task or by phase."""
+    leaves = [
+        state
+        for state in item_states.values()
+        if plan.is_leaf(state.item.id) and where.keeps(state)
+    ]
+    closed = sum(1 for state in leaves if not state.status.is_open)
+    heading = plan.document.title
+    if where.office is not None:
+        heading += "｜" + plan.offices[where.office].name
+    lines = [
+        "# " + md_escape(message("md.title", lang, title=heading)),
+        "",
+        md_escape(
+            message(
+                "md.generated",
+                lang,
+                number=plan.document.number,
+                date=today.isoformat(),
+                total=len(leaves),
+                closed=closed,
+            )
+        ),
+    ]
+    if where.office is not None:
+        lines += ["", md_escape(message("md.office", lang, office=plan.offices[where.office].name))]
+    sections = (
+        _by_phase(plan, leaves, lang)
+        if group_by == "phase"
+        else _by_task(plan, item_states, leaves, lang)
+    )
+    for title, groups in sections:
+        lines += ["", f"## {md_escape(title)}"]
+        for group_title, members in groups:
+            if group_title:
+                lines += ["", f"### {md_escape(group_title)}"]
+            lines.append("")
+            lines.extend(_md_line(plan, state, lang) for state in members)
+    if not leaves:
+        lines += ["", message("no_items", lang)]
+    return "\n".join(lines) + "\n"
+
+
+_Groups = list[tuple[str, list[tuple[str, list[ItemState]]]]]
+
+
+def _by_task(
+    plan: Plan, item_states: dict[str, ItemState], leaves: Sequence[ItemState], lang: str
+) -> _Groups:
+    kept = {state.item.id for state in leaves}
+    sections: _Groups = []
+    names = {
+        ItemKind.ACTION: "md.tasks",
+        ItemKind.TASK: "md.tasks",
+        ItemKind.STEP: "md.steps",
+        ItemKind.MEASURE: "md.measures",
+    }
+    for kind_key in ("md.tasks", "md.steps", "md.measures"):
+        groups: list[tuple[str, list[ItemState]]] = []
+        for state in leaves:
+            if names[state.item.kind] != kind_key:
+                continue
+            group = _group_title(plan, item_states, state.item, kind_key, kept)
+            if not groups or groups[-1][0] != group:
+                groups.append((group, []))
+            groups[-1][1].append(state)
+        if groups:
+            sections.append((message(kind_key, lang), groups))
+    return sections
+
+
+def _group_title(
+    plan: Plan, item_states: dict[str, ItemState], item: Item, kind_key: str, kept: set[str]
+) -> str:
+    if item.parent is not None:
+        parent = item_states[item.parent]
+        progress = parent.progress
+        done = f"（{progress.closed}/{progress.total}）" if progress is not None else ""
+        return f"{parent.item.source} {parent.item.title}{done}"
+    if kind_key == "md.steps" and item.phase is not None:
+        phase = plan.phases[item.phase]
+        return f"{phase.number} {phase.name}（{phase.window_text}）"
+    return ""
+
+
+def _by_phase(plan: Plan, leaves: Sequence[ItemState], lang: str) -> _Groups:
+    groups: list[tuple[str, list[ItemState]]] = []
+    for key, phase in plan.phases.items():
+        members = [state for state in leaves if state.item.phase == key]
+        if members:
+            groups.append((f"{phase.number} {phase.name}（{phase.window_text}）", members))
+    rest = [state for state in leaves if state.item.phase is None]
+    if rest:
+        groups.append((message("md.no_phase", lang), rest))
+    return [(message("md.steps", lang), groups)] if groups else []
+
+
+def _md_line(plan: Plan, state: ItemState, lang: str) -> str:
+    item = state.item
+    box = "[ ]" if state.status.is_open else "[x]"
+    due = item.due.isoformat() if item.due is not None else message("standing", lang)
+    parts = [
+        f"{message('col.offices', lang)}：{'、'.join(plan.office_names(item))}",
+        f"{message('col.due', lang)}：{due}",
+        f"{message('col.status', lang)}：{status_label(state.status.value, lang)}",
+    ]
+    if state.last is not None and state.last.note:
+        parts.append(f"{message('md.latest', lang)}：{state.last.note}")
+    title = md_escape(item.title)
+    if state.status is Status.DROPPED:
+        title = f"~~{title}~~"
+    return f"- {box} **{md_escape(item.id)}** {title} — " + "｜".join(md_escape(p) for p in parts)
+
+
+def records(plan: Plan, item_states: Iterable[ItemState]) -> list[dict[str, Any]]:
+    """Item objects for a JSON list."""
+    return [item_record(plan, state) for state in item_states]

@@ -1,0 +1,380 @@
+"""UI strings and messages in Chinese (zh, the default) and English (en)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+
+#: Status labels; the codes (todo, done…) stay untranslated in files and JSON.
+STATUS_LABELS = {
+    "todo": ("未开始", "to do"),
+    "doing": ("进行中", "in progress"),
+    "blocked": ("受阻", "blocked"),
+    "done": ("已完成", "done"),
+    "dropped": ("不适用", "dropped"),
+}
+
+#: Words accepted for each status on the command line, besides the code itself.
+STATUS_WORDS = {
+    "todo": ("未开始", "待办", "to-do"),
+    "doing": ("进行中", "开始", "start", "started", "in-progress"),
+    "blocked": ("受阻", "阻塞", "block"),
+    "done": ("已完成", "完成", "办结", "finish", "finished"),
+    "dropped": ("不适用", "取消", "drop", "n/a"),
+}
+
+KIND_LABELS = {
+    "task": ("任务", "task"),
+    "action": ("行动", "action"),
+    "step": ("步骤", "step"),
+    "measure": ("保障措施", "measure"),
+}
+
+BASIS_LABELS = {
+    "stated": ("原文规定", "stated in the text"),
+    "phase": ("阶段截止", "end of phase"),
+    "standing": ("常态化，无单一截止日", "standing, no single deadline"),
+}
+
+_M: dict[str, tuple[str, str]] = {
+    # -- files in general
+    "file.not_utf8": (
+        "不是 UTF-8 编码的文本；请用记事本“另存为”并选择 UTF-8 编码",
+        "not UTF-8 text; save it again with UTF-8 encoding",
+    ),
+    "file.gb18030": (
+        "文件是 GBK/GB18030 编码，不是 UTF-8；请用记事本“另存为”并选择 UTF-8 编码",
+        "the file is GBK/GB18030, not UTF-8; save it again with UTF-8 encoding",
+    ),
+    # -- plan file
+    "plan.invalid": ("计划文件有误", "the plan file is invalid"),
+    "plan.not_found": (
+        "找不到计划文件；用 --plan 指定路径，或设置环境变量 XIXIN_PLAN",
+        "plan file not found; give its path with --plan or set XIXIN_PLAN",
+    ),
+    "plan.is_dir": (
+        "这是一个文件夹，不是计划文件；请指定其中的 .yaml 文件",
+        "this is a folder, not a plan file; name the .yaml file inside it",
+    ),
+    "plan.no_permission": (
+        "没有读取权限；请检查文件权限",
+        "permission denied; check the file's permissions",
+    ),
+    "plan.unreadable": ("无法读取（{reason}）", "cannot be read ({reason})"),
+    "plan.not_yaml": (
+        "不是有效的 YAML：{reason}；请检查这一行的缩进和冒号",
+        "not valid YAML: {reason}; check the indentation and colons on this line",
+    ),
+    "plan.empty": (
+        "文件是空的；计划文件至少要有 format、document、offices、phases、items",
+        "the file is empty; a plan needs format, document, offices, phases and items",
+    ),
+    "plan.too_large": (
+        "文件过大或别名嵌套过深（超过 {limit} 个节点）",
+        "too large or too deeply aliased (more than {limit} nodes)",
+    ),
+    "plan.want_mapping": (
+        "这里应是“键: 值”的映射",
+        "expected a mapping of keys to values here",
+    ),
+    "plan.want_keyed": (
+        "这里应是以键开头的非空映射（如 dangqun: {{name: 乡党群办}}）",
+        "expected a non-empty mapping keyed by name (like dangqun: {{name: ...}})",
+    ),
+    "plan.want_items": (
+        "items 应是非空列表，每项以“- id: ...”开头",
+        "items must be a non-empty list, each entry starting with '- id: ...'",
+    ),
+    "plan.want_text": ("这里应是一段文字", "expected a piece of text here"),
+    "plan.want_list": ("这里应是列表，如 [a, b]", "expected a list here, like [a, b]"),
+    "plan.want_bool": (
+        "“{value}”不是 true 或 false",
+        "'{value}' is not true or false",
+    ),
+    "plan.empty_text": ("不能为空", "must not be empty"),
+    "plan.empty_list": ("列表不能为空", "the list must not be empty"),
+    "plan.unknown_key": (
+        "未知的键{hint}；可用的键：{allowed}",
+        "unknown key{hint}; allowed keys: {allowed}",
+    ),
+    "plan.missing_key": ("缺少必填项；请补上", "required key is missing; add it"),
+    "plan.duplicate_key": (
+        "键重复；删去其中一个",
+        "duplicate key; remove one of them",
+    ),
+    "plan.duplicate_name": (
+        "名称“{value}”与 {other} 重复；每个单位只列一次",
+        "name '{value}' repeats {other}; list each unit once",
+    ),
+    "plan.bad_format": (
+        "格式版本 {found} 不受支持（本版本读取 format: {supported}）；"
+        "请升级 xixin 或改用对应版本的计划文件",
+        "format {found} is not supported (this version reads format: {supported}); "
+        "upgrade xixin or use a plan of that format",
+    ),
+    "plan.bad_date": (
+        "“{value}”不是有效日期；请写成 2022-11-30 或 2022年11月30日",
+        "'{value}' is not a valid date; write it as 2022-11-30 or 2022年11月30日",
+    ),
+    "plan.bad_choice": (
+        "“{value}”不是可选值；可选：{allowed}",
+        "'{value}' is not allowed; choose one of: {allowed}",
+    ),
+    "plan.bad_id": (
+        "编号“{value}”含空白；请按原文编号写，如 4.3.2",
+        "id '{value}' contains white space; follow the document's numbering, like 4.3.2",
+    ),
+    "plan.duplicate_id": (
+        "编号重复（第 {first_line} 行已有）；每个编号只能用一次",
+        "duplicate id (already used on line {first_line}); each id is used once",
+    ),
+    "plan.unknown_parent": (
+        "上级“{value}”不存在{hint}；上级必须在本项之前列出",
+        "parent '{value}' does not exist{hint}; a parent must be listed before its children",
+    ),
+    "plan.unknown_office": (
+        "未知的责任单位“{value}”{hint}；请先在 offices 中列出，或改用已有的键：{allowed}",
+        "unknown office '{value}'{hint}; list it under offices first, or use one of: {allowed}",
+    ),
+    "plan.unknown_phase": (
+        "未知的阶段“{value}”{hint}；可选：{allowed}",
+        "unknown phase '{value}'{hint}; choose one of: {allowed}",
+    ),
+    "plan.end_before_start": (
+        "结束日 {end} 早于开始日 {start}",
+        "end {end} is before start {start}",
+    ),
+    "plan.due_on_standing": (
+        "常态化事项（due_basis: standing）不能有截止日；删去 due，或改 due_basis",
+        "a standing item (due_basis: standing) has no due date; remove due or change due_basis",
+    ),
+    "plan.due_missing": (
+        "due_basis: stated 需要写明截止日 due",
+        "due_basis: stated needs a due date",
+    ),
+    "plan.due_text_missing": (
+        "due_basis: stated 需要在 due_text 中引用原文的日期说法（如“11月30日前”）",
+        "due_basis: stated needs due_text quoting the document's words (like 11月30日前)",
+    ),
+    "plan.phase_needed": (
+        "due_basis: phase 需要指明阶段 phase",
+        "due_basis: phase needs a phase",
+    ),
+    "plan.due_outside_phase": (
+        "截止日 {due} 不在{phase}（{start} 至 {end}）之内；请核对日期或阶段",
+        "due {due} is outside {phase} ({start} to {end}); check the date or the phase",
+    ),
+    # -- status log
+    "state.is_dir": (
+        "状态文件 {path} 是一个文件夹；请用 --state 指定文件",
+        "status file {path} is a folder; give a file with --state",
+    ),
+    "state.no_permission": (
+        "没有读取状态文件 {path} 的权限；请检查文件权限",
+        "permission denied reading status file {path}; check its permissions",
+    ),
+    "state.no_permission_write": (
+        "没有写入状态文件 {path} 的权限；请检查文件和文件夹权限，或用 --state 换一个位置",
+        "permission denied writing status file {path}; check permissions or use --state",
+    ),
+    "state.unreadable": (
+        "无法读取状态文件 {path}（{reason}）",
+        "cannot read status file {path} ({reason})",
+    ),
+    "state.cannot_write": (
+        "无法写入状态文件 {path}（{reason}）；未记录任何内容",
+        "cannot write status file {path} ({reason}); nothing was recorded",
+    ),
+    "state.no_folder": (
+        "状态文件 {path} 所在的文件夹 {folder} 不存在；请先建立该文件夹，或用 --state 换一个位置",
+        "the folder {folder} of status file {path} does not exist; create it or use --state",
+    ),
+    "state.newer_version": (
+        "{path}: 这条记录由更新版本的 xixin 写入（v{found}，本版本支持 v{supported}）；"
+        "请升级 xixin，文件未改动",
+        "{path}: record written by a newer xixin (v{found}; this version reads "
+        "v{supported}); upgrade xixin. The file was not changed",
+    ),
+    "log.torn": (
+        "最后一行不完整（可能写入时中断），已跳过；文件未改动，下次记录从新行开始",
+        "the last line is incomplete (a write was cut short) and was skipped; the file was "
+        "not changed and the next record starts on a new line",
+    ),
+    "log.bad_line": (
+        "这一行不是有效的记录，已跳过；文件未改动",
+        "this line is not a valid record and was skipped; the file was not changed",
+    ),
+    "log.bad_record": (
+        "记录缺少或写错了这个字段，已跳过；文件未改动",
+        "the record lacks this field or has it wrong, and was skipped; the file was not changed",
+    ),
+    # -- command line
+    "usage.bad_date": (
+        "{option}: “{value}”不是有效日期；请写成 2022-11-30 或 2022年11月30日",
+        "{option}: '{value}' is not a valid date; write it as 2022-11-30 or 2022年11月30日",
+    ),
+    "usage.bad_window": (
+        "--within: “{value}”无法识别；请写成 7d、2w、30 或 1m",
+        "--within: '{value}' not understood; write it as 7d, 2w, 30 or 1m",
+    ),
+    "usage.bad_status": (
+        "“{value}”不是状态；可选：{allowed}",
+        "'{value}' is not a status; choose one of: {allowed}",
+    ),
+    "usage.bad_lang": (
+        "--lang: “{value}”不受支持；可选：zh、en",
+        "--lang: '{value}' is not supported; choose zh or en",
+    ),
+    "usage.unknown_id": (
+        "编号“{value}”不在计划中{hint}；用 xixin list 查看所有编号",
+        "id '{value}' is not in the plan{hint}; see all ids with xixin list",
+    ),
+    "usage.unknown_office": (
+        "责任单位“{value}”不在计划中{hint}；可选：{allowed}",
+        "office '{value}' is not in the plan{hint}; choose one of: {allowed}",
+    ),
+    "usage.unknown_phase": (
+        "阶段“{value}”不在计划中{hint}；可选：{allowed}",
+        "phase '{value}' is not in the plan{hint}; choose one of: {allowed}",
+    ),
+    "usage.not_leaf": (
+        "{value} 是任务，进度由其下的行动汇总；请逐项记录：{children}",
+        "{value} is a task whose progress comes from its actions; record these: {children}",
+    ),
+    "usage.bad_note": (
+        "备注不能含控制字符；换行请写成空格或分号",
+        "a note cannot contain control characters; write line breaks as spaces or semicolons",
+    ),
+    "usage.note_too_long": (
+        "备注过长（{length} 字，最多 {limit} 字）；长材料请另存文件",
+        "the note is too long ({length} characters, at most {limit}); keep long material in a file",
+    ),
+    "usage.empty_by": ("--by 不能为空", "--by must not be empty"),
+    "usage.nothing_to_undo": ("没有可撤销的记录", "nothing to undo"),
+    "usage.undo_conflict": (
+        "最近一次记录（{item}：{status}）之后该项又有变动，不能撤销",
+        "the item changed again after the latest record ({item}: {status}); cannot undo",
+    ),
+    "output.cannot_write": (
+        "无法写入 {path}（{reason}）；原文件未改动",
+        "cannot write {path} ({reason}); any existing file was left as it was",
+    ),
+    "output.no_folder": (
+        "输出文件夹 {folder} 不存在；请先建立",
+        "the output folder {folder} does not exist; create it first",
+    ),
+    "output.is_dir": (
+        "{path} 是一个文件夹；请给出文件名",
+        "{path} is a folder; give a file name",
+    ),
+    # -- labels and notices
+    "warning": ("警告", "warning"),
+    "error": ("错误", "error"),
+    "did_you_mean": ("（是不是“{value}”？）", " (did you mean '{value}'?)"),
+    "recorded": (
+        "已记录：{item} {title}：{previous} → {status}",
+        "recorded: {item} {title}: {previous} → {status}",
+    ),
+    "unchanged": (
+        "{item} 已是“{status}”，未记录；如需补充说明请加 --note",
+        "{item} is already '{status}'; nothing recorded (add --note to record a note)",
+    ),
+    "undone": (
+        "已撤销：{item} {title}：{previous} → {status}（新增一条记录，原记录保留）",
+        "undone: {item} {title}: {previous} → {status} (a new record; the old one is kept)",
+    ),
+    "written": ("已写入 {path}", "written to {path}"),
+    "plan_caption": ("计划：{number} {title}（{path}）", "plan: {number} {title} ({path})"),
+    "as_of": ("截至 {date}", "as of {date}"),
+    "col.id": ("编号", "id"),
+    "col.title": ("事项", "item"),
+    "col.offices": ("责任单位", "offices"),
+    "col.due": ("截止", "due"),
+    "col.status": ("状态", "status"),
+    "col.overdue": ("逾期", "overdue"),
+    "col.left": ("剩余", "left"),
+    "col.at": ("时间", "time"),
+    "col.by": ("记录人", "by"),
+    "col.change": ("变更", "change"),
+    "col.note": ("备注", "note"),
+    "col.office": ("单位", "office"),
+    "col.red": ("红灯·逾期", "red·overdue"),
+    "col.yellow": ("黄灯·本周到期", "yellow·due this week"),
+    "col.green": ("绿灯·正常", "green·on track"),
+    "col.closed": ("已办结", "closed"),
+    "days": ("{n} 天", "{n} d"),
+    "due_today": ("今天到期", "due today"),
+    "standing": ("常态化", "standing"),
+    "none": ("无", "none"),
+    "title.list": ("清单", "Checklist"),
+    "title.overdue": ("逾期事项", "Overdue"),
+    "title.upcoming": ("即将到期（{start} 至 {end}）", "Due soon ({start} to {end})"),
+    "title.phases": ("阶段节点", "Phase dates"),
+    "title.history": ("变更记录", "History"),
+    "title.remind": ("督办周报提醒", "Weekly reminder"),
+    "phase.start": ("{name}开始", "{name} starts"),
+    "phase.end": ("{name}结束", "{name} ends"),
+    "nothing_overdue": ("没有逾期事项。", "Nothing is overdue."),
+    "nothing_upcoming": ("这段时间没有到期事项。", "Nothing falls due in this window."),
+    "no_history": ("还没有任何记录。", "No changes recorded yet."),
+    "no_items": ("没有符合条件的事项。", "No items match."),
+    "undo_of": ("撤销", "undo"),
+    "summary": (
+        "{date}：逾期 {red} 项，7 天内到期 {yellow} 项，"
+        "进行中/未开始 {open} 项，已办结 {closed} 项。",
+        "{date}: {red} overdue, {yellow} due within 7 days, {open} open, {closed} closed.",
+    ),
+    "progress": ("{closed}/{total} 项", "{closed}/{total}"),
+    "field.text": ("原文", "text"),
+    "field.kind": ("类别", "kind"),
+    "field.parent": ("上级", "parent"),
+    "field.source": ("出处", "source"),
+    "field.offices": ("责任单位", "offices"),
+    "field.offices_text": ("单位依据", "offices from"),
+    "field.phase": ("阶段", "phase"),
+    "field.due": ("截止日", "due"),
+    "field.due_basis": ("日期依据", "due basis"),
+    "field.status": ("状态", "status"),
+    "field.progress": ("进度", "progress"),
+    "field.children": ("下属事项", "items under it"),
+    "field.note": ("说明", "note"),
+    "field.last": ("最近记录", "last change"),
+    "md.title": ("{title} 任务清单", "{title} checklist"),
+    "md.generated": (
+        "{number}｜截至 {date}｜共 {total} 项，已办结 {closed} 项",
+        "{number} | as of {date} | {total} items, {closed} closed",
+    ),
+    "md.office": ("责任单位：{office}", "Office: {office}"),
+    "md.tasks": ("主要任务", "Main tasks"),
+    "md.steps": ("实施步骤", "Implementation steps"),
+    "md.measures": ("保障措施", "Safeguard measures"),
+    "md.latest": ("最新备注", "latest note"),
+    "md.no_phase": ("不分阶段", "No phase"),
+}
+
+
+def message(code: str, lang: str, **params: Any) -> str:
+    """The message for `code` in `lang`, with its values filled in.
+
+    A `hint` value (a list of close matches) becomes a "did you mean" phrase.
+    """
+    zh, en = _M[code]
+    template = en if lang == "en" else zh
+    if "hint" in params:
+        hint = params["hint"]
+        params = {**params, "hint": message("did_you_mean", lang, value=hint[0]) if hint else ""}
+    return template.format(**params)
+
+
+def status_label(code: str, lang: str) -> str:
+    """The translated label of a status code."""
+    zh, en = STATUS_LABELS[code]
+    return en if lang == "en" else zh
+
+
+def label(table: dict[str, tuple[str, str]], code: str, lang: str) -> str:
+    """The translated label of a code from one of the tables above."""
+    zh, en = table[code]
+    return en if lang == "en" else zh

@@ -1,0 +1,51 @@
+"""Where the plan and the status log are: option, then environment, then the default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+#: File name of the status log beside a plan of the user's own: `<plan stem>.status.jsonl`.
+STATE_SUFFIX = ".status.jsonl"
+
+
+def bundled_plan() -> Path:
+    """The plan shipped in the package: 洗府发〔2022〕145号.
+
+    An installed wheel carries it as `xixin_cli/data/plan.yaml`; a source checkout (an
+    editable install, or running from `src/`) uses the repository's own `plan.yaml`, so an edit
+    to it shows at once.
+    """
+    here = Path(__file__).parent
+    source_checkout = here.parent.parent / "plan.yaml"
+    if here.parent.name == "src" and source_checkout.is_file():
+        return source_checkout
+    return here / "data" / "plan.yaml"
+
+
+@dataclass(frozen=True)
+class StatePath:
+    """Where the status log is, and whether its folder is ours to create."""
+
+    path: Path
+    is_default: bool
+
+
+def plan_path(given: str | None) -> Path:
+    """The plan: --plan or XIXIN_PLAN (Typer merges both into `given`), else the bundled one."""
+    return Path(given).expanduser() if given else bundled_plan()
+
+
+def state_path(given: str | None, plan: Path) -> StatePath:
+    """The status log: --state or XIXIN_STATE, else beside the user's plan, else the data folder.
+
+    The bundled plan lives inside the installed package, which is no place for user data (it is
+    replaced on upgrade and may be read-only), so its log goes to the per-user data folder.
+    """
+    if given:
+        return StatePath(Path(given).expanduser(), is_default=False)
+    if plan.resolve() == bundled_plan().resolve():
+        from platformdirs import user_data_path
+
+        return StatePath(user_data_path("xixin", appauthor=False) / "status.jsonl", True)
+    return StatePath(plan.with_name(plan.stem + STATE_SUFFIX), is_default=True)

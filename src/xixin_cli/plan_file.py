@@ -1,0 +1,555 @@
+"""Read a plan file (YAML) into the model, reporting every problem with its file, line and key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from xixin_cli.dates import DateFormatError, parse_date
+from xixin_cli.errors import PlanError, Problem
+from xixin_cli.model import Document, DueBasis, Item, ItemKind, Office, Phase, Plan
+
+if TYPE_CHECKING:
+    from yaml import Node
+
+#: The plan format this version reads. A file with another number is refused, not guessed at.
+FORMAT_VERSION = 1
+
+#: Guards against YAML alias bombs: no real plan comes near this many nodes.
+MAX_NODES = 2_000_000
+
+TOP_KEYS = {"format": True, "document": True, "offices": True, "phases": True, "items": True}
+DOCUMENT_KEYS = {
+    "number": True,
+    "issuer": True,
+    "date": True,
+    "title": True,
+    "notice": False,
+    "recipients": False,
+    "goal": False,
+    "language": False,
+}
+OFFICE_KEYS = {"name": True, "group": False, "note": False}
+PHASE_KEYS = {
+    "number": True,
+    "name": True,
+    "window_text": False,
+    "start": True,
+    "end": True,
+}
+ITEM_KEYS = {
+    "id": True,
+    "kind": True,
+    "title": True,
+    "text": False,
+    "source": False,
+    "parent": False,
+    "offices": False,
+    "offices_text": False,
+    "phase": False,
+    "due": False,
+    "due_basis": False,
+    "due_text": False,
+    "note": False,
+}
+#: What an item takes from its parent when it does not say otherwise.
+INHERITED = ("source", "offices", "offices_text", "phase", "due", "due_basis", "due_text")
+
+
+def load_plan(path: Path) -> Plan:
+    """Read and validate the plan at `path`; raise PlanError listing every problem."""
+    text = read_plan_text(path)
+    return parse_plan(text, str(path))
+
+
+def read_plan_text(path: Path) -> str:
+    """The file's text as UTF-8 (a BOM is allowed); PlanError when it cannot be had."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PlanError([Problem(name, None, None, "plan.not_found")]) from None
+    except IsADirectoryError:
+        raise PlanError([Problem(name, None, None, "plan.is_dir")]) from None
+    except PermissionError:
+        raise PlanError([Problem(name, None, None, "plan.no_permission")]) from None
+    except OSError as exc:
+        raise PlanError([Problem(name, None, None, "plan.unreadable", reason=str(exc))]) from None
+    if path.is_dir():  # Windows reports a folder as PermissionError above; others may get here
+        raise PlanError([Problem(name, None, None, "plan.is_dir")])
+    return decode_text(data, name)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decode UTF-8 (with or without BOM); name GB18030 text as such rather than misread it."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise PlanError([Problem(name, line, None, "file.not_utf8")]) from None
+        raise PlanError([Problem(name, line, None, "file.gb18030")]) from None
+
+
+def parse_plan(text: str, name: str) -> Plan:
+    """Validate YAML text into a Plan; `name` is used in messages."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise PlanError(
+            [Problem(name, line, None, "plan.not_yaml", reason=str(exc.problem or exc))]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise PlanError([Problem(name, None, None, "plan.not_yaml", reason=str(exc))]) from None
+    reader = _Reader(name)
+    plan = reader.plan(root)
+    if reader.problems or plan is None:
+        raise PlanError(reader.problems)
+    return plan
+
+
+@dataclass
+class _Reader:
+    """Walks the YAML node tree, collecting problems instead of stopping at the first."""
+
+    name: str
+    problems: list[Problem] = field(default_factory=list)
+    nodes_seen: int = 0
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def problem(self, node: Node | None, key: str | None, code: str, **params: Any) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.problems.append(Problem(self.name, line, key, code, **params))
+
+    # -- node shapes -------------------------------------------------------------------------
+
+    def mapping(
+        self, node: Node, where: str, allowed: dict[str, bool]
+    ) -> dict[str, tuple[Node, Node]] | None:
+        """A mapping's entries by key, after checking for unknown, duplicate and missing keys."""
+        import yaml
+
+        self._count(node)
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, where, "plan.want_mapping")
+            return None
+        entries: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+            path = f"{where}.{key}" if where else key
+            if key in entries:
+                self.problem(key_node, path, "plan.duplicate_key")
+                continue
+            if key not in allowed:
+                close = difflib.get_close_matches(key, list(allowed), n=1)
+                self.problem(
+                    key_node, path, "plan.unknown_key", allowed=", ".join(allowed), hint=close
+                )
+                continue
+            entries[key] = (key_node, value_node)
+        for key, required in allowed.items():
+            if required and (key not in entries or _is_null(entries[key][1])):
+                path = f"{where}.{key}" if where else key
+                self.problem(node, path, "plan.missing_key")
+        return entries
+
+    def _count(self, node: Node) -> None:
+        self.nodes_seen += 1
+        if self.nodes_seen > MAX_NODES:
+            self.problem(node, None, "plan.too_large", limit=MAX_NODES)
+            raise PlanError(self.problems)
+
+    def text(self, node: Node | None, where: str, *, required: bool = True) -> str | None:
+        """A non-empty one-piece text (a YAML scalar, taken as written: 4.1 stays "4.1")."""
+        import yaml
+
+        if node is None or _is_null(node):
+            return None
+        self._count(node)
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, where, "plan.want_text")
+            return None
+        value = str(node.value).strip()
+        if not value and required:
+            self.problem(node, where, "plan.empty_text")
+            return None
+        return value
+
+    def texts(self, node: Node | None, where: str) -> list[tuple[Node, str]] | None:
+        """A list of texts; a single text is taken as a list of one."""
+        import yaml
+
+        if node is None or _is_null(node):
+            return None
+        self._count(node)
+        if isinstance(node, yaml.ScalarNode):
+            value = self.text(node, where)
+            return [(node, value)] if value is not None else None
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, where, "plan.want_list")
+            return None
+        result = []
+        for child in node.value:
+            value = self.text(child, where)
+            if value is not None:
+                result.append((child, value))
+        return result
+
+    def date(self, node: Node | None, where: str) -> dt.date | None:
+        value = self.text(node, where)
+        if value is None:
+            return None
+        try:
+            return parse_date(value)
+        except DateFormatError:
+            self.problem(node, where, "plan.bad_date", value=value)
+            return None
+
+    def flag(self, node: Node | None, where: str) -> bool:
+        value = self.text(node, where)
+        if value is None:
+            return False
+        if value.lower() in ("true", "yes", "on"):
+            return True
+        if value.lower() in ("false", "no", "off"):
+            return False
+        self.problem(node, where, "plan.want_bool", value=value)
+        return False
+
+    def choice(self, node: Node | None, where: str, enum: type[Any]) -> Any:
+        value = self.text(node, where)
+        if value is None:
+            return None
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(member.value for member in enum)
+            self.problem(node, where, "plan.bad_choice", value=value, allowed=allowed)
+            return None
+
+    # -- the plan ----------------------------------------------------------------------------
+
+    def plan(self, root: Node | None) -> Plan | None:
+        if root is None:
+            self.problem(None, None, "plan.empty")
+            return None
+        top = self.mapping(root, "", TOP_KEYS)
+        if top is None:
+            return None
+        if "format" in top and not self._format(top["format"][1]):
+            return None  # a file of another format: its other keys mean other things
+        document = self.document(top["document"][1]) if "document" in top else None
+        offices = self.offices(top["offices"][1]) if "offices" in top else {}
+        phases = self.phases(top["phases"][1]) if "phases" in top else {}
+        items = self.items(top["items"][1], offices, phases) if "items" in top else ()
+        if document is None or self.problems:
+            return None
+        return Plan(self.name, document, offices, phases, items)
+
+    def _format(self, node: Node) -> bool:
+        value = self.text(node, "format")
+        if value is None:
+            return False
+        if value != str(FORMAT_VERSION):
+            self.problem(node, "format", "plan.bad_format", found=value, supported=FORMAT_VERSION)
+            return False
+        return True
+
+    def document(self, node: Node) -> Document | None:
+        entries = self.mapping(node, "document", DOCUMENT_KEYS)
+        if entries is None:
+            return None
+
+        def get(key: str) -> Node | None:
+            return entries[key][1] if key in entries else None
+
+        issued = self.date(get("date"), "document.date")
+        recipients = self.texts(get("recipients"), "document.recipients") or []
+        texts = ("number", "issuer", "title", "notice", "goal", "language")
+        values = {key: self.text(get(key), f"document.{key}") for key in texts}
+        if issued is None or None in (values["number"], values["issuer"], values["title"]):
+            return None
+        return Document(
+            number=values["number"] or "",
+            issuer=values["issuer"] or "",
+            date=issued,
+            title=values["title"] or "",
+            notice=values["notice"] or "",
+            recipients=tuple(value for _, value in recipients),
+            goal=values["goal"] or "",
+            language=values["language"] or "zh",
+        )
+
+    def _keyed(self, node: Node, where: str) -> Iterator[tuple[str, Node, Node]]:
+        import yaml
+
+        self._count(node)
+        if not isinstance(node, yaml.MappingNode) or not node.value:
+            self.problem(node, where, "plan.want_keyed")
+            return
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value).strip() if isinstance(key_node, yaml.ScalarNode) else ""
+            if not key:
+                self.problem(key_node, where, "plan.empty_text")
+                continue
+            if key in seen:
+                self.problem(key_node, f"{where}.{key}", "plan.duplicate_key")
+                continue
+            seen.add(key)
+            yield key, key_node, value_node
+
+    def offices(self, node: Node) -> dict[str, Office]:
+        result: dict[str, Office] = {}
+        for key, _, value in self._keyed(node, "offices"):
+            where = f"offices.{key}"
+            entries = self.mapping(value, where, OFFICE_KEYS)
+            if entries is None or "name" not in entries:
+                continue
+            name = self.text(entries["name"][1], f"{where}.name")
+            group = (
+                self.flag(entries["group"][1], f"{where}.group") if "group" in entries else False
+            )
+            note = self.text(entries["note"][1], f"{where}.note") if "note" in entries else None
+            if name is not None:
+                result[key] = Office(key, name, group, note or "")
+        names: dict[str, str] = {}
+        for office in result.values():
+            if office.name in names:
+                self.problem(
+                    node,
+                    f"offices.{office.key}.name",
+                    "plan.duplicate_name",
+                    value=office.name,
+                    other=names[office.name],
+                )
+            names[office.name] = office.key
+        return result
+
+    def phases(self, node: Node) -> dict[str, Phase]:
+        result: dict[str, Phase] = {}
+        for key, _, value in self._keyed(node, "phases"):
+            where = f"phases.{key}"
+            entries = self.mapping(value, where, PHASE_KEYS)
+            if entries is None:
+                continue
+
+            def get(k: str, entries: dict[str, tuple[Node, Node]] = entries) -> Node | None:
+                return entries[k][1] if k in entries else None
+
+            number = self.text(get("number"), f"{where}.number")
+            name = self.text(get("name"), f"{where}.name")
+            window = self.text(get("window_text"), f"{where}.window_text")
+            start = self.date(get("start"), f"{where}.start")
+            end = self.date(get("end"), f"{where}.end")
+            if start is not None and end is not None and end < start:
+                self.problem(
+                    get("end"),
+                    f"{where}.end",
+                    "plan.end_before_start",
+                    start=start.isoformat(),
+                    end=end.isoformat(),
+                )
+                continue
+            if number is None or name is None or start is None or end is None:
+                continue
+            result[key] = Phase(key, number, name, window or "", start, end)
+        return result
+
+    def items(
+        self, node: Node, offices: dict[str, Office], phases: dict[str, Phase]
+    ) -> tuple[Item, ...]:
+        import yaml
+
+        self._count(node)
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.problem(node, "items", "plan.want_items")
+            return ()
+        items: dict[str, Item] = {}
+        lines: dict[str, int] = {}
+        for index, child in enumerate(node.value):
+            item = self.item(child, index, items, lines, offices, phases)
+            if item is not None:
+                items[item.id] = item
+                lines[item.id] = child.start_mark.line + 1
+        return tuple(items.values())
+
+    def item(
+        self,
+        node: Node,
+        index: int,
+        known: dict[str, Item],
+        lines: dict[str, int],
+        offices: dict[str, Office],
+        phases: dict[str, Phase],
+    ) -> Item | None:
+        where = f"items[{index}]"
+        entries = self.mapping(node, where, ITEM_KEYS)
+        if entries is None:
+            return None
+        item_id = self.text(entries["id"][1], f"{where}.id") if "id" in entries else None
+        if item_id is not None:
+            where = f"items[{item_id}]"
+            if any(ch.isspace() for ch in item_id):
+                self.problem(entries["id"][1], f"{where}.id", "plan.bad_id", value=item_id)
+                return None
+            if item_id in known:
+                self.problem(
+                    entries["id"][1], f"{where}.id", "plan.duplicate_id", first_line=lines[item_id]
+                )
+                return None
+        problems_before = len(self.problems)
+
+        def get(key: str) -> Node | None:
+            return entries[key][1] if key in entries else None
+
+        parent_id = self.text(get("parent"), f"{where}.parent")
+        parent = None
+        if parent_id is not None:
+            parent = known.get(parent_id)
+            if parent is None:
+                self.problem(
+                    get("parent"),
+                    f"{where}.parent",
+                    "plan.unknown_parent",
+                    value=parent_id,
+                    hint=_close(parent_id, known),
+                )
+        kind = self.choice(get("kind"), f"{where}.kind", ItemKind)
+        title = self.text(get("title"), f"{where}.title")
+        text = self.text(get("text"), f"{where}.text", required=False)
+        note = self.text(get("note"), f"{where}.note", required=False)
+
+        # Inherited fields: what the item says, else what its parent has.
+        source = self.text(get("source"), f"{where}.source")
+        offices_text = self.text(get("offices_text"), f"{where}.offices_text", required=False)
+        office_keys: tuple[str, ...] | None = None
+        if get("offices") is not None:
+            listed = self.texts(get("offices"), f"{where}.offices") or []
+            office_keys = tuple(self._office(n, v, offices, where) for n, v in listed)
+            if not office_keys:
+                self.problem(get("offices"), f"{where}.offices", "plan.empty_list")
+        phase_key = self.text(get("phase"), f"{where}.phase")
+        if phase_key is not None and phase_key not in phases:
+            self.problem(
+                get("phase"),
+                f"{where}.phase",
+                "plan.unknown_phase",
+                value=phase_key,
+                hint=_close(phase_key, phases),
+                allowed=", ".join(phases),
+            )
+        basis = self.choice(get("due_basis"), f"{where}.due_basis", DueBasis)
+        due = self.date(get("due"), f"{where}.due")
+        due_text = self.text(get("due_text"), f"{where}.due_text", required=False)
+        if parent is not None:
+            source = source or parent.source
+            offices_text = offices_text if offices_text is not None else parent.offices_text
+            office_keys = office_keys if office_keys is not None else parent.offices
+            phase_key = phase_key if get("phase") is not None else parent.phase
+            if basis is None:
+                basis = parent.due_basis
+                due = due if get("due") is not None else parent.due
+                due_text = due_text if due_text is not None else parent.due_text
+
+        if not office_keys and get("offices") is None:
+            self.problem(node, f"{where}.offices", "plan.missing_key")
+        if basis is None and get("due_basis") is None:
+            self.problem(node, f"{where}.due_basis", "plan.missing_key")
+        if source is None and get("source") is None:
+            self.problem(node, f"{where}.source", "plan.missing_key")
+        phase = phases.get(phase_key) if phase_key is not None else None
+        due = self._due(node, where, entries, basis, due, phase, due_text)
+        if len(self.problems) > problems_before or item_id is None:
+            return None
+        assert kind is not None and title is not None and basis is not None
+        return Item(
+            id=item_id,
+            kind=kind,
+            title=title,
+            text=text or title,
+            source=source or "",
+            offices=office_keys or (),
+            offices_text=offices_text or "",
+            phase=phase_key,
+            due=due,
+            due_basis=basis,
+            due_text=due_text or "",
+            parent=parent_id,
+            note=note or "",
+        )
+
+    def _office(self, node: Node, value: str, offices: dict[str, Office], where: str) -> str:
+        if value in offices:
+            return value
+        for office in offices.values():  # the Chinese name is accepted too
+            if office.name == value:
+                return office.key
+        names = [*offices, *(office.name for office in offices.values())]
+        self.problem(
+            node,
+            f"{where}.offices",
+            "plan.unknown_office",
+            value=value,
+            hint=_close(value, names),
+            allowed=", ".join(offices),
+        )
+        return value
+
+    def _due(
+        self,
+        node: Node,
+        where: str,
+        entries: dict[str, tuple[Node, Node]],
+        basis: DueBasis | None,
+        due: dt.date | None,
+        phase: Phase | None,
+        due_text: str | None,
+    ) -> dt.date | None:
+        """Check the due date against its stated basis; derive it from the phase window."""
+        at = entries["due"][1] if "due" in entries else node
+        if basis is DueBasis.STANDING:
+            if "due" in entries:
+                self.problem(at, f"{where}.due", "plan.due_on_standing")
+            return None
+        if basis is DueBasis.STATED:
+            if due is None:
+                self.problem(node, f"{where}.due", "plan.due_missing")
+            elif not due_text:
+                self.problem(node, f"{where}.due_text", "plan.due_text_missing")
+        if basis is DueBasis.PHASE:
+            if phase is None:
+                self.problem(node, f"{where}.phase", "plan.phase_needed")
+                return None
+            due = due if "due" in entries else phase.end
+        if due is not None and phase is not None and not phase.start <= due <= phase.end:
+            self.problem(
+                at,
+                f"{where}.due",
+                "plan.due_outside_phase",
+                due=due.isoformat(),
+                phase=phase.name,
+                start=phase.start.isoformat(),
+                end=phase.end.isoformat(),
+            )
+        return due
+
+
+def _is_null(node: Node) -> bool:
+    return getattr(node, "tag", "") == "tag:yaml.org,2002:null"
+
+
+def _close(value: str, choices: Any) -> list[str]:
+    return difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)

@@ -1,0 +1,314 @@
+"""Rich views of the plan and the queries. Each returns a renderable or text; none prints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from xixin_cli.i18n import BASIS_LABELS, KIND_LABELS, label, message, status_label
+from xixin_cli.model import Event, Item, Phase, Plan, Status
+from xixin_cli.schedule import Digest, DueRow, ItemState, PhaseMark
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+
+STATUS_STYLES = {
+    Status.TODO: "",
+    Status.DOING: "cyan",
+    Status.BLOCKED: "magenta",
+    Status.DONE: "green",
+    Status.DROPPED: "dim",
+}
+
+
+def offices_text(plan: Plan, item: Item, lang: str) -> str:
+    """The item's units joined the Chinese way; every unit at once reads as one phrase."""
+    if len(item.offices) > 1 and set(item.offices) == set(plan.offices):
+        return "全部责任单位" if lang != "en" else "all offices"
+    return "、".join(plan.office_names(item))
+
+
+def due_text(item: Item, lang: str) -> str:
+    """The due date, or 常态化 for standing work."""
+    return item.due.isoformat() if item.due is not None else message("standing", lang)
+
+
+def status_text(state: ItemState, lang: str) -> str:
+    """The status label, with leaf progress for items that have children."""
+    text = status_label(state.status.value, lang)
+    if state.progress is not None:
+        text += " " + message(
+            "progress", lang, closed=state.progress.closed, total=state.progress.total
+        )
+    return text
+
+
+def caption(plan: Plan, lang: str, today: date | None = None) -> str:
+    """Which plan a table shows, and as of which day."""
+    text = message(
+        "plan_caption", lang, number=plan.document.number, title=plan.document.title, path=plan.path
+    )
+    if today is not None:
+        text += "｜" + message("as_of", lang, date=today.isoformat())
+    return text
+
+
+def _table(title: str, cap: str) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    return Table(
+        title=title,
+        caption=cap,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption_justify="left",
+        show_lines=False,
+        pad_edge=False,
+    )
+
+
+def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> Table:
+    """The checklist: the task/action tree as rows, with units, due date and status."""
+    from rich.text import Text
+
+    table = _table(message("title.list", lang), caption(plan, lang))
+    table.add_column(message("col.id", lang), no_wrap=True)
+    table.add_column(message("col.title", lang), ratio=3, overflow="fold")
+    table.add_column(message("col.offices", lang), ratio=2, overflow="fold")
+    table.add_column(message("col.due", lang), no_wrap=True)
+    table.add_column(message("col.status", lang), no_wrap=True)
+    for state in item_states:
+        item = state.item
+        depth = _depth(plan, item)
+        title = Text("  " * depth + item.title, style="bold" if depth == 0 else "")
+        table.add_row(
+            item.id,
+            title,
+            offices_text(plan, item, lang),
+            due_text(item, lang),
+            Text(status_text(state, lang), style=STATUS_STYLES[state.status]),
+        )
+    return table
+
+
+def _depth(plan: Plan, item: Item) -> int:
+    depth = 0
+    parent = item.parent
+    while parent is not None:
+        depth += 1
+        found = plan.get(parent)
+        parent = found.parent if found is not None else None
+    return depth
+
+
+def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
+    """One item whole: its text, units, dates and their basis, source, status and last change."""
+    from rich.table import Table
+
+    item = state.item
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+
+    def row(key: str, value: str) -> None:
+        if value:
+            grid.add_row(message(key, lang), value)
+
+    row("field.kind", label(KIND_LABELS, item.kind.value, lang))
+    if item.parent is not None:
+        parent = plan.get(item.parent)
+        row("field.parent", f"{item.parent} {parent.title if parent else ''}")
+    row("field.text", item.text)
+    row("field.source", f"{plan.document.number} {item.source}")
+    row("field.offices", "、".join(plan.office_names(item)))
+    row("field.offices_text", item.offices_text)
+    if item.phase is not None:
+        phase = plan.phases[item.phase]
+        row("field.phase", f"{phase.number} {phase.name}（{phase.window_text or _span(phase)}）")
+    row("field.due", due_text(item, lang))
+    basis = label(BASIS_LABELS, item.due_basis.value, lang)
+    if item.due_text:
+        basis += f"：“{item.due_text}”"
+    row("field.due_basis", basis)
+    row("field.note", item.note)
+    row("field.status", status_text(state, lang))
+    children = plan.children(item.id)
+    if children:
+        row("field.children", "、".join(children))
+    if state.last is not None:
+        row("field.last", _event_line(state.last, lang))
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    panel = Panel(grid, title=f"{item.id} {item.title}", title_align="left")
+    return Group(panel, Text(caption(plan, lang), style="dim"))
+
+
+def _span(phase: Phase) -> str:
+    return f"{phase.start} — {phase.end}"
+
+
+def _event_line(event: Event, lang: str) -> str:
+    change = (
+        f"{status_label(event.previous.value, lang)} → {status_label(event.status.value, lang)}"
+    )
+    text = f"{event.at:%Y-%m-%d %H:%M} {event.by} {change}"
+    return text + (f"｜{event.note}" if event.note else "")
+
+
+def history_table(plan: Plan, events: Sequence[Event], lang: str) -> Table:
+    """Status events, as given (the CLI passes them newest first)."""
+    from rich.text import Text
+
+    table = _table(message("title.history", lang), caption(plan, lang))
+    table.add_column(message("col.at", lang), no_wrap=True)
+    table.add_column(message("col.id", lang), no_wrap=True)
+    table.add_column(message("col.title", lang), ratio=2, overflow="fold")
+    table.add_column(message("col.change", lang), no_wrap=True)
+    table.add_column(message("col.by", lang))
+    table.add_column(message("col.note", lang), ratio=2, overflow="fold")
+    for event in events:
+        item = plan.get(event.item)
+        change = Text(f"{status_label(event.previous.value, lang)} → ")
+        change.append(status_label(event.status.value, lang), style=STATUS_STYLES[event.status])
+        note = event.note
+        if event.undoes is not None:
+            note = f"[{message('undo_of', lang)} {event.undoes[:8]}] {note}".strip()
+        table.add_row(
+            f"{event.at:%Y-%m-%d %H:%M}",
+            event.item,
+            item.title if item else "?",
+            change,
+            event.by,
+            note,
+        )
+    return table
+
+
+def due_table(plan: Plan, rows: Sequence[DueRow], lang: str, today: date, *, late: bool) -> Table:
+    """Overdue (late=True) or upcoming rows with the days late or left."""
+    from rich.text import Text
+
+    if late:
+        title = message("title.overdue", lang)
+    else:
+        last = rows[-1].state.item.due if rows else today
+        title = message("title.upcoming", lang, start=today.isoformat(), end=str(last))
+    table = _table(title, caption(plan, lang, today))
+    table.add_column(message("col.id", lang), no_wrap=True)
+    table.add_column(message("col.title", lang), ratio=3, overflow="fold")
+    table.add_column(message("col.offices", lang), ratio=2, overflow="fold")
+    table.add_column(message("col.due", lang), no_wrap=True)
+    table.add_column(
+        message("col.overdue" if late else "col.left", lang), no_wrap=True, justify="right"
+    )
+    table.add_column(message("col.status", lang), no_wrap=True)
+    for row in rows:
+        item = row.state.item
+        if late:
+            days = Text(message("days", lang, n=row.days_overdue), style="bold red")
+        elif row.days == 0:
+            days = Text(message("due_today", lang), style="yellow")
+        else:
+            days = Text(message("days", lang, n=row.days), style="yellow" if row.days <= 7 else "")
+        table.add_row(
+            item.id,
+            item.title,
+            offices_text(plan, item, lang),
+            due_text(item, lang),
+            days,
+            Text(status_text(row.state, lang), style=STATUS_STYLES[row.state.status]),
+        )
+    return table
+
+
+def phase_table(plan: Plan, marks: Sequence[PhaseMark], lang: str) -> Table:
+    """Phases that start or end in a window."""
+    table = _table(message("title.phases", lang), "")
+    table.add_column(message("col.due", lang), no_wrap=True)
+    table.add_column(message("field.phase", lang))
+    for mark in marks:
+        key = "phase.start" if mark.edge == "start" else "phase.end"
+        table.add_row(mark.day.isoformat(), message(key, lang, name=mark.phase.name))
+    return table
+
+
+def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
+    """The weekly reminder as tables: counts per unit, then each unit's red and yellow items."""
+    from rich.console import Group
+    from rich.text import Text
+
+    counts = _table(message("title.remind", lang), caption(plan, lang, result.today))
+    counts.add_column(message("col.office", lang), no_wrap=True)
+    counts.add_column(message("col.red", lang), justify="right", style="red")
+    counts.add_column(message("col.yellow", lang), justify="right", style="yellow")
+    counts.add_column(message("col.green", lang), justify="right", style="green")
+    counts.add_column(message("col.closed", lang), justify="right")
+    for office in result.offices:
+        counts.add_row(
+            plan.offices[office.office].name,
+            str(len(office.red)),
+            str(len(office.yellow)),
+            str(office.green),
+            str(office.closed),
+        )
+    parts: list[RenderableType] = [counts]
+    for office in result.offices:
+        if not office.red and not office.yellow:
+            continue
+        parts.append(Text(plan.offices[office.office].name, style="bold"))
+        for row in office.red:
+            parts.append(Text("  🔴 " + _digest_line(row, lang), style="red"))
+        for row in office.yellow:
+            parts.append(Text("  🟡 " + _digest_line(row, lang), style="yellow"))
+    parts.append(Text(summary_line(result, lang), style="bold"))
+    return Group(*parts)
+
+
+def _digest_line(row: DueRow, lang: str) -> str:
+    item = row.state.item
+    if row.days < 0:
+        when = message("col.overdue", lang) + " " + message("days", lang, n=row.days_overdue)
+    elif row.days == 0:
+        when = message("due_today", lang)
+    else:
+        when = message("col.left", lang) + " " + message("days", lang, n=row.days)
+    return f"{item.id} {item.title}（{message('col.due', lang)} {item.due}，{when}）"
+
+
+def summary_line(result: Digest, lang: str) -> str:
+    """The reminder in one line."""
+    return message(
+        "summary",
+        lang,
+        date=result.today.isoformat(),
+        red=len(result.overdue),
+        yellow=len(result.due_soon),
+        open=result.open_total,
+        closed=result.closed_total,
+    )
+
+
+def digest_plain(plan: Plan, result: Digest, lang: str) -> str:
+    """The reminder as plain text to paste into a chat group: no table lines, no colour."""
+    lines = [
+        f"【{message('title.remind', lang)}】{plan.document.number} "
+        f"{message('as_of', lang, date=result.today.isoformat())}",
+        summary_line(result, lang),
+    ]
+    for office in result.offices:
+        if not office.red and not office.yellow:
+            continue
+        lines.append("")
+        lines.append(
+            f"■ {plan.offices[office.office].name}："
+            f"{message('col.red', lang)} {len(office.red)}，"
+            f"{message('col.yellow', lang)} {len(office.yellow)}"
+        )
+        lines.extend("  🔴 " + _digest_line(row, lang) for row in office.red)
+        lines.extend("  🟡 " + _digest_line(row, lang) for row in office.yellow)
+    return "\n".join(lines) + "\n"

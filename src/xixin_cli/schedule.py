@@ -1,0 +1,283 @@
+"""Pure queries over plan, events and today: status, progress, overdue, upcoming, reminder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from xixin_cli.model import Event, Item, Phase, Plan, Status
+
+#: Days ahead that count as "due soon" (黄灯) in the reminder: the week it is read in.
+WARNING_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Done (or dropped) leaves of all leaves under an item."""
+
+    closed: int
+    total: int
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """An item as it stands: its status, its last event (for the note) and its progress."""
+
+    item: Item
+    status: Status
+    last: Event | None
+    progress: Progress | None  # for items with children
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which items a query keeps. Empty fields keep everything."""
+
+    office: str | None = None  # office key
+    phase: str | None = None  # phase key
+    statuses: frozenset[Status] = frozenset()
+
+    def keeps(self, state: ItemState) -> bool:
+        item = state.item
+        if self.office is not None and self.office not in item.offices:
+            return False
+        if self.phase is not None and item.phase != self.phase:
+            return False
+        return not self.statuses or state.status in self.statuses
+
+
+#: The filter that keeps every item.
+EVERYTHING = Filter()
+
+
+def fold(events: Iterable[Event]) -> dict[str, Event]:
+    """The last event of each item, in log order: its status is the item's current status."""
+    last: dict[str, Event] = {}
+    for event in events:
+        last[event.item] = event
+    return last
+
+
+def states(plan: Plan, events: Iterable[Event]) -> dict[str, ItemState]:
+    """Every plan item's state, in document order. Items with children take their leaves'."""
+    last = fold(events)
+    result: dict[str, ItemState] = {}
+    for item in reversed(plan.items):  # children come after parents, so visit them first
+        if plan.is_leaf(item.id):
+            event = last.get(item.id)
+            status = event.status if event is not None else Status.TODO
+            result[item.id] = ItemState(item, status, event, None)
+            continue
+        leaves = _leaf_states(plan, item.id, result)
+        closed = sum(1 for leaf in leaves if not leaf.status.is_open)
+        result[item.id] = ItemState(
+            item,
+            derived_status([leaf.status for leaf in leaves]),
+            None,
+            Progress(closed, len(leaves)),
+        )
+    return {item.id: result[item.id] for item in plan.items}
+
+
+def _leaf_states(plan: Plan, item_id: str, known: dict[str, ItemState]) -> list[ItemState]:
+    leaves: list[ItemState] = []
+    for child in plan.children(item_id):
+        if plan.is_leaf(child):
+            leaves.append(known[child])
+        else:
+            leaves.extend(_leaf_states(plan, child, known))
+    return leaves
+
+
+def derived_status(statuses: Sequence[Status]) -> Status:
+    """A parent's status from its leaves: done when all are closed, blocked when any is."""
+    if all(status is Status.DROPPED for status in statuses):
+        return Status.DROPPED
+    if all(not status.is_open for status in statuses):
+        return Status.DONE
+    if any(status is Status.BLOCKED for status in statuses):
+        return Status.BLOCKED
+    if any(status in (Status.DOING, Status.DONE) for status in statuses):
+        return Status.DOING
+    return Status.TODO
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """An open leaf with a due date, and its distance from today (negative: overdue)."""
+
+    state: ItemState
+    days: int  # due minus today
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days
+
+
+def _open_leaves(
+    plan: Plan, item_states: dict[str, ItemState], where: Filter
+) -> Iterable[ItemState]:
+    for state in item_states.values():
+        if plan.is_leaf(state.item.id) and state.status.is_open and where.keeps(state):
+            yield state
+
+
+def overdue(
+    plan: Plan, item_states: dict[str, ItemState], today: date, where: Filter = EVERYTHING
+) -> list[DueRow]:
+    """Open leaves due before today, most overdue first. An item due today is not overdue."""
+    rows = [
+        DueRow(state, (state.item.due - today).days)
+        for state in _open_leaves(plan, item_states, where)
+        if state.item.due is not None and state.item.due < today
+    ]
+    return sorted(rows, key=lambda row: row.days)  # stable: document order within a day
+
+
+def upcoming(
+    plan: Plan,
+    item_states: dict[str, ItemState],
+    today: date,
+    last_day: date,
+    where: Filter = EVERYTHING,
+) -> list[DueRow]:
+    """Open leaves due from today to `last_day`, both included, soonest first."""
+    rows = [
+        DueRow(state, (state.item.due - today).days)
+        for state in _open_leaves(plan, item_states, where)
+        if state.item.due is not None and today <= state.item.due <= last_day
+    ]
+    return sorted(rows, key=lambda row: row.days)
+
+
+@dataclass(frozen=True)
+class PhaseMark:
+    """A phase that starts or ends inside a window."""
+
+    phase: Phase
+    edge: str  # "start" or "end"
+    day: date
+
+
+def phase_marks(plan: Plan, today: date, last_day: date) -> list[PhaseMark]:
+    """Phases that start or end from today to `last_day`, in date order."""
+    marks = [
+        PhaseMark(phase, edge, day)
+        for phase in plan.phases.values()
+        for edge, day in (("start", phase.start), ("end", phase.end))
+        if today <= day <= last_day
+    ]
+    return sorted(marks, key=lambda mark: mark.day)
+
+
+@dataclass(frozen=True)
+class OfficeDigest:
+    """One unit's part of the weekly reminder: 红灯 overdue, 黄灯 due this week, 绿灯 on track."""
+
+    office: str  # office key
+    red: tuple[DueRow, ...]
+    yellow: tuple[DueRow, ...]
+    green: int  # open leaves due later, or standing
+    closed: int  # done or dropped leaves
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The weekly reminder: per unit, and the distinct items overall."""
+
+    today: date
+    last_day: date
+    offices: tuple[OfficeDigest, ...]
+    overdue: tuple[DueRow, ...]
+    due_soon: tuple[DueRow, ...]
+    open_total: int
+    closed_total: int
+
+
+def digest(
+    plan: Plan,
+    item_states: dict[str, ItemState],
+    today: date,
+    where: Filter = EVERYTHING,
+    warning_days: int = WARNING_DAYS,
+) -> Digest:
+    """Group overdue and due-soon leaves by unit; units with most overdue first."""
+    from datetime import timedelta
+
+    last_day = today + timedelta(days=warning_days)
+    late = overdue(plan, item_states, today, where)
+    soon = upcoming(plan, item_states, today, last_day, where)
+    leaves = [
+        state
+        for state in item_states.values()
+        if plan.is_leaf(state.item.id) and where.keeps(state)
+    ]
+    per_office: list[OfficeDigest] = []
+    for key in plan.offices:
+        if where.office is not None and key != where.office:
+            continue
+        mine = [state for state in leaves if key in state.item.offices]
+        if not mine:
+            continue
+        red = tuple(row for row in late if key in row.state.item.offices)
+        yellow = tuple(row for row in soon if key in row.state.item.offices)
+        open_count = sum(1 for state in mine if state.status.is_open)
+        per_office.append(
+            OfficeDigest(
+                key, red, yellow, open_count - len(red) - len(yellow), len(mine) - open_count
+            )
+        )
+    order = list(plan.offices)
+    per_office.sort(key=lambda d: (-len(d.red), -len(d.yellow), order.index(d.office)))
+    open_total = sum(1 for state in leaves if state.status.is_open)
+    return Digest(
+        today,
+        last_day,
+        tuple(per_office),
+        tuple(late),
+        tuple(soon),
+        open_total,
+        len(leaves) - open_total,
+    )
+
+
+def undo_target(events: Sequence[Event]) -> Event | None:
+    """The latest change not yet undone; undo events themselves are not undone again.
+
+    Undoing twice reverts the two latest changes, newest first, like an editor's undo.
+    """
+    undone = {event.undoes for event in events if event.undoes is not None}
+    for event in reversed(events):
+        if event.undoes is None and event.event_id not in undone:
+            return event
+    return None
+
+
+def change_event(
+    state: ItemState, status: Status, *, at: datetime, event_id: str, by: str, note: str
+) -> Event | None:
+    """The event that records `status` for a leaf; None when nothing would change."""
+    if status is state.status and not note:
+        return None
+    return Event(event_id, at, state.item.id, status, state.status, by, note)
+
+
+def undo_event(
+    events: Sequence[Event],
+    item_states: dict[str, ItemState],
+    *,
+    at: datetime,
+    event_id: str,
+    by: str,
+) -> tuple[Event, Event] | None:
+    """The event that reverts the latest change, with the change it reverts; None if none."""
+    target = undo_target(events)
+    if target is None:
+        return None
+    state = item_states.get(target.item)
+    current = state.status if state is not None else target.status
+    return (
+        Event(event_id, at, target.item, target.previous, current, by, "", undoes=target.event_id),
+        target,
+    )
