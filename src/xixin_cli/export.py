@@ -175,7 +175,7 @@ def _by_phase(plan: Plan, leaves: Sequence[ItemState], lang: str) -> _Groups:
     rest = [state for state in leaves if state.item.phase is None]
     if rest:
         groups.append((message("md.no_phase", lang), rest))
-    return [(message("md.steps", lang), groups)] if groups else []
+    return [(message("md.by_phase", lang), groups)] if groups else []
 
 
 def _md_line(plan: Plan, state: ItemState, lang: str) -> str:

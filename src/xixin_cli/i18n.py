@@ -253,10 +253,6 @@ _M: dict[str, tuple[str, str]] = {
     ),
     "usage.empty_by": ("--by 不能为空", "--by must not be empty"),
     "usage.nothing_to_undo": ("没有可撤销的记录", "nothing to undo"),
-    "usage.undo_conflict": (
-        "最近一次记录（{item}：{status}）之后该项又有变动，不能撤销",
-        "the item changed again after the latest record ({item}: {status}); cannot undo",
-    ),
     "output.cannot_write": (
         "无法写入 {path}（{reason}）；原文件未改动",
         "cannot write {path} ({reason}); any existing file was left as it was",
@@ -286,7 +282,7 @@ _M: dict[str, tuple[str, str]] = {
         "undone: {item} {title}: {previous} → {status} (a new record; the old one is kept)",
     ),
     "written": ("已写入 {path}", "written to {path}"),
-    "plan_caption": ("计划：{number} {title}（{path}）", "plan: {number} {title} ({path})"),
+    "plan_caption": ("计划：{number}｜{path}", "plan: {number} | {path}"),
     "as_of": ("截至 {date}", "as of {date}"),
     "col.id": ("编号", "id"),
     "col.title": ("事项", "item"),
@@ -305,6 +301,17 @@ _M: dict[str, tuple[str, str]] = {
     "col.green": ("绿灯·正常", "green·on track"),
     "col.closed": ("已办结", "closed"),
     "days": ("{n} 天", "{n} d"),
+    "days_late": ("逾期 {n} 天", "{n} d late"),
+    "col.when": ("逾期/剩余", "late/left"),
+    "title.attention": ("逾期与本周到期事项", "Overdue and due this week"),
+    "digest.counts": (
+        "逾期 {red} 项，本周到期 {yellow} 项",
+        "{red} overdue, {yellow} due this week",
+    ),
+    "digest.late": ("{due} 到期，已逾期 {n} 天", "due {due}, {n} d overdue"),
+    "digest.today": ("{due} 今天到期", "due today, {due}"),
+    "digest.soon": ("{due} 到期，还剩 {n} 天", "due {due}, {n} d left"),
+    "digest.items": ("事项：", "Items:"),
     "due_today": ("今天到期", "due today"),
     "standing": ("常态化", "standing"),
     "none": ("无", "none"),
@@ -352,6 +359,7 @@ _M: dict[str, tuple[str, str]] = {
     "md.measures": ("保障措施", "Safeguard measures"),
     "md.latest": ("最新备注", "latest note"),
     "md.no_phase": ("不分阶段", "No phase"),
+    "md.by_phase": ("按阶段", "By phase"),
 }
 
 

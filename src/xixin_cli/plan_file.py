@@ -395,7 +395,8 @@ class _Reader:
         offices: dict[str, Office],
         phases: dict[str, Phase],
     ) -> Item | None:
-        where = f"items[{index}]"
+        where = f"items[{_peek_id(node) or index}]"
+        problems_before = len(self.problems)
         entries = self.mapping(node, where, ITEM_KEYS)
         if entries is None:
             return None
@@ -410,7 +411,6 @@ class _Reader:
                     entries["id"][1], f"{where}.id", "plan.duplicate_id", first_line=lines[item_id]
                 )
                 return None
-        problems_before = len(self.problems)
 
         def get(key: str) -> Node | None:
             return entries[key][1] if key in entries else None
@@ -545,6 +545,17 @@ class _Reader:
                 end=phase.end.isoformat(),
             )
         return due
+
+
+def _peek_id(node: Node) -> str | None:
+    """The item's id as written, to name it in messages about its other keys."""
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == "id" and isinstance(value, yaml.ScalarNode):
+                return str(value.value).strip() or None
+    return None
 
 
 def _is_null(node: Node) -> bool:

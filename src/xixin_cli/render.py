@@ -198,7 +198,7 @@ def due_table(plan: Plan, rows: Sequence[DueRow], lang: str, today: date, *, lat
     else:
         last = rows[-1].state.item.due if rows else today
         title = message("title.upcoming", lang, start=today.isoformat(), end=str(last))
-    table = _table(title, caption(plan, lang, today))
+    table = _table(title, caption(plan, lang, today) if late is not None else "")
     table.add_column(message("col.id", lang), no_wrap=True)
     table.add_column(message("col.title", lang), ratio=3, overflow="fold")
     table.add_column(message("col.offices", lang), ratio=2, overflow="fold")
@@ -209,8 +209,8 @@ def due_table(plan: Plan, rows: Sequence[DueRow], lang: str, today: date, *, lat
     table.add_column(message("col.status", lang), no_wrap=True)
     for row in rows:
         item = row.state.item
-        if late:
-            days = Text(message("days", lang, n=row.days_overdue), style="bold red")
+        if row.days < 0:
+            days = Text(message("days_late", lang, n=row.days_overdue), style="bold red")
         elif row.days == 0:
             days = Text(message("due_today", lang), style="yellow")
         else:
@@ -238,8 +238,9 @@ def phase_table(plan: Plan, marks: Sequence[PhaseMark], lang: str) -> Table:
 
 
 def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
-    """The weekly reminder as tables: counts per unit, then each unit's red and yellow items."""
+    """The weekly reminder: counts per unit, each unit's ids by due date, then each item once."""
     from rich.console import Group
+    from rich.padding import Padding
     from rich.text import Text
 
     counts = _table(message("title.remind", lang), caption(plan, lang, result.today))
@@ -257,27 +258,49 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
             str(office.closed),
         )
     parts: list[RenderableType] = [counts]
-    for office in result.offices:
-        if not office.red and not office.yellow:
-            continue
-        parts.append(Text(plan.offices[office.office].name, style="bold"))
-        for row in office.red:
-            parts.append(Text("  🔴 " + _digest_line(row, lang), style="red"))
-        for row in office.yellow:
-            parts.append(Text("  🟡 " + _digest_line(row, lang), style="yellow"))
+    for name, groups in _office_groups(plan, result, lang):
+        parts.append(Text(name, style="bold"))
+        for mark, when, ids in groups:
+            parts.append(Text(f"  {mark} {when}：", style="red" if mark == "🔴" else "yellow"))
+            parts.append(Padding(Text(" ".join(ids)), (0, 0, 0, 5)))
+    rows = (*result.overdue, *result.due_soon)
+    if rows:
+        parts.append(Text(""))
+        parts.append(due_table(plan, rows, lang, result.today, late=None))
     parts.append(Text(summary_line(result, lang), style="bold"))
     return Group(*parts)
 
 
-def _digest_line(row: DueRow, lang: str) -> str:
-    item = row.state.item
-    if row.days < 0:
-        when = message("col.overdue", lang) + " " + message("days", lang, n=row.days_overdue)
-    elif row.days == 0:
-        when = message("due_today", lang)
-    else:
-        when = message("col.left", lang) + " " + message("days", lang, n=row.days)
-    return f"{item.id} {item.title}（{message('col.due', lang)} {item.due}，{when}）"
+_Group = tuple[str, str, list[str]]
+
+
+def _office_groups(plan: Plan, result: Digest, lang: str) -> list[tuple[str, list[_Group]]]:
+    """Per unit with something late or due: a heading, then (mark, when, ids) per due date."""
+    found: list[tuple[str, list[_Group]]] = []
+    for office in result.offices:
+        if not office.red and not office.yellow:
+            continue
+        name = f"■ {plan.offices[office.office].name}：" + message(
+            "digest.counts", lang, red=len(office.red), yellow=len(office.yellow)
+        )
+        groups: list[_Group] = []
+        for mark, rows in (("🔴", office.red), ("🟡", office.yellow)):
+            by_day: dict[date, list[str]] = {}
+            for row in rows:
+                assert row.state.item.due is not None  # only dated items are late or due soon
+                by_day.setdefault(row.state.item.due, []).append(row.state.item.id)
+            groups += [(mark, _when(day, result.today, lang), ids) for day, ids in by_day.items()]
+        found.append((name, groups))
+    return found
+
+
+def _when(day: date, today: date, lang: str) -> str:
+    days = (day - today).days
+    if days < 0:
+        return message("digest.late", lang, due=day.isoformat(), n=-days)
+    if days == 0:
+        return message("digest.today", lang, due=day.isoformat())
+    return message("digest.soon", lang, due=day.isoformat(), n=days)
 
 
 def summary_line(result: Digest, lang: str) -> str:
@@ -300,15 +323,17 @@ def digest_plain(plan: Plan, result: Digest, lang: str) -> str:
         f"{message('as_of', lang, date=result.today.isoformat())}",
         summary_line(result, lang),
     ]
-    for office in result.offices:
-        if not office.red and not office.yellow:
-            continue
-        lines.append("")
-        lines.append(
-            f"■ {plan.offices[office.office].name}："
-            f"{message('col.red', lang)} {len(office.red)}，"
-            f"{message('col.yellow', lang)} {len(office.yellow)}"
-        )
-        lines.extend("  🔴 " + _digest_line(row, lang) for row in office.red)
-        lines.extend("  🟡 " + _digest_line(row, lang) for row in office.yellow)
+    groups = _office_groups(plan, result, lang)
+    for name, marks in groups:
+        lines += ["", name]
+        lines += [f"  {mark} {when}：{'、'.join(ids)}" for mark, when, ids in marks]
+    if groups:
+        lines += ["", message("digest.items", lang)]
+        for row in (*result.overdue, *result.due_soon):
+            item = row.state.item
+            lines.append(
+                f"{item.id} {item.title}（{', '.join(plan.office_names(item))}）"
+                if lang == "en"
+                else f"{item.id} {item.title}（{'、'.join(plan.office_names(item))}）"
+            )
     return "\n".join(lines) + "\n"

@@ -1,0 +1,71 @@
+"""Shared fixtures: the plan's text, a CLI runner that keeps exit code, stdout and stderr apart."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from xixin_cli.cli import run
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+Runner = Callable[..., Result]
+
+
+@pytest.fixture
+def seed_text() -> str:
+    """The plan as issued, 洗府发〔2022〕145号 (a copy of the team's seed file)."""
+    return (DATA / "xifufa-2022-145.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def state_file(tmp_path: Path) -> Path:
+    return tmp_path / "status.jsonl"
+
+
+@pytest.fixture
+def xixin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, state_file: Path
+) -> Runner:
+    """Run the CLI in-process with a fresh status log, a fixed width and no colour."""
+    monkeypatch.setenv("XIXIN_STATE", str(state_file))
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    for name in ("XIXIN_PLAN", "XIXIN_LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+    def invoke(*args: str) -> Result:
+        capsys.readouterr()
+        code = run(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Split Chinese text after each 。, keeping the mark."""
+    return [part + "。" for part in paragraph.split("。") if part]
+
+
+def task_paragraphs(text: str) -> dict[int, tuple[list[str], list[str]]]:
+    """四、主要任务 read straight from the text: number -> (sentences, responsible units)."""
+    numerals = "一二三四五六七八"
+    result = {}
+    for match in re.finditer(r"^（([一二三四五六七八])）(.*)〔责任科室：(.*)〕$", text, re.M):
+        number = numerals.index(match.group(1)) + 1
+        result[number] = (sentences(match.group(2)), match.group(3).split("、"))
+    return result

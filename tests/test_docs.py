@@ -1,0 +1,90 @@
+"""The docs tell the truth: quick start, CI, help examples, exit codes, messages in both languages."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+from conftest import ROOT, Runner
+
+from xixin_cli.cli import app
+from xixin_cli.errors import ExitCode
+from xixin_cli.i18n import _M, LANGUAGES, message
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def quick_start() -> list[str]:
+    section = README.split("## Quick start", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_quick_start_is_two_lines_install_and_test() -> None:
+    lines = quick_start()
+    assert len(lines) == 2
+    assert lines[0].startswith("pip install . && xixin ")
+    assert lines[1] == "pip install -e '.[test]' && pytest"
+
+
+def test_ci_runs_the_readme_test_line() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    pattern = re.search(r'grep -m1 -E "(.+?)" README\.md', ci)
+    assert pattern is not None
+    assert re.search(pattern.group(1), quick_start()[1])
+    assert "python3 -m venv" in ci and "mypy" in ci and "ruff check" in ci
+
+
+def command_paths() -> list[list[str]]:
+    import typer.main
+
+    root = typer.main.get_command(app)
+    found: list[list[str]] = []
+    for name, command in root.commands.items():  # type: ignore[attr-defined]
+        sub = getattr(command, "commands", None)
+        if sub:
+            found += [[name, inner] for inner in sub]
+        else:
+            found.append([name])
+    return found
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=" ".join)
+def test_every_command_has_help_with_an_example(xixin: Runner, path: list[str]) -> None:
+    result = xixin(*path, "--help")
+    assert result.code == 0, result.err
+    assert "Example: xixin " + " ".join(path) in result.out
+
+
+def test_every_command_is_in_the_readme() -> None:
+    for path in command_paths():
+        assert f"xixin {' '.join(path)}" in README, path
+
+
+def test_every_exit_code_is_documented() -> None:
+    table = README.split("## Exit codes", 1)[1]
+    for code in ExitCode:
+        assert re.search(rf"^\| {int(code)} \| ", table, re.M), code
+    assert "| 1 |" in table
+
+
+def test_every_message_code_used_in_the_source_exists() -> None:
+    used = set()
+    for path in (ROOT / "src" / "xixin_cli").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r'"((?:plan|state|log|usage|output|file)\.[a-z_]+)"', text))
+    used.discard("plan.yaml")  # a file name, not a message
+    assert used, "the pattern found nothing"
+    assert used <= set(_M), sorted(used - set(_M))
+
+
+@pytest.mark.parametrize("code", sorted(_M))
+def test_every_message_reads_in_both_languages(code: str) -> None:
+    names = {name for text in _M[code] for _, name, _, _ in string.Formatter().parse(text) if name}
+    zh_names = {n for _, n, _, _ in string.Formatter().parse(_M[code][0]) if n}
+    en_names = {n for _, n, _, _ in string.Formatter().parse(_M[code][1]) if n}
+    assert zh_names == en_names, code  # both languages say the same things
+    values = {name: ["x"] if name == "hint" else "x" for name in names}
+    for lang in LANGUAGES:
+        assert message(code, lang, **values)

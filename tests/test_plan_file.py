@@ -1,0 +1,326 @@
+"""The plan loader: a valid plan loads; every kind of bad plan gets its own line and exit code 3."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import Runner
+
+from xixin_cli.errors import ExitCode, PlanError
+from xixin_cli.model import DueBasis
+from xixin_cli.plan_file import load_plan, parse_plan
+
+SMALL = """\
+format: 1
+document:
+  number: 测府发〔2024〕1号
+  issuer: 测试乡人民政府
+  date: 2024-01-05
+  title: 测试实施方案
+offices:
+  dangqun: {name: 乡党群办}
+  cun: {name: 各村, group: true}
+phases:
+  one:
+    number: "5.1"
+    name: 第一阶段
+    start: 2024-01-01
+    end: 2024-03-31
+items:
+  - id: "4.1"
+    kind: task
+    title: 第一项任务
+    source: 四（一）
+    offices: [dangqun, cun]
+    phase: one
+    due_basis: phase
+  - id: "4.1.1"
+    parent: "4.1"
+    kind: action
+    title: 第一个行动
+  - id: "4.1.2"
+    parent: "4.1"
+    kind: action
+    title: 第二个行动
+    due_basis: standing
+    due_text: 常态化
+  - id: "5.1.1"
+    kind: step
+    title: 自查
+    source: 五（一）1
+    offices: [乡党群办]
+    phase: one
+    due: 2024年2月29日
+    due_basis: stated
+    due_text: 2月底前
+"""
+
+
+def problems(text: str) -> list[tuple[int | None, str | None, str]]:
+    with pytest.raises(PlanError) as info:
+        parse_plan(text, "p.yaml")
+    return [(p.line, p.key, p.code) for p in info.value.problems]
+
+
+def test_the_small_plan_loads_with_inheritance() -> None:
+    plan = parse_plan(SMALL, "p.yaml")
+    first, standing, step = plan.get("4.1.1"), plan.get("4.1.2"), plan.get("5.1.1")
+    assert first is not None and standing is not None and step is not None
+    assert first.offices == ("dangqun", "cun") and first.source == "四（一）"
+    assert first.due == date(2024, 3, 31) and first.due_basis is DueBasis.PHASE
+    assert standing.due is None and standing.due_basis is DueBasis.STANDING
+    assert step.offices == ("dangqun",)  # a Chinese name is accepted and stored as its key
+    assert step.due == date(2024, 2, 29)
+    assert plan.children("4.1") == ("4.1.1", "4.1.2")
+    assert not plan.is_leaf("4.1") and plan.is_leaf("4.1.1")
+
+
+def test_an_unquoted_id_stays_as_written() -> None:
+    plan = parse_plan(
+        SMALL.replace('id: "4.1"\n', "id: 4.10\n").replace('parent: "4.1"', "parent: 4.10"), "p"
+    )
+    assert plan.get("4.10") is not None
+
+
+CASES = {
+    # name: (replace this, with this, the line the error points at, key fragment, code)
+    "not yaml": ("  title: 测试实施方案\n", "  title: [测试\n", "offices:", None, "plan.not_yaml"),
+    "unknown key": (
+        "    kind: step\n",
+        "    kind: step\n    deu: 1\n",
+        "deu:",
+        "deu",
+        "plan.unknown_key",
+    ),
+    "missing title": (
+        "    title: 第一个行动\n",
+        "",
+        'id: "4.1.1"',
+        "[4.1.1].title",
+        "plan.missing_key",
+    ),
+    "missing number": (
+        "  number: 测府发〔2024〕1号\n",
+        "",
+        "issuer:",
+        "document.number",
+        "plan.missing_key",
+    ),
+    "duplicate id": (
+        '  - id: "4.1.2"\n',
+        '  - id: "4.1.1"\n',
+        '- id: "4.1.1"\n    parent: "4.1"\n    kind: action\n    title: 第二',
+        "id",
+        "plan.duplicate_id",
+    ),
+    "unknown office": (
+        "offices: [乡党群办]",
+        "offices: [乡党郡办]",
+        "乡党郡办",
+        "offices",
+        "plan.unknown_office",
+    ),
+    "unknown phase": (
+        "    phase: one\n    due_basis: phase\n",
+        "    phase: two\n    due_basis: phase\n",
+        "phase: two",
+        "phase",
+        "plan.unknown_phase",
+    ),
+    "invalid date": (
+        "due: 2024年2月29日",
+        "due: 2023-02-29",
+        "due: 2023-02-29",
+        "due",
+        "plan.bad_date",
+    ),
+    "not a date": (
+        "  date: 2024-01-05",
+        "  date: next week",
+        "next week",
+        "document.date",
+        "plan.bad_date",
+    ),
+    "phase ends before it starts": (
+        "    end: 2024-03-31",
+        "    end: 2023-12-31",
+        "end: 2023",
+        "end",
+        "plan.end_before_start",
+    ),
+    "due before its phase starts": (
+        "due: 2024年2月29日",
+        "due: 2023-12-01",
+        "due: 2023",
+        "due",
+        "plan.due_outside_phase",
+    ),
+    "parent that does not exist": (
+        '  - id: "4.1.2"\n    parent: "4.1"',
+        '  - id: "4.1.2"\n    parent: "4.9"',
+        '"4.9"',
+        "parent",
+        "plan.unknown_parent",
+    ),
+    "unsupported format": ("format: 1\n", "format: 2\n", "format: 2", "format", "plan.bad_format"),
+    "duplicate key": (
+        "    kind: task\n",
+        "    kind: task\n    kind: action\n",
+        "kind: action",
+        "kind",
+        "plan.duplicate_key",
+    ),
+    "bad kind": ("    kind: task\n", "    kind: chore\n", "chore", "kind", "plan.bad_choice"),
+    "standing with a due date": (
+        "    due_text: 常态化\n",
+        "    due_text: 常态化\n    due: 2024-02-01\n",
+        "due: 2024-02-01",
+        "due",
+        "plan.due_on_standing",
+    ),
+    "stated without due": (
+        "    due: 2024年2月29日\n",
+        "",
+        '- id: "5.1.1"',
+        "due",
+        "plan.due_missing",
+    ),
+    "items not a list": (
+        'items:\n  - id: "4.1"\n',
+        'items: 3\nnothing:\n  - id: "4.1"\n',
+        "items: 3",
+        "items",
+        "plan.want_items",
+    ),
+}
+
+
+def line_of(text: str, fragment: str) -> int:
+    return text[: text.index(fragment)].count("\n") + 1
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_each_bad_plan_names_line_key_and_problem(name: str) -> None:
+    old, new, at, key, code = CASES[name]
+    assert old in SMALL, name
+    text = SMALL.replace(old, new, 1)
+    found = problems(text)
+    hit = next((p for p in found if p[2] == code), None)
+    assert hit is not None, found
+    assert hit[0] == line_of(text, at), found
+    if key is not None:
+        assert hit[1] is not None and key in hit[1], found
+
+
+def test_wrong_top_level_shape() -> None:
+    assert problems("- a\n- b\n") == [(1, "", "plan.want_mapping")]
+
+
+def test_an_empty_file() -> None:
+    assert problems("") == [(None, None, "plan.empty")]
+
+
+def test_every_problem_is_reported_not_just_the_first() -> None:
+    text = (
+        SMALL.replace("offices: [乡党群办]", "offices: [nobody]")
+        .replace("    end: 2024-03-31", "    end: 2024-13-01")
+        .replace("format: 1\n", "format: 1\nextra: 1\n")
+    )
+    codes = [code for _, _, code in problems(text)]
+    assert "plan.unknown_office" in codes and "plan.bad_date" in codes
+    assert "plan.unknown_key" in codes
+
+
+def test_did_you_mean_for_a_misspelt_key() -> None:
+    with pytest.raises(PlanError) as info:
+        parse_plan(SMALL.replace("    kind: step\n", "    kind: step\n    titel: x\n"), "p.yaml")
+    text = info.value.lines("en")
+    assert any("did you mean 'title'" in line for line in text), text
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for n in range(1, 9):
+        bomb += (
+            f"{'abcdefghij'[n]}: &{'abcdefghij'[n]} ["
+            + ", ".join(["*" + "abcdefghij"[n - 1]] * 10)
+            + "]\n"
+        )
+    bomb += "items: [*i]\n"
+    codes = [code for _, _, code in problems(bomb)]
+    assert codes  # refused, whatever else it says, without expanding 10^9 nodes
+
+
+# -- files, through the CLI: one line each, exit code 3, nothing on stdout ---------------------
+
+
+def check_plan_error(result: object, fragment: str) -> None:
+    code, out, err = result.code, result.out, result.err  # type: ignore[attr-defined]
+    assert code == ExitCode.PLAN
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert lines and all(line.startswith("xixin: 错误: ") for line in lines), err
+    assert fragment in err, err
+    assert "Traceback" not in err
+
+
+def test_file_not_found(xixin: Runner, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    check_plan_error(xixin("--plan", str(missing), "list"), f"{missing}: 找不到计划文件")
+
+
+def test_a_folder_instead_of_a_file(xixin: Runner, tmp_path: Path) -> None:
+    check_plan_error(xixin("validate", str(tmp_path)), "这是一个文件夹")
+
+
+def test_a_gb18030_file_is_named_as_such(xixin: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes(SMALL.encode("gb18030"))
+    check_plan_error(xixin("validate", str(path)), "GBK/GB18030")
+
+
+def test_bytes_that_are_no_encoding_at_all(xixin: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "bin.yaml"
+    path.write_bytes(b"format: 1\n\xff\xfe\x00\x81\x30")
+    check_plan_error(xixin("validate", str(path)), "不是 UTF-8")
+
+
+def test_a_utf8_bom_is_accepted(xixin: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + SMALL.encode("utf-8"))
+    result = xixin("validate", str(path))
+    assert (result.code, result.err) == (0, "")
+    assert "无误" in result.out
+
+
+def test_validate_lists_every_problem_with_file_and_line(xixin: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        SMALL.replace("offices: [乡党群办]", "offices: [nobody]").replace(
+            '  - id: "4.1.2"\n', '  - id: "4.1.1"\n'
+        ),
+        encoding="utf-8",
+    )
+    result = xixin("--lang", "en", "validate", str(path))
+    check_plan_error_en = result.err.strip().splitlines()
+    assert result.code == ExitCode.PLAN and result.out == ""
+    assert len(check_plan_error_en) == 2
+    text = path.read_text(encoding="utf-8")
+    dup = line_of(text, '- id: "4.1.1"\n    parent: "4.1"\n    kind: action\n    title: 第二')
+    assert f"{path}:{dup}: [items[4.1.1].id] duplicate id" in result.err
+    office = line_of(text, "nobody")
+    assert f"{path}:{office}: [items[5.1.1].offices] unknown office 'nobody'" in result.err
+
+
+def test_the_bundled_plan_validates(xixin: Runner) -> None:
+    result = xixin("validate")
+    assert result.code == 0 and result.err == ""
+    assert "共 75 项（可勾选 67 项），9 个责任单位，4 个阶段" in result.out
+
+
+def test_load_plan_reads_a_real_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    assert load_plan(path).path == str(path)
