@@ -1,4 +1,4 @@
-"""The docs tell the truth: quick start, CI, help examples, exit codes, messages in both languages."""
+"""The docs tell the truth: quick start, CI, help examples, exit codes, both languages."""
 
 from __future__ import annotations
 

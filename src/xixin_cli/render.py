@@ -189,12 +189,16 @@ def history_table(plan: Plan, events: Sequence[Event], lang: str) -> Table:
     return table
 
 
-def due_table(plan: Plan, rows: Sequence[DueRow], lang: str, today: date, *, late: bool) -> Table:
-    """Overdue (late=True) or upcoming rows with the days late or left."""
+def due_table(
+    plan: Plan, rows: Sequence[DueRow], lang: str, today: date, *, late: bool | None
+) -> Table:
+    """Overdue (late=True), upcoming (False) or both (None) rows, with the days late or left."""
     from rich.text import Text
 
     if late:
         title = message("title.overdue", lang)
+    elif late is None:
+        title = message("title.attention", lang)
     else:
         last = rows[-1].state.item.due if rows else today
         title = message("title.upcoming", lang, start=today.isoformat(), end=str(last))
@@ -203,14 +207,14 @@ def due_table(plan: Plan, rows: Sequence[DueRow], lang: str, today: date, *, lat
     table.add_column(message("col.title", lang), ratio=3, overflow="fold")
     table.add_column(message("col.offices", lang), ratio=2, overflow="fold")
     table.add_column(message("col.due", lang), no_wrap=True)
-    table.add_column(
-        message("col.overdue" if late else "col.left", lang), no_wrap=True, justify="right"
-    )
+    days_column = {True: "col.overdue", False: "col.left", None: "col.when"}[late]
+    table.add_column(message(days_column, lang), no_wrap=True, justify="right")
     table.add_column(message("col.status", lang), no_wrap=True)
     for row in rows:
         item = row.state.item
         if row.days < 0:
-            days = Text(message("days_late", lang, n=row.days_overdue), style="bold red")
+            late_days = message("days" if late else "days_late", lang, n=row.days_overdue)
+            days = Text(late_days, style="bold red")
         elif row.days == 0:
             days = Text(message("due_today", lang), style="yellow")
         else:
