@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -124,13 +124,17 @@ def _settings(ctx: typer.Context) -> Settings:
 
 
 def _open(ctx: typer.Context) -> Session:
-    from xixin_cli.paths import plan_path, state_path
+    from xixin_cli.paths import bundled_plan, plan_path, state_path
     from xixin_cli.plan_file import load_plan
     from xixin_cli.status_log import read_log
 
     settings = _settings(ctx)
     path = plan_path(settings.plan)
     plan = load_plan(path)
+    if path == bundled_plan():
+        # Tables name the plan they show; the installed copy's long site-packages path says
+        # less than this does.
+        plan = replace(plan, path=f"plan.yaml（xixin {__version__}）")
     lang = settings.lang or (
         plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
     )
