@@ -24,10 +24,16 @@ STATUS_STYLES = {
 
 
 def offices_text(plan: Plan, item: Item, lang: str) -> str:
-    """The item's units joined the Chinese way; every unit at once reads as one phrase."""
+    """The item's units for a table cell; every unit at once reads as one phrase."""
     if len(item.offices) > 1 and set(item.offices) == set(plan.offices):
         return "全部责任单位" if lang != "en" else "all offices"
-    return "、".join(plan.office_names(item))
+    return "、".join(short_name(name) for name in plan.office_names(item))
+
+
+def short_name(name: str) -> str:
+    """乡民政办 → 民政办: in a township's own tables the 乡 says nothing (the plan does the same,
+    「党群办组织协调」); JSON and exports keep the full name."""
+    return name[1:] if name.startswith("乡") and len(name) > 3 else name
 
 
 def due_text(item: Item, lang: str) -> str:
@@ -55,7 +61,8 @@ def caption(plan: Plan, lang: str, today: date | None = None) -> str:
     return text
 
 
-def _table(title: str, cap: str) -> Table:
+def _table(title: str, cap: str, *, expand: bool = True) -> Table:
+    """A table in the house style; `expand` lets the text columns share the terminal's width."""
     from rich import box
     from rich.table import Table
 
@@ -65,6 +72,7 @@ def _table(title: str, cap: str) -> Table:
         box=box.SIMPLE_HEAD,
         title_justify="left",
         caption_justify="left",
+        expand=expand,
         show_lines=False,
         pad_edge=False,
     )
@@ -232,7 +240,7 @@ def due_table(
 
 def phase_table(plan: Plan, marks: Sequence[PhaseMark], lang: str) -> Table:
     """Phases that start or end in a window."""
-    table = _table(message("title.phases", lang), "")
+    table = _table(message("title.phases", lang), "", expand=False)
     table.add_column(message("col.due", lang), no_wrap=True)
     table.add_column(message("field.phase", lang))
     for mark in marks:
@@ -247,7 +255,7 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
     from rich.padding import Padding
     from rich.text import Text
 
-    counts = _table(message("title.remind", lang), caption(plan, lang, result.today))
+    counts = _table(message("title.remind", lang), caption(plan, lang, result.today), expand=False)
     counts.add_column(message("col.office", lang), no_wrap=True)
     counts.add_column(message("col.red", lang), justify="right", style="red")
     counts.add_column(message("col.yellow", lang), justify="right", style="yellow")
