@@ -110,11 +110,7 @@ class Session:
     lang: str
     state: StatePath
     events: tuple[Event, ...]
-
-    def item_states(self) -> dict[str, ItemState]:
-        from xixin_cli.schedule import states
-
-        return states(self.plan, self.events)
+    states: dict[str, ItemState]  # every item's state, folded once from the events
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -142,7 +138,9 @@ def _open(ctx: typer.Context) -> Session:
     log = read_log(where.path)
     for warning in log.warnings:
         _warn(warning.render(lang), lang)
-    return Session(plan, lang, where, log.events)
+    from xixin_cli.schedule import states
+
+    return Session(plan, lang, where, log.events, states(plan, log.events))
 
 
 def _warn(text: str, lang: str) -> None:
@@ -164,7 +162,7 @@ def _as_of(value: str | None) -> date:
 
 
 def _item_state(session: Session, item_id: str) -> ItemState:
-    states = session.item_states()
+    states = session.states
     if item_id not in states:
         hint = difflib.get_close_matches(item_id, list(states), n=1, cutoff=0.5)
         raise UsageError("usage.unknown_id", value=item_id, hint=hint)
@@ -312,7 +310,7 @@ def list_(
     """
     session = _open(ctx)
     where = _filter(session.plan, office, phase, status)
-    shown = _with_parents(session, [s for s in session.item_states().values() if where.keeps(s)])
+    shown = _with_parents(session, [s for s in session.states.values() if where.keeps(s)])
     if as_json:
         from xixin_cli.export import records
 
@@ -325,7 +323,7 @@ def list_(
 
 def _with_parents(session: Session, kept: Iterable[ItemState]) -> list[ItemState]:
     """The kept states in document order, with the tasks they belong to (for the tree)."""
-    states = session.item_states()
+    states = session.states
     wanted = set()
     for state in kept:
         wanted.add(state.item.id)
@@ -501,7 +499,7 @@ def undo(ctx: typer.Context, by: ByOpt = None) -> None:
     session = _open(ctx)
     result = undo_event(
         session.events,
-        session.item_states(),
+        session.states,
         at=now_in_china(),
         event_id=uuid.uuid4().hex,
         by=_by(by),
@@ -573,9 +571,7 @@ def overdue(
 
     session = _open(ctx)
     today = _as_of(as_of)
-    rows = find_overdue(
-        session.plan, session.item_states(), today, _filter(session.plan, office, phase)
-    )
+    rows = find_overdue(session.plan, session.states, today, _filter(session.plan, office, phase))
     if as_json:
         from xixin_cli.export import due_record
 
@@ -615,7 +611,7 @@ def upcoming(
     except DateFormatError:
         raise UsageError("usage.bad_window", value=within) from None
     rows = find_upcoming(
-        session.plan, session.item_states(), today, last_day, _filter(session.plan, office, phase)
+        session.plan, session.states, today, last_day, _filter(session.plan, office, phase)
     )
     marks = phase_marks(session.plan, today, last_day)
     if as_json:
@@ -662,7 +658,7 @@ def remind(
 
     session = _open(ctx)
     today = _as_of(as_of)
-    result = digest(session.plan, session.item_states(), today, _filter(session.plan, office, None))
+    result = digest(session.plan, session.states, today, _filter(session.plan, office, None))
     if as_json:
         from xixin_cli.export import due_record
 
@@ -728,7 +724,7 @@ def export_markdown(
     today = _as_of(as_of)
     text = markdown_checklist(
         session.plan,
-        session.item_states(),
+        session.states,
         session.lang,
         today,
         _filter(session.plan, office, phase, status),
