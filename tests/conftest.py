@@ -44,6 +44,7 @@ def xixin(
     monkeypatch.setenv("XIXIN_STATE", str(state_file))
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("XIXIN_WRITER", "test-writer")
     for name in ("XIXIN_PLAN", "XIXIN_LANG"):
         monkeypatch.delenv(name, raising=False)
 

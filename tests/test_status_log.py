@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -30,9 +31,10 @@ def test_a_missing_log_is_empty(tmp_path: Path) -> None:
 def test_append_then_read_gives_the_events_back(tmp_path: Path) -> None:
     path = tmp_path / "log.jsonl"
     first, second = event(1, note="自查报告已报县创建办"), event(2, "4.1.1", Status.DOING)
-    append_event(path, first)
-    append_event(path, second)
-    assert read_log(path).events == (first, second)
+    written = (append_event(path, first, writer="w1"), append_event(path, second, writer="w1"))
+    assert read_log(path).events == written
+    assert [replace(e, writer="", chain="", digest="") for e in written] == [first, second]
+    assert written[0].chain == "" and written[1].chain == written[0].digest != ""
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2
     assert json.loads(lines[0])["v"] == 1 and "自查报告" in lines[0]  # readable Chinese
@@ -40,15 +42,15 @@ def test_append_then_read_gives_the_events_back(tmp_path: Path) -> None:
 
 def test_append_never_changes_what_was_there(tmp_path: Path) -> None:
     path = tmp_path / "log.jsonl"
-    append_event(path, event(1))
+    append_event(path, event(1), writer="w1")
     before = path.read_bytes()
-    append_event(path, event(2))
+    append_event(path, event(2), writer="w1")
     assert path.read_bytes().startswith(before)
 
 
 def test_a_torn_last_line_is_reported_skipped_and_kept(tmp_path: Path) -> None:
     path = tmp_path / "log.jsonl"
-    append_event(path, event(1))
+    append_event(path, event(1), writer="w1")
     with path.open("ab") as handle:
         handle.write(b'{"v":1,"event":"e2","at":"2022-11-')  # power cut mid-write
     torn = path.read_bytes()
@@ -56,7 +58,7 @@ def test_a_torn_last_line_is_reported_skipped_and_kept(tmp_path: Path) -> None:
     assert [e.event_id for e in read.events] == ["e1"]
     assert [(w.line, w.code) for w in read.warnings] == [(2, "log.torn")]
     assert path.read_bytes() == torn  # reading never rewrites
-    append_event(path, event(3))
+    append_event(path, event(3), writer="w1")
     assert path.read_bytes().startswith(torn + b"\n")  # the next record starts a fresh line
     read = read_log(path)
     assert [e.event_id for e in read.events] == ["e1", "e3"]
@@ -103,15 +105,15 @@ def test_a_folder_as_log_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(StateError):
         read_log(tmp_path)
     with pytest.raises(StateError):
-        append_event(tmp_path, event(1))
+        append_event(tmp_path, event(1), writer="w1")
 
 
 def test_a_missing_folder_is_not_created_unless_asked(tmp_path: Path) -> None:
     path = tmp_path / "no" / "such" / "log.jsonl"
     with pytest.raises(StateError) as info:
-        append_event(path, event(1))
+        append_event(path, event(1), writer="w1")
     assert "不存在" in info.value.lines("zh")[0]
-    append_event(path, event(1), make_parent=True)
+    append_event(path, event(1), writer="w1", make_parent=True)
     assert len(read_log(path).events) == 1
 
 

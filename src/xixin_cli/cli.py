@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from xixin_cli import __version__
-from xixin_cli.errors import ExitCode, UsageError, XixinError
+from xixin_cli.errors import ExitCode, Problem, UsageError, XixinError
 from xixin_cli.i18n import DEFAULT_LANGUAGE, LANGUAGES, STATUS_LABELS, STATUS_WORDS, message
 from xixin_cli.model import Event, Plan, Status
 
@@ -138,6 +138,11 @@ def _open(ctx: typer.Context) -> Session:
     log = read_log(where.path)
     for warning in log.warnings:
         _warn(warning.render(lang), lang)
+    from xixin_cli.checks import orphan_ids
+
+    orphans = orphan_ids(plan, log)
+    if orphans:
+        _warn(message("orphans", lang, count=len(orphans), ids="、".join(orphans[:5])), lang)
     from xixin_cli.schedule import states
 
     return Session(plan, lang, where, log.events, states(plan, log.events))
@@ -399,6 +404,7 @@ def _record(
 
     from xixin_cli.dates import now_in_china
     from xixin_cli.i18n import status_label
+    from xixin_cli.identity import writer_id
     from xixin_cli.schedule import change_event
     from xixin_cli.status_log import append_event
 
@@ -415,7 +421,9 @@ def _record(
     if event is None:
         _notice(message("unchanged", lang, item=item_id, status=status_label(status.value, lang)))
         return
-    append_event(session.state.path, event, make_parent=session.state.is_default)
+    append_event(
+        session.state.path, event, writer=writer_id(), make_parent=session.state.is_default
+    )
     _notice(
         message(
             "recorded",
@@ -493,6 +501,7 @@ def undo(ctx: typer.Context, by: ByOpt = None) -> None:
 
     from xixin_cli.dates import now_in_china
     from xixin_cli.i18n import status_label
+    from xixin_cli.identity import writer_id
     from xixin_cli.schedule import undo_event
     from xixin_cli.status_log import append_event
 
@@ -507,7 +516,9 @@ def undo(ctx: typer.Context, by: ByOpt = None) -> None:
     if result is None:
         raise UsageError("usage.nothing_to_undo")
     event, _ = result
-    append_event(session.state.path, event, make_parent=session.state.is_default)
+    append_event(
+        session.state.path, event, writer=writer_id(), make_parent=session.state.is_default
+    )
     item = session.plan.get(event.item)
     lang = session.lang
     _notice(
@@ -690,6 +701,72 @@ def remind(
         _print(digest_view(session.plan, result, session.lang))
     if fail_on_overdue and result.overdue:
         raise typer.Exit(int(ExitCode.OVERDUE))
+
+
+@app.command()
+def verify(ctx: typer.Context) -> None:
+    """核验状态记录 · Check that no line of the status log was edited, moved or deleted.
+
+    Exits 6 when anything is found. Example: xixin verify
+    """
+    from xixin_cli.checks import verify_log
+    from xixin_cli.paths import plan_path, state_path
+    from xixin_cli.status_log import read_bytes
+
+    settings = _settings(ctx)
+    lang = settings.lang or DEFAULT_LANGUAGE
+    where = state_path(settings.state, plan_path(settings.plan)).path
+    result = verify_log(read_bytes(where), str(where))
+    _report(result.problems, lang)
+    if result.problems:
+        _notice(
+            message(
+                "verify.failed",
+                lang,
+                path=str(where),
+                count=len(result.problems),
+                records=result.records,
+            )
+        )
+        raise typer.Exit(int(ExitCode.CHECK))
+    sys.stdout.write(
+        message("verify.ok", lang, path=str(where), records=result.records, writers=result.writers)
+        + "\n"
+    )
+
+
+@app.command()
+def doctor(ctx: typer.Context) -> None:
+    """体检 · Check the plan and the status log together; every problem with its line.
+
+    Exits 3 for plan problems, 6 for log problems. Example: xixin doctor
+    """
+    from xixin_cli.checks import plan_agreement, verify_log
+    from xixin_cli.paths import plan_path, state_path
+    from xixin_cli.plan_file import load_plan
+    from xixin_cli.status_log import parse_log, read_bytes
+
+    settings = _settings(ctx)
+    lang = settings.lang or DEFAULT_LANGUAGE
+    path = plan_path(settings.plan)
+    plan = load_plan(path)  # plan problems end here, each on its line, with exit 3
+    where = state_path(settings.state, path).path
+    data = read_bytes(where)
+    problems = list(verify_log(data, str(where)).problems)
+    log = parse_log(data, str(where))
+    problems += plan_agreement(plan, log, str(where))
+    _report(problems, lang)
+    if problems:
+        raise typer.Exit(int(ExitCode.CHECK))
+    sys.stdout.write(
+        message("doctor.ok", lang, items=len(plan.items), records=len(log.events)) + "\n"
+    )
+
+
+def _report(problems: Iterable[Problem], lang: str) -> None:
+    """Findings of a check are its output: one line each, on stdout."""
+    for problem in sorted(problems, key=lambda p: p.line or 0):
+        sys.stdout.write(problem.render(lang) + "\n")
 
 
 @export_app.command("markdown")

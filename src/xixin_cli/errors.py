@@ -19,6 +19,8 @@ class ExitCode(IntEnum):
     STATE = 4
     #: An export or another output file could not be written.
     OUTPUT = 5
+    #: `verify` or `doctor` found a problem in the status log.
+    CHECK = 6
     #: `remind --fail-on-overdue`: the command worked and something is overdue.
     OVERDUE = 10
 

@@ -187,6 +187,11 @@ _M: dict[str, tuple[str, str]] = {
         "无法写入状态文件 {path}（{reason}）；未记录任何内容",
         "cannot write status file {path} ({reason}); nothing was recorded",
     ),
+    "state.locked": (
+        "状态文件 {path} 正被另一个 xixin 写入，等待超时；请稍后重试，未记录任何内容",
+        "status file {path} is being written by another xixin and the wait timed out; try "
+        "again. Nothing was recorded",
+    ),
     "state.no_folder": (
         "状态文件 {path} 所在的文件夹 {folder} 不存在；请先建立该文件夹，或用 --state 换一个位置",
         "the folder {folder} of status file {path} does not exist; create it or use --state",
@@ -209,6 +214,65 @@ _M: dict[str, tuple[str, str]] = {
     "log.bad_record": (
         "记录缺少或写错了这个字段，已跳过；文件未改动",
         "the record lacks this field or has it wrong, and was skipped; the file was not changed",
+    ),
+    # -- verify and doctor
+    "verify.newer": (
+        "这条记录由更新版本的 xixin 写入（v{found}），无法核验；请升级 xixin",
+        "record written by a newer xixin (v{found}) and cannot be checked; upgrade xixin",
+    ),
+    "verify.duplicate": (
+        "事件编号与第 {first} 行重复：同一条记录出现了两次",
+        "same event id as line {first}: one record appears twice",
+    ),
+    "verify.unsigned": (
+        "记录没有签名链字段（writer、chain、hash），无法核验",
+        "the record has no chain fields (writer, chain, hash) and cannot be checked",
+    ),
+    "verify.edited": (
+        "记录内容与其哈希不符：这一行在写入后被改动过",
+        "the record does not match its hash: this line was changed after it was written",
+    ),
+    "verify.gap": (
+        "记录人 {writer} 的上一条记录（第 {last} 行）不是本条所接续的那条：其间有记录被删除或改动",
+        "writer {writer}'s previous record (line {last}) is not the one this record follows: "
+        "a record in between was deleted or changed",
+    ),
+    "verify.reordered": (
+        "本条接续的是第 {other} 行，但记录人 {writer} 此后还有记录：行的顺序被调换过",
+        "this record follows line {other}, but writer {writer} wrote after that line: lines "
+        "were moved",
+    ),
+    "verify.no_start": (
+        "记录人 {writer} 在本文件中的第一条记录却接续着更早的记录：开头的记录被删除了",
+        "writer {writer}'s first record here follows an earlier one: the records before it "
+        "were deleted",
+    ),
+    "verify.ok": (
+        "{path}：{records} 条记录、{writers} 个记录人，核验无误",
+        "{path}: {records} records from {writers} writers verified",
+    ),
+    "verify.failed": (
+        "{path}：发现 {count} 处问题（共 {records} 条记录）",
+        "{path}: {count} problems found ({records} records)",
+    ),
+    "doctor.orphan": (
+        "编号“{item}”不在计划中（{count} 条记录）；记录保留不动，计划恢复该编号后重新生效",
+        "id '{item}' is not in the plan ({count} records); they are kept and count again if "
+        "the id comes back",
+    ),
+    "doctor.not_leaf": (
+        "“{item}”在计划中是任务，进度由其下的行动汇总（{count} 条记录未计入）",
+        "'{item}' is a task in the plan; its progress comes from its actions ({count} records "
+        "not counted)",
+    ),
+    "doctor.ok": (
+        "计划与状态记录均无问题：{items} 项，{records} 条记录",
+        "plan and status log are in order: {items} items, {records} records",
+    ),
+    "orphans": (
+        "状态文件中有 {count} 个编号不在计划中（{ids}）；记录已保留，详见 xixin doctor",
+        "{count} ids in the status log are not in the plan ({ids}); the records are kept, "
+        "see xixin doctor",
     ),
     # -- command line
     "usage.bad_date": (

@@ -144,3 +144,6 @@ class Event:
     by: str
     note: str = ""
     undoes: str | None = None  # the event id this one reverts, for `undo`
+    writer: str = ""  # the writer's id: whose chain the record belongs to
+    chain: str = ""  # hash of the writer's previous record in this log ("" for its first)
+    digest: str = ""  # hash of this record's own content, chain included

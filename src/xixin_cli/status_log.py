@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,19 +18,26 @@ LOG_VERSION = 1
 
 @dataclass(frozen=True)
 class LogRead:
-    """What was read: the events in file order, and a warning for every line that was skipped."""
+    """What was read: the events in file order with their line numbers, and a warning for every
+    line that was skipped."""
 
     events: tuple[Event, ...]
     warnings: tuple[Problem, ...]
+    lines: tuple[int, ...] = ()
 
 
 def read_log(path: Path) -> LogRead:
     """Read every event; a missing file is an empty log. Skipped lines become warnings."""
+    return parse_log(read_bytes(path), str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """The log's bytes; a missing file is an empty log. StateError when it cannot be read."""
     name = str(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return LogRead((), ())
+        return b""
     except IsADirectoryError:
         raise StateError("state.is_dir", path=name) from None
     except PermissionError:
@@ -39,13 +46,14 @@ def read_log(path: Path) -> LogRead:
         raise StateError("state.unreadable", path=name, reason=str(exc)) from None
     if path.is_dir():
         raise StateError("state.is_dir", path=name)
-    return parse_log(data, name)
+    return data
 
 
 def parse_log(data: bytes, name: str) -> LogRead:
     """Parse log bytes; `name` is used in messages."""
     events: list[Event] = []
     warnings: list[Problem] = []
+    numbers: list[int] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     lines = data.split(b"\n")
@@ -61,6 +69,7 @@ def parse_log(data: bytes, name: str) -> LogRead:
             continue
         try:
             events.append(event_from_record(record))
+            numbers.append(number)
         except _NewerRecord as exc:
             raise StateError(
                 "state.newer_version",
@@ -70,7 +79,7 @@ def parse_log(data: bytes, name: str) -> LogRead:
             ) from None
         except _BadRecord as exc:
             warnings.append(Problem(name, number, exc.field, "log.bad_record"))
-    return LogRead(tuple(events), tuple(warnings))
+    return LogRead(tuple(events), tuple(warnings), tuple(numbers))
 
 
 class _BadRecord(Exception):
@@ -115,6 +124,7 @@ def event_from_record(record: Any) -> Event:
     undoes = record.get("undoes")
     if undoes is not None and not isinstance(undoes, str):
         raise _BadRecord("undoes")
+    chained = {key: text(key, optional=True) for key in ("writer", "chain", "hash")}
     return Event(
         event_id=text("event"),
         at=at,
@@ -124,6 +134,9 @@ def event_from_record(record: Any) -> Event:
         by=text("by", optional=True),
         note=text("note", optional=True),
         undoes=undoes,
+        writer=chained["writer"],
+        chain=chained["chain"],
+        digest=chained["hash"],
     )
 
 
@@ -141,51 +154,97 @@ def event_to_record(event: Event) -> dict[str, Any]:
     }
     if event.undoes is not None:
         record["undoes"] = event.undoes
+    if event.writer:
+        record["writer"] = event.writer
+        record["chain"] = event.chain
+    if event.digest:
+        record["hash"] = event.digest
     return record
 
 
-def append_event(path: Path, event: Event, *, make_parent: bool = False) -> None:
-    """Append one event as one line, flushed to disk. Nothing already in the file is touched.
+def record_hash(record: dict[str, Any]) -> str:
+    """SHA-256 of a record's content without its own `hash`, in a canonical JSON form.
 
-    If the file does not end in a newline (a write was cut short), the new record starts on a
-    fresh line so the torn one stays as it was, and is reported when read.
+    Canonical (sorted keys, no spaces) so that the hash depends on what was recorded, not on how
+    a tool happened to lay out the line.
     """
-    line = json.dumps(event_to_record(event), ensure_ascii=False, separators=(",", ":")) + "\n"
-    payload = line.encode("utf-8")
+    import hashlib
+
+    content = {key: value for key, value in record.items() if key != "hash"}
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def append_event(path: Path, event: Event, *, writer: str, make_parent: bool = False) -> Event:
+    """Append one event as one line, chained to `writer`'s previous record, flushed to disk.
+
+    Appends hold an exclusive lock, so concurrent writers never interleave bytes or fork a chain.
+    Nothing already in the file is touched. If the file does not end in a newline (a write was
+    cut short), the new record starts on a fresh line so the torn one stays as it was, and is
+    reported when read. Returns the event as written (with its writer, chain and hash).
+    """
     name = str(path)
     if make_parent:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StateError("state.cannot_write", path=name, reason=str(exc)) from None
+            raise StateError("state.cannot_write", path=name, reason=_reason(exc)) from None
     elif not path.parent.is_dir():
         raise StateError("state.no_folder", path=name, folder=str(path.parent))
     if path.is_dir():
         raise StateError("state.is_dir", path=name)
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+    from xixin_cli.locking import LockTimeout, locked
+
     try:
-        fd = os.open(path, flags, 0o644)
+        with locked(path):
+            return _append_locked(path, event, writer)
+    except LockTimeout:
+        raise StateError("state.locked", path=name) from None
     except PermissionError:
         raise StateError("state.no_permission_write", path=name) from None
     except OSError as exc:
-        raise StateError("state.cannot_write", path=name, reason=str(exc)) from None
+        raise StateError("state.cannot_write", path=name, reason=_reason(exc)) from None
+
+
+def _append_locked(path: Path, event: Event, writer: str) -> Event:
     try:
-        if _needs_newline(path):
-            payload = b"\n" + payload
+        existing = path.read_bytes()
+    except FileNotFoundError:
+        existing = b""
+    chained = replace(event, writer=writer, chain=chain_head(existing, writer), digest="")
+    record = event_to_record(chained)
+    record["hash"] = record_hash(record)
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    payload = line.encode("utf-8")
+    if existing and not existing.endswith(b"\n"):
+        payload = b"\n" + payload
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, 0o644)
+    try:
         written = 0
         while written < len(payload):  # one write in practice; a short write is continued
             written += os.write(fd, payload[written:])
         os.fsync(fd)
-    except OSError as exc:
-        raise StateError("state.cannot_write", path=name, reason=str(exc)) from None
     finally:
         os.close(fd)
+    return replace(chained, digest=record["hash"])
 
 
-def _needs_newline(path: Path) -> bool:
-    with path.open("rb") as handle:
-        handle.seek(0, os.SEEK_END)
-        if handle.tell() == 0:
-            return False
-        handle.seek(-1, os.SEEK_END)
-        return handle.read(1) != b"\n"
+def chain_head(data: bytes, writer: str) -> str:
+    """The hash of `writer`'s last readable record in the log bytes, or "" if it has none."""
+    marker = json.dumps(writer).encode("utf-8")
+    for raw in reversed(data.split(b"\n")):
+        if marker not in raw:  # cheap test before parsing: most lines are other writers'
+            continue
+        try:
+            record = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            continue
+        if isinstance(record, dict) and record.get("writer") == writer:
+            digest = record.get("hash")
+            return digest if isinstance(digest, str) else ""
+    return ""
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
