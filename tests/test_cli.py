@@ -389,3 +389,17 @@ def test_a_plan_of_ones_own_keeps_its_log_beside_it(
     plan.write_bytes((ROOT / "plan.yaml").read_bytes())
     assert xixin("--plan", str(plan), "done", "5.1.1").code == 0
     assert (tmp_path / "mine.status.jsonl").exists()
+
+
+def test_markdown_escapes_what_would_break_a_checklist_line(xixin: Runner) -> None:
+    note = "已完成 | [x] <b>粗</b> `代码` *强调* _下划线_ #1 ~~删~~ \\ 结束"
+    assert xixin("start", "5.1.1", "--note", note).code == 0
+    text = xixin("export", "markdown", "--phase", "5.1").out
+    [line] = [line for line in text.splitlines() if "**5.1.1**" in line]
+    assert line.startswith("- [ ] **5.1.1** ")
+    assert line.count("**") == 2  # only the id is bold
+    tail = line.split("最新备注：", 1)[1]
+    for raw in ("|", "[", "]", "<", ">", "`", "*", "_", "#", "~", "\\"):
+        assert tail.count(raw) == tail.count("\\" + raw) or raw == "\\", raw
+    assert "<b>" not in line and "\\<b\\>" in line
+    assert text.count("- [") == 3  # the note added no checklist line

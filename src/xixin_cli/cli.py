@@ -168,6 +168,8 @@ def _as_of(value: str | None) -> date:
 
 def _item_state(session: Session, item_id: str) -> ItemState:
     states = session.states
+    if not item_id.strip():
+        raise UsageError("usage.empty_id")
     if item_id not in states:
         hint = difflib.get_close_matches(item_id, list(states), n=1, cutoff=0.5)
         raise UsageError("usage.unknown_id", value=item_id, hint=hint)
@@ -796,7 +798,7 @@ def export_markdown(
     from xixin_cli.export import markdown_checklist
 
     if group_by not in ("task", "phase"):
-        raise typer.BadParameter("task | phase", param_hint="--group-by")
+        raise UsageError("usage.bad_group_by", value=group_by)
     session = _open(ctx)
     today = _as_of(as_of)
     text = markdown_checklist(

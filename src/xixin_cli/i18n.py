@@ -75,6 +75,10 @@ _M: dict[str, tuple[str, str]] = {
         "文件过大或别名嵌套过深（超过 {limit} 个节点）",
         "too large or too deeply aliased (more than {limit} nodes)",
     ),
+    "plan.too_deep": (
+        "嵌套层次过深，不像计划文件；请检查括号是否配对",
+        "nested too deeply to be a plan; check that brackets are paired",
+    ),
     "plan.want_mapping": (
         "这里应是“键: 值”的映射",
         "expected a mapping of keys to values here",
@@ -314,6 +318,14 @@ _M: dict[str, tuple[str, str]] = {
     "usage.note_too_long": (
         "备注过长（{length} 字，最多 {limit} 字）；长材料请另存文件",
         "the note is too long ({length} characters, at most {limit}); keep long material in a file",
+    ),
+    "usage.bad_group_by": (
+        "--group-by: “{value}”无法识别；可选：task（按任务）、phase（按阶段）",
+        "--group-by: '{value}' not understood; choose task or phase",
+    ),
+    "usage.empty_id": (
+        "编号不能为空；用 xixin list 查看所有编号",
+        "the id must not be empty; see xixin list",
     ),
     "usage.empty_by": ("--by 不能为空", "--by must not be empty"),
     "usage.nothing_to_undo": ("没有可撤销的记录", "nothing to undo"),

@@ -112,6 +112,8 @@ def parse_plan(text: str, name: str) -> Plan:
         ) from None
     except yaml.YAMLError as exc:
         raise PlanError([Problem(name, None, None, "plan.not_yaml", reason=str(exc))]) from None
+    except RecursionError:  # the pure-Python parser, where libyaml is missing, nests by recursion
+        raise PlanError([Problem(name, None, None, "plan.too_deep")]) from None
     reader = _Reader(name)
     plan = reader.plan(root)
     if reader.problems or plan is None:

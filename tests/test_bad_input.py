@@ -1,0 +1,216 @@
+"""The catalogue of bad input: each case gets one clear line, its documented exit code, no
+traceback, and nothing written."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import Runner
+from test_plan_file import SMALL
+
+from xixin_cli.errors import ExitCode
+
+Setup = Callable[[Path, pytest.MonkeyPatch], list[str]]
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def deny_writes(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+    """Make `target` (a file, or a folder and all in it) unwritable, even for root.
+
+    As an ordinary user a chmod does it; root ignores permissions, so there the refusal the
+    system would give is simulated at os.open, the one call every writer here goes through.
+    """
+    if not IS_ROOT:
+        target.chmod(0o555 if target.is_dir() else 0o444)
+        return
+    real_open = os.open
+
+    def guarded(path: str | os.PathLike[str], flags: int, *args: int, **kwargs: int) -> int:
+        writing = flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+        inside = Path(path) == target or Path(path).parent == target
+        if writing and inside:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", guarded)
+
+
+def plan_file(tmp: Path, content: str | bytes) -> list[str]:
+    path = tmp / "plan.yaml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return ["--plan", str(path)]
+
+
+def args(*values: str) -> Setup:
+    return lambda tmp, mp: list(values)
+
+
+def with_plan(content: str | bytes, *rest: str) -> Setup:
+    return lambda tmp, mp: [*plan_file(tmp, content), *rest]
+
+
+def state_at(name: str, *rest: str, prepare: Callable[[Path], None] | None = None) -> Setup:
+    def setup(tmp: Path, mp: pytest.MonkeyPatch) -> list[str]:
+        path = tmp / name
+        if prepare is not None:
+            prepare(path)
+        return ["--state", str(path), *rest]
+
+    return setup
+
+
+def unwritable_state(tmp: Path, mp: pytest.MonkeyPatch) -> list[str]:
+    path = tmp / "locked.jsonl"
+    path.write_bytes(b"")
+    deny_writes(mp, path)
+    deny_writes(mp, path.with_name(path.name + ".lock"))
+    return ["--state", str(path), "done", "5.1.1"]
+
+
+def read_only_folder_state(tmp: Path, mp: pytest.MonkeyPatch) -> list[str]:
+    folder = tmp / "ro"
+    folder.mkdir()
+    deny_writes(mp, folder)
+    return ["--state", str(folder / "log.jsonl"), "done", "5.1.1"]
+
+
+def read_only_folder_output(tmp: Path, mp: pytest.MonkeyPatch) -> list[str]:
+    folder = tmp / "ro"
+    folder.mkdir()
+    deny_writes(mp, folder)
+    return ["export", "markdown", "-o", str(folder / "out.md")]
+
+
+def unreadable_plan(tmp: Path, mp: pytest.MonkeyPatch) -> list[str]:
+    path = tmp / "plan.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    if not IS_ROOT:
+        path.chmod(0)
+    else:
+        real = Path.read_bytes
+
+        def refuse(self: Path) -> bytes:
+            if self == path:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self)
+
+        mp.setattr(Path, "read_bytes", refuse)
+    return ["--plan", str(path), "list"]
+
+
+def mkdir(path: Path) -> None:
+    path.mkdir()
+
+
+def newer_log(path: Path) -> None:
+    path.write_text('{"v":99,"event":"x"}\n', encoding="utf-8")
+
+
+USAGE, PLAN, STATE, OUTPUT = ExitCode.USAGE, ExitCode.PLAN, ExitCode.STATE, ExitCode.OUTPUT
+GB = SMALL.encode("gb18030")
+PY_TAG = SMALL.replace("title: 测试实施方案", "title: !!python/object/apply:os.system [echo]")
+
+CATALOGUE: dict[str, tuple[Setup, ExitCode, str]] = {
+    # command-line values
+    "unknown id, did you mean": (args("show", "5.31"), USAGE, "（是不是“5.3.1”？）"),
+    "unknown id in set": (args("set", "9.9.9", "done"), USAGE, "编号“9.9.9”不在计划中"),
+    "empty id": (args("set", "", "done"), USAGE, "编号不能为空"),
+    "blank id": (args("show", "  "), USAGE, "编号不能为空"),
+    "unknown status": (args("set", "5.1.1", "finito"), USAGE, "“finito”不是状态"),
+    "empty status": (args("set", "5.1.1", ""), USAGE, "“”不是状态"),
+    "malformed date": (args("overdue", "--as-of", "2022-1x-01"), USAGE, "不是有效日期"),
+    "impossible date": (args("overdue", "--as-of", "2022-02-30"), USAGE, "“2022-02-30”"),
+    "impossible Chinese date": (args("remind", "--as-of", "2022年2月30日"), USAGE, "不是有效日期"),
+    "date without a year": (args("overdue", "--as-of", "11月30日"), USAGE, "不是有效日期"),
+    "empty date": (args("upcoming", "--as-of", ""), USAGE, "--as-of: “”不是有效日期"),
+    "thirteenth month": (args("export", "markdown", "--as-of", "2022-13-01"), USAGE, "有效日期"),
+    "bad window": (args("upcoming", "--within", "soon"), USAGE, "--within: “soon”无法识别"),
+    "empty window": (args("upcoming", "--within", ""), USAGE, "--within"),
+    "negative window": (args("upcoming", "--within", "-3d"), USAGE, "--within"),
+    "unknown office": (args("list", "--office", "乡财政所"), USAGE, "责任单位“乡财政所”不在计划中"),
+    "empty office": (args("overdue", "--office", ""), USAGE, "不在计划中"),
+    "unknown phase": (args("list", "--phase", "9.9"), USAGE, "阶段“9.9”不在计划中"),
+    "unknown status filter": (args("list", "--status", "late"), USAGE, "“late”不是状态"),
+    "unknown language": (args("--lang", "fr", "list"), USAGE, "--lang: “fr”不受支持"),
+    "newline in note": (args("set", "5.1.1", "done", "--note", "甲\n乙"), USAGE, "控制字符"),
+    "carriage return in note": (args("done", "5.1.1", "--note", "甲\r乙"), USAGE, "控制字符"),
+    "bell in note": (args("done", "5.1.1", "--note", "甲\x07"), USAGE, "控制字符"),
+    "escape sequence in note": (args("done", "5.1.1", "--note", "\x1b[31m红"), USAGE, "控制字符"),
+    "very long note": (args("done", "5.1.1", "--note", "长" * 2001), USAGE, "备注过长"),
+    "empty recorder": (args("done", "5.1.1", "--by", ""), USAGE, "--by 不能为空"),
+    "newline in recorder": (args("done", "5.1.1", "--by", "王\n芳"), USAGE, "--by 不能为空"),
+    "a task set directly": (args("set", "4.1", "done"), USAGE, "进度由其下的行动汇总"),
+    "unknown id in history": (args("history", "5.31"), USAGE, "不在计划中"),
+    "bad grouping": (args("export", "markdown", "--group-by", "unit"), USAGE, "--group-by"),
+    "nothing to undo": (args("undo"), USAGE, "没有可撤销的记录"),
+    # plan files
+    "plan file missing": (args("--plan", "/nonexistent/plan.yaml", "list"), PLAN, "找不到计划文件"),
+    "plan is a folder": (lambda tmp, mp: ["--plan", str(tmp), "list"], PLAN, "这是一个文件夹"),
+    "plan unreadable": (unreadable_plan, PLAN, "没有读取权限"),
+    "plan in GB18030": (with_plan(GB, "list"), PLAN, "GBK/GB18030"),
+    "plan not text": (with_plan(b"\xff\xfe\xfa", "list"), PLAN, "不是 UTF-8"),
+    "plan not YAML": (with_plan("a: [1, 2\n", "list"), PLAN, "不是有效的 YAML"),
+    "plan is a list": (with_plan("- 1\n- 2\n", "list"), PLAN, "映射"),
+    "plan is empty": (with_plan("", "list"), PLAN, "文件是空的"),
+    "plan with an unknown key": (with_plan(SMALL + "extra: 1\n", "list"), PLAN, "未知的键"),
+    "plan of a newer format": (
+        with_plan(SMALL.replace("format: 1", "format: 2"), "list"),
+        PLAN,
+        "格式版本 2 不受支持",
+    ),
+    "plan with a python tag": (with_plan(PY_TAG, "list"), PLAN, "这里应是一段文字"),
+    "validate a folder": (lambda tmp, mp: ["validate", str(tmp)], PLAN, "这是一个文件夹"),
+    # status files
+    "status file is a folder": (state_at("dir", "list", prepare=mkdir), STATE, "是一个文件夹"),
+    "status folder missing": (state_at("no/log.jsonl", "done", "5.1.1"), STATE, "不存在"),
+    "status from a newer xixin": (
+        state_at("n.jsonl", "list", prepare=newer_log),
+        STATE,
+        "更新版本",
+    ),
+    "status file unwritable": (unwritable_state, STATE, "没有写入状态文件"),
+    "status folder read-only": (read_only_folder_state, STATE, "没有写入状态文件"),
+    # output files
+    "output is a folder": (
+        lambda tmp, mp: ["export", "markdown", "-o", str(tmp)],
+        OUTPUT,
+        "是一个文件夹",
+    ),
+    "output folder missing": (
+        lambda tmp, mp: ["export", "markdown", "-o", str(tmp / "no" / "x.md")],
+        OUTPUT,
+        "不存在",
+    ),
+    "output folder read-only": (read_only_folder_output, OUTPUT, "无法写入"),
+}
+
+
+def test_the_catalogue_is_large_enough() -> None:
+    assert len(CATALOGUE) >= 40
+
+
+@pytest.mark.parametrize("name", list(CATALOGUE))
+def test_bad_input(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state_file: Path, name: str
+) -> None:
+    setup, code, fragment = CATALOGUE[name]
+    work = tmp_path / "work"
+    work.mkdir()
+    argv = setup(work, monkeypatch)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    result = xixin(*argv)
+    assert result.code == code, result
+    assert result.out == ""
+    assert result.err.startswith("xixin: 错误: ") and result.err.endswith("\n"), result.err
+    assert result.err.count("\n") == 1, result.err  # one line
+    assert fragment in result.err, result.err
+    assert "Traceback" not in result.err
+    after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    assert after == before  # nothing written, not even a lock or a temporary file
+    assert not state_file.exists()
