@@ -45,6 +45,7 @@ def xixin(
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("XIXIN_WRITER", "test-writer")
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(state_file.parent / "cache"))
     for name in ("XIXIN_PLAN", "XIXIN_LANG"):
         monkeypatch.delenv(name, raising=False)
 

@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Runner
 from rich.cells import cell_len
 
 from xixin_cli.errors import ExitCode
+
+from conftest import ROOT, Runner
 
 GOLDEN = Path(__file__).parent / "golden"
 SELF_CHECK = "5.3.1"
@@ -71,7 +72,11 @@ def test_list_filters(xixin: Runner) -> None:
 
 
 def test_the_installed_command_runs_from_any_folder(tmp_path: Path) -> None:
-    env = {**os.environ, "XIXIN_STATE": str(tmp_path / "s.jsonl")}
+    env = {
+        **os.environ,
+        "XIXIN_STATE": str(tmp_path / "s.jsonl"),
+        "XIXIN_CACHE_DIR": str(tmp_path / "cache"),
+    }
     env.pop("XIXIN_PLAN", None)
     done = subprocess.run(
         [sys.executable, "-m", "xixin_cli", "list", "--json"],
@@ -153,9 +158,10 @@ def test_upcoming_window_and_phases(xixin: Runner) -> None:
 
 def test_upcoming_month_window_end(xixin: Runner) -> None:
     table = xixin("upcoming", "--as-of", "2022-11-24", "--within", "1m")
+    assert "即将到期（2022-11-24 至 2022-12-24）" in table.out
     assert "全面创建阶段结束" in table.out
     assert "创建冲刺阶段结束" not in table.out  # 2022-12-31 is after 2022-12-24
-    wider = xixin("upcoming", "--as-of", "2022-11-24", "--within", "6w")
+    wider = xixin("upcoming", "--as-of", "2022-11-24", "--within", "6w", "--all")
     assert "创建冲刺阶段结束" in wider.out and "5.3.3" in wider.out
 
 
@@ -374,11 +380,13 @@ def test_export_to_a_missing_folder_fails_cleanly(xixin: Runner, tmp_path: Path)
 
 
 def test_export_replaces_a_file_whole(xixin: Runner, tmp_path: Path) -> None:
-    out = tmp_path / "x.md"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "x.md"
     out.write_text("old", encoding="utf-8")
     assert xixin("export", "markdown", "-o", str(out)).code == 0
     assert out.read_text(encoding="utf-8").startswith("# ")
-    assert [p.name for p in tmp_path.iterdir()] == ["x.md"]  # no temporary file left
+    assert [p.name for p in folder.iterdir()] == ["x.md"]  # no temporary file left
 
 
 def test_a_plan_of_ones_own_keeps_its_log_beside_it(
@@ -403,3 +411,16 @@ def test_markdown_escapes_what_would_break_a_checklist_line(xixin: Runner) -> No
         assert tail.count(raw) == tail.count("\\" + raw) or raw == "\\", raw
     assert "<b>" not in line and "\\<b\\>" in line
     assert text.count("- [") == 3  # the note added no checklist line
+
+
+def test_long_tables_are_capped_and_say_so(xixin: Runner) -> None:
+    capped = xixin("overdue", "--as-of", "2023-12-31")
+    total = len(items(xixin("overdue", "--as-of", "2023-12-31", "--json")))
+    assert total > 30
+    assert f"……另有 {total - 30} 项未显示；用 --all 查看全部" in capped.out
+    rows = [line for line in capped.out.splitlines() if line.startswith((" 4.", " 5."))]
+    assert len(rows) == 30
+    every = xixin("overdue", "--as-of", "2023-12-31", "--all")
+    assert "未显示" not in every.out
+    assert "另有 " in xixin("list", "--limit", "5").out
+    assert len(items(xixin("list", "--limit", "5", "--json"))) == 75  # JSON is never cut

@@ -65,7 +65,12 @@ def test_processes_appending_at_once_lose_nothing(tmp_path: Path) -> None:
 
 def test_the_cli_recording_at_once(tmp_path: Path) -> None:
     state = tmp_path / "log.jsonl"
-    env = {**os.environ, "XIXIN_STATE": str(state), "XIXIN_WRITER": "clerk"}
+    env = {
+        **os.environ,
+        "XIXIN_STATE": str(state),
+        "XIXIN_WRITER": "clerk",
+        "XIXIN_CACHE_DIR": str(tmp_path / "cache"),
+    }
     items = [f"4.5.{n}" for n in range(1, 11)]
     procs = [
         subprocess.Popen(

@@ -6,11 +6,12 @@ import re
 import string
 
 import pytest
-from conftest import ROOT, Runner
 
 from xixin_cli.cli import app
 from xixin_cli.errors import ExitCode
 from xixin_cli.i18n import _M, LANGUAGES, message
+
+from conftest import ROOT, Runner
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

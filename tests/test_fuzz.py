@@ -9,11 +9,12 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_plan_file import SMALL
 
 from xixin_cli.errors import PlanError, StateError
 from xixin_cli.plan_file import decode_text, parse_plan
 from xixin_cli.status_log import parse_log
+
+from test_plan_file import SMALL
 
 scalars = (
     st.none()

@@ -9,12 +9,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Runner
 
 from xixin_cli.checks import verify_log
 from xixin_cli.errors import ExitCode
 from xixin_cli.model import Event, Status
 from xixin_cli.status_log import append_event
+
+from conftest import ROOT, Runner
 
 CHINA = timezone(timedelta(hours=8))
 

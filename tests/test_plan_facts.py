@@ -7,10 +7,11 @@ import re
 from datetime import date
 
 import pytest
-from conftest import ROOT, sentences, task_paragraphs
 
 from xixin_cli.model import DueBasis, ItemKind, Plan
 from xixin_cli.plan_file import load_plan
+
+from conftest import ROOT, sentences, task_paragraphs
 
 #: The one sentence of 四（八） that states why the work matters and asks for no action.
 STATEMENTS = {

@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Runner
 
 from xixin_cli.errors import ExitCode, PlanError
 from xixin_cli.model import DueBasis
 from xixin_cli.plan_file import load_plan, parse_plan
+
+from conftest import Runner
 
 SMALL = """\
 format: 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from test_plan_file import SMALL
 
 from xixin_cli.model import Event, Plan, Status
 from xixin_cli.plan_file import parse_plan
@@ -21,6 +20,8 @@ from xixin_cli.schedule import (
     undo_target,
     upcoming,
 )
+
+from test_plan_file import SMALL
 
 CHINA = timezone(timedelta(hours=8))
 T0 = datetime(2024, 1, 10, 9, 0, tzinfo=CHINA)
@@ -60,7 +61,7 @@ def test_a_parent_status_comes_from_its_leaves(leaves: list[Status], expected: S
 
 
 def test_task_progress_counts_closed_leaves(plan: Plan) -> None:
-    result = states(plan, [ev(1, "4.1.1", Status.DONE)])
+    result = states(plan, fold([ev(1, "4.1.1", Status.DONE)]))
     task = result["4.1"]
     assert task.status is Status.DOING
     assert task.progress is not None and (task.progress.closed, task.progress.total) == (1, 2)
@@ -68,7 +69,7 @@ def test_task_progress_counts_closed_leaves(plan: Plan) -> None:
 
 
 def test_overdue_boundaries(plan: Plan) -> None:
-    st = states(plan, [])
+    st = states(plan, fold([]))
     # 5.1.1 is due 2024-02-29.
     assert [r.state.item.id for r in overdue(plan, st, date(2024, 2, 29))] == []  # due today
     rows = overdue(plan, st, date(2024, 3, 1))
@@ -80,21 +81,21 @@ def test_overdue_boundaries(plan: Plan) -> None:
 
 
 def test_closed_items_are_not_overdue(plan: Plan) -> None:
-    st = states(plan, [ev(1, "5.1.1", Status.DONE), ev(2, "4.1.1", Status.DROPPED)])
+    st = states(plan, fold([ev(1, "5.1.1", Status.DONE), ev(2, "4.1.1", Status.DROPPED)]))
     assert overdue(plan, st, date(2025, 1, 1)) == []
-    st = states(plan, [ev(1, "5.1.1", Status.BLOCKED)])
+    st = states(plan, fold([ev(1, "5.1.1", Status.BLOCKED)]))
     assert [r.state.item.id for r in overdue(plan, st, date(2025, 1, 1))] == ["5.1.1", "4.1.1"]
 
 
 def test_upcoming_includes_both_ends_of_the_window(plan: Plan) -> None:
-    st = states(plan, [])
+    st = states(plan, fold([]))
     rows = upcoming(plan, st, date(2024, 2, 29), date(2024, 3, 31))
     assert [(r.state.item.id, r.days) for r in rows] == [("5.1.1", 0), ("4.1.1", 31)]
     assert upcoming(plan, st, date(2024, 3, 1), date(2024, 3, 30)) == []
 
 
 def test_filters(plan: Plan) -> None:
-    st = states(plan, [])
+    st = states(plan, fold([]))
     later = date(2024, 4, 2)
     assert [r.state.item.id for r in overdue(plan, st, later, Filter(office="cun"))] == ["4.1.1"]
     assert overdue(plan, st, later, Filter(phase="nothing")) == []
@@ -108,7 +109,7 @@ def test_phase_marks_in_a_window(plan: Plan) -> None:
 
 
 def test_digest_counts_add_up_per_office(plan: Plan) -> None:
-    st = states(plan, [ev(1, "4.1.2", Status.DONE)])
+    st = states(plan, fold([ev(1, "4.1.2", Status.DONE)]))
     result = digest(plan, st, date(2024, 3, 27))
     by_office = {o.office: o for o in result.offices}
     # dangqun: 5.1.1 red (overdue), 4.1.1 yellow (due in 4 days), 4.1.2 closed.
@@ -130,15 +131,15 @@ def test_undo_walks_back_like_an_editor(plan: Plan) -> None:
     b = ev(2, "4.1.1", Status.DONE, Status.DOING)
     assert undo_target([a, b]) == b
     events = [a, b]
-    undo = undo_event(events, states(plan, events), at=T0, event_id="u1", by="x")
+    undo = undo_event(events, states(plan, fold(events)), at=T0, event_id="u1", by="x")
     assert undo is not None
     u1, target = undo
     assert target == b and (u1.status, u1.previous, u1.undoes) == (Status.DOING, Status.DONE, "e2")
     events.append(u1)
-    undo = undo_event(events, states(plan, events), at=T0, event_id="u2", by="x")
+    undo = undo_event(events, states(plan, fold(events)), at=T0, event_id="u2", by="x")
     assert undo is not None and undo[1] == a
     u2 = undo[0]
     assert (u2.status, u2.previous) == (Status.TODO, Status.DOING)
     events.append(u2)
-    assert states(plan, events)["4.1.1"].status is Status.TODO
-    assert undo_event(events, states(plan, events), at=T0, event_id="u3", by="x") is None
+    assert states(plan, fold(events))["4.1.1"].status is Status.TODO
+    assert undo_event(events, states(plan, fold(events)), at=T0, event_id="u3", by="x") is None

@@ -109,8 +109,3 @@ def plan_agreement(plan: Plan, log: LogRead, name: str) -> list[Problem]:
                 Problem(name, line, "item", "doctor.not_leaf", item=item_id, count=counts[item_id])
             )
     return problems
-
-
-def orphan_ids(plan: Plan, log: LogRead) -> list[str]:
-    """Ids in the log that the plan does not have, in order of first appearance."""
-    return list(dict.fromkeys(e.item for e in log.events if plan.get(e.item) is None))

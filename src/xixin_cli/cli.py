@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 
 #: The longest note `set` records; longer material belongs in a file of its own.
 MAX_NOTE = 2000
+#: Rows a table shows unless --limit or --all says otherwise: the whole bundled plan fits in
+#: the list, a week's worth of items in the others.
+LIST_LIMIT = 100
+TABLE_LIMIT = 30
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="xixin",
@@ -109,7 +115,7 @@ class Session:
     plan: Plan
     lang: str
     state: StatePath
-    events: tuple[Event, ...]
+    events: tuple[Event, ...]  # only when opened with events=True
     states: dict[str, ItemState]  # every item's state, folded once from the events
 
 
@@ -119,14 +125,16 @@ def _settings(ctx: typer.Context) -> Settings:
     return settings
 
 
-def _open(ctx: typer.Context) -> Session:
+def _open(ctx: typer.Context, *, events: bool = False) -> Session:
+    """Load the plan and the log's current state; every event too when `events` is asked for
+    (history and undo walk them; the other commands need only the fold, which is cached)."""
+    from xixin_cli.cache import fold_log, load_plan_cached
     from xixin_cli.paths import bundled_plan, plan_path, state_path
-    from xixin_cli.plan_file import load_plan
-    from xixin_cli.status_log import read_log
+    from xixin_cli.schedule import fold, states
 
     settings = _settings(ctx)
     path = plan_path(settings.plan)
-    plan = load_plan(path)
+    plan = load_plan_cached(path)
     if path == bundled_plan():
         # Tables name the plan they show; the installed copy's long site-packages path says
         # less than this does.
@@ -135,17 +143,20 @@ def _open(ctx: typer.Context) -> Session:
         plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
     )
     where = state_path(settings.state, path)
-    log = read_log(where.path)
-    for warning in log.warnings:
-        _warn(warning.render(lang), lang)
-    from xixin_cli.checks import orphan_ids
+    if events:
+        from xixin_cli.status_log import read_log
 
-    orphans = orphan_ids(plan, log)
+        log = read_log(where.path)
+        all_events, last, warnings = log.events, fold(log.events), log.warnings
+    else:
+        folded = fold_log(where.path)
+        all_events, last, warnings = (), folded.last, folded.warnings
+    for warning in warnings:
+        _warn(warning.render(lang), lang)
+    orphans = [item_id for item_id in last if plan.get(item_id) is None]
     if orphans:
         _warn(message("orphans", lang, count=len(orphans), ids="、".join(orphans[:5])), lang)
-    from xixin_cli.schedule import states
-
-    return Session(plan, lang, where, log.events, states(plan, log.events))
+    return Session(plan, lang, where, all_events, states(plan, last))
 
 
 def _warn(text: str, lang: str) -> None:
@@ -266,6 +277,18 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _capped(rows: Sequence[T], limit: int, show_all: bool) -> tuple[Sequence[T], int]:
+    """The rows a table shows, and how many it leaves out (rendering thousands costs seconds)."""
+    if show_all or limit < 0 or len(rows) <= limit:
+        return rows, 0
+    return rows[:limit], len(rows) - limit
+
+
+def _left_out(hidden: int, lang: str) -> None:
+    if hidden:
+        sys.stdout.write(message("left_out", lang, n=hidden) + "\n")
+
+
 def _notice(text: str) -> None:
     """A confirmation for the person at the keyboard: on stderr, so stdout stays data."""
     sys.stderr.write(text + "\n")
@@ -292,6 +315,13 @@ StatusOpt = Annotated[
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="输出 JSON · JSON output (never translated).")
 ]
+LimitOpt = Annotated[
+    int,
+    typer.Option(
+        "--limit", metavar="N", help="最多显示几行 · show at most N rows (JSON is never cut)."
+    ),
+]
+AllOpt = Annotated[bool, typer.Option("--all", help="全部显示 · show every row.")]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
@@ -309,6 +339,8 @@ def list_(
     office: OfficeOpt = None,
     phase: PhaseOpt = None,
     status: StatusOpt = None,
+    limit: LimitOpt = LIST_LIMIT,
+    show_all: AllOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """列出清单 · List the checklist: tasks and their actions, steps and measures.
@@ -325,7 +357,9 @@ def list_(
         return
     from xixin_cli.render import checklist_table
 
-    _print(checklist_table(session.plan, shown, session.lang))
+    rows, hidden = _capped(shown, limit, show_all)
+    _print(checklist_table(session.plan, rows, session.lang))
+    _left_out(hidden, session.lang)
 
 
 def _with_parents(session: Session, kept: Iterable[ItemState]) -> list[ItemState]:
@@ -507,7 +541,7 @@ def undo(ctx: typer.Context, by: ByOpt = None) -> None:
     from xixin_cli.schedule import undo_event
     from xixin_cli.status_log import append_event
 
-    session = _open(ctx)
+    session = _open(ctx, events=True)
     result = undo_event(
         session.events,
         session.states,
@@ -541,13 +575,15 @@ def history(
     item_id: Annotated[
         str | None, typer.Argument(metavar="[ID]", help="只看一项 · one item.")
     ] = None,
+    limit: LimitOpt = TABLE_LIMIT,
+    show_all: AllOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """变更记录 · The trail of status changes, newest first.
 
     Example: xixin history 5.3.1
     """
-    session = _open(ctx)
+    session = _open(ctx, events=True)
     if (
         item_id is not None
         and session.plan.get(item_id) is None
@@ -565,7 +601,9 @@ def history(
         return
     from xixin_cli.render import history_table
 
-    _print(history_table(session.plan, events, session.lang))
+    rows, hidden = _capped(events, limit, show_all)
+    _print(history_table(session.plan, rows, session.lang))
+    _left_out(hidden, session.lang)
 
 
 @app.command()
@@ -574,6 +612,8 @@ def overdue(
     office: OfficeOpt = None,
     phase: PhaseOpt = None,
     as_of: AsOfOpt = None,
+    limit: LimitOpt = TABLE_LIMIT,
+    show_all: AllOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """逾期事项 · Open items whose due date has passed, most overdue first.
@@ -595,7 +635,9 @@ def overdue(
         return
     from xixin_cli.render import due_table
 
-    _print(due_table(session.plan, rows, session.lang, today, late=True))
+    shown, hidden = _capped(rows, limit, show_all)
+    _print(due_table(session.plan, shown, session.lang, today, late=True))
+    _left_out(hidden, session.lang)
 
 
 @app.command()
@@ -607,6 +649,8 @@ def upcoming(
     office: OfficeOpt = None,
     phase: PhaseOpt = None,
     as_of: AsOfOpt = None,
+    limit: LimitOpt = TABLE_LIMIT,
+    show_all: AllOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """即将到期 · Open items due in the window, soonest first, and phases starting or ending.
@@ -635,7 +679,9 @@ def upcoming(
     from xixin_cli.render import due_table, phase_table
 
     if rows:
-        _print(due_table(session.plan, rows, session.lang, today, late=False))
+        shown, hidden = _capped(rows, limit, show_all)
+        _print(due_table(session.plan, shown, session.lang, today, late=False, until=last_day))
+        _left_out(hidden, session.lang)
     else:
         sys.stdout.write(message("nothing_upcoming", session.lang) + "\n")
     if marks:

@@ -399,6 +399,10 @@ _M: dict[str, tuple[str, str]] = {
     "title.remind": ("督办周报提醒", "Weekly reminder"),
     "phase.start": ("{name}开始", "{name} starts"),
     "phase.end": ("{name}结束", "{name} ends"),
+    "left_out": (
+        "……另有 {n} 项未显示；用 --all 查看全部，或 --limit N",
+        "… {n} more not shown; use --all to see them, or --limit N",
+    ),
     "nothing_overdue": ("没有逾期事项。", "Nothing is overdue."),
     "nothing_upcoming": ("这段时间没有到期事项。", "Nothing falls due in this window."),
     "no_history": ("还没有任何记录。", "No changes recorded yet."),

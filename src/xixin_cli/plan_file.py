@@ -68,6 +68,11 @@ def load_plan(path: Path) -> Plan:
 
 def read_plan_text(path: Path) -> str:
     """The file's text as UTF-8 (a BOM is allowed); PlanError when it cannot be had."""
+    return decode_text(read_plan_bytes(path), str(path))
+
+
+def read_plan_bytes(path: Path) -> bytes:
+    """The file's bytes; PlanError when it cannot be read."""
     name = str(path)
     try:
         data = path.read_bytes()
@@ -81,7 +86,7 @@ def read_plan_text(path: Path) -> str:
         raise PlanError([Problem(name, None, None, "plan.unreadable", reason=str(exc))]) from None
     if path.is_dir():  # Windows reports a folder as PermissionError above; others may get here
         raise PlanError([Problem(name, None, None, "plan.is_dir")])
-    return decode_text(data, name)
+    return data
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -198,7 +198,13 @@ def history_table(plan: Plan, events: Sequence[Event], lang: str) -> Table:
 
 
 def due_table(
-    plan: Plan, rows: Sequence[DueRow], lang: str, today: date, *, late: bool | None
+    plan: Plan,
+    rows: Sequence[DueRow],
+    lang: str,
+    today: date,
+    *,
+    late: bool | None,
+    until: date | None = None,
 ) -> Table:
     """Overdue (late=True), upcoming (False) or both (None) rows, with the days late or left."""
     from rich.text import Text
@@ -208,8 +214,8 @@ def due_table(
     elif late is None:
         title = message("title.attention", lang)
     else:
-        last = rows[-1].state.item.due if rows else today
-        title = message("title.upcoming", lang, start=today.isoformat(), end=str(last))
+        end = until or (rows[-1].state.item.due if rows else today)
+        title = message("title.upcoming", lang, start=today.isoformat(), end=str(end))
     table = _table(title, caption(plan, lang, today) if late is not None else "")
     table.add_column(message("col.id", lang), no_wrap=True)
     table.add_column(message("col.title", lang), ratio=3, overflow="fold")

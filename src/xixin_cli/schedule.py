@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -59,9 +59,11 @@ def fold(events: Iterable[Event]) -> dict[str, Event]:
     return last
 
 
-def states(plan: Plan, events: Iterable[Event]) -> dict[str, ItemState]:
-    """Every plan item's state, in document order. Items with children take their leaves'."""
-    last = fold(events)
+def states(plan: Plan, last: Mapping[str, Event]) -> dict[str, ItemState]:
+    """Every plan item's state from the folded log (`fold`), in document order.
+
+    Items with children take their leaves' states.
+    """
     result: dict[str, ItemState] = {}
     for item in reversed(plan.items):  # children come after parents, so visit them first
         if plan.is_leaf(item.id):

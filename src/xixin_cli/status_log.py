@@ -49,22 +49,27 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def parse_log(data: bytes, name: str) -> LogRead:
-    """Parse log bytes; `name` is used in messages."""
+def parse_log(data: bytes, name: str, first_line: int = 1) -> LogRead:
+    """Parse log bytes; `name` is used in messages.
+
+    `first_line` is the line number of the first byte, for a part read from the middle of the
+    file (the cache reads only what was appended); a BOM is skipped only at the file's start.
+    """
     events: list[Event] = []
     warnings: list[Problem] = []
     numbers: list[int] = []
-    if data.startswith(b"\xef\xbb\xbf"):
+    if first_line == 1 and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     lines = data.split(b"\n")
     torn = bool(lines) and lines[-1] != b""  # the last line has no newline: a write was cut
-    for number, raw in enumerate(lines, start=1):
+    last_line = first_line + len(lines) - 1
+    for number, raw in enumerate(lines, start=first_line):
         if not raw.strip():
             continue
         try:
             record = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
-            last = number == len(lines) and torn
+            last = number == last_line and torn
             warnings.append(Problem(name, number, None, "log.torn" if last else "log.bad_line"))
             continue
         try:

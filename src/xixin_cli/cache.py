@@ -1,0 +1,165 @@
+"""Disposable caches of the parsed plan and of the folded status log, checked against their files.
+
+Nothing here is ever the record: delete the cache folder at any time and the next command
+rebuilds it from the plan and the log. A cache is used only when it provably matches:
+- the plan's cache is keyed by the SHA-256 of the plan file's bytes and xixin's version;
+- the log's cache covers a prefix of the log (up to a newline) and is used only if that prefix's
+  CRC-32 is unchanged, the file is the same file (device, inode) and it has not shrunk; what
+  was appended since is read and folded on top. Any other change rebuilds from scratch.
+`verify` and `doctor` never use a cache. Set XIXIN_CACHE=off to bypass it, XIXIN_CACHE_DIR to
+move it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xixin_cli import __version__
+from xixin_cli.errors import Problem
+from xixin_cli.model import Event, Plan
+from xixin_cli.status_log import parse_log, read_bytes
+
+#: Changes whenever what is pickled could differ: our version and the interpreter's.
+_STAMP = f"{__version__}|{sys.version_info[:2]}|1"
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when caching is switched off."""
+    if os.environ.get("XIXIN_CACHE", "").lower() in ("off", "0", "no", "false"):
+        return None
+    given = os.environ.get("XIXIN_CACHE_DIR")
+    if given:
+        return Path(given)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("xixin", appauthor=False)
+
+
+def _slot(kind: str, path: Path) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:20]
+    return folder / f"{kind}-{key}.pickle"
+
+
+def _load(slot: Path | None) -> Any:
+    if slot is None:
+        return None
+    try:
+        with slot.open("rb") as handle:
+            stamp, payload = pickle.load(handle)
+    except Exception:  # missing, half-written, from another version: just rebuild
+        return None
+    return payload if stamp == _STAMP else None
+
+
+def _store(slot: Path | None, payload: object) -> None:
+    """Write the cache atomically; a cache that cannot be written is simply not kept."""
+    if slot is None:
+        return
+    try:
+        slot.parent.mkdir(parents=True, exist_ok=True)
+        temp = slot.with_name(f".{slot.name}.{os.getpid()}.tmp")
+        with temp.open("wb") as handle:
+            pickle.dump((_STAMP, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, slot)
+    except OSError:
+        pass
+
+
+# -- the plan ----------------------------------------------------------------------------------
+
+
+def load_plan_cached(path: Path) -> Plan:
+    """The plan at `path`, from the cache when the file's bytes are the ones it was made from."""
+    from xixin_cli.plan_file import decode_text, parse_plan, read_plan_bytes
+
+    data = read_plan_bytes(path)
+    digest = hashlib.sha256(data).hexdigest()
+    slot = _slot("plan", path)
+    cached = _load(slot)
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == digest:
+        plan = cached[1]
+        if isinstance(plan, Plan) and plan.path == str(path):
+            return plan
+    plan = parse_plan(decode_text(data, str(path)), str(path))
+    _store(slot, (digest, plan))
+    return plan
+
+
+# -- the log -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Folded:
+    """The log folded: each item's last event, skipped lines, and how many events there were."""
+
+    last: dict[str, Event]
+    warnings: tuple[Problem, ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class _LogCache:
+    device: int
+    inode: int
+    offset: int  # bytes covered: the log up to and including a newline
+    crc: int  # CRC-32 of those bytes
+    lines: int  # newlines in those bytes
+    folded: Folded
+
+
+_EMPTY = _LogCache(0, 0, 0, 0, 0, Folded({}, (), 0))
+
+
+def fold_log(path: Path) -> Folded:
+    """Fold the log at `path`, reading only what was appended since the cached fold.
+
+    Gives exactly what folding the whole log gives (a property test holds it to that).
+    """
+    from xixin_cli.schedule import fold
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return Folded({}, (), 0)
+    except OSError:
+        info = None  # read_bytes below says what is wrong
+    data = read_bytes(path)
+    slot = _slot("log", path)
+    cached = _load(slot) if info is not None else None
+    base = cached if isinstance(cached, _LogCache) else _EMPTY
+    if base is not _EMPTY and not (
+        info is not None
+        and (info.st_dev, info.st_ino) == (base.device, base.inode)
+        and len(data) >= base.offset
+        and zlib.crc32(memoryview(data)[: base.offset]) == base.crc
+    ):
+        base = _EMPTY
+    # Whole lines go into the cache; a last line without its newline may still be growing.
+    end = max(data.rfind(b"\n") + 1, base.offset)
+    middle = data[base.offset : end]
+    read = parse_log(middle, str(path), first_line=base.lines + 1)
+    last = {**base.folded.last, **fold(read.events)}
+    warnings = (*base.folded.warnings, *read.warnings)
+    covered = Folded(last, warnings, base.folded.count + len(read.events))
+    lines = base.lines + middle.count(b"\n")
+    if info is not None and middle:
+        crc = zlib.crc32(middle, base.crc)
+        _store(slot, _LogCache(info.st_dev, info.st_ino, end, crc, lines, covered))
+    if end == len(data):
+        return covered
+    tail = parse_log(data[end:], str(path), first_line=lines + 1)
+    return Folded(
+        {**covered.last, **fold(tail.events)},
+        (*covered.warnings, *tail.warnings),
+        covered.count + len(tail.events),
+    )

@@ -1,0 +1,139 @@
+"""The caches give exactly the answer computed without them, whatever happens to the files."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xixin_cli.cache import Folded, fold_log, load_plan_cached
+from xixin_cli.errors import PlanError, StateError
+from xixin_cli.model import Event, Status
+from xixin_cli.plan_file import load_plan
+from xixin_cli.schedule import fold
+from xixin_cli.status_log import append_event, parse_log
+
+from conftest import ROOT
+
+CHINA = timezone(timedelta(hours=8))
+ITEMS = ["4.1.1", "4.1.2", "5.3.1", "9.9.9"]
+
+
+def truth(path: Path) -> Folded:
+    """The fold of the whole file, read from scratch."""
+    read = parse_log(path.read_bytes() if path.exists() else b"", str(path))
+    return Folded(fold(read.events), read.warnings, len(read.events))
+
+
+def same(a: Folded, b: Folded) -> bool:
+    def key(f: Folded) -> object:
+        return (f.last, [(w.line, w.key, w.code) for w in f.warnings], f.count)
+
+    return key(a) == key(b)
+
+
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("append"), st.sampled_from(ITEMS), st.sampled_from(list(Status))),
+        st.tuples(st.just("garbage"), st.binary(max_size=30)),
+        st.tuples(st.just("torn"), st.binary(min_size=1, max_size=30)),
+        st.tuples(st.just("newline")),
+        st.tuples(st.just("flip"), st.integers(min_value=0)),
+        st.tuples(st.just("truncate"), st.integers(min_value=0)),
+        st.tuples(st.just("replace")),
+    ),
+    max_size=25,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(operations)
+def test_the_log_cache_agrees_with_a_full_read(
+    tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[object, ...]]
+) -> None:
+    folder = tmp_path_factory.mktemp("log")
+    os.environ["XIXIN_CACHE_DIR"] = str(folder / "cache")
+    path = folder / "log.jsonl"
+    try:
+        for n, op in enumerate(ops):
+            kind = op[0]
+            if kind == "append":
+                at = datetime(2022, 11, 1, tzinfo=CHINA) + timedelta(minutes=n)
+                event = Event(f"e{n}", at, str(op[1]), op[2], Status.TODO, "x")  # type: ignore[arg-type]
+                append_event(path, event, writer="w")
+            elif kind in ("garbage", "torn", "newline"):
+                with path.open("ab") as handle:
+                    tail = b"\n" if kind == "garbage" else b""
+                    handle.write(
+                        (op[1] if len(op) > 1 else b"") + tail if kind != "newline" else b"\n"
+                    )
+            elif kind == "flip" and path.exists() and path.stat().st_size:
+                data = bytearray(path.read_bytes())
+                at_byte = int(op[1]) % len(data)  # type: ignore[call-overload]
+                data[at_byte] = (data[at_byte] + 1) % 256
+                with path.open("r+b") as handle:  # in place: same file, same size
+                    handle.write(bytes(data))
+            elif kind == "truncate" and path.exists():
+                size = path.stat().st_size
+                with path.open("r+b") as handle:
+                    handle.truncate(int(op[1]) % (size + 1))  # type: ignore[call-overload]
+            elif kind == "replace" and path.exists():
+                copy = folder / "copy"
+                copy.write_bytes(path.read_bytes())
+                os.replace(copy, path)
+            try:
+                expected = truth(path)
+            except StateError:
+                with pytest.raises(StateError):
+                    fold_log(path)
+                continue
+            assert same(fold_log(path), expected), ops[: n + 1]
+            assert same(fold_log(path), expected), ops[: n + 1]  # and again, from the cache
+    finally:
+        del os.environ["XIXIN_CACHE_DIR"]
+
+
+def test_the_plan_cache_follows_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "plan.yaml"
+    text = (ROOT / "plan.yaml").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    assert load_plan_cached(path) == load_plan(path)
+    assert load_plan_cached(path) == load_plan(path)  # now from the cache
+    assert list((tmp_path / "cache").iterdir())
+    edited = text.replace("title: 强化组织领导", "title: 强化组织领导工作")
+    path.write_text(edited, encoding="utf-8")  # same size or not, the bytes differ
+    assert load_plan_cached(path).get("6.1").title == "强化组织领导工作"  # type: ignore[union-attr]
+    path.write_text(edited.replace("phase: sprint", "phase: sprnt"), encoding="utf-8")
+    with pytest.raises(PlanError):
+        load_plan_cached(path)
+
+
+def test_a_broken_cache_file_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(cache))
+    path = tmp_path / "log.jsonl"
+    append_event(
+        path,
+        Event("a", datetime(2022, 11, 1, tzinfo=CHINA), "5.3.1", Status.DONE, Status.TODO, "x"),
+        writer="w",
+    )
+    fold_log(path)
+    for slot in cache.iterdir():
+        slot.write_bytes(b"not a pickle")
+    assert same(fold_log(path), truth(path))
+
+
+def test_caching_can_be_switched_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XIXIN_CACHE", "off")
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "plan.yaml"
+    path.write_bytes((ROOT / "plan.yaml").read_bytes())
+    load_plan_cached(path)
+    assert not (tmp_path / "cache").exists()
