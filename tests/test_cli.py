@@ -416,10 +416,10 @@ def test_markdown_escapes_what_would_break_a_checklist_line(xixin: Runner) -> No
 def test_long_tables_are_capped_and_say_so(xixin: Runner) -> None:
     capped = xixin("overdue", "--as-of", "2023-12-31")
     total = len(items(xixin("overdue", "--as-of", "2023-12-31", "--json")))
-    assert total > 30
-    assert f"……另有 {total - 30} 项未显示；用 --all 查看全部" in capped.out
+    assert total > 20
+    assert f"……另有 {total - 20} 项未显示；用 --all 查看全部" in capped.out
     rows = [line for line in capped.out.splitlines() if line.startswith((" 4.", " 5."))]
-    assert len(rows) == 30
+    assert len(rows) == 20
     every = xixin("overdue", "--as-of", "2023-12-31", "--all")
     assert "未显示" not in every.out
     assert "另有 " in xixin("list", "--limit", "5").out

@@ -2,7 +2,8 @@
 
 Nothing here is ever the record: delete the cache folder at any time and the next command
 rebuilds it from the plan and the log. A cache is used only when it provably matches:
-- the plan's cache is keyed by the SHA-256 of the plan file's bytes and xixin's version;
+- the plan's cache is keyed by the CRC-32 and length of the plan file's bytes and xixin's
+  version;
 - the log's cache covers a prefix of the log (up to a newline) and is used only if that prefix's
   CRC-32 is unchanged, the file is the same file (device, inode) and it has not shrunk; what
   was appended since is read and folded on top. Any other change rebuilds from scratch.
@@ -12,7 +13,6 @@ move it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
@@ -46,8 +46,10 @@ def _slot(kind: str, path: Path) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    key = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:20]
-    return folder / f"{kind}-{key}.pickle"
+    # One slot per file: CRC-32 is plenty to keep a user's few plans and logs apart (hashlib
+    # would add its OpenSSL import to every command).
+    key = zlib.crc32(str(path.resolve()).encode("utf-8"))
+    return folder / f"{kind}-{key:08x}.pickle"
 
 
 def _load(slot: Path | None) -> Any:
@@ -83,7 +85,7 @@ def load_plan_cached(path: Path) -> Plan:
     from xixin_cli.plan_file import decode_text, parse_plan, read_plan_bytes
 
     data = read_plan_bytes(path)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = (zlib.crc32(data), len(data))
     slot = _slot("plan", path)
     cached = _load(slot)
     if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == digest:
@@ -133,20 +135,16 @@ def fold_log(path: Path) -> Folded:
         return Folded({}, (), 0)
     except OSError:
         info = None  # read_bytes below says what is wrong
-    data = read_bytes(path)
     slot = _slot("log", path)
     cached = _load(slot) if info is not None else None
     base = cached if isinstance(cached, _LogCache) else _EMPTY
-    if base is not _EMPTY and not (
-        info is not None
-        and (info.st_dev, info.st_ino) == (base.device, base.inode)
-        and len(data) >= base.offset
-        and zlib.crc32(memoryview(data)[: base.offset]) == base.crc
-    ):
-        base = _EMPTY
+    new = _read_after(path, base) if base is not _EMPTY and info is not None else None
+    if new is None:
+        base, new = _EMPTY, read_bytes(path)
+    data = new  # the bytes from base.offset on
     # Whole lines go into the cache; a last line without its newline may still be growing.
-    end = max(data.rfind(b"\n") + 1, base.offset)
-    middle = data[base.offset : end]
+    end = data.rfind(b"\n") + 1
+    middle = data[:end]
     read = parse_log(middle, str(path), first_line=base.lines + 1)
     last = {**base.folded.last, **fold(read.events)}
     warnings = (*base.folded.warnings, *read.warnings)
@@ -154,7 +152,8 @@ def fold_log(path: Path) -> Folded:
     lines = base.lines + middle.count(b"\n")
     if info is not None and middle:
         crc = zlib.crc32(middle, base.crc)
-        _store(slot, _LogCache(info.st_dev, info.st_ino, end, crc, lines, covered))
+        offset = base.offset + end
+        _store(slot, _LogCache(info.st_dev, info.st_ino, offset, crc, lines, covered))
     if end == len(data):
         return covered
     tail = parse_log(data[end:], str(path), first_line=lines + 1)
@@ -163,3 +162,26 @@ def fold_log(path: Path) -> Folded:
         (*covered.warnings, *tail.warnings),
         covered.count + len(tail.events),
     )
+
+
+def _read_after(path: Path, base: _LogCache) -> bytes | None:
+    """The bytes after the cached prefix, or None when the prefix is not what was cached.
+
+    The prefix is checked through a read-only memory map, so a large log is not copied.
+    """
+    import mmap
+
+    try:
+        with path.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            if (info.st_dev, info.st_ino) != (base.device, base.inode):
+                return None
+            if info.st_size < base.offset:
+                return None
+            with mmap.mmap(handle.fileno(), base.offset, access=mmap.ACCESS_READ) as prefix:
+                if zlib.crc32(prefix) != base.crc:
+                    return None
+            handle.seek(base.offset)
+            return handle.read()
+    except (OSError, ValueError):  # no mmap here, or the file went away: read from scratch
+        return None

@@ -1,8 +1,5 @@
 """The command line: parse, call the domain, render, choose the exit code. Nothing else."""
 
-from __future__ import annotations
-
-import difflib
 import json
 import os
 import sys
@@ -30,7 +27,7 @@ MAX_NOTE = 2000
 #: Rows a table shows unless --limit or --all says otherwise: the whole bundled plan fits in
 #: the list, a week's worth of items in the others.
 LIST_LIMIT = 100
-TABLE_LIMIT = 30
+TABLE_LIMIT = 20
 
 T = TypeVar("T")
 
@@ -41,9 +38,14 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help and usage errors: rich-formatted ones cost ~100 ms of imports on every --help
+    # and print a boxed error over several lines.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-export_app = typer.Typer(help="导出清单 · export checklists.", no_args_is_help=True)
+export_app = typer.Typer(
+    help="导出清单 · export checklists.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(export_app, name="export")
 
 
@@ -114,9 +116,9 @@ class Session:
 
     plan: Plan
     lang: str
-    state: StatePath
+    state: "StatePath"
     events: tuple[Event, ...]  # only when opened with events=True
-    states: dict[str, ItemState]  # every item's state, folded once from the events
+    states: "dict[str, ItemState]"  # every item's state, folded once from the events
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -177,12 +179,18 @@ def _as_of(value: str | None) -> date:
         raise UsageError("usage.bad_date", option="--as-of", value=value) from None
 
 
-def _item_state(session: Session, item_id: str) -> ItemState:
+def _close_matches(value: str, choices: list[str], n: int, cutoff: float) -> list[str]:
+    import difflib  # only when something was mistyped
+
+    return difflib.get_close_matches(value, choices, n=n, cutoff=cutoff)
+
+
+def _item_state(session: Session, item_id: str) -> "ItemState":
     states = session.states
     if not item_id.strip():
         raise UsageError("usage.empty_id")
     if item_id not in states:
-        hint = difflib.get_close_matches(item_id, list(states), n=1, cutoff=0.5)
+        hint = _close_matches(item_id, list(states), n=1, cutoff=0.5)
         raise UsageError("usage.unknown_id", value=item_id, hint=hint)
     return states[item_id]
 
@@ -198,7 +206,7 @@ def _office(plan: Plan, value: str | None) -> str | None:
         "usage.unknown_office",
         value=value,
         allowed="、".join(names),
-        hint=difflib.get_close_matches(value, names, n=1, cutoff=0.3),
+        hint=_close_matches(value, names, n=1, cutoff=0.3),
     )
 
 
@@ -213,7 +221,7 @@ def _phase(plan: Plan, value: str | None) -> str | None:
         "usage.unknown_phase",
         value=value,
         allowed="、".join(names),
-        hint=difflib.get_close_matches(value, names, n=1, cutoff=0.3),
+        hint=_close_matches(value, names, n=1, cutoff=0.3),
     )
 
 
@@ -229,7 +237,7 @@ def _status(value: str) -> Status:
 
 def _filter(
     plan: Plan, office: str | None, phase: str | None, statuses: Sequence[str] | None = None
-) -> Filter:
+) -> "Filter":
     from xixin_cli.schedule import Filter
 
     return Filter(
@@ -263,13 +271,13 @@ def _by(value: str | None) -> str:
 # -- output ------------------------------------------------------------------------------------
 
 
-def _console() -> Console:
+def _console() -> "Console":
     from rich.console import Console
 
     return Console(highlight=False)
 
 
-def _print(renderable: RenderableType) -> None:
+def _print(renderable: "RenderableType") -> None:
     _console().print(renderable)
 
 
@@ -362,7 +370,7 @@ def list_(
     _left_out(hidden, session.lang)
 
 
-def _with_parents(session: Session, kept: Iterable[ItemState]) -> list[ItemState]:
+def _with_parents(session: Session, kept: "Iterable[ItemState]") -> "list[ItemState]":
     """The kept states in document order, with the tasks they belong to (for the tree)."""
     states = session.states
     wanted = set()

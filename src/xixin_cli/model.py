@@ -20,7 +20,10 @@ class Status(str, Enum):
     @property
     def is_open(self) -> bool:
         """Still work to do (so it can be overdue)."""
-        return self in (Status.TODO, Status.DOING, Status.BLOCKED)
+        return self in _OPEN
+
+
+_OPEN = frozenset((Status.TODO, Status.DOING, Status.BLOCKED))
 
 
 class ItemKind(str, Enum):

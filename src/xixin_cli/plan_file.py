@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -126,13 +124,13 @@ def parse_plan(text: str, name: str) -> Plan:
     return plan
 
 
-@dataclass
 class _Reader:
     """Walks the YAML node tree, collecting problems instead of stopping at the first."""
 
-    name: str
-    problems: list[Problem] = field(default_factory=list)
-    nodes_seen: int = 0
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+        self.nodes_seen = 0
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -160,7 +158,7 @@ class _Reader:
                 self.problem(key_node, path, "plan.duplicate_key")
                 continue
             if key not in allowed:
-                close = difflib.get_close_matches(key, list(allowed), n=1)
+                close = _close(key, allowed, cutoff=0.6)
                 self.problem(
                     key_node, path, "plan.unknown_key", allowed=", ".join(allowed), hint=close
                 )
@@ -569,5 +567,7 @@ def _is_null(node: Node) -> bool:
     return getattr(node, "tag", "") == "tag:yaml.org,2002:null"
 
 
-def _close(value: str, choices: Any) -> list[str]:
-    return difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
+def _close(value: str, choices: Any, cutoff: float = 0.5) -> list[str]:
+    import difflib  # only for a plan with mistakes in it
+
+    return difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)

@@ -1,0 +1,66 @@
+"""Start-up stays light: commands that print no table load no table machinery, YAML or dateutil."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("rich.table", "rich.console", "yaml", "dateutil", "pydantic")
+
+PROBE = """
+import json, sys
+from xixin_cli.cli import run
+code = run(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def loaded(args: list[str], env: dict[str, str]) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, done.stderr
+    return set(report["modules"])
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    values = {
+        **os.environ,
+        "XIXIN_STATE": str(tmp_path / "s.jsonl"),
+        "XIXIN_CACHE_DIR": str(tmp_path / "cache"),
+        "XIXIN_WRITER": "t",
+    }
+    values.pop("XIXIN_PLAN", None)
+    return values
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["set", "--help"], ["export", "-h"]])
+def test_help_and_version_load_nothing_heavy(env: dict[str, str], args: list[str]) -> None:
+    assert loaded(args, env).isdisjoint(HEAVY)
+
+
+def test_recording_a_change_loads_nothing_heavy_once_the_plan_is_cached(
+    env: dict[str, str],
+) -> None:
+    assert "yaml" in loaded(["done", "5.1.1"], env)  # the first run reads the plan itself
+    modules = loaded(["done", "5.1.2"], env)
+    assert modules.isdisjoint(HEAVY), modules & set(HEAVY)
+
+
+def test_a_table_command_does_not_load_yaml_or_dateutil_once_cached(env: dict[str, str]) -> None:
+    loaded(["list"], env)
+    modules = loaded(["overdue", "--as-of", "2022-12-05"], env)
+    assert "rich.table" in modules  # it does print a table
+    assert modules.isdisjoint({"yaml", "dateutil", "pydantic"})
