@@ -4,7 +4,6 @@ reports records the plan cannot place, and they come back when the id does."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -28,7 +27,7 @@ def event(n: int, item: str = "5.1.1") -> Event:
 def write_log(path: Path, writers: str = "aaaaa") -> list[bytes]:
     """Five records, writers taken in turn from the letters of `writers`."""
     for n, writer in enumerate(writers):
-        append_event(path, replace(event(n), event_id=f"{path.name}-{n}"), writer=writer * 3)
+        append_event(path, event(n)._replace(event_id=f"{path.name}-{n}"), writer=writer * 3)
     return path.read_bytes().splitlines(keepends=True)
 
 

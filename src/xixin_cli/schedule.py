@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from xixin_cli.model import Event, Item, Phase, Plan, Status
 
@@ -12,16 +13,14 @@ from xixin_cli.model import Event, Item, Phase, Plan, Status
 WARNING_DAYS = 7
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     """Done (or dropped) leaves of all leaves under an item."""
 
     closed: int
     total: int
 
 
-@dataclass(frozen=True)
-class ItemState:
+class ItemState(NamedTuple):
     """An item as it stands: its status, its last event (for the note) and its progress."""
 
     item: Item
@@ -105,8 +104,7 @@ def derived_status(statuses: Sequence[Status]) -> Status:
     return Status.TODO
 
 
-@dataclass(frozen=True)
-class DueRow:
+class DueRow(NamedTuple):
     """An open leaf with a due date, and its distance from today (negative: overdue)."""
 
     state: ItemState

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -216,7 +216,7 @@ def _append_locked(path: Path, event: Event, writer: str) -> Event:
         existing = path.read_bytes()
     except FileNotFoundError:
         existing = b""
-    chained = replace(event, writer=writer, chain=chain_head(existing, writer), digest="")
+    chained = event._replace(writer=writer, chain=chain_head(existing, writer), digest="")
     record = event_to_record(chained)
     record["hash"] = record_hash(record)
     line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -232,7 +232,7 @@ def _append_locked(path: Path, event: Event, writer: str) -> Event:
         os.fsync(fd)
     finally:
         os.close(fd)
-    return replace(chained, digest=record["hash"])
+    return chained._replace(digest=record["hash"])
 
 
 def chain_head(data: bytes, writer: str) -> str:
