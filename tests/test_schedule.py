@@ -131,15 +131,32 @@ def test_undo_walks_back_like_an_editor(plan: Plan) -> None:
     b = ev(2, "4.1.1", Status.DONE, Status.DOING)
     assert undo_target([a, b]) == b
     events = [a, b]
-    undo = undo_event(events, states(plan, fold(events)), at=T0, event_id="u1", by="x")
+    undo = undo_event(
+        events, states(plan, fold(events)), at=T0 + timedelta(hours=1), event_id="u1", by="x"
+    )
     assert undo is not None
     u1, target = undo
     assert target == b and (u1.status, u1.previous, u1.undoes) == (Status.DOING, Status.DONE, "e2")
     events.append(u1)
-    undo = undo_event(events, states(plan, fold(events)), at=T0, event_id="u2", by="x")
+    undo = undo_event(
+        events, states(plan, fold(events)), at=T0 + timedelta(hours=2), event_id="u2", by="x"
+    )
     assert undo is not None and undo[1] == a
     u2 = undo[0]
     assert (u2.status, u2.previous) == (Status.TODO, Status.DOING)
     events.append(u2)
     assert states(plan, fold(events))["4.1.1"].status is Status.TODO
-    assert undo_event(events, states(plan, fold(events)), at=T0, event_id="u3", by="x") is None
+    assert (
+        undo_event(
+            events, states(plan, fold(events)), at=T0 + timedelta(hours=3), event_id="u3", by="x"
+        )
+        is None
+    )
+
+
+def test_fold_does_not_depend_on_the_order_of_lines() -> None:
+    early = ev(1, "a", Status.DONE)
+    late = Event("z", early.at + timedelta(seconds=1), "a", Status.BLOCKED, Status.DONE, "other")
+    assert fold([early, late])["a"] == fold([late, early])["a"] == late
+    tie = Event("y", late.at, "a", Status.DOING, Status.DONE, "third")
+    assert fold([late, tie])["a"] == fold([tie, late])["a"] == late  # the larger event id

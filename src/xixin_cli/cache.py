@@ -146,7 +146,7 @@ def fold_log(path: Path) -> Folded:
     end = data.rfind(b"\n") + 1
     middle = data[:end]
     read = parse_log(middle, str(path), first_line=base.lines + 1)
-    last = {**base.folded.last, **fold(read.events)}
+    last = fold(read.events, into=base.folded.last)
     warnings = (*base.folded.warnings, *read.warnings)
     covered = Folded(last, warnings, base.folded.count + len(read.events))
     lines = base.lines + middle.count(b"\n")
@@ -158,7 +158,7 @@ def fold_log(path: Path) -> Folded:
         return covered
     tail = parse_log(data[end:], str(path), first_line=lines + 1)
     return Folded(
-        {**covered.last, **fold(tail.events)},
+        fold(tail.events, into=covered.last),
         (*covered.warnings, *tail.warnings),
         covered.count + len(tail.events),
     )

@@ -598,7 +598,13 @@ def history(
         and not any(event.item == item_id for event in session.events)
     ):
         _item_state(session, item_id)  # raises with a did-you-mean
-    events = [e for e in reversed(session.events) if item_id is None or e.item == item_id]
+    from xixin_cli.schedule import order_key
+
+    events = sorted(
+        (e for e in session.events if item_id is None or e.item == item_id),
+        key=order_key,
+        reverse=True,
+    )
     if as_json:
         from xixin_cli.export import event_record
 

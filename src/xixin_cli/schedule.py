@@ -50,11 +50,21 @@ class Filter:
 EVERYTHING = Filter()
 
 
-def fold(events: Iterable[Event]) -> dict[str, Event]:
-    """The last event of each item, in log order: its status is the item's current status."""
-    last: dict[str, Event] = {}
+def order_key(event: Event) -> tuple[datetime, str]:
+    """When a change counts as made: its time, then its event id to settle exact ties.
+
+    Not the order of lines in a file, so logs merged in any order give the same answer.
+    """
+    return (event.at, event.event_id)
+
+
+def fold(events: Iterable[Event], into: Mapping[str, Event] | None = None) -> dict[str, Event]:
+    """Each item's latest event (by `order_key`), on top of `into`: the item's current status."""
+    last: dict[str, Event] = dict(into) if into else {}
     for event in events:
-        last[event.item] = event
+        current = last.get(event.item)
+        if current is None or order_key(event) >= order_key(current):
+            last[event.item] = event
     return last
 
 
@@ -248,7 +258,7 @@ def undo_target(events: Sequence[Event]) -> Event | None:
     Undoing twice reverts the two latest changes, newest first, like an editor's undo.
     """
     undone = {event.undoes for event in events if event.undoes is not None}
-    for event in reversed(events):
+    for event in sorted(events, key=order_key, reverse=True):
         if event.undoes is None and event.event_id not in undone:
             return event
     return None

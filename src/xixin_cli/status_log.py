@@ -150,7 +150,7 @@ def event_to_record(event: Event) -> dict[str, Any]:
     record: dict[str, Any] = {
         "v": LOG_VERSION,
         "event": event.event_id,
-        "at": event.at.isoformat(timespec="seconds"),
+        "at": event.at.isoformat(timespec="microseconds" if event.at.microsecond else "seconds"),
         "item": event.item,
         "status": event.status.value,
         "previous": event.previous.value,
