@@ -168,7 +168,27 @@ CATALOGUE: dict[str, tuple[Setup, ExitCode, str]] = {
     "plan with a python tag": (with_plan(PY_TAG, "list"), PLAN, "这里应是一段文字"),
     "validate a folder": (lambda tmp, mp: ["validate", str(tmp)], PLAN, "这是一个文件夹"),
     # status files
-    "status file is a folder": (state_at("dir", "list", prepare=mkdir), STATE, "是一个文件夹"),
+    "recording into a folder": (
+        state_at("dir", "done", "5.1.1", prepare=mkdir),
+        STATE,
+        "是一个文件夹",
+    ),
+    "recording into two logs": (
+        args("--state", "a.jsonl", "--state", "b.jsonl", "done", "5.1.1"),
+        USAGE,
+        "只能指定一个 --state",
+    ),
+    "merging a missing file": (args("merge", "/nonexistent/b.jsonl"), STATE, "找不到状态文件"),
+    "unknown split": (
+        args("export", "markdown", "--split-by", "phase", "-o", "."),
+        USAGE,
+        "--split-by",
+    ),
+    "split without a folder": (
+        args("export", "markdown", "--split-by", "office"),
+        USAGE,
+        "需要用 -o 指定一个文件夹",
+    ),
     "status folder missing": (state_at("no/log.jsonl", "done", "5.1.1"), STATE, "不存在"),
     "status from a newer xixin": (
         state_at("n.jsonl", "list", prepare=newer_log),

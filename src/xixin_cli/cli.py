@@ -12,8 +12,15 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from xixin_cli import __version__
-from xixin_cli.errors import ExitCode, Problem, UsageError, XixinError
-from xixin_cli.i18n import DEFAULT_LANGUAGE, LANGUAGES, STATUS_LABELS, STATUS_WORDS, message
+from xixin_cli.errors import ExitCode, OutputError, Problem, StateError, UsageError, XixinError
+from xixin_cli.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    STATUS_LABELS,
+    STATUS_WORDS,
+    message,
+    status_label,
+)
 from xixin_cli.model import Event, Plan, Status
 
 if TYPE_CHECKING:
@@ -54,8 +61,14 @@ class Settings:
     """What the global options say; the plan is loaded only by commands that need it."""
 
     plan: str | None
-    state: str | None
+    state: tuple[str, ...]  # --state as given, or XIXIN_STATE; empty for the default
     lang: str | None
+
+    def one_state(self) -> str | None:
+        """The single log a change is recorded into."""
+        if len(self.state) > 1:
+            raise UsageError("usage.many_states", count=len(self.state))
+        return self.state[0] if self.state else None
 
 
 def _version(value: bool) -> None:
@@ -77,12 +90,13 @@ def main(
         ),
     ] = None,
     state: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--state",
-            envvar="XIXIN_STATE",
             metavar="PATH",
-            help="状态记录文件 · status log (default: beside your plan, or the user data folder).",
+            help="状态记录文件 · status log (default: beside your plan, or the user data "
+            "folder; env XIXIN_STATE). Give it more than once, or a folder, to read several "
+            "logs together; changes are recorded into one.",
         ),
     ] = None,
     lang: Annotated[
@@ -104,7 +118,9 @@ def main(
     """洗府发〔2022〕145号 实施方案任务清单与督办提醒 · checklist and deadline tracker."""
     if lang is not None and lang not in LANGUAGES:
         raise UsageError("usage.bad_lang", value=lang)
-    ctx.obj = Settings(plan, state, lang)
+    # XIXIN_STATE is read here rather than by Typer, which would split a path with spaces.
+    env_state = os.environ.get("XIXIN_STATE", "")
+    ctx.obj = Settings(plan, tuple(state or ([env_state] if env_state else [])), lang)
 
 
 # -- sessions: the loaded plan, the log and the language --------------------------------------
@@ -127,11 +143,15 @@ def _settings(ctx: typer.Context) -> Settings:
     return settings
 
 
-def _open(ctx: typer.Context, *, events: bool = False) -> Session:
-    """Load the plan and the log's current state; every event too when `events` is asked for
-    (history and undo walk them; the other commands need only the fold, which is cached)."""
+def _open(ctx: typer.Context, *, events: bool = False, write: bool = False) -> Session:
+    """Load the plan and the logs' current state; every event too when `events` is asked for
+    (history and undo walk them; the other commands need only the fold, which is cached).
+
+    Several logs (--state given more than once, or a folder) are read together, each event
+    once; a command that records a change (`write`) takes exactly one.
+    """
     from xixin_cli.cache import fold_log, load_plan_cached
-    from xixin_cli.paths import bundled_plan, plan_path, state_path
+    from xixin_cli.paths import bundled_plan, plan_path, state_path, state_sources
     from xixin_cli.schedule import fold, states
 
     settings = _settings(ctx)
@@ -144,15 +164,30 @@ def _open(ctx: typer.Context, *, events: bool = False) -> Session:
     lang = settings.lang or (
         plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
     )
-    where = state_path(settings.state, path)
-    if events:
-        from xixin_cli.status_log import read_log
-
-        log = read_log(where.path)
-        all_events, last, warnings = log.events, fold(log.events), log.warnings
+    if write:
+        where = state_path(settings.one_state(), path)
+        sources = [where.path]
     else:
-        folded = fold_log(where.path)
-        all_events, last, warnings = (), folded.last, folded.warnings
+        sources = state_sources(settings.state, path)
+        where = state_path(settings.state[0] if settings.state else None, path)
+    all_events: tuple[Event, ...] = ()
+    last: dict[str, Event] = {}
+    warnings: list[Problem] = []
+    seen: set[str] = set()
+    for source in sources:
+        if events:
+            from xixin_cli.status_log import read_log
+
+            log = read_log(source)
+            fresh = tuple(e for e in log.events if e.event_id not in seen)
+            seen.update(e.event_id for e in fresh)
+            all_events += fresh
+            last = fold(fresh, into=last)
+            warnings += log.warnings
+        else:
+            folded = fold_log(source)
+            last = fold(folded.last.values(), into=last)
+            warnings += folded.warnings
     for warning in warnings:
         _warn(warning.render(lang), lang)
     orphans = [item_id for item_id in last if plan.get(item_id) is None]
@@ -452,7 +487,7 @@ def _record(
     from xixin_cli.schedule import change_event
     from xixin_cli.status_log import append_event
 
-    session = _open(ctx)
+    session = _open(ctx, write=True)
     state = _item_state(session, item_id)
     if not session.plan.is_leaf(item_id):
         raise UsageError(
@@ -549,7 +584,7 @@ def undo(ctx: typer.Context, by: ByOpt = None) -> None:
     from xixin_cli.schedule import undo_event
     from xixin_cli.status_log import append_event
 
-    session = _open(ctx, events=True)
+    session = _open(ctx, events=True, write=True)
     result = undo_event(
         session.events,
         session.states,
@@ -772,29 +807,34 @@ def verify(ctx: typer.Context) -> None:
     Exits 6 when anything is found. Example: xixin verify
     """
     from xixin_cli.checks import verify_log
-    from xixin_cli.paths import plan_path, state_path
+    from xixin_cli.paths import plan_path, state_sources
     from xixin_cli.status_log import read_bytes
 
     settings = _settings(ctx)
     lang = settings.lang or DEFAULT_LANGUAGE
-    where = state_path(settings.state, plan_path(settings.plan)).path
-    result = verify_log(read_bytes(where), str(where))
-    _report(result.problems, lang)
-    if result.problems:
-        _notice(
-            message(
-                "verify.failed",
-                lang,
-                path=str(where),
-                count=len(result.problems),
-                records=result.records,
+    failed = False
+    for where in state_sources(settings.state, plan_path(settings.plan)):
+        result = verify_log(read_bytes(where), str(where))
+        _report(result.problems, lang)
+        if result.problems:
+            failed = True
+            count = len(result.problems)
+            _notice(
+                message("verify.failed", lang, path=str(where), count=count, records=result.records)
             )
-        )
+        else:
+            sys.stdout.write(
+                message(
+                    "verify.ok",
+                    lang,
+                    path=str(where),
+                    records=result.records,
+                    writers=result.writers,
+                )
+                + "\n"
+            )
+    if failed:
         raise typer.Exit(int(ExitCode.CHECK))
-    sys.stdout.write(
-        message("verify.ok", lang, path=str(where), records=result.records, writers=result.writers)
-        + "\n"
-    )
 
 
 @app.command()
@@ -804,7 +844,7 @@ def doctor(ctx: typer.Context) -> None:
     Exits 3 for plan problems, 6 for log problems. Example: xixin doctor
     """
     from xixin_cli.checks import plan_agreement, verify_log
-    from xixin_cli.paths import plan_path, state_path
+    from xixin_cli.paths import plan_path, state_sources
     from xixin_cli.plan_file import load_plan
     from xixin_cli.status_log import parse_log, read_bytes
 
@@ -812,17 +852,79 @@ def doctor(ctx: typer.Context) -> None:
     lang = settings.lang or DEFAULT_LANGUAGE
     path = plan_path(settings.plan)
     plan = load_plan(path)  # plan problems end here, each on its line, with exit 3
-    where = state_path(settings.state, path).path
-    data = read_bytes(where)
-    problems = list(verify_log(data, str(where)).problems)
-    log = parse_log(data, str(where))
-    problems += plan_agreement(plan, log, str(where))
+    problems: list[Problem] = []
+    records = 0
+    for where in state_sources(settings.state, path):
+        data = read_bytes(where)
+        problems += verify_log(data, str(where)).problems
+        log = parse_log(data, str(where))
+        problems += plan_agreement(plan, log, str(where))
+        records += len(log.events)
     _report(problems, lang)
     if problems:
         raise typer.Exit(int(ExitCode.CHECK))
-    sys.stdout.write(
-        message("doctor.ok", lang, items=len(plan.items), records=len(log.events)) + "\n"
-    )
+    sys.stdout.write(message("doctor.ok", lang, items=len(plan.items), records=records) + "\n")
+
+
+@app.command()
+def merge(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE...", help="其他单位的状态文件或文件夹 · logs.")
+    ],
+) -> None:
+    """并入其他状态文件 · Bring other offices' status logs into this one.
+
+    Each record is added once, byte for byte (so `verify` still passes); merging twice adds
+    nothing and the order of merging does not matter. Two offices that changed one item
+    without seeing each other's change are reported as a conflict; the later change stands.
+    Example: xixin merge 民政办.status.jsonl 各村/
+    """
+    from xixin_cli.merge import conflicts, merge_into
+    from xixin_cli.paths import state_sources
+    from xixin_cli.status_log import read_bytes, read_log
+
+    session = _open(ctx, write=True)
+    target = session.state.path
+    sources = []
+    for path in state_sources([str(f) for f in files], target):
+        if not path.is_file():
+            raise StateError("state.not_found", path=str(path))
+        if path.resolve() != target.resolve():
+            sources.append((str(path), read_bytes(path)))
+    results = merge_into(target, sources, make_parent=session.state.is_default)
+    lang = session.lang
+    for result in results:
+        for warning in result.warnings:
+            _warn(warning.render(lang), lang)
+        sys.stdout.write(
+            message(
+                "merge.added",
+                lang,
+                source=result.name,
+                added=len(result.lines),
+                already=result.already,
+            )
+            + "\n"
+        )
+    merged = read_log(target)
+    for conflict in conflicts(merged.events):
+        item = session.plan.get(conflict.item)
+        sys.stdout.write(
+            message(
+                "merge.conflict",
+                lang,
+                item=conflict.item,
+                title=item.title if item else "",
+                later_by=conflict.stands.by,
+                later_at=f"{conflict.stands.at:%Y-%m-%d %H:%M}",
+                later=status_label(conflict.stands.status.value, lang),
+                earlier_by=conflict.other.by,
+                earlier_at=f"{conflict.other.at:%Y-%m-%d %H:%M}",
+                earlier=status_label(conflict.other.status.value, lang),
+            )
+            + "\n"
+        )
 
 
 def _report(problems: Iterable[Problem], lang: str) -> None:
@@ -847,7 +949,16 @@ def export_markdown(
             "--output",
             "-o",
             metavar="FILE",
-            help="写入文件（整体替换）· write to this file (replaced whole).",
+            help="写入文件（整体替换）；与 --split-by 同用时为文件夹 · write to this file "
+            "(replaced whole); with --split-by, a folder.",
+        ),
+    ] = None,
+    split_by: Annotated[
+        str | None,
+        typer.Option(
+            "--split-by",
+            metavar="office",
+            help="每个责任单位一份清单 · one checklist per office, into the -o folder.",
         ),
     ] = None,
 ) -> None:
@@ -859,8 +970,15 @@ def export_markdown(
 
     if group_by not in ("task", "phase"):
         raise UsageError("usage.bad_group_by", value=group_by)
+    if split_by not in (None, "office"):
+        raise UsageError("usage.bad_split_by", value=split_by)
+    if split_by is not None and output is None:
+        raise UsageError("usage.split_needs_folder")
     session = _open(ctx)
     today = _as_of(as_of)
+    if split_by is not None and output is not None:
+        _export_per_office(session, output, today, phase, status, group_by)
+        return
     text = markdown_checklist(
         session.plan,
         session.states,
@@ -876,6 +994,30 @@ def export_markdown(
 
     write_atomic(output, text)
     _notice(message("written", session.lang, path=str(output)))
+
+
+def _export_per_office(
+    session: Session,
+    folder: Path,
+    today: date,
+    phase: str | None,
+    status: list[str] | None,
+    group_by: str,
+) -> None:
+    """One checklist file per office, `<office name>.md`, each written whole."""
+    from xixin_cli.export import markdown_checklist
+    from xixin_cli.files import write_atomic
+
+    if not folder.is_dir():
+        raise OutputError("output.no_folder", folder=str(folder))
+    for key, office in session.plan.offices.items():
+        where = _filter(session.plan, key, phase, status)
+        text = markdown_checklist(
+            session.plan, session.states, session.lang, today, where, group_by=group_by
+        )
+        target = folder / f"{office.name}.md"
+        write_atomic(target, text)
+        _notice(message("written", session.lang, path=str(target)))
 
 
 def run(argv: Sequence[str] | None = None) -> int:

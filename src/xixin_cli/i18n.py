@@ -191,6 +191,10 @@ _M: dict[str, tuple[str, str]] = {
         "无法写入状态文件 {path}（{reason}）；未记录任何内容",
         "cannot write status file {path} ({reason}); nothing was recorded",
     ),
+    "state.not_found": (
+        "找不到状态文件 {path}；请检查路径",
+        "status file {path} not found; check the path",
+    ),
     "state.locked": (
         "状态文件 {path} 正被另一个 xixin 写入，等待超时；请稍后重试，未记录任何内容",
         "status file {path} is being written by another xixin and the wait timed out; try "
@@ -278,6 +282,18 @@ _M: dict[str, tuple[str, str]] = {
         "{count} ids in the status log are not in the plan ({ids}); the records are kept, "
         "see xixin doctor",
     ),
+    # -- merge
+    "merge.added": (
+        "从 {source} 并入 {added} 条新记录（已有 {already} 条，未重复写入）",
+        "{source}: {added} new records merged ({already} already present, not written again)",
+    ),
+    "merge.conflict": (
+        "冲突 {item} {title}：{later_by} {later_at} 记为“{later}”，{earlier_by} {earlier_at} "
+        "记为“{earlier}”，彼此未见对方的记录；以较晚的“{later}”为准",
+        "conflict {item} {title}: {later_by} recorded '{later}' at {later_at} and "
+        "{earlier_by} '{earlier}' at {earlier_at} without seeing each other's change; the "
+        "later, '{later}', stands",
+    ),
     # -- command line
     "usage.bad_date": (
         "{option}: “{value}”不是有效日期；请写成 2022-11-30 或 2022年11月30日",
@@ -326,6 +342,18 @@ _M: dict[str, tuple[str, str]] = {
     "usage.empty_id": (
         "编号不能为空；用 xixin list 查看所有编号",
         "the id must not be empty; see xixin list",
+    ),
+    "usage.many_states": (
+        "给了 {count} 个状态文件；记录变更时只能指定一个 --state",
+        "{count} status files were given; a change is recorded into one --state",
+    ),
+    "usage.bad_split_by": (
+        "--split-by: “{value}”无法识别；目前可按 office（责任单位）拆分",
+        "--split-by: '{value}' not understood; office is the one split there is",
+    ),
+    "usage.split_needs_folder": (
+        "--split-by 需要用 -o 指定一个文件夹",
+        "--split-by needs a folder given with -o",
     ),
     "usage.empty_by": ("--by 不能为空", "--by must not be empty"),
     "usage.nothing_to_undo": ("没有可撤销的记录", "nothing to undo"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,3 +50,18 @@ def state_path(given: str | None, plan: Path) -> StatePath:
 
         return StatePath(user_data_path("xixin", appauthor=False) / "status.jsonl", True)
     return StatePath(plan.with_name(plan.stem + STATE_SUFFIX), is_default=True)
+
+
+def state_sources(given: Sequence[str], plan: Path) -> list[Path]:
+    """The logs to read: each --state given (a folder stands for every *.jsonl in it), or the
+    one default log."""
+    if not given:
+        return [state_path(None, plan).path]
+    found: list[Path] = []
+    for value in given:
+        path = Path(value).expanduser()
+        if path.is_dir():
+            found += sorted(p for p in path.glob("*.jsonl") if p.is_file())
+        else:
+            found.append(path)
+    return found

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from xixin_cli.errors import Problem, StateError
 from xixin_cli.model import Event, Status
@@ -188,6 +189,32 @@ def append_event(path: Path, event: Event, *, writer: str, make_parent: bool = F
     cut short), the new record starts on a fresh line so the torn one stays as it was, and is
     reported when read. Returns the event as written (with its writer, chain and hash).
     """
+    written: list[Event] = []
+
+    def build(handle: BinaryIO) -> bytes:
+        chained = event._replace(writer=writer, chain=chain_head(handle, writer), digest="")
+        record = event_to_record(chained)
+        record["hash"] = record_hash(record)
+        written.append(chained._replace(digest=record["hash"]))
+        return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+    append_with(path, build, make_parent=make_parent)
+    return written[0]
+
+
+def append_lines(path: Path, lines: Sequence[bytes], *, make_parent: bool = False) -> None:
+    """Append whole record lines as they are (a merge), under the same lock, flushed to disk."""
+    if lines:
+        append_with(
+            path, lambda handle: b"".join(line + b"\n" for line in lines), make_parent=make_parent
+        )
+
+
+def append_with(path: Path, build: Callable[[BinaryIO], bytes], *, make_parent: bool) -> None:
+    """Lock the log, let `build` read it (an open handle) and say what to add; append, fsync.
+
+    An empty answer appends nothing.
+    """
     name = str(path)
     if make_parent:
         try:
@@ -202,7 +229,21 @@ def append_event(path: Path, event: Event, *, writer: str, make_parent: bool = F
 
     try:
         with locked(path):
-            return _append_locked(path, event, writer)
+            flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
+            fd = os.open(path, flags, 0o644)
+            with os.fdopen(fd, "r+b", buffering=0) as handle:
+                payload = build(handle)
+                if not payload:
+                    return
+                handle.seek(0, os.SEEK_END)
+                if handle.tell() > 0:
+                    handle.seek(-1, os.SEEK_END)
+                    if handle.read(1) != b"\n":
+                        payload = b"\n" + payload
+                written = 0
+                while written < len(payload):  # one write in practice; a short one continues
+                    written += os.write(fd, payload[written:])
+                os.fsync(fd)
     except LockTimeout:
         raise StateError("state.locked", path=name) from None
     except PermissionError:
@@ -211,34 +252,13 @@ def append_event(path: Path, event: Event, *, writer: str, make_parent: bool = F
         raise StateError("state.cannot_write", path=name, reason=_reason(exc)) from None
 
 
-def _append_locked(path: Path, event: Event, writer: str) -> Event:
-    try:
-        existing = path.read_bytes()
-    except FileNotFoundError:
-        existing = b""
-    chained = event._replace(writer=writer, chain=chain_head(existing, writer), digest="")
-    record = event_to_record(chained)
-    record["hash"] = record_hash(record)
-    line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-    payload = line.encode("utf-8")
-    if existing and not existing.endswith(b"\n"):
-        payload = b"\n" + payload
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags, 0o644)
-    try:
-        written = 0
-        while written < len(payload):  # one write in practice; a short write is continued
-            written += os.write(fd, payload[written:])
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return chained._replace(digest=record["hash"])
+def chain_head(handle: BinaryIO, writer: str) -> str:
+    """The hash of `writer`'s last readable record in the open log, or "" if it has none.
 
-
-def chain_head(data: bytes, writer: str) -> str:
-    """The hash of `writer`'s last readable record in the log bytes, or "" if it has none."""
+    Reads from the end of the file backwards, so the cost does not grow with the log.
+    """
     marker = json.dumps(writer).encode("utf-8")
-    for raw in reversed(data.split(b"\n")):
+    for raw in _lines_from_end(handle):
         if marker not in raw:  # cheap test before parsing: most lines are other writers'
             continue
         try:
@@ -249,6 +269,20 @@ def chain_head(data: bytes, writer: str) -> str:
             digest = record.get("hash")
             return digest if isinstance(digest, str) else ""
     return ""
+
+
+def _lines_from_end(handle: BinaryIO, block: int = 1 << 16) -> Iterator[bytes]:
+    handle.seek(0, os.SEEK_END)
+    position = handle.tell()
+    rest = b""
+    while position > 0:
+        size = min(block, position)
+        position -= size
+        handle.seek(position)
+        parts = (handle.read(size) + rest).split(b"\n")
+        rest = parts[0]
+        yield from reversed(parts[1:])
+    yield rest
 
 
 def _reason(exc: OSError) -> str:

@@ -1,0 +1,237 @@
+"""Merging logs: nothing lost, nothing doubled, any order, chains intact, conflicts told."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xixin_cli.checks import verify_log
+from xixin_cli.merge import conflicts, merge_into
+from xixin_cli.model import Event, Status
+from xixin_cli.schedule import fold
+from xixin_cli.status_log import append_event, read_log
+
+from conftest import Runner
+
+CHINA = timezone(timedelta(hours=8))
+T0 = datetime(2022, 11, 20, 9, tzinfo=CHINA)
+ITEMS = ["4.3.1", "4.3.2", "5.3.1"]
+
+changes = st.lists(
+    st.tuples(st.sampled_from(ITEMS), st.sampled_from(list(Status)), st.integers(0, 600)),
+    max_size=8,
+)
+
+
+def write_office(path: Path, writer: str, entries: list[tuple[str, Status, int]]) -> None:
+    current: dict[str, Status] = {}
+    for n, (item, status, minutes) in enumerate(sorted(entries, key=lambda e: e[2])):
+        event = Event(
+            f"{writer}-{n}",
+            T0 + timedelta(minutes=minutes, microseconds=n),
+            item,
+            status,
+            current.get(item, Status.TODO),
+            writer,
+        )
+        append_event(path, event, writer=writer)
+        current[item] = status
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(changes, min_size=2, max_size=3))
+def test_merging_is_idempotent_order_free_and_loses_nothing(
+    tmp_path_factory: pytest.TempPathFactory, offices: list[list[tuple[str, Status, int]]]
+) -> None:
+    folder = tmp_path_factory.mktemp("merge")
+    sources = []
+    for n, entries in enumerate(offices):
+        path = folder / f"office{n}.jsonl"
+        write_office(path, f"w{n}", entries)
+        sources.append((path.name, path.read_bytes() if path.exists() else b""))
+    every_id = {json.loads(line)["event"] for _, data in sources for line in data.splitlines()}
+    answers = []
+    for order in itertools.permutations(sources):
+        target = folder / f"merged-{len(answers)}.jsonl"
+        merge_into(target, list(order))
+        once = target.read_bytes() if target.exists() else b""
+        merge_into(target, list(order))  # again: adds nothing
+        assert (target.read_bytes() if target.exists() else b"") == once
+        events = read_log(target).events
+        ids = [event.event_id for event in events]
+        assert sorted(ids) == sorted(every_id)  # each exactly once
+        assert verify_log(once, target.name).problems == ()
+        answers.append((fold(events), sorted(c.item for c in conflicts(events))))
+    assert all(answer == answers[0] for answer in answers)  # the order did not matter
+
+
+def ev(writer: str, n: int, status: Status, previous: Status, minutes: int) -> Event:
+    return Event(
+        f"{writer}{n}",
+        T0 + timedelta(minutes=minutes),
+        "4.3.2",
+        status,
+        previous,
+        writer,
+        "",
+        None,
+        writer,
+    )
+
+
+def test_a_conflict_is_reported_and_the_later_change_stands() -> None:
+    done = ev("a", 1, Status.DONE, Status.TODO, 0)
+    blocked = ev("b", 1, Status.BLOCKED, Status.TODO, 30)  # b had not seen a's change
+    [conflict] = conflicts([done, blocked])
+    assert (conflict.item, conflict.stands, conflict.other) == ("4.3.2", blocked, done)
+    assert fold([done, blocked])["4.3.2"] == blocked
+
+
+def test_changes_made_in_sight_of_each_other_are_no_conflict() -> None:
+    done = ev("a", 1, Status.DONE, Status.TODO, 0)
+    reopened = ev("b", 1, Status.DOING, Status.DONE, 30)  # b started from a's status
+    same = ev("c", 1, Status.DONE, Status.TODO, 40)  # c agrees with a
+    assert conflicts([done, reopened]) == []
+    assert conflicts([done, same]) == []
+
+
+def test_merge_command(xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ours, theirs = tmp_path / "ours.jsonl", tmp_path / "minzheng.jsonl"
+    assert xixin("--state", str(ours), "done", "5.1.1", "--by", "王芳").code == 0
+    monkeypatch.setenv("XIXIN_WRITER", "minzheng-pc")
+    assert xixin("--state", str(theirs), "start", "4.3.2", "--by", "李四").code == 0
+    assert xixin("--state", str(theirs), "done", "4.3.1", "--by", "李四").code == 0
+    first = xixin("--state", str(ours), "merge", str(theirs))
+    assert first.code == 0 and first.err == ""
+    assert first.out == f"从 {theirs} 并入 2 条新记录（已有 0 条，未重复写入）\n"
+    again = xixin("--state", str(ours), "merge", str(theirs))
+    assert again.out == f"从 {theirs} 并入 0 条新记录（已有 2 条，未重复写入）\n"
+    assert xixin("--state", str(ours), "verify").code == 0
+    statuses = {
+        d["id"]: d["status"] for d in json.loads(xixin("--state", str(ours), "list", "--json").out)
+    }
+    assert (statuses["5.1.1"], statuses["4.3.2"], statuses["4.3.1"]) == ("done", "doing", "done")
+
+
+def test_merge_reports_a_conflict(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours, theirs = tmp_path / "ours.jsonl", tmp_path / "cun.jsonl"
+    xixin("--state", str(ours), "done", "4.3.2", "--by", "王芳")
+    monkeypatch.setenv("XIXIN_WRITER", "village-pc")
+    xixin("--state", str(theirs), "block", "4.3.2", "--by", "李四", "--note", "资金未到")
+    result = xixin("--state", str(ours), "merge", str(theirs))
+    lines = result.out.splitlines()
+    assert len(lines) == 2 and lines[1].startswith("冲突 4.3.2 ")
+    assert "李四" in lines[1] and "王芳" in lines[1] and "以较晚的“受阻”为准" in lines[1]
+
+
+def test_reading_several_logs_without_merging(xixin: Runner, tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    a, b = logs / "a.jsonl", logs / "b.jsonl"
+    xixin("--state", str(a), "done", "5.1.1")
+    xixin("--state", str(b), "done", "5.1.2")
+    shutil.copy(a, logs / "copy-of-a.jsonl")  # the same events twice count once
+    before = {p.name: p.read_bytes() for p in logs.iterdir()}
+    for args in (["--state", str(a), "--state", str(b)], ["--state", str(logs)]):
+        result = xixin(*args, "list", "--status", "done", "--json")
+        assert result.code == 0 and result.err == ""
+        assert [d["id"] for d in json.loads(result.out)] == ["5.1.1", "5.1.2"]
+        history = json.loads(xixin(*args, "history", "--json").out)
+        assert len(history) == 2
+    assert {p.name: p.read_bytes() for p in logs.iterdir()} == before
+
+
+def test_split_checklists_per_office(xixin: Runner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    result = xixin("export", "markdown", "--split-by", "office", "-o", str(out))
+    assert result.code == 0 and result.out == ""
+    files = sorted(p.name for p in out.iterdir())
+    assert files == sorted(
+        f"{name}.md"
+        for name in (
+            "乡党群办",
+            "乡经发办",
+            "乡农服中心",
+            "乡安监办",
+            "乡民政办",
+            "乡宣传办",
+            "乡组织办",
+            "乡司法所",
+            "各村",
+        )
+    )
+    minzheng = (out / "乡民政办.md").read_text(encoding="utf-8")
+    single = xixin("export", "markdown", "--office", "乡民政办").out
+    assert minzheng == single
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@x",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@x",
+        },
+    )
+    return done.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_two_clones_record_pull_and_push_through_git(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bare = tmp_path / "shared.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    a, b = tmp_path / "a", tmp_path / "b"
+    git(tmp_path, "clone", "-q", str(bare), str(a))
+    (a / ".gitattributes").write_text("*.status.jsonl merge=union\n", encoding="utf-8")
+    log_a = a / "xixin.status.jsonl"
+    monkeypatch.setenv("XIXIN_WRITER", "dangqun-pc")
+    assert xixin("--state", str(log_a), "done", "5.1.1", "--by", "王芳").code == 0
+    git(a, "add", "-A")
+    git(a, "commit", "-qm", "first")
+    git(a, "push", "-q", "origin", "HEAD")
+    git(tmp_path, "clone", "-q", str(bare), str(b))
+    log_b = b / "xixin.status.jsonl"
+    # Both sides now record apart, then meet.
+    for n, item in enumerate(["4.1.1", "4.1.3", "4.1.4"]):
+        assert xixin("--state", str(log_a), "start", item, "--note", f"a{n}").code == 0
+    monkeypatch.setenv("XIXIN_WRITER", "village-pc")
+    for n, item in enumerate(["4.3.1", "4.1.3"]):
+        assert xixin("--state", str(log_b), "done", item, "--note", f"b{n}").code == 0
+    git(a, "commit", "-qam", "a records")
+    git(b, "commit", "-qam", "b records")
+    git(b, "push", "-q", "origin", "HEAD")
+    git(a, "pull", "-q", "--no-rebase", "origin", "HEAD")  # a true merge, by union
+    git(a, "push", "-q", "origin", "HEAD")
+    git(b, "pull", "-q", "--no-rebase", "origin", "HEAD")
+    assert log_a.read_bytes() == log_b.read_bytes()
+    events = read_log(log_a).events
+    ids = [e.event_id for e in events]
+    assert len(ids) == len(set(ids)) == 6  # nothing lost, nothing doubled
+    assert xixin("--state", str(log_a), "verify").code == 0
+    assert "<<<<<<<" not in log_a.read_text(encoding="utf-8")
+    merged = {d["id"]: d for d in json.loads(xixin("--state", str(log_a), "list", "--json").out)}
+    assert merged["4.1.3"]["status"] == "done"  # b's change came later
+    assert merged["4.1.1"]["status"] == "doing" and merged["4.3.1"]["status"] == "done"
