@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,9 +12,8 @@ from hypothesis import strategies as st
 
 from xixin_cli.cache import Folded, fold_log, load_plan_cached
 from xixin_cli.errors import PlanError, StateError
-from xixin_cli.model import Event, Status
+from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.plan_file import load_plan
-from xixin_cli.schedule import fold
 from xixin_cli.status_log import append_event, parse_log
 
 from conftest import ROOT
@@ -26,12 +25,13 @@ ITEMS = ["4.1.1", "4.1.2", "5.3.1", "9.9.9"]
 def truth(path: Path) -> Folded:
     """The fold of the whole file, read from scratch."""
     read = parse_log(path.read_bytes() if path.exists() else b"", str(path))
-    return Folded(fold(read.events), read.warnings, len(read.events))
+    return Folded({}, (), 0).more(read.events, read.warnings)
 
 
 def same(a: Folded, b: Folded) -> bool:
     def key(f: Folded) -> object:
-        return (f.last, [(w.line, w.key, w.code) for w in f.warnings], f.count)
+        warnings = [(w.line, w.key, w.code) for w in f.warnings]
+        return (f.last, warnings, f.count, f.extended, f.evidence)
 
     return key(a) == key(b)
 
@@ -39,6 +39,8 @@ def same(a: Folded, b: Folded) -> bool:
 operations = st.lists(
     st.one_of(
         st.tuples(st.just("append"), st.sampled_from(ITEMS), st.sampled_from(list(Status))),
+        st.tuples(st.just("extend"), st.sampled_from(ITEMS), st.integers(0, 60)),
+        st.tuples(st.just("evidence"), st.sampled_from(ITEMS), st.binary(max_size=8)),
         st.tuples(st.just("garbage"), st.binary(max_size=30)),
         st.tuples(st.just("torn"), st.binary(min_size=1, max_size=30)),
         st.tuples(st.just("newline")),
@@ -66,6 +68,36 @@ def test_the_log_cache_agrees_with_a_full_read(
             if kind == "append":
                 at = datetime(2022, 11, 1, tzinfo=CHINA) + timedelta(minutes=n)
                 event = Event(f"e{n}", at, str(op[1]), op[2], Status.TODO, "x")  # type: ignore[arg-type]
+                append_event(path, event, writer="w")
+            elif kind == "extend":
+                at = datetime(2022, 11, 1, tzinfo=CHINA) + timedelta(minutes=n)
+                due = date(2022, 12, 1) + timedelta(days=int(op[2]))  # type: ignore[call-overload]
+                event = Event(
+                    f"x{n}",
+                    at,
+                    str(op[1]),
+                    Status.TODO,
+                    Status.TODO,
+                    "x",
+                    "批准",
+                    kind=EventKind.EXTEND,
+                    due=due,
+                )
+                append_event(path, event, writer="w")
+            elif kind == "evidence":
+                at = datetime(2022, 11, 1, tzinfo=CHINA) + timedelta(minutes=n)
+                event = Event(
+                    f"v{n}",
+                    at,
+                    str(op[1]),
+                    Status.TODO,
+                    Status.TODO,
+                    "x",
+                    kind=EventKind.EVIDENCE,
+                    path=f"/p/{n}",
+                    size=len(op[2]),  # type: ignore[arg-type]
+                    sha256="0" * 64,
+                )
                 append_event(path, event, writer="w")
             elif kind in ("garbage", "torn", "newline"):
                 with path.open("ab") as handle:

@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from xixin_cli.errors import ExitCode, StateError
 from xixin_cli.model import Event, Status
-from xixin_cli.status_log import append_event, event_from_record, event_to_record, read_log
+from xixin_cli.status_log import (
+    LOG_VERSION,
+    append_event,
+    event_from_record,
+    event_to_record,
+    read_log,
+)
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -84,7 +90,7 @@ def test_bad_records_are_skipped_with_their_line(tmp_path: Path) -> None:
 def test_a_record_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "log.jsonl"
     record = event_to_record(event(1))
-    record["v"] = 2
+    record["v"] = LOG_VERSION + 1
     path.write_text(json.dumps(event_to_record(event(0))) + "\n" + json.dumps(record) + "\n")
     before = path.read_bytes()
     with pytest.raises(StateError) as info:

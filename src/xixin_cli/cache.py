@@ -17,7 +17,7 @@ import os
 import pickle
 import sys
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from xixin_cli.model import Event, Plan
 from xixin_cli.status_log import parse_log, read_bytes
 
 #: Changes whenever what is pickled could differ: our version and the interpreter's.
-_STAMP = f"{__version__}|{sys.version_info[:2]}|1"
+_STAMP = f"{__version__}|{sys.version_info[:2]}|2"
 
 
 def cache_dir() -> Path | None:
@@ -102,11 +102,26 @@ def load_plan_cached(path: Path) -> Plan:
 
 @dataclass(frozen=True)
 class Folded:
-    """The log folded: each item's last event, skipped lines, and how many events there were."""
+    """The log folded: each item's last status change, latest extension and evidence, the
+    skipped lines, and how many events there were."""
 
     last: dict[str, Event]
     warnings: tuple[Problem, ...]
     count: int
+    extended: dict[str, Event] = field(default_factory=dict)
+    evidence: dict[str, tuple[Event, ...]] = field(default_factory=dict)
+
+    def more(self, events: tuple[Event, ...], warnings: tuple[Problem, ...]) -> Folded:
+        """This fold with more events (read after these) folded on top."""
+        from xixin_cli.schedule import fold, fold_evidence, fold_extensions
+
+        return Folded(
+            fold(events, into=self.last),
+            (*self.warnings, *warnings),
+            self.count + len(events),
+            fold_extensions(events, into=self.extended),
+            fold_evidence(events, into=self.evidence),
+        )
 
 
 @dataclass(frozen=True)
@@ -127,8 +142,6 @@ def fold_log(path: Path) -> Folded:
 
     Gives exactly what folding the whole log gives (a property test holds it to that).
     """
-    from xixin_cli.schedule import fold
-
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -146,9 +159,7 @@ def fold_log(path: Path) -> Folded:
     end = data.rfind(b"\n") + 1
     middle = data[:end]
     read = parse_log(middle, str(path), first_line=base.lines + 1)
-    last = fold(read.events, into=base.folded.last)
-    warnings = (*base.folded.warnings, *read.warnings)
-    covered = Folded(last, warnings, base.folded.count + len(read.events))
+    covered = base.folded.more(read.events, read.warnings)
     lines = base.lines + middle.count(b"\n")
     if info is not None and middle:
         crc = zlib.crc32(middle, base.crc)
@@ -157,11 +168,7 @@ def fold_log(path: Path) -> Folded:
     if end == len(data):
         return covered
     tail = parse_log(data[end:], str(path), first_line=lines + 1)
-    return Folded(
-        fold(tail.events, into=covered.last),
-        (*covered.warnings, *tail.warnings),
-        covered.count + len(tail.events),
-    )
+    return covered.more(tail.events, tail.warnings)
 
 
 def _read_after(path: Path, base: _LogCache) -> bytes | None:

@@ -150,9 +150,9 @@ def _open(ctx: typer.Context, *, events: bool = False, write: bool = False) -> S
     Several logs (--state given more than once, or a folder) are read together, each event
     once; a command that records a change (`write`) takes exactly one.
     """
-    from xixin_cli.cache import fold_log, load_plan_cached
+    from xixin_cli.cache import Folded, fold_log, load_plan_cached
     from xixin_cli.paths import bundled_plan, plan_path, state_path, state_sources
-    from xixin_cli.schedule import fold, states
+    from xixin_cli.schedule import states
 
     settings = _settings(ctx)
     path = plan_path(settings.plan)
@@ -171,8 +171,7 @@ def _open(ctx: typer.Context, *, events: bool = False, write: bool = False) -> S
         sources = state_sources(settings.state, path)
         where = state_path(settings.state[0] if settings.state else None, path)
     all_events: tuple[Event, ...] = ()
-    last: dict[str, Event] = {}
-    warnings: list[Problem] = []
+    combined = Folded({}, (), 0)
     seen: set[str] = set()
     for source in sources:
         if events:
@@ -182,18 +181,30 @@ def _open(ctx: typer.Context, *, events: bool = False, write: bool = False) -> S
             fresh = tuple(e for e in log.events if e.event_id not in seen)
             seen.update(e.event_id for e in fresh)
             all_events += fresh
-            last = fold(fresh, into=last)
-            warnings += log.warnings
+            combined = combined.more(fresh, log.warnings)
         else:
             folded = fold_log(source)
-            last = fold(folded.last.values(), into=last)
-            warnings += folded.warnings
+            combined = combined.more(
+                (
+                    *folded.last.values(),
+                    *folded.extended.values(),
+                    *(e for files in folded.evidence.values() for e in files),
+                ),
+                folded.warnings,
+            )
+    last, warnings = combined.last, combined.warnings
     for warning in warnings:
         _warn(warning.render(lang), lang)
     orphans = [item_id for item_id in last if plan.get(item_id) is None]
     if orphans:
         _warn(message("orphans", lang, count=len(orphans), ids="、".join(orphans[:5])), lang)
-    return Session(plan, lang, where, all_events, states(plan, last))
+    return Session(
+        plan,
+        lang,
+        where,
+        all_events,
+        states(plan, last, combined.extended, combined.evidence),
+    )
 
 
 def _warn(text: str, lang: str) -> None:

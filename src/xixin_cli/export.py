@@ -32,7 +32,28 @@ def item_record(plan: Plan, state: ItemState) -> dict[str, Any]:
         "office_keys": list(item.offices),
         "phase": phase.name if phase is not None else None,
         "phase_key": item.phase,
-        "due": item.due.isoformat() if item.due is not None else None,
+        "due": state.due.isoformat() if state.due is not None else None,
+        "original_due": item.due.isoformat() if item.due is not None else None,
+        "extension": (
+            {
+                "due": state.extension.due.isoformat() if state.extension.due else None,
+                "reason": state.extension.note,
+                "by": state.extension.by,
+                "at": state.extension.at.isoformat(timespec="seconds"),
+            }
+            if state.extension is not None
+            else None
+        ),
+        "evidence": [
+            {
+                "path": e.path,
+                "size": e.size,
+                "sha256": e.sha256,
+                "at": e.at.isoformat(timespec="seconds"),
+                "note": e.note,
+            }
+            for e in state.evidence
+        ],
         "due_basis": item.due_basis.value,
         "due_text": item.due_text,
         "source": item.source,
@@ -181,7 +202,9 @@ def _by_phase(plan: Plan, leaves: Sequence[ItemState], lang: str) -> _Groups:
 def _md_line(plan: Plan, state: ItemState, lang: str) -> str:
     item = state.item
     box = "[ ]" if state.status.is_open else "[x]"
-    due = item.due.isoformat() if item.due is not None else message("standing", lang)
+    due = state.due.isoformat() if state.due is not None else message("standing", lang)
+    if state.extension is not None:
+        due += message("extended_mark", lang)
     parts = [
         f"{message('col.offices', lang)}：{'、'.join(plan.office_names(item))}",
         f"{message('col.due', lang)}：{due}",

@@ -13,6 +13,7 @@ STATUS_LABELS = {
     "doing": ("进行中", "in progress"),
     "blocked": ("受阻", "blocked"),
     "done": ("已完成", "done"),
+    "closed": ("已销号", "closed"),
     "dropped": ("不适用", "dropped"),
 }
 
@@ -22,6 +23,7 @@ STATUS_WORDS = {
     "doing": ("进行中", "开始", "start", "started", "in-progress"),
     "blocked": ("受阻", "阻塞", "block"),
     "done": ("已完成", "完成", "办结", "finish", "finished"),
+    "closed": ("已销号", "销号", "close"),
     "dropped": ("不适用", "取消", "drop", "n/a"),
 }
 
@@ -418,6 +420,11 @@ _M: dict[str, tuple[str, str]] = {
     "digest.items": ("事项：", "Items:"),
     "due_today": ("今天到期", "due today"),
     "standing": ("常态化", "standing"),
+    "extended_mark": ("（延）", " (ext.)"),
+    "extension_line": (
+        "原定 {original}，{at} 经 {by} 批准延期：{reason}",
+        "originally {original}; extended on {at} by {by}: {reason}",
+    ),
     "none": ("无", "none"),
     "title.list": ("清单", "Checklist"),
     "title.overdue": ("逾期事项", "Overdue"),
@@ -455,6 +462,8 @@ _M: dict[str, tuple[str, str]] = {
     "field.progress": ("进度", "progress"),
     "field.children": ("下属事项", "items under it"),
     "field.note": ("说明", "note"),
+    "field.extension": ("延期", "extension"),
+    "field.evidence": ("佐证材料", "evidence"),
     "field.last": ("最近记录", "last change"),
     "md.title": ("{title} 任务清单", "{title} checklist"),
     "md.generated": (

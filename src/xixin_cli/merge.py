@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from xixin_cli.errors import Problem
-from xixin_cli.model import Event
+from xixin_cli.model import Event, EventKind
 from xixin_cli.schedule import order_key
 from xixin_cli.status_log import append_with, parse_log
 
@@ -71,7 +71,8 @@ def conflicts(events: Iterable[Event]) -> list[Conflict]:
     """
     per_item: dict[str, list[Event]] = {}
     for event in events:
-        per_item.setdefault(event.item, []).append(event)
+        if event.kind is EventKind.STATUS:
+            per_item.setdefault(event.item, []).append(event)
     found: list[Conflict] = []
     for item, changes in per_item.items():
         ordered = sorted(changes, key=order_key)

@@ -21,6 +21,7 @@ class Status(str, Enum):
     DOING = "doing"
     BLOCKED = "blocked"
     DONE = "done"
+    CLOSED = "closed"  # 销号: done, reviewed and closed out
     DROPPED = "dropped"
 
     @property
@@ -30,6 +31,14 @@ class Status(str, Enum):
 
 
 _OPEN = frozenset((Status.TODO, Status.DOING, Status.BLOCKED))
+
+
+class EventKind(str, Enum):
+    """What a log record says: a status change, a piece of evidence, or an approved extension."""
+
+    STATUS = "status"
+    EVIDENCE = "evidence"  # 佐证材料: a file, by path, size and SHA-256
+    EXTEND = "extend"  # 延期: a new due date, with the reason in the note
 
 
 class ItemKind(str, Enum):
@@ -154,3 +163,8 @@ class Event(NamedTuple):
     writer: str = ""  # the writer's id: whose chain the record belongs to
     chain: str = ""  # hash of the writer's previous record in this log ("" for its first)
     digest: str = ""  # hash of this record's own content, chain included
+    kind: EventKind = EventKind.STATUS  # status and previous mean something only for STATUS
+    due: date | None = None  # EXTEND: the new due date
+    path: str = ""  # EVIDENCE: the file, as an absolute path
+    size: int = -1  # EVIDENCE: its size in bytes
+    sha256: str = ""  # EVIDENCE: its SHA-256

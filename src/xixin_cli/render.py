@@ -36,9 +36,11 @@ def short_name(name: str) -> str:
     return name[1:] if name.startswith("乡") and len(name) > 3 else name
 
 
-def due_text(item: Item, lang: str) -> str:
-    """The due date, or 常态化 for standing work."""
-    return item.due.isoformat() if item.due is not None else message("standing", lang)
+def due_text(state: ItemState, lang: str) -> str:
+    """The current due date (marked when extended), or 常态化 for standing work."""
+    if state.due is None:
+        return message("standing", lang)
+    return state.due.isoformat() + (message("extended_mark", lang) if state.extension else "")
 
 
 def status_text(state: ItemState, lang: str) -> str:
@@ -96,7 +98,7 @@ def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> 
             item.id,
             title,
             offices_text(plan, item, lang),
-            due_text(item, lang),
+            due_text(state, lang),
             Text(status_text(state, lang), style=STATUS_STYLES[state.status]),
         )
     return table
@@ -136,7 +138,28 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
     if item.phase is not None:
         phase = plan.phases[item.phase]
         row("field.phase", f"{phase.number} {phase.name}（{phase.window_text or _span(phase)}）")
-    row("field.due", due_text(item, lang))
+    row("field.due", due_text(state, lang))
+    if state.extension is not None:
+        original = item.due.isoformat() if item.due is not None else message("standing", lang)
+        row(
+            "field.extension",
+            message(
+                "extension_line",
+                lang,
+                original=original,
+                at=f"{state.extension.at:%Y-%m-%d}",
+                by=state.extension.by,
+                reason=state.extension.note,
+            ),
+        )
+    if state.evidence:
+        row(
+            "field.evidence",
+            "\n".join(
+                f"{e.path}（{e.size} B，SHA-256 {e.sha256[:12]}…，{e.at:%Y-%m-%d}）"
+                for e in state.evidence
+            ),
+        )
     basis = label(BASIS_LABELS, item.due_basis.value, lang)
     if item.due_text:
         basis += f"：“{item.due_text}”"
@@ -214,7 +237,7 @@ def due_table(
     elif late is None:
         title = message("title.attention", lang)
     else:
-        end = until or (rows[-1].state.item.due if rows else today)
+        end = until or (rows[-1].state.due if rows else today)
         title = message("title.upcoming", lang, start=today.isoformat(), end=str(end))
     table = _table(title, caption(plan, lang, today) if late is not None else "")
     table.add_column(message("col.id", lang), no_wrap=True)
@@ -237,7 +260,7 @@ def due_table(
             item.id,
             item.title,
             offices_text(plan, item, lang),
-            due_text(item, lang),
+            due_text(row.state, lang),
             days,
             Text(status_text(row.state, lang), style=STATUS_STYLES[row.state.status]),
         )
@@ -305,8 +328,8 @@ def _office_groups(plan: Plan, result: Digest, lang: str) -> list[tuple[str, lis
         for mark, rows in (("🔴", office.red), ("🟡", office.yellow)):
             by_day: dict[date, list[str]] = {}
             for row in rows:
-                assert row.state.item.due is not None  # only dated items are late or due soon
-                by_day.setdefault(row.state.item.due, []).append(row.state.item.id)
+                assert row.state.due is not None  # only dated items are late or due soon
+                by_day.setdefault(row.state.due, []).append(row.state.item.id)
             groups += [(mark, _when(day, result.today, lang), ids) for day, ids in by_day.items()]
         found.append((name, groups))
     return found

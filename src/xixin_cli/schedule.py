@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from xixin_cli.model import Event, Item, Phase, Plan, Status
+from xixin_cli.model import Event, EventKind, Item, Phase, Plan, Status
 
 #: Days ahead that count as "due soon" (黄灯) in the reminder: the week it is read in.
 WARNING_DAYS = 7
@@ -21,12 +21,16 @@ class Progress(NamedTuple):
 
 
 class ItemState(NamedTuple):
-    """An item as it stands: its status, its last event (for the note) and its progress."""
+    """An item as it stands: its status, its last status event (for the note), its progress,
+    its current due date (after any approved extension) and its evidence."""
 
     item: Item
     status: Status
     last: Event | None
     progress: Progress | None  # for items with children
+    due: date | None  # item.due, or the latest extension's date
+    extension: Event | None = None  # the latest approved extension, if any
+    evidence: tuple[Event, ...] = ()  # 佐证材料 recorded for the item, oldest first
 
 
 @dataclass(frozen=True)
@@ -59,26 +63,63 @@ def order_key(event: Event) -> tuple[datetime, str]:
 
 
 def fold(events: Iterable[Event], into: Mapping[str, Event] | None = None) -> dict[str, Event]:
-    """Each item's latest event (by `order_key`), on top of `into`: the item's current status."""
+    """Each item's latest status change (by `order_key`), on top of `into`: its current status."""
+    return _latest(events, EventKind.STATUS, into)
+
+
+def fold_extensions(
+    events: Iterable[Event], into: Mapping[str, Event] | None = None
+) -> dict[str, Event]:
+    """Each item's latest approved extension (延期), on top of `into`."""
+    return _latest(events, EventKind.EXTEND, into)
+
+
+def fold_evidence(
+    events: Iterable[Event], into: Mapping[str, tuple[Event, ...]] | None = None
+) -> dict[str, tuple[Event, ...]]:
+    """Each item's evidence records, oldest first, on top of `into` (each record once)."""
+    found: dict[str, tuple[Event, ...]] = dict(into) if into else {}
+    for event in events:
+        if event.kind is EventKind.EVIDENCE:
+            known = found.get(event.item, ())
+            if all(e.event_id != event.event_id for e in known):
+                found[event.item] = tuple(sorted((*known, event), key=order_key))
+    return found
+
+
+def _latest(
+    events: Iterable[Event], kind: EventKind, into: Mapping[str, Event] | None
+) -> dict[str, Event]:
     last: dict[str, Event] = dict(into) if into else {}
     for event in events:
+        if event.kind is not kind:
+            continue
         current = last.get(event.item)
         if current is None or order_key(event) >= order_key(current):
             last[event.item] = event
     return last
 
 
-def states(plan: Plan, last: Mapping[str, Event]) -> dict[str, ItemState]:
-    """Every plan item's state from the folded log (`fold`), in document order.
-
-    Items with children take their leaves' states.
+def states(
+    plan: Plan,
+    last: Mapping[str, Event],
+    extended: Mapping[str, Event] | None = None,
+    evidence: Mapping[str, tuple[Event, ...]] | None = None,
+) -> dict[str, ItemState]:
+    """Every plan item's state from the folded log (`fold`, `fold_extensions`,
+    `fold_evidence`), in document order. Items with children take their leaves' status.
     """
+    extended = extended or {}
+    evidence = evidence or {}
     result: dict[str, ItemState] = {}
     for item in reversed(plan.items):  # children come after parents, so visit them first
+        extension = extended.get(item.id)
+        due = extension.due if extension is not None else item.due
+        files = evidence.get(item.id, ())
         if plan.is_leaf(item.id):
             event = last.get(item.id)
             status = event.status if event is not None else Status.TODO
-            result[item.id] = ItemState(item, status, event, None)
+            result[item.id] = ItemState(item, status, event, None, due, extension, files)
             continue
         leaves = _leaf_states(plan, item.id, result)
         closed = sum(1 for leaf in leaves if not leaf.status.is_open)
@@ -87,6 +128,9 @@ def states(plan: Plan, last: Mapping[str, Event]) -> dict[str, ItemState]:
             derived_status([leaf.status for leaf in leaves]),
             None,
             Progress(closed, len(leaves)),
+            due,
+            extension,
+            files,
         )
     return {item.id: result[item.id] for item in plan.items}
 
@@ -105,6 +149,8 @@ def derived_status(statuses: Sequence[Status]) -> Status:
     """A parent's status from its leaves: done when all are closed, blocked when any is."""
     if all(status is Status.DROPPED for status in statuses):
         return Status.DROPPED
+    if all(status in (Status.CLOSED, Status.DROPPED) for status in statuses):
+        return Status.CLOSED
     if all(not status.is_open for status in statuses):
         return Status.DONE
     if any(status is Status.BLOCKED for status in statuses):
@@ -138,9 +184,9 @@ def overdue(
 ) -> list[DueRow]:
     """Open leaves due before today, most overdue first. An item due today is not overdue."""
     rows = [
-        DueRow(state, (state.item.due - today).days)
+        DueRow(state, (state.due - today).days)
         for state in _open_leaves(plan, item_states, where)
-        if state.item.due is not None and state.item.due < today
+        if state.due is not None and state.due < today
     ]
     return sorted(rows, key=lambda row: row.days)  # stable: document order within a day
 
@@ -154,9 +200,9 @@ def upcoming(
 ) -> list[DueRow]:
     """Open leaves due from today to `last_day`, both included, soonest first."""
     rows = [
-        DueRow(state, (state.item.due - today).days)
+        DueRow(state, (state.due - today).days)
         for state in _open_leaves(plan, item_states, where)
-        if state.item.due is not None and today <= state.item.due <= last_day
+        if state.due is not None and today <= state.due <= last_day
     ]
     return sorted(rows, key=lambda row: row.days)
 
@@ -257,8 +303,9 @@ def undo_target(events: Sequence[Event]) -> Event | None:
 
     Undoing twice reverts the two latest changes, newest first, like an editor's undo.
     """
-    undone = {event.undoes for event in events if event.undoes is not None}
-    for event in sorted(events, key=order_key, reverse=True):
+    changes = [event for event in events if event.kind is EventKind.STATUS]
+    undone = {event.undoes for event in changes if event.undoes is not None}
+    for event in sorted(changes, key=order_key, reverse=True):
         if event.undoes is None and event.event_id not in undone:
             return event
     return None

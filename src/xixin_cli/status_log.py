@@ -6,15 +6,15 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from xixin_cli.errors import Problem, StateError
-from xixin_cli.model import Event, Status
+from xixin_cli.model import Event, EventKind, Status
 
 #: The record format this version writes and reads. A record with a higher number is refused.
-LOG_VERSION = 1
+LOG_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -123,10 +123,27 @@ def event_from_record(record: Any) -> Event:
     if at.tzinfo is None:
         raise _BadRecord("at")
     try:
-        status = Status(text("status"))
-        previous = Status(text("previous"))
+        kind = EventKind(record.get("kind", "status"))
     except ValueError:
-        raise _BadRecord("status") from None
+        raise _BadRecord("kind") from None
+    extra: dict[str, Any] = {}
+    status = previous = Status.TODO  # placeholders: only status records change the status
+    if kind is EventKind.STATUS:
+        try:
+            status = Status(text("status"))
+            previous = Status(text("previous"))
+        except ValueError:
+            raise _BadRecord("status") from None
+    elif kind is EventKind.EXTEND:
+        try:
+            extra["due"] = date.fromisoformat(text("due"))
+        except ValueError:
+            raise _BadRecord("due") from None
+    else:
+        size = record.get("size")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise _BadRecord("size")
+        extra.update(path=text("path"), size=size, sha256=text("sha256"))
     undoes = record.get("undoes")
     if undoes is not None and not isinstance(undoes, str):
         raise _BadRecord("undoes")
@@ -143,21 +160,34 @@ def event_from_record(record: Any) -> Event:
         writer=chained["writer"],
         chain=chained["chain"],
         digest=chained["hash"],
+        kind=kind,
+        **extra,
     )
 
 
 def event_to_record(event: Event) -> dict[str, Any]:
-    """The JSON record of an event (also the `history --json` object)."""
+    """The JSON record of an event (also the `history --json` object).
+
+    Status changes are written as format 1, which every version reads; evidence and extension
+    records are format 2, which an older xixin refuses rather than misreads.
+    """
     record: dict[str, Any] = {
-        "v": LOG_VERSION,
+        "v": 1 if event.kind is EventKind.STATUS else 2,
         "event": event.event_id,
         "at": event.at.isoformat(timespec="microseconds" if event.at.microsecond else "seconds"),
         "item": event.item,
-        "status": event.status.value,
-        "previous": event.previous.value,
-        "by": event.by,
-        "note": event.note,
     }
+    if event.kind is EventKind.STATUS:
+        record["status"] = event.status.value
+        record["previous"] = event.previous.value
+    else:
+        record["kind"] = event.kind.value
+    if event.kind is EventKind.EXTEND:
+        record["due"] = event.due.isoformat() if event.due is not None else None
+    if event.kind is EventKind.EVIDENCE:
+        record.update(path=event.path, size=event.size, sha256=event.sha256)
+    record["by"] = event.by
+    record["note"] = event.note
     if event.undoes is not None:
         record["undoes"] = event.undoes
     if event.writer:

@@ -1,0 +1,46 @@
+"""Working days against the official 2022 calendar (国办发明电〔2021〕11号)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from xixin_cli.workdays import WorkingDays, is_working_day, working_days_after
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2022, 10, 1), False),  # 国庆节, Saturday
+        (date(2022, 10, 3), False),  # a Monday off
+        (date(2022, 10, 7), False),  # a Friday off
+        (date(2022, 10, 8), True),  # a Saturday worked (调休)
+        (date(2022, 10, 9), True),  # a Sunday worked (调休)
+        (date(2022, 10, 10), True),
+        (date(2022, 11, 30), True),  # the self-check deadline, a Wednesday
+        (date(2022, 12, 3), False),  # an ordinary Saturday
+    ],
+)
+def test_known_days_of_2022(day: date, working: bool) -> None:
+    assert is_working_day(day) == (working, False)
+
+
+def test_national_day_week_counts_as_the_office_worked_it() -> None:
+    # Due Friday 2022-09-30; on Monday 2022-10-10 ten calendar days have passed, of which only
+    # Saturday 10-08, Sunday 10-09 and Monday 10-10 were working days.
+    assert working_days_after(date(2022, 9, 30), date(2022, 10, 10)) == WorkingDays(3, False)
+    assert working_days_after(date(2022, 9, 30), date(2022, 10, 7)) == WorkingDays(0, False)
+
+
+def test_due_in_working_days() -> None:
+    assert working_days_after(date(2022, 11, 28), date(2022, 11, 30)) == WorkingDays(2, False)
+    assert working_days_after(date(2022, 11, 30), date(2022, 11, 30)) == WorkingDays(0, False)
+    assert working_days_after(date(2022, 12, 1), date(2022, 11, 30)) == WorkingDays(0, False)
+
+
+def test_a_year_the_calendar_does_not_know_falls_back_to_weekends() -> None:
+    # 2099-01-05 is a Monday; the package has no notice for 2099.
+    assert is_working_day(date(2099, 1, 5)) == (True, True)
+    assert is_working_day(date(2099, 1, 3)) == (False, True)  # a Saturday
+    assert working_days_after(date(2099, 1, 2), date(2099, 1, 9)) == WorkingDays(5, True)
