@@ -44,3 +44,14 @@ def test_a_year_the_calendar_does_not_know_falls_back_to_weekends() -> None:
     assert is_working_day(date(2099, 1, 5)) == (True, True)
     assert is_working_day(date(2099, 1, 3)) == (False, True)  # a Saturday
     assert working_days_after(date(2099, 1, 2), date(2099, 1, 9)) == WorkingDays(5, True)
+
+
+def test_the_calendar_table_agrees_with_day_by_day_counting() -> None:
+    from xixin_cli.workdays import WorkCalendar
+
+    first, last = date(2022, 9, 1), date(2023, 2, 28)
+    table = WorkCalendar(first, last)
+    days = [first + (last - first) * k // 37 for k in range(38)]
+    for start in days:
+        for end in days:
+            assert table.after(start, end) == working_days_after(start, end), (start, end)

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from xixin_cli.errors import Problem
-from xixin_cli.model import Plan
+from xixin_cli.model import Event, Plan
 from xixin_cli.status_log import LOG_VERSION, LogRead, record_hash
 
 
@@ -107,5 +107,25 @@ def plan_agreement(plan: Plan, log: LogRead, name: str) -> list[Problem]:
         elif not plan.is_leaf(item_id):
             problems.append(
                 Problem(name, line, "item", "doctor.not_leaf", item=item_id, count=counts[item_id])
+            )
+    return problems
+
+
+def evidence_problems(log: LogRead, name: str) -> list[Problem]:
+    """Evidence files that are gone or no longer what was recorded (the latest record of each
+    file for each item counts; attaching a file again after a change records the new one)."""
+    from xixin_cli.evidence import still_matches
+    from xixin_cli.model import EventKind
+
+    latest: dict[tuple[str, str], tuple[Event, int]] = {}
+    for event, line in zip(log.events, log.lines, strict=True):
+        if event.kind is EventKind.EVIDENCE:
+            latest[(event.item, event.path)] = (event, line)
+    problems = []
+    for (item, path), (event, line) in latest.items():
+        verdict = still_matches(path, event.size, event.sha256)
+        if verdict is not None:
+            problems.append(
+                Problem(name, line, "path", f"evidence.{verdict}", item=item, file=path)
             )
     return problems

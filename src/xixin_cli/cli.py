@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from xixin_cli.paths import StatePath
-    from xixin_cli.schedule import Filter, ItemState
+    from xixin_cli.schedule import DueRow, Filter, ItemState
+    from xixin_cli.workdays import WorkingDays
 
 #: The longest note `set` records; longer material belongs in a file of its own.
 MAX_NOTE = 2000
@@ -331,6 +332,23 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _workdays(rows: "Sequence[DueRow]", today: date) -> "dict[str, WorkingDays]":
+    """Working days late or left for each row (the official calendar, looked up once)."""
+    from xixin_cli.workdays import between
+
+    dues = [row.state.due for row in rows if row.state.due is not None]
+    if not dues:
+        return {}
+    calendar = between(today, dues)
+    return {
+        row.state.item.id: calendar.after(row.state.due, today)
+        if row.days < 0
+        else calendar.after(today, row.state.due)
+        for row in rows
+        if row.state.due is not None
+    }
+
+
 def _capped(rows: Sequence[T], limit: int, show_all: bool) -> tuple[Sequence[T], int]:
     """The rows a table shows, and how many it leaves out (rendering thousands costs seconds)."""
     if show_all or limit < 0 or len(rows) <= limit:
@@ -487,9 +505,15 @@ def validate(
 
 
 def _record(
-    ctx: typer.Context, item_id: str, status: Status, note: str | None, by: str | None
+    ctx: typer.Context,
+    item_id: str,
+    status: Status,
+    note: str | None,
+    by: str | None,
+    *,
+    only_from: frozenset[Status] | None = None,
 ) -> None:
-    """Append one status change and confirm it."""
+    """Append one status change and confirm it; `only_from` limits the statuses it leaves."""
     import uuid
 
     from xixin_cli.dates import now_in_china
@@ -504,10 +528,14 @@ def _record(
         raise UsageError(
             "usage.not_leaf", value=item_id, children=" ".join(session.plan.children(item_id))
         )
+    lang = session.lang
+    if only_from is not None and state.status not in only_from:
+        raise UsageError(
+            "usage.not_reviewable", value=item_id, status=status_label(state.status.value, lang)
+        )
     event = change_event(
         state, status, at=now_in_china(), event_id=uuid.uuid4().hex, by=_by(by), note=_note(note)
     )
-    lang = session.lang
     if event is None:
         _notice(message("unchanged", lang, item=item_id, status=status_label(status.value, lang)))
         return
@@ -579,6 +607,174 @@ def block(ctx: typer.Context, item_id: IdArg, note: NoteOpt = None, by: ByOpt = 
     Example: xixin block 4.7.8 --note "苗木未到"
     """
     _record(ctx, item_id, Status.BLOCKED, note, by)
+
+
+@app.command("close")
+def close_(ctx: typer.Context, item_id: IdArg, note: NoteOpt = None, by: ByOpt = None) -> None:
+    """销号 · Close out a done item after review (done → closed).
+
+    Example: xixin close 5.3.1 --note "县创建办已核验"
+    """
+    _record(ctx, item_id, Status.CLOSED, note, by, only_from=frozenset({Status.DONE}))
+
+
+@app.command("return")
+def return_(
+    ctx: typer.Context,
+    item_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", "-r", help="退回理由 · why (required).")],
+    by: ByOpt = None,
+) -> None:
+    """退回 · Send a done or closed item back for more work (→ doing), with the reason.
+
+    Example: xixin return 4.3.2 --reason "佐证材料不全"
+    """
+    if not reason.strip():
+        raise UsageError("usage.reason_needed")
+    _record(
+        ctx, item_id, Status.DOING, reason, by, only_from=frozenset({Status.DONE, Status.CLOSED})
+    )
+
+
+@app.command()
+def extend(
+    ctx: typer.Context,
+    item_id: IdArg,
+    to: Annotated[str, typer.Option("--to", metavar="DATE", help="新的截止日 · the new due date.")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="延期理由 · why (required).")],
+    by: ByOpt = None,
+) -> None:
+    """延期 · Record an approved extension: the item's new due date and why.
+
+    Example: xixin extend 4.7.8 --to 2022-12-20 --reason "苗木延期到货，经领导小组同意"
+    """
+    import uuid
+
+    from xixin_cli.dates import DateFormatError, now_in_china, parse_date
+    from xixin_cli.identity import writer_id
+    from xixin_cli.model import EventKind
+    from xixin_cli.status_log import append_event
+
+    try:
+        new_due = parse_date(to)
+    except DateFormatError:
+        raise UsageError("usage.bad_date", option="--to", value=to) from None
+    note = _note(reason)
+    if not note:
+        raise UsageError("usage.reason_needed")
+    session = _open(ctx, write=True)
+    state = _item_state(session, item_id)
+    if state.due is None:
+        raise UsageError("usage.standing_no_due", value=item_id)
+    if new_due <= state.due:
+        raise UsageError("usage.extend_earlier", value=to, due=state.due.isoformat())
+    event = Event(
+        uuid.uuid4().hex,
+        now_in_china(),
+        item_id,
+        state.status,
+        state.status,
+        _by(by),
+        note,
+        kind=EventKind.EXTEND,
+        due=new_due,
+    )
+    append_event(
+        session.state.path, event, writer=writer_id(), make_parent=session.state.is_default
+    )
+    _notice(
+        message(
+            "extended",
+            session.lang,
+            item=item_id,
+            before=state.due.isoformat(),
+            after=new_due.isoformat(),
+        )
+    )
+
+
+@app.command()
+def attach(
+    ctx: typer.Context,
+    item_id: IdArg,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="佐证材料 · files.")],
+    note: NoteOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """登记佐证材料 · Record evidence files for an item: path, size and SHA-256 (the files stay
+    where they are; `verify` later tells if one changed or went missing).
+
+    Example: xixin attach 5.3.1 自查报告.docx 会议照片.jpg --note "自查报告及照片"
+    """
+    import uuid
+
+    from xixin_cli.dates import now_in_china
+    from xixin_cli.evidence import fingerprint
+    from xixin_cli.identity import writer_id
+    from xixin_cli.model import EventKind
+    from xixin_cli.status_log import append_event
+
+    text = _note(note)
+    who = _by(by)
+    prints = [fingerprint(path) for path in files]  # every file checked before any is recorded
+    session = _open(ctx, write=True)
+    state = _item_state(session, item_id)
+    for print_ in prints:
+        event = Event(
+            uuid.uuid4().hex,
+            now_in_china(),
+            item_id,
+            state.status,
+            state.status,
+            who,
+            text,
+            kind=EventKind.EVIDENCE,
+            path=print_.path,
+            size=print_.size,
+            sha256=print_.sha256,
+        )
+        append_event(
+            session.state.path, event, writer=writer_id(), make_parent=session.state.is_default
+        )
+        _notice(message("attached", session.lang, item=item_id, path=print_.path, size=print_.size))
+
+
+@app.command()
+def evidence(
+    ctx: typer.Context,
+    missing: Annotated[
+        bool,
+        typer.Option(
+            "--missing", help="只看已完成但没有佐证材料的事项 · done items with no evidence."
+        ),
+    ] = False,
+    office: OfficeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """佐证材料 · What evidence each item has; --missing lists done items that have none.
+
+    Example: xixin evidence --missing --office 乡民政办
+    """
+    session = _open(ctx)
+    where = _filter(session.plan, office, None)
+    rows = [
+        state
+        for state in session.states.values()
+        if session.plan.is_leaf(state.item.id)
+        and where.keeps(state)
+        and (not missing or (state.status in (Status.DONE, Status.CLOSED) and not state.evidence))
+    ]
+    if as_json:
+        from xixin_cli.export import records
+
+        _print_json(records(session.plan, rows))
+        return
+    if not rows:
+        sys.stdout.write(message("no_items", session.lang) + "\n")
+        return
+    from xixin_cli.render import evidence_table
+
+    _print(evidence_table(session.plan, rows, session.lang))
 
 
 @app.command()
@@ -688,7 +884,8 @@ def overdue(
     if as_json:
         from xixin_cli.export import due_record
 
-        _print_json([due_record(session.plan, row) for row in rows])
+        counted = _workdays(rows, today)
+        _print_json([due_record(session.plan, row, counted.get(row.state.item.id)) for row in rows])
         return
     if not rows:
         sys.stdout.write(message("nothing_overdue", session.lang) + "\n")
@@ -696,7 +893,11 @@ def overdue(
     from xixin_cli.render import due_table
 
     shown, hidden = _capped(rows, limit, show_all)
-    _print(due_table(session.plan, shown, session.lang, today, late=True))
+    _print(
+        due_table(
+            session.plan, shown, session.lang, today, late=True, workdays=_workdays(shown, today)
+        )
+    )
     _left_out(hidden, session.lang)
 
 
@@ -734,13 +935,24 @@ def upcoming(
     if as_json:
         from xixin_cli.export import due_record
 
-        _print_json([due_record(session.plan, row) for row in rows])
+        counted = _workdays(rows, today)
+        _print_json([due_record(session.plan, row, counted.get(row.state.item.id)) for row in rows])
         return
     from xixin_cli.render import due_table, phase_table
 
     if rows:
         shown, hidden = _capped(rows, limit, show_all)
-        _print(due_table(session.plan, shown, session.lang, today, late=False, until=last_day))
+        _print(
+            due_table(
+                session.plan,
+                shown,
+                session.lang,
+                today,
+                late=False,
+                until=last_day,
+                workdays=_workdays(shown, today),
+            )
+        )
         _left_out(hidden, session.lang)
     else:
         sys.stdout.write(message("nothing_upcoming", session.lang) + "\n")
@@ -781,11 +993,18 @@ def remind(
     if as_json:
         from xixin_cli.export import due_record
 
+        counted = _workdays((*result.overdue, *result.due_soon), today)
         _print_json(
             {
                 "as_of": today.isoformat(),
-                "overdue": [due_record(session.plan, row) for row in result.overdue],
-                "due_soon": [due_record(session.plan, row) for row in result.due_soon],
+                "overdue": [
+                    due_record(session.plan, row, counted.get(row.state.item.id))
+                    for row in result.overdue
+                ],
+                "due_soon": [
+                    due_record(session.plan, row, counted.get(row.state.item.id))
+                    for row in result.due_soon
+                ],
                 "offices": [
                     {
                         "office": session.plan.offices[o.office].name,
@@ -817,19 +1036,21 @@ def verify(ctx: typer.Context) -> None:
 
     Exits 6 when anything is found. Example: xixin verify
     """
-    from xixin_cli.checks import verify_log
+    from xixin_cli.checks import evidence_problems, verify_log
     from xixin_cli.paths import plan_path, state_sources
-    from xixin_cli.status_log import read_bytes
+    from xixin_cli.status_log import parse_log, read_bytes
 
     settings = _settings(ctx)
     lang = settings.lang or DEFAULT_LANGUAGE
     failed = False
     for where in state_sources(settings.state, plan_path(settings.plan)):
-        result = verify_log(read_bytes(where), str(where))
-        _report(result.problems, lang)
-        if result.problems:
+        data = read_bytes(where)
+        result = verify_log(data, str(where))
+        problems = [*result.problems, *evidence_problems(parse_log(data, str(where)), str(where))]
+        _report(problems, lang)
+        if problems:
             failed = True
-            count = len(result.problems)
+            count = len(problems)
             _notice(
                 message("verify.failed", lang, path=str(where), count=count, records=result.records)
             )
@@ -854,7 +1075,7 @@ def doctor(ctx: typer.Context) -> None:
 
     Exits 3 for plan problems, 6 for log problems. Example: xixin doctor
     """
-    from xixin_cli.checks import plan_agreement, verify_log
+    from xixin_cli.checks import evidence_problems, plan_agreement, verify_log
     from xixin_cli.paths import plan_path, state_sources
     from xixin_cli.plan_file import load_plan
     from xixin_cli.status_log import parse_log, read_bytes
@@ -870,6 +1091,7 @@ def doctor(ctx: typer.Context) -> None:
         problems += verify_log(data, str(where)).problems
         log = parse_log(data, str(where))
         problems += plan_agreement(plan, log, str(where))
+        problems += evidence_problems(log, str(where))
         records += len(log.events)
     _report(problems, lang)
     if problems:
@@ -1005,6 +1227,90 @@ def export_markdown(
 
     write_atomic(output, text)
     _notice(message("written", session.lang, path=str(output)))
+
+
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="写入文件（整体替换）· write to this file (replaced whole).",
+    ),
+]
+
+
+@export_app.command("csv")
+def export_csv(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    phase: PhaseOpt = None,
+    status: StatusOpt = None,
+    as_of: AsOfOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """导出 CSV（Excel 可直接打开）· The checklist as CSV for Excel: UTF-8 with BOM, and no cell
+    a spreadsheet would run as a formula.
+
+    Example: xixin export csv --office 乡民政办 -o 民政办.csv
+    """
+    from xixin_cli.export import csv_text
+
+    session = _open(ctx)
+    text = csv_text(
+        session.plan,
+        session.states,
+        session.lang,
+        _as_of(as_of),
+        _filter(session.plan, office, phase, status),
+    )
+    _deliver(text, output, session.lang)
+
+
+@export_app.command("ics")
+def export_ics(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    phase: PhaseOpt = None,
+    status: StatusOpt = None,
+    remind: Annotated[
+        int,
+        typer.Option(
+            "--remind", metavar="DAYS", help="提前几天提醒 · remind this many days before."
+        ),
+    ] = 3,
+    output: OutputOpt = None,
+) -> None:
+    """导出日历（.ics）· Each deadline as an all-day calendar event with a reminder.
+
+    Example: xixin export ics --office 各村 -o 各村截止日.ics
+    """
+    from xixin_cli.dates import now_in_china
+    from xixin_cli.export import ics_text
+
+    if remind < 0:
+        raise UsageError("usage.bad_remind", value=remind)
+    session = _open(ctx)
+    text = ics_text(
+        session.plan,
+        session.states,
+        session.lang,
+        now_in_china(),
+        _filter(session.plan, office, phase, status),
+        remind_days=remind,
+    )
+    _deliver(text, output, session.lang)
+
+
+def _deliver(text: str, output: Path | None, lang: str) -> None:
+    """An export to stdout, or written whole to a file."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from xixin_cli.files import write_atomic
+
+    write_atomic(output, text)
+    _notice(message("written", lang, path=str(output)))
 
 
 def _export_per_office(

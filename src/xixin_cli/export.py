@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from xixin_cli.i18n import message, status_label
 from xixin_cli.model import Event, Item, ItemKind, Plan, Status
 from xixin_cli.schedule import EVERYTHING, DueRow, Filter, ItemState
 from xixin_cli.status_log import event_to_record
+from xixin_cli.workdays import WorkingDays
 
 #: Version of the JSON objects below. Fields are only ever added; a removal or a change of
 #: meaning would come with a new number.
@@ -69,11 +70,15 @@ def item_record(plan: Plan, state: ItemState) -> dict[str, Any]:
     return record
 
 
-def due_record(plan: Plan, row: DueRow) -> dict[str, Any]:
-    """An item object plus how late it is or how long is left."""
+def due_record(plan: Plan, row: DueRow, workdays: WorkingDays | None = None) -> dict[str, Any]:
+    """An item object plus how late it is or how long is left, in days and working days."""
     record = item_record(plan, row.state)
     record["days_overdue"] = max(row.days_overdue, 0)
     record["days_left"] = max(row.days, 0)
+    if workdays is not None:
+        key = "working_days_overdue" if row.days < 0 else "working_days_left"
+        record[key] = workdays.days
+        record["working_days_estimated"] = workdays.estimated
     return record
 
 
@@ -221,3 +226,172 @@ def _md_line(plan: Plan, state: ItemState, lang: str) -> str:
 def records(plan: Plan, item_states: Iterable[ItemState]) -> list[dict[str, Any]]:
     """Item objects for a JSON list."""
     return [item_record(plan, state) for state in item_states]
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+#: Characters that make a spreadsheet read a cell as a formula (or, for tab and CR, as something
+#: other than text) when they come first.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: a leading formula character is quoted with '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_text(
+    plan: Plan,
+    item_states: dict[str, ItemState],
+    lang: str,
+    today: date,
+    where: Filter = EVERYTHING,
+) -> str:
+    """The leaves `where` keeps as CSV for Excel: UTF-8 with BOM, one row per item."""
+    import csv
+    import io
+
+    from xixin_cli.i18n import BASIS_LABELS, label
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([message(f"csv.{key}", lang) for key in CSV_COLUMNS])
+    for state in item_states.values():
+        if not plan.is_leaf(state.item.id) or not where.keeps(state):
+            continue
+        item = state.item
+        phase = plan.phases[item.phase].name if item.phase is not None else ""
+        late = (today - state.due).days if state.due is not None and state.status.is_open else 0
+        writer.writerow(
+            [
+                csv_cell(value)
+                for value in (
+                    item.id,
+                    item.parent or "",
+                    item.title,
+                    "、".join(plan.office_names(item)),
+                    phase,
+                    state.due.isoformat() if state.due is not None else message("standing", lang),
+                    item.due.isoformat() if item.due is not None else "",
+                    label(BASIS_LABELS, item.due_basis.value, lang),
+                    status_label(state.status.value, lang),
+                    state.status.value,
+                    state.last.note if state.last is not None else "",
+                    len(state.evidence),
+                    max(late, 0),
+                    item.source,
+                )
+            ]
+        )
+    return "\ufeff" + out.getvalue()
+
+
+CSV_COLUMNS = (
+    "id",
+    "parent",
+    "title",
+    "offices",
+    "phase",
+    "due",
+    "original_due",
+    "basis",
+    "status",
+    "status_code",
+    "note",
+    "evidence",
+    "days_overdue",
+    "source",
+)
+
+
+# -- iCalendar ------------------------------------------------------------------------------------
+
+
+def ics_text(
+    plan: Plan,
+    item_states: dict[str, ItemState],
+    lang: str,
+    stamp: datetime,
+    where: Filter = EVERYTHING,
+    remind_days: int = 3,
+) -> str:
+    """Each dated leaf `where` keeps as an all-day event on its due date, with a reminder
+    `remind_days` before (RFC 5545)."""
+    from datetime import timedelta, timezone
+
+    from xixin_cli import __version__
+
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//xixin//xixin {__version__}//ZH",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_ics_escape(plan.document.number + ' ' + plan.document.title)}",
+    ]
+    utc = stamp.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    domain = f"{_crc(plan.document.number):08x}.xixin"
+    for state in item_states.values():
+        if not plan.is_leaf(state.item.id) or not where.keeps(state) or state.due is None:
+            continue
+        item = state.item
+        summary = f"{item.id} {item.title}"
+        description = "\n".join(
+            [
+                f"{message('col.offices', lang)}：{'、'.join(plan.office_names(item))}",
+                f"{message('field.source', lang)}：{plan.document.number} {item.source}",
+                f"{message('col.status', lang)}：{status_label(state.status.value, lang)}",
+            ]
+        )
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{_ics_escape(item.id)}@{domain}",
+            f"DTSTAMP:{utc}",
+            f"DTSTART;VALUE=DATE:{state.due:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{state.due + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_escape(summary)}",
+            f"DESCRIPTION:{_ics_escape(description)}",
+            "TRANSP:TRANSPARENT",
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"DESCRIPTION:{_ics_escape(summary)}",
+            f"TRIGGER:-P{remind_days}D",
+            "END:VALARM",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_ics_fold(line) + "\r\n" for line in lines)
+
+
+def _crc(text: str) -> int:
+    import zlib
+
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def _ics_escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _ics_fold(line: str) -> str:
+    """Fold a content line at 75 octets without splitting a UTF-8 character (RFC 5545 3.1)."""
+    parts: list[str] = []
+    current = ""
+    size = 0
+    limit = 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            parts.append(current)
+            current, size, limit = "", 0, 74  # continuation lines start with a space
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n ".join(parts)

@@ -257,6 +257,14 @@ _M: dict[str, tuple[str, str]] = {
         "writer {writer}'s first record here follows an earlier one: the records before it "
         "were deleted",
     ),
+    "evidence.missing": (
+        "{item} 的佐证材料 {file} 已不在原处",
+        "evidence for {item}, {file}, is no longer there",
+    ),
+    "evidence.changed": (
+        "{item} 的佐证材料 {file} 登记后被改动过（大小或 SHA-256 不符）",
+        "evidence for {item}, {file}, changed after it was recorded (size or SHA-256 differ)",
+    ),
     "verify.ok": (
         "{path}：{records} 条记录、{writers} 个记录人，核验无误",
         "{path}: {records} records from {writers} writers verified",
@@ -357,6 +365,33 @@ _M: dict[str, tuple[str, str]] = {
         "--split-by 需要用 -o 指定一个文件夹",
         "--split-by needs a folder given with -o",
     ),
+    "usage.not_reviewable": (
+        "{value} 现为“{status}”：只有已完成的事项可以销号，已完成或已销号的事项可以退回",
+        "{value} is '{status}': only a done item can be closed, and only a done or closed one "
+        "returned",
+    ),
+    "usage.reason_needed": ("请用 --reason 写明理由", "give the reason with --reason"),
+    "usage.standing_no_due": (
+        "{value} 是常态化事项，没有截止日，无需延期",
+        "{value} is standing work with no due date; there is nothing to extend",
+    ),
+    "usage.extend_earlier": (
+        "--to {value} 不晚于当前截止日 {due}；延期须推后截止日",
+        "--to {value} is not after the current due date {due}; an extension moves it later",
+    ),
+    "usage.evidence_missing": (
+        "找不到佐证材料文件 {path}；请检查路径，未记录任何内容",
+        "evidence file {path} not found; check the path. Nothing was recorded",
+    ),
+    "usage.evidence_not_file": (
+        "{path} 不是文件；请给出具体的文件",
+        "{path} is not a file; name the file itself",
+    ),
+    "usage.evidence_unreadable": (
+        "无法读取佐证材料 {path}（{reason}）；未记录任何内容",
+        "cannot read evidence file {path} ({reason}); nothing was recorded",
+    ),
+    "usage.bad_remind": ("--remind: {value} 不能为负数", "--remind: {value} cannot be negative"),
     "usage.empty_by": ("--by 不能为空", "--by must not be empty"),
     "usage.nothing_to_undo": ("没有可撤销的记录", "nothing to undo"),
     "output.cannot_write": (
@@ -388,6 +423,22 @@ _M: dict[str, tuple[str, str]] = {
         "undone: {item} {title}: {previous} → {status} (a new record; the old one is kept)",
     ),
     "written": ("已写入 {path}", "written to {path}"),
+    "extended": (
+        "已记录延期：{item} 截止日 {before} → {after}",
+        "extension recorded: {item} due {before} → {after}",
+    ),
+    "attached": (
+        "已登记佐证材料：{item} {path}（{size} 字节）",
+        "evidence recorded: {item} {path} ({size} bytes)",
+    ),
+    "col.evidence": ("佐证材料", "evidence"),
+    "col.workdays": ("工作日", "work days"),
+    "workdays_estimated": (
+        "≈ 该年份不在官方节假日安排中，按周末估算工作日",
+        "≈ the official holiday calendar does not cover that year; weekends were used",
+    ),
+    "history.extend": ("延期至 {due}", "extended to {due}"),
+    "history.evidence": ("登记材料 {name}", "evidence {name}"),
     "plan_caption": ("计划：{number}｜{path}", "plan: {number} | {path}"),
     "as_of": ("截至 {date}", "as of {date}"),
     "col.id": ("编号", "id"),
@@ -477,6 +528,20 @@ _M: dict[str, tuple[str, str]] = {
     "md.latest": ("最新备注", "latest note"),
     "md.no_phase": ("不分阶段", "No phase"),
     "md.by_phase": ("按阶段", "By phase"),
+    "csv.id": ("编号", "id"),
+    "csv.parent": ("上级", "parent"),
+    "csv.title": ("事项", "item"),
+    "csv.offices": ("责任单位", "offices"),
+    "csv.phase": ("阶段", "phase"),
+    "csv.due": ("截止日", "due"),
+    "csv.original_due": ("原定截止日", "original due"),
+    "csv.basis": ("日期依据", "due basis"),
+    "csv.status": ("状态", "status"),
+    "csv.status_code": ("状态代码", "status code"),
+    "csv.note": ("最新备注", "latest note"),
+    "csv.evidence": ("佐证材料数", "evidence files"),
+    "csv.days_overdue": ("逾期天数", "days overdue"),
+    "csv.source": ("出处", "source"),
 }
 
 

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from xixin_cli.i18n import BASIS_LABELS, KIND_LABELS, label, message, status_label
-from xixin_cli.model import Event, Item, Phase, Plan, Status
+from xixin_cli.model import Event, EventKind, Item, Phase, Plan, Status
 from xixin_cli.schedule import Digest, DueRow, ItemState, PhaseMark
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
 
+    from xixin_cli.workdays import WorkingDays
+
 STATUS_STYLES = {
     Status.TODO: "",
     Status.DOING: "cyan",
     Status.BLOCKED: "magenta",
     Status.DONE: "green",
+    Status.CLOSED: "bold green",
     Status.DROPPED: "dim",
 }
 
@@ -191,6 +195,26 @@ def _event_line(event: Event, lang: str) -> str:
     return text + (f"｜{event.note}" if event.note else "")
 
 
+def evidence_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> Table:
+    """Each item's evidence files (by name) beside its status."""
+    from rich.text import Text
+
+    table = _table(message("col.evidence", lang), caption(plan, lang))
+    table.add_column(message("col.id", lang), no_wrap=True)
+    table.add_column(message("col.title", lang), ratio=3, overflow="fold")
+    table.add_column(message("col.status", lang), no_wrap=True)
+    table.add_column(message("col.evidence", lang), ratio=2, overflow="fold")
+    for state in item_states:
+        names = "、".join(PurePath(e.path).name for e in state.evidence)
+        table.add_row(
+            state.item.id,
+            state.item.title,
+            Text(status_text(state, lang), style=STATUS_STYLES[state.status]),
+            Text(names or message("none", lang), style="" if names else "red"),
+        )
+    return table
+
+
 def history_table(plan: Plan, events: Sequence[Event], lang: str) -> Table:
     """Status events, as given (the CLI passes them newest first)."""
     from rich.text import Text
@@ -204,8 +228,13 @@ def history_table(plan: Plan, events: Sequence[Event], lang: str) -> Table:
     table.add_column(message("col.note", lang), ratio=2, overflow="fold")
     for event in events:
         item = plan.get(event.item)
-        change = Text(f"{status_label(event.previous.value, lang)} → ")
-        change.append(status_label(event.status.value, lang), style=STATUS_STYLES[event.status])
+        if event.kind is EventKind.EXTEND:
+            change = Text(message("history.extend", lang, due=str(event.due)), style="yellow")
+        elif event.kind is EventKind.EVIDENCE:
+            change = Text(message("history.evidence", lang, name=PurePath(event.path).name))
+        else:
+            change = Text(f"{status_label(event.previous.value, lang)} → ")
+            change.append(status_label(event.status.value, lang), style=STATUS_STYLES[event.status])
         note = event.note
         if event.undoes is not None:
             note = f"[{message('undo_of', lang)} {event.undoes[:8]}] {note}".strip()
@@ -228,8 +257,10 @@ def due_table(
     *,
     late: bool | None,
     until: date | None = None,
+    workdays: Mapping[str, WorkingDays] | None = None,
 ) -> Table:
-    """Overdue (late=True), upcoming (False) or both (None) rows, with the days late or left."""
+    """Overdue (late=True), upcoming (False) or both (None) rows, with the days late or left,
+    in calendar days and, when `workdays` is given, in working days (≈ where estimated)."""
     from rich.text import Text
 
     if late:
@@ -246,6 +277,8 @@ def due_table(
     table.add_column(message("col.due", lang), no_wrap=True)
     days_column = {True: "col.overdue", False: "col.left", None: "col.when"}[late]
     table.add_column(message(days_column, lang), no_wrap=True, justify="right")
+    if workdays is not None:
+        table.add_column(message("col.workdays", lang), no_wrap=True, justify="right")
     table.add_column(message("col.status", lang), no_wrap=True)
     for row in rows:
         item = row.state.item
@@ -256,14 +289,22 @@ def due_table(
             days = Text(message("due_today", lang), style="yellow")
         else:
             days = Text(message("days", lang, n=row.days), style="yellow" if row.days <= 7 else "")
-        table.add_row(
+        cells: list[RenderableType] = [
             item.id,
             item.title,
             offices_text(plan, item, lang),
             due_text(row.state, lang),
             days,
-            Text(status_text(row.state, lang), style=STATUS_STYLES[row.state.status]),
-        )
+        ]
+        if workdays is not None:
+            counted = workdays.get(item.id)
+            cells.append(
+                f"{'≈' if counted and counted.estimated else ''}{counted.days}" if counted else ""
+            )
+        cells.append(Text(status_text(row.state, lang), style=STATUS_STYLES[row.state.status]))
+        table.add_row(*cells)
+    if workdays is not None and any(w.estimated for w in workdays.values()):
+        table.caption = f"{table.caption}\n{message('workdays_estimated', lang)}"
     return table
 
 

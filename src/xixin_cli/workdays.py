@@ -43,3 +43,35 @@ def working_days_after(start: date, end: date) -> WorkingDays:
         estimated = estimated or guessed
         day += timedelta(days=1)
     return WorkingDays(count, estimated)
+
+
+class WorkCalendar:
+    """Working-day counts over a span of dates, each day looked up once (for many rows)."""
+
+    def __init__(self, first: date, last: date) -> None:
+        self.first = first
+        self.last = last
+        self._running: list[int] = [0]  # working days in (first, first + i]
+        self._guessed: list[int] = [0]
+        day = first
+        while day < last:
+            day += timedelta(days=1)
+            working, guessed = is_working_day(day)
+            self._running.append(self._running[-1] + working)
+            self._guessed.append(self._guessed[-1] + guessed)
+
+    def after(self, start: date, end: date) -> WorkingDays:
+        """As working_days_after(start, end), for dates inside the span."""
+        if end <= start:
+            return WorkingDays(0, False)
+        if start < self.first or end > self.last:
+            return working_days_after(start, end)
+        a, b = (start - self.first).days, (end - self.first).days
+        return WorkingDays(
+            self._running[b] - self._running[a], self._guessed[b] - self._guessed[a] > 0
+        )
+
+
+def between(today: date, dues: list[date]) -> WorkCalendar:
+    """A calendar spanning today and every given due date."""
+    return WorkCalendar(min([today, *dues]), max([today, *dues]))

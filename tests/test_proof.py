@@ -1,0 +1,222 @@
+"""Proof and deadlines the way the government works: evidence, 销号 and 退回, 延期, working
+days, and the CSV and calendar exports read back by real parsers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from xixin_cli.errors import ExitCode
+from xixin_cli.export import csv_cell
+
+from conftest import Runner
+
+
+def item(xixin: Runner, item_id: str) -> dict[str, object]:
+    result = xixin("show", item_id, "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert isinstance(data, dict)
+    return data
+
+
+# -- evidence -------------------------------------------------------------------------------------
+
+
+def test_attach_records_path_size_and_hash(xixin: Runner, tmp_path: Path) -> None:
+    report = tmp_path / "自查报告.txt"
+    report.write_text("洗新乡自查报告", encoding="utf-8")
+    result = xixin("attach", "5.3.1", str(report), "--note", "自查报告")
+    assert result.code == 0 and result.out == "" and "已登记佐证材料" in result.err
+    [evidence] = item(xixin, "5.3.1")["evidence"]  # type: ignore[misc]
+    import hashlib
+
+    assert evidence["path"] == str(report.resolve())
+    assert evidence["size"] == len("洗新乡自查报告".encode())
+    assert evidence["sha256"] == hashlib.sha256(report.read_bytes()).hexdigest()
+    assert report.read_text(encoding="utf-8") == "洗新乡自查报告"  # the file stays as it was
+
+
+def test_attach_refuses_a_missing_file_and_records_nothing(
+    xixin: Runner, tmp_path: Path, state_file: Path
+) -> None:
+    real = tmp_path / "a.txt"
+    real.write_text("x", encoding="utf-8")
+    result = xixin("attach", "5.3.1", str(real), str(tmp_path / "missing.pdf"))
+    assert result.code == ExitCode.USAGE and "找不到佐证材料文件" in result.err
+    assert not state_file.exists()  # not even the file that was there
+
+
+def test_evidence_missing_lists_done_items_without_proof(xixin: Runner, tmp_path: Path) -> None:
+    proof = tmp_path / "会议纪要.txt"
+    proof.write_text("纪要", encoding="utf-8")
+    xixin("done", "5.1.1")
+    xixin("done", "5.1.2")
+    xixin("attach", "5.1.2", str(proof))
+    missing = json.loads(xixin("evidence", "--missing", "--json").out)
+    assert [d["id"] for d in missing] == ["5.1.1"]
+    table = xixin("evidence", "--missing")
+    assert "5.1.1" in table.out and "5.1.2" not in table.out
+
+
+def test_verify_reports_changed_and_vanished_evidence(xixin: Runner, tmp_path: Path) -> None:
+    photo, minutes = tmp_path / "photo.jpg", tmp_path / "minutes.txt"
+    photo.write_bytes(b"\xff\xd8 jpeg")
+    minutes.write_text("纪要", encoding="utf-8")
+    xixin("attach", "5.1.2", str(photo), str(minutes))
+    assert xixin("verify").code == 0
+    minutes.write_text("纪要（改）", encoding="utf-8")
+    photo.unlink()
+    result = xixin("verify")
+    assert result.code == ExitCode.CHECK
+    assert f"{photo.resolve()}, is no longer there" in xixin("--lang", "en", "verify").out
+    assert "登记后被改动过" in result.out
+    xixin("attach", "5.1.2", str(minutes))  # the new version recorded: that one counts now
+    assert "登记后被改动过" not in xixin("verify").out
+
+
+# -- close-out and return -----------------------------------------------------------------------
+
+
+def test_close_and_return(xixin: Runner) -> None:
+    refused = xixin("close", "5.3.1")
+    assert refused.code == ExitCode.USAGE and "只有已完成的事项可以销号" in refused.err
+    xixin("done", "5.3.1")
+    assert xixin("close", "5.3.1", "--note", "县创建办已核验").code == 0
+    assert item(xixin, "5.3.1")["status"] == "closed"
+    assert xixin("return", "5.3.1", "--reason", "").code == ExitCode.USAGE
+    back = xixin("return", "5.3.1", "--reason", "佐证材料不全")
+    assert back.code == 0 and "已销号 → 进行中" in back.err
+    data = item(xixin, "5.3.1")
+    assert (data["status"], data["note"]) == ("doing", "佐证材料不全")
+    assert "5.3.1" in [
+        d["id"] for d in json.loads(xixin("overdue", "--as-of", "2022-12-05", "--json").out)
+    ]
+
+
+def test_a_task_whose_actions_are_all_closed_is_closed(xixin: Runner) -> None:
+    for action in ("4.6.1", "4.6.2", "4.6.3"):
+        xixin("done", action)
+        xixin("close", action)
+    assert item(xixin, "4.6")["status"] == "closed"
+
+
+# -- extensions -----------------------------------------------------------------------------------
+
+
+def test_an_extension_moves_the_due_date_and_keeps_the_original(xixin: Runner) -> None:
+    assert "4.7.8" in [
+        d["id"] for d in json.loads(xixin("overdue", "--as-of", "2022-12-05", "--json").out)
+    ]
+    result = xixin("extend", "4.7.8", "--to", "2022年12月20日", "--reason", "苗木延期到货")
+    assert result.code == 0 and "2022-11-30 → 2022-12-20" in result.err
+    data = item(xixin, "4.7.8")
+    assert (data["due"], data["original_due"]) == ("2022-12-20", "2022-11-30")
+    assert data["extension"]["reason"] == "苗木延期到货"  # type: ignore[index]
+    late = [d["id"] for d in json.loads(xixin("overdue", "--as-of", "2022-12-05", "--json").out)]
+    assert "4.7.8" not in late
+    assert "4.7.8" in [
+        d["id"] for d in json.loads(xixin("overdue", "--as-of", "2022-12-21", "--json").out)
+    ]
+    shown = xixin("show", "4.7.8").out
+    assert "2022-12-20（延）" in shown and "原定 2022-11-30" in shown and "苗木延期到货" in shown
+    assert "2022-12-20（延）" in xixin("list", "--phase", "5.2").out
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("extend", "4.7.8", "--to", "2022-11-01", "--reason", "x"), "不晚于当前截止日"),
+        (("extend", "4.7.8", "--to", "2022-12-20", "--reason", " "), "写明理由"),
+        (("extend", "4.1.2", "--to", "2022-12-20", "--reason", "x"), "常态化事项"),
+        (("extend", "4.7.8", "--to", "下周", "--reason", "x"), "--to: “下周”不是有效日期"),
+    ],
+)
+def test_bad_extensions(
+    xixin: Runner, state_file: Path, args: tuple[str, ...], fragment: str
+) -> None:
+    result = xixin(*args)
+    assert result.code == ExitCode.USAGE and fragment in result.err and result.out == ""
+    assert not state_file.exists()
+
+
+# -- working days ---------------------------------------------------------------------------------
+
+
+def test_overdue_counts_working_days_by_the_official_calendar(xixin: Runner) -> None:
+    rows = json.loads(xixin("overdue", "--as-of", "2022-10-10", "--json").out)
+    step = next(r for r in rows if r["id"] == "5.1.1")  # due Friday 2022-09-30
+    assert (step["days_overdue"], step["working_days_overdue"]) == (10, 3)
+    assert step["working_days_estimated"] is False
+    soon = json.loads(xixin("upcoming", "--as-of", "2022-11-28", "--json").out)
+    check = next(r for r in soon if r["id"] == "5.3.1")
+    assert (check["days_left"], check["working_days_left"]) == (2, 2)
+
+
+def test_a_year_beyond_the_calendar_is_flagged(xixin: Runner) -> None:
+    rows = json.loads(xixin("overdue", "--as-of", "2099-01-09", "--json").out)
+    assert rows and all(r["working_days_estimated"] for r in rows)
+    assert "按周末估算" in xixin("overdue", "--as-of", "2099-01-09").out
+
+
+# -- exports --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("正常文字", "正常文字"),
+        ("2022-11-30", "2022-11-30"),
+    ],
+)
+def test_csv_cells_never_run_as_formulas(value: str, cell: str) -> None:
+    assert csv_cell(value) == cell
+
+
+def test_csv_reads_back_with_chinese_and_no_formula(xixin: Runner, tmp_path: Path) -> None:
+    xixin("done", "4.3.2", "--note", "=1+1 已完成")
+    out = tmp_path / "民政办.csv"
+    result = xixin("export", "csv", "--office", "乡民政办", "--as-of", "2022-12-05", "-o", str(out))
+    assert result.code == 0 and result.out == ""
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # so Excel opens it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0]["编号"] == "4.3.1" and rows[0]["责任单位"] == "乡党群办、乡民政办、各村"
+    assert len(rows) == 12
+    done = next(r for r in rows if r["编号"] == "4.3.2")
+    assert done["状态"] == "已完成" and done["最新备注"] == "'=1+1 已完成"
+    for row in rows:
+        assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
+
+
+def test_ics_parses_with_one_event_per_dated_item(xixin: Runner, tmp_path: Path) -> None:
+    icalendar = pytest.importorskip("icalendar")
+    xixin("extend", "4.7.8", "--to", "2022-12-20", "--reason", "苗木延期到货")
+    out = tmp_path / "plan.ics"
+    assert xixin("export", "ics", "-o", str(out)).code == 0
+    calendar = icalendar.Calendar.from_ical(out.read_bytes())
+    events = {str(e["UID"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
+    dated = [
+        d
+        for d in json.loads(xixin("list", "--json").out)
+        if d["progress"] is None and d["due"] is not None
+    ]
+    assert sorted(events) == sorted(d["id"] for d in dated)
+    check = events["5.3.1"]
+    assert str(check["SUMMARY"]) == "5.3.1 开展自检自查，对创建工作开展自查自纠"
+    assert check.decoded("DTSTART").isoformat() == "2022-11-30"
+    assert "乡司法所" in str(check["DESCRIPTION"])
+    [alarm] = check.walk("VALARM")
+    assert str(alarm["TRIGGER"].to_ical(), "ascii") == "-P3D"
+    assert events["4.7.8"].decoded("DTSTART").isoformat() == "2022-12-20"
+    for line in out.read_bytes().split(b"\r\n"):
+        assert len(line) <= 75
