@@ -757,12 +757,12 @@ def evidence(
     """
     session = _open(ctx)
     where = _filter(session.plan, office, None)
+    from xixin_cli.schedule import leaves
+
     rows = [
         state
-        for state in session.states.values()
-        if session.plan.is_leaf(state.item.id)
-        and where.keeps(state)
-        and (not missing or (state.status in (Status.DONE, Status.CLOSED) and not state.evidence))
+        for state in leaves(session.plan, session.states, where)
+        if not missing or (state.status in (Status.DONE, Status.CLOSED) and not state.evidence)
     ]
     if as_json:
         from xixin_cli.export import records
@@ -1220,13 +1220,7 @@ def export_markdown(
         _filter(session.plan, office, phase, status),
         group_by=group_by,
     )
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from xixin_cli.files import write_atomic
-
-    write_atomic(output, text)
-    _notice(message("written", session.lang, path=str(output)))
+    _deliver(text, output, session.lang)
 
 
 OutputOpt = Annotated[

@@ -9,7 +9,7 @@ from typing import Any
 
 from xixin_cli.i18n import message, status_label
 from xixin_cli.model import Event, Item, ItemKind, Plan, Status
-from xixin_cli.schedule import EVERYTHING, DueRow, Filter, ItemState
+from xixin_cli.schedule import EVERYTHING, DueRow, Filter, ItemState, leaves
 from xixin_cli.status_log import event_to_record
 from xixin_cli.workdays import WorkingDays
 
@@ -108,12 +108,8 @@ def markdown_checklist(
     group_by: str = "task",
 ) -> str:
     """A GitHub-style checklist of the leaves `where` keeps, grouped by task or by phase."""
-    leaves = [
-        state
-        for state in item_states.values()
-        if plan.is_leaf(state.item.id) and where.keeps(state)
-    ]
-    closed = sum(1 for state in leaves if not state.status.is_open)
+    kept = leaves(plan, item_states, where)
+    closed = sum(1 for state in kept if not state.status.is_open)
     heading = plan.document.title
     if where.office is not None:
         heading += "｜" + plan.offices[where.office].name
@@ -126,7 +122,7 @@ def markdown_checklist(
                 lang,
                 number=plan.document.number,
                 date=today.isoformat(),
-                total=len(leaves),
+                total=len(kept),
                 closed=closed,
             )
         ),
@@ -134,9 +130,9 @@ def markdown_checklist(
     if where.office is not None:
         lines += ["", md_escape(message("md.office", lang, office=plan.offices[where.office].name))]
     sections = (
-        _by_phase(plan, leaves, lang)
+        _by_phase(plan, kept, lang)
         if group_by == "phase"
-        else _by_task(plan, item_states, leaves, lang)
+        else _by_task(plan, item_states, kept, lang)
     )
     for title, groups in sections:
         lines += ["", f"## {md_escape(title)}"]
@@ -145,7 +141,7 @@ def markdown_checklist(
                 lines += ["", f"### {md_escape(group_title)}"]
             lines.append("")
             lines.extend(_md_line(plan, state, lang) for state in members)
-    if not leaves:
+    if not kept:
         lines += ["", message("no_items", lang)]
     return "\n".join(lines) + "\n"
 
@@ -257,9 +253,7 @@ def csv_text(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([message(f"csv.{key}", lang) for key in CSV_COLUMNS])
-    for state in item_states.values():
-        if not plan.is_leaf(state.item.id) or not where.keeps(state):
-            continue
+    for state in leaves(plan, item_states, where):
         item = state.item
         phase = plan.phases[item.phase].name if item.phase is not None else ""
         late = (today - state.due).days if state.due is not None and state.status.is_open else 0
@@ -332,8 +326,8 @@ def ics_text(
     ]
     utc = stamp.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     domain = f"{_crc(plan.document.number):08x}.xixin"
-    for state in item_states.values():
-        if not plan.is_leaf(state.item.id) or not where.keeps(state) or state.due is None:
+    for state in leaves(plan, item_states, where):
+        if state.due is None:
             continue
         item = state.item
         summary = f"{item.id} {item.title}"

@@ -171,12 +171,21 @@ class DueRow(NamedTuple):
         return -self.days
 
 
+def leaves(
+    plan: Plan, item_states: dict[str, ItemState], where: Filter = EVERYTHING
+) -> list[ItemState]:
+    """The checkable items (those without children) that `where` keeps, in document order."""
+    return [
+        state
+        for state in item_states.values()
+        if plan.is_leaf(state.item.id) and where.keeps(state)
+    ]
+
+
 def _open_leaves(
     plan: Plan, item_states: dict[str, ItemState], where: Filter
 ) -> Iterable[ItemState]:
-    for state in item_states.values():
-        if plan.is_leaf(state.item.id) and state.status.is_open and where.keeps(state):
-            yield state
+    return (state for state in leaves(plan, item_states, where) if state.status.is_open)
 
 
 def overdue(
@@ -264,16 +273,12 @@ def digest(
     last_day = today + timedelta(days=warning_days)
     late = overdue(plan, item_states, today, where)
     soon = upcoming(plan, item_states, today, last_day, where)
-    leaves = [
-        state
-        for state in item_states.values()
-        if plan.is_leaf(state.item.id) and where.keeps(state)
-    ]
+    kept = leaves(plan, item_states, where)
     per_office: list[OfficeDigest] = []
     for key in plan.offices:
         if where.office is not None and key != where.office:
             continue
-        mine = [state for state in leaves if key in state.item.offices]
+        mine = [state for state in kept if key in state.item.offices]
         if not mine:
             continue
         red = tuple(row for row in late if key in row.state.item.offices)
@@ -286,7 +291,7 @@ def digest(
         )
     order = list(plan.offices)
     per_office.sort(key=lambda d: (-len(d.red), -len(d.yellow), order.index(d.office)))
-    open_total = sum(1 for state in leaves if state.status.is_open)
+    open_total = sum(1 for state in kept if state.status.is_open)
     return Digest(
         today,
         last_day,
@@ -294,7 +299,7 @@ def digest(
         tuple(late),
         tuple(soon),
         open_total,
-        len(leaves) - open_total,
+        len(kept) - open_total,
     )
 
 

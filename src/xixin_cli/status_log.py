@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -230,14 +230,6 @@ def append_event(path: Path, event: Event, *, writer: str, make_parent: bool = F
 
     append_with(path, build, make_parent=make_parent)
     return written[0]
-
-
-def append_lines(path: Path, lines: Sequence[bytes], *, make_parent: bool = False) -> None:
-    """Append whole record lines as they are (a merge), under the same lock, flushed to disk."""
-    if lines:
-        append_with(
-            path, lambda handle: b"".join(line + b"\n" for line in lines), make_parent=make_parent
-        )
 
 
 def append_with(path: Path, build: Callable[[BinaryIO], bytes], *, make_parent: bool) -> None:
