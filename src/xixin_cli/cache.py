@@ -17,6 +17,7 @@ import os
 import pickle
 import sys
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,11 @@ class Folded:
     extended: dict[str, Event] = field(default_factory=dict)
     evidence: dict[str, tuple[Event, ...]] = field(default_factory=dict)
 
+    def kept(self) -> tuple[Event, ...]:
+        """The events this fold still needs: enough to fold it again on top of another."""
+        files = (event for evidence in self.evidence.values() for event in evidence)
+        return (*self.last.values(), *self.extended.values(), *files)
+
     def more(self, events: tuple[Event, ...], warnings: tuple[Problem, ...]) -> Folded:
         """This fold with more events (read after these) folded on top."""
         from xixin_cli.schedule import fold, fold_evidence, fold_extensions
@@ -135,6 +141,15 @@ class _LogCache:
 
 
 _EMPTY = _LogCache(0, 0, 0, 0, 0, Folded({}, (), 0))
+
+
+def fold_logs(paths: Sequence[Path]) -> Folded:
+    """Several logs folded together; an event found in two of them counts once."""
+    combined = Folded({}, (), 0)
+    for path in paths:
+        folded = fold_log(path)
+        combined = combined.more(folded.kept(), folded.warnings)
+    return combined
 
 
 def fold_log(path: Path) -> Folded:

@@ -151,7 +151,7 @@ def _open(ctx: typer.Context, *, events: bool = False, write: bool = False) -> S
     Several logs (--state given more than once, or a folder) are read together, each event
     once; a command that records a change (`write`) takes exactly one.
     """
-    from xixin_cli.cache import Folded, fold_log, load_plan_cached
+    from xixin_cli.cache import Folded, fold_logs, load_plan_cached
     from xixin_cli.paths import bundled_plan, plan_path, state_path, state_sources
     from xixin_cli.schedule import states
 
@@ -172,27 +172,13 @@ def _open(ctx: typer.Context, *, events: bool = False, write: bool = False) -> S
         sources = state_sources(settings.state, path)
         where = state_path(settings.state[0] if settings.state else None, path)
     all_events: tuple[Event, ...] = ()
-    combined = Folded({}, (), 0)
-    seen: set[str] = set()
-    for source in sources:
-        if events:
-            from xixin_cli.status_log import read_log
+    if events:
+        from xixin_cli.status_log import read_logs
 
-            log = read_log(source)
-            fresh = tuple(e for e in log.events if e.event_id not in seen)
-            seen.update(e.event_id for e in fresh)
-            all_events += fresh
-            combined = combined.more(fresh, log.warnings)
-        else:
-            folded = fold_log(source)
-            combined = combined.more(
-                (
-                    *folded.last.values(),
-                    *folded.extended.values(),
-                    *(e for files in folded.evidence.values() for e in files),
-                ),
-                folded.warnings,
-            )
+        all_events, read_warnings = read_logs(sources)
+        combined = Folded({}, (), 0).more(all_events, read_warnings)
+    else:
+        combined = fold_logs(sources)
     last, warnings = combined.last, combined.warnings
     for warning in warnings:
         _warn(warning.render(lang), lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -30,6 +30,20 @@ class LogRead:
 def read_log(path: Path) -> LogRead:
     """Read every event; a missing file is an empty log. Skipped lines become warnings."""
     return parse_log(read_bytes(path), str(path))
+
+
+def read_logs(paths: Sequence[Path]) -> tuple[tuple[Event, ...], tuple[Problem, ...]]:
+    """Every event of several logs, each once (by event id), and every skipped line."""
+    events: list[Event] = []
+    warnings: list[Problem] = []
+    seen: set[str] = set()
+    for path in paths:
+        log = read_log(path)
+        fresh = [event for event in log.events if event.event_id not in seen]
+        seen.update(event.event_id for event in fresh)
+        events += fresh
+        warnings += log.warnings
+    return tuple(events), tuple(warnings)
 
 
 def read_bytes(path: Path) -> bytes:
