@@ -638,32 +638,22 @@ def extend(
 
     from xixin_cli.dates import DateFormatError, now_in_china, parse_date
     from xixin_cli.identity import writer_id
-    from xixin_cli.model import EventKind
+    from xixin_cli.schedule import extension_event
     from xixin_cli.status_log import append_event
 
     try:
         new_due = parse_date(to)
     except DateFormatError:
         raise UsageError("usage.bad_date", option="--to", value=to) from None
-    note = _note(reason)
-    if not note:
-        raise UsageError("usage.reason_needed")
     session = _open(ctx, write=True)
     state = _item_state(session, item_id)
-    if state.due is None:
-        raise UsageError("usage.standing_no_due", value=item_id)
-    if new_due <= state.due:
-        raise UsageError("usage.extend_earlier", value=to, due=state.due.isoformat())
-    event = Event(
-        uuid.uuid4().hex,
-        now_in_china(),
-        item_id,
-        state.status,
-        state.status,
-        _by(by),
-        note,
-        kind=EventKind.EXTEND,
-        due=new_due,
+    event = extension_event(
+        state,
+        new_due,
+        at=now_in_china(),
+        event_id=uuid.uuid4().hex,
+        by=_by(by),
+        reason=_note(reason),
     )
     append_event(
         session.state.path, event, writer=writer_id(), make_parent=session.state.is_default
@@ -673,7 +663,7 @@ def extend(
             "extended",
             session.lang,
             item=item_id,
-            before=state.due.isoformat(),
+            before=str(state.due),  # extension_event made sure there is one
             after=new_due.isoformat(),
         )
     )
@@ -697,7 +687,7 @@ def attach(
     from xixin_cli.dates import now_in_china
     from xixin_cli.evidence import fingerprint
     from xixin_cli.identity import writer_id
-    from xixin_cli.model import EventKind
+    from xixin_cli.schedule import evidence_event
     from xixin_cli.status_log import append_event
 
     text = _note(note)
@@ -706,18 +696,8 @@ def attach(
     session = _open(ctx, write=True)
     state = _item_state(session, item_id)
     for print_ in prints:
-        event = Event(
-            uuid.uuid4().hex,
-            now_in_china(),
-            item_id,
-            state.status,
-            state.status,
-            who,
-            text,
-            kind=EventKind.EVIDENCE,
-            path=print_.path,
-            size=print_.size,
-            sha256=print_.sha256,
+        event = evidence_event(
+            state, *print_, at=now_in_china(), event_id=uuid.uuid4().hex, by=who, note=text
         )
         append_event(
             session.state.path, event, writer=writer_id(), make_parent=session.state.is_default

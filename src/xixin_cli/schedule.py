@@ -343,3 +343,55 @@ def undo_event(
         Event(event_id, at, target.item, target.previous, current, by, "", undoes=target.event_id),
         target,
     )
+
+
+def extension_event(
+    state: ItemState, due: date, *, at: datetime, event_id: str, by: str, reason: str
+) -> Event:
+    """The record of an approved extension (延期) of a dated item to a later day."""
+    from xixin_cli.errors import UsageError
+
+    if not reason:
+        raise UsageError("usage.reason_needed")
+    if state.due is None:
+        raise UsageError("usage.standing_no_due", value=state.item.id)
+    if due <= state.due:
+        raise UsageError("usage.extend_earlier", value=due.isoformat(), due=state.due.isoformat())
+    return Event(
+        event_id,
+        at,
+        state.item.id,
+        state.status,
+        state.status,
+        by,
+        reason,
+        kind=EventKind.EXTEND,
+        due=due,
+    )
+
+
+def evidence_event(
+    state: ItemState,
+    path: str,
+    size: int,
+    sha256: str,
+    *,
+    at: datetime,
+    event_id: str,
+    by: str,
+    note: str,
+) -> Event:
+    """The record of one evidence file (佐证材料) for an item."""
+    return Event(
+        event_id,
+        at,
+        state.item.id,
+        state.status,
+        state.status,
+        by,
+        note,
+        kind=EventKind.EVIDENCE,
+        path=path,
+        size=size,
+        sha256=sha256,
+    )
