@@ -3,7 +3,7 @@
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from xixin_cli.paths import StatePath
+    from xixin_cli.report import Block
     from xixin_cli.schedule import DueRow, Filter, ItemState
     from xixin_cli.workdays import WorkingDays
 
@@ -51,10 +52,14 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+report_app = typer.Typer(
+    help="报告 · weekly and self-check reports.", no_args_is_help=True, rich_markup_mode=None
+)
 export_app = typer.Typer(
     help="导出清单 · export checklists.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(export_app, name="export")
+app.add_typer(report_app, name="report")
 
 
 @dataclass(frozen=True)
@@ -387,6 +392,15 @@ AsOfOpt = Annotated[
         metavar="DATE",
         help="按哪一天计算 · the day to compute for "
         "(2022-12-05 or 2022年12月5日; default: today in China).",
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="写入文件（整体替换）· write to this file (replaced whole).",
     ),
 ]
 
@@ -996,6 +1010,117 @@ def remind(
         raise typer.Exit(int(ExitCode.OVERDUE))
 
 
+@app.command("board")
+def board_(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    as_of: AsOfOpt = None,
+    image: Annotated[
+        Path | None,
+        typer.Option(
+            "--image",
+            metavar="FILE",
+            help="另存为图片 · also save it as a picture: .svg, .html or .png.",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """督办看板 · Progress and red/yellow/green counts per office and per phase; the offices
+    that need a call come first.
+
+    Example: xixin board --as-of 2022-11-28 --image 看板.png
+    """
+    from xixin_cli.board import board
+
+    session = _open(ctx)
+    today = _as_of(as_of)
+    result = board(session.plan, session.states, today, _filter(session.plan, office, None))
+    if as_json:
+        from xixin_cli.export import board_record
+
+        _print_json(board_record(result))
+        return
+    from xixin_cli.render import board_view
+
+    view = board_view(session.plan, result, session.lang)
+    _print(view)
+    if image is not None:
+        from xixin_cli.picture import write_picture
+
+        write_picture(image, session.plan, result, session.lang, view)
+        _notice(message("written", session.lang, path=str(image)))
+
+
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", metavar="md|text", help="md（默认）或 text · format.")
+]
+
+
+@report_app.command("weekly")
+def report_weekly(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = "md",
+    output: OutputOpt = None,
+) -> None:
+    """周报 · The week's changes, what is overdue and next week's deadlines, per office.
+
+    Example: xixin report weekly --as-of 2022-11-28 -o 周报.md
+    """
+    from xixin_cli.report import weekly
+
+    render = _report_format(fmt)
+    session = _open(ctx, events=True)
+    today = _as_of(as_of)
+    blocks = weekly(
+        session.plan,
+        session.states,
+        session.events,
+        session.lang,
+        today,
+        _filter(session.plan, office, None),
+    )
+    _deliver(render(blocks), output, session.lang)
+
+
+@report_app.command("self-check")
+def report_self_check(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = "md",
+    output: OutputOpt = None,
+) -> None:
+    """自查报告 · Per task and action: status, latest note, what is missing; completion rates
+    overall and per office. Ready to edit and send to the county.
+
+    Example: xixin report self-check --as-of 2022-11-30 -o 自查报告.md
+    """
+    from xixin_cli.report import self_check
+
+    render = _report_format(fmt)
+    session = _open(ctx)
+    blocks = self_check(
+        session.plan,
+        session.states,
+        session.lang,
+        _as_of(as_of),
+        _filter(session.plan, office, None),
+    )
+    _deliver(render(blocks), output, session.lang)
+
+
+def _report_format(fmt: str) -> "Callable[[Sequence[Block]], str]":
+    from xixin_cli.report import to_markdown, to_text
+
+    if fmt in ("md", "markdown"):
+        return to_markdown
+    if fmt in ("text", "txt"):
+        return to_text
+    raise UsageError("usage.bad_format", value=fmt)
+
+
 @app.command()
 def verify(ctx: typer.Context) -> None:
     """核验状态记录 · Check that no line of the status log was edited, moved or deleted.
@@ -1187,17 +1312,6 @@ def export_markdown(
         group_by=group_by,
     )
     _deliver(text, output, session.lang)
-
-
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        metavar="FILE",
-        help="写入文件（整体替换）· write to this file (replaced whole).",
-    ),
-]
 
 
 @export_app.command("csv")

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from xixin_cli.board import Board, BoardRow
 from xixin_cli.i18n import message, status_label
 from xixin_cli.model import Event, Item, ItemKind, Plan, Status
 from xixin_cli.schedule import EVERYTHING, DueRow, Filter, ItemState, leaves
@@ -80,6 +81,29 @@ def due_record(plan: Plan, row: DueRow, workdays: WorkingDays | None = None) -> 
         record[key] = workdays.days
         record["working_days_estimated"] = workdays.estimated
     return record
+
+
+def board_record(result: Board) -> dict[str, Any]:
+    """The board as JSON: per office and per phase, with the counts and the worst item."""
+
+    def row(r: BoardRow) -> dict[str, Any]:
+        return {
+            "key": r.key,
+            "name": r.name,
+            "total": r.total,
+            "closed": r.closed,
+            "open": r.open,
+            "red": r.red,
+            "yellow": r.yellow,
+            "green": r.green,
+            "worst": r.worst.state.item.id if r.worst is not None else None,
+        }
+
+    return {
+        "as_of": result.today.isoformat(),
+        "offices": [row(r) for r in result.units],
+        "phases": [row(r) for r in result.phases],
+    }
 
 
 def event_record(event: Event) -> dict[str, Any]:

@@ -402,6 +402,20 @@ _M: dict[str, tuple[str, str]] = {
         "输出文件夹 {folder} 不存在；请先建立",
         "the output folder {folder} does not exist; create it first",
     ),
+    "output.no_cjk_font": (
+        "找不到中文字体，无法生成 PNG；请改用 --image 看板.svg（浏览器和微信都能打开），"
+        "或设置环境变量 XIXIN_FONT 指向一个中文字体文件",
+        "no Chinese font found for the PNG; use --image board.svg instead, or point XIXIN_FONT "
+        "at a font file with Chinese glyphs",
+    ),
+    "output.bad_font": (
+        "字体文件 {path} 无法读取；请设置 XIXIN_FONT 指向一个中文字体文件",
+        "the font file {path} cannot be read; point XIXIN_FONT at a font with Chinese glyphs",
+    ),
+    "output.image_format": (
+        "{path}：不支持这种图片格式；可用：{formats}",
+        "{path}: unsupported picture format; use one of: {formats}",
+    ),
     "output.is_dir": (
         "{path} 是一个文件夹；请给出文件名",
         "{path} is a folder; give a file name",
@@ -432,6 +446,52 @@ _M: dict[str, tuple[str, str]] = {
         "evidence recorded: {item} {path} ({size} bytes)",
     ),
     "col.evidence": ("佐证材料", "evidence"),
+    "report.weekly_title": (
+        "{number} 创建工作周报（{start} 至 {end}）",
+        "{number} weekly report ({start} to {end})",
+    ),
+    "report.changes": ("一、本周进展", "1. This week's changes"),
+    "report.no_changes": ("本周没有记录变更。", "No changes were recorded this week."),
+    "report.overdue": ("二、逾期事项", "2. Overdue"),
+    "report.next_week": ("三、下周到期（{start} 至 {end}）", "3. Due next week ({start} to {end})"),
+    "report.by_office": ("各单位完成情况", "Completion by office"),
+    "report.office_count": ("{office}（{n} 项）", "{office} ({n})"),
+    "report.col_office": ("单位", "office"),
+    "report.col_done": ("已完成", "done"),
+    "report.col_counted": ("应完成", "to do"),
+    "report.col_rate": ("完成率", "rate"),
+    "report.col_late": ("逾期", "overdue"),
+    "report.total": ("合计", "all"),
+    "report.self_check_title": (
+        "{number} 创建工作自查报告（截至 {date}）",
+        "{number} self-check report (as of {date})",
+    ),
+    "report.overall": (
+        "总体完成 {done}/{counted} 项，完成率 {rate}（不适用的事项不计）。",
+        "Overall {done} of {counted} done, {rate} (items marked not applicable do not count).",
+    ),
+    "report.items": ("逐项情况", "Item by item"),
+    "report.note": ("备注：{note}", "note: {note}"),
+    "report.evidence": ("佐证材料 {n} 份", "{n} evidence files"),
+    "report.extended": ("已批准延期至 {due}（{reason}）", "extended to {due} ({reason})"),
+    "report.missing": ("缺：{what}", "missing: {what}"),
+    "report.missing_late": ("已于 {due} 逾期，尚未完成", "overdue since {due}, not done"),
+    "report.missing_open": ("尚未完成", "not done yet"),
+    "report.missing_evidence": ("佐证材料", "evidence"),
+    "report.problems": ("存在的问题", "Open problems"),
+    "report.problem_late": ("逾期未完成 {n} 项：{ids}", "{n} overdue and not done: {ids}"),
+    "report.problem_bare": (
+        "已完成但无佐证材料 {n} 项：{ids}",
+        "{n} done without evidence: {ids}",
+    ),
+    "usage.bad_format": (
+        "--format: “{value}”无法识别；可选：md（Markdown）、text（纯文本）",
+        "--format: '{value}' not understood; choose md or text",
+    ),
+    "board.units": ("督办看板·按责任单位", "Board by office"),
+    "board.phases": ("按阶段", "By phase"),
+    "board.progress": ("进度（已办结/总数）", "progress (closed/all)"),
+    "board.worst": ("最需关注", "needs a call"),
     "col.workdays": ("工作日", "work days"),
     "workdays_estimated": (
         "≈ 该年份不在官方节假日安排中，按周末估算工作日",

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
 
+    from xixin_cli.board import Board, BoardRow
     from xixin_cli.workdays import WorkingDays
 
 STATUS_STYLES = {
@@ -419,3 +420,64 @@ def digest_plain(plan: Plan, result: Digest, lang: str) -> str:
                 else f"{item.id} {item.title}（{'、'.join(plan.office_names(item))}）"
             )
     return "\n".join(lines) + "\n"
+
+
+def board_view(plan: Plan, result: Board, lang: str) -> RenderableType:
+    """The board: per unit (those needing a call first), then per phase."""
+    from rich.console import Group
+
+    return Group(
+        _board_table(
+            plan,
+            result.units,
+            lang,
+            message("board.units", lang),
+            caption(plan, lang, result.today),
+        ),
+        _board_table(plan, result.phases, lang, message("board.phases", lang), ""),
+    )
+
+
+def _board_table(plan: Plan, rows: Sequence[BoardRow], lang: str, title: str, cap: str) -> Table:
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    table = _table(title, cap)
+    table.add_column(
+        message("col.office", lang) if cap else message("field.phase", lang), no_wrap=True
+    )
+    table.add_column(message("board.progress", lang), no_wrap=True)
+    table.add_column("🔴", justify="right", style="red", no_wrap=True)
+    table.add_column("🟡", justify="right", style="yellow", no_wrap=True)
+    table.add_column("🟢", justify="right", style="green", no_wrap=True)
+    table.add_column(message("board.worst", lang), ratio=1, overflow="fold")
+    for row in rows:
+        bar = RichTable.grid(padding=(0, 1))
+        bar.add_row(
+            ProgressBar(total=row.total, completed=row.closed, width=12),
+            f"{row.closed}/{row.total}",
+        )
+        table.add_row(
+            row.name,
+            bar,
+            str(row.red),
+            str(row.yellow),
+            str(row.green),
+            Text(worst_text(row, lang), style="red" if row.red else ""),
+        )
+    return table
+
+
+def worst_text(row: BoardRow, lang: str) -> str:
+    """The item that most needs a call, with how late it is or how long is left."""
+    if row.worst is None:
+        return ""
+    item = row.worst.state.item
+    if row.worst.days < 0:
+        when = message("days_late", lang, n=row.worst.days_overdue)
+    elif row.worst.days == 0:
+        when = message("due_today", lang)
+    else:
+        when = message("col.left", lang) + " " + message("days", lang, n=row.worst.days)
+    return f"{item.id}（{when}）{item.title}"

@@ -1,0 +1,345 @@
+"""The weekly report (周报) and the self-check report (自查报告), as markdown or plain text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from xixin_cli.board import completion
+from xixin_cli.i18n import message, status_label
+from xixin_cli.model import Event, EventKind, Item, ItemKind, Plan, Status
+from xixin_cli.schedule import (
+    EVERYTHING,
+    WARNING_DAYS,
+    DueRow,
+    Filter,
+    ItemState,
+    leaves,
+    order_key,
+    overdue,
+    upcoming,
+)
+
+
+class Block(NamedTuple):
+    """A piece of a report: a heading (h1-h3), a bullet, a paragraph or a table."""
+
+    kind: str  # h1 h2 h3, item (a bullet), open/done (a checklist line), para, table
+    text: str = ""
+    rows: tuple[tuple[str, ...], ...] = ()  # for a table: the header row first
+
+
+# -- the weekly report --------------------------------------------------------------------------
+
+
+def weekly(
+    plan: Plan,
+    item_states: dict[str, ItemState],
+    events: Sequence[Event],
+    lang: str,
+    today: date,
+    where: Filter = EVERYTHING,
+) -> list[Block]:
+    """The week ending `today`: its changes, what is overdue and next week's deadlines, per unit."""
+    from xixin_cli.dates import china_zone
+
+    start = today - timedelta(days=6)
+    zone = china_zone()
+    kept = {state.item.id for state in leaves(plan, item_states, where)}
+    changes = sorted(
+        (e for e in events if e.item in kept and start <= e.at.astimezone(zone).date() <= today),
+        key=order_key,
+    )
+    blocks = [
+        Block(
+            "h1",
+            message(
+                "report.weekly_title",
+                lang,
+                number=plan.document.number,
+                start=start.isoformat(),
+                end=today.isoformat(),
+            ),
+        ),
+        Block("h2", message("report.changes", lang)),
+    ]
+    for event in changes:
+        blocks.append(Block("item", _change_line(plan, event, lang)))
+    if not changes:
+        blocks.append(Block("para", message("report.no_changes", lang)))
+    blocks.append(Block("h2", message("report.overdue", lang)))
+    blocks += _per_office(plan, overdue(plan, item_states, today, where), lang, today, where)
+    next_week = today + timedelta(days=WARNING_DAYS)
+    blocks.append(
+        Block(
+            "h2",
+            message(
+                "report.next_week",
+                lang,
+                start=(today + timedelta(days=1)).isoformat(),
+                end=next_week.isoformat(),
+            ),
+        )
+    )
+    soon = [row for row in upcoming(plan, item_states, today, next_week, where) if row.days > 0]
+    blocks += _per_office(plan, soon, lang, today, where)
+    blocks.append(Block("h2", message("report.by_office", lang)))
+    blocks.append(_office_table(plan, item_states, lang, today, where))
+    return blocks
+
+
+def _change_line(plan: Plan, event: Event, lang: str) -> str:
+    item = plan.get(event.item)
+    title = item.title if item else ""
+    if event.kind is EventKind.EXTEND:
+        what = message("history.extend", lang, due=str(event.due))
+    elif event.kind is EventKind.EVIDENCE:
+        from pathlib import PurePath
+
+        what = message("history.evidence", lang, name=PurePath(event.path).name)
+    else:
+        what = (
+            f"{status_label(event.previous.value, lang)} → {status_label(event.status.value, lang)}"
+        )
+    note = f"（{event.note}）" if event.note else ""
+    return f"{event.at:%m-%d} {event.by}：{event.item} {title}：{what}{note}"
+
+
+def _per_office(
+    plan: Plan, rows: Sequence[DueRow], lang: str, today: date, where: Filter
+) -> list[Block]:
+    if not rows:
+        return [Block("para", message("none", lang))]
+    blocks: list[Block] = []
+    for key, office in plan.offices.items():
+        if where.office is not None and key != where.office:
+            continue
+        mine = [row for row in rows if key in row.state.item.offices]
+        if not mine:
+            continue
+        blocks.append(
+            Block("h3", message("report.office_count", lang, office=office.name, n=len(mine)))
+        )
+        for row in mine:
+            blocks.append(Block("item", _due_line(row, lang)))
+    return blocks
+
+
+def _due_line(row: DueRow, lang: str) -> str:
+    item = row.state.item
+    when = (
+        message("days_late", lang, n=row.days_overdue)
+        if row.days < 0
+        else message("due_today", lang)
+        if row.days == 0
+        else message("col.left", lang) + " " + message("days", lang, n=row.days)
+    )
+    return f"{item.id} {item.title}（{message('col.due', lang)} {row.state.due}，{when}）"
+
+
+def _office_table(
+    plan: Plan, item_states: dict[str, ItemState], lang: str, today: date, where: Filter
+) -> Block:
+    header = tuple(
+        message(f"report.col_{key}", lang) for key in ("office", "done", "counted", "rate", "late")
+    )
+    rows = [header]
+    kept = leaves(plan, item_states, where)
+    late = overdue(plan, item_states, today, where)
+    for key, office in plan.offices.items():
+        if where.office is not None and key != where.office:
+            continue
+        mine = [state for state in kept if key in state.item.offices]
+        if not mine:
+            continue
+        done, counted = completion(mine)
+        rows.append(
+            (
+                office.name,
+                str(done),
+                str(counted),
+                _rate(done, counted),
+                str(sum(1 for row in late if key in row.state.item.offices)),
+            )
+        )
+    done, counted = completion(kept)
+    rows.append(
+        (
+            message("report.total", lang),
+            str(done),
+            str(counted),
+            _rate(done, counted),
+            str(len(late)),
+        )
+    )
+    return Block("table", rows=tuple(rows))
+
+
+def _rate(done: int, counted: int) -> str:
+    return f"{100 * done / counted:.1f}%" if counted else "—"
+
+
+# -- the self-check report ----------------------------------------------------------------------
+
+
+def self_check(
+    plan: Plan,
+    item_states: dict[str, ItemState],
+    lang: str,
+    today: date,
+    where: Filter = EVERYTHING,
+) -> list[Block]:
+    """Per task and action: status, latest note, what is missing; completion overall and per
+    unit. Ready to edit and send to the county (报县创建办)."""
+    kept = leaves(plan, item_states, where)
+    done, counted = completion(kept)
+    blocks = [
+        Block(
+            "h1",
+            message(
+                "report.self_check_title", lang, number=plan.document.number, date=today.isoformat()
+            ),
+        ),
+        Block(
+            "para",
+            message("report.overall", lang, done=done, counted=counted, rate=_rate(done, counted)),
+        ),
+        Block("h2", message("report.by_office", lang)),
+        _office_table(plan, item_states, lang, today, where),
+        Block("h2", message("report.items", lang)),
+    ]
+    kept_ids = {state.item.id for state in kept}
+    current = None
+    for state in item_states.values():
+        item = state.item
+        if item.id not in kept_ids:
+            continue
+        heading = _section(plan, item, item_states, lang)
+        if heading != current:
+            blocks.append(Block("h3", heading))
+            current = heading
+        blocks.append(
+            Block("open" if state.status.is_open else "done", _check_line(state, lang, today))
+        )
+    problems = _missing(kept, lang, today)
+    blocks.append(Block("h2", message("report.problems", lang)))
+    blocks += [Block("item", line) for line in problems] or [Block("para", message("none", lang))]
+    return blocks
+
+
+def _section(plan: Plan, item: Item, item_states: dict[str, ItemState], lang: str) -> str:
+    if item.parent is not None:
+        parent = item_states[item.parent]
+        progress = parent.progress
+        count = f"（{progress.closed}/{progress.total}）" if progress is not None else ""
+        return f"{parent.item.source} {parent.item.title}{count}"
+    if item.kind is ItemKind.STEP and item.phase is not None:
+        phase = plan.phases[item.phase]
+        return f"{message('md.steps', lang)}·{phase.number} {phase.name}"
+    return message("md.measures", lang) if item.kind is ItemKind.MEASURE else item.source
+
+
+def _check_line(state: ItemState, lang: str, today: date) -> str:
+    item = state.item
+    parts = [f"{item.id} {item.title}：{status_label(state.status.value, lang)}"]
+    if state.last is not None and state.last.note:
+        parts.append(message("report.note", lang, note=state.last.note))
+    if state.extension is not None:
+        parts.append(
+            message("report.extended", lang, due=str(state.due), reason=state.extension.note)
+        )
+    if state.evidence:
+        parts.append(message("report.evidence", lang, n=len(state.evidence)))
+    missing = _what_is_missing(state, today, lang)
+    if missing:
+        parts.append(message("report.missing", lang, what=missing))
+    return "；".join(parts)
+
+
+def _what_is_missing(state: ItemState, today: date, lang: str) -> str:
+    if state.status is Status.DROPPED:
+        return ""
+    if state.status.is_open:
+        if state.due is not None and state.due < today:
+            return message("report.missing_late", lang, due=state.due.isoformat())
+        return message("report.missing_open", lang)
+    return "" if state.evidence else message("report.missing_evidence", lang)
+
+
+def _missing(kept: Sequence[ItemState], lang: str, today: date) -> list[str]:
+    late = [s.item.id for s in kept if s.status.is_open and s.due is not None and s.due < today]
+    bare = [s.item.id for s in kept if s.status in (Status.DONE, Status.CLOSED) and not s.evidence]
+    lines = []
+    if late:
+        lines.append(message("report.problem_late", lang, n=len(late), ids="、".join(late)))
+    if bare:
+        lines.append(message("report.problem_bare", lang, n=len(bare), ids="、".join(bare)))
+    return lines
+
+
+# -- rendering -------------------------------------------------------------------------------------
+
+
+def to_markdown(blocks: Sequence[Block]) -> str:
+    """The report as markdown."""
+    from xixin_cli.export import md_escape
+
+    out: list[str] = []
+    marks = {"h1": "# ", "h2": "## ", "h3": "### "}
+    for block in blocks:
+        if block.kind in marks:
+            out += ["", marks[block.kind] + md_escape(block.text), ""]
+        elif block.kind == "item":
+            out.append(f"- {md_escape(block.text)}")
+        elif block.kind in ("open", "done"):
+            box = "[x]" if block.kind == "done" else "[ ]"
+            out.append(f"- {box} {md_escape(block.text)}")
+        elif block.kind == "para":
+            out += [md_escape(block.text), ""]
+        else:
+            header, *rows = block.rows
+            out.append("| " + " | ".join(md_escape(c) for c in header) + " |")
+            out.append("|" + "---|" * len(header))
+            out += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
+            out.append("")
+    return "\n".join(_squeeze(out)).strip() + "\n"
+
+
+def to_text(blocks: Sequence[Block]) -> str:
+    """The report as plain text, for a message or a word processor."""
+    from rich.cells import cell_len
+
+    out: list[str] = []
+    for block in blocks:
+        if block.kind == "h1":
+            out += [block.text, ""]
+        elif block.kind == "h2":
+            out += ["", f"【{block.text}】"]
+        elif block.kind == "h3":
+            out.append(f"■ {block.text}")
+        elif block.kind in ("item", "open", "done"):
+            out.append(("  ✓ " if block.kind == "done" else "  · ") + block.text)
+        elif block.kind == "para":
+            out.append(block.text)
+        else:
+            widths = [
+                max(cell_len(row[i]) for row in block.rows) for i in range(len(block.rows[0]))
+            ]
+            for row in block.rows:
+                out.append(
+                    "  ".join(
+                        cell + " " * (w - cell_len(cell))
+                        for cell, w in zip(row, widths, strict=True)
+                    ).rstrip()
+                )
+    return "\n".join(_squeeze(out)).strip() + "\n"
+
+
+def _squeeze(lines: list[str]) -> list[str]:
+    """No two blank lines in a row."""
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return out
