@@ -1121,6 +1121,55 @@ def _report_format(fmt: str) -> "Callable[[Sequence[Block]], str]":
     raise UsageError("usage.bad_format", value=fmt)
 
 
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    document: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="实施方案全文（UTF-8 或 GB18030 文本）· the plan document as text."
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="PLAN", help="写出的计划文件 · the plan file to write."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="覆盖已有的计划文件 · replace an existing plan file.")
+    ] = False,
+) -> None:
+    """导入实施方案 · Read an implementation plan's text and write it as a plan file; every line
+    it could not place is listed, with its line number.
+
+    Example: xixin import 实施方案.txt -o 方案.yaml
+    """
+    from xixin_cli.importer import decode, import_text
+    from xixin_cli.plan_file import parse_plan, read_plan_bytes
+
+    lang = _settings(ctx).lang or DEFAULT_LANGUAGE
+    text, encoding = decode(read_plan_bytes(document))
+    result = import_text(text)
+    parse_plan(result.yaml, str(output or document))  # what we write must load
+    if output is not None and output.exists() and not force:
+        raise OutputError("output.exists", path=str(output))
+    if result.unplaced:
+        _notice(message("import.unplaced", lang, n=len(result.unplaced)))
+        for miss in result.unplaced:
+            _notice(
+                message(
+                    "import.line",
+                    lang,
+                    line=miss.line,
+                    reason=message(f"import.{miss.reason}", lang),
+                    text=miss.text,
+                )
+            )
+    _deliver(result.yaml, output, lang)
+    _notice(message("import.done", lang, items=result.items, encoding=encoding))
+
+
 @app.command()
 def verify(ctx: typer.Context) -> None:
     """核验状态记录 · Check that no line of the status log was edited, moved or deleted.

@@ -32,6 +32,7 @@ def item_record(plan: Plan, state: ItemState) -> dict[str, Any]:
         "parent": item.parent,
         "offices": list(plan.office_names(item)),
         "office_keys": list(item.offices),
+        "lead": [plan.offices[key].name for key in item.lead],
         "phase": phase.name if phase is not None else None,
         "phase_key": item.phase,
         "due": state.due.isoformat() if state.due is not None else None,

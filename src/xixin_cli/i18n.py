@@ -152,6 +152,10 @@ _M: dict[str, tuple[str, str]] = {
         "结束日 {end} 早于开始日 {start}",
         "end {end} is before start {start}",
     ),
+    "plan.lead_not_office": (
+        "牵头单位必须也列在 offices 中",
+        "every lead unit must also be listed under offices",
+    ),
     "plan.due_on_standing": (
         "常态化事项（due_basis: standing）不能有截止日；删去 due，或改 due_basis",
         "a standing item (due_basis: standing) has no due date; remove due or change due_basis",
@@ -416,6 +420,10 @@ _M: dict[str, tuple[str, str]] = {
         "{path}：不支持这种图片格式；可用：{formats}",
         "{path}: unsupported picture format; use one of: {formats}",
     ),
+    "output.exists": (
+        "{path} 已存在；要覆盖请加 --force，或换一个文件名",
+        "{path} exists; add --force to replace it, or choose another name",
+    ),
     "output.is_dir": (
         "{path} 是一个文件夹；请给出文件名",
         "{path} is a folder; give a file name",
@@ -487,6 +495,19 @@ _M: dict[str, tuple[str, str]] = {
     "usage.bad_format": (
         "--format: “{value}”无法识别；可选：md（Markdown）、text（纯文本）",
         "--format: '{value}' not understood; choose md or text",
+    ),
+    "import.unplaced": (
+        "以下 {n} 处未能完全归入计划，请核对：",
+        "{n} places could not be fully placed in the plan; please check:",
+    ),
+    "import.line": ("  第 {line} 行［{reason}］：{text}", "  line {line} [{reason}]: {text}"),
+    "import.no_unit": ("未写明责任单位", "no responsible unit named"),
+    "import.table": ("表格行，指标表不是任务，未导入", "a table row: indicators are not tasks"),
+    "import.outside": ("不在任何编号条目之内", "outside any numbered item"),
+    "import.no_window": ("阶段没有可识别的时间段", "a phase without a recognisable window"),
+    "import.done": (
+        "已导入 {items} 项（{encoding} 文本）；请逐项核对，尤其是带说明（note）的事项",
+        "{items} items imported ({encoding} text); check each, especially those with a note",
     ),
     "board.units": ("督办看板·按责任单位", "Board by office"),
     "board.phases": ("按阶段", "By phase"),

@@ -64,7 +64,7 @@ class Document:
 
     number: str
     issuer: str
-    date: date
+    date: date | None  # 成文日期; a plan imported from a text without one has none
     title: str
     notice: str
     recipients: tuple[str, ...]
@@ -110,6 +110,7 @@ class Item(NamedTuple):
     due_text: str
     parent: str | None = None
     note: str = ""
+    lead: tuple[str, ...] = ()  # 牵头单位, where the document names them apart from 配合单位
 
 
 @dataclass(frozen=True)

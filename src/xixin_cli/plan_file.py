@@ -24,7 +24,7 @@ TOP_KEYS = {"format": True, "document": True, "offices": True, "phases": True, "
 DOCUMENT_KEYS = {
     "number": True,
     "issuer": True,
-    "date": True,
+    "date": False,
     "title": True,
     "notice": False,
     "recipients": False,
@@ -47,6 +47,7 @@ ITEM_KEYS = {
     "source": False,
     "parent": False,
     "offices": False,
+    "lead": False,
     "offices_text": False,
     "phase": False,
     "due": False,
@@ -55,7 +56,7 @@ ITEM_KEYS = {
     "note": False,
 }
 #: What an item takes from its parent when it does not say otherwise.
-INHERITED = ("source", "offices", "offices_text", "phase", "due", "due_basis", "due_text")
+INHERITED = ("source", "offices", "lead", "offices_text", "phase", "due", "due_basis", "due_text")
 
 
 def load_plan(path: Path) -> Plan:
@@ -284,7 +285,9 @@ class _Reader:
         recipients = self.texts(get("recipients"), "document.recipients") or []
         texts = ("number", "issuer", "title", "notice", "goal", "language")
         values = {key: self.text(get(key), f"document.{key}") for key in texts}
-        if issued is None or None in (values["number"], values["issuer"], values["title"]):
+        if get("date") is not None and issued is None:
+            return None  # a date was given and is wrong: reported above
+        if None in (values["number"], values["issuer"], values["title"]):
             return None
         return Document(
             number=values["number"] or "",
@@ -297,10 +300,14 @@ class _Reader:
             language=values["language"] or "zh",
         )
 
-    def _keyed(self, node: Node, where: str) -> Iterator[tuple[str, Node, Node]]:
+    def _keyed(
+        self, node: Node, where: str, *, may_be_empty: bool = False
+    ) -> Iterator[tuple[str, Node, Node]]:
         import yaml
 
         self._count(node)
+        if isinstance(node, yaml.MappingNode) and not node.value and may_be_empty:
+            return
         if not isinstance(node, yaml.MappingNode) or not node.value:
             self.problem(node, where, "plan.want_keyed")
             return
@@ -345,7 +352,8 @@ class _Reader:
 
     def phases(self, node: Node) -> dict[str, Phase]:
         result: dict[str, Phase] = {}
-        for key, _, value in self._keyed(node, "phases"):
+        # A plan without phases ({}) is fine: some documents set no timetable.
+        for key, _, value in self._keyed(node, "phases", may_be_empty=True):
             where = f"phases.{key}"
             entries = self.mapping(value, where, PHASE_KEYS)
             if entries is None:
@@ -446,6 +454,10 @@ class _Reader:
             office_keys = tuple(self._office(n, v, offices, where) for n, v in listed)
             if not office_keys:
                 self.problem(get("offices"), f"{where}.offices", "plan.empty_list")
+        lead_keys: tuple[str, ...] | None = None
+        if get("lead") is not None:
+            listed = self.texts(get("lead"), f"{where}.lead") or []
+            lead_keys = tuple(self._office(n, v, offices, where) for n, v in listed)
         phase_key = self.text(get("phase"), f"{where}.phase")
         if phase_key is not None and phase_key not in phases:
             self.problem(
@@ -463,6 +475,7 @@ class _Reader:
             source = source or parent.source
             offices_text = offices_text if offices_text is not None else parent.offices_text
             office_keys = office_keys if office_keys is not None else parent.offices
+            lead_keys = lead_keys if lead_keys is not None else parent.lead
             phase_key = phase_key if get("phase") is not None else parent.phase
             if basis is None:
                 basis = parent.due_basis
@@ -475,6 +488,8 @@ class _Reader:
             self.problem(node, f"{where}.due_basis", "plan.missing_key")
         if source is None and get("source") is None:
             self.problem(node, f"{where}.source", "plan.missing_key")
+        if lead_keys and office_keys and not set(lead_keys) <= set(office_keys):
+            self.problem(get("lead") or node, f"{where}.lead", "plan.lead_not_office")
         phase = phases.get(phase_key) if phase_key is not None else None
         due = self._due(node, where, entries, basis, due, phase, due_text)
         if len(self.problems) > problems_before or item_id is None:
@@ -487,6 +502,7 @@ class _Reader:
             text=text or title,
             source=source or "",
             offices=office_keys or (),
+            lead=lead_keys or (),
             offices_text=offices_text or "",
             phase=phase_key,
             due=due,
