@@ -244,3 +244,29 @@ def test_import_command_writes_a_valid_plan_and_shows_what_it_could_not_place(
 def test_import_of_a_missing_file(xixin: Runner, tmp_path: Path) -> None:
     result = xixin("import", str(tmp_path / "none.txt"))
     assert result.code == ExitCode.PLAN and result.out == ""
+
+
+def test_import_a_word_document(xixin: Runner, tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for line in (DOCS / "forms.txt").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|"):
+            document.add_paragraph(line)
+    table = document.add_table(rows=1, cols=2)  # an indicator table: not tasks
+    table.rows[0].cells[0].text = "新建道路"
+    source = tmp_path / "方案.docx"
+    document.save(str(source))
+    out = tmp_path / "方案.yaml"
+    result = xixin("import", str(source), "-o", str(out))
+    assert result.code == 0 and "DOCX" in result.err
+    plan = load_plan(out)
+    assert names(plan, "2.1.2") == ["镇农服中心", "镇财政所", "各村"]
+    assert not any("新建道路" in item.text for item in plan.items)
+
+
+def test_a_file_that_is_not_a_word_document(xixin: Runner, tmp_path: Path) -> None:
+    pytest.importorskip("docx")
+    fake = tmp_path / "假的.docx"
+    fake.write_text("不是 Word 文件", encoding="utf-8")
+    result = xixin("import", str(fake))
+    assert result.code == ExitCode.USAGE and "不是可读取的 .docx 文件" in result.err

@@ -1127,7 +1127,8 @@ def import_(
     document: Annotated[
         Path,
         typer.Argument(
-            metavar="FILE", help="实施方案全文（UTF-8 或 GB18030 文本）· the plan document as text."
+            metavar="FILE",
+            help="实施方案全文：文本（UTF-8 或 GB18030）或 .docx · the document, as text or .docx.",
         ),
     ],
     output: Annotated[
@@ -1145,11 +1146,15 @@ def import_(
 
     Example: xixin import 实施方案.txt -o 方案.yaml
     """
-    from xixin_cli.importer import decode, import_text
+    from xixin_cli.importer import decode, docx_text, import_text
     from xixin_cli.plan_file import parse_plan, read_plan_bytes
 
     lang = _settings(ctx).lang or DEFAULT_LANGUAGE
-    text, encoding = decode(read_plan_bytes(document))
+    data = read_plan_bytes(document)  # says clearly if the file is missing or unreadable
+    if document.suffix.lower() == ".docx":
+        text, encoding = docx_text(document), "DOCX"
+    else:
+        text, encoding = decode(data)
     result = import_text(text)
     parse_plan(result.yaml, str(output or document))  # what we write must load
     if output is not None and output.exists() and not force:

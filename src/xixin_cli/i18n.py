@@ -396,6 +396,15 @@ _M: dict[str, tuple[str, str]] = {
         "cannot read evidence file {path} ({reason}); nothing was recorded",
     ),
     "usage.bad_remind": ("--remind: {value} 不能为负数", "--remind: {value} cannot be negative"),
+    "usage.docx_needs_extra": (
+        '读取 .docx 需要 python-docx：pip install "xixin[docx]"；或先在 Word/WPS 中另存为纯文本',
+        'reading .docx needs python-docx: pip install "xixin[docx]"; or save the document as '
+        "plain text first",
+    ),
+    "usage.docx_unreadable": (
+        "{path} 不是可读取的 .docx 文件；请在 Word/WPS 中另存为 .docx 或纯文本",
+        "{path} is not a readable .docx; save it again as .docx or as plain text",
+    ),
     "usage.empty_by": ("--by 不能为空", "--by must not be empty"),
     "usage.nothing_to_undo": ("没有可撤销的记录", "nothing to undo"),
     "output.cannot_write": (

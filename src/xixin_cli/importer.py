@@ -16,6 +16,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+
+from xixin_cli.errors import UsageError
 
 CN_DIGITS = "〇一二三四五六七八九"
 PLACEHOLDER_UNIT = "未明确责任单位"
@@ -93,6 +96,20 @@ class Imported:
 
 
 # -- reading ------------------------------------------------------------------------------------
+
+
+def docx_text(path: Path) -> str:
+    """The paragraphs of a .docx (python-docx, the `docx` extra), one per line, tables skipped:
+    an indicator table is not a list of tasks."""
+    try:
+        import docx
+    except ImportError:
+        raise UsageError("usage.docx_needs_extra") from None
+    try:
+        document = docx.Document(str(path))
+    except Exception:  # python-docx raises several kinds for a file that is not a .docx
+        raise UsageError("usage.docx_unreadable", path=str(path)) from None
+    return "\n".join(paragraph.text for paragraph in document.paragraphs)
 
 
 def decode(data: bytes) -> tuple[str, str]:
