@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from xixin_cli.model import Plan, Status
-from xixin_cli.schedule import EVERYTHING, WARNING_DAYS, DueRow, Filter, ItemState, leaves
+from xixin_cli.model import Item, Plan, Status
+from xixin_cli.schedule import (
+    EVERYTHING,
+    WARNING_DAYS,
+    DueRow,
+    Filter,
+    ItemState,
+    leaves,
+    overdue,
+    upcoming,
+)
 
 
 class BoardRow(NamedTuple):
@@ -45,50 +54,46 @@ def board(
     where: Filter = EVERYTHING,
     warning_days: int = WARNING_DAYS,
 ) -> Board:
-    """Count every unit's and every phase's checkable items as of `today`."""
+    """Count every unit's and every phase's checkable items as of `today`.
+
+    Red and yellow are exactly what `overdue` and `upcoming` (the week ahead) list, as in
+    `remind`, so the board and the reminder never disagree.
+    """
     kept = leaves(plan, item_states, where)
-    last_day = today + timedelta(days=warning_days)
+    late = overdue(plan, item_states, today, where)
+    soon = upcoming(plan, item_states, today, today + timedelta(days=warning_days), where)
+
+    def row(key: str, name: str, belongs: Callable[[Item], bool]) -> BoardRow:
+        mine = [state for state in kept if belongs(state.item)]
+        red = [r for r in late if belongs(r.state.item)]
+        yellow = [r for r in soon if belongs(r.state.item)]
+        open_count = sum(1 for state in mine if state.status.is_open)
+        dated = [DueRow(s, (s.due - today).days) for s in mine if s.status.is_open and s.due]
+        worst = min(dated, key=lambda r: r.days, default=None)
+        return BoardRow(
+            key,
+            name,
+            len(mine),
+            len(mine) - open_count,
+            len(red),
+            len(yellow),
+            open_count - len(red) - len(yellow),
+            worst,
+        )
+
     units = [
-        _row(key, office.name, [s for s in kept if key in s.item.offices], today, last_day)
+        row(key, office.name, lambda item, key=key: key in item.offices)  # type: ignore[misc]
         for key, office in plan.offices.items()
         if where.office is None or key == where.office
     ]
-    units = [row for row in units if row.total]
+    units = [r for r in units if r.total]
     order = list(plan.offices)
     units.sort(key=lambda r: (-r.red, -r.yellow, r.closed / r.total, order.index(r.key)))
     phases = [
-        _row(
-            key,
-            f"{phase.number} {phase.name}",
-            [s for s in kept if s.item.phase == key],
-            today,
-            last_day,
-        )
+        row(key, f"{phase.number} {phase.name}", lambda item, key=key: item.phase == key)  # type: ignore[misc]
         for key, phase in plan.phases.items()
     ]
-    return Board(today, tuple(units), tuple(row for row in phases if row.total))
-
-
-def _row(key: str, name: str, states: Sequence[ItemState], today: date, last_day: date) -> BoardRow:
-    open_rows = [
-        DueRow(state, (state.due - today).days)
-        for state in states
-        if state.status.is_open and state.due is not None
-    ]
-    red = [row for row in open_rows if row.days < 0]
-    yellow = [row for row in open_rows if 0 <= row.days <= (last_day - today).days]
-    open_count = sum(1 for state in states if state.status.is_open)
-    worst = min(open_rows, key=lambda row: row.days, default=None)
-    return BoardRow(
-        key,
-        name,
-        len(states),
-        len(states) - open_count,
-        len(red),
-        len(yellow),
-        open_count - len(red) - len(yellow),
-        worst,
-    )
+    return Board(today, tuple(units), tuple(r for r in phases if r.total))
 
 
 def completion(states: Sequence[ItemState]) -> tuple[int, int]:
