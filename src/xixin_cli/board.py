@@ -82,7 +82,7 @@ def board(
         )
 
     units = [
-        row(key, office.name, lambda item, key=key: key in item.offices)  # type: ignore[misc]
+        row(key, office.name, _in_office(key))
         for key, office in plan.offices.items()
         if where.office is None or key == where.office
     ]
@@ -90,10 +90,18 @@ def board(
     order = list(plan.offices)
     units.sort(key=lambda r: (-r.red, -r.yellow, r.closed / r.total, order.index(r.key)))
     phases = [
-        row(key, f"{phase.number} {phase.name}", lambda item, key=key: item.phase == key)  # type: ignore[misc]
+        row(key, f"{phase.number} {phase.name}", _in_phase(key))
         for key, phase in plan.phases.items()
     ]
     return Board(today, tuple(units), tuple(r for r in phases if r.total))
+
+
+def _in_office(key: str) -> Callable[[Item], bool]:
+    return lambda item: key in item.offices
+
+
+def _in_phase(key: str) -> Callable[[Item], bool]:
+    return lambda item: item.phase == key
 
 
 def completion(states: Sequence[ItemState]) -> tuple[int, int]:
