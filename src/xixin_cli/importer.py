@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from xixin_cli.errors import UsageError
+from xixin_cli.model import Phase
 
 CN_DIGITS = "〇一二三四五六七八九"
 PLACEHOLDER_UNIT = "未明确责任单位"
@@ -74,16 +75,6 @@ class _Item:
     due_basis: str = ""
     due_text: str = ""
     notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Phase:
-    key: str
-    number: str
-    name: str
-    window_text: str
-    start: date
-    end: date
 
 
 @dataclass
@@ -160,7 +151,7 @@ class _Reader:
         self.lines = lines
         self.unplaced: list[Unplaced] = []
         self.items: list[_Item] = []
-        self.phases: list[_Phase] = []
+        self.phases: list[Phase] = []
         self.units: list[str] = []
         self.number = ""
         self.issuer = ""
@@ -310,7 +301,7 @@ class _Reader:
                 continue
             start, end = _window_dates(window)
             key = name or f"phase{number}"
-            phase = _Phase(key, f"{section}.{number}", name, _window_text(window), start, end)
+            phase = Phase(key, f"{section}.{number}", name, _window_text(window), start, end)
             self.phases.append(phase)
             steps = list(self._numbered(rest, _L3)) if _has(rest, _L3) else []
             if not steps and rest:
@@ -388,7 +379,7 @@ class _Reader:
             self.unplaced.append(Unplaced(line, item.title, "no_unit"))
 
     def _deadline(
-        self, item: _Item, text: str, phase: _Phase | None, default_standing: bool = False
+        self, item: _Item, text: str, phase: Phase | None, default_standing: bool = False
     ) -> None:
         year = (
             phase.start.year
@@ -613,7 +604,7 @@ def _window_text(match: re.Match[str]) -> str:
 
 
 def _find_deadline(
-    text: str, year: int | None, phase: _Phase | None
+    text: str, year: int | None, phase: Phase | None
 ) -> tuple[date, str, bool, bool] | None:
     """(due, the words, year inferred, recurring) for the first deadline the text states."""
     patterns: list[tuple[re.Pattern[str], str]] = [
