@@ -600,7 +600,6 @@ _M: dict[str, tuple[str, str]] = {
     "field.due": ("截止日", "due"),
     "field.due_basis": ("日期依据", "due basis"),
     "field.status": ("状态", "status"),
-    "field.progress": ("进度", "progress"),
     "field.children": ("下属事项", "items under it"),
     "field.note": ("说明", "note"),
     "field.extension": ("延期", "extension"),
