@@ -424,3 +424,21 @@ def test_long_tables_are_capped_and_say_so(xixin: Runner) -> None:
     assert "未显示" not in every.out
     assert "另有 " in xixin("list", "--limit", "5").out
     assert len(items(xixin("list", "--limit", "5", "--json"))) == 75  # JSON is never cut
+
+
+def test_tables_print_brackets_and_colons_as_written(xixin: Runner, tmp_path: Path) -> None:
+    """Titles and notes are the user's words, not rich markup or emoji codes."""
+    plan = tmp_path / "mine.yaml"
+    text = (ROOT / "plan.yaml").read_text(encoding="utf-8")
+    title = "调整创建工作领导机构，组建创建工作领导小组"
+    assert text.count(f"title: {title}\n") == 1
+    plan.write_text(text.replace(f"title: {title}\n", "title: '[b]领导[/b] :x: 小组'\n"), "utf-8")
+    note = "[red]见附件[/red] :smile:"
+    assert xixin("--plan", str(plan), "start", "5.1.1", "--note", note).code == 0
+    late = xixin("--plan", str(plan), "overdue", "--as-of", "2022-12-05")
+    assert late.code == 0, late.err
+    assert "[b]领导[/b] :x: 小组" in late.out
+    shown = xixin("--plan", str(plan), "show", "5.1.1")
+    assert shown.code == 0, shown.err
+    assert "[red]见附件[/red] :smile:" in shown.out
+    assert "❌" not in late.out + shown.out and "😄" not in shown.out

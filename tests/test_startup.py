@@ -64,3 +64,65 @@ def test_a_table_command_does_not_load_yaml_or_dateutil_once_cached(env: dict[st
     modules = loaded(["overdue", "--as-of", "2022-12-05"], env)
     assert "rich.table" in modules  # it does print a table
     assert modules.isdisjoint({"yaml", "dateutil", "pydantic"})
+
+
+# -- only the command that runs is built ----------------------------------------------------
+
+
+def _names() -> list[str]:
+    import typer.main
+
+    from xixin_cli.cli import app
+
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.main.TyperGroup)
+    return sorted(group.commands)
+
+
+def test_app_for_builds_only_the_named_command() -> None:
+    import typer.main
+
+    from xixin_cli.cli import app_for
+
+    names = _names()
+    assert {"overdue", "list", "export", "report", "set"} <= set(names)
+    for name in names:
+        group = typer.main.get_command(app_for(["--plan", "p.yaml", name, "--all"]))
+        assert isinstance(group, typer.main.TyperGroup)
+        assert sorted(group.commands) == [name]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--help"], ["--plan", "overdue"], ["ovrdue"], ["--lang=en"], ["--version", "x"]],
+)
+def test_app_for_keeps_every_command_when_none_is_named(args: list[str]) -> None:
+    from xixin_cli.cli import app, app_for
+
+    assert app_for(args) is app
+
+
+def test_a_commands_help_is_the_same_when_built_alone() -> None:
+    from typer.testing import CliRunner
+
+    from xixin_cli.cli import app, app_for
+
+    runner = CliRunner()
+    for name in _names():
+        alone = runner.invoke(app_for([name, "--help"]), [name, "--help"], prog_name="xixin")
+        whole = runner.invoke(app, [name, "--help"], prog_name="xixin")
+        assert alone.exit_code == whole.exit_code == 0, name
+        assert alone.output == whole.output, name
+        assert f"Usage: xixin {name}" in alone.output
+
+
+def test_value_options_are_the_global_options_that_take_a_value() -> None:
+    import typer.main
+
+    from xixin_cli.cli import VALUE_OPTIONS, app
+
+    group = typer.main.get_command(app)
+    taking = {
+        opt for param in group.params if not getattr(param, "is_flag", False) for opt in param.opts
+    }
+    assert taking == VALUE_OPTIONS

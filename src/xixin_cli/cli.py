@@ -1,5 +1,6 @@
 """The command line: parse, call the domain, render, choose the exit code. Nothing else."""
 
+import copy
 import json
 import os
 import sys
@@ -312,7 +313,9 @@ def _by(value: str | None) -> str:
 def _console() -> "Console":
     from rich.console import Console
 
-    return Console(highlight=False)
+    # Every string we print is the user's or ours, never rich markup: a title like "[b]…" or a
+    # note with ":x:" prints as written (and skipping the markup parser speeds up every table).
+    return Console(highlight=False, markup=False, emoji=False)
 
 
 def _print(renderable: "RenderableType") -> None:
@@ -1465,11 +1468,52 @@ def _export_per_office(
         _notice(message("written", session.lang, path=str(target)))
 
 
+#: The global options that take a value, so that `run` can find the command's name after them.
+VALUE_OPTIONS = frozenset({"--plan", "--state", "--lang"})
+
+
+def command_name(args: Sequence[str]) -> str | None:
+    """The command `args` run (the first word after the global options), or None."""
+    words = iter(args)
+    for word in words:
+        if word in VALUE_OPTIONS:
+            next(words, None)
+        elif word == "--":
+            return next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def app_for(args: Sequence[str]) -> typer.Typer:
+    """The app with only the command `args` name registered, when they name one.
+
+    Typer builds every registered command's parameters on every start (~10 ms for thirty
+    commands); a command's parsing and its help do not depend on its siblings, so only the one
+    that runs is built. Anything else (no command, `--help`, an unknown name) gets the whole app,
+    whose help and "no such command" message list every command.
+    """
+    name = command_name(args)
+    commands = [
+        info
+        for info in app.registered_commands
+        if (info.name or typer.main.get_command_name(getattr(info.callback, "__name__", "")))
+        == name
+    ]
+    groups = [info for info in app.registered_groups if info.name == name]
+    if not commands and not groups:
+        return app
+    trimmed = copy.copy(app)
+    trimmed.registered_commands = commands
+    trimmed.registered_groups = groups
+    return trimmed
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the app; turn our errors into one line each on stderr and their exit code."""
     args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        app(args=args, prog_name="xixin")
+        app_for(args)(args=args, prog_name="xixin")
     except XixinError as error:
         lang = _error_language(args)
         for line in error.lines(lang):

@@ -42,7 +42,13 @@ def render_text(renderable: RenderableType, path: Path, title: str) -> str:
     from rich.console import Console
 
     console = Console(
-        record=True, width=110, file=io.StringIO(), force_terminal=True, color_system="truecolor"
+        record=True,
+        width=110,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        markup=False,
+        emoji=False,
     )
     console.print(renderable)
     if path.suffix.lower() == ".svg":

@@ -180,7 +180,8 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
     from rich.panel import Panel
     from rich.text import Text
 
-    panel = Panel(grid, title=f"{item.id} {item.title}", title_align="left")
+    # A Text title: Panel reads a str title as markup, and the title is the plan's words.
+    panel = Panel(grid, title=Text(f"{item.id} {item.title}"), title_align="left")
     return Group(panel, Text(caption(plan, lang), style="dim"))
 
 
