@@ -169,3 +169,69 @@ def test_caching_can_be_switched_off(tmp_path: Path, monkeypatch: pytest.MonkeyP
     path.write_bytes((ROOT / "plan.yaml").read_bytes())
     load_plan_cached(path)
     assert not (tmp_path / "cache").exists()
+
+
+def _log_of_three(path: Path) -> None:
+    for n, (item, note) in enumerate((("4.1.1", "甲"), ("4.1.2", "乙"), ("5.3.1", "丙"))):
+        at = datetime(2022, 11, 1, tzinfo=CHINA) + timedelta(minutes=n)
+        event = Event(f"e{n}", at, item, Status.DOING, Status.TODO, "x", note)
+        append_event(path, event, writer="w")
+
+
+def test_a_settled_unchanged_log_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from xixin_cli import cache
+
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "log.jsonl"
+    _log_of_three(path)
+    # Ten seconds from now the log's stamps have settled.
+    monkeypatch.setattr(cache, "_now_ns", lambda: time.time_ns() + 10_000_000_000)
+    expected = truth(path)
+    assert same(fold_log(path), expected)
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the log was read again")
+
+    with monkeypatch.context() as m:
+        m.setattr(cache, "_read_after", no_reading)
+        m.setattr(cache, "read_bytes", no_reading)
+        assert same(fold_log(path), expected)
+
+    # Any write shows: an append changes the size ...
+    time.sleep(0.05)  # past the file system's clock tick
+    append_event(
+        path,
+        Event("e9", datetime(2022, 11, 2, tzinfo=CHINA), "4.1.1", Status.DONE, Status.DOING, "x"),
+        writer="w",
+    )
+    assert fold_log(path).last["4.1.1"].status is Status.DONE
+    assert same(fold_log(path), truth(path))
+    # ... and an edit in place that keeps the size and puts the modification time back moves
+    # the change time.
+    time.sleep(0.05)
+    before = path.stat()
+    data = path.read_bytes()
+    assert data.count("乙".encode()) == 1 and len("乙".encode()) == len("丁".encode())
+    with path.open("r+b") as handle:
+        handle.write(data.replace("乙".encode(), "丁".encode()))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert fold_log(path).last["4.1.2"].note == "丁"
+    assert same(fold_log(path), truth(path))
+
+
+def test_stamps_vouch_for_a_log_only_once_settled(tmp_path: Path) -> None:
+    import time
+
+    from xixin_cli.cache import SETTLED_NS, _stamps
+
+    path = tmp_path / "log.jsonl"
+    _log_of_three(path)
+    info = path.stat()
+    assert _stamps(info, time.time_ns()) is None  # just written
+    later = max(info.st_mtime_ns, info.st_ctime_ns) + SETTLED_NS + 1
+    assert _stamps(info, later) == (info.st_size, info.st_mtime_ns, info.st_ctime_ns)

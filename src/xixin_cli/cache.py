@@ -7,6 +7,10 @@ rebuilds it from the plan and the log. A cache is used only when it provably mat
 - the log's cache covers a prefix of the log (up to a newline) and is used only if that prefix's
   CRC-32 is unchanged, the file is the same file (device, inode) and it has not shrunk; what
   was appended since is read and folded on top. Any other change rebuilds from scratch.
+  When the file's size, modification and change times are exactly those seen when it was last
+  read, and those times were already settled then (older than SETTLED_NS), nothing has been
+  written since and the prefix is not read again: any write moves the change time, which no
+  tool can set back. The settling margin covers file systems whose clocks tick coarsely.
 `verify` and `doctor` never use a cache. Set XIXIN_CACHE=off to bypass it, XIXIN_CACHE_DIR to
 move it.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+import time
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,7 +33,7 @@ from xixin_cli.model import Event, Plan
 from xixin_cli.status_log import parse_log, read_bytes
 
 #: Changes whenever what is pickled could differ: our version and the interpreter's.
-_STAMP = f"{__version__}|{sys.version_info[:2]}|2"
+_STAMP = f"{__version__}|{sys.version_info[:2]}|3"
 
 
 def cache_dir() -> Path | None:
@@ -130,6 +135,12 @@ class Folded:
         )
 
 
+#: How long a log's modification and change times must have stood before its stat alone is
+#: trusted to say the log is unchanged: file systems stamp times with a coarse clock (FAT in
+#: 2-second steps), so two writes close together can leave the same stamps.
+SETTLED_NS = 3_000_000_000
+
+
 @dataclass(frozen=True)
 class _LogCache:
     device: int
@@ -138,9 +149,29 @@ class _LogCache:
     crc: int  # CRC-32 of those bytes
     lines: int  # newlines in those bytes
     folded: Folded
+    # (size, mtime_ns, ctime_ns) of the whole file as it was read, when those stamps were
+    # settled and can vouch that it is unchanged; None to check the prefix's CRC instead.
+    seen: tuple[int, int, int] | None = None
 
 
 _EMPTY = _LogCache(0, 0, 0, 0, 0, Folded({}, (), 0))
+
+
+def _now_ns() -> int:
+    return time.time_ns()
+
+
+def _stamps(info: os.stat_result, before_ns: int) -> tuple[int, int, int] | None:
+    """The stat stamps that can later vouch for the file, or None if they cannot.
+
+    `before_ns` is the clock just before the stat. Only POSIX change times move on every
+    write (on Windows st_ctime is the creation time), so elsewhere the CRC always decides.
+    """
+    if os.name != "posix":
+        return None
+    if max(info.st_mtime_ns, info.st_ctime_ns) > before_ns - SETTLED_NS:
+        return None  # written too recently: a second write could still get the same stamps
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def fold_logs(paths: Sequence[Path]) -> Folded:
@@ -157,8 +188,9 @@ def fold_log(path: Path) -> Folded:
 
     Gives exactly what folding the whole log gives (a property test holds it to that).
     """
+    before = _now_ns()
     try:
-        info = path.stat()
+        info = path.stat()  # before reading: a write after this changes the stamps kept below
     except FileNotFoundError:
         return Folded({}, (), 0)
     except OSError:
@@ -166,7 +198,18 @@ def fold_log(path: Path) -> Folded:
     slot = _slot("log", path)
     cached = _load(slot) if info is not None else None
     base = cached if isinstance(cached, _LogCache) else _EMPTY
-    new = _read_after(path, base) if base is not _EMPTY and info is not None else None
+    stamps = _stamps(info, before) if info is not None else None
+    unchanged = (
+        base.seen is not None
+        and info is not None
+        and (info.st_dev, info.st_ino) == (base.device, base.inode)
+        and (info.st_size, info.st_mtime_ns, info.st_ctime_ns) == base.seen
+    )
+    if unchanged and base.offset == base.seen[0]:  # type: ignore[index]
+        return base.folded  # nothing written since, and nothing after the cached prefix
+    new = None
+    if base is not _EMPTY and info is not None:
+        new = _read_after(path, base, check_prefix=not unchanged)
     if new is None:
         base, new = _EMPTY, read_bytes(path)
     data = new  # the bytes from base.offset on
@@ -176,20 +219,23 @@ def fold_log(path: Path) -> Folded:
     read = parse_log(middle, str(path), first_line=base.lines + 1)
     covered = base.folded.more(read.events, read.warnings)
     lines = base.lines + middle.count(b"\n")
-    if info is not None and middle:
+    if info is not None and (middle or (stamps is not None and base.seen != stamps)):
         crc = zlib.crc32(middle, base.crc)
         offset = base.offset + end
-        _store(slot, _LogCache(info.st_dev, info.st_ino, offset, crc, lines, covered))
+        store = _LogCache(info.st_dev, info.st_ino, offset, crc, lines, covered, stamps)
+        _store(slot, store)
     if end == len(data):
         return covered
     tail = parse_log(data[end:], str(path), first_line=lines + 1)
     return covered.more(tail.events, tail.warnings)
 
 
-def _read_after(path: Path, base: _LogCache) -> bytes | None:
+def _read_after(path: Path, base: _LogCache, *, check_prefix: bool = True) -> bytes | None:
     """The bytes after the cached prefix, or None when the prefix is not what was cached.
 
-    The prefix is checked through a read-only memory map, so a large log is not copied.
+    The prefix is checked through a read-only memory map, so a large log is not copied;
+    `check_prefix` is False when the file's stamps vouched for it a moment ago; they are
+    looked at again on the open file, and the prefix is checked after all if they moved.
     """
     import mmap
 
@@ -200,6 +246,9 @@ def _read_after(path: Path, base: _LogCache) -> bytes | None:
                 return None
             if info.st_size < base.offset:
                 return None
+            if not check_prefix and (info.st_size, info.st_mtime_ns, info.st_ctime_ns) == base.seen:
+                handle.seek(base.offset)
+                return handle.read()
             with mmap.mmap(handle.fileno(), base.offset, access=mmap.ACCESS_READ) as prefix:
                 if zlib.crc32(prefix) != base.crc:
                     return None

@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -114,6 +114,10 @@ class _NewerRecord(Exception):
         self.version = version
 
 
+#: The time zones seen in logs, one object per offset (each parsed time brings its own).
+_ZONES: dict[tzinfo, tzinfo] = {}
+
+
 def event_from_record(record: Any) -> Event:
     """Turn one decoded JSON record into an Event; raise _BadRecord naming the bad field."""
     if not isinstance(record, dict):
@@ -136,6 +140,9 @@ def event_from_record(record: Any) -> Event:
         raise _BadRecord("at") from None
     if at.tzinfo is None:
         raise _BadRecord("at")
+    zone = _ZONES.setdefault(at.tzinfo, at.tzinfo)
+    if zone is not at.tzinfo:  # one shared object per offset: the cache pickles it once
+        at = at.replace(tzinfo=zone)
     try:
         kind = EventKind(record.get("kind", "status"))
     except ValueError:
