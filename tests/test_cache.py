@@ -25,13 +25,13 @@ ITEMS = ["4.1.1", "4.1.2", "5.3.1", "9.9.9"]
 def truth(path: Path) -> Folded:
     """The fold of the whole file, read from scratch."""
     read = parse_log(path.read_bytes() if path.exists() else b"", str(path))
-    return Folded({}, (), 0).more(read.events, read.warnings)
+    return Folded.empty().more(read.events, read.warnings)
 
 
 def same(a: Folded, b: Folded) -> bool:
     def key(f: Folded) -> object:
         warnings = [(w.line, w.key, w.code) for w in f.warnings]
-        return (f.last, warnings, f.count, f.extended, f.evidence)
+        return (f.last, warnings, f.total, f.extended, f.evidence)
 
     return key(a) == key(b)
 

@@ -23,9 +23,8 @@ import sys
 import time
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from xixin_cli import __version__
 from xixin_cli.errors import Problem
@@ -106,16 +105,20 @@ def load_plan_cached(path: Path) -> Plan:
 # -- the log -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Folded:
+class Folded(NamedTuple):
     """The log folded: each item's last status change, latest extension and evidence, the
     skipped lines, and how many events there were."""
 
     last: dict[str, Event]
     warnings: tuple[Problem, ...]
-    count: int
-    extended: dict[str, Event] = field(default_factory=dict)
-    evidence: dict[str, tuple[Event, ...]] = field(default_factory=dict)
+    total: int  # events read
+    extended: dict[str, Event]
+    evidence: dict[str, tuple[Event, ...]]
+
+    @staticmethod
+    def empty() -> Folded:
+        """The fold of no events."""
+        return Folded({}, (), 0, {}, {})
 
     def kept(self) -> tuple[Event, ...]:
         """The events this fold still needs: enough to fold it again on top of another."""
@@ -129,7 +132,7 @@ class Folded:
         return Folded(
             fold(events, into=self.last),
             (*self.warnings, *warnings),
-            self.count + len(events),
+            self.total + len(events),
             fold_extensions(events, into=self.extended),
             fold_evidence(events, into=self.evidence),
         )
@@ -141,8 +144,7 @@ class Folded:
 SETTLED_NS = 3_000_000_000
 
 
-@dataclass(frozen=True)
-class _LogCache:
+class _LogCache(NamedTuple):
     device: int
     inode: int
     offset: int  # bytes covered: the log up to and including a newline
@@ -154,7 +156,7 @@ class _LogCache:
     seen: tuple[int, int, int] | None = None
 
 
-_EMPTY = _LogCache(0, 0, 0, 0, 0, Folded({}, (), 0))
+_EMPTY = _LogCache(0, 0, 0, 0, 0, Folded.empty())
 
 
 def _now_ns() -> int:
@@ -176,7 +178,7 @@ def _stamps(info: os.stat_result, before_ns: int) -> tuple[int, int, int] | None
 
 def fold_logs(paths: Sequence[Path]) -> Folded:
     """Several logs folded together; an event found in two of them counts once."""
-    combined = Folded({}, (), 0)
+    combined = Folded.empty()
     for path in paths:
         folded = fold_log(path)
         combined = combined.more(folded.kept(), folded.warnings)
@@ -192,7 +194,7 @@ def fold_log(path: Path) -> Folded:
     try:
         info = path.stat()  # before reading: a write after this changes the stamps kept below
     except FileNotFoundError:
-        return Folded({}, (), 0)
+        return Folded.empty()
     except OSError:
         info = None  # read_bytes below says what is wrong
     slot = _slot("log", path)

@@ -5,10 +5,10 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
 
 import typer
 
@@ -63,8 +63,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(report_app, name="report")
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """What the global options say; the plan is loaded only by commands that need it."""
 
     plan: str | None
@@ -133,8 +132,7 @@ def main(
 # -- sessions: the loaded plan, the log and the language --------------------------------------
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     """What a command works with."""
 
     plan: Plan
@@ -182,7 +180,7 @@ def _open(ctx: typer.Context, *, events: bool = False, write: bool = False) -> S
         from xixin_cli.status_log import read_logs
 
         all_events, read_warnings = read_logs(sources)
-        combined = Folded({}, (), 0).more(all_events, read_warnings)
+        combined = Folded.empty().more(all_events, read_warnings)
     else:
         combined = fold_logs(sources)
     last, warnings = combined.last, combined.warnings

@@ -58,8 +58,7 @@ class DueBasis(str, Enum):
     STANDING = "standing"  # 常态化/持续 work: no single deadline
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """The issued document's metadata."""
 
     number: str
@@ -72,8 +71,7 @@ class Document:
     language: str
 
 
-@dataclass(frozen=True)
-class Office:
+class Office(NamedTuple):
     """A responsible unit (责任科室/责任单位)."""
 
     key: str
@@ -82,8 +80,7 @@ class Office:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Phase:
+class Phase(NamedTuple):
     """A phase of 五、实施步骤 with its window, both ends included."""
 
     key: str

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 #: File name of the status log beside a plan of the user's own: `<plan stem>.status.jsonl`.
 STATE_SUFFIX = ".status.jsonl"
@@ -24,8 +24,7 @@ def bundled_plan() -> Path:
     return here / "data" / "plan.yaml"
 
 
-@dataclass(frozen=True)
-class StatePath:
+class StatePath(NamedTuple):
     """Where the status log is, and whether its folder is ours to create."""
 
     path: Path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -33,8 +32,7 @@ class ItemState(NamedTuple):
     evidence: tuple[Event, ...] = ()  # 佐证材料 recorded for the item, oldest first
 
 
-@dataclass(frozen=True)
-class Filter:
+class Filter(NamedTuple):
     """Which items a query keeps. Empty fields keep everything."""
 
     office: str | None = None  # office key
@@ -112,26 +110,37 @@ def states(
     extended = extended or {}
     evidence = evidence or {}
     result: dict[str, ItemState] = {}
+    below: dict[str, list[Status]] = {}  # item id -> the statuses of every leaf under it
+    new = tuple.__new__  # ItemState(...) without its Python-level __new__: a county has 5,000
     for item in reversed(plan.items):  # children come after parents, so visit them first
-        extension = extended.get(item.id)
+        item_id = item.id
+        extension = extended.get(item_id)
         due = extension.due if extension is not None else item.due
-        files = evidence.get(item.id, ())
-        if plan.is_leaf(item.id):
-            event = last.get(item.id)
+        files = evidence.get(item_id, ())
+        if plan.is_leaf(item_id):
+            event = last.get(item_id)
             status = event.status if event is not None else Status.TODO
-            result[item.id] = ItemState(item, status, event, None, due, extension, files)
-            continue
-        leaves = _leaf_states(plan, item.id, result)
-        closed = sum(1 for leaf in leaves if not leaf.status.is_open)
-        result[item.id] = ItemState(
-            item,
-            derived_status([leaf.status for leaf in leaves]),
-            None,
-            Progress(closed, len(leaves)),
-            due,
-            extension,
-            files,
-        )
+            result[item_id] = new(ItemState, (item, status, event, None, due, extension, files))
+            statuses = [status]
+        else:
+            statuses = below.pop(item_id, []) or [
+                leaf.status for leaf in _leaf_states(plan, item_id, result)
+            ]
+            closed = sum(1 for status in statuses if not status.is_open)
+            result[item_id] = new(
+                ItemState,
+                (
+                    item,
+                    derived_status(statuses),
+                    None,
+                    Progress(closed, len(statuses)),
+                    due,
+                    extension,
+                    files,
+                ),
+            )
+        if item.parent is not None:
+            below.setdefault(item.parent, []).extend(statuses)
     return {item.id: result[item.id] for item in plan.items}
 
 
@@ -216,8 +225,7 @@ def upcoming(
     return sorted(rows, key=lambda row: row.days)
 
 
-@dataclass(frozen=True)
-class PhaseMark:
+class PhaseMark(NamedTuple):
     """A phase that starts or ends inside a window."""
 
     phase: Phase
@@ -236,8 +244,7 @@ def phase_marks(plan: Plan, today: date, last_day: date) -> list[PhaseMark]:
     return sorted(marks, key=lambda mark: mark.day)
 
 
-@dataclass(frozen=True)
-class OfficeDigest:
+class OfficeDigest(NamedTuple):
     """One unit's part of the weekly reminder: 红灯 overdue, 黄灯 due this week, 绿灯 on track."""
 
     office: str  # office key
@@ -247,8 +254,7 @@ class OfficeDigest:
     closed: int  # done or dropped leaves
 
 
-@dataclass(frozen=True)
-class Digest:
+class Digest(NamedTuple):
     """The weekly reminder: per unit, and the distinct items overall."""
 
     today: date

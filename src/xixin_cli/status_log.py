@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from xixin_cli.errors import Problem, StateError
 from xixin_cli.model import Event, EventKind, Status
@@ -17,8 +16,7 @@ from xixin_cli.model import Event, EventKind, Status
 LOG_VERSION = 2
 
 
-@dataclass(frozen=True)
-class LogRead:
+class LogRead(NamedTuple):
     """What was read: the events in file order with their line numbers, and a warning for every
     line that was skipped."""
 
