@@ -85,6 +85,30 @@ def _table(title: str, cap: str, *, expand: bool = True) -> Table:
     )
 
 
+def _settled(table: Table) -> Table:
+    """The table with each one-line (no_wrap) column given the width of its widest cell.
+
+    That is the width rich measures for such a column, so the output is the same; but rich then
+    skips measuring every cell of it on each print, a quarter of a 20-row table's rendering
+    time. Columns that wrap are left for rich to share out.
+    """
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    for column in table.columns:
+        if not column.no_wrap or column.width is not None:
+            continue
+        cells = [*([column.header] if table.show_header else []), *column.cells]
+        if table.show_footer:
+            cells.append(column.footer)
+        texts = [cell.plain if isinstance(cell, Text) else cell for cell in cells]
+        if all(isinstance(text, str) for text in texts):
+            column.width = max(
+                (cell_len(line) for text in texts for line in str(text).split("\n")), default=0
+            )
+    return table
+
+
 def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> Table:
     """The checklist: the task/action tree as rows, with units, due date and status."""
     from rich.text import Text
@@ -106,7 +130,7 @@ def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> 
             due_text(state, lang),
             Text(status_text(state, lang), style=STATUS_STYLES[state.status]),
         )
-    return table
+    return _settled(table)
 
 
 def _depth(plan: Plan, item: Item) -> int:
@@ -214,7 +238,7 @@ def evidence_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> T
             Text(status_text(state, lang), style=STATUS_STYLES[state.status]),
             Text(names or message("none", lang), style="" if names else "red"),
         )
-    return table
+    return _settled(table)
 
 
 def history_table(plan: Plan, events: Sequence[Event], lang: str) -> Table:
@@ -248,7 +272,7 @@ def history_table(plan: Plan, events: Sequence[Event], lang: str) -> Table:
             event.by,
             note,
         )
-    return table
+    return _settled(table)
 
 
 def due_table(
@@ -307,7 +331,7 @@ def due_table(
         table.add_row(*cells)
     if workdays is not None and any(w.estimated for w in workdays.values()):
         table.caption = f"{table.caption}\n{message('workdays_estimated', lang)}"
-    return table
+    return _settled(table)
 
 
 def phase_table(plan: Plan, marks: Sequence[PhaseMark], lang: str) -> Table:
@@ -318,7 +342,7 @@ def phase_table(plan: Plan, marks: Sequence[PhaseMark], lang: str) -> Table:
     for mark in marks:
         key = "phase.start" if mark.edge == "start" else "phase.end"
         table.add_row(mark.day.isoformat(), message(key, lang, name=mark.phase.name))
-    return table
+    return _settled(table)
 
 
 def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
@@ -341,7 +365,7 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
             str(office.green),
             str(office.closed),
         )
-    parts: list[RenderableType] = [counts]
+    parts: list[RenderableType] = [_settled(counts)]
     for name, groups in _office_groups(plan, result, lang):
         parts.append(Text(name, style="bold"))
         for mark, when, ids in groups:
@@ -467,7 +491,7 @@ def _board_table(plan: Plan, rows: Sequence[BoardRow], lang: str, title: str, ca
             str(row.green),
             Text(worst_text(row, lang), style="red" if row.red else ""),
         )
-    return table
+    return _settled(table)
 
 
 def worst_text(row: BoardRow, lang: str) -> str:
