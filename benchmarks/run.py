@@ -210,13 +210,15 @@ def main() -> None:
     results: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        env = {
-            **os.environ,
-            "XIXIN_CACHE_DIR": str(work / "cache"),
-            "XIXIN_WRITER": "bench",
-            "COLUMNS": "100",
-        }
-        env.pop("XIXIN_PLAN", None)
+        env = {**os.environ, "XIXIN_WRITER": "bench", "COLUMNS": "100"}
+        for name in ("XIXIN_PLAN", "XIXIN_CACHE", "XIXIN_CACHE_DIR"):
+            env.pop(name, None)
+        # The cache goes where a clerk's goes, found through platformdirs as for a clerk, but
+        # inside this run's folder (on Linux; elsewhere XIXIN_CACHE_DIR keeps it there).
+        if sys.platform.startswith("linux"):
+            env["XDG_CACHE_HOME"] = str(work / "cache")
+        else:
+            env["XIXIN_CACHE_DIR"] = str(work / "cache")
 
         # -- at the desk: the bundled plan with 1,000 changes
         log = work / "desk.jsonl"

@@ -325,3 +325,18 @@ def test_load_plan_reads_a_real_file(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text(SMALL, encoding="utf-8")
     assert load_plan(path).path == str(path)
+
+
+def test_a_plan_is_read_only_and_survives_pickling() -> None:
+    import pickle
+
+    from xixin_cli.paths import bundled_plan
+
+    plan = load_plan(bundled_plan())
+    with pytest.raises(AttributeError):
+        plan.path = "other.yaml"  # type: ignore[misc]
+    again = pickle.loads(pickle.dumps(plan))
+    assert again == plan and again is not plan
+    assert again.get("5.3.1") == plan.get("5.3.1") and again.children("4.1") == plan.children("4.1")
+    moved = plan.with_path("x.yaml")
+    assert moved.path == "x.yaml" and moved != plan and moved.items is plan.items

@@ -1,11 +1,9 @@
 """The command line: parse, call the domain, render, choose the exit code. Nothing else."""
 
 import copy
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
@@ -165,7 +163,7 @@ def _open(ctx: typer.Context, *, events: bool = False, write: bool = False) -> S
     if path == bundled_plan():
         # Tables name the plan they show; the installed copy's long site-packages path says
         # less than this does.
-        plan = replace(plan, path=f"plan.yaml（xixin {__version__}）")
+        plan = plan.with_path(f"plan.yaml（xixin {__version__}）")
     lang = settings.lang or (
         plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
     )
@@ -321,6 +319,8 @@ def _print(renderable: "RenderableType") -> None:
 
 
 def _print_json(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 

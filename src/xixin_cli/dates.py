@@ -8,12 +8,13 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 #: The clerk's calendar: "today" is the date in China, whatever the machine's zone is.
 CHINA_ZONE = "Asia/Shanghai"
 
-_NUMERIC = re.compile(r"^\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*$")
-_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
-_CHINESE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*$")
-_WINDOW = re.compile(
-    r"^\s*(\d+)\s*(d|day|days|天|日|w|wk|week|weeks|周|星期|m|mo|month|months|个月|月)?\s*$",
-    re.IGNORECASE,
+# Patterns as text: re compiles (and caches) each the first time it is tried, so a start-up
+# that reads one ISO date compiles one pattern, not four.
+_NUMERIC = r"^\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*$"
+_COMPACT = r"^\s*(\d{4})(\d{2})(\d{2})\s*$"
+_CHINESE = r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*$"
+_WINDOW = (
+    r"(?i)^\s*(\d+)\s*(d|day|days|天|日|w|wk|week|weeks|周|星期|m|mo|month|months|个月|月)?\s*$"
 )
 
 
@@ -28,7 +29,7 @@ def parse_date(text: str) -> date:
     A form without a year (11月30日) is refused rather than guessed.
     """
     for pattern in (_NUMERIC, _COMPACT, _CHINESE):
-        match = pattern.match(text)
+        match = re.match(pattern, text)
         if match:
             year, month, day = (int(part) for part in match.groups())
             try:
@@ -65,7 +66,7 @@ def china_zone() -> tzinfo:
 
 def window_end(start: date, text: str) -> date:
     """The last day of a window that starts on `start`: 7d, 2w, 30 (days), 1m, 7天, 2周, 1个月."""
-    match = _WINDOW.match(text)
+    match = re.match(_WINDOW, text)
     if not match:
         raise DateFormatError(text.strip())
     count = int(match.group(1))

@@ -1,14 +1,14 @@
 """The domain: plan, offices, phases, items, status events. Frozen values, no I/O.
 
-Item and Event are NamedTuples rather than frozen dataclasses: a county plan has thousands of
-items and its log hundreds of thousands of events, and tuples are made, pickled for the cache and
-unpickled three to five times faster (measured with benchmarks/run.py).
+Records are NamedTuples rather than frozen dataclasses: a county plan has thousands of items
+and its log hundreds of thousands of events, and tuples are made, pickled for the cache and
+unpickled three to five times faster; and defining a frozen dataclass costs ~1.7 ms at every
+start against ~0.25 ms for a NamedTuple (measured with benchmarks/run.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from typing import NamedTuple
@@ -110,25 +110,75 @@ class Item(NamedTuple):
     lead: tuple[str, ...] = ()  # 牵头单位, where the document names them apart from 配合单位
 
 
-@dataclass(frozen=True)
 class Plan:
-    """A whole plan: the document, its offices, phases and items in document order."""
+    """A whole plan: the document, its offices, phases and items in document order.
+
+    Read-only, compared by its five fields; a plain class only so that it indexes its items
+    once when made (a NamedTuple cannot) without a dataclass's start-up cost.
+    """
+
+    __slots__ = ("_by_id", "_children", "document", "items", "offices", "path", "phases")
 
     path: str
     document: Document
     offices: Mapping[str, Office]
     phases: Mapping[str, Phase]
     items: tuple[Item, ...]
-    _by_id: Mapping[str, Item] = field(init=False, repr=False, compare=False)
-    _children: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _by_id: Mapping[str, Item]
+    _children: Mapping[str, tuple[str, ...]]
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        path: str,
+        document: Document,
+        offices: Mapping[str, Office],
+        phases: Mapping[str, Phase],
+        items: tuple[Item, ...],
+    ) -> None:
         children: dict[str, list[str]] = {}
-        for item in self.items:
+        for item in items:
             if item.parent is not None:
                 children.setdefault(item.parent, []).append(item.id)
-        object.__setattr__(self, "_by_id", {item.id: item for item in self.items})
-        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+        values = {
+            "path": path,
+            "document": document,
+            "offices": offices,
+            "phases": phases,
+            "items": items,
+            "_by_id": {item.id: item for item in items},
+            "_children": {key: tuple(ids) for key, ids in children.items()},
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.path, self.document, self.offices, self.phases, self.items)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Plan is read-only; use with_path() for another path ({name})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Plan is read-only ({name})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Plan):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # it holds dicts, as a frozen dataclass did
+
+    def __repr__(self) -> str:
+        return (
+            f"Plan(path={self.path!r}, document={self.document!r}, offices={self.offices!r}, "
+            f"phases={self.phases!r}, items={self.items!r})"
+        )
+
+    def __reduce__(self) -> tuple[type[Plan], tuple[object, ...]]:
+        return (Plan, self._fields())
+
+    def with_path(self, path: str) -> Plan:
+        """The same plan, said to come from `path`."""
+        return Plan(path, self.document, self.offices, self.phases, self.items)
 
     def get(self, item_id: str) -> Item | None:
         """The item with this id, or None."""

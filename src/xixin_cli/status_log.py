@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, tzinfo
@@ -68,6 +67,8 @@ def parse_log(data: bytes, name: str, first_line: int = 1) -> LogRead:
     `first_line` is the line number of the first byte, for a part read from the middle of the
     file (the cache reads only what was appended); a BOM is skipped only at the file's start.
     """
+    import json  # here, not at the top: a command answered from the cache reads no JSON
+
     events: list[Event] = []
     warnings: list[Problem] = []
     numbers: list[int] = []
@@ -224,6 +225,7 @@ def record_hash(record: dict[str, Any]) -> str:
     a tool happened to lay out the line.
     """
     import hashlib
+    import json
 
     content = {key: value for key, value in record.items() if key != "hash"}
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -238,6 +240,8 @@ def append_event(path: Path, event: Event, *, writer: str, make_parent: bool = F
     cut short), the new record starts on a fresh line so the torn one stays as it was, and is
     reported when read. Returns the event as written (with its writer, chain and hash).
     """
+    import json
+
     written: list[Event] = []
 
     def build(handle: BinaryIO) -> bytes:
@@ -298,6 +302,8 @@ def chain_head(handle: BinaryIO, writer: str) -> str:
 
     Reads from the end of the file backwards, so the cost does not grow with the log.
     """
+    import json
+
     marker = json.dumps(writer).encode("utf-8")
     for raw in _lines_from_end(handle):
         if marker not in raw:  # cheap test before parsing: most lines are other writers'
