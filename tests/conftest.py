@@ -31,6 +31,12 @@ def seed_text() -> str:
     return (DATA / "xifufa-2022-145.txt").read_text(encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's own cache folder."""
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def state_file(tmp_path: Path) -> Path:
     return tmp_path / "status.jsonl"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +56,51 @@ def test_the_calendar_table_agrees_with_day_by_day_counting() -> None:
     for start in days:
         for end in days:
             assert table.after(start, end) == working_days_after(start, end), (start, end)
+
+
+def test_the_kept_calendar_is_the_packages_answer_for_every_day() -> None:
+    import chinese_calendar
+
+    from xixin_cli.workdays import build_known
+
+    known = build_known()
+    day = date(known.first.year - 1, 1, 1)
+    end = known.first + timedelta(days=len(known.days) + 400)
+    years = set()
+    while day <= end:
+        index = (day - known.first).days
+        try:
+            expected = (bool(chinese_calendar.is_workday(day)), False)
+            years.add(day.year)
+            assert 0 <= index < len(known.days) and known.days[index] == expected[0], day
+        except NotImplementedError:
+            expected = (day.weekday() < 5, True)
+            assert not 0 <= index < len(known.days), day
+        assert is_working_day(day) == expected, day  # as read back through the cache
+        day += timedelta(days=1)
+    assert min(years) <= 2022 <= max(years)  # the plan's year is among those it knows
+
+
+def test_the_calendar_is_kept_in_the_cache_and_rebuilt_for_another_package_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xixin_cli import workdays
+
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(workdays, "_KNOWN", [])
+    built = []
+    build = workdays.build_known
+
+    def counting() -> workdays.Known:
+        built.append(1)
+        return build()
+
+    monkeypatch.setattr(workdays, "build_known", counting)
+    assert workdays._load_known() == workdays._load_known()
+    assert built == [1] and (tmp_path / "calendar.pickle").exists()
+    stamp = workdays.package_stamp()
+    assert stamp is not None and stamp[0].endswith("constants.py")
+    # another version of the package: another data file, another table
+    monkeypatch.setattr(workdays, "package_stamp", lambda: (stamp[0], stamp[1] + 1, stamp[2]))
+    workdays._load_known()
+    assert built == [1, 1]

@@ -11,6 +11,8 @@ rebuilds it from the plan and the log. A cache is used only when it provably mat
   read, and those times were already settled then (older than SETTLED_NS), nothing has been
   written since and the prefix is not read again: any write moves the change time, which no
   tool can set back. The settling margin covers file systems whose clocks tick coarsely.
+- other derived tables (`derived`, e.g. the official calendar in workdays.py) are keyed by what
+  they are made from.
 `verify` and `doctor` never use a cache. Set XIXIN_CACHE=off to bypass it, XIXIN_CACHE_DIR to
 move it.
 """
@@ -22,7 +24,7 @@ import pickle
 import sys
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -80,6 +82,18 @@ def _store(slot: Path | None, payload: object) -> None:
         os.replace(temp, slot)
     except OSError:
         pass
+
+
+def derived(kind: str, key: object, build: Callable[[], object]) -> object:
+    """`build()`'s value, kept in the cache folder as `kind` while `key` stays the same."""
+    folder = cache_dir()
+    slot = folder / f"{kind}.pickle" if folder is not None else None
+    cached = _load(slot)
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == key:
+        return cached[1]
+    value = build()
+    _store(slot, (key, value))
+    return value
 
 
 # -- the plan ----------------------------------------------------------------------------------
