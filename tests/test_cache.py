@@ -183,7 +183,7 @@ def test_a_settled_unchanged_log_is_not_read_again(
 ) -> None:
     import time
 
-    from xixin_cli import cache
+    from xixin_cli import cache, status_log
 
     monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
     path = tmp_path / "log.jsonl"
@@ -198,7 +198,7 @@ def test_a_settled_unchanged_log_is_not_read_again(
 
     with monkeypatch.context() as m:
         m.setattr(cache, "_read_after", no_reading)
-        m.setattr(cache, "read_bytes", no_reading)
+        m.setattr(status_log, "read_bytes", no_reading)
         assert same(fold_log(path), expected)
 
     # Any write shows: an append changes the size ...
@@ -235,3 +235,34 @@ def test_stamps_vouch_for_a_log_only_once_settled(tmp_path: Path) -> None:
     assert _stamps(info, time.time_ns()) is None  # just written
     later = max(info.st_mtime_ns, info.st_ctime_ns) + SETTLED_NS + 1
     assert _stamps(info, later) == (info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def test_a_settled_unchanged_plan_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from xixin_cli import cache, plan_file
+
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "plan.yaml"
+    text = (ROOT / "plan.yaml").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    first = load_plan_cached(path)  # fresh stamps: kept, but not trusted yet
+    monkeypatch.setattr(cache, "_now_ns", lambda: time.time_ns() + 10_000_000_000)
+    assert load_plan_cached(path) == first  # read and checked, stamps now trusted
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the plan was read again")
+
+    with monkeypatch.context() as m:
+        m.setattr(plan_file, "read_plan_bytes", no_reading)
+        assert load_plan_cached(path) == first
+    time.sleep(0.05)  # past the file system's clock tick
+    before = path.stat()
+    edited = text.replace("title: 强化组织领导\n", "title: 强化组织领寻\n")  # same length
+    assert edited != text and len(edited.encode()) == len(text.encode())
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert load_plan_cached(path).get("6.1").title == "强化组织领寻"  # type: ignore[union-attr]
+    assert load_plan_cached(path) == load_plan(path)

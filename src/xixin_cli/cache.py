@@ -3,7 +3,7 @@
 Nothing here is ever the record: delete the cache folder at any time and the next command
 rebuilds it from the plan and the log. A cache is used only when it provably matches:
 - the plan's cache is keyed by the CRC-32 and length of the plan file's bytes and xixin's
-  version;
+  version (and, like the log's, not read again while its settled stamps are unchanged);
 - the log's cache covers a prefix of the log (up to a newline) and is used only if that prefix's
   CRC-32 is unchanged, the file is the same file (device, inode) and it has not shrunk; what
   was appended since is read and folded on top. Any other change rebuilds from scratch.
@@ -31,7 +31,6 @@ from typing import Any, NamedTuple
 from xixin_cli import __version__
 from xixin_cli.errors import Problem
 from xixin_cli.model import Event, Plan
-from xixin_cli.status_log import parse_log, read_bytes
 
 #: Changes whenever what is pickled could differ: our version and the interpreter's.
 _STAMP = f"{__version__}|{sys.version_info[:2]}|3"
@@ -99,20 +98,44 @@ def derived(kind: str, key: object, build: Callable[[], object]) -> object:
 # -- the plan ----------------------------------------------------------------------------------
 
 
+class _PlanCache(NamedTuple):
+    digest: tuple[int, int]  # CRC-32 and length of the file's bytes
+    file: tuple[int, int]  # device and inode
+    seen: tuple[int, int, int] | None  # settled (size, mtime_ns, ctime_ns), as for the log
+    plan: Plan
+
+
 def load_plan_cached(path: Path) -> Plan:
-    """The plan at `path`, from the cache when the file's bytes are the ones it was made from."""
+    """The plan at `path`, from the cache when the file's bytes are the ones it was made from,
+    or when its settled stamps show it has not been written since (then it is not even read)."""
+    before = _now_ns()
+    try:
+        info: os.stat_result | None = path.stat()
+    except OSError:
+        info = None  # read_plan_bytes below says what is wrong
+    slot = _slot("plan", path)
+    cached = _load(slot)
+    entry = cached if isinstance(cached, _PlanCache) and cached.plan.path == str(path) else None
+    if (
+        entry is not None
+        and info is not None
+        and entry.seen is not None
+        and (info.st_dev, info.st_ino) == entry.file
+        and (info.st_size, info.st_mtime_ns, info.st_ctime_ns) == entry.seen
+    ):
+        return entry.plan
     from xixin_cli.plan_file import decode_text, parse_plan, read_plan_bytes
 
     data = read_plan_bytes(path)
     digest = (zlib.crc32(data), len(data))
-    slot = _slot("plan", path)
-    cached = _load(slot)
-    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == digest:
-        plan = cached[1]
-        if isinstance(plan, Plan) and plan.path == str(path):
-            return plan
+    stamps = _stamps(info, before) if info is not None else None
+    file = (info.st_dev, info.st_ino) if info is not None else (0, 0)
+    if entry is not None and entry.digest == digest:
+        if stamps is not None and (stamps, file) != (entry.seen, entry.file):
+            _store(slot, entry._replace(file=file, seen=stamps))
+        return entry.plan
     plan = parse_plan(decode_text(data, str(path)), str(path))
-    _store(slot, (digest, plan))
+    _store(slot, _PlanCache(digest, file, stamps, plan))
     return plan
 
 
@@ -226,6 +249,8 @@ def fold_log(path: Path) -> Folded:
     new = None
     if base is not _EMPTY and info is not None:
         new = _read_after(path, base, check_prefix=not unchanged)
+    from xixin_cli.status_log import parse_log, read_bytes
+
     if new is None:
         base, new = _EMPTY, read_bytes(path)
     data = new  # the bytes from base.offset on
