@@ -215,6 +215,8 @@ def _stamps(info: os.stat_result, before_ns: int) -> tuple[int, int, int] | None
 
 def fold_logs(paths: Sequence[Path]) -> Folded:
     """Several logs folded together; an event found in two of them counts once."""
+    if len(paths) == 1:
+        return fold_log(paths[0])  # the usual case: nothing to fold it together with
     combined = Folded.empty()
     for path in paths:
         folded = fold_log(path)

@@ -184,7 +184,7 @@ def _open(ctx: typer.Context, *, events: bool = False, write: bool = False) -> S
     last, warnings = combined.last, combined.warnings
     for warning in warnings:
         _warn(warning.render(lang), lang)
-    orphans = [item_id for item_id in last if plan.get(item_id) is None]
+    orphans = plan.unknown(last)
     if orphans:
         _warn(message("orphans", lang, count=len(orphans), ids="、".join(orphans[:5])), lang)
     return Session(

@@ -112,12 +112,13 @@ def states(
     result: dict[str, ItemState] = {}
     below: dict[str, list[Status]] = {}  # item id -> the statuses of every leaf under it
     new = tuple.__new__  # ItemState(...) without its Python-level __new__: a county has 5,000
+    parents = plan.parent_ids()
     for item in reversed(plan.items):  # children come after parents, so visit them first
         item_id = item.id
         extension = extended.get(item_id)
         due = extension.due if extension is not None else item.due
         files = evidence.get(item_id, ())
-        if plan.is_leaf(item_id):
+        if item_id not in parents:
             event = last.get(item_id)
             status = event.status if event is not None else Status.TODO
             result[item_id] = new(ItemState, (item, status, event, None, due, extension, files))
@@ -184,11 +185,9 @@ def leaves(
     plan: Plan, item_states: dict[str, ItemState], where: Filter = EVERYTHING
 ) -> list[ItemState]:
     """The checkable items (those without children) that `where` keeps, in document order."""
-    return [
-        state
-        for state in item_states.values()
-        if plan.is_leaf(state.item.id) and where.keeps(state)
-    ]
+    parents = plan.parent_ids()
+    found = [state for state in item_states.values() if state.item.id not in parents]
+    return found if where == EVERYTHING else [state for state in found if where.keeps(state)]
 
 
 def _open_leaves(
