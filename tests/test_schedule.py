@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xixin_cli.model import Event, Plan, Status
 from xixin_cli.plan_file import parse_plan
@@ -160,3 +162,14 @@ def test_fold_does_not_depend_on_the_order_of_lines() -> None:
     assert fold([early, late])["a"] == fold([late, early])["a"] == late
     tie = Event("y", late.at, "a", Status.DOING, Status.DONE, "third")
     assert fold([late, tie])["a"] == fold([tie, late])["a"] == late  # the larger event id
+
+
+@given(st.datetimes(min_value=datetime(1992, 1, 1), max_value=datetime(2099, 12, 31)))
+def test_today_in_china_is_the_zone_databases_date(moment: datetime) -> None:
+    """The fixed +08:00 gives Asia/Shanghai's date for any instant this tool deals with."""
+    from zoneinfo import ZoneInfo
+
+    from xixin_cli.dates import today_in_china
+
+    instant = moment.replace(tzinfo=timezone.utc)
+    assert today_in_china(instant) == instant.astimezone(ZoneInfo("Asia/Shanghai")).date()

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 
 #: The clerk's calendar: "today" is the date in China, whatever the machine's zone is.
 CHINA_ZONE = "Asia/Shanghai"
+_CHINA = timezone(timedelta(hours=8), CHINA_ZONE)
 
 # Patterns as text: re compiles (and caches) each the first time it is tried, so a start-up
 # that reads one ISO date compiles one pattern, not four.
@@ -51,17 +52,13 @@ def now_in_china() -> datetime:
 
 
 def china_zone() -> tzinfo:
-    """Asia/Shanghai from the zone database; a fixed +08:00 when the database is missing.
+    """China's time: +08:00, named Asia/Shanghai.
 
-    China has kept +08:00 without daylight saving since 1991, so the fallback gives the same
-    dates for every day this tool deals with.
+    China has kept +08:00 without daylight saving since 1991, so the fixed offset gives the
+    same dates as the zone database for every day this tool deals with, without loading the
+    database (zoneinfo and its file cost ~4.5 ms of every command that needs today's date).
     """
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo(CHINA_ZONE)
-    except Exception:  # ZoneInfoNotFoundError, or a broken tzdata
-        return timezone(timedelta(hours=8), CHINA_ZONE)
+    return _CHINA
 
 
 def window_end(start: date, text: str) -> date:
