@@ -47,15 +47,34 @@ def test_a_year_the_calendar_does_not_know_falls_back_to_weekends() -> None:
     assert working_days_after(date(2099, 1, 2), date(2099, 1, 9)) == WorkingDays(5, True)
 
 
-def test_the_calendar_table_agrees_with_day_by_day_counting() -> None:
-    from xixin_cli.workdays import WorkCalendar
+def by_day(start: date, end: date) -> WorkingDays:
+    """Counting the slow, obvious way: day by day."""
+    count, estimated, day = 0, False, start + timedelta(days=1)
+    while day <= end:
+        working, guessed = is_working_day(day)
+        count, estimated = count + working, estimated or guessed
+        day += timedelta(days=1)
+    return WorkingDays(count, estimated)
 
-    first, last = date(2022, 9, 1), date(2023, 2, 28)
-    table = WorkCalendar(first, last)
-    days = [first + (last - first) * k // 37 for k in range(38)]
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (date(2022, 9, 1), date(2023, 2, 28)),  # inside the known years
+        (date(2002, 11, 20), date(2004, 3, 1)),  # across the first known year's start
+        (date(2099, 1, 1), date(2099, 3, 1)),  # wholly after
+    ],
+)
+def test_counting_agrees_with_day_by_day_counting(first: date, last: date) -> None:
+    from xixin_cli.workdays import build_known
+
+    known = build_known()
+    days = [first + (last - first) * k // 11 for k in range(12)]
+    end_of_known = known.first + timedelta(days=len(known.days) - 1)
+    days += [end_of_known + timedelta(days=k) for k in (-9, -1, 0, 1, 12)]  # the far edge
     for start in days:
         for end in days:
-            assert table.after(start, end) == working_days_after(start, end), (start, end)
+            assert working_days_after(start, end) == by_day(start, end), (start, end)
 
 
 def test_the_kept_calendar_is_the_packages_answer_for_every_day() -> None:

@@ -325,17 +325,13 @@ def _print_json(data: Any) -> None:
 
 
 def _workdays(rows: "Sequence[DueRow]", today: date) -> "dict[str, WorkingDays]":
-    """Working days late or left for each row (the official calendar, looked up once)."""
-    from xixin_cli.workdays import between
+    """Working days late or left for each row, by the official calendar."""
+    from xixin_cli.workdays import working_days_after
 
-    dues = [row.state.due for row in rows if row.state.due is not None]
-    if not dues:
-        return {}
-    calendar = between(today, dues)
     return {
-        row.state.item.id: calendar.after(row.state.due, today)
+        row.state.item.id: working_days_after(row.state.due, today)
         if row.days < 0
-        else calendar.after(today, row.state.due)
+        else working_days_after(today, row.state.due)
         for row in rows
         if row.state.due is not None
     }

@@ -97,46 +97,25 @@ def working_days_after(start: date, end: date) -> WorkingDays:
     """Working days d with start < d <= end (0 when end <= start).
 
     "Due in N working days" is working_days_after(today, due); "N working days overdue" is
-    working_days_after(due, today).
+    working_days_after(due, today). Counted on the kept table (a slice, not a loop over days);
+    days in years the package does not know count Monday to Friday, and say so.
     """
-    count = 0
+    if end <= start:
+        return WorkingDays(0, False)
+    known = _known()
+    lo = (start - known.first).days + 1  # table index of the first day counted
+    hi = (end - known.first).days + 1  # one past the last
+    inside = (max(lo, 0), min(hi, len(known.days)))
+    count = known.days[inside[0] : inside[1]].count(1) if inside[0] < inside[1] else 0
     estimated = False
-    day = start + timedelta(days=1)
-    while day <= end:
-        working, guessed = is_working_day(day)
-        count += working
-        estimated = estimated or guessed
-        day += timedelta(days=1)
+    for a, b in ((lo, min(hi, 0)), (max(lo, len(known.days)), hi)):  # before and after
+        if a < b:
+            estimated = True
+            count += _weekdays(known.first + timedelta(days=a), b - a)
     return WorkingDays(count, estimated)
 
 
-class WorkCalendar:
-    """Working-day counts over a span of dates, each day looked up once (for many rows)."""
-
-    def __init__(self, first: date, last: date) -> None:
-        self.first = first
-        self.last = last
-        self._running: list[int] = [0]  # working days in (first, first + i]
-        self._guessed: list[int] = [0]
-        day = first
-        while day < last:
-            day += timedelta(days=1)
-            working, guessed = is_working_day(day)
-            self._running.append(self._running[-1] + working)
-            self._guessed.append(self._guessed[-1] + guessed)
-
-    def after(self, start: date, end: date) -> WorkingDays:
-        """As working_days_after(start, end), for dates inside the span."""
-        if end <= start:
-            return WorkingDays(0, False)
-        if start < self.first or end > self.last:
-            return working_days_after(start, end)
-        a, b = (start - self.first).days, (end - self.first).days
-        return WorkingDays(
-            self._running[b] - self._running[a], self._guessed[b] - self._guessed[a] > 0
-        )
-
-
-def between(today: date, dues: list[date]) -> WorkCalendar:
-    """A calendar spanning today and every given due date."""
-    return WorkCalendar(min([today, *dues]), max([today, *dues]))
+def _weekdays(first: date, days: int) -> int:
+    """Mondays to Fridays among `days` days from `first`."""
+    weeks, rest = divmod(days, 7)
+    return weeks * 5 + sum(1 for k in range(rest) if (first.weekday() + k) % 7 < 5)
