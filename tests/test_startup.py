@@ -97,7 +97,15 @@ def test_app_for_builds_only_the_named_command() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["--help"], ["--plan", "overdue"], ["ovrdue"], ["--lang=en"], ["--version", "x"]],
+    [
+        [],
+        ["--help"],
+        ["-h", "overdue"],
+        ["--plan", "overdue"],
+        ["ovrdue"],
+        ["--lang=en"],
+        ["--version", "x"],
+    ],
 )
 def test_app_for_keeps_every_command_when_none_is_named(args: list[str]) -> None:
     from xixin_cli.cli import app, app_for

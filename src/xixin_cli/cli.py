@@ -1467,9 +1467,12 @@ VALUE_OPTIONS = frozenset({"--plan", "--state", "--lang"})
 
 
 def command_name(args: Sequence[str]) -> str | None:
-    """The command `args` run (the first word after the global options), or None."""
+    """The command `args` run (the first word after the global options), or None; None too
+    when the app's own help is asked for first (`xixin -h overdue` lists every command)."""
     words = iter(args)
     for word in words:
+        if word in ("-h", "--help"):
+            return None
         if word in VALUE_OPTIONS:
             next(words, None)
         elif word == "--":
