@@ -55,13 +55,16 @@ operations = st.lists(
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(operations)
+@given(operations, st.sampled_from([1, 97, 4 << 20]))
 def test_the_log_cache_agrees_with_a_full_read(
-    tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[object, ...]]
+    tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[object, ...]], piece: int
 ) -> None:
+    from xixin_cli import cache
+
     folder = tmp_path_factory.mktemp("log")
     os.environ["XIXIN_CACHE_DIR"] = str(folder / "cache")
     path = folder / "log.jsonl"
+    real_piece, cache._PIECE = cache._PIECE, piece  # bytes parsed at a time: lines cut or not
     try:
         for n, op in enumerate(ops):
             kind = op[0]
@@ -129,6 +132,7 @@ def test_the_log_cache_agrees_with_a_full_read(
             assert same(fold_log(path), expected), ops[: n + 1]  # and again, from the cache
     finally:
         del os.environ["XIXIN_CACHE_DIR"]
+        cache._PIECE = real_piece
 
 
 def test_the_plan_cache_follows_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
