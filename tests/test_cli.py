@@ -442,3 +442,11 @@ def test_tables_print_brackets_and_colons_as_written(xixin: Runner, tmp_path: Pa
     assert shown.code == 0, shown.err
     assert "[red]见附件[/red] :smile:" in shown.out
     assert "❌" not in late.out + shown.out and "😄" not in shown.out
+
+
+def test_the_reminder_says_its_plan_and_day_on_one_line(xixin: Runner) -> None:
+    result = xixin("remind", "--as-of", "2022-11-28")
+    assert result.code == 0, result.err
+    [line] = [line for line in result.out.splitlines() if "截至" in line]
+    assert line.strip().endswith("｜截至 2022-11-28")
+    assert line.startswith("计划：洗府发〔2022〕145号")

@@ -351,7 +351,9 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
     from rich.padding import Padding
     from rich.text import Text
 
-    counts = _table(message("title.remind", lang), caption(plan, lang, result.today), expand=False)
+    # The caption goes under the table as a line of its own: this table is only as wide as its
+    # numbers, and a caption inside it would wrap to that width (截至 / 2022-11-28).
+    counts = _table(message("title.remind", lang), "", expand=False)
     counts.add_column(message("col.office", lang), no_wrap=True)
     counts.add_column(message("col.red", lang), justify="right", style="red")
     counts.add_column(message("col.yellow", lang), justify="right", style="yellow")
@@ -365,7 +367,10 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
             str(office.green),
             str(office.closed),
         )
-    parts: list[RenderableType] = [_settled(counts)]
+    parts: list[RenderableType] = [
+        _settled(counts),
+        Text(caption(plan, lang, result.today), style="table.caption"),
+    ]
     for name, groups in _office_groups(plan, result, lang):
         parts.append(Text(name, style="bold"))
         for mark, when, ids in groups:
