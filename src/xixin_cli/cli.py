@@ -1,5 +1,6 @@
 """The command line: parse, call the domain, render, choose the exit code. Nothing else."""
 
+import contextlib
 import copy
 import os
 import sys
@@ -1520,7 +1521,34 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _exit_code(exit_.code)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (xixin list | head): nothing more to say
+        return 0
+    except OSError as exc:
+        if exc.filename is not None:  # our own files are reported as XixinError; not this
+            raise
+        return _output_failed(exc, args)  # the terminal or file that stdout goes to
     return 0
+
+
+def finish(code: int) -> int:
+    """Flush what was printed, before the process leaves without the interpreter's teardown:
+    a reader that went away is no error, a full disk is."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    except OSError as exc:
+        return _output_failed(exc, sys.argv[1:])
+    return code
+
+
+def _output_failed(exc: OSError, args: Sequence[str]) -> int:
+    """One line for output that could not be written, e.g. `xixin list > f` on a full disk."""
+    lang = _error_language(args)
+    line = message("output.stdout", lang, reason=exc.strerror or str(exc))
+    with contextlib.suppress(OSError):
+        sys.stderr.write(f"xixin: {message('error', lang)}: {line}\n")
+    return int(ExitCode.OUTPUT)
 
 
 def _exit_code(code: object) -> int:

@@ -407,6 +407,10 @@ _M: dict[str, tuple[str, str]] = {
     ),
     "usage.empty_by": ("--by 不能为空", "--by must not be empty"),
     "usage.nothing_to_undo": ("没有可撤销的记录", "nothing to undo"),
+    "output.stdout": (
+        "无法写出结果（{reason}）；请检查磁盘空间或输出重定向到的位置",
+        "cannot write the output ({reason}); check the disk space or where it is redirected",
+    ),
     "output.cannot_write": (
         "无法写入 {path}（{reason}）；原文件未改动",
         "cannot write {path} ({reason}); any existing file was left as it was",
