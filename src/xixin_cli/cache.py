@@ -116,13 +116,7 @@ def load_plan_cached(path: Path) -> Plan:
     slot = _slot("plan", path)
     cached = _load(slot)
     entry = cached if isinstance(cached, _PlanCache) and cached.plan.path == str(path) else None
-    if (
-        entry is not None
-        and info is not None
-        and entry.seen is not None
-        and (info.st_dev, info.st_ino) == entry.file
-        and (info.st_size, info.st_mtime_ns, info.st_ctime_ns) == entry.seen
-    ):
+    if entry is not None and info is not None and _vouch(info, entry.file, entry.seen):
         return entry.plan
     from xixin_cli.plan_file import decode_text, parse_plan, read_plan_bytes
 
@@ -210,7 +204,16 @@ def _stamps(info: os.stat_result, before_ns: int) -> tuple[int, int, int] | None
         return None
     if max(info.st_mtime_ns, info.st_ctime_ns) > before_ns - SETTLED_NS:
         return None  # written too recently: a second write could still get the same stamps
+    return _seen(info)
+
+
+def _seen(info: os.stat_result) -> tuple[int, int, int]:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _vouch(info: os.stat_result, file: tuple[int, int], seen: tuple[int, int, int] | None) -> bool:
+    """True when the stamps kept at a settled read show the same file, unwritten since."""
+    return seen is not None and (info.st_dev, info.st_ino) == file and _seen(info) == seen
 
 
 def fold_logs(paths: Sequence[Path]) -> Folded:
@@ -240,12 +243,7 @@ def fold_log(path: Path) -> Folded:
     cached = _load(slot) if info is not None else None
     base = cached if isinstance(cached, _LogCache) else _EMPTY
     stamps = _stamps(info, before) if info is not None else None
-    unchanged = (
-        base.seen is not None
-        and info is not None
-        and (info.st_dev, info.st_ino) == (base.device, base.inode)
-        and (info.st_size, info.st_mtime_ns, info.st_ctime_ns) == base.seen
-    )
+    unchanged = info is not None and _vouch(info, (base.device, base.inode), base.seen)
     if unchanged and base.offset == base.seen[0]:  # type: ignore[index]
         return base.folded  # nothing written since, and nothing after the cached prefix
     new = None
@@ -309,7 +307,7 @@ def _read_after(path: Path, base: _LogCache, *, check_prefix: bool = True) -> by
                 return None
             if info.st_size < base.offset:
                 return None
-            if not check_prefix and (info.st_size, info.st_mtime_ns, info.st_ctime_ns) == base.seen:
+            if not check_prefix and _vouch(info, (base.device, base.inode), base.seen):
                 handle.seek(base.offset)
                 return handle.read()
             with mmap.mmap(handle.fileno(), base.offset, access=mmap.ACCESS_READ) as prefix:
