@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +36,21 @@ def seed_text() -> str:
 def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes the user's own cache folder."""
     monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def process_env(tmp_path: Path) -> dict[str, str]:
+    """The environment for running xixin as a process: its own log and cache, a fixed width."""
+    values = {
+        **os.environ,
+        "XIXIN_STATE": str(tmp_path / "s.jsonl"),
+        "XIXIN_CACHE_DIR": str(tmp_path / "cache"),
+        "XIXIN_WRITER": "t",
+        "COLUMNS": "100",
+    }
+    for name in ("XIXIN_PLAN", "XIXIN_LANG"):
+        values.pop(name, None)
+    return values
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ and exit code 5, even though it leaves without the interpreter's teardown."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,17 +13,8 @@ FULL = Path("/dev/full")  # every write fails with "No space left on device"
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    values = {
-        **os.environ,
-        "XIXIN_STATE": str(tmp_path / "s.jsonl"),
-        "XIXIN_CACHE_DIR": str(tmp_path / "cache"),
-        "XIXIN_WRITER": "t",
-        "COLUMNS": "100",
-    }
-    for name in ("XIXIN_PLAN", "XIXIN_LANG"):
-        values.pop(name, None)
-    return values
+def env(process_env: dict[str, str]) -> dict[str, str]:
+    return process_env
 
 
 def xixin(*args: str, env: dict[str, str], **kwargs: object) -> subprocess.CompletedProcess[str]:

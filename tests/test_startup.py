@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -37,15 +35,8 @@ def loaded(args: list[str], env: dict[str, str]) -> set[str]:
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    values = {
-        **os.environ,
-        "XIXIN_STATE": str(tmp_path / "s.jsonl"),
-        "XIXIN_CACHE_DIR": str(tmp_path / "cache"),
-        "XIXIN_WRITER": "t",
-    }
-    values.pop("XIXIN_PLAN", None)
-    return values
+def env(process_env: dict[str, str]) -> dict[str, str]:
+    return process_env
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["set", "--help"], ["export", "-h"]])
