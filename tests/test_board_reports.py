@@ -11,11 +11,12 @@ import pytest
 
 from xixin_cli.board import board
 from xixin_cli.errors import ExitCode
+from xixin_cli.fold import fold, states
 from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.picture import find_font
 from xixin_cli.plan_file import parse_plan
-from xixin_cli.schedule import fold, states
 from xixin_cli.status_log import append_event
+from xixin_cli.workdays import build_calendar
 
 from conftest import Runner
 from test_plan_file import SMALL
@@ -29,7 +30,7 @@ def test_board_counts_by_hand() -> None:
     # 2024-02-29 (dangqun). On 2024-03-27 with 4.1.2 done:
     plan = parse_plan(SMALL, "small.yaml")
     done = Event("e", datetime(2024, 3, 1, tzinfo=CHINA), "4.1.2", Status.DONE, Status.TODO, "x")
-    result = board(plan, states(plan, fold([done])), date(2024, 3, 27))
+    result = board(plan, states(plan, fold([done])), date(2024, 3, 27), build_calendar())
     dangqun, cun = result.units
     assert (
         dangqun.key,
@@ -51,7 +52,9 @@ def test_board_counts_by_hand() -> None:
     assert cun.worst is not None and cun.worst.state.item.id == "4.1.1"
     [phase] = result.phases
     assert (phase.total, phase.closed, phase.red, phase.yellow, phase.green) == (3, 1, 1, 1, 0)
-    later = board(plan, states(plan, fold([done])), date(2024, 3, 1))  # 4.1.1 is a month off
+    later = board(
+        plan, states(plan, fold([done])), date(2024, 3, 1), build_calendar()
+    )  # 4.1.1 is a month off
     assert (later.units[0].red, later.units[0].yellow, later.units[0].green) == (1, 0, 1)
 
 

@@ -7,9 +7,9 @@ import string
 
 import pytest
 
-from xixin_cli.cli import app
+from xixin_cli.cli import build
 from xixin_cli.errors import ExitCode
-from xixin_cli.i18n import _M, LANGUAGES, message
+from xixin_cli.i18n import LANGUAGES, catalogue, message
 
 from conftest import ROOT, Runner
 
@@ -38,9 +38,7 @@ def test_ci_runs_the_readme_test_line() -> None:
 
 
 def command_paths() -> list[list[str]]:
-    import typer.main
-
-    root = typer.main.get_command(app)
+    root = build([])
     found: list[list[str]] = []
     for name, command in root.commands.items():  # type: ignore[attr-defined]
         sub = getattr(command, "commands", None)
@@ -52,10 +50,13 @@ def command_paths() -> list[list[str]]:
 
 
 @pytest.mark.parametrize("path", command_paths(), ids=" ".join)
-def test_every_command_has_help_with_an_example(xixin: Runner, path: list[str]) -> None:
-    result = xixin(*path, "--help")
+@pytest.mark.parametrize(("lang", "example"), [("zh", "示例：xixin "), ("en", "Example: xixin ")])
+def test_every_command_has_help_with_an_example(
+    xixin: Runner, path: list[str], lang: str, example: str
+) -> None:
+    result = xixin("--lang", lang, *path, "--help")
     assert result.code == 0, result.err
-    assert "Example: xixin " + " ".join(path) in result.out
+    assert example + " ".join(path) in result.out
 
 
 def test_every_command_is_in_the_readme() -> None:
@@ -72,20 +73,28 @@ def test_every_exit_code_is_documented() -> None:
 
 def test_every_message_code_used_in_the_source_exists() -> None:
     used = set()
-    for path in (ROOT / "src" / "xixin_cli").glob("*.py"):
+    for path in (ROOT / "src" / "xixin_cli").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         used |= set(re.findall(r'"((?:plan|state|log|usage|output|file)\.[a-z_]+)"', text))
     used.discard("plan.yaml")  # a file name, not a message
     assert used, "the pattern found nothing"
-    assert used <= set(_M), sorted(used - set(_M))
+    assert used <= set(catalogue("zh")), sorted(used - set(catalogue("zh")))
 
 
-@pytest.mark.parametrize("code", sorted(_M))
+def test_every_language_has_every_message() -> None:
+    codes = {lang: set(catalogue(lang)) for lang in LANGUAGES}
+    for lang in LANGUAGES:
+        assert codes[lang] == codes["zh"], (lang, sorted(codes[lang] ^ codes["zh"]))
+
+
+def _names(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("code", sorted(catalogue("zh")))
 def test_every_message_reads_in_both_languages(code: str) -> None:
-    names = {name for text in _M[code] for _, name, _, _ in string.Formatter().parse(text) if name}
-    zh_names = {n for _, n, _, _ in string.Formatter().parse(_M[code][0]) if n}
-    en_names = {n for _, n, _, _ in string.Formatter().parse(_M[code][1]) if n}
-    assert zh_names == en_names, code  # both languages say the same things
-    values = {name: ["x"] if name == "hint" else "x" for name in names}
+    names = {lang: _names(catalogue(lang)[code]) for lang in LANGUAGES}
+    assert names["zh"] == names["en"], code  # both languages say the same things
+    values = {name: ["x"] if name == "hint" else 2 for name in names["zh"]}
     for lang in LANGUAGES:
         assert message(code, lang, **values)

@@ -92,9 +92,10 @@ def test_a_reader_that_stops_early_is_no_error(env: dict[str, str]) -> None:
 
 def test_ctrl_c_exits_130_without_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     from xixin_cli import cli
+    from xixin_cli.commands import _options
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_open", interrupted)
+    monkeypatch.setattr(_options, "open_session", interrupted)
     assert cli.run(["list"]) == 130

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xixin_cli.checks import verify_log
+from xixin_cli.fold import fold
 from xixin_cli.merge import conflicts, merge_into
 from xixin_cli.model import Event, Status
-from xixin_cli.schedule import fold
 from xixin_cli.status_log import append_event, read_log
 
 from conftest import Runner

@@ -10,10 +10,12 @@ from rich.console import Console
 from rich.table import Table
 
 from xixin_cli import render
+from xixin_cli.fold import fold, states
 from xixin_cli.model import Event, Status
 from xixin_cli.paths import bundled_plan
 from xixin_cli.plan_file import load_plan
-from xixin_cli.schedule import fold, overdue, states, upcoming
+from xixin_cli.schedule import overdue, upcoming
+from xixin_cli.workdays import build_calendar
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -33,8 +35,8 @@ def tables() -> list[tuple[str, Table]]:
     ]
     item_states = states(plan, fold(events))
     today = date(2022, 12, 5)
-    late = overdue(plan, item_states, today)
-    soon = upcoming(plan, item_states, date(2022, 11, 20), date(2022, 12, 31))
+    late = overdue(plan, item_states, today, build_calendar())
+    soon = upcoming(plan, item_states, date(2022, 11, 20), date(2022, 12, 31), build_calendar())
     return [
         ("checklist", render.checklist_table(plan, list(item_states.values()), "zh")),
         ("overdue", render.due_table(plan, late[:20], "zh", today, late=True)),

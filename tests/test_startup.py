@@ -64,26 +64,18 @@ def test_a_table_command_does_not_load_yaml_or_dateutil_once_cached(env: dict[st
 
 
 def _names() -> list[str]:
-    import typer.main
+    from xixin_cli.cli import build
 
-    from xixin_cli.cli import app
-
-    group = typer.main.get_command(app)
-    assert isinstance(group, typer.main.TyperGroup)
-    return sorted(group.commands)
+    return sorted(build([]).commands)
 
 
-def test_app_for_builds_only_the_named_command() -> None:
-    import typer.main
-
-    from xixin_cli.cli import app_for
+def test_build_makes_only_the_named_command() -> None:
+    from xixin_cli.cli import build
 
     names = _names()
     assert {"overdue", "list", "export", "report", "set"} <= set(names)
     for name in names:
-        group = typer.main.get_command(app_for(["--plan", "p.yaml", name, "--all"]))
-        assert isinstance(group, typer.main.TyperGroup)
-        assert sorted(group.commands) == [name]
+        assert sorted(build(["--plan", "p.yaml", name, "--all"]).commands) == [name]
 
 
 @pytest.mark.parametrize(
@@ -98,32 +90,74 @@ def test_app_for_builds_only_the_named_command() -> None:
         ["--version", "x"],
     ],
 )
-def test_app_for_keeps_every_command_when_none_is_named(args: list[str]) -> None:
-    from xixin_cli.cli import app, app_for
+def test_build_keeps_every_command_when_none_is_named(args: list[str]) -> None:
+    from xixin_cli.cli import build
 
-    assert app_for(args) is app
+    assert sorted(build(args).commands) == _names()
 
 
-def test_a_commands_help_is_the_same_when_built_alone() -> None:
-    from typer.testing import CliRunner
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_commands_help_is_the_same_when_built_alone(
+    lang: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from xixin_cli.cli import build
 
-    from xixin_cli.cli import app, app_for
+    def help_page(command: object, name: str) -> str:
+        code = command.main([name, "--help"], prog_name="xixin", standalone_mode=False)  # type: ignore[attr-defined]
+        assert code == 0, name
+        return capsys.readouterr().out
 
-    runner = CliRunner()
+    usage = {"zh": "用法：xixin", "en": "Usage: xixin"}[lang]
     for name in _names():
-        alone = runner.invoke(app_for([name, "--help"]), [name, "--help"], prog_name="xixin")
-        whole = runner.invoke(app, [name, "--help"], prog_name="xixin")
-        assert alone.exit_code == whole.exit_code == 0, name
-        assert alone.output == whole.output, name
-        assert f"Usage: xixin {name}" in alone.output
+        alone = help_page(build([name], lang), name)
+        whole = help_page(build([], lang), name)
+        assert alone == whole, name
+        assert f"{usage} {name}" in alone
+
+
+# -- a command imports only its own module ---------------------------------------------------
+
+LOADS_MODULES = """
+import sys
+from xixin_cli.cli import run
+code = run(sys.argv[1:])
+import json
+mine = sorted(m for m in sys.modules if m.startswith("xixin_cli.commands."))
+print(json.dumps({"code": code, "modules": mine}), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "module"),
+    [
+        (["list", "--limit", "1"], "items"),
+        (["done", "5.1.1"], "recording"),
+        (["overdue", "--as-of", "2022-12-05"], "deadlines"),
+        (["report", "weekly", "--as-of", "2022-12-05"], "board_reports"),
+        (["export", "csv"], "exports"),
+        (["verify"], "logs"),
+    ],
+)
+def test_a_command_imports_no_other_commands_module(
+    env: dict[str, str], args: list[str], module: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LOADS_MODULES, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, done.stderr
+    assert report["modules"] == ["xixin_cli.commands._options", f"xixin_cli.commands.{module}"]
 
 
 def test_value_options_are_the_global_options_that_take_a_value() -> None:
-    import typer.main
+    from xixin_cli.cli import VALUE_OPTIONS, build
 
-    from xixin_cli.cli import VALUE_OPTIONS, app
-
-    group = typer.main.get_command(app)
+    group = build([])
     taking = {
         opt for param in group.params if not getattr(param, "is_flag", False) for opt in param.opts
     }

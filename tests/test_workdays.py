@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from xixin_cli.workdays import WorkingDays, is_working_day, working_days_after
+from xixin_cli.session import load_calendar
+from xixin_cli.workdays import WorkingDays, build_calendar
+
+CALENDAR = build_calendar()
+working_days_after = CALENDAR.working_days_after
+is_working_day = CALENDAR.is_working_day
 
 
 @pytest.mark.parametrize(
@@ -66,9 +71,7 @@ def by_day(start: date, end: date) -> WorkingDays:
     ],
 )
 def test_counting_agrees_with_day_by_day_counting(first: date, last: date) -> None:
-    from xixin_cli.workdays import build_known
-
-    known = build_known()
+    known = CALENDAR
     days = [first + (last - first) * k // 11 for k in range(12)]
     end_of_known = known.first + timedelta(days=len(known.days) - 1)
     days += [end_of_known + timedelta(days=k) for k in (-9, -1, 0, 1, 12)]  # the far edge
@@ -80,9 +83,8 @@ def test_counting_agrees_with_day_by_day_counting(first: date, last: date) -> No
 def test_the_kept_calendar_is_the_packages_answer_for_every_day() -> None:
     import chinese_calendar
 
-    from xixin_cli.workdays import build_known
-
-    known = build_known()
+    known = build_calendar()
+    cached = load_calendar()
     day = date(known.first.year - 1, 1, 1)
     end = known.first + timedelta(days=len(known.days) + 400)
     years = set()
@@ -95,7 +97,7 @@ def test_the_kept_calendar_is_the_packages_answer_for_every_day() -> None:
         except NotImplementedError:
             expected = (day.weekday() < 5, True)
             assert not 0 <= index < len(known.days), day
-        assert is_working_day(day) == expected, day  # as read back through the cache
+        assert cached.is_working_day(day) == expected, day  # as read back through the cache
         day += timedelta(days=1)
     assert min(years) <= 2022 <= max(years)  # the plan's year is among those it knows
 
@@ -106,20 +108,19 @@ def test_the_calendar_is_kept_in_the_cache_and_rebuilt_for_another_package_file(
     from xixin_cli import workdays
 
     monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(workdays, "_KNOWN", [])
     built = []
-    build = workdays.build_known
+    build = workdays.build_calendar
 
-    def counting() -> workdays.Known:
+    def counting() -> workdays.Calendar:
         built.append(1)
         return build()
 
-    monkeypatch.setattr(workdays, "build_known", counting)
-    assert workdays._load_known() == workdays._load_known()
+    monkeypatch.setattr(workdays, "build_calendar", counting)
+    assert load_calendar() == load_calendar()
     assert built == [1] and (tmp_path / "calendar.pickle").exists()
     stamp = workdays.package_stamp()
     assert stamp is not None and stamp[0].endswith("constants.py")
     # another version of the package: another data file, another table
     monkeypatch.setattr(workdays, "package_stamp", lambda: (stamp[0], stamp[1] + 1, stamp[2]))
-    workdays._load_known()
+    load_calendar()
     assert built == [1, 1]

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from xixin_cli import __version__
-from xixin_cli.errors import Problem
-from xixin_cli.model import Event, Plan
+from xixin_cli.fold import Folded
+from xixin_cli.model import Plan
 
 #: Changes whenever what is pickled could differ: our version and the interpreter's.
 _STAMP = f"{__version__}|{sys.version_info[:2]}|3"
@@ -134,39 +134,6 @@ def load_plan_cached(path: Path) -> Plan:
 
 
 # -- the log -------------------------------------------------------------------------------------
-
-
-class Folded(NamedTuple):
-    """The log folded: each item's last status change, latest extension and evidence, the
-    skipped lines, and how many events there were."""
-
-    last: dict[str, Event]
-    warnings: tuple[Problem, ...]
-    total: int  # events read
-    extended: dict[str, Event]
-    evidence: dict[str, tuple[Event, ...]]
-
-    @staticmethod
-    def empty() -> Folded:
-        """The fold of no events."""
-        return Folded({}, (), 0, {}, {})
-
-    def kept(self) -> tuple[Event, ...]:
-        """The events this fold still needs: enough to fold it again on top of another."""
-        files = (event for evidence in self.evidence.values() for event in evidence)
-        return (*self.last.values(), *self.extended.values(), *files)
-
-    def more(self, events: tuple[Event, ...], warnings: tuple[Problem, ...]) -> Folded:
-        """This fold with more events (read after these) folded on top."""
-        from xixin_cli.schedule import fold, fold_evidence, fold_extensions
-
-        return Folded(
-            fold(events, into=self.last),
-            (*self.warnings, *warnings),
-            self.total + len(events),
-            fold_extensions(events, into=self.extended),
-            fold_evidence(events, into=self.evidence),
-        )
 
 
 #: How long a log's modification and change times must have stood before its stat alone is

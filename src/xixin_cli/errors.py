@@ -40,13 +40,25 @@ class XixinError(Exception):
 
     def lines(self, lang: str) -> list[str]:
         """The message, one line per problem."""
-        from xixin_cli.i18n import message
+        from xixin_cli.i18n import message, status_label
+        from xixin_cli.model import Status
 
-        return [message(self.code, lang, **self.params)]
+        # The domain says which status; the language names it.
+        params = {
+            key: status_label(value.value, lang) if isinstance(value, Status) else value
+            for key, value in self.params.items()
+        }
+        return [message(self.code, lang, **params)]
 
 
 class UsageError(XixinError):
     """A value on the command line that cannot be used."""
+
+    exit_code = ExitCode.USAGE
+
+
+class RuleError(XixinError):
+    """A change the rules do not allow (close before done, extend to an earlier day…)."""
 
     exit_code = ExitCode.USAGE
 

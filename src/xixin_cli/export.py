@@ -7,12 +7,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from xixin_cli.board import Board, BoardRow
+from xixin_cli.board import Board
+from xixin_cli.fold import ItemState
 from xixin_cli.i18n import message, status_label
 from xixin_cli.model import Event, Item, ItemKind, Plan, Status
-from xixin_cli.schedule import EVERYTHING, DueRow, Filter, ItemState, leaves
+from xixin_cli.schedule import EVERYTHING, Digest, DueRow, Filter, Tally, leaves
 from xixin_cli.status_log import event_to_record
-from xixin_cli.workdays import WorkingDays
 
 #: Version of the JSON objects below. Fields are only ever added; a removal or a change of
 #: meaning would come with a new number.
@@ -72,22 +72,41 @@ def item_record(plan: Plan, state: ItemState) -> dict[str, Any]:
     return record
 
 
-def due_record(plan: Plan, row: DueRow, workdays: WorkingDays | None = None) -> dict[str, Any]:
+def due_record(plan: Plan, row: DueRow) -> dict[str, Any]:
     """An item object plus how late it is or how long is left, in days and working days."""
     record = item_record(plan, row.state)
     record["days_overdue"] = max(row.days_overdue, 0)
     record["days_left"] = max(row.days, 0)
-    if workdays is not None:
-        key = "working_days_overdue" if row.days < 0 else "working_days_left"
-        record[key] = workdays.days
-        record["working_days_estimated"] = workdays.estimated
+    key = "working_days_overdue" if row.days < 0 else "working_days_left"
+    record[key] = row.workdays.days
+    record["working_days_estimated"] = row.workdays.estimated
     return record
+
+
+def digest_record(plan: Plan, result: Digest) -> dict[str, Any]:
+    """The weekly reminder as JSON: the rows overall and each unit's counts."""
+    return {
+        "as_of": result.today.isoformat(),
+        "overdue": [due_record(plan, row) for row in result.overdue],
+        "due_soon": [due_record(plan, row) for row in result.due_soon],
+        "offices": [
+            {
+                "office": plan.offices[unit.key].name,
+                "office_key": unit.key,
+                "red": unit.red,
+                "yellow": unit.yellow,
+                "green": unit.green,
+                "closed": unit.closed,
+            }
+            for unit in result.offices
+        ],
+    }
 
 
 def board_record(result: Board) -> dict[str, Any]:
     """The board as JSON: per office and per phase, with the counts and the worst item."""
 
-    def row(r: BoardRow) -> dict[str, Any]:
+    def row(r: Tally) -> dict[str, Any]:
         return {
             "key": r.key,
             "name": r.name,
@@ -273,7 +292,7 @@ def csv_text(
     import csv
     import io
 
-    from xixin_cli.i18n import BASIS_LABELS, label
+    from xixin_cli.i18n import label
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -293,7 +312,7 @@ def csv_text(
                     phase,
                     state.due.isoformat() if state.due is not None else message("standing", lang),
                     item.due.isoformat() if item.due is not None else "",
-                    label(BASIS_LABELS, item.due_basis.value, lang),
+                    label("basis", item.due_basis.value, lang),
                     status_label(state.status.value, lang),
                     state.status.value,
                     state.last.note if state.last is not None else "",

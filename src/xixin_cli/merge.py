@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from xixin_cli.errors import Problem
+from xixin_cli.fold import order_key
 from xixin_cli.model import Event, EventKind
-from xixin_cli.schedule import order_key
 from xixin_cli.status_log import append_with, parse_log
 
 

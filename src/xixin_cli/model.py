@@ -80,6 +80,23 @@ class Office(NamedTuple):
     note: str = ""
 
 
+def short_name(name: str) -> str:
+    """乡民政办 → 民政办: in a township's own tables the 乡 says nothing (the plan does the same,
+    「党群办组织协调」); JSON and exports keep the full name."""
+    return name[1:] if name.startswith("乡") and len(name) > 3 else name
+
+
+def find_office(offices: Mapping[str, Office], value: str) -> str | None:
+    """The key of the office `value` names: its key, its full name or its short name. The one
+    rule for office names, in plan files and on the command line alike."""
+    if value in offices:
+        return value
+    for key, office in offices.items():
+        if value in (office.name, short_name(office.name)):
+            return key
+    return None
+
+
 class Phase(NamedTuple):
     """A phase of 五、实施步骤 with its window, both ends included."""
 

@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
     from rich.console import RenderableType
 
-    from xixin_cli.board import Board, BoardRow
+    from xixin_cli.board import Board
     from xixin_cli.model import Plan
+    from xixin_cli.schedule import Tally
 
 #: Where a Chinese font usually is, on Windows, macOS and Linux (first found wins).
 FONT_CANDIDATES = (
@@ -107,7 +108,7 @@ def render_png(plan: Plan, result: Board, lang: str) -> bytes:
 
 def _draw_row(
     pen: ImageDraw.ImageDraw,
-    row: BoardRow,
+    row: Tally,
     y: int,
     font: ImageFont.FreeTypeFont,
     small: ImageFont.FreeTypeFont,

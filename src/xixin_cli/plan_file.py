@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 from xixin_cli.dates import DateFormatError, parse_date
 from xixin_cli.errors import PlanError, Problem
-from xixin_cli.model import Document, DueBasis, Item, ItemKind, Office, Phase, Plan
+from xixin_cli.model import (
+    Document,
+    DueBasis,
+    Item,
+    ItemKind,
+    Office,
+    Phase,
+    Plan,
+    find_office,
+)
 
 if TYPE_CHECKING:
     from yaml import Node
@@ -513,11 +522,9 @@ class _Reader:
         )
 
     def _office(self, node: Node, value: str, offices: dict[str, Office], where: str) -> str:
-        if value in offices:
-            return value
-        for office in offices.values():  # the Chinese name is accepted too
-            if office.name == value:
-                return office.key
+        key = find_office(offices, value)  # the Chinese name, full or short, is accepted too
+        if key is not None:
+            return key
         names = [*offices, *(office.name for office in offices.values())]
         self.problem(
             node,

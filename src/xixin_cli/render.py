@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from xixin_cli.i18n import BASIS_LABELS, KIND_LABELS, label, message, status_label
-from xixin_cli.model import Event, EventKind, Item, Phase, Plan, Status
-from xixin_cli.schedule import Digest, DueRow, ItemState, PhaseMark
+from xixin_cli.fold import ItemState
+from xixin_cli.i18n import label, message, status_label
+from xixin_cli.model import Event, EventKind, Item, Phase, Plan, Status, short_name
+from xixin_cli.schedule import Digest, DueRow, PhaseMark
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
 
-    from xixin_cli.board import Board, BoardRow
-    from xixin_cli.workdays import WorkingDays
+    from xixin_cli.board import Board
+    from xixin_cli.schedule import Tally
 
 STATUS_STYLES = {
     Status.TODO: "",
@@ -33,12 +34,6 @@ def offices_text(plan: Plan, item: Item, lang: str) -> str:
     if len(item.offices) > 1 and set(item.offices) == set(plan.offices):
         return "全部责任单位" if lang != "en" else "all offices"
     return "、".join(short_name(name) for name in plan.office_names(item))
-
-
-def short_name(name: str) -> str:
-    """乡民政办 → 民政办: in a township's own tables the 乡 says nothing (the plan does the same,
-    「党群办组织协调」); JSON and exports keep the full name."""
-    return name[1:] if name.startswith("乡") and len(name) > 3 else name
 
 
 def due_text(state: ItemState, lang: str) -> str:
@@ -156,7 +151,7 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
         if value:
             grid.add_row(message(key, lang), value)
 
-    row("field.kind", label(KIND_LABELS, item.kind.value, lang))
+    row("field.kind", label("kind", item.kind.value, lang))
     if item.parent is not None:
         parent = plan.get(item.parent)
         row("field.parent", f"{item.parent} {parent.title if parent else ''}")
@@ -189,7 +184,7 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
                 for e in state.evidence
             ),
         )
-    basis = label(BASIS_LABELS, item.due_basis.value, lang)
+    basis = label("basis", item.due_basis.value, lang)
     if item.due_text:
         basis += f"：“{item.due_text}”"
     row("field.due_basis", basis)
@@ -283,10 +278,9 @@ def due_table(
     *,
     late: bool | None,
     until: date | None = None,
-    workdays: Mapping[str, WorkingDays] | None = None,
 ) -> Table:
     """Overdue (late=True), upcoming (False) or both (None) rows, with the days late or left,
-    in calendar days and, when `workdays` is given, in working days (≈ where estimated)."""
+    in calendar days and in working days (≈ where estimated)."""
     from rich.text import Text
 
     if late:
@@ -303,8 +297,7 @@ def due_table(
     table.add_column(message("col.due", lang), no_wrap=True)
     days_column = {True: "col.overdue", False: "col.left", None: "col.when"}[late]
     table.add_column(message(days_column, lang), no_wrap=True, justify="right")
-    if workdays is not None:
-        table.add_column(message("col.workdays", lang), no_wrap=True, justify="right")
+    table.add_column(message("col.workdays", lang), no_wrap=True, justify="right")
     table.add_column(message("col.status", lang), no_wrap=True)
     for row in rows:
         item = row.state.item
@@ -322,14 +315,11 @@ def due_table(
             due_text(row.state, lang),
             days,
         ]
-        if workdays is not None:
-            counted = workdays.get(item.id)
-            cells.append(
-                f"{'≈' if counted and counted.estimated else ''}{counted.days}" if counted else ""
-            )
+        counted = row.workdays
+        cells.append(f"{'≈' if counted.estimated else ''}{counted.days}")
         cells.append(Text(status_text(row.state, lang), style=STATUS_STYLES[row.state.status]))
         table.add_row(*cells)
-    if workdays is not None and any(w.estimated for w in workdays.values()):
+    if any(row.workdays.estimated for row in rows):
         table.caption = f"{table.caption}\n{message('workdays_estimated', lang)}"
     return _settled(table)
 
@@ -361,9 +351,9 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
     counts.add_column(message("col.closed", lang), justify="right")
     for office in result.offices:
         counts.add_row(
-            plan.offices[office.office].name,
-            str(len(office.red)),
-            str(len(office.yellow)),
+            office.name,
+            str(office.red),
+            str(office.yellow),
             str(office.green),
             str(office.closed),
         )
@@ -393,11 +383,11 @@ def _office_groups(plan: Plan, result: Digest, lang: str) -> list[tuple[str, lis
     for office in result.offices:
         if not office.red and not office.yellow:
             continue
-        name = f"■ {plan.offices[office.office].name}：" + message(
-            "digest.counts", lang, red=len(office.red), yellow=len(office.yellow)
+        name = f"■ {office.name}：" + message(
+            "digest.counts", lang, red=office.red, yellow=office.yellow
         )
         groups: list[_Group] = []
-        for mark, rows in (("🔴", office.red), ("🟡", office.yellow)):
+        for mark, rows in (("🔴", office.late), ("🟡", office.soon)):
             by_day: dict[date, list[str]] = {}
             for row in rows:
                 assert row.state.due is not None  # only dated items are late or due soon
@@ -468,7 +458,7 @@ def board_view(plan: Plan, result: Board, lang: str) -> RenderableType:
     )
 
 
-def _board_table(plan: Plan, rows: Sequence[BoardRow], lang: str, title: str, cap: str) -> Table:
+def _board_table(plan: Plan, rows: Sequence[Tally], lang: str, title: str, cap: str) -> Table:
     from rich.progress_bar import ProgressBar
     from rich.table import Table as RichTable
     from rich.text import Text
@@ -499,7 +489,7 @@ def _board_table(plan: Plan, rows: Sequence[BoardRow], lang: str, title: str, ca
     return _settled(table)
 
 
-def worst_text(row: BoardRow, lang: str) -> str:
+def worst_text(row: Tally, lang: str) -> str:
     """The item that most needs a call, with how late it is or how long is left."""
     if row.worst is None:
         return ""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from xixin_cli.board import completion
+from xixin_cli.fold import ItemState, order_key
 from xixin_cli.i18n import message, status_label
 from xixin_cli.model import Event, EventKind, Item, ItemKind, Plan, Status
 from xixin_cli.schedule import (
@@ -14,12 +14,17 @@ from xixin_cli.schedule import (
     WARNING_DAYS,
     DueRow,
     Filter,
-    ItemState,
+    by_office,
+    completion,
     leaves,
-    order_key,
     overdue,
+    row_item,
+    state_item,
     upcoming,
 )
+
+if TYPE_CHECKING:
+    from xixin_cli.workdays import Calendar
 
 
 class Block(NamedTuple):
@@ -39,6 +44,7 @@ def weekly(
     events: Sequence[Event],
     lang: str,
     today: date,
+    calendar: Calendar,
     where: Filter = EVERYTHING,
 ) -> list[Block]:
     """The week ending `today`: its changes, what is overdue and next week's deadlines, per unit."""
@@ -69,7 +75,8 @@ def weekly(
     if not changes:
         blocks.append(Block("para", message("report.no_changes", lang)))
     blocks.append(Block("h2", message("report.overdue", lang)))
-    blocks += _per_office(plan, overdue(plan, item_states, today, where), lang, today, where)
+    late = overdue(plan, item_states, today, calendar, where)
+    blocks += _per_office(plan, late, lang, where)
     next_week = today + timedelta(days=WARNING_DAYS)
     blocks.append(
         Block(
@@ -82,10 +89,10 @@ def weekly(
             ),
         )
     )
-    soon = [row for row in upcoming(plan, item_states, today, next_week, where) if row.days > 0]
-    blocks += _per_office(plan, soon, lang, today, where)
+    soon = upcoming(plan, item_states, today, next_week, calendar, where)
+    blocks += _per_office(plan, [row for row in soon if row.days > 0], lang, where)
     blocks.append(Block("h2", message("report.by_office", lang)))
-    blocks.append(_office_table(plan, item_states, lang, today, where))
+    blocks.append(_office_table(plan, item_states, lang, late, where))
     return blocks
 
 
@@ -106,23 +113,14 @@ def _change_line(plan: Plan, event: Event, lang: str) -> str:
     return f"{event.at:%m-%d} {event.by}：{event.item} {title}：{what}{note}"
 
 
-def _per_office(
-    plan: Plan, rows: Sequence[DueRow], lang: str, today: date, where: Filter
-) -> list[Block]:
+def _per_office(plan: Plan, rows: Sequence[DueRow], lang: str, where: Filter) -> list[Block]:
     if not rows:
         return [Block("para", message("none", lang))]
     blocks: list[Block] = []
-    for key, office in plan.offices.items():
-        if where.office is not None and key != where.office:
-            continue
-        mine = [row for row in rows if key in row.state.item.offices]
-        if not mine:
-            continue
-        blocks.append(
-            Block("h3", message("report.office_count", lang, office=office.name, n=len(mine)))
-        )
-        for row in mine:
-            blocks.append(Block("item", _due_line(row, lang)))
+    for key, mine in by_office(plan, where, rows, row_item).items():
+        name = plan.offices[key].name
+        blocks.append(Block("h3", message("report.office_count", lang, office=name, n=len(mine))))
+        blocks += [Block("item", _due_line(row, lang)) for row in mine]
     return blocks
 
 
@@ -139,28 +137,28 @@ def _due_line(row: DueRow, lang: str) -> str:
 
 
 def _office_table(
-    plan: Plan, item_states: dict[str, ItemState], lang: str, today: date, where: Filter
+    plan: Plan,
+    item_states: dict[str, ItemState],
+    lang: str,
+    late: Sequence[DueRow],
+    where: Filter,
 ) -> Block:
     header = tuple(
         message(f"report.col_{key}", lang) for key in ("office", "done", "counted", "rate", "late")
     )
     rows = [header]
     kept = leaves(plan, item_states, where)
-    late = overdue(plan, item_states, today, where)
-    for key, office in plan.offices.items():
-        if where.office is not None and key != where.office:
-            continue
-        mine = [state for state in kept if key in state.item.offices]
-        if not mine:
-            continue
+    late_by_office = by_office(plan, where, late, row_item)
+    for key, mine in by_office(plan, where, kept, state_item).items():
         done, counted = completion(mine)
+        overdue_count = len(late_by_office.get(key, ()))
         rows.append(
             (
-                office.name,
+                plan.offices[key].name,
                 str(done),
                 str(counted),
                 _rate(done, counted),
-                str(sum(1 for row in late if key in row.state.item.offices)),
+                str(overdue_count),
             )
         )
     done, counted = completion(kept)
@@ -188,6 +186,7 @@ def self_check(
     item_states: dict[str, ItemState],
     lang: str,
     today: date,
+    calendar: Calendar,
     where: Filter = EVERYTHING,
 ) -> list[Block]:
     """Per task and action: status, latest note, what is missing; completion overall and per
@@ -206,7 +205,9 @@ def self_check(
             message("report.overall", lang, done=done, counted=counted, rate=_rate(done, counted)),
         ),
         Block("h2", message("report.by_office", lang)),
-        _office_table(plan, item_states, lang, today, where),
+        _office_table(
+            plan, item_states, lang, overdue(plan, item_states, today, calendar, where), where
+        ),
         Block("h2", message("report.items", lang)),
     ]
     kept_ids = {state.item.id for state in kept}

@@ -1,35 +1,25 @@
-"""Pure queries over plan, events and today: status, progress, overdue, upcoming, reminder."""
+"""Pure queries over (plan, item states, today): overdue, upcoming, per-unit tallies, digest.
+
+Every query that lists dated items answers whole: each row carries its days late or left, in
+calendar days and in working days by the official calendar handed to it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from xixin_cli.model import Event, EventKind, Item, Phase, Plan, Status
+from xixin_cli.fold import ItemState
+from xixin_cli.model import Item, Phase, Plan, Status
 
-#: Days ahead that count as "due soon" (黄灯) in the reminder: the week it is read in.
+if TYPE_CHECKING:
+    from xixin_cli.workdays import Calendar, WorkingDays
+
+#: Days ahead that count as "due soon" (黄灯) in the reminder and on the board: a week.
 WARNING_DAYS = 7
 
-
-class Progress(NamedTuple):
-    """Done (or dropped) leaves of all leaves under an item."""
-
-    closed: int
-    total: int
-
-
-class ItemState(NamedTuple):
-    """An item as it stands: its status, its last status event (for the note), its progress,
-    its current due date (after any approved extension) and its evidence."""
-
-    item: Item
-    status: Status
-    last: Event | None
-    progress: Progress | None  # for items with children
-    due: date | None  # item.due, or the latest extension's date
-    extension: Event | None = None  # the latest approved extension, if any
-    evidence: tuple[Event, ...] = ()  # 佐证材料 recorded for the item, oldest first
+T = TypeVar("T")
 
 
 class Filter(NamedTuple):
@@ -47,134 +37,21 @@ class Filter(NamedTuple):
             return False
         return not self.statuses or state.status in self.statuses
 
+    def keeps_office(self, key: str) -> bool:
+        return self.office is None or self.office == key
+
 
 #: The filter that keeps every item.
 EVERYTHING = Filter()
 
 
-def order_key(event: Event) -> tuple[datetime, str]:
-    """When a change counts as made: its time, then its event id to settle exact ties.
-
-    Not the order of lines in a file, so logs merged in any order give the same answer.
-    """
-    return (event.at, event.event_id)
-
-
-def fold(events: Iterable[Event], into: Mapping[str, Event] | None = None) -> dict[str, Event]:
-    """Each item's latest status change (by `order_key`), on top of `into`: its current status."""
-    return _latest(events, EventKind.STATUS, into)
-
-
-def fold_extensions(
-    events: Iterable[Event], into: Mapping[str, Event] | None = None
-) -> dict[str, Event]:
-    """Each item's latest approved extension (延期), on top of `into`."""
-    return _latest(events, EventKind.EXTEND, into)
-
-
-def fold_evidence(
-    events: Iterable[Event], into: Mapping[str, tuple[Event, ...]] | None = None
-) -> dict[str, tuple[Event, ...]]:
-    """Each item's evidence records, oldest first, on top of `into` (each record once)."""
-    found: dict[str, tuple[Event, ...]] = dict(into) if into else {}
-    for event in events:
-        if event.kind is EventKind.EVIDENCE:
-            known = found.get(event.item, ())
-            if all(e.event_id != event.event_id for e in known):
-                found[event.item] = tuple(sorted((*known, event), key=order_key))
-    return found
-
-
-def _latest(
-    events: Iterable[Event], kind: EventKind, into: Mapping[str, Event] | None
-) -> dict[str, Event]:
-    last: dict[str, Event] = dict(into) if into else {}
-    for event in events:
-        if event.kind is not kind:
-            continue
-        current = last.get(event.item)
-        if current is None or order_key(event) >= order_key(current):
-            last[event.item] = event
-    return last
-
-
-def states(
-    plan: Plan,
-    last: Mapping[str, Event],
-    extended: Mapping[str, Event] | None = None,
-    evidence: Mapping[str, tuple[Event, ...]] | None = None,
-) -> dict[str, ItemState]:
-    """Every plan item's state from the folded log (`fold`, `fold_extensions`,
-    `fold_evidence`), in document order. Items with children take their leaves' status.
-    """
-    extended = extended or {}
-    evidence = evidence or {}
-    result: dict[str, ItemState] = {}
-    below: dict[str, list[Status]] = {}  # item id -> the statuses of every leaf under it
-    new = tuple.__new__  # ItemState(...) without its Python-level __new__: a county has 5,000
-    parents = plan.parent_ids()
-    for item in reversed(plan.items):  # children come after parents, so visit them first
-        item_id = item.id
-        extension = extended.get(item_id)
-        due = extension.due if extension is not None else item.due
-        files = evidence.get(item_id, ())
-        if item_id not in parents:
-            event = last.get(item_id)
-            status = event.status if event is not None else Status.TODO
-            result[item_id] = new(ItemState, (item, status, event, None, due, extension, files))
-            statuses = [status]
-        else:
-            statuses = below.pop(item_id, []) or [
-                leaf.status for leaf in _leaf_states(plan, item_id, result)
-            ]
-            closed = sum(1 for status in statuses if not status.is_open)
-            result[item_id] = new(
-                ItemState,
-                (
-                    item,
-                    derived_status(statuses),
-                    None,
-                    Progress(closed, len(statuses)),
-                    due,
-                    extension,
-                    files,
-                ),
-            )
-        if item.parent is not None:
-            below.setdefault(item.parent, []).extend(statuses)
-    return {item.id: result[item.id] for item in plan.items}
-
-
-def _leaf_states(plan: Plan, item_id: str, known: dict[str, ItemState]) -> list[ItemState]:
-    leaves: list[ItemState] = []
-    for child in plan.children(item_id):
-        if plan.is_leaf(child):
-            leaves.append(known[child])
-        else:
-            leaves.extend(_leaf_states(plan, child, known))
-    return leaves
-
-
-def derived_status(statuses: Sequence[Status]) -> Status:
-    """A parent's status from its leaves: done when all are closed, blocked when any is."""
-    if all(status is Status.DROPPED for status in statuses):
-        return Status.DROPPED
-    if all(status in (Status.CLOSED, Status.DROPPED) for status in statuses):
-        return Status.CLOSED
-    if all(not status.is_open for status in statuses):
-        return Status.DONE
-    if any(status is Status.BLOCKED for status in statuses):
-        return Status.BLOCKED
-    if any(status in (Status.DOING, Status.DONE) for status in statuses):
-        return Status.DOING
-    return Status.TODO
-
-
 class DueRow(NamedTuple):
-    """An open leaf with a due date, and its distance from today (negative: overdue)."""
+    """An open leaf with a due date: its distance from today (negative: overdue), and the
+    working days late (overdue) or left (not yet due)."""
 
     state: ItemState
     days: int  # due minus today
+    workdays: WorkingDays
 
     @property
     def days_overdue(self) -> int:
@@ -190,22 +67,31 @@ def leaves(
     return found if where == EVERYTHING else [state for state in found if where.keeps(state)]
 
 
-def _open_leaves(
-    plan: Plan, item_states: dict[str, ItemState], where: Filter
-) -> Iterable[ItemState]:
-    return (state for state in leaves(plan, item_states, where) if state.status.is_open)
+def _due_rows(
+    kept: Iterable[ItemState], today: date, calendar: Calendar, keep: Callable[[date], bool]
+) -> list[DueRow]:
+    rows = []
+    for state in kept:
+        due = state.due
+        if due is not None and state.status.is_open and keep(due):
+            counted = (
+                calendar.working_days_after(due, today)
+                if due < today
+                else calendar.working_days_after(today, due)
+            )
+            rows.append(DueRow(state, (due - today).days, counted))
+    return sorted(rows, key=lambda row: row.days)  # stable: document order within a day
 
 
 def overdue(
-    plan: Plan, item_states: dict[str, ItemState], today: date, where: Filter = EVERYTHING
+    plan: Plan,
+    item_states: dict[str, ItemState],
+    today: date,
+    calendar: Calendar,
+    where: Filter = EVERYTHING,
 ) -> list[DueRow]:
     """Open leaves due before today, most overdue first. An item due today is not overdue."""
-    rows = [
-        DueRow(state, (state.due - today).days)
-        for state in _open_leaves(plan, item_states, where)
-        if state.due is not None and state.due < today
-    ]
-    return sorted(rows, key=lambda row: row.days)  # stable: document order within a day
+    return _due_rows(leaves(plan, item_states, where), today, calendar, lambda due: due < today)
 
 
 def upcoming(
@@ -213,15 +99,13 @@ def upcoming(
     item_states: dict[str, ItemState],
     today: date,
     last_day: date,
+    calendar: Calendar,
     where: Filter = EVERYTHING,
 ) -> list[DueRow]:
     """Open leaves due from today to `last_day`, both included, soonest first."""
-    rows = [
-        DueRow(state, (state.due - today).days)
-        for state in _open_leaves(plan, item_states, where)
-        if state.due is not None and today <= state.due <= last_day
-    ]
-    return sorted(rows, key=lambda row: row.days)
+    return _due_rows(
+        leaves(plan, item_states, where), today, calendar, lambda due: today <= due <= last_day
+    )
 
 
 class PhaseMark(NamedTuple):
@@ -243,14 +127,114 @@ def phase_marks(plan: Plan, today: date, last_day: date) -> list[PhaseMark]:
     return sorted(marks, key=lambda mark: mark.day)
 
 
-class OfficeDigest(NamedTuple):
-    """One unit's part of the weekly reminder: 红灯 overdue, 黄灯 due this week, 绿灯 on track."""
+# -- per unit -----------------------------------------------------------------------------------
 
-    office: str  # office key
-    red: tuple[DueRow, ...]
-    yellow: tuple[DueRow, ...]
-    green: int  # open leaves due later, or standing
-    closed: int  # done or dropped leaves
+
+def by_office(
+    plan: Plan, where: Filter, rows: Iterable[T], item: Callable[[T], Item]
+) -> dict[str, list[T]]:
+    """`rows` under each unit their item names, units in the plan's order; only the units
+    `where` keeps and that have rows. A row of a shared item stands under each of its units."""
+    groups: dict[str, list[T]] = {key: [] for key in plan.offices if where.keeps_office(key)}
+    for row in rows:
+        for key in item(row).offices:
+            group = groups.get(key)
+            if group is not None:
+                group.append(row)
+    return {key: found for key, found in groups.items() if found}
+
+
+def state_item(state: ItemState) -> Item:
+    return state.item
+
+
+def row_item(row: DueRow) -> Item:
+    return row.state.item
+
+
+class Tally(NamedTuple):
+    """One unit's (or one phase's) checkable items: done of total, the open ones by colour.
+
+    red (overdue) + yellow (due within the warning window) + green (later, or standing) is the
+    number of open items; closed + open is the total.
+    """
+
+    key: str
+    name: str
+    total: int
+    closed: int  # done, closed out (销号) or dropped
+    late: tuple[DueRow, ...]  # 红灯, most overdue first
+    soon: tuple[DueRow, ...]  # 黄灯, soonest first
+    worst: DueRow | None  # the most overdue item, else the one due soonest
+
+    @property
+    def open(self) -> int:
+        return self.total - self.closed
+
+    @property
+    def red(self) -> int:
+        return len(self.late)
+
+    @property
+    def yellow(self) -> int:
+        return len(self.soon)
+
+    @property
+    def green(self) -> int:
+        return self.open - self.red - self.yellow
+
+
+def tally(
+    key: str,
+    name: str,
+    mine: Sequence[ItemState],
+    late: Sequence[DueRow],
+    soon: Sequence[DueRow],
+    today: date,
+    calendar: Calendar,
+) -> Tally:
+    """The tally of one group of leaves, given its overdue and due-soon rows."""
+    open_count = sum(1 for state in mine if state.status.is_open)
+    worst = late[0] if late else soon[0] if soon else None
+    if worst is None:  # nothing within the window: the open item due soonest, however far
+        later = _due_rows(mine, today, calendar, lambda due: True)
+        worst = later[0] if later else None
+    return Tally(key, name, len(mine), len(mine) - open_count, tuple(late), tuple(soon), worst)
+
+
+def urgency(order: Sequence[str]) -> Callable[[Tally], tuple[int, int, float, int]]:
+    """The order units are called in: most red first, then most yellow, then least done."""
+    index = {key: n for n, key in enumerate(order)}
+    return lambda t: (-t.red, -t.yellow, t.closed / t.total if t.total else 0.0, index[t.key])
+
+
+def unit_tallies(
+    plan: Plan,
+    kept: Sequence[ItemState],
+    late: Sequence[DueRow],
+    soon: Sequence[DueRow],
+    today: date,
+    calendar: Calendar,
+    where: Filter = EVERYTHING,
+) -> list[Tally]:
+    """Every unit's tally, the units that need a call first; the one grouping that the board,
+    the reminder and the reports share."""
+    mine = by_office(plan, where, kept, state_item)
+    red = by_office(plan, where, late, row_item)
+    yellow = by_office(plan, where, soon, row_item)
+    found = [
+        tally(
+            key,
+            plan.offices[key].name,
+            states,
+            red.get(key, []),
+            yellow.get(key, []),
+            today,
+            calendar,
+        )
+        for key, states in mine.items()
+    ]
+    return sorted(found, key=urgency(list(plan.offices)))
 
 
 class Digest(NamedTuple):
@@ -258,7 +242,7 @@ class Digest(NamedTuple):
 
     today: date
     last_day: date
-    offices: tuple[OfficeDigest, ...]
+    offices: tuple[Tally, ...]
     overdue: tuple[DueRow, ...]
     due_soon: tuple[DueRow, ...]
     open_total: int
@@ -269,38 +253,21 @@ def digest(
     plan: Plan,
     item_states: dict[str, ItemState],
     today: date,
+    calendar: Calendar,
     where: Filter = EVERYTHING,
     warning_days: int = WARNING_DAYS,
 ) -> Digest:
-    """Group overdue and due-soon leaves by unit; units with most overdue first."""
-    from datetime import timedelta
-
+    """Overdue and due-soon leaves, per unit (units with most overdue first) and overall."""
     last_day = today + timedelta(days=warning_days)
-    late = overdue(plan, item_states, today, where)
-    soon = upcoming(plan, item_states, today, last_day, where)
     kept = leaves(plan, item_states, where)
-    per_office: list[OfficeDigest] = []
-    for key in plan.offices:
-        if where.office is not None and key != where.office:
-            continue
-        mine = [state for state in kept if key in state.item.offices]
-        if not mine:
-            continue
-        red = tuple(row for row in late if key in row.state.item.offices)
-        yellow = tuple(row for row in soon if key in row.state.item.offices)
-        open_count = sum(1 for state in mine if state.status.is_open)
-        per_office.append(
-            OfficeDigest(
-                key, red, yellow, open_count - len(red) - len(yellow), len(mine) - open_count
-            )
-        )
-    order = list(plan.offices)
-    per_office.sort(key=lambda d: (-len(d.red), -len(d.yellow), order.index(d.office)))
+    late = overdue(plan, item_states, today, calendar, where)
+    soon = upcoming(plan, item_states, today, last_day, calendar, where)
+    units = unit_tallies(plan, kept, late, soon, today, calendar, where)
     open_total = sum(1 for state in kept if state.status.is_open)
     return Digest(
         today,
         last_day,
-        tuple(per_office),
+        tuple(units),
         tuple(late),
         tuple(soon),
         open_total,
@@ -308,95 +275,8 @@ def digest(
     )
 
 
-def undo_target(events: Sequence[Event]) -> Event | None:
-    """The latest change not yet undone; undo events themselves are not undone again.
-
-    Undoing twice reverts the two latest changes, newest first, like an editor's undo.
-    """
-    changes = [event for event in events if event.kind is EventKind.STATUS]
-    undone = {event.undoes for event in changes if event.undoes is not None}
-    for event in sorted(changes, key=order_key, reverse=True):
-        if event.undoes is None and event.event_id not in undone:
-            return event
-    return None
-
-
-def change_event(
-    state: ItemState, status: Status, *, at: datetime, event_id: str, by: str, note: str
-) -> Event | None:
-    """The event that records `status` for a leaf; None when nothing would change."""
-    if status is state.status and not note:
-        return None
-    return Event(event_id, at, state.item.id, status, state.status, by, note)
-
-
-def undo_event(
-    events: Sequence[Event],
-    item_states: dict[str, ItemState],
-    *,
-    at: datetime,
-    event_id: str,
-    by: str,
-) -> tuple[Event, Event] | None:
-    """The event that reverts the latest change, with the change it reverts; None if none."""
-    target = undo_target(events)
-    if target is None:
-        return None
-    state = item_states.get(target.item)
-    current = state.status if state is not None else target.status
-    return (
-        Event(event_id, at, target.item, target.previous, current, by, "", undoes=target.event_id),
-        target,
-    )
-
-
-def extension_event(
-    state: ItemState, due: date, *, at: datetime, event_id: str, by: str, reason: str
-) -> Event:
-    """The record of an approved extension (延期) of a dated item to a later day."""
-    from xixin_cli.errors import UsageError
-
-    if not reason:
-        raise UsageError("usage.reason_needed")
-    if state.due is None:
-        raise UsageError("usage.standing_no_due", value=state.item.id)
-    if due <= state.due:
-        raise UsageError("usage.extend_earlier", value=due.isoformat(), due=state.due.isoformat())
-    return Event(
-        event_id,
-        at,
-        state.item.id,
-        state.status,
-        state.status,
-        by,
-        reason,
-        kind=EventKind.EXTEND,
-        due=due,
-    )
-
-
-def evidence_event(
-    state: ItemState,
-    path: str,
-    size: int,
-    sha256: str,
-    *,
-    at: datetime,
-    event_id: str,
-    by: str,
-    note: str,
-) -> Event:
-    """The record of one evidence file (佐证材料) for an item."""
-    return Event(
-        event_id,
-        at,
-        state.item.id,
-        state.status,
-        state.status,
-        by,
-        note,
-        kind=EventKind.EVIDENCE,
-        path=path,
-        size=size,
-        sha256=sha256,
-    )
+def completion(states: Sequence[ItemState]) -> tuple[int, int]:
+    """(completed, counted): done or closed, of all items not dropped (不适用 does not count)."""
+    counted = [state for state in states if state.status is not Status.DROPPED]
+    done = sum(1 for state in counted if state.status in (Status.DONE, Status.CLOSED))
+    return done, len(counted)

@@ -1,0 +1,60 @@
+"""The options several commands share, and the session a command opens.
+
+Option help texts are not here: they come from the UI language's catalogue (`help.py` fills
+them in by parameter name), so that the Chinese help is all Chinese and the English all English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from xixin_cli.session import Session, Settings, open_session
+
+T = TypeVar("T")
+
+#: Rows a table shows unless --limit or --all says otherwise: the whole bundled plan fits in
+#: the list, a week's worth of items in the others.
+LIST_LIMIT = 100
+TABLE_LIMIT = 20
+
+OfficeOpt = Annotated[str | None, typer.Option("--office")]
+PhaseOpt = Annotated[str | None, typer.Option("--phase", "-p")]
+StatusOpt = Annotated[list[str] | None, typer.Option("--status", "-s")]
+JsonOpt = Annotated[bool, typer.Option("--json")]
+LimitOpt = Annotated[int, typer.Option("--limit", metavar="N")]
+AllOpt = Annotated[bool, typer.Option("--all")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", metavar="DATE")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE")]
+NoteOpt = Annotated[str | None, typer.Option("--note", "-n")]
+ByOpt = Annotated[str | None, typer.Option("--by")]
+ReasonOpt = Annotated[str, typer.Option("--reason", "-r")]
+IdArg = Annotated[str, typer.Argument(metavar="ID")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", metavar="md|text")]
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """The global options, as the root command's callback left them."""
+    found = ctx.find_root().obj
+    assert isinstance(found, Settings)
+    return found
+
+
+def session(ctx: typer.Context, *, events: bool = False, write: bool = False) -> Session:
+    """Open the plan and the logs, and say what their readers found (on stderr, at once)."""
+    from xixin_cli.present import warn
+
+    opened = open_session(settings(ctx), events=events, write=write)
+    for warning in opened.warnings:
+        warn(warning, opened.lang)
+    return opened
+
+
+def capped(rows: Sequence[T], limit: int, show_all: bool) -> tuple[Sequence[T], int]:
+    """The rows a table shows, and how many it leaves out (rendering thousands costs seconds)."""
+    if show_all or limit < 0 or len(rows) <= limit:
+        return rows, 0
+    return rows[:limit], len(rows) - limit

@@ -1,0 +1,95 @@
+"""Deadlines: overdue, upcoming, and the weekly reminder."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from xixin_cli.commands._options import (
+    TABLE_LIMIT,
+    AllOpt,
+    AsOfOpt,
+    JsonOpt,
+    LimitOpt,
+    OfficeOpt,
+    PhaseOpt,
+    capped,
+    session,
+)
+from xixin_cli.errors import UsageError
+from xixin_cli.results import DueList, Reminder, form
+from xixin_cli.session import as_of as day
+from xixin_cli.session import item_filter
+
+
+def overdue(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    phase: PhaseOpt = None,
+    as_of: AsOfOpt = None,
+    limit: LimitOpt = TABLE_LIMIT,
+    show_all: AllOpt = False,
+    as_json: JsonOpt = False,
+) -> DueList:
+    """Open items whose due date has passed, most overdue first."""
+    from xixin_cli.schedule import overdue as find_overdue
+
+    opened = session(ctx)
+    today = day(as_of)
+    where = item_filter(opened, office, phase)
+    rows = find_overdue(opened.plan, opened.states, today, opened.calendar(), where)
+    shown, hidden = (rows, 0) if as_json else capped(rows, limit, show_all)
+    return DueList(opened.plan, opened.lang, form(as_json), shown, hidden, today, late=True)
+
+
+def upcoming(
+    ctx: typer.Context,
+    within: Annotated[str, typer.Option("--within", "-w")] = "7d",
+    office: OfficeOpt = None,
+    phase: PhaseOpt = None,
+    as_of: AsOfOpt = None,
+    limit: LimitOpt = TABLE_LIMIT,
+    show_all: AllOpt = False,
+    as_json: JsonOpt = False,
+) -> DueList:
+    """Open items due in the window, soonest first, and phases starting or ending."""
+    from xixin_cli.dates import DateFormatError, window_end
+    from xixin_cli.schedule import phase_marks
+    from xixin_cli.schedule import upcoming as find_upcoming
+
+    opened = session(ctx)
+    today = day(as_of)
+    try:
+        last_day = window_end(today, within)
+    except DateFormatError:
+        raise UsageError("usage.bad_window", value=within) from None
+    where = item_filter(opened, office, phase)
+    rows = find_upcoming(opened.plan, opened.states, today, last_day, opened.calendar(), where)
+    shown, hidden = (rows, 0) if as_json else capped(rows, limit, show_all)
+    marks = phase_marks(opened.plan, today, last_day)
+    return DueList(
+        opened.plan, opened.lang, form(as_json), shown, hidden, today, False, last_day, marks
+    )
+
+
+def remind(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    as_of: AsOfOpt = None,
+    plain: Annotated[bool, typer.Option("--plain")] = False,
+    fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue")] = False,
+    as_json: JsonOpt = False,
+) -> Reminder:
+    """The weekly digest: overdue and due this week, per office, red/yellow/green."""
+    from xixin_cli.schedule import digest
+
+    opened = session(ctx)
+    today = day(as_of)
+    where = item_filter(opened, office)
+    result = digest(opened.plan, opened.states, today, opened.calendar(), where)
+    return Reminder(opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue)
+
+
+COMMANDS = {"overdue": overdue, "upcoming": upcoming, "remind": remind}
+GROUPS: dict[str, dict[str, object]] = {}

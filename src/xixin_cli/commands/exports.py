@@ -1,0 +1,102 @@
+"""Exports: export markdown, export csv, export ics."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from xixin_cli.commands._options import (
+    AsOfOpt,
+    OfficeOpt,
+    OutputOpt,
+    PhaseOpt,
+    StatusOpt,
+    session,
+)
+from xixin_cli.errors import OutputError, UsageError
+from xixin_cli.results import Document, Files
+from xixin_cli.session import as_of as day
+from xixin_cli.session import item_filter
+
+
+def export_markdown(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    phase: PhaseOpt = None,
+    status: StatusOpt = None,
+    as_of: AsOfOpt = None,
+    group_by: Annotated[str, typer.Option("--group-by")] = "task",
+    output: OutputOpt = None,
+    split_by: Annotated[str | None, typer.Option("--split-by", metavar="office")] = None,
+) -> Document | Files:
+    """A GitHub-style checklist (- [ ] / - [x]), grouped by task or phase."""
+    from xixin_cli.export import markdown_checklist
+
+    if group_by not in ("task", "phase"):
+        raise UsageError("usage.bad_group_by", value=group_by)
+    if split_by not in (None, "office"):
+        raise UsageError("usage.bad_split_by", value=split_by)
+    if split_by is not None and output is None:
+        raise UsageError("usage.split_needs_folder")
+    opened = session(ctx)
+    today = day(as_of)
+    if split_by is None or output is None:
+        where = item_filter(opened, office, phase, status)
+        text = markdown_checklist(
+            opened.plan, opened.states, opened.lang, today, where, group_by=group_by
+        )
+        return Document(text, output, opened.lang)
+    if not output.is_dir():
+        raise OutputError("output.no_folder", folder=str(output))
+    documents = []
+    for key, unit in opened.plan.offices.items():  # one checklist per office, `<name>.md`
+        where = item_filter(opened, key, phase, status)
+        text = markdown_checklist(
+            opened.plan, opened.states, opened.lang, today, where, group_by=group_by
+        )
+        documents.append(Document(text, output / f"{unit.name}.md", opened.lang))
+    return Files(documents)
+
+
+def export_csv(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    phase: PhaseOpt = None,
+    status: StatusOpt = None,
+    as_of: AsOfOpt = None,
+    output: OutputOpt = None,
+) -> Document:
+    """The checklist as CSV for Excel: UTF-8 with BOM, no cell run as a formula."""
+    from xixin_cli.export import csv_text
+
+    opened = session(ctx)
+    where = item_filter(opened, office, phase, status)
+    text = csv_text(opened.plan, opened.states, opened.lang, day(as_of), where)
+    return Document(text, output, opened.lang)
+
+
+def export_ics(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    phase: PhaseOpt = None,
+    status: StatusOpt = None,
+    remind: Annotated[int, typer.Option("--remind", metavar="DAYS")] = 3,
+    output: OutputOpt = None,
+) -> Document:
+    """Each deadline as an all-day calendar event with a reminder."""
+    from xixin_cli.dates import now_in_china
+    from xixin_cli.export import ics_text
+
+    if remind < 0:
+        raise UsageError("usage.bad_remind", value=remind)
+    opened = session(ctx)
+    where = item_filter(opened, office, phase, status)
+    text = ics_text(
+        opened.plan, opened.states, opened.lang, now_in_china(), where, remind_days=remind
+    )
+    return Document(text, output, opened.lang)
+
+
+COMMANDS: dict[str, object] = {}
+GROUPS = {"export": {"markdown": export_markdown, "csv": export_csv, "ics": export_ics}}

@@ -1,0 +1,147 @@
+"""Reading the plan: list, show, validate, evidence, history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xixin_cli.commands._options import (
+    LIST_LIMIT,
+    TABLE_LIMIT,
+    AllOpt,
+    JsonOpt,
+    LimitOpt,
+    OfficeOpt,
+    PhaseOpt,
+    StatusOpt,
+    capped,
+    session,
+    settings,
+)
+from xixin_cli.fold import ItemState
+from xixin_cli.model import Status
+from xixin_cli.results import Checklist, EvidenceList, History, ItemView, Lines, form
+from xixin_cli.session import Session, item_filter, item_state
+
+
+def list_(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    phase: PhaseOpt = None,
+    status: StatusOpt = None,
+    limit: LimitOpt = LIST_LIMIT,
+    show_all: AllOpt = False,
+    as_json: JsonOpt = False,
+) -> Checklist:
+    """The checklist: tasks and their actions, steps and measures."""
+    opened = session(ctx)
+    where = item_filter(opened, office, phase, status)
+    shown = with_parents(opened, [s for s in opened.states.values() if where.keeps(s)])
+    rows, hidden = (shown, 0) if as_json else capped(shown, limit, show_all)
+    return Checklist(opened.plan, opened.lang, form(as_json), rows, hidden)
+
+
+def with_parents(opened: Session, kept: Iterable[ItemState]) -> list[ItemState]:
+    """The kept states in document order, with the tasks they belong to (for the tree)."""
+    states = opened.states
+    wanted = set()
+    for state in kept:
+        wanted.add(state.item.id)
+        parent = state.item.parent
+        while parent is not None:
+            wanted.add(parent)
+            parent = states[parent].item.parent
+    return [state for item_id, state in states.items() if item_id in wanted]
+
+
+def show(
+    ctx: typer.Context,
+    item_id: Annotated[str, typer.Argument(metavar="ID")],
+    as_json: JsonOpt = False,
+) -> ItemView:
+    """One item whole: text, units, dates and their basis, source."""
+    opened = session(ctx)
+    return ItemView(opened.plan, opened.lang, form(as_json), item_state(opened, item_id))
+
+
+def validate(
+    ctx: typer.Context,
+    path: Annotated[Path | None, typer.Argument(metavar="[PATH]")] = None,
+) -> Lines:
+    """Check a plan file and report every problem found."""
+    from xixin_cli.i18n import message
+    from xixin_cli.paths import plan_path
+    from xixin_cli.plan_file import load_plan
+
+    given = settings(ctx)
+    target = path if path is not None else plan_path(given.plan)
+    plan = load_plan(target)
+    leaves = sum(1 for item in plan.items if plan.is_leaf(item.id))
+    line = message(
+        "validate.ok",
+        given.language(),
+        path=str(target),
+        items=len(plan.items),
+        leaves=leaves,
+        offices=len(plan.offices),
+        phases=len(plan.phases),
+    )
+    return Lines(out=[line])
+
+
+def evidence(
+    ctx: typer.Context,
+    missing: Annotated[bool, typer.Option("--missing")] = False,
+    office: OfficeOpt = None,
+    as_json: JsonOpt = False,
+) -> EvidenceList:
+    """What evidence each item has; --missing lists done items that have none."""
+    from xixin_cli.schedule import leaves
+
+    opened = session(ctx)
+    where = item_filter(opened, office)
+    rows = [
+        state
+        for state in leaves(opened.plan, opened.states, where)
+        if not missing or (state.status in (Status.DONE, Status.CLOSED) and not state.evidence)
+    ]
+    return EvidenceList(opened.plan, opened.lang, form(as_json), rows)
+
+
+def history(
+    ctx: typer.Context,
+    item_id: Annotated[str | None, typer.Argument(metavar="[ID]")] = None,
+    limit: LimitOpt = TABLE_LIMIT,
+    show_all: AllOpt = False,
+    as_json: JsonOpt = False,
+) -> History:
+    """The trail of changes, newest first."""
+    from xixin_cli.fold import order_key
+
+    opened = session(ctx, events=True)
+    if (
+        item_id is not None
+        and opened.plan.get(item_id) is None
+        and not any(event.item == item_id for event in opened.events)
+    ):
+        item_state(opened, item_id)  # raises with a did-you-mean
+    events = sorted(
+        (e for e in opened.events if item_id is None or e.item == item_id),
+        key=order_key,
+        reverse=True,
+    )
+    rows, hidden = (events, 0) if as_json else capped(events, limit, show_all)
+    return History(opened.plan, opened.lang, form(as_json), rows, hidden)
+
+
+COMMANDS = {
+    "list": list_,
+    "show": show,
+    "validate": validate,
+    "evidence": evidence,
+    "history": history,
+}
+GROUPS: dict[str, dict[str, object]] = {}

@@ -1,0 +1,137 @@
+"""The status logs themselves: verify, doctor, merge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, NamedTuple
+
+import typer
+
+from xixin_cli.commands._options import session, settings
+from xixin_cli.errors import ExitCode, Problem, StateError
+from xixin_cli.i18n import message, status_label
+from xixin_cli.results import Findings, Lines
+from xixin_cli.session import Settings
+
+
+class _Checked(NamedTuple):
+    where: Path
+    problems: list[Problem]
+    records: int
+    writers: int
+    events: int
+
+
+def _check_logs(given: Settings, *, plan: object = None) -> Iterator[_Checked]:
+    """Each log the settings name, checked line by line (never through a cache): its chains,
+    its evidence files and, with a plan, whether its ids are the plan's."""
+    from xixin_cli.checks import evidence_problems, plan_agreement, verify_log
+    from xixin_cli.model import Plan
+    from xixin_cli.paths import plan_path, state_sources
+    from xixin_cli.status_log import parse_log, read_bytes
+
+    for where in state_sources(given.state, plan_path(given.plan)):
+        data = read_bytes(where)
+        verified = verify_log(data, str(where))
+        log = parse_log(data, str(where))
+        problems = [*verified.problems]
+        if isinstance(plan, Plan):
+            problems += plan_agreement(plan, log, str(where))
+        problems += evidence_problems(log, str(where))
+        yield _Checked(where, problems, verified.records, verified.writers, len(log.events))
+
+
+def verify(ctx: typer.Context) -> Findings:
+    """Check that no line of the status log was edited, moved or deleted."""
+    given = settings(ctx)
+    lang = given.language()
+    sections = []
+    for checked in _check_logs(given):
+        where, count = str(checked.where), len(checked.problems)
+        if checked.problems:
+            verdict = message(
+                "verify.failed", lang, path=where, count=count, records=checked.records
+            )
+        else:
+            verdict = message(
+                "verify.ok", lang, path=where, records=checked.records, writers=checked.writers
+            )
+        sections.append((checked.problems, verdict, bool(checked.problems)))
+    failed = any(section[2] for section in sections)
+    return Findings(lang, sections, int(ExitCode.CHECK) if failed else 0)
+
+
+def doctor(ctx: typer.Context) -> Findings:
+    """Check the plan and the status log together; every problem with its line."""
+    from xixin_cli.paths import plan_path
+    from xixin_cli.plan_file import load_plan
+
+    given = settings(ctx)
+    lang = given.language()
+    plan = load_plan(plan_path(given.plan))  # plan problems end here, each on its line, exit 3
+    problems: list[Problem] = []
+    records = 0
+    for checked in _check_logs(given, plan=plan):
+        problems += checked.problems
+        records += checked.events
+    if problems:
+        return Findings(lang, [(problems, "", True)], int(ExitCode.CHECK))
+    verdict = message("doctor.ok", lang, items=len(plan.items), records=records)
+    return Findings(lang, [([], verdict, False)], 0)
+
+
+def merge(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...")],
+) -> Lines:
+    """Bring other offices' status logs into this one, each record once, byte for byte."""
+    from xixin_cli.merge import conflicts, merge_into
+    from xixin_cli.paths import state_sources
+    from xixin_cli.present import warn
+    from xixin_cli.status_log import read_bytes, read_log
+
+    opened = session(ctx, write=True)
+    target = opened.state.path
+    sources = []
+    for path in state_sources([str(f) for f in files], target):
+        if not path.is_file():
+            raise StateError("state.not_found", path=str(path))
+        if path.resolve() != target.resolve():
+            sources.append((str(path), read_bytes(path)))
+    results = merge_into(target, sources, make_parent=opened.state.is_default)
+    lang = opened.lang
+    out = []
+    for result in results:
+        for warning in result.warnings:
+            warn(warning.render(lang), lang)
+        out.append(
+            message(
+                "merge.added",
+                lang,
+                source=result.name,
+                added=len(result.lines),
+                already=result.already,
+            )
+        )
+    for conflict in conflicts(read_log(target).events):
+        item = opened.plan.get(conflict.item)
+        out.append(
+            message(
+                "merge.conflict",
+                lang,
+                item=conflict.item,
+                title=item.title if item else "",
+                later_by=conflict.stands.by,
+                later_at=f"{conflict.stands.at:%Y-%m-%d %H:%M}",
+                later=status_label(conflict.stands.status, lang),
+                earlier_by=conflict.other.by,
+                earlier_at=f"{conflict.other.at:%Y-%m-%d %H:%M}",
+                earlier=status_label(conflict.other.status, lang),
+            )
+        )
+    return Lines(out=out)
+
+
+COMMANDS = {"verify": verify, "doctor": doctor, "merge": merge}
+GROUPS: dict[str, dict[str, object]] = {}

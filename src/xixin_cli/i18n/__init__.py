@@ -1,0 +1,84 @@
+"""The UI's words: one catalogue per language (`zh`, `en`), looked up by message code.
+
+A catalogue maps a code to a `str.format` template. A count chooses a word with the spec
+`{n:one|other}` ("{n} {n:record|records}"), which English needs and Chinese never uses; the
+punctuation that differs between the languages (list separators, brackets) has codes of its own
+(`sep.*`), so the English UI prints no Chinese punctuation.
+
+Catalogues are plain modules, not gettext files: there are two languages, the strings are
+looked up by code (not by English text, which would make English the key), and a module costs
+no file reading or parsing at start-up; a test checks both have every code with the same values.
+"""
+
+from __future__ import annotations
+
+import string
+from importlib import import_module
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+
+#: Words accepted for each status on the command line besides its code and its labels. This is
+#: input vocabulary, not UI text: every word is accepted whatever the UI language.
+STATUS_WORDS = {
+    "todo": ("未开始", "待办", "to-do"),
+    "doing": ("进行中", "开始", "start", "started", "in-progress"),
+    "blocked": ("受阻", "阻塞", "block"),
+    "done": ("已完成", "完成", "办结", "finish", "finished"),
+    "closed": ("已销号", "销号", "close"),
+    "dropped": ("不适用", "取消", "drop", "n/a"),
+}
+
+_CATALOGUES: dict[str, dict[str, str]] = {}
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    """Every message of `lang` (an unknown language reads as the default)."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    found = _CATALOGUES.get(lang)
+    if found is None:
+        found = _CATALOGUES[lang] = import_module(f"xixin_cli.i18n.{lang}").MESSAGES
+    return found
+
+
+class _Formatter(string.Formatter):
+    """str.format, plus `{n:one|other}`: the word for the count n (1 takes `one`)."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if "|" in format_spec:
+            one, _, other = format_spec.partition("|")
+            return one if value == 1 else other
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
+def message(code: str, lang: str, **params: Any) -> str:
+    """The message for `code` in `lang`, with its values filled in.
+
+    A `hint` value (a list of close matches) becomes a "did you mean" phrase.
+    """
+    template = catalogue(lang)[code]
+    if "hint" in params:
+        hint = params["hint"]
+        params = {**params, "hint": message("did_you_mean", lang, value=hint[0]) if hint else ""}
+    if "|" in template:
+        return _FORMATTER.format(template, **params)
+    return template.format(**params)
+
+
+def status_label(code: str, lang: str) -> str:
+    """The translated label of a status (a `Status` or its code: todo → 未开始)."""
+    return catalogue(lang)[f"status.{getattr(code, 'value', code)}"]
+
+
+def label(kind: str, code: str, lang: str) -> str:
+    """The translated label of a code of one kind: `kind`, `basis` or `status`."""
+    return catalogue(lang)[f"{kind}.{code}"]
+
+
+def join(names: Any, lang: str) -> str:
+    """A list of names as the language writes one (乡党群办、乡民政办 / a, b)."""
+    return catalogue(lang)["sep.list"].join(names)

@@ -1,0 +1,256 @@
+"""The one place results are shown: a table, JSON or plain text on stdout, notices on stderr,
+files written whole. Returns the exit code the result ends with.
+
+Data goes to stdout, confirmations and warnings to stderr, so `xixin list --json | jq` and
+`xixin export csv > f.csv` carry data only.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from xixin_cli.i18n import message
+from xixin_cli.results import (
+    BoardView,
+    Checklist,
+    Document,
+    DueList,
+    EvidenceList,
+    Files,
+    Findings,
+    Form,
+    History,
+    ItemView,
+    Lines,
+    Reminder,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from xixin_cli.errors import Problem
+
+
+def present(result: object) -> int:
+    """Show `result` and return its exit code; None (a command that returned nothing) is 0."""
+    if result is None:
+        return 0
+    if isinstance(result, int):  # typer.Exit's code, as click returns it
+        return result
+    show = _SHOWN[type(result)]
+    return show(result)
+
+
+def out(text: str) -> None:
+    """A line (or lines) of data."""
+    sys.stdout.write(text + "\n")
+
+
+def notice(text: str) -> None:
+    """A confirmation for the person at the keyboard: on stderr, so stdout stays data."""
+    sys.stderr.write(text + "\n")
+
+
+def warn(text: str, lang: str) -> None:
+    sys.stderr.write(f"xixin: {message('warning', lang)}: {text}\n")
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    # Every string we print is the user's or ours, never rich markup: a title like "[b]…" or a
+    # note with ":x:" prints as written (and skipping the markup parser speeds up every table).
+    return Console(highlight=False, markup=False, emoji=False)
+
+
+def _print(renderable: RenderableType) -> None:
+    console().print(renderable)
+
+
+def _json(data: Any) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _left_out(hidden: int, lang: str) -> None:
+    if hidden:
+        out(message("left_out", lang, n=hidden))
+
+
+# -- one function per result ----------------------------------------------------------------------
+
+
+def _checklist(result: Checklist) -> int:
+    if result.form is Form.JSON:
+        from xixin_cli.export import records
+
+        _json(records(result.plan, result.states))
+        return 0
+    from xixin_cli.render import checklist_table
+
+    _print(checklist_table(result.plan, result.states, result.lang))
+    _left_out(result.hidden, result.lang)
+    return 0
+
+
+def _item(result: ItemView) -> int:
+    if result.form is Form.JSON:
+        from xixin_cli.export import item_record
+
+        _json(item_record(result.plan, result.state))
+        return 0
+    from xixin_cli.render import item_view
+
+    _print(item_view(result.plan, result.state, result.lang))
+    return 0
+
+
+def _evidence(result: EvidenceList) -> int:
+    if result.form is Form.JSON:
+        from xixin_cli.export import records
+
+        _json(records(result.plan, result.states))
+        return 0
+    if not result.states:
+        out(message("no_items", result.lang))
+        return 0
+    from xixin_cli.render import evidence_table
+
+    _print(evidence_table(result.plan, result.states, result.lang))
+    return 0
+
+
+def _history(result: History) -> int:
+    if result.form is Form.JSON:
+        from xixin_cli.export import event_record
+
+        _json([event_record(event) for event in result.events])
+        return 0
+    if not result.events:
+        notice(message("no_history", result.lang))
+        return 0
+    from xixin_cli.render import history_table
+
+    _print(history_table(result.plan, result.events, result.lang))
+    _left_out(result.hidden, result.lang)
+    return 0
+
+
+def _due(result: DueList) -> int:
+    if result.form is Form.JSON:
+        from xixin_cli.export import due_record
+
+        _json([due_record(result.plan, row) for row in result.rows])
+        return 0
+    from xixin_cli.render import due_table, phase_table
+
+    lang = result.lang
+    if result.rows:
+        _print(
+            due_table(
+                result.plan, result.rows, lang, result.today, late=result.late, until=result.until
+            )
+        )
+        _left_out(result.hidden, lang)
+    else:
+        out(message("nothing_overdue" if result.late else "nothing_upcoming", lang))
+    if result.marks:
+        _print(phase_table(result.plan, result.marks, lang))
+    return 0
+
+
+def _reminder(result: Reminder) -> int:
+    from xixin_cli.errors import ExitCode
+
+    if result.form is Form.JSON:
+        from xixin_cli.export import digest_record
+
+        _json(digest_record(result.plan, result.digest))
+    elif result.form is Form.PLAIN:
+        from xixin_cli.render import digest_plain
+
+        sys.stdout.write(digest_plain(result.plan, result.digest, result.lang))
+    else:
+        from xixin_cli.render import digest_view
+
+        _print(digest_view(result.plan, result.digest, result.lang))
+    return int(ExitCode.OVERDUE) if result.fail and result.digest.overdue else 0
+
+
+def _board(result: BoardView) -> int:
+    if result.form is Form.JSON:
+        from xixin_cli.export import board_record
+
+        _json(board_record(result.board))
+        return 0
+    from xixin_cli.render import board_view
+
+    view = board_view(result.plan, result.board, result.lang)
+    _print(view)
+    if result.image is not None:
+        from xixin_cli.picture import write_picture
+
+        write_picture(result.image, result.plan, result.board, result.lang, view)
+        notice(message("written", result.lang, path=str(result.image)))
+    return 0
+
+
+def _document(result: Document) -> int:
+    for line in result.notices:
+        notice(line)
+    if result.output is None:
+        sys.stdout.write(result.text)
+    else:
+        from xixin_cli.files import write_atomic
+
+        write_atomic(result.output, result.text)
+        notice(message("written", result.lang, path=str(result.output)))
+    for line in result.after:
+        notice(line)
+    return 0
+
+
+def _files(result: Files) -> int:
+    for document in result.documents:
+        _document(document)
+    return 0
+
+
+def _lines(result: Lines) -> int:
+    for line in result.out:
+        out(line)
+    for line in result.notices:
+        notice(line)
+    return result.code
+
+
+def _findings(result: Findings) -> int:
+    for problems, verdict, failed in result.sections:
+        _problems(problems, result.lang)
+        if verdict:
+            (notice if failed else out)(verdict)
+    return result.code
+
+
+def _problems(problems: Iterable[Problem], lang: str) -> None:
+    """Findings of a check are its output: one line each, on stdout."""
+    for problem in sorted(problems, key=lambda p: p.line or 0):
+        out(problem.render(lang))
+
+
+_SHOWN: dict[type, Callable[[Any], int]] = {
+    Checklist: _checklist,
+    ItemView: _item,
+    EvidenceList: _evidence,
+    History: _history,
+    DueList: _due,
+    Reminder: _reminder,
+    BoardView: _board,
+    Document: _document,
+    Files: _files,
+    Lines: _lines,
+    Findings: _findings,
+}

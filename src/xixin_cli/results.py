@@ -1,0 +1,138 @@
+"""What commands return: plain values that one renderer (`present.py`) shows.
+
+A result holds the domain's answer and the form the user asked for; it decides nothing about
+colours, widths or words, so a command can be tested by the value it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from xixin_cli.board import Board
+    from xixin_cli.errors import Problem
+    from xixin_cli.fold import ItemState
+    from xixin_cli.model import Event, Plan
+    from xixin_cli.schedule import Digest, DueRow, PhaseMark
+
+
+class Form(str, Enum):
+    """How a result is shown: a rich table, JSON (the stable contract) or plain text."""
+
+    TABLE = "table"
+    JSON = "json"
+    PLAIN = "plain"
+
+
+def form(as_json: bool, plain: bool = False) -> Form:
+    """The form the --json and --plain flags ask for."""
+    return Form.JSON if as_json else Form.PLAIN if plain else Form.TABLE
+
+
+class Checklist(NamedTuple):
+    """`list`: items with the tasks they belong to, in document order."""
+
+    plan: Plan
+    lang: str
+    form: Form
+    states: Sequence[ItemState]  # what the table shows (JSON: every kept item)
+    hidden: int  # rows left out of the table
+
+
+class ItemView(NamedTuple):
+    """`show`: one item whole."""
+
+    plan: Plan
+    lang: str
+    form: Form
+    state: ItemState
+
+
+class EvidenceList(NamedTuple):
+    """`evidence`: items and their evidence files."""
+
+    plan: Plan
+    lang: str
+    form: Form
+    states: Sequence[ItemState]
+
+
+class History(NamedTuple):
+    """`history`: events, newest first."""
+
+    plan: Plan
+    lang: str
+    form: Form
+    events: Sequence[Event]
+    hidden: int
+
+
+class DueList(NamedTuple):
+    """`overdue` (late) and `upcoming` (not late): dated open items, and phase dates."""
+
+    plan: Plan
+    lang: str
+    form: Form
+    rows: Sequence[DueRow]
+    hidden: int
+    today: date
+    late: bool
+    until: date | None = None
+    marks: Sequence[PhaseMark] = ()
+
+
+class Reminder(NamedTuple):
+    """`remind`: the weekly digest; `fail` asks for the overdue exit code."""
+
+    plan: Plan
+    lang: str
+    form: Form
+    digest: Digest
+    fail: bool
+
+
+class BoardView(NamedTuple):
+    """`board`: the board, and the picture file it is also saved as."""
+
+    plan: Plan
+    lang: str
+    form: Form
+    board: Board
+    image: Path | None
+
+
+class Document(NamedTuple):
+    """An export, a report or an imported plan: text for stdout or a file (written whole)."""
+
+    text: str
+    output: Path | None
+    lang: str
+    notices: Sequence[str] = ()  # said on stderr before the text is delivered
+    after: Sequence[str] = ()  # said on stderr once it is
+
+
+class Files(NamedTuple):
+    """Several documents written to files (one checklist per office)."""
+
+    documents: Sequence[Document]
+
+
+class Lines(NamedTuple):
+    """Lines of output (stdout) and of notices (stderr), and the exit code they end with."""
+
+    out: Sequence[str] = ()
+    notices: Sequence[str] = ()
+    code: int = 0
+
+
+class Findings(NamedTuple):
+    """`verify` and `doctor`: per log checked, the problems found (one line each, on stdout)
+    and the verdict (stdout when all is well, stderr when not); then the exit code."""
+
+    lang: str
+    sections: Sequence[tuple[Sequence[Problem], str, bool]]  # (problems, verdict, failed)
+    code: int

@@ -1,0 +1,275 @@
+"""What a command works with: the plan and its logs opened once, and typed names resolved.
+
+The application layer between the shell and the domain: commands ask this module for the plan,
+the folded logs and the official calendar, and for domain values made from what was typed (an
+item, an office, a phase, a status, a date); it raises the domain's errors, never prints.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, NamedTuple
+
+from xixin_cli import __version__
+from xixin_cli.errors import UsageError
+from xixin_cli.i18n import DEFAULT_LANGUAGE, LANGUAGES, STATUS_WORDS, catalogue, join, message
+from xixin_cli.model import Event, Plan, Status, find_office
+
+if TYPE_CHECKING:
+    from xixin_cli.fold import ItemState
+    from xixin_cli.paths import StatePath
+    from xixin_cli.rules import Stamp
+    from xixin_cli.schedule import Filter
+    from xixin_cli.workdays import Calendar
+
+#: The longest note a change records; longer material belongs in a file of its own.
+MAX_NOTE = 2000
+
+
+class Settings(NamedTuple):
+    """What the global options say; the plan is loaded only by commands that need it."""
+
+    plan: str | None
+    state: tuple[str, ...]  # --state as given, or XIXIN_STATE; empty for the default
+    lang: str | None
+
+    @staticmethod
+    def from_options(plan: str | None, state: Sequence[str] | None, lang: str | None) -> Settings:
+        """The settings from the global options; XIXIN_STATE is read here rather than by
+        Typer, which would split a path with spaces."""
+        if lang is not None and lang not in LANGUAGES:
+            raise UsageError("usage.bad_lang", value=lang)
+        env_state = os.environ.get("XIXIN_STATE", "")
+        return Settings(plan, tuple(state or ([env_state] if env_state else [])), lang)
+
+    def one_state(self) -> str | None:
+        """The single log a change is recorded into."""
+        if len(self.state) > 1:
+            raise UsageError("usage.many_states", count=len(self.state))
+        return self.state[0] if self.state else None
+
+    def language(self) -> str:
+        """The UI language before any plan is read: --lang or XIXIN_LANG, else the default."""
+        return self.lang or DEFAULT_LANGUAGE
+
+
+class Session(NamedTuple):
+    """The plan, the language, the log changes go to, and every item's state."""
+
+    plan: Plan
+    lang: str
+    state: StatePath
+    events: tuple[Event, ...]  # only when opened with events=True
+    states: dict[str, ItemState]  # every item's state, folded once from the events
+    warnings: tuple[str, ...]  # what the logs' readers found, in the session's language
+
+    def calendar(self) -> Calendar:
+        """The official working-day calendar (from the cache when it is there)."""
+        return load_calendar()
+
+
+def open_session(settings: Settings, *, events: bool = False, write: bool = False) -> Session:
+    """Load the plan and the logs' current state; every event too when `events` is asked for
+    (history, undo and the weekly report walk them; the rest need only the fold, which is cached).
+
+    Several logs (--state given more than once, or a folder) are read together, each event
+    once; a command that records a change (`write`) takes exactly one.
+    """
+    from xixin_cli.cache import fold_logs, load_plan_cached
+    from xixin_cli.fold import Folded, states
+    from xixin_cli.paths import bundled_plan, plan_path, state_path, state_sources
+
+    path = plan_path(settings.plan)
+    plan = load_plan_cached(path)
+    if path == bundled_plan():
+        # Tables name the plan they show; the installed copy's long site-packages path says
+        # less than this does.
+        plan = plan.with_path(f"plan.yaml（xixin {__version__}）")
+    lang = settings.lang or (
+        plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
+    )
+    if write:
+        where = state_path(settings.one_state(), path)
+        sources = [where.path]
+    else:
+        sources = state_sources(settings.state, path)
+        where = state_path(settings.state[0] if settings.state else None, path)
+    all_events: tuple[Event, ...] = ()
+    if events:
+        from xixin_cli.status_log import read_logs
+
+        all_events, read_warnings = read_logs(sources)
+        combined = Folded.empty().more(all_events, read_warnings)
+    else:
+        combined = fold_logs(sources)
+    warnings = [warning.render(lang) for warning in combined.warnings]
+    orphans = plan.unknown(combined.last)
+    if orphans:
+        warnings.append(message("orphans", lang, count=len(orphans), ids=join(orphans[:5], lang)))
+    return Session(
+        plan,
+        lang,
+        where,
+        all_events,
+        states(plan, combined.last, combined.extended, combined.evidence),
+        tuple(warnings),
+    )
+
+
+def load_calendar() -> Calendar:
+    """The official calendar, kept in the cache folder while the package's data is unchanged."""
+    from xixin_cli.cache import derived
+    from xixin_cli.workdays import Calendar, build_calendar, package_stamp
+
+    key = package_stamp()
+    if key is None:
+        return build_calendar()  # no file to key on: build it (the import says what is wrong)
+    calendar = derived("calendar", key, build_calendar)
+    return calendar if isinstance(calendar, Calendar) else build_calendar()
+
+
+# -- turning typed values into domain values ----------------------------------------------------
+
+
+def as_of(value: str | None, option: str = "--as-of") -> date:
+    """The day a command computes for: the typed date, or today in China."""
+    from xixin_cli.dates import DateFormatError, parse_date, today_in_china
+
+    if value is None:
+        return today_in_china()
+    try:
+        return parse_date(value)
+    except DateFormatError:
+        raise UsageError("usage.bad_date", option=option, value=value) from None
+
+
+def close_matches(value: str, choices: list[str], n: int = 1, cutoff: float = 0.5) -> list[str]:
+    """The choices that look like a mistyped `value`, best first."""
+    import difflib  # only when something was mistyped
+
+    return difflib.get_close_matches(value, choices, n=n, cutoff=cutoff)
+
+
+def item_state(session: Session, item_id: str) -> ItemState:
+    """The state of the item `item_id` names, or a usage error with a did-you-mean."""
+    found = session.states
+    if not item_id.strip():
+        raise UsageError("usage.empty_id")
+    if item_id not in found:
+        raise UsageError("usage.unknown_id", value=item_id, hint=close_matches(item_id, [*found]))
+    return found[item_id]
+
+
+def office(plan: Plan, value: str | None, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """The key of the office `value` names (key, full name or short name), or None for none."""
+    if value is None:
+        return None
+    key = find_office(plan.offices, value)
+    if key is not None:
+        return key
+    names = [unit.name for unit in plan.offices.values()]
+    raise UsageError(
+        "usage.unknown_office",
+        value=value,
+        allowed=join(names, lang),
+        hint=close_matches(value, names, cutoff=0.3),
+    )
+
+
+def phase(plan: Plan, value: str | None, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """The key of the phase `value` names (key, number, name with or without 阶段)."""
+    if value is None:
+        return None
+    for key, found in plan.phases.items():
+        if value in (key, found.number, found.name, found.name.removesuffix("阶段")):
+            return key
+    names = [f"{found.number} {found.name}" for found in plan.phases.values()]
+    raise UsageError(
+        "usage.unknown_phase",
+        value=value,
+        allowed=join(names, lang),
+        hint=close_matches(value, names, cutoff=0.3),
+    )
+
+
+def status(value: str, lang: str = DEFAULT_LANGUAGE) -> Status:
+    """The status a word names: its code, its label in either language, or a common synonym."""
+    wanted = value.strip().lower()
+    for code in Status:
+        labels = (catalogue(each)[f"status.{code.value}"] for each in LANGUAGES)
+        if wanted in (word.lower() for word in (code.value, *labels, *STATUS_WORDS[code.value])):
+            return code
+    choices = (
+        message(
+            "usage.status_choice", lang, status=s.value, label=catalogue(lang)[f"status.{s.value}"]
+        )
+        for s in Status
+    )
+    raise UsageError("usage.bad_status", value=value, allowed=join(choices, lang))
+
+
+def item_filter(
+    session: Session,
+    office_name: str | None,
+    phase_name: str | None = None,
+    statuses: Iterable[str] | None = None,
+) -> Filter:
+    """The filter the --office, --phase and --status options describe."""
+    from xixin_cli.schedule import Filter
+
+    plan, lang = session.plan, session.lang
+    return Filter(
+        office(plan, office_name, lang),
+        phase(plan, phase_name, lang),
+        frozenset(status(s, lang) for s in statuses or ()),
+    )
+
+
+def note(value: str | None) -> str:
+    """A note as recorded: one line, not too long, stripped."""
+    if value is None:
+        return ""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise UsageError("usage.bad_note")
+    if len(value) > MAX_NOTE:
+        raise UsageError("usage.note_too_long", length=len(value), limit=MAX_NOTE)
+    return value.strip()
+
+
+def recorder(value: str | None) -> str:
+    """Who records a change: --by, else the login name."""
+    if value is not None:
+        if not value.strip() or any(ord(ch) < 32 for ch in value):
+            raise UsageError("usage.empty_by")
+        return value.strip()
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some service accounts and containers
+        return "unknown"
+
+
+# -- recording ------------------------------------------------------------------------------------
+
+
+def stamp(by: str) -> Stamp:
+    """Who records a change now, when (in China), and a new unique record id."""
+    import uuid
+
+    from xixin_cli.dates import now_in_china
+    from xixin_cli.rules import Stamp
+
+    return Stamp(now_in_china(), uuid.uuid4().hex, by)
+
+
+def append(session: Session, event: Event) -> Event:
+    """Append one record, of any kind, to the session's log: the one path every change takes."""
+    from xixin_cli.identity import writer_id
+    from xixin_cli.status_log import append_event
+
+    return append_event(
+        session.state.path, event, writer=writer_id(), make_parent=session.state.is_default
+    )
