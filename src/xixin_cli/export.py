@@ -9,8 +9,8 @@ from typing import Any
 
 from xixin_cli.board import Board
 from xixin_cli.fold import ItemState
-from xixin_cli.i18n import message, status_label
-from xixin_cli.model import Event, Item, ItemKind, Plan, Status
+from xixin_cli.i18n import join, message, sep, status_label
+from xixin_cli.model import Event, Item, ItemKind, Phase, Plan, Status
 from xixin_cli.schedule import EVERYTHING, Digest, DueRow, Filter, Tally, leaves
 from xixin_cli.status_log import event_to_record
 
@@ -156,7 +156,7 @@ def markdown_checklist(
     closed = sum(1 for state in kept if not state.status.is_open)
     heading = plan.document.title
     if where.office is not None:
-        heading += "｜" + plan.offices[where.office].name
+        heading += sep("bar", lang) + plan.offices[where.office].name
     lines = [
         "# " + md_escape(message("md.title", lang, title=heading)),
         "",
@@ -196,7 +196,6 @@ _Groups = list[tuple[str, list[tuple[str, list[ItemState]]]]]
 def _by_task(
     plan: Plan, item_states: dict[str, ItemState], leaves: Sequence[ItemState], lang: str
 ) -> _Groups:
-    kept = {state.item.id for state in leaves}
     sections: _Groups = []
     names = {
         ItemKind.ACTION: "md.tasks",
@@ -209,7 +208,7 @@ def _by_task(
         for state in leaves:
             if names[state.item.kind] != kind_key:
                 continue
-            group = _group_title(plan, item_states, state.item, kind_key, kept)
+            group = _group_title(plan, item_states, state.item, kind_key, lang)
             if not groups or groups[-1][0] != group:
                 groups.append((group, []))
             groups[-1][1].append(state)
@@ -219,17 +218,23 @@ def _by_task(
 
 
 def _group_title(
-    plan: Plan, item_states: dict[str, ItemState], item: Item, kind_key: str, kept: set[str]
+    plan: Plan, item_states: dict[str, ItemState], item: Item, kind_key: str, lang: str
 ) -> str:
     if item.parent is not None:
         parent = item_states[item.parent]
         progress = parent.progress
-        done = f"（{progress.closed}/{progress.total}）" if progress is not None else ""
-        return f"{parent.item.source} {parent.item.title}{done}"
+        title = f"{parent.item.source} {parent.item.title}"
+        if progress is None:
+            return title
+        return message("fmt.paren", lang, text=title, inner=f"{progress.closed}/{progress.total}")
     if kind_key == "md.steps" and item.phase is not None:
         phase = plan.phases[item.phase]
-        return f"{phase.number} {phase.name}（{phase.window_text}）"
+        return _phase_title(phase, lang)
     return ""
+
+
+def _phase_title(phase: Phase, lang: str) -> str:
+    return message("fmt.paren", lang, text=f"{phase.number} {phase.name}", inner=phase.window_text)
 
 
 def _by_phase(plan: Plan, leaves: Sequence[ItemState], lang: str) -> _Groups:
@@ -237,7 +242,7 @@ def _by_phase(plan: Plan, leaves: Sequence[ItemState], lang: str) -> _Groups:
     for key, phase in plan.phases.items():
         members = [state for state in leaves if state.item.phase == key]
         if members:
-            groups.append((f"{phase.number} {phase.name}（{phase.window_text}）", members))
+            groups.append((_phase_title(phase, lang), members))
     rest = [state for state in leaves if state.item.phase is None]
     if rest:
         groups.append((message("md.no_phase", lang), rest))
@@ -251,16 +256,23 @@ def _md_line(plan: Plan, state: ItemState, lang: str) -> str:
     if state.extension is not None:
         due += message("extended_mark", lang)
     parts = [
-        f"{message('col.offices', lang)}：{'、'.join(plan.office_names(item))}",
-        f"{message('col.due', lang)}：{due}",
-        f"{message('col.status', lang)}：{status_label(state.status.value, lang)}",
+        _field("col.offices", join(plan.office_names(item), lang), lang),
+        _field("col.due", due, lang),
+        _field("col.status", status_label(state.status.value, lang), lang),
     ]
     if state.last is not None and state.last.note:
-        parts.append(f"{message('md.latest', lang)}：{state.last.note}")
+        parts.append(_field("md.latest", state.last.note, lang))
     title = md_escape(item.title)
     if state.status is Status.DROPPED:
         title = f"~~{title}~~"
-    return f"- {box} **{md_escape(item.id)}** {title} — " + "｜".join(md_escape(p) for p in parts)
+    return f"- {box} **{md_escape(item.id)}** {title} — " + sep("bar", lang).join(
+        md_escape(p) for p in parts
+    )
+
+
+def _field(label_code: str, value: str, lang: str) -> str:
+    """「责任单位：乡民政办」 / "offices: 乡民政办"."""
+    return message("fmt.field", lang, label=message(label_code, lang), value=value)
 
 
 def records(plan: Plan, item_states: Iterable[ItemState]) -> list[dict[str, Any]]:
@@ -308,7 +320,7 @@ def csv_text(
                     item.id,
                     item.parent or "",
                     item.title,
-                    "、".join(plan.office_names(item)),
+                    join(plan.office_names(item), lang),
                     phase,
                     state.due.isoformat() if state.due is not None else message("standing", lang),
                     item.due.isoformat() if item.due is not None else "",
@@ -377,9 +389,9 @@ def ics_text(
         summary = f"{item.id} {item.title}"
         description = "\n".join(
             [
-                f"{message('col.offices', lang)}：{'、'.join(plan.office_names(item))}",
-                f"{message('field.source', lang)}：{plan.document.number} {item.source}",
-                f"{message('col.status', lang)}：{status_label(state.status.value, lang)}",
+                _field("col.offices", join(plan.office_names(item), lang), lang),
+                _field("field.source", f"{plan.document.number} {item.source}", lang),
+                _field("col.status", status_label(state.status.value, lang), lang),
             ]
         )
         lines += [

@@ -8,7 +8,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from xixin_cli.fold import ItemState
-from xixin_cli.i18n import label, message, status_label
+from xixin_cli.i18n import join, label, message, sep, status_label
 from xixin_cli.model import Event, EventKind, Item, Phase, Plan, Status, short_name
 from xixin_cli.schedule import Digest, DueRow, PhaseMark
 
@@ -32,8 +32,8 @@ STATUS_STYLES = {
 def offices_text(plan: Plan, item: Item, lang: str) -> str:
     """The item's units for a table cell; every unit at once reads as one phrase."""
     if len(item.offices) > 1 and set(item.offices) == set(plan.offices):
-        return "全部责任单位" if lang != "en" else "all offices"
-    return "、".join(short_name(name) for name in plan.office_names(item))
+        return message("all_offices", lang)
+    return join((short_name(name) for name in plan.office_names(item)), lang)
 
 
 def due_text(state: ItemState, lang: str) -> str:
@@ -59,7 +59,7 @@ def caption(plan: Plan, lang: str, today: date | None = None) -> str:
         "plan_caption", lang, number=plan.document.number, title=plan.document.title, path=plan.path
     )
     if today is not None:
-        text += "｜" + message("as_of", lang, date=today.isoformat())
+        text += sep("bar", lang) + message("as_of", lang, date=today.isoformat())
     return text
 
 
@@ -157,11 +157,15 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
         row("field.parent", f"{item.parent} {parent.title if parent else ''}")
     row("field.text", item.text)
     row("field.source", f"{plan.document.number} {item.source}")
-    row("field.offices", "、".join(plan.office_names(item)))
+    row("field.offices", join(plan.office_names(item), lang))
     row("field.offices_text", item.offices_text)
     if item.phase is not None:
         phase = plan.phases[item.phase]
-        row("field.phase", f"{phase.number} {phase.name}（{phase.window_text or _span(phase)}）")
+        inner = phase.window_text or _span(phase)
+        row(
+            "field.phase",
+            message("fmt.paren", lang, text=f"{phase.number} {phase.name}", inner=inner),
+        )
     row("field.due", due_text(state, lang))
     if state.extension is not None:
         original = item.due.isoformat() if item.due is not None else message("standing", lang)
@@ -180,19 +184,26 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
         row(
             "field.evidence",
             "\n".join(
-                f"{e.path}（{e.size} B，SHA-256 {e.sha256[:12]}…，{e.at:%Y-%m-%d}）"
+                message(
+                    "fmt.evidence",
+                    lang,
+                    path=e.path,
+                    size=e.size,
+                    sha=e.sha256[:12],
+                    date=f"{e.at:%Y-%m-%d}",
+                )
                 for e in state.evidence
             ),
         )
     basis = label("basis", item.due_basis.value, lang)
     if item.due_text:
-        basis += f"：“{item.due_text}”"
+        basis = message("fmt.basis", lang, basis=basis, words=item.due_text)
     row("field.due_basis", basis)
     row("field.note", item.note)
     row("field.status", status_text(state, lang))
     children = plan.children(item.id)
     if children:
-        row("field.children", "、".join(children))
+        row("field.children", join(children, lang))
     if state.last is not None:
         row("field.last", _event_line(state.last, lang))
     from rich.console import Group
@@ -213,7 +224,7 @@ def _event_line(event: Event, lang: str) -> str:
         f"{status_label(event.previous.value, lang)} → {status_label(event.status.value, lang)}"
     )
     text = f"{event.at:%Y-%m-%d %H:%M} {event.by} {change}"
-    return text + (f"｜{event.note}" if event.note else "")
+    return text + (sep("bar", lang) + event.note if event.note else "")
 
 
 def evidence_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> Table:
@@ -226,7 +237,7 @@ def evidence_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> T
     table.add_column(message("col.status", lang), no_wrap=True)
     table.add_column(message("col.evidence", lang), ratio=2, overflow="fold")
     for state in item_states:
-        names = "、".join(PurePath(e.path).name for e in state.evidence)
+        names = join((PurePath(e.path).name for e in state.evidence), lang)
         table.add_row(
             state.item.id,
             state.item.title,
@@ -364,7 +375,8 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
     for name, groups in _office_groups(plan, result, lang):
         parts.append(Text(name, style="bold"))
         for mark, when, ids in groups:
-            parts.append(Text(f"  {mark} {when}：", style="red" if mark == "🔴" else "yellow"))
+            line = "  " + message("fmt.when", lang, mark=mark, when=when)
+            parts.append(Text(line, style="red" if mark == "🔴" else "yellow"))
             parts.append(Padding(Text(" ".join(ids)), (0, 0, 0, 5)))
     rows = (*result.overdue, *result.due_soon)
     if rows:
@@ -383,9 +395,8 @@ def _office_groups(plan: Plan, result: Digest, lang: str) -> list[tuple[str, lis
     for office in result.offices:
         if not office.red and not office.yellow:
             continue
-        name = f"■ {office.name}：" + message(
-            "digest.counts", lang, red=office.red, yellow=office.yellow
-        )
+        counts = message("digest.counts", lang, red=office.red, yellow=office.yellow)
+        name = message("fmt.unit_counts", lang, office=office.name, counts=counts)
         groups: list[_Group] = []
         for mark, rows in (("🔴", office.late), ("🟡", office.soon)):
             by_day: dict[date, list[str]] = {}
@@ -422,22 +433,29 @@ def summary_line(result: Digest, lang: str) -> str:
 def digest_plain(plan: Plan, result: Digest, lang: str) -> str:
     """The reminder as plain text to paste into a chat group: no table lines, no colour."""
     lines = [
-        f"【{message('title.remind', lang)}】{plan.document.number} "
-        f"{message('as_of', lang, date=result.today.isoformat())}",
+        message(
+            "fmt.digest_head",
+            lang,
+            title=message("title.remind", lang),
+            number=plan.document.number,
+            as_of=message("as_of", lang, date=result.today.isoformat()),
+        ),
         summary_line(result, lang),
     ]
     groups = _office_groups(plan, result, lang)
     for name, marks in groups:
         lines += ["", name]
-        lines += [f"  {mark} {when}：{'、'.join(ids)}" for mark, when, ids in marks]
+        lines += [
+            "  " + message("fmt.when", lang, mark=mark, when=when) + join(ids, lang)
+            for mark, when, ids in marks
+        ]
     if groups:
         lines += ["", message("digest.items", lang)]
         for row in (*result.overdue, *result.due_soon):
             item = row.state.item
+            offices = join(plan.office_names(item), lang)
             lines.append(
-                f"{item.id} {item.title}（{', '.join(plan.office_names(item))}）"
-                if lang == "en"
-                else f"{item.id} {item.title}（{'、'.join(plan.office_names(item))}）"
+                message("fmt.plain_item", lang, id=item.id, title=item.title, offices=offices)
             )
     return "\n".join(lines) + "\n"
 
@@ -500,4 +518,4 @@ def worst_text(row: Tally, lang: str) -> str:
         when = message("due_today", lang)
     else:
         when = message("col.left", lang) + " " + message("days", lang, n=row.worst.days)
-    return f"{item.id}（{when}）{item.title}"
+    return message("fmt.worst", lang, id=item.id, when=when, title=item.title)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from xixin_cli.fold import ItemState, order_key
-from xixin_cli.i18n import message, status_label
+from xixin_cli.i18n import join, message, sep, status_label
 from xixin_cli.model import Event, EventKind, Item, ItemKind, Plan, Status
 from xixin_cli.schedule import (
     EVERYTHING,
@@ -109,8 +109,17 @@ def _change_line(plan: Plan, event: Event, lang: str) -> str:
         what = (
             f"{status_label(event.previous.value, lang)} → {status_label(event.status.value, lang)}"
         )
-    note = f"（{event.note}）" if event.note else ""
-    return f"{event.at:%m-%d} {event.by}：{event.item} {title}：{what}{note}"
+    note = message("fmt.note", lang, note=event.note) if event.note else ""
+    return message(
+        "fmt.change",
+        lang,
+        at=f"{event.at:%m-%d}",
+        by=event.by,
+        item=event.item,
+        title=title,
+        what=what,
+        note=note,
+    )
 
 
 def _per_office(plan: Plan, rows: Sequence[DueRow], lang: str, where: Filter) -> list[Block]:
@@ -133,7 +142,15 @@ def _due_line(row: DueRow, lang: str) -> str:
         if row.days == 0
         else message("col.left", lang) + " " + message("days", lang, n=row.days)
     )
-    return f"{item.id} {item.title}（{message('col.due', lang)} {row.state.due}，{when}）"
+    return message(
+        "fmt.due_line",
+        lang,
+        id=item.id,
+        title=item.title,
+        label=message("col.due", lang),
+        due=row.state.due,
+        when=when,
+    )
 
 
 def _office_table(
@@ -233,8 +250,10 @@ def _section(plan: Plan, item: Item, item_states: dict[str, ItemState], lang: st
     if item.parent is not None:
         parent = item_states[item.parent]
         progress = parent.progress
-        count = f"（{progress.closed}/{progress.total}）" if progress is not None else ""
-        return f"{parent.item.source} {parent.item.title}{count}"
+        title = f"{parent.item.source} {parent.item.title}"
+        if progress is None:
+            return title
+        return message("fmt.paren", lang, text=title, inner=f"{progress.closed}/{progress.total}")
     if item.kind is ItemKind.STEP and item.phase is not None:
         phase = plan.phases[item.phase]
         return f"{message('md.steps', lang)}·{phase.number} {phase.name}"
@@ -243,7 +262,15 @@ def _section(plan: Plan, item: Item, item_states: dict[str, ItemState], lang: st
 
 def _check_line(state: ItemState, lang: str, today: date) -> str:
     item = state.item
-    parts = [f"{item.id} {item.title}：{status_label(state.status.value, lang)}"]
+    parts = [
+        message(
+            "fmt.item_status",
+            lang,
+            id=item.id,
+            title=item.title,
+            status=status_label(state.status.value, lang),
+        )
+    ]
     if state.last is not None and state.last.note:
         parts.append(message("report.note", lang, note=state.last.note))
     if state.extension is not None:
@@ -255,7 +282,7 @@ def _check_line(state: ItemState, lang: str, today: date) -> str:
     missing = _what_is_missing(state, today, lang)
     if missing:
         parts.append(message("report.missing", lang, what=missing))
-    return "；".join(parts)
+    return sep("semicolon", lang).join(parts)
 
 
 def _what_is_missing(state: ItemState, today: date, lang: str) -> str:
@@ -273,9 +300,9 @@ def _missing(kept: Sequence[ItemState], lang: str, today: date) -> list[str]:
     bare = [s.item.id for s in kept if s.status in (Status.DONE, Status.CLOSED) and not s.evidence]
     lines = []
     if late:
-        lines.append(message("report.problem_late", lang, n=len(late), ids="、".join(late)))
+        lines.append(message("report.problem_late", lang, n=len(late), ids=join(late, lang)))
     if bare:
-        lines.append(message("report.problem_bare", lang, n=len(bare), ids="、".join(bare)))
+        lines.append(message("report.problem_bare", lang, n=len(bare), ids=join(bare, lang)))
     return lines
 
 
@@ -307,7 +334,7 @@ def to_markdown(blocks: Sequence[Block]) -> str:
     return "\n".join(_squeeze(out)).strip() + "\n"
 
 
-def to_text(blocks: Sequence[Block]) -> str:
+def to_text(blocks: Sequence[Block], lang: str) -> str:
     """The report as plain text, for a message or a word processor."""
     from rich.cells import cell_len
 
@@ -316,7 +343,7 @@ def to_text(blocks: Sequence[Block]) -> str:
         if block.kind == "h1":
             out += [block.text, ""]
         elif block.kind == "h2":
-            out += ["", f"【{block.text}】"]
+            out += ["", message("fmt.heading", lang, text=block.text)]
         elif block.kind == "h3":
             out.append(f"■ {block.text}")
         elif block.kind in ("item", "open", "done"):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +20,9 @@ from xixin_cli.errors import UsageError
 from xixin_cli.results import BoardView, Document, form
 from xixin_cli.session import as_of as day
 from xixin_cli.session import item_filter
+
+if TYPE_CHECKING:
+    from xixin_cli.report import Block
 
 
 def board_(
@@ -47,10 +51,10 @@ def _renderer(fmt: str) -> str:
     raise UsageError("usage.bad_format", value=fmt)
 
 
-def _written(blocks: object, fmt: str) -> str:
+def _written(blocks: Sequence[Block], fmt: str, lang: str) -> str:
     from xixin_cli.report import to_markdown, to_text
 
-    return (to_markdown if fmt == "md" else to_text)(blocks)  # type: ignore[arg-type]
+    return to_markdown(blocks) if fmt == "md" else to_text(blocks, lang)
 
 
 def report_weekly(
@@ -70,7 +74,7 @@ def report_weekly(
     blocks = weekly(
         opened.plan, opened.states, opened.events, opened.lang, today, opened.calendar(), where
     )
-    return Document(_written(blocks, kind), output, opened.lang)
+    return Document(_written(blocks, kind, opened.lang), output, opened.lang)
 
 
 def report_self_check(
@@ -88,7 +92,7 @@ def report_self_check(
     today = day(as_of)
     where = item_filter(opened, office)
     blocks = self_check(opened.plan, opened.states, opened.lang, today, opened.calendar(), where)
-    return Document(_written(blocks, kind), output, opened.lang)
+    return Document(_written(blocks, kind, opened.lang), output, opened.lang)
 
 
 COMMANDS = {"board": board_}

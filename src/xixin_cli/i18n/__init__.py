@@ -82,3 +82,9 @@ def label(kind: str, code: str, lang: str) -> str:
 def join(names: Any, lang: str) -> str:
     """A list of names as the language writes one (乡党群办、乡民政办 / a, b)."""
     return catalogue(lang)["sep.list"].join(names)
+
+
+def sep(name: str, lang: str) -> str:
+    """A piece of punctuation as the language writes it: `list` (、/, ), `bar` (｜/ | ),
+    `colon`, `semicolon`."""
+    return catalogue(lang)[f"sep.{name}"]

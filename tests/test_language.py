@@ -1,0 +1,232 @@
+"""The UI speaks one language at a time: all Chinese, or all English with English punctuation
+and plurals; help pages and the parser's usage errors included."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import Runner
+
+#: Punctuation only the Chinese UI writes.
+CHINESE_PUNCTUATION = re.compile(r"[、，。：；（）｜【】]")
+
+#: A plan whose own words carry no Chinese punctuation, so any that shows is the UI's.
+PLAIN_PLAN = """\
+format: 1
+document:
+  number: T-2024-1
+  issuer: 测试乡人民政府
+  date: 2024-01-05
+  title: 测试实施方案
+offices:
+  dangqun: {name: 乡党群办}
+  minzheng: {name: 乡民政办}
+  cun: {name: 各村, group: true}
+phases:
+  one:
+    number: "5.1"
+    name: 第一阶段
+    start: 2024-01-01
+    end: 2024-03-31
+items:
+  - id: "4.1"
+    kind: task
+    title: 第一项任务
+    source: 4.1
+    offices: [dangqun, minzheng, cun]
+    offices_text: 4.1
+    phase: one
+    due_basis: phase
+  - id: "4.1.1"
+    parent: "4.1"
+    kind: action
+    title: 第一个行动
+  - id: "4.1.2"
+    parent: "4.1"
+    kind: action
+    title: 第二个行动
+    due_basis: standing
+    due_text: 常态化
+  - id: "5.1.1"
+    kind: step
+    title: 自查
+    source: 5.1.1
+    offices: [dangqun]
+    phase: one
+    due: 2024-02-29
+    due_basis: stated
+    due_text: 2月底前
+"""
+
+ENGLISH_VIEWS = [
+    ["list"],
+    ["show", "4.1.1"],
+    ["show", "5.1.1"],
+    ["overdue", "--as-of", "2024-03-27"],
+    ["upcoming", "--as-of", "2024-03-27"],
+    ["remind", "--as-of", "2024-03-27"],
+    ["remind", "--plain", "--as-of", "2024-03-27"],
+    ["board", "--as-of", "2024-03-27"],
+    ["history"],
+    ["evidence"],
+    ["report", "weekly", "--as-of", "2024-03-27"],
+    ["report", "weekly", "--format", "text", "--as-of", "2024-03-27"],
+    ["report", "self-check", "--as-of", "2024-03-27"],
+    ["report", "self-check", "--format", "text", "--as-of", "2024-03-27"],
+    ["export", "markdown", "--as-of", "2024-03-27"],
+    ["export", "markdown", "--office", "乡民政办", "--group-by", "phase", "--as-of", "2024-03-27"],
+    ["export", "csv", "--as-of", "2024-03-27"],
+    ["verify"],
+    ["doctor"],
+]
+
+
+@pytest.fixture
+def plain_plan(tmp_path: Path, xixin: Runner) -> Path:
+    path = tmp_path / "plain.yaml"
+    path.write_text(PLAIN_PLAN, encoding="utf-8")
+    recorded = xixin("--plan", str(path), "done", "4.1.2", "--note", "first done")
+    assert recorded.code == 0, recorded.err
+    return path
+
+
+@pytest.mark.parametrize("args", ENGLISH_VIEWS, ids=" ".join)
+def test_the_english_ui_prints_no_chinese_punctuation(
+    xixin: Runner, plain_plan: Path, args: list[str]
+) -> None:
+    result = xixin("--lang", "en", "--plan", str(plain_plan), *args)
+    assert result.code == 0, result.err
+    assert result.out.strip(), args
+    for stream in (result.out, result.err):
+        found = CHINESE_PUNCTUATION.findall(stream)
+        assert not found, (found, stream)
+
+
+def test_english_counts_take_the_singular_for_one(xixin: Runner) -> None:
+    assert xixin("done", "5.1.1").code == 0
+    first = xixin("--lang", "en", "verify")
+    assert first.code == 0 and first.out.endswith(": 1 record from 1 writer verified\n")
+    assert xixin("done", "5.1.2").code == 0
+    second = xixin("--lang", "en", "verify")
+    assert second.out.endswith(": 2 records from 1 writer verified\n")
+    chinese = xixin("verify")
+    assert chinese.out.endswith("：2 条记录、1 个记录人，核验无误\n")
+
+
+# -- the parser's own errors ---------------------------------------------------------------------
+
+USAGE_ERRORS = [
+    (["set", "5.3.1", "--foo"], "没有 --foo 这个选项", "no such option: --foo"),
+    (["list", "extra", "words"], "多余的参数：extra words", "unexpected extra words: extra words"),
+    (["set"], "缺少编号", "missing ID"),
+    (["ovrdue"], "没有“ovrdue”这个命令（是不是“overdue”？）", "no such command: ovrdue"),
+    (["list", "--limit", "x"], "--limit：“x”不是整数", "--limit: 'x' is not a whole number"),
+    (["list", "--office"], "--office 后面要写一个值", "--office needs a value"),
+    (["return", "4.3.2"], "缺少必填的选项 --reason", "missing the required option --reason"),
+]
+
+
+@pytest.mark.parametrize(("args", "zh", "en"), USAGE_ERRORS, ids=lambda v: str(v))
+def test_usage_errors_read_in_the_ui_language(
+    xixin: Runner, args: list[str], zh: str, en: str
+) -> None:
+    for lang, expected in (("zh", zh), ("en", en)):
+        result = xixin("--lang", lang, *args)
+        assert result.code == 2 and result.out == "", (lang, result)
+        lines = result.err.splitlines()
+        assert len(lines) == 1, (lang, result.err)  # one line, no usage block, no traceback
+        assert expected in lines[0], (lang, lines[0])
+        said = lines[0].removeprefix("xixin: ")
+        if lang == "zh":
+            # Every English word left is a name the user typed or must type (options, commands).
+            words = re.findall(r"(?<![-\w])[A-Za-z]{4,}", said)
+            assert set(words) <= {
+                "xixin",
+                "extra",
+                "words",
+                "ovrdue",
+                "overdue",
+                "list",
+                "return",
+            }, words
+        else:
+            assert not re.search(r"[\u4e00-\u9fff]", said), said
+            assert not CHINESE_PUNCTUATION.search(said), said
+
+
+def test_usage_errors_name_the_commands_help(xixin: Runner) -> None:
+    result = xixin("set", "5.3.1", "--foo")
+    assert result.err.rstrip().endswith("用 xixin set -h 查看用法")
+    result = xixin("--lang", "en", "set", "5.3.1", "--foo")
+    assert result.err.rstrip().endswith("see xixin set -h")
+
+
+# -- help pages ----------------------------------------------------------------------------------
+
+ENGLISH_FURNITURE = (
+    "Usage",
+    "Options",
+    "Arguments",
+    "Commands",
+    "Show this",
+    "default:",
+    "required",
+)
+
+
+@pytest.mark.parametrize("args", [[], ["set"], ["list"], ["export"], ["report", "weekly"]])
+def test_the_chinese_help_is_all_chinese_and_the_english_all_english(
+    xixin: Runner, args: list[str]
+) -> None:
+    chinese = xixin(*args, "--help")
+    assert chinese.code == 0 and chinese.out.startswith("用法：xixin")
+    for word in ENGLISH_FURNITURE:
+        assert word not in chinese.out, word
+    english = xixin("--lang", "en", *args, "--help")
+    assert english.code == 0 and english.out.startswith("Usage: xixin")
+    assert "Options:" in english.out and "Show this help and exit." in english.out
+    # Chinese words appear only where they are what to type (examples, status names, offices);
+    # the punctuation is English throughout.
+    assert not CHINESE_PUNCTUATION.search(english.out.replace("洗府发〔2022〕145号", "")), (
+        english.out
+    )
+
+
+def test_every_parameter_has_help_in_both_languages() -> None:
+    from xixin_cli.cli import build
+    from xixin_cli.i18n import LANGUAGES
+
+    for lang in LANGUAGES:
+        root = build([], lang)  # build raises for a parameter the catalogue has no help for
+        stack = [root]
+        while stack:
+            command = stack.pop()
+            assert command.help, command.name
+            for param in command.params:
+                assert param.help, (lang, command.name, param.name)
+            stack += list(getattr(command, "commands", {}).values())
+
+
+# -- what the refactor fixed ---------------------------------------------------------------------
+
+
+def test_the_reminders_table_shows_working_days(xixin: Runner) -> None:
+    # 5.1.1 was due Friday 2022-09-30; on 2022-10-10 it is 10 days but only 3 working days late
+    # (the National Day holiday and its shifted working days).
+    result = xixin("remind", "--as-of", "2022-10-10")
+    assert result.code == 0, result.err
+    assert "工作日" in result.out
+    assert re.search(r"5\.1\.1 .*逾期 10 天\s+3\s", result.out), result.out
+
+
+def test_closing_needs_done_work_whichever_command_asks(xixin: Runner, state_file: Path) -> None:
+    refused = xixin("set", "4.3.4", "closed")
+    assert refused.code == 2 and refused.out == ""
+    assert "只有已完成的事项可以销号" in refused.err and "未开始" in refused.err
+    assert not state_file.exists() or state_file.read_text(encoding="utf-8") == ""
+    assert xixin("done", "4.3.4").code == 0
+    closed = xixin("set", "4.3.4", "已销号")
+    assert closed.code == 0 and "已完成 → 已销号" in closed.err
