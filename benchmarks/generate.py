@@ -113,8 +113,9 @@ def log_lines(leaves: list[str], changes: int, rng: random.Random) -> list[str]:
             "writer": writer,
             "chain": heads[writer],
         }
-        record["hash"] = record_hash(record)
-        heads[writer] = record["hash"]
+        digest = record_hash(record)
+        record["hash"] = digest
+        heads[writer] = digest
         current[item] = status
         out.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
     return out

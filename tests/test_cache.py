@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xixin_cli.cache import Folded, fold_log, load_plan_cached
+from xixin_cli.cache import fold_log, load_plan_cached
 from xixin_cli.errors import PlanError, StateError
+from xixin_cli.fold import Folded
 from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.plan_file import load_plan
 from xixin_cli.status_log import append_event, parse_log
@@ -105,9 +106,9 @@ def test_the_log_cache_agrees_with_a_full_read(
             elif kind in ("garbage", "torn", "newline"):
                 with path.open("ab") as handle:
                     tail = b"\n" if kind == "garbage" else b""
-                    handle.write(
-                        (op[1] if len(op) > 1 else b"") + tail if kind != "newline" else b"\n"
-                    )
+                    written = op[1] if len(op) > 1 else b""
+                    assert isinstance(written, bytes)
+                    handle.write(written + tail if kind != "newline" else b"\n")
             elif kind == "flip" and path.exists() and path.stat().st_size:
                 data = bytearray(path.read_bytes())
                 at_byte = int(op[1]) % len(data)  # type: ignore[call-overload]

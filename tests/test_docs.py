@@ -40,7 +40,7 @@ def test_ci_runs_the_readme_test_line() -> None:
 def command_paths() -> list[list[str]]:
     root = build([])
     found: list[list[str]] = []
-    for name, command in root.commands.items():  # type: ignore[attr-defined]
+    for name, command in root.commands.items():
         sub = getattr(command, "commands", None)
         if sub:
             found += [[name, inner] for inner in sub]

@@ -110,8 +110,8 @@ def test_the_seed_actions_and_where_they_differ_from_plan_yaml(seed: tuple[Plan,
     # Difference 2: plan.yaml dates the tasks by the 全面创建阶段 window (五（二）2 says
     # 「全面落实…各项目标任务」); the text gives the tasks no date, so the importer does not
     # either: they are standing, with a note.
-    task = got.get("4.1")
-    assert task is not None and task.due is None and "未规定完成时限" in task.note
+    undated = got.get("4.1")
+    assert undated is not None and undated.due is None and "未规定完成时限" in undated.note
     # Difference 3: the steps and measures name no unit; plan.yaml assigns 乡党群办 by
     # 六（一）/六（四); the importer puts them under a visible placeholder.
     assert names(got, "5.3.1") == [PLACEHOLDER_UNIT] and names(got, "6.1") == [PLACEHOLDER_UNIT]

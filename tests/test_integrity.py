@@ -153,7 +153,7 @@ def test_verify_command(xixin: Runner, state_file: Path) -> None:
     lines = state_file.read_bytes().splitlines(keepends=True)
     state_file.write_bytes(lines[0].replace("已组建".encode(), "未组建".encode()) + lines[1])
     bad = xixin("verify")
-    assert bad.code == ExitCode.CHECK == 6
+    assert bad.code == ExitCode.CHECK and int(ExitCode.CHECK) == 6
     assert f"{state_file}:1: 记录内容与其哈希不符" in bad.out
     assert "发现 1 处问题" in bad.err
     state_file.write_bytes(lines[1])

@@ -334,7 +334,7 @@ def test_a_plan_is_read_only_and_survives_pickling() -> None:
 
     plan = load_plan(bundled_plan())
     with pytest.raises(AttributeError):
-        plan.path = "other.yaml"  # type: ignore[misc]
+        plan.path = "other.yaml"
     again = pickle.loads(pickle.dumps(plan))
     assert again == plan and again is not plan
     assert again.get("5.3.1") == plan.get("5.3.1") and again.children("4.1") == plan.children("4.1")

@@ -32,7 +32,9 @@ def test_attach_records_path_size_and_hash(xixin: Runner, tmp_path: Path) -> Non
     report.write_text("洗新乡自查报告", encoding="utf-8")
     result = xixin("attach", "5.3.1", str(report), "--note", "自查报告")
     assert result.code == 0 and result.out == "" and "已登记佐证材料" in result.err
-    [evidence] = item(xixin, "5.3.1")["evidence"]  # type: ignore[misc]
+    records = item(xixin, "5.3.1")["evidence"]
+    assert isinstance(records, list) and len(records) == 1
+    evidence = records[0]
     import hashlib
 
     assert evidence["path"] == str(report.resolve())

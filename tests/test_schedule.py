@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xixin_cli.errors import RuleError
-from xixin_cli.fold import fold, states
+from xixin_cli.fold import ItemState, fold, states
 from xixin_cli.model import Event, Plan, Status
 from xixin_cli.plan_file import parse_plan
 from xixin_cli.rules import Stamp, derived_status, undo, undo_target
-from xixin_cli.schedule import Filter, digest, phase_marks
+from xixin_cli.schedule import EVERYTHING, DueRow, Filter, digest, phase_marks
 from xixin_cli.schedule import overdue as overdue_on
 from xixin_cli.schedule import upcoming as upcoming_on
 from xixin_cli.workdays import build_calendar
@@ -23,15 +23,21 @@ from test_plan_file import SMALL
 CALENDAR = build_calendar()
 
 
-def overdue(*args, **kwargs):  # type: ignore[no-untyped-def]
+def overdue(
+    plan: Plan, item_states: dict[str, ItemState], today: date, where: Filter = EVERYTHING
+) -> list[DueRow]:
     """The query with the official calendar, as the session hands it."""
-    plan, item_states, today, *rest = args
-    return overdue_on(plan, item_states, today, CALENDAR, *rest, **kwargs)
+    return overdue_on(plan, item_states, today, CALENDAR, where)
 
 
-def upcoming(*args, **kwargs):  # type: ignore[no-untyped-def]
-    plan, item_states, today, last_day, *rest = args
-    return upcoming_on(plan, item_states, today, last_day, CALENDAR, *rest, **kwargs)
+def upcoming(
+    plan: Plan,
+    item_states: dict[str, ItemState],
+    today: date,
+    last_day: date,
+    where: Filter = EVERYTHING,
+) -> list[DueRow]:
+    return upcoming_on(plan, item_states, today, last_day, CALENDAR, where)
 
 
 CHINA = timezone(timedelta(hours=8))

@@ -122,7 +122,7 @@ def test_a_missing_folder_is_not_created_unless_asked(tmp_path: Path) -> None:
     assert len(read_log(path).events) == 1
 
 
-notes = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200)
+notes = st.text(st.characters(codec="utf-8"), max_size=200)
 moments = st.datetimes(
     min_value=datetime(2000, 1, 1),
     max_value=datetime(2100, 1, 1),
