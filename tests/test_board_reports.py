@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from xixin_cli.board import board
+from xixin_cli.board import Board, board
 from xixin_cli.errors import ExitCode
-from xixin_cli.fold import fold, states
-from xixin_cli.model import Event, EventKind, Status
+from xixin_cli.fold import ItemState, fold, states
+from xixin_cli.model import Event, EventKind, Plan, Status
 from xixin_cli.picture import find_font
 from xixin_cli.plan_file import parse_plan
+from xixin_cli.schedule import digest
 from xixin_cli.status_log import append_event
 from xixin_cli.workdays import build_calendar
 
@@ -25,12 +26,17 @@ GOLDEN = Path(__file__).parent / "golden"
 CHINA = timezone(timedelta(hours=8))
 
 
+def board_on(plan: Plan, item_states: dict[str, ItemState], today: date) -> Board:
+    """The board as the command makes it: from the week's digest."""
+    return board(plan, item_states, digest(plan, item_states, today, build_calendar()))
+
+
 def test_board_counts_by_hand() -> None:
     # SMALL: 4.1.1 due 2024-03-31 (dangqun, cun), 4.1.2 standing (dangqun, cun), 5.1.1 due
     # 2024-02-29 (dangqun). On 2024-03-27 with 4.1.2 done:
     plan = parse_plan(SMALL, "small.yaml")
     done = Event("e", datetime(2024, 3, 1, tzinfo=CHINA), "4.1.2", Status.DONE, Status.TODO, "x")
-    result = board(plan, states(plan, fold([done])), date(2024, 3, 27), build_calendar())
+    result = board_on(plan, states(plan, fold([done])), date(2024, 3, 27))
     dangqun, cun = result.units
     assert (
         dangqun.key,
@@ -52,9 +58,7 @@ def test_board_counts_by_hand() -> None:
     assert cun.worst is not None and cun.worst.state.item.id == "4.1.1"
     [phase] = result.phases
     assert (phase.total, phase.closed, phase.red, phase.yellow, phase.green) == (3, 1, 1, 1, 0)
-    later = board(
-        plan, states(plan, fold([done])), date(2024, 3, 1), build_calendar()
-    )  # 4.1.1 is a month off
+    later = board_on(plan, states(plan, fold([done])), date(2024, 3, 1))  # 4.1.1: a month off
     assert (later.units[0].red, later.units[0].yellow, later.units[0].green) == (1, 0, 1)
 
 

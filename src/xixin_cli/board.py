@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from datetime import date
+from typing import NamedTuple
 
 from xixin_cli.fold import ItemState
 from xixin_cli.model import Plan
-from xixin_cli.schedule import (
-    EVERYTHING,
-    WARNING_DAYS,
-    Filter,
-    Tally,
-    leaves,
-    overdue,
-    tally,
-    unit_tallies,
-    upcoming,
-)
-
-if TYPE_CHECKING:
-    from xixin_cli.workdays import Calendar
+from xixin_cli.schedule import EVERYTHING, Digest, Filter, Tally, leaves, tally
 
 
 class Board(NamedTuple):
@@ -32,28 +19,17 @@ class Board(NamedTuple):
 
 
 def board(
-    plan: Plan,
-    item_states: dict[str, ItemState],
-    today: date,
-    calendar: Calendar,
-    where: Filter = EVERYTHING,
-    warning_days: int = WARNING_DAYS,
+    plan: Plan, item_states: dict[str, ItemState], week: Digest, where: Filter = EVERYTHING
 ) -> Board:
-    """Count every unit's and every phase's checkable items as of `today`.
-
-    Red and yellow are exactly what `overdue` and `upcoming` (the week ahead) list, grouped as
-    `remind` groups them, so the board and the reminder never disagree.
-    """
+    """Every unit's and every phase's checkable items, from the week's digest (the same
+    `where`): red and yellow are exactly what `remind` lists, so the two never disagree."""
     kept = leaves(plan, item_states, where)
-    late = overdue(plan, item_states, today, calendar, where)
-    soon = upcoming(plan, item_states, today, today + timedelta(days=warning_days), calendar, where)
-    units = unit_tallies(plan, kept, late, soon, today, calendar, where)
     phases = []
     for key, phase in plan.phases.items():
         mine = [state for state in kept if state.item.phase == key]
         if mine:
-            red = [row for row in late if row.state.item.phase == key]
-            yellow = [row for row in soon if row.state.item.phase == key]
+            red = [row for row in week.overdue if row.state.item.phase == key]
+            yellow = [row for row in week.due_soon if row.state.item.phase == key]
             name = f"{phase.number} {phase.name}"
-            phases.append(tally(key, name, mine, red, yellow, today, calendar))
-    return Board(today, tuple(units), tuple(phases))
+            phases.append(tally(key, name, mine, red, yellow, week.today, week.calendar))
+    return Board(week.today, week.offices, tuple(phases))

@@ -221,16 +221,21 @@ def _group_title(
     plan: Plan, item_states: dict[str, ItemState], item: Item, kind_key: str, lang: str
 ) -> str:
     if item.parent is not None:
-        parent = item_states[item.parent]
-        progress = parent.progress
-        title = f"{parent.item.source} {parent.item.title}"
-        if progress is None:
-            return title
-        return message("fmt.paren", lang, text=title, inner=f"{progress.closed}/{progress.total}")
+        return task_heading(item_states[item.parent], lang)
     if kind_key == "md.steps" and item.phase is not None:
         phase = plan.phases[item.phase]
         return _phase_title(phase, lang)
     return ""
+
+
+def task_heading(task: ItemState, lang: str) -> str:
+    """A task as a heading over its actions: where it stands in the document, its title and
+    its progress (四（一） 以乡村振兴…（3/9）)."""
+    title = f"{task.item.source} {task.item.title}"
+    if task.progress is None:
+        return title
+    progress = f"{task.progress.closed}/{task.progress.total}"
+    return message("fmt.paren", lang, text=title, inner=progress)
 
 
 def _phase_title(phase: Phase, lang: str) -> str:

@@ -248,12 +248,9 @@ def self_check(
 
 def _section(plan: Plan, item: Item, item_states: dict[str, ItemState], lang: str) -> str:
     if item.parent is not None:
-        parent = item_states[item.parent]
-        progress = parent.progress
-        title = f"{parent.item.source} {parent.item.title}"
-        if progress is None:
-            return title
-        return message("fmt.paren", lang, text=title, inner=f"{progress.closed}/{progress.total}")
+        from xixin_cli.export import task_heading
+
+        return task_heading(item_states[item.parent], lang)
     if item.kind is ItemKind.STEP and item.phase is not None:
         phase = plan.phases[item.phase]
         return f"{message('md.steps', lang)}·{phase.number} {phase.name}"

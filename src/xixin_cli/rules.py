@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from xixin_cli.errors import RuleError
 from xixin_cli.model import Event, EventKind, Plan, Status
@@ -92,21 +92,16 @@ def extension(state: ItemState, due: date, stamp: Stamp, reason: str) -> Event:
         raise RuleError("usage.standing_no_due", value=state.item.id)
     if due <= state.due:
         raise RuleError("usage.extend_earlier", value=due.isoformat(), due=state.due.isoformat())
-    return Event(
-        stamp.event_id,
-        stamp.at,
-        state.item.id,
-        state.status,
-        state.status,
-        stamp.by,
-        reason,
-        kind=EventKind.EXTEND,
-        due=due,
-    )
+    return _beside(state, stamp, reason, kind=EventKind.EXTEND, due=due)
 
 
 def evidence(state: ItemState, path: str, size: int, sha256: str, stamp: Stamp, note: str) -> Event:
     """The record of one evidence file (佐证材料) for an item."""
+    return _beside(state, stamp, note, kind=EventKind.EVIDENCE, path=path, size=size, sha256=sha256)
+
+
+def _beside(state: ItemState, stamp: Stamp, note: str, **fields: Any) -> Event:
+    """A record that leaves the item's status as it is (an extension, a piece of evidence)."""
     return Event(
         stamp.event_id,
         stamp.at,
@@ -115,10 +110,7 @@ def evidence(state: ItemState, path: str, size: int, sha256: str, stamp: Stamp, 
         state.status,
         stamp.by,
         note,
-        kind=EventKind.EVIDENCE,
-        path=path,
-        size=size,
-        sha256=sha256,
+        **fields,
     )
 
 

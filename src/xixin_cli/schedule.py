@@ -247,6 +247,7 @@ class Digest(NamedTuple):
     due_soon: tuple[DueRow, ...]
     open_total: int
     closed_total: int
+    calendar: Calendar  # the calendar it was counted by, for views that count more
 
 
 def digest(
@@ -272,6 +273,7 @@ def digest(
         tuple(soon),
         open_total,
         len(kept) - open_total,
+        calendar,
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,11 +19,12 @@ from xixin_cli.commands._options import (
 )
 from xixin_cli.errors import UsageError
 from xixin_cli.results import BoardView, Document, form
+from xixin_cli.session import Session, item_filter
 from xixin_cli.session import as_of as day
-from xixin_cli.session import item_filter
 
 if TYPE_CHECKING:
     from xixin_cli.report import Block
+    from xixin_cli.schedule import Filter
 
 
 def board_(
@@ -34,11 +36,13 @@ def board_(
 ) -> BoardView:
     """Progress and red/yellow/green counts per office and per phase."""
     from xixin_cli.board import board
+    from xixin_cli.schedule import digest
 
     opened = session(ctx)
     today = day(as_of)
     where = item_filter(opened, office)
-    result = board(opened.plan, opened.states, today, opened.calendar(), where)
+    week = digest(opened.plan, opened.states, today, opened.calendar(), where)
+    result = board(opened.plan, opened.states, week, where)
     return BoardView(opened.plan, opened.lang, form(as_json), result, image)
 
 
@@ -51,12 +55,6 @@ def _renderer(fmt: str) -> str:
     raise UsageError("usage.bad_format", value=fmt)
 
 
-def _written(blocks: Sequence[Block], fmt: str, lang: str) -> str:
-    from xixin_cli.report import to_markdown, to_text
-
-    return to_markdown(blocks) if fmt == "md" else to_text(blocks, lang)
-
-
 def report_weekly(
     ctx: typer.Context,
     office: OfficeOpt = None,
@@ -67,14 +65,11 @@ def report_weekly(
     """The week's changes, what is overdue and next week's deadlines, per office."""
     from xixin_cli.report import weekly
 
-    kind = _renderer(fmt)
-    opened = session(ctx, events=True)
-    today = day(as_of)
-    where = item_filter(opened, office)
-    blocks = weekly(
-        opened.plan, opened.states, opened.events, opened.lang, today, opened.calendar(), where
-    )
-    return Document(_written(blocks, kind, opened.lang), output, opened.lang)
+    def blocks(opened: Session, today: date, where: Filter) -> list[Block]:
+        events, calendar = opened.events, opened.calendar()
+        return weekly(opened.plan, opened.states, events, opened.lang, today, calendar, where)
+
+    return _report(ctx, office, as_of, (fmt, output), blocks, events=True)
 
 
 def report_self_check(
@@ -87,12 +82,32 @@ def report_self_check(
     """Per task and action: status, latest note, what is missing; completion rates."""
     from xixin_cli.report import self_check
 
+    def blocks(opened: Session, today: date, where: Filter) -> list[Block]:
+        calendar = opened.calendar()
+        return self_check(opened.plan, opened.states, opened.lang, today, calendar, where)
+
+    return _report(ctx, office, as_of, (fmt, output), blocks)
+
+
+def _report(
+    ctx: typer.Context,
+    office: str | None,
+    as_of: str | None,
+    delivered: tuple[str, Path | None],
+    blocks: Callable[[Session, date, Filter], list[Block]],
+    *,
+    events: bool = False,
+) -> Document:
+    """A report's blocks for the options every report takes, written as --format asks;
+    `delivered` is (--format, --output)."""
+    from xixin_cli.report import to_markdown, to_text
+
+    fmt, output = delivered
     kind = _renderer(fmt)
-    opened = session(ctx)
-    today = day(as_of)
-    where = item_filter(opened, office)
-    blocks = self_check(opened.plan, opened.states, opened.lang, today, opened.calendar(), where)
-    return Document(_written(blocks, kind, opened.lang), output, opened.lang)
+    opened = session(ctx, events=events)
+    made = blocks(opened, day(as_of), item_filter(opened, office))
+    text = to_markdown(made) if kind == "md" else to_text(made, opened.lang)
+    return Document(text, output, opened.lang)
 
 
 COMMANDS = {"board": board_}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,8 +21,11 @@ from xixin_cli.commands._options import (
 )
 from xixin_cli.errors import UsageError
 from xixin_cli.results import DueList, Reminder, form
+from xixin_cli.session import Session, item_filter
 from xixin_cli.session import as_of as day
-from xixin_cli.session import item_filter
+
+if TYPE_CHECKING:
+    from xixin_cli.schedule import DueRow
 
 
 def overdue(
@@ -39,8 +44,7 @@ def overdue(
     today = day(as_of)
     where = item_filter(opened, office, phase)
     rows = find_overdue(opened.plan, opened.states, today, opened.calendar(), where)
-    shown, hidden = (rows, 0) if as_json else capped(rows, limit, show_all)
-    return DueList(opened.plan, opened.lang, form(as_json), shown, hidden, today, late=True)
+    return _listed(opened, rows, (limit, show_all, as_json), today, None)
 
 
 def upcoming(
@@ -55,7 +59,6 @@ def upcoming(
 ) -> DueList:
     """Open items due in the window, soonest first, and phases starting or ending."""
     from xixin_cli.dates import DateFormatError, window_end
-    from xixin_cli.schedule import phase_marks
     from xixin_cli.schedule import upcoming as find_upcoming
 
     opened = session(ctx)
@@ -66,7 +69,24 @@ def upcoming(
         raise UsageError("usage.bad_window", value=within) from None
     where = item_filter(opened, office, phase)
     rows = find_upcoming(opened.plan, opened.states, today, last_day, opened.calendar(), where)
+    return _listed(opened, rows, (limit, show_all, as_json), today, last_day)
+
+
+def _listed(
+    opened: Session,
+    rows: Sequence[DueRow],
+    shown_as: tuple[int, bool, bool],
+    today: date,
+    last_day: date | None,
+) -> DueList:
+    """Overdue rows (no `last_day`) or upcoming ones with the phase dates of their window,
+    cut to --limit unless --all or --json; `shown_as` is (limit, show_all, as_json)."""
+    from xixin_cli.schedule import phase_marks
+
+    limit, show_all, as_json = shown_as
     shown, hidden = (rows, 0) if as_json else capped(rows, limit, show_all)
+    if last_day is None:
+        return DueList(opened.plan, opened.lang, form(as_json), shown, hidden, today, late=True)
     marks = phase_marks(opened.plan, today, last_day)
     return DueList(
         opened.plan, opened.lang, form(as_json), shown, hidden, today, False, last_day, marks
