@@ -2,6 +2,7 @@
 
     python benchmarks/run.py              # everything (about two minutes)
     python benchmarks/run.py --quick      # fewer repetitions
+    python benchmarks/run.py --baseline /tmp/old/bin/xixin   # also time another build, in turn
 
 Each figure is the wall time of a fresh process, repeated; ratios are taken within this one run
 so that a busy shared machine moves both sides alike. Targets (from issue "Fast at the desk"):
@@ -208,6 +209,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument(
+        "--baseline",
+        metavar="XIXIN",
+        help="another xixin executable (the build before a change): its desk figures are "
+        "timed in turn with this one's, so the two ratios come from one run",
+    )
     args = parser.parse_args()
     runs = 5 if args.quick else 15
     # Measure xixin as installed (pip compiles it); an editable checkout run with
@@ -239,15 +246,23 @@ def main() -> None:
         floor.write_text(FLOOR, encoding="utf-8")
         # As the clerk types it: today's date, so the zone and the calendar are looked up too.
         overdue = [*xixin, "overdue"]
-        timed(1, (overdue, desk))  # the first run builds the caches
+        # The baseline keeps caches of its own: its pickles are of other classes.
+        old = {**desk, "XDG_CACHE_HOME": str(work / "old-cache")}
+        if not sys.platform.startswith("linux"):
+            old["XIXIN_CACHE_DIR"] = str(work / "old-cache")
+        before_change: list[Run] = []
+        if args.baseline:
+            before_change = [([args.baseline, "overdue"], old), ([args.baseline, "--help"], old)]
+        timed(1, (overdue, desk), *before_change)  # the first run builds the caches
         time.sleep(3.5)  # the log's stamps settle, as a clerk's log between commands (cache.py)
-        timed(1, (overdue, desk))
-        passes, floors, desks, colds = timed(
+        timed(1, (overdue, desk), *before_change)
+        passes, floors, desks, colds, *olds = timed(
             runs,
             ([PY, "-c", "pass"], env),
             ([PY, str(floor), "main"], env),
             (overdue, desk),
             (overdue, {**desk, "XIXIN_CACHE": "off"}),
+            *before_change,
         )
         base = statistics.median(passes)
         results.append(row("python -c pass", passes, base, ""))
@@ -266,6 +281,9 @@ def main() -> None:
             )
         )
         results.append(row("  same, no cache", colds, base, "(info)"))
+        if olds:
+            results.append(row("  baseline: overdue", olds[0], base, "(info: --baseline)"))
+            results.append(row("  baseline: --help", olds[1], base, "(info: --baseline)"))
         others = (
             ("--version", [*xixin, "--version"]),
             ("--help", [*xixin, "--help"]),

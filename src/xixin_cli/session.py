@@ -83,12 +83,12 @@ def open_session(settings: Settings, *, events: bool = False, write: bool = Fals
 
     path = plan_path(settings.plan)
     plan = load_plan_cached(path)
-    # Tables name the plan they show; for the bundled plan, the installed copy's long
-    # site-packages path says less than its name and our version do.
     lang = settings.lang or (
         plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
     )
     if path == bundled_plan():
+        # Tables name the plan they show; the installed copy's long site-packages path says
+        # less than its name and our version do.
         label = message("fmt.paren", lang, text="plan.yaml", inner=f"xixin {__version__}")
         plan = plan.with_path(label)
     if write:
