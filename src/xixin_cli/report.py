@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -14,13 +14,10 @@ from xixin_cli.schedule import (
     WARNING_DAYS,
     DueRow,
     Filter,
-    by_office,
     completion,
+    due_rows,
     leaves,
-    overdue,
-    row_item,
-    state_item,
-    upcoming,
+    unit_parts,
 )
 
 if TYPE_CHECKING:
@@ -70,13 +67,13 @@ def weekly(
         ),
         Block("h2", message("report.changes", lang)),
     ]
-    for event in changes:
-        blocks.append(Block("item", _change_line(plan, event, lang)))
+    for event, offices in _commands(changes):
+        blocks.append(Block("item", _change_line(plan, event, offices, lang)))
     if not changes:
         blocks.append(Block("para", message("report.no_changes", lang)))
     blocks.append(Block("h2", message("report.overdue", lang)))
-    late = overdue(plan, item_states, today, calendar, where)
-    blocks += _per_office(plan, late, lang, where)
+    units = unit_parts(plan, leaves(plan, item_states, where), where)
+    blocks += _per_office(plan, units, lang, today, calendar, lambda due: due < today)
     next_week = today + timedelta(days=WARNING_DAYS)
     blocks.append(
         Block(
@@ -89,16 +86,28 @@ def weekly(
             ),
         )
     )
-    soon = upcoming(plan, item_states, today, next_week, calendar, where)
-    blocks += _per_office(plan, [row for row in soon if row.days > 0], lang, where)
+    blocks += _per_office(plan, units, lang, today, calendar, lambda due: today < due <= next_week)
     blocks.append(Block("h2", message("report.by_office", lang)))
-    blocks.append(_office_table(plan, item_states, lang, late, where))
+    blocks.append(_office_table(plan, item_states, lang, today, where))
     return blocks
 
 
-def _change_line(plan: Plan, event: Event, lang: str) -> str:
+def _commands(events: Sequence[Event]) -> list[tuple[Event, list[str]]]:
+    """The week's records as the commands that made them: one command's records for several
+    units' parts (same time, recorder, item and change) read as one line, with the units."""
+    found: dict[tuple[object, ...], tuple[Event, list[str]]] = {}
+    for event in events:
+        key = (event.at, event.by, event.item, event.kind, event.status, event.due, event.note)
+        found.setdefault(key, (event, []))[1].append(event.office)
+    return list(found.values())
+
+
+def _change_line(plan: Plan, event: Event, offices: Sequence[str], lang: str) -> str:
     item = plan.get(event.item)
     title = item.title if item else ""
+    if item is not None and set(offices) != set(item.offices) and "" not in offices:
+        names = [plan.offices[key].name for key in offices if key in plan.offices]
+        title += message("part_mark", lang, office=join(names, lang))
     if event.kind is EventKind.EXTEND:
         what = message("history.extend", lang, due=str(event.due))
     elif event.kind is EventKind.EVIDENCE:
@@ -122,15 +131,25 @@ def _change_line(plan: Plan, event: Event, lang: str) -> str:
     )
 
 
-def _per_office(plan: Plan, rows: Sequence[DueRow], lang: str, where: Filter) -> list[Block]:
-    if not rows:
-        return [Block("para", message("none", lang))]
+def _per_office(
+    plan: Plan,
+    units: dict[str, list[ItemState]],
+    lang: str,
+    today: date,
+    calendar: Calendar,
+    keep: Callable[[date], bool],
+) -> list[Block]:
+    """Each unit's own open parts due on the days `keep` says, as a heading and a line each."""
     blocks: list[Block] = []
-    for key, mine in by_office(plan, where, rows, row_item).items():
-        name = plan.offices[key].name
-        blocks.append(Block("h3", message("report.office_count", lang, office=name, n=len(mine))))
-        blocks += [Block("item", _due_line(row, lang)) for row in mine]
-    return blocks
+    for key, states in units.items():
+        mine = due_rows(states, today, calendar, keep)
+        if mine:
+            name = plan.offices[key].name
+            blocks.append(
+                Block("h3", message("report.office_count", lang, office=name, n=len(mine)))
+            )
+            blocks += [Block("item", _due_line(row, lang)) for row in mine]
+    return blocks or [Block("para", message("none", lang))]
 
 
 def _due_line(row: DueRow, lang: str) -> str:
@@ -157,26 +176,23 @@ def _office_table(
     plan: Plan,
     item_states: dict[str, ItemState],
     lang: str,
-    late: Sequence[DueRow],
+    today: date,
     where: Filter,
 ) -> Block:
+    """Per unit, its own parts: done of those that count, the rate, how many are overdue."""
     header = tuple(
         message(f"report.col_{key}", lang) for key in ("office", "done", "counted", "rate", "late")
     )
     rows = [header]
     kept = leaves(plan, item_states, where)
-    late_by_office = by_office(plan, where, late, row_item)
-    for key, mine in by_office(plan, where, kept, state_item).items():
+
+    def late(states: Sequence[ItemState]) -> int:
+        return sum(1 for s in states if s.status.is_open and s.due is not None and s.due < today)
+
+    for key, mine in unit_parts(plan, kept, where).items():
         done, counted = completion(mine)
-        overdue_count = len(late_by_office.get(key, ()))
         rows.append(
-            (
-                plan.offices[key].name,
-                str(done),
-                str(counted),
-                _rate(done, counted),
-                str(overdue_count),
-            )
+            (plan.offices[key].name, str(done), str(counted), _rate(done, counted), str(late(mine)))
         )
     done, counted = completion(kept)
     rows.append(
@@ -185,7 +201,7 @@ def _office_table(
             str(done),
             str(counted),
             _rate(done, counted),
-            str(len(late)),
+            str(late(kept)),
         )
     )
     return Block("table", rows=tuple(rows))
@@ -203,7 +219,6 @@ def self_check(
     item_states: dict[str, ItemState],
     lang: str,
     today: date,
-    calendar: Calendar,
     where: Filter = EVERYTHING,
 ) -> list[Block]:
     """Per task and action: status, latest note, what is missing; completion overall and per
@@ -222,9 +237,7 @@ def self_check(
             message("report.overall", lang, done=done, counted=counted, rate=_rate(done, counted)),
         ),
         Block("h2", message("report.by_office", lang)),
-        _office_table(
-            plan, item_states, lang, overdue(plan, item_states, today, calendar, where), where
-        ),
+        _office_table(plan, item_states, lang, today, where),
         Block("h2", message("report.items", lang)),
     ]
     kept_ids = {state.item.id for state in kept}

@@ -1,6 +1,7 @@
 """What change may follow what: the rules every recorded change obeys (pure).
 
-Each function takes an item's state (or the log) and returns the record the change makes, or
+Each function takes the state of the one part a change is for (`fold.part_view`: an item as
+one unit sees it) or the log, and returns the record the change makes, or
 raises a `RuleError` that says which rule it would break; the shell only maps that to a message.
 The record's time, id and recorder are given by the caller (`Stamp`), so the rules never ask the
 clock.
@@ -8,7 +9,7 @@ clock.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -62,7 +63,21 @@ def change(state: ItemState, status: Status, stamp: Stamp, note: str) -> Event |
         _require(state, CLOSABLE)
     if status is state.status and not note:
         return None
-    return Event(stamp.event_id, stamp.at, state.item.id, status, state.status, stamp.by, note)
+    return Event(
+        stamp.event_id,
+        stamp.at,
+        state.item.id,
+        status,
+        state.status,
+        stamp.by,
+        note,
+        office=_office(state),
+    )
+
+
+def _office(state: ItemState) -> str:
+    """The unit a record is for: the one part `state` shows ("" for an item without units)."""
+    return state.parts[0].office if len(state.parts) == 1 else ""
 
 
 def close(state: ItemState, stamp: Stamp, note: str) -> Event | None:
@@ -110,12 +125,14 @@ def _beside(state: ItemState, stamp: Stamp, note: str, **fields: Any) -> Event:
         state.status,
         stamp.by,
         note,
+        office=_office(state),
         **fields,
     )
 
 
-def undo_target(events: Sequence[Event]) -> Event | None:
-    """The latest change not yet undone; undo events themselves are not undone again.
+def undo_target(events: Sequence[Event]) -> list[Event]:
+    """The latest change not yet undone, with every other record the same command made (one
+    per unit's part: same time, same recorder); undo records themselves are not undone again.
 
     Undoing twice reverts the two latest changes, newest first, like an editor's undo.
     """
@@ -123,26 +140,41 @@ def undo_target(events: Sequence[Event]) -> Event | None:
 
     changes = [event for event in events if event.kind is EventKind.STATUS]
     undone = {event.undoes for event in changes if event.undoes is not None}
-    for event in sorted(changes, key=order_key, reverse=True):
-        if event.undoes is None and event.event_id not in undone:
-            return event
-    return None
+    open_changes = [e for e in changes if e.undoes is None and e.event_id not in undone]
+    if not open_changes:
+        return []
+    latest = max(open_changes, key=order_key)
+    same = [e for e in open_changes if (e.at, e.by) == (latest.at, latest.by)]
+    return sorted(same, key=order_key)
 
 
-def undo(events: Sequence[Event], item_states: dict[str, ItemState], stamp: Stamp) -> Event:
-    """The record that reverts the latest change not yet undone."""
-    target = undo_target(events)
-    if target is None:
+def undo(
+    events: Sequence[Event], item_states: dict[str, ItemState], stamp: Callable[[], Stamp]
+) -> list[Event]:
+    """The records that revert the latest change not yet undone (one per part it changed),
+    each stamped by `stamp`."""
+    targets = undo_target(events)
+    if not targets:
         raise RuleError("usage.nothing_to_undo")
-    state = item_states.get(target.item)
-    current = state.status if state is not None else target.status
-    return Event(
-        stamp.event_id,
-        stamp.at,
-        target.item,
-        target.previous,
-        current,
-        stamp.by,
-        "",
-        undoes=target.event_id,
-    )
+    reverts = []
+    for target in targets:
+        made = stamp()
+        state = item_states.get(target.item)
+        current = target.status
+        if state is not None:
+            part = [p for p in state.parts if p.office == target.office]
+            current = part[0].status if part else state.status
+        reverts.append(
+            Event(
+                made.event_id,
+                made.at,
+                target.item,
+                target.previous,
+                current,
+                made.by,
+                "",
+                undoes=target.event_id,
+                office=target.office,
+            )
+        )
+    return reverts

@@ -8,7 +8,7 @@ item, an office, a phase, a status, a date); it raises the domain's errors, neve
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -78,7 +78,7 @@ def open_session(settings: Settings, *, events: bool = False, write: bool = Fals
     once; a command that records a change (`write`) takes exactly one.
     """
     from xixin_cli.cache import fold_logs, load_plan_cached
-    from xixin_cli.fold import Folded, states
+    from xixin_cli.fold import Folded, items_of, states
     from xixin_cli.paths import bundled_plan, plan_path, state_path, state_sources
 
     path = plan_path(settings.plan)
@@ -106,7 +106,7 @@ def open_session(settings: Settings, *, events: bool = False, write: bool = Fals
     else:
         combined = fold_logs(sources)
     warnings = [warning.render(lang) for warning in combined.warnings]
-    orphans = plan.unknown(combined.last)
+    orphans = plan.unknown(items_of(combined.last))
     if orphans:
         warnings.append(message("orphans", lang, count=len(orphans), ids=join(orphans[:5], lang)))
     return Session(
@@ -221,11 +221,23 @@ def item_filter(
     from xixin_cli.schedule import Filter
 
     plan, lang = session.plan, session.lang
+    key = office(plan, office_name, lang)
     return Filter(
-        office(plan, office_name, lang),
+        key,
         phase(plan, phase_name, lang),
         frozenset(status(s, lang) for s in statuses or ()),
+        plan.units(key) if key is not None else frozenset(),
     )
+
+
+def view(session: Session, where: Filter) -> dict[str, ItemState]:
+    """The item states a view shows: as the unit `where` names sees them (its own parts), or
+    every item's whole state when it names none."""
+    if where.office is None:
+        return session.states
+    from xixin_cli.fold import project
+
+    return project(session.plan, session.states, where.units)
 
 
 def note(value: str | None) -> str:
@@ -255,15 +267,52 @@ def recorder(value: str | None) -> str:
 
 # -- recording ------------------------------------------------------------------------------------
 
+#: What `--office` takes to mean every unit of an item.
+ALL_UNITS = ("all", "全部")
 
-def stamp(by: str) -> Stamp:
-    """Who records a change now, when (in China), and a new unique record id."""
+
+def parts_for(session: Session, state: ItemState, given: Sequence[str]) -> list[str]:
+    """The units whose parts a change is recorded for: those `--office` names (a group stands
+    for its members on the item), every unit for `all`, or the only one. An item with several
+    units needs `--office`, so one office's report is never recorded for all."""
+    plan, lang = session.plan, session.lang
+    mine = [part.office for part in state.parts]
+    names = [plan.offices[key].name for key in mine if key in plan.offices]
+    item_id = state.item.id
+    if not given:
+        if len(mine) <= 1:
+            return mine
+        raise UsageError(
+            "usage.which_offices",
+            item=item_id,
+            count=len(mine),
+            offices=join(names, lang),
+            first=names[0],
+        )
+    if any(value.strip().lower() in ALL_UNITS for value in given):
+        return mine
+    chosen: list[str] = []
+    for value in given:
+        units = plan.units(office(plan, value, lang) or "")
+        found = [key for key in mine if key in units]
+        if not found:
+            raise UsageError(
+                "usage.office_not_on_item", office=value, item=item_id, offices=join(names, lang)
+            )
+        chosen += [key for key in found if key not in chosen]
+    return chosen
+
+
+def stamper(by: str) -> Callable[[], Stamp]:
+    """Stamps for the records of one command: who records them, now (in China; one time for
+    all of them, so `undo` reverts them together), and a new unique id each."""
     import uuid
 
     from xixin_cli.dates import now_in_china
     from xixin_cli.rules import Stamp
 
-    return Stamp(now_in_china(), uuid.uuid4().hex, by)
+    at = now_in_china()
+    return lambda: Stamp(at, uuid.uuid4().hex, by)
 
 
 def append(session: Session, event: Event) -> Event:

@@ -12,7 +12,8 @@ from xixin_cli.errors import Problem, StateError
 from xixin_cli.model import Event, EventKind, Status
 
 #: The record format this version writes and reads. A record with a higher number is refused.
-LOG_VERSION = 2
+#: 1: status changes; 2: evidence and extensions; 3: a record for one unit's part (`office`).
+LOG_VERSION = 3
 
 
 class LogRead(NamedTuple):
@@ -181,6 +182,7 @@ def event_from_record(record: Any) -> Event:
         chain=chained["chain"],
         digest=chained["hash"],
         kind=kind,
+        office=text("office", optional=True),
         **extra,
     )
 
@@ -189,10 +191,12 @@ def event_to_record(event: Event) -> dict[str, Any]:
     """The JSON record of an event (also the `history --json` object).
 
     Status changes are written as format 1, which every version reads; evidence and extension
-    records are format 2, which an older xixin refuses rather than misreads.
+    records are format 2, and a record for one unit's part (it names its `office`) format 3,
+    each of which an older xixin refuses rather than misreads (as applying to every unit).
     """
+    version = 3 if event.office else 1 if event.kind is EventKind.STATUS else 2
     record: dict[str, Any] = {
-        "v": 1 if event.kind is EventKind.STATUS else 2,
+        "v": version,
         "event": event.event_id,
         "at": event.at.isoformat(timespec="microseconds" if event.at.microsecond else "seconds"),
         "item": event.item,
@@ -206,6 +210,8 @@ def event_to_record(event: Event) -> dict[str, Any]:
         record["due"] = event.due.isoformat() if event.due is not None else None
     if event.kind is EventKind.EVIDENCE:
         record.update(path=event.path, size=event.size, sha256=event.sha256)
+    if event.office:
+        record["office"] = event.office
     record["by"] = event.by
     record["note"] = event.note
     if event.undoes is not None:

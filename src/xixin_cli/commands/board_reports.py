@@ -19,7 +19,7 @@ from xixin_cli.commands._options import (
 )
 from xixin_cli.errors import UsageError
 from xixin_cli.results import BoardView, Document, form
-from xixin_cli.session import Session, item_filter
+from xixin_cli.session import Session, item_filter, view
 from xixin_cli.session import as_of as day
 
 if TYPE_CHECKING:
@@ -41,8 +41,9 @@ def board_(
     opened = session(ctx)
     today = day(as_of)
     where = item_filter(opened, office)
-    week = digest(opened.plan, opened.states, today, opened.calendar(), where)
-    result = board(opened.plan, opened.states, week, where)
+    states = view(opened, where)
+    week = digest(opened.plan, states, today, opened.calendar(), where)
+    result = board(opened.plan, states, week, where)
     return BoardView(opened.plan, opened.lang, form(as_json), result, image)
 
 
@@ -67,7 +68,8 @@ def report_weekly(
 
     def blocks(opened: Session, today: date, where: Filter) -> list[Block]:
         events, calendar = opened.events, opened.calendar()
-        return weekly(opened.plan, opened.states, events, opened.lang, today, calendar, where)
+        states = view(opened, where)
+        return weekly(opened.plan, states, events, opened.lang, today, calendar, where)
 
     return _report(ctx, office, as_of, (fmt, output), blocks, events=True)
 
@@ -83,8 +85,7 @@ def report_self_check(
     from xixin_cli.report import self_check
 
     def blocks(opened: Session, today: date, where: Filter) -> list[Block]:
-        calendar = opened.calendar()
-        return self_check(opened.plan, opened.states, opened.lang, today, calendar, where)
+        return self_check(opened.plan, view(opened, where), opened.lang, today, where)
 
     return _report(ctx, office, as_of, (fmt, output), blocks)
 

@@ -21,7 +21,7 @@ from xixin_cli.commands._options import (
 )
 from xixin_cli.errors import UsageError
 from xixin_cli.results import DueList, Reminder, form
-from xixin_cli.session import Session, item_filter
+from xixin_cli.session import Session, item_filter, view
 from xixin_cli.session import as_of as day
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def overdue(
     opened = session(ctx)
     today = day(as_of)
     where = item_filter(opened, office, phase)
-    rows = find_overdue(opened.plan, opened.states, today, opened.calendar(), where)
+    rows = find_overdue(opened.plan, view(opened, where), today, opened.calendar(), where)
     return _listed(opened, rows, (limit, show_all, as_json), today, None)
 
 
@@ -68,7 +68,9 @@ def upcoming(
     except DateFormatError:
         raise UsageError("usage.bad_window", value=within) from None
     where = item_filter(opened, office, phase)
-    rows = find_upcoming(opened.plan, opened.states, today, last_day, opened.calendar(), where)
+    rows = find_upcoming(
+        opened.plan, view(opened, where), today, last_day, opened.calendar(), where
+    )
     return _listed(opened, rows, (limit, show_all, as_json), today, last_day)
 
 
@@ -107,7 +109,7 @@ def remind(
     opened = session(ctx)
     today = day(as_of)
     where = item_filter(opened, office)
-    result = digest(opened.plan, opened.states, today, opened.calendar(), where)
+    result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)
     return Reminder(opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue)
 
 

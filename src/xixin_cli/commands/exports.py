@@ -17,7 +17,7 @@ from xixin_cli.commands._options import (
 from xixin_cli.errors import OutputError, UsageError
 from xixin_cli.results import Document, Files
 from xixin_cli.session import as_of as day
-from xixin_cli.session import item_filter
+from xixin_cli.session import item_filter, view
 
 
 def export_markdown(
@@ -44,7 +44,7 @@ def export_markdown(
     if split_by is None or output is None:
         where = item_filter(opened, office, phase, status)
         text = markdown_checklist(
-            opened.plan, opened.states, opened.lang, today, where, group_by=group_by
+            opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by
         )
         return Document(text, output, opened.lang)
     if not output.is_dir():
@@ -53,7 +53,7 @@ def export_markdown(
     for key, unit in opened.plan.offices.items():  # one checklist per office, `<name>.md`
         where = item_filter(opened, key, phase, status)
         text = markdown_checklist(
-            opened.plan, opened.states, opened.lang, today, where, group_by=group_by
+            opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by
         )
         documents.append(Document(text, output / f"{unit.name}.md", opened.lang))
     return Files(documents)
@@ -72,7 +72,7 @@ def export_csv(
 
     opened = session(ctx)
     where = item_filter(opened, office, phase, status)
-    text = csv_text(opened.plan, opened.states, opened.lang, day(as_of), where)
+    text = csv_text(opened.plan, view(opened, where), opened.lang, day(as_of), where)
     return Document(text, output, opened.lang)
 
 
@@ -93,7 +93,7 @@ def export_ics(
     opened = session(ctx)
     where = item_filter(opened, office, phase, status)
     text = ics_text(
-        opened.plan, opened.states, opened.lang, now_in_china(), where, remind_days=remind
+        opened.plan, view(opened, where), opened.lang, now_in_china(), where, remind_days=remind
     )
     return Document(text, output, opened.lang)
 

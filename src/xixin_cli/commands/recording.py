@@ -1,11 +1,13 @@
 """Recording changes: set, start, done, block, close, return, extend, attach, undo.
 
-Every change goes the same way: open the log it is recorded into, ask the rules for the record
-(`rules.py`), append it (`session.append`), and confirm it on stderr.
+Every change goes the same way: open the log it is recorded into, find the parts it is for
+(`--office`; the only one on an item with one unit), ask the rules for each part's record
+(`rules.py`), append them (`session.append`), and confirm each on stderr.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +15,7 @@ import typer
 
 from xixin_cli import rules
 from xixin_cli.commands._options import ByOpt, IdArg, NoteOpt, ReasonOpt, session
+from xixin_cli.fold import ItemState, part_view
 from xixin_cli.i18n import message, status_label
 from xixin_cli.model import Event, Status
 from xixin_cli.results import Lines
@@ -22,46 +25,86 @@ from xixin_cli.session import (
     as_of,
     item_state,
     note,
+    parts_for,
     recorder,
-    stamp,
+    stamper,
 )
-from xixin_cli.session import (
-    status as parse_status,
-)
+from xixin_cli.session import status as parse_status
+
+#: --office on a recording command: whose part it is (repeatable; `all` for every unit).
+UnitsOpt = Annotated[list[str] | None, typer.Option("--office")]
+
+#: A rule that makes one part's records: (the part's state, a stamp maker) -> the records
+#: (none when nothing would change).
+Rule = Callable[[ItemState, Callable[[], rules.Stamp]], list[Event]]
 
 
-def _status_change(
-    ctx: typer.Context, item_id: str, wanted: Status | None, text: str | None, by: str | None
-) -> Lines:
-    """Record a status for a leaf (`wanted` None: send it back, with `text` as the reason)."""
-    who, said = recorder(by), note(text)
+def _record(
+    ctx: typer.Context, item_id: str, units: Sequence[str] | None, who: str, rule: Rule
+) -> tuple[Session, ItemState, list[tuple[str, ItemState, list[Event]]]]:
+    """Open the log, find the parts, and append each part's records as `rule` makes them;
+    every part's rule is checked before anything is appended."""
     opened = session(ctx, write=True)
     state = item_state(opened, item_id)
     rules.check_leaf(opened.plan, item_id)
-    made = stamp(who)
-    if wanted is None:
-        event = rules.send_back(state, made, said)
-    elif wanted is Status.CLOSED:
-        event = rules.close(state, made, said)
-    else:
-        event = rules.change(state, wanted, made, said)
+    offices = parts_for(opened, state, units or ())
+    stamp = stamper(who)  # one time for every record of this command: `undo` takes them all
+    made = []
+    for office in offices:
+        view = part_view(state, office)
+        made.append((office, view, rule(view, stamp)))
+    for _, _, events in made:
+        for event in events:
+            append(opened, event)
+    return opened, state, made
+
+
+def _status_change(
+    ctx: typer.Context,
+    item_id: str,
+    wanted: Status | None,
+    text: str | None,
+    by: str | None,
+    units: Sequence[str] | None,
+) -> Lines:
+    """Record a status for a leaf's parts (`wanted` None: send them back, `text` the reason)."""
+    who, said = recorder(by), note(text)
+
+    def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
+        if wanted is None:
+            event = rules.send_back(view, stamp(), said)
+        elif wanted is Status.CLOSED:
+            event = rules.close(view, stamp(), said)
+        else:
+            event = rules.change(view, wanted, stamp(), said)
+        return [event] if event is not None else []
+
+    opened, state, made = _record(ctx, item_id, units, who, rule)
     lang = opened.lang
-    if event is None:
-        target = wanted or Status.DOING
-        return Lines(
-            notices=[message("unchanged", lang, item=item_id, status=status_label(target, lang))]
-        )
-    append(opened, event)
-    return Lines(notices=[_changed("recorded", opened, event)])
+    lines = []
+    for office, _, events in made:
+        where = _unit(opened, state, office)
+        if not events:
+            target = status_label(wanted or Status.DOING, lang)
+            lines.append(message("unchanged", lang, item=item_id + where, status=target))
+        lines += [_changed("recorded", opened, event, where) for event in events]
+    return Lines(notices=lines)
 
 
-def _changed(code: str, opened: Session, event: Event) -> str:
+def _unit(opened: Session, state: ItemState, office: str) -> str:
+    """「［乡民政办］」 after the item id, where the item has several units."""
+    if len(state.parts) < 2 or office not in opened.plan.offices:
+        return ""
+    return message("part_mark", opened.lang, office=opened.plan.offices[office].name)
+
+
+def _changed(code: str, opened: Session, event: Event, where: str = "") -> str:
     item = opened.plan.get(event.item)
     lang = opened.lang
     return message(
         code,
         lang,
-        item=event.item,
+        item=event.item + where,
         title=item.title if item else "",
         previous=status_label(event.previous, lang),
         status=status_label(event.status, lang),
@@ -72,35 +115,70 @@ StatusArg = Annotated[str, typer.Argument(metavar="STATUS")]
 
 
 def set_(
-    ctx: typer.Context, item_id: IdArg, status: StatusArg, note: NoteOpt = None, by: ByOpt = None
+    ctx: typer.Context,
+    item_id: IdArg,
+    status: StatusArg,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
 ) -> Lines:
     """Record a status change (appended to the status log)."""
-    return _status_change(ctx, item_id, parse_status(status), note, by)
+    return _status_change(ctx, item_id, parse_status(status), note, by, units)
 
 
-def start(ctx: typer.Context, item_id: IdArg, note: NoteOpt = None, by: ByOpt = None) -> Lines:
+def start(
+    ctx: typer.Context,
+    item_id: IdArg,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
+) -> Lines:
     """Mark an item in progress."""
-    return _status_change(ctx, item_id, Status.DOING, note, by)
+    return _status_change(ctx, item_id, Status.DOING, note, by, units)
 
 
-def done(ctx: typer.Context, item_id: IdArg, note: NoteOpt = None, by: ByOpt = None) -> Lines:
+def done(
+    ctx: typer.Context,
+    item_id: IdArg,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
+) -> Lines:
     """Mark an item done."""
-    return _status_change(ctx, item_id, Status.DONE, note, by)
+    return _status_change(ctx, item_id, Status.DONE, note, by, units)
 
 
-def block(ctx: typer.Context, item_id: IdArg, note: NoteOpt = None, by: ByOpt = None) -> Lines:
+def block(
+    ctx: typer.Context,
+    item_id: IdArg,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
+) -> Lines:
     """Mark an item blocked."""
-    return _status_change(ctx, item_id, Status.BLOCKED, note, by)
+    return _status_change(ctx, item_id, Status.BLOCKED, note, by, units)
 
 
-def close(ctx: typer.Context, item_id: IdArg, note: NoteOpt = None, by: ByOpt = None) -> Lines:
+def close(
+    ctx: typer.Context,
+    item_id: IdArg,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
+) -> Lines:
     """Close out a done item after review (销号)."""
-    return _status_change(ctx, item_id, Status.CLOSED, note, by)
+    return _status_change(ctx, item_id, Status.CLOSED, note, by, units)
 
 
-def return_(ctx: typer.Context, item_id: IdArg, reason: ReasonOpt, by: ByOpt = None) -> Lines:
+def return_(
+    ctx: typer.Context,
+    item_id: IdArg,
+    reason: ReasonOpt,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
+) -> Lines:
     """Send a done or closed item back for more work (退回), with the reason."""
-    return _status_change(ctx, item_id, None, reason, by)
+    return _status_change(ctx, item_id, None, reason, by, units)
 
 
 def extend(
@@ -109,18 +187,27 @@ def extend(
     to: Annotated[str, typer.Option("--to", metavar="DATE")],
     reason: ReasonOpt,
     by: ByOpt = None,
+    units: UnitsOpt = None,
 ) -> Lines:
     """Record an approved extension (延期): the item's new due date and why."""
     new_due = as_of(to, "--to")
     who, why = recorder(by), note(reason)
-    opened = session(ctx, write=True)
-    state = item_state(opened, item_id)
-    event = rules.extension(state, new_due, stamp(who), why)
-    append(opened, event)
-    line = message(
-        "extended", opened.lang, item=item_id, before=str(state.due), after=new_due.isoformat()
-    )
-    return Lines(notices=[line])
+
+    def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
+        return [rules.extension(view, new_due, stamp(), why)]
+
+    opened, state, made = _record(ctx, item_id, units, who, rule)
+    lines = [
+        message(
+            "extended",
+            opened.lang,
+            item=item_id + _unit(opened, state, office),
+            before=str(view.due),  # the rule made sure there is one
+            after=new_due.isoformat(),
+        )
+        for office, view, _ in made
+    ]
+    return Lines(notices=lines)
 
 
 def attach(
@@ -129,6 +216,7 @@ def attach(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...")],
     note: NoteOpt = None,
     by: ByOpt = None,
+    units: UnitsOpt = None,
 ) -> Lines:
     """Record evidence files (佐证材料) for an item: path, size and SHA-256."""
     from xixin_cli.evidence import fingerprint
@@ -136,24 +224,37 @@ def attach(
 
     text, who = clean_note(note), recorder(by)
     prints = [fingerprint(path) for path in files]  # every file checked before any is recorded
-    opened = session(ctx, write=True)
-    state = item_state(opened, item_id)
-    lines = []
-    for found in prints:
-        append(opened, rules.evidence(state, *found, stamp(who), text))
-        lines.append(
-            message("attached", opened.lang, item=item_id, path=found.path, size=found.size)
+
+    def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
+        return [rules.evidence(view, *found, stamp(), text) for found in prints]
+
+    opened, state, made = _record(ctx, item_id, units, who, rule)
+    lines = [
+        message(
+            "attached",
+            opened.lang,
+            item=item_id + _unit(opened, state, office),
+            path=event.path,
+            size=event.size,
         )
+        for office, _, events in made
+        for event in events
+    ]
     return Lines(notices=lines)
 
 
 def undo(ctx: typer.Context, by: ByOpt = None) -> Lines:
-    """Revert the latest change by appending a new record; nothing is deleted."""
+    """Revert the latest change by appending new records; nothing is deleted."""
     who = recorder(by)
     opened = session(ctx, events=True, write=True)
-    event = rules.undo(opened.events, opened.states, stamp(who))
-    append(opened, event)
-    return Lines(notices=[_changed("undone", opened, event)])
+    events = rules.undo(opened.events, opened.states, stamper(who))
+    lines = []
+    for event in events:
+        append(opened, event)
+        state = opened.states.get(event.item)
+        where = _unit(opened, state, event.office) if state is not None else ""
+        lines.append(_changed("undone", opened, event, where))
+    return Lines(notices=lines)
 
 
 COMMANDS = {

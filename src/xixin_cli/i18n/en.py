@@ -375,4 +375,8 @@ MESSAGES: dict[str, str] = {
     "fmt.plain_item": "{id} {title} ({offices})",
     "fmt.when": "{mark} {when}: ",
     "fmt.unit_counts": "■ {office}: {counts}",
+    "usage.which_offices": "{item} has {count} units ({offices}); say whose part this is with --office, like --office {first}, or --office all for every unit",
+    "usage.office_not_on_item": "'{office}' is not a unit of {item}; its units are {offices}",
+    "part_mark": " [{office}]",
+    "opt.units": "Whose part this is, repeatable (乡民政办, 民政办, its key, or a village); --office all for every unit; an item with one unit needs none.",
 }

@@ -375,4 +375,8 @@ MESSAGES: dict[str, str] = {
     "fmt.plain_item": "{id} {title}（{offices}）",
     "fmt.when": "{mark} {when}：",
     "fmt.unit_counts": "■ {office}：{counts}",
+    "usage.which_offices": "{item} 有 {count} 个责任单位（{offices}）；请用 --office 写明是哪个单位的进展，如 --office {first}；各单位一并记录用 --office all",
+    "usage.office_not_on_item": "“{office}”不是 {item} 的责任单位；{item} 的责任单位：{offices}",
+    "part_mark": "［{office}］",
+    "opt.units": "哪个责任单位的进展，可重复（乡民政办、民政办、其键名，或一个村）；--office all 为全部单位；只有一个责任单位的事项可不写。",
 }
