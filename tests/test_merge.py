@@ -61,7 +61,7 @@ def test_merging_is_idempotent_order_free_and_loses_nothing(
         write_office(path, f"w{n}", entries)
         sources.append((path.name, path.read_bytes() if path.exists() else b""))
     every_id = {json.loads(line)["event"] for _, data in sources for line in data.splitlines()}
-    answers: list[tuple[dict[str, Event], list[str]]] = []
+    answers: list[tuple[dict[tuple[str, str], Event], list[str]]] = []
     for order in itertools.permutations(sources):
         target = folder / f"merged-{len(answers)}.jsonl"
         merge_into(target, list(order))

@@ -33,7 +33,12 @@ def offices_text(plan: Plan, item: Item, lang: str) -> str:
     """The item's units for a table cell; every unit at once reads as one phrase."""
     if len(item.offices) > 1 and set(item.offices) == set(plan.offices):
         return message("all_offices", lang)
-    return join((short_name(name) for name in plan.office_names(item)), lang)
+    return join((short_name(name) for name in plan.named_units(item)), lang)
+
+
+def unit_label(row: Tally) -> str:
+    """A unit's name in a table of units: a group's member (a village) indented under it."""
+    return f"  {row.name}" if row.group is not None else row.name
 
 
 def due_text(state: ItemState, lang: str) -> str:
@@ -362,7 +367,7 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
     counts.add_column(message("col.closed", lang), justify="right")
     for office in result.offices:
         counts.add_row(
-            office.name,
+            unit_label(office),
             str(office.red),
             str(office.yellow),
             str(office.green),
@@ -396,7 +401,7 @@ def _office_groups(plan: Plan, result: Digest, lang: str) -> list[tuple[str, lis
         if not office.red and not office.yellow:
             continue
         counts = message("digest.counts", lang, red=office.red, yellow=office.yellow)
-        name = message("fmt.unit_counts", lang, office=office.name, counts=counts)
+        name = message("fmt.unit_counts", lang, office=unit_label(office), counts=counts)
         groups: list[_Group] = []
         for mark, rows in (("🔴", office.late), ("🟡", office.soon)):
             by_day: dict[date, list[str]] = {}
@@ -453,7 +458,7 @@ def digest_plain(plan: Plan, result: Digest, lang: str) -> str:
         lines += ["", message("digest.items", lang)]
         for row in (*result.overdue, *result.due_soon):
             item = row.state.item
-            offices = join(plan.office_names(item), lang)
+            offices = join(plan.named_units(item), lang)
             lines.append(
                 message("fmt.plain_item", lang, id=item.id, title=item.title, offices=offices)
             )
@@ -497,7 +502,7 @@ def _board_table(plan: Plan, rows: Sequence[Tally], lang: str, title: str, cap: 
             f"{row.closed}/{row.total}",
         )
         table.add_row(
-            row.name,
+            unit_label(row),
             bar,
             str(row.red),
             str(row.yellow),

@@ -32,4 +32,5 @@ MODULES = {
     "doctor": "logs",
     "merge": "logs",
     "export": "exports",
+    "init": "workspace",
 }
