@@ -138,8 +138,11 @@ class ItemState(NamedTuple):
 
 
 def _newest(events: Iterable[Event | None]) -> Event | None:
-    found = [event for event in events if event is not None]
-    return max(found, key=order_key) if found else None
+    newest = None
+    for event in events:
+        if event is not None and (newest is None or order_key(event) > order_key(newest)):
+            newest = event
+    return newest
 
 
 def _parts(
@@ -153,25 +156,24 @@ def _parts(
     the unit's group (a record made before the group listed its members) and for no unit."""
     parts = []
     item_id = item.id
+    offices = plan.offices
+    new = tuple.__new__  # PartState(...) without its Python-level __new__: a county has 15,000
     for unit in item.offices or ("",):
-        office = plan.offices.get(unit)
+        office = offices.get(unit)
         group = office.parent if office is not None else None
         keys = [(item_id, unit), (item_id, "")] if unit else [(item_id, "")]
         if group is not None:
             keys.append((item_id, group))
-        event = _newest(last.get(key) for key in keys)
-        extension = _newest(extended.get(key) for key in keys)
-        files = [e for key in keys for e in evidence.get(key, ())]
-        parts.append(
-            PartState(
-                unit,
-                event.status if event is not None else Status.TODO,
-                event,
-                extension.due if extension is not None else item.due,
-                extension,
-                tuple(sorted({e.event_id: e for e in files}.values(), key=order_key)),
-            )
-        )
+        event = _newest([last.get(key) for key in keys])
+        extension = _newest([extended.get(key) for key in keys]) if extended else None
+        files: tuple[Event, ...] = ()
+        if evidence:
+            found = [e for key in keys for e in evidence.get(key, ())]
+            if found:
+                files = tuple(sorted({e.event_id: e for e in found}.values(), key=order_key))
+        status = event.status if event is not None else Status.TODO
+        due = extension.due if extension is not None else item.due
+        parts.append(new(PartState, (unit, status, event, due, extension, files)))
     return tuple(parts)
 
 
@@ -182,6 +184,10 @@ def part_view(state: ItemState, office: str) -> ItemState:
 
 def leaf_state(item: Item, parts: Sequence[PartState]) -> ItemState:
     """A leaf's state from (some of) its parts: the item's status by the one rule."""
+    if len(parts) == 1:  # one unit's view of it: that part, as it is (the common case)
+        part = parts[0]
+        state = (item, part.status, part.last, None, part.due, part.extension, part.evidence)
+        return tuple.__new__(ItemState, (*state, tuple(parts)))
     owed = [part.due for part in parts if part.status.is_open and part.due is not None]
     due = min(owed) if owed else parts[0].due if parts else item.due
     # One file recorded for several parts at once shows once: the item has that evidence.
