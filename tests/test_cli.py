@@ -123,6 +123,8 @@ def test_overdue_and_the_self_check(xixin: Runner, state_file: Path) -> None:
         "自查报告已报县创建办",
         "--by",
         "王芳",
+        "--on",
+        "2022-12-02",
     )
     assert result.code == 0 and result.out == ""
     assert "未开始 → 已完成" in result.err
@@ -141,7 +143,8 @@ def test_overdue_and_the_self_check(xixin: Runner, state_file: Path) -> None:
         )
         assert event["at"] == events[0]["at"] and event["at"].endswith("+08:00")
     table = xixin("history", SELF_CHECK)
-    assert "王芳" in table.out and "自查报告已报县创建办" in table.out
+    assert "王芳" in table.out and "自查报告已报" in table.out
+    assert table.out.count("5.3.1 ") == 1  # one command's nine records are one row
 
 
 def test_overdue_boundaries_on_the_plan(xixin: Runner) -> None:
@@ -189,8 +192,10 @@ def test_remind_fail_on_overdue_exit_codes(xixin: Runner) -> None:
 
 def test_remind_is_quiet_when_all_is_done(xixin: Runner) -> None:
     for entry in items(xixin("overdue", "--as-of", "2023-12-31", "--json")):
-        assert xixin("done", str(entry["id"]), "--office", "all").code == 0
+        assert xixin("done", str(entry["id"]), "--office", "all", "--on", "2023-12-30").code == 0
     assert xixin("remind", "--as-of", "2023-12-31", "--fail-on-overdue").code == 0
+    # as of a day before those changes happened, they were not done yet
+    assert xixin("remind", "--as-of", "2023-12-29", "--fail-on-overdue").code == 10
 
 
 def test_remind_plain_text_for_a_chat_group(xixin: Runner) -> None:
@@ -366,15 +371,13 @@ def test_export_markdown_for_one_office_is_its_checklist_only(xixin: Runner) -> 
 
 
 def record_week(xixin: Runner) -> None:
-    assert (
-        xixin(
-            "done", "5.1.1", "--office", "all", "--note", "领导小组已组建 *9月*", "--by", "王芳"
-        ).code
-        == 0
-    )
-    assert xixin("done", "5.1.2", "--office", "all", "--by", "王芳").code == 0
-    assert xixin("start", "4.3.2", "--office", "all", "--note", "已召开部署会").code == 0
-    assert xixin("set", "4.3.7", "--office", "all", "dropped").code == 0
+    """The week before 2022-11-28, recorded as it happened (--on), as a clerk catches up."""
+    on = ("--on", "2022-11-25")
+    note = ("--note", "领导小组已组建 *9月*")
+    assert xixin("done", "5.1.1", "--office", "all", *note, "--by", "王芳", *on).code == 0
+    assert xixin("done", "5.1.2", "--office", "all", "--by", "王芳", *on).code == 0
+    assert xixin("start", "4.3.2", "--office", "all", "--note", "已召开部署会", *on).code == 0
+    assert xixin("set", "4.3.7", "--office", "all", "dropped", *on).code == 0
 
 
 @pytest.mark.parametrize("name", ["minzheng-by-task", "all-by-phase"])

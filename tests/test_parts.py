@@ -15,6 +15,9 @@ from xixin_cli.paths import bundled_plan
 
 from conftest import DATA, ROOT, Runner
 
+#: The day the recorded changes happened: before the 2022-12-05 the views are asked about.
+ON = ("--on", "2022-11-25")
+
 
 def data(result: Any) -> Any:
     assert result.code == 0, result.err
@@ -43,7 +46,7 @@ def board_row(xixin: Runner, key: str, *args: str) -> dict[str, Any]:
 
 def test_one_offices_report_is_recorded_for_that_office_alone(xixin: Runner) -> None:
     before = {key: board_row(xixin, key) for key in ("minzheng", "dangqun")}
-    done = xixin("done", "4.3.8", "--office", "民政办", "--note", "民政办已完成")
+    done = xixin("done", "4.3.8", "--office", "民政办", "--note", "民政办已完成", *ON)
     assert done.code == 0 and done.out == ""
     assert "4.3.8［乡民政办］" in done.err and "未开始 → 已完成" in done.err
     late = ["overdue", "--as-of", "2022-12-05", "--json"]
@@ -113,7 +116,7 @@ def test_undo_takes_back_every_part_one_command_recorded(xixin: Runner) -> None:
 
 def test_an_extension_for_one_part_moves_that_units_deadline_only(xixin: Runner) -> None:
     extended = xixin(
-        "extend", "4.7.8", "--office", "农服中心", "--to", "2022-12-20", "--reason", "苗木延期到货"
+        "extend", "4.7.8", "--office", "农服中心", "--to", "2022-12-20", "--reason", "苗木延期", *ON
     )
     assert extended.code == 0, extended.err
     late = ["overdue", "--as-of", "2022-12-05", "--json"]
@@ -144,13 +147,13 @@ def test_each_village_has_its_own_part(xixin: Runner, villages: Path) -> None:
     plan = ("--plan", str(villages))
     parts = [p["office"] for p in item(xixin, "4.3.8", *plan)["parts"]]
     assert parts == ["乡党群办", "乡民政办", "龙塘村", "双河村", "新华村"]
-    assert xixin(*plan, "done", "4.3.8", "--office", "龙塘村").code == 0
+    assert xixin(*plan, "done", "4.3.8", "--office", "龙塘村", *ON).code == 0
     late = ["overdue", "--as-of", "2022-12-05", "--json"]
     assert "4.3.8" not in ids(xixin(*plan, *late, "--office", "龙塘村"))
     assert "4.3.8" in ids(xixin(*plan, *late, "--office", "双河村"))
     assert "4.3.8" in ids(xixin(*plan, *late, "--office", "各村"))  # two villages still owe it
     # --office 各村 records for every village on the item
-    assert xixin(*plan, "done", "4.3.8", "--office", "各村").code == 0
+    assert xixin(*plan, "done", "4.3.8", "--office", "各村", *ON).code == 0
     assert "4.3.8" not in ids(xixin(*plan, *late, "--office", "各村"))
     board = data(xixin(*plan, "board", "--as-of", "2022-12-05", "--json"))["offices"]
     keys = [row["key"] for row in board]

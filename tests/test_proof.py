@@ -117,7 +117,16 @@ def test_an_extension_moves_the_due_date_and_keeps_the_original(xixin: Runner) -
         d["id"] for d in json.loads(xixin("overdue", "--as-of", "2022-12-05", "--json").out)
     ]
     result = xixin(
-        "extend", "4.7.8", "--office", "all", "--to", "2022年12月20日", "--reason", "苗木延期到货"
+        "extend",
+        "4.7.8",
+        "--office",
+        "all",
+        "--to",
+        "2022年12月20日",
+        "--reason",
+        "苗木延期到货",
+        "--on",
+        "2022-11-29",
     )
     assert result.code == 0 and "2022-11-30 → 2022-12-20" in result.err
     data = item(xixin, "4.7.8")
@@ -198,7 +207,7 @@ def test_csv_cells_never_run_as_formulas(value: str, cell: str) -> None:
 
 
 def test_csv_reads_back_with_chinese_and_no_formula(xixin: Runner, tmp_path: Path) -> None:
-    xixin("done", "4.3.2", "--office", "all", "--note", "=1+1 已完成")
+    xixin("done", "4.3.2", "--office", "all", "--note", "=1+1 已完成", "--on", "2022-12-01")
     out = tmp_path / "民政办.csv"
     result = xixin("export", "csv", "--office", "乡民政办", "--as-of", "2022-12-05", "-o", str(out))
     assert result.code == 0 and result.out == ""

@@ -151,20 +151,25 @@ def test_undo_walks_back_like_an_editor(plan: Plan) -> None:
     b = ev(2, "4.1.1", Status.DONE, Status.DOING)
     assert undo_target([a, b]) == [b]
     events = [a, b]
-    [u1] = undo(
-        events, states(plan, fold(events)), lambda: Stamp(T0 + timedelta(hours=1), "u1", "x")
+    [(u1, _)] = undo(
+        plan, events, states(plan, fold(events)), lambda: Stamp(T0 + timedelta(hours=1), "u1", "x")
     )
     assert (u1.status, u1.previous, u1.undoes) == (Status.DOING, Status.DONE, "e2")
     events.append(u1)
     assert undo_target(events) == [a]
-    [u2] = undo(
-        events, states(plan, fold(events)), lambda: Stamp(T0 + timedelta(hours=2), "u2", "x")
+    [(u2, _)] = undo(
+        plan, events, states(plan, fold(events)), lambda: Stamp(T0 + timedelta(hours=2), "u2", "x")
     )
     assert (u2.status, u2.previous, u2.undoes) == (Status.TODO, Status.DOING, "e1")
     events.append(u2)
     assert states(plan, fold(events))["4.1.1"].status is Status.TODO
     with pytest.raises(RuleError):
-        undo(events, states(plan, fold(events)), lambda: Stamp(T0 + timedelta(hours=3), "u3", "x"))
+        undo(
+            plan,
+            events,
+            states(plan, fold(events)),
+            lambda: Stamp(T0 + timedelta(hours=3), "u3", "x"),
+        )
 
 
 def test_fold_does_not_depend_on_the_order_of_lines() -> None:

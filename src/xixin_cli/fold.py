@@ -15,12 +15,32 @@ from xixin_cli.model import Event, EventKind, Item, Plan, Status
 from xixin_cli.rules import derived_status
 
 
-def order_key(event: Event) -> tuple[datetime, str]:
-    """When a change counts as made: its time, then its event id to settle exact ties.
+def order_key(event: Event) -> tuple[datetime, datetime, str]:
+    """When a change counts as made: when it happened (the end of its `on` day, for a change
+    recorded later), then when it was written, then its event id to settle exact ties.
 
     Not the order of lines in a file, so logs merged in any order give the same answer.
     """
-    return (event.at, event.event_id)
+    if event.on is None:
+        return (event.at, event.at, event.event_id)
+    return (_end_of(event.on), event.at, event.event_id)
+
+
+def _end_of(day: date) -> datetime:
+    from datetime import time
+
+    from xixin_cli.dates import china_zone
+
+    return datetime.combine(day, time.max, tzinfo=china_zone())
+
+
+def happened_on(event: Event) -> date:
+    """The day a change happened: its `on` day, else the day (in China) it was written."""
+    if event.on is not None:
+        return event.on
+    from xixin_cli.dates import china_zone
+
+    return event.at.astimezone(china_zone()).date()
 
 
 #: What a fold is keyed by: an item and the unit whose part a record is for ("" for a record
@@ -43,10 +63,11 @@ def fold_extensions(
 def fold_evidence(
     events: Iterable[Event], into: Mapping[Key, tuple[Event, ...]] | None = None
 ) -> dict[Key, tuple[Event, ...]]:
-    """Each part's evidence records, oldest first, on top of `into` (each record once)."""
+    """Each part's evidence records and withdrawals, oldest first, on top of `into` (each
+    record once); `evidence_now` says which files stand."""
     found: dict[Key, tuple[Event, ...]] = dict(into) if into else {}
     for event in events:
-        if event.kind is EventKind.EVIDENCE:
+        if event.kind is EventKind.EVIDENCE or event.kind is EventKind.DETACH:
             key = (event.item, event.office)
             known = found.get(key, ())
             if all(e.event_id != event.event_id for e in known):
@@ -68,6 +89,17 @@ def _latest(
     return last
 
 
+def evidence_now(records: Iterable[Event]) -> tuple[Event, ...]:
+    """The files that stand: each recorded one, unless withdrawn (`detach`) after it."""
+    standing: dict[tuple[str, str], Event] = {}
+    for event in sorted(records, key=order_key):
+        if event.kind is EventKind.DETACH:
+            standing.pop((event.path, event.sha256), None)
+        else:
+            standing.setdefault((event.path, event.sha256), event)
+    return tuple(standing.values())
+
+
 def items_of(keys: Iterable[Key]) -> list[str]:
     """The item ids of fold keys, each once, in first-seen order."""
     return list(dict.fromkeys(item for item, _ in keys))
@@ -82,11 +114,21 @@ class Folded(NamedTuple):
     total: int  # events folded
     extended: dict[Key, Event]
     evidence: dict[Key, tuple[Event, ...]]
+    latest: datetime | None = None  # the latest time a folded record was written
+    latest_on: date | None = None  # the latest day a folded record says its change happened
 
     @staticmethod
     def empty() -> Folded:
         """The fold of no events."""
         return Folded({}, (), 0, {}, {})
+
+    def settled_by(self, day: date) -> bool:
+        """True when no folded change happened after `day`: the fold is the state as of then."""
+        from xixin_cli.dates import china_zone
+
+        if self.latest_on is not None and self.latest_on > day:
+            return False
+        return self.latest is None or self.latest.astimezone(china_zone()).date() <= day
 
     def kept(self) -> tuple[Event, ...]:
         """The events this fold still needs: enough to fold it again on top of another."""
@@ -95,12 +137,20 @@ class Folded(NamedTuple):
 
     def more(self, events: tuple[Event, ...], warnings: tuple[Problem, ...]) -> Folded:
         """This fold with more events (read after these) folded on top."""
+        times = [e.at for e in events]
+        days = [e.on for e in events if e.on is not None]
+        if self.latest is not None:
+            times.append(self.latest)
+        if self.latest_on is not None:
+            days.append(self.latest_on)
         return Folded(
             fold(events, into=self.last),
             (*self.warnings, *warnings),
             self.total + len(events),
             fold_extensions(events, into=self.extended),
             fold_evidence(events, into=self.evidence),
+            max(times, default=None),
+            max(days, default=None),
         )
 
 
@@ -166,11 +216,13 @@ def _parts(
             keys.append((item_id, group))
         event = _newest([last.get(key) for key in keys])
         extension = _newest([extended.get(key) for key in keys]) if extended else None
+        if extension is not None and extension.due is None:
+            extension = None  # withdrawn: the item's own due date stands again
         files: tuple[Event, ...] = ()
         if evidence:
             found = [e for key in keys for e in evidence.get(key, ())]
             if found:
-                files = tuple(sorted({e.event_id: e for e in found}.values(), key=order_key))
+                files = evidence_now({e.event_id: e for e in found}.values())
         status = event.status if event is not None else Status.TODO
         due = extension.due if extension is not None else item.due
         parts.append(new(PartState, (unit, status, event, due, extension, files)))
@@ -267,6 +319,8 @@ def with_parents(
             if not statuses:
                 continue
             extension = _newest(extended.get((item_id, unit)) for unit in ("", *item.offices))
+            if extension is not None and extension.due is None:
+                extension = None
             due = extension.due if extension is not None else item.due
             closed = sum(1 for status in statuses if not status.is_open)
             result[item_id] = new(
@@ -278,7 +332,7 @@ def with_parents(
                     Progress(closed, len(statuses)),
                     due,
                     extension,
-                    evidence.get((item_id, ""), ()),
+                    evidence_now(evidence.get((item_id, ""), ())),
                     (),
                 ),
             )

@@ -38,7 +38,8 @@ class EventKind(str, Enum):
 
     STATUS = "status"
     EVIDENCE = "evidence"  # 佐证材料: a file, by path, size and SHA-256
-    EXTEND = "extend"  # 延期: a new due date, with the reason in the note
+    EXTEND = "extend"  # 延期: a new due date, with the reason in the note; none: withdrawn
+    DETACH = "detach"  # evidence withdrawn (the file recorded before, by path and SHA-256)
 
 
 class ItemKind(str, Enum):
@@ -270,3 +271,4 @@ class Event(NamedTuple):
     size: int = -1  # EVIDENCE: its size in bytes
     sha256: str = ""  # EVIDENCE: its SHA-256
     office: str = ""  # the unit whose part this is ("": every part, as records before parts)
+    on: date | None = None  # the day it happened, when that was before the day it was recorded

@@ -252,33 +252,52 @@ def evidence_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> T
     return _settled(table)
 
 
-def history_table(plan: Plan, events: Sequence[Event], lang: str) -> Table:
-    """Status events, as given (the CLI passes them newest first)."""
+def history_table(
+    plan: Plan, events: Sequence[Event], lang: str, undone: frozenset[str] = frozenset()
+) -> Table:
+    """Records, as given (the CLI passes them newest first), each with the start of its id
+    (what `undo EVENT` takes); those an undo took back are marked."""
     from rich.text import Text
 
     table = _table(message("title.history", lang), caption(plan, lang))
+    table.add_column(message("col.event", lang), no_wrap=True)
     table.add_column(message("col.at", lang), no_wrap=True)
     table.add_column(message("col.id", lang), no_wrap=True)
     table.add_column(message("col.title", lang), ratio=2, overflow="fold")
     table.add_column(message("col.change", lang), no_wrap=True)
     table.add_column(message("col.by", lang))
     table.add_column(message("col.note", lang), ratio=2, overflow="fold")
-    for event in events:
+    from xixin_cli.rules import by_command
+
+    for event, offices in by_command(events):
         item = plan.get(event.item)
+        title = item.title if item else "?"
+        if item is not None and "" not in offices and set(offices) != set(item.offices):
+            names = [plan.offices[key].name for key in offices if key in plan.offices]
+            title += message("part_mark", lang, office=join(names, lang))
         if event.kind is EventKind.EXTEND:
-            change = Text(message("history.extend", lang, due=str(event.due)), style="yellow")
+            code = "history.extend" if event.due is not None else "history.extend_withdrawn"
+            change = Text(message(code, lang, due=str(event.due)), style="yellow")
         elif event.kind is EventKind.EVIDENCE:
             change = Text(message("history.evidence", lang, name=PurePath(event.path).name))
+        elif event.kind is EventKind.DETACH:
+            change = Text(message("history.detach", lang, name=PurePath(event.path).name))
         else:
             change = Text(f"{status_label(event.previous.value, lang)} → ")
             change.append(status_label(event.status.value, lang), style=STATUS_STYLES[event.status])
         note = event.note
         if event.undoes is not None:
             note = f"[{message('undo_of', lang)} {event.undoes[:8]}] {note}".strip()
+        if event.event_id in undone:
+            change.append(message("report.undone", lang), style="dim")
+        when = f"{event.at:%Y-%m-%d %H:%M}"
+        if event.on is not None:
+            when = message("history.on", lang, on=event.on.isoformat(), at=f"{event.at:%m-%d}")
         table.add_row(
-            f"{event.at:%Y-%m-%d %H:%M}",
+            event.event_id[:6],
+            when,
             event.item,
-            item.title if item else "?",
+            title,
             change,
             event.by,
             note,

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from xixin_cli.fold import ItemState, order_key
+from xixin_cli.fold import ItemState, happened_on, order_key
 from xixin_cli.i18n import join, message, sep, status_label
 from xixin_cli.model import Event, EventKind, Item, ItemKind, Plan, Status
 from xixin_cli.schedule import (
@@ -44,14 +44,20 @@ def weekly(
     calendar: Calendar,
     where: Filter = EVERYTHING,
 ) -> list[Block]:
-    """The week ending `today`: its changes, what is overdue and next week's deadlines, per unit."""
-    from xixin_cli.dates import china_zone
+    """The week ending `today`: its changes (by the day each happened; a change taken back
+    with `undo` is marked so, and the revert itself is no progress), what is overdue and next
+    week's deadlines, per unit."""
+    from xixin_cli.rules import by_command, undone_ids
 
     start = today - timedelta(days=6)
-    zone = china_zone()
     kept = {state.item.id for state in leaves(plan, item_states, where)}
+    undone = undone_ids(events)
     changes = sorted(
-        (e for e in events if e.item in kept and start <= e.at.astimezone(zone).date() <= today),
+        (
+            e
+            for e in events
+            if e.item in kept and e.undoes is None and start <= happened_on(e) <= today
+        ),
         key=order_key,
     )
     blocks = [
@@ -67,8 +73,11 @@ def weekly(
         ),
         Block("h2", message("report.changes", lang)),
     ]
-    for event, offices in _commands(changes):
-        blocks.append(Block("item", _change_line(plan, event, offices, lang)))
+    for event, offices in by_command(changes):
+        line = _change_line(plan, event, offices, lang)
+        if event.event_id in undone:
+            line += message("report.undone", lang)
+        blocks.append(Block("item", line))
     if not changes:
         blocks.append(Block("para", message("report.no_changes", lang)))
     blocks.append(Block("h2", message("report.overdue", lang)))
@@ -92,16 +101,6 @@ def weekly(
     return blocks
 
 
-def _commands(events: Sequence[Event]) -> list[tuple[Event, list[str]]]:
-    """The week's records as the commands that made them: one command's records for several
-    units' parts (same time, recorder, item and change) read as one line, with the units."""
-    found: dict[tuple[object, ...], tuple[Event, list[str]]] = {}
-    for event in events:
-        key = (event.at, event.by, event.item, event.kind, event.status, event.due, event.note)
-        found.setdefault(key, (event, []))[1].append(event.office)
-    return list(found.values())
-
-
 def _change_line(plan: Plan, event: Event, offices: Sequence[str], lang: str) -> str:
     item = plan.get(event.item)
     title = item.title if item else ""
@@ -109,11 +108,12 @@ def _change_line(plan: Plan, event: Event, offices: Sequence[str], lang: str) ->
         names = [plan.offices[key].name for key in offices if key in plan.offices]
         title += message("part_mark", lang, office=join(names, lang))
     if event.kind is EventKind.EXTEND:
-        what = message("history.extend", lang, due=str(event.due))
-    elif event.kind is EventKind.EVIDENCE:
+        what = message("history.extend", lang, due=str(event.due or "—"))
+    elif event.kind in (EventKind.EVIDENCE, EventKind.DETACH):
         from pathlib import PurePath
 
-        what = message("history.evidence", lang, name=PurePath(event.path).name)
+        code = "history.evidence" if event.kind is EventKind.EVIDENCE else "history.detach"
+        what = message(code, lang, name=PurePath(event.path).name)
     else:
         what = (
             f"{status_label(event.previous.value, lang)} → {status_label(event.status.value, lang)}"
@@ -122,7 +122,7 @@ def _change_line(plan: Plan, event: Event, offices: Sequence[str], lang: str) ->
     return message(
         "fmt.change",
         lang,
-        at=f"{event.at:%m-%d}",
+        at=f"{happened_on(event):%m-%d}",
         by=event.by,
         item=event.item,
         title=title,

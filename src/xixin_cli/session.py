@@ -64,18 +64,23 @@ class Session(NamedTuple):
     events: tuple[Event, ...]  # only when opened with events=True
     states: dict[str, ItemState]  # every item's state, folded once from the events
     warnings: tuple[str, ...]  # what the logs' readers found, in the session's language
+    settings: Settings | None = None  # what it was opened with (to open it again under a lock)
 
     def calendar(self) -> Calendar:
         """The official working-day calendar (from the cache when it is there)."""
         return load_calendar()
 
 
-def open_session(settings: Settings, *, events: bool = False, write: bool = False) -> Session:
+def open_session(
+    settings: Settings, *, events: bool = False, write: bool = False, as_of: date | None = None
+) -> Session:
     """Load the plan and the logs' current state; every event too when `events` is asked for
     (history, undo and the weekly report walk them; the rest need only the fold, which is cached).
 
     Several logs (--state given more than once, or a folder) are read together, each event
-    once; a command that records a change (`write`) takes exactly one.
+    once; a command that records a change (`write`) takes exactly one. With `as_of` before
+    today, the state is the one at the end of that day: changes that happened later (by their
+    `--on` day, else the day they were written) do not count.
     """
     from xixin_cli.cache import fold_logs, load_plan_cached
     from xixin_cli.fold import Folded, items_of, states
@@ -98,13 +103,17 @@ def open_session(settings: Settings, *, events: bool = False, write: bool = Fals
         sources = state_sources(settings.state, path)
         where = state_path(settings.state[0] if settings.state else None, path)
     all_events: tuple[Event, ...] = ()
-    if events:
+    combined = None if events else fold_logs(sources)
+    if combined is not None and as_of is not None and not combined.settled_by(as_of):
+        combined = None  # changes happened after the day asked for: replay up to that day
+    if combined is None:
+        from xixin_cli.fold import happened_on
         from xixin_cli.status_log import read_logs
 
         all_events, read_warnings = read_logs(sources)
+        if as_of is not None:
+            all_events = tuple(e for e in all_events if happened_on(e) <= as_of)
         combined = Folded.empty().more(all_events, read_warnings)
-    else:
-        combined = fold_logs(sources)
     warnings = [warning.render(lang) for warning in combined.warnings]
     orphans = plan.unknown(items_of(combined.last))
     if orphans:
@@ -116,7 +125,14 @@ def open_session(settings: Settings, *, events: bool = False, write: bool = Fals
         all_events,
         states(plan, combined.last, combined.extended, combined.evidence),
         tuple(warnings),
+        settings,
     )
+
+
+def _today() -> date:
+    from xixin_cli.dates import today_in_china
+
+    return today_in_china()
 
 
 def load_calendar() -> Calendar:
@@ -303,23 +319,49 @@ def parts_for(session: Session, state: ItemState, given: Sequence[str]) -> list[
     return chosen
 
 
-def stamper(by: str) -> Callable[[], Stamp]:
+def stamper(by: str, on: date | None = None) -> Callable[[], Stamp]:
     """Stamps for the records of one command: who records them, now (in China; one time for
-    all of them, so `undo` reverts them together), and a new unique id each."""
+    all of them, so `undo` reverts them together), a new unique id each, and the day the
+    change happened when the clerk says it was earlier (`--on`)."""
     import uuid
 
     from xixin_cli.dates import now_in_china
     from xixin_cli.rules import Stamp
 
     at = now_in_china()
-    return lambda: Stamp(at, uuid.uuid4().hex, by)
+    return lambda: Stamp(at, uuid.uuid4().hex, by, on)
 
 
-def append(session: Session, event: Event) -> Event:
-    """Append one record, of any kind, to the session's log: the one path every change takes."""
+def record(
+    session: Session, decide: Callable[[Session], Sequence[Event]], *, events: bool = False
+) -> list[Event]:
+    """Record what `decide` makes of the log as it is once the log is locked: the one path
+    every change takes. Under the lock the session is opened again, so a change decided on
+    (a status's `previous`, what `undo` reverts, whether a rule allows it) sees every change
+    another xixin recorded just before; `session` itself only names the log and the plan."""
     from xixin_cli.identity import writer_id
-    from xixin_cli.status_log import append_event
+    from xixin_cli.status_log import append_decided
 
-    return append_event(
-        session.state.path, event, writer=writer_id(), make_parent=session.state.is_default
+    given = session.settings
+    assert given is not None, "a session opened by open_session"
+    if not decide(session):  # what would break a rule is said before the log is touched
+        return []
+
+    def fresh() -> Sequence[Event]:
+        return decide(open_session(given, events=events, write=True))
+
+    return append_decided(
+        session.state.path, fresh, writer=writer_id(), make_parent=session.state.is_default
     )
+
+
+def on_day(value: str | None, plan: Plan) -> date | None:
+    """--on: the day a change happened, not after today nor before the plan was issued."""
+    if value is None:
+        return None
+    day = as_of(value, "--on")
+    if day > _today():
+        raise UsageError("usage.on_future", value=value)
+    if plan.document.date is not None and day < plan.document.date:
+        raise UsageError("usage.on_before_plan", value=value, issued=plan.document.date.isoformat())
+    return day

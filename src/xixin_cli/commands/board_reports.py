@@ -38,8 +38,8 @@ def board_(
     from xixin_cli.board import board
     from xixin_cli.schedule import digest
 
-    opened = session(ctx)
     today = day(as_of)
+    opened = session(ctx, as_of=today)
     where = item_filter(opened, office)
     states = view(opened, where)
     week = digest(opened.plan, states, today, opened.calendar(), where)
@@ -105,8 +105,9 @@ def _report(
 
     fmt, output = delivered
     kind = _renderer(fmt)
-    opened = session(ctx, events=events)
-    made = blocks(opened, day(as_of), item_filter(opened, office))
+    today = day(as_of)
+    opened = session(ctx, events=events, as_of=today)
+    made = blocks(opened, today, item_filter(opened, office))
     text = to_markdown(made) if kind == "md" else to_text(made, opened.lang)
     return Document(text, output, opened.lang)
 

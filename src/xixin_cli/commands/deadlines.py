@@ -40,8 +40,8 @@ def overdue(
     """Open items whose due date has passed, most overdue first."""
     from xixin_cli.schedule import overdue as find_overdue
 
-    opened = session(ctx)
     today = day(as_of)
+    opened = session(ctx, as_of=today)
     where = item_filter(opened, office, phase)
     rows = find_overdue(opened.plan, view(opened, where), today, opened.calendar(), where)
     return _listed(opened, rows, (limit, show_all, as_json), today, None)
@@ -61,8 +61,8 @@ def upcoming(
     from xixin_cli.dates import DateFormatError, window_end
     from xixin_cli.schedule import upcoming as find_upcoming
 
-    opened = session(ctx)
     today = day(as_of)
+    opened = session(ctx, as_of=today)
     try:
         last_day = window_end(today, within)
     except DateFormatError:
@@ -106,8 +106,8 @@ def remind(
     """The weekly digest: overdue and due this week, per office, red/yellow/green."""
     from xixin_cli.schedule import digest
 
-    opened = session(ctx)
     today = day(as_of)
+    opened = session(ctx, as_of=today)
     where = item_filter(opened, office)
     result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)
     return Reminder(opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue)

@@ -39,8 +39,8 @@ def export_markdown(
         raise UsageError("usage.bad_split_by", value=split_by)
     if split_by is not None and output is None:
         raise UsageError("usage.split_needs_folder")
-    opened = session(ctx)
     today = day(as_of)
+    opened = session(ctx, as_of=today)
     if split_by is None or output is None:
         where = item_filter(opened, office, phase, status)
         text = markdown_checklist(
@@ -70,9 +70,10 @@ def export_csv(
     """The checklist as CSV for Excel: UTF-8 with BOM, no cell run as a formula."""
     from xixin_cli.export import csv_text
 
-    opened = session(ctx)
+    today = day(as_of)
+    opened = session(ctx, as_of=today)
     where = item_filter(opened, office, phase, status)
-    text = csv_text(opened.plan, view(opened, where), opened.lang, day(as_of), where)
+    text = csv_text(opened.plan, view(opened, where), opened.lang, today, where)
     return Document(text, output, opened.lang)
 
 

@@ -133,8 +133,11 @@ def history(
         key=order_key,
         reverse=True,
     )
+    from xixin_cli.rules import undone_ids
+
     rows, hidden = (events, 0) if as_json else capped(events, limit, show_all)
-    return History(opened.plan, opened.lang, form(as_json), rows, hidden)
+    undone = frozenset(undone_ids(opened.events))
+    return History(opened.plan, opened.lang, form(as_json), rows, hidden, undone)
 
 
 COMMANDS = {

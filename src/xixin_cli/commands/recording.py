@@ -17,46 +17,63 @@ from xixin_cli import rules
 from xixin_cli.commands._options import ByOpt, IdArg, NoteOpt, ReasonOpt, session
 from xixin_cli.fold import ItemState, part_view
 from xixin_cli.i18n import message, status_label
-from xixin_cli.model import Event, Status
+from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.results import Lines
 from xixin_cli.session import (
     Session,
-    append,
     as_of,
     item_state,
     note,
+    on_day,
     parts_for,
+    record,
     recorder,
     stamper,
 )
+from xixin_cli.session import note as note_text
 from xixin_cli.session import status as parse_status
 
 #: --office on a recording command: whose part it is (repeatable; `all` for every unit).
 UnitsOpt = Annotated[list[str] | None, typer.Option("--office")]
+#: --on: the day the change happened, when it is recorded later.
+OnOpt = Annotated[str | None, typer.Option("--on", metavar="DATE")]
 
 #: A rule that makes one part's records: (the part's state, a stamp maker) -> the records
 #: (none when nothing would change).
 Rule = Callable[[ItemState, Callable[[], rules.Stamp]], list[Event]]
 
+Made = list[tuple[str, ItemState, list[Event]]]
+
 
 def _record(
-    ctx: typer.Context, item_id: str, units: Sequence[str] | None, who: str, rule: Rule
-) -> tuple[Session, ItemState, list[tuple[str, ItemState, list[Event]]]]:
-    """Open the log, find the parts, and append each part's records as `rule` makes them;
-    every part's rule is checked before anything is appended."""
+    ctx: typer.Context,
+    item_id: str,
+    units: Sequence[str] | None,
+    who: str,
+    on: str | None,
+    rule: Rule,
+) -> tuple[Session, ItemState, Made]:
+    """Find the parts and record each part's records as `rule` makes them. What is typed is
+    checked first; the rules are asked once the log is locked, against the log as it is then,
+    and every part's rule is checked before anything is appended."""
     opened = session(ctx, write=True)
     state = item_state(opened, item_id)
     rules.check_leaf(opened.plan, item_id)
-    offices = parts_for(opened, state, units or ())
-    stamp = stamper(who)  # one time for every record of this command: `undo` takes them all
-    made = []
-    for office in offices:
-        view = part_view(state, office)
-        made.append((office, view, rule(view, stamp)))
-    for _, _, events in made:
-        for event in events:
-            append(opened, event)
-    return opened, state, made
+    stamp = stamper(who, on_day(on, opened.plan))
+    made: Made = []
+    now: list[ItemState] = [state]
+
+    def decide(fresh: Session) -> list[Event]:
+        current = item_state(fresh, item_id)
+        now[:] = [current]
+        made[:] = []
+        for office in parts_for(fresh, current, units or ()):
+            view = part_view(current, office)
+            made.append((office, view, rule(view, stamp)))
+        return [event for _, _, events in made for event in events]
+
+    record(opened, decide)
+    return opened, now[0], made
 
 
 def _status_change(
@@ -66,6 +83,7 @@ def _status_change(
     text: str | None,
     by: str | None,
     units: Sequence[str] | None,
+    on: str | None = None,
 ) -> Lines:
     """Record a status for a leaf's parts (`wanted` None: send them back, `text` the reason)."""
     who, said = recorder(by), note(text)
@@ -79,7 +97,7 @@ def _status_change(
             event = rules.change(view, wanted, stamp(), said)
         return [event] if event is not None else []
 
-    opened, state, made = _record(ctx, item_id, units, who, rule)
+    opened, state, made = _record(ctx, item_id, units, who, on, rule)
     lang = opened.lang
     lines = []
     for office, _, events in made:
@@ -121,9 +139,10 @@ def set_(
     note: NoteOpt = None,
     by: ByOpt = None,
     units: UnitsOpt = None,
+    on: OnOpt = None,
 ) -> Lines:
     """Record a status change (appended to the status log)."""
-    return _status_change(ctx, item_id, parse_status(status), note, by, units)
+    return _status_change(ctx, item_id, parse_status(status), note, by, units, on)
 
 
 def start(
@@ -132,9 +151,10 @@ def start(
     note: NoteOpt = None,
     by: ByOpt = None,
     units: UnitsOpt = None,
+    on: OnOpt = None,
 ) -> Lines:
     """Mark an item in progress."""
-    return _status_change(ctx, item_id, Status.DOING, note, by, units)
+    return _status_change(ctx, item_id, Status.DOING, note, by, units, on)
 
 
 def done(
@@ -143,9 +163,10 @@ def done(
     note: NoteOpt = None,
     by: ByOpt = None,
     units: UnitsOpt = None,
+    on: OnOpt = None,
 ) -> Lines:
     """Mark an item done."""
-    return _status_change(ctx, item_id, Status.DONE, note, by, units)
+    return _status_change(ctx, item_id, Status.DONE, note, by, units, on)
 
 
 def block(
@@ -154,9 +175,10 @@ def block(
     note: NoteOpt = None,
     by: ByOpt = None,
     units: UnitsOpt = None,
+    on: OnOpt = None,
 ) -> Lines:
     """Mark an item blocked."""
-    return _status_change(ctx, item_id, Status.BLOCKED, note, by, units)
+    return _status_change(ctx, item_id, Status.BLOCKED, note, by, units, on)
 
 
 def close(
@@ -165,9 +187,10 @@ def close(
     note: NoteOpt = None,
     by: ByOpt = None,
     units: UnitsOpt = None,
+    on: OnOpt = None,
 ) -> Lines:
     """Close out a done item after review (销号)."""
-    return _status_change(ctx, item_id, Status.CLOSED, note, by, units)
+    return _status_change(ctx, item_id, Status.CLOSED, note, by, units, on)
 
 
 def return_(
@@ -176,9 +199,10 @@ def return_(
     reason: ReasonOpt,
     by: ByOpt = None,
     units: UnitsOpt = None,
+    on: OnOpt = None,
 ) -> Lines:
     """Send a done or closed item back for more work (退回), with the reason."""
-    return _status_change(ctx, item_id, None, reason, by, units)
+    return _status_change(ctx, item_id, None, reason, by, units, on)
 
 
 def extend(
@@ -188,6 +212,7 @@ def extend(
     reason: ReasonOpt,
     by: ByOpt = None,
     units: UnitsOpt = None,
+    on: OnOpt = None,
 ) -> Lines:
     """Record an approved extension (延期): the item's new due date and why."""
     new_due = as_of(to, "--to")
@@ -196,7 +221,7 @@ def extend(
     def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
         return [rules.extension(view, new_due, stamp(), why)]
 
-    opened, state, made = _record(ctx, item_id, units, who, rule)
+    opened, state, made = _record(ctx, item_id, units, who, on, rule)
     lines = [
         message(
             "extended",
@@ -217,6 +242,7 @@ def attach(
     note: NoteOpt = None,
     by: ByOpt = None,
     units: UnitsOpt = None,
+    on: OnOpt = None,
 ) -> Lines:
     """Record evidence files (佐证材料) for an item: path, size and SHA-256."""
     from xixin_cli.evidence import fingerprint
@@ -228,7 +254,7 @@ def attach(
     def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
         return [rules.evidence(view, *found, stamp(), text) for found in prints]
 
-    opened, state, made = _record(ctx, item_id, units, who, rule)
+    opened, state, made = _record(ctx, item_id, units, who, on, rule)
     lines = [
         message(
             "attached",
@@ -243,18 +269,80 @@ def attach(
     return Lines(notices=lines)
 
 
-def undo(ctx: typer.Context, by: ByOpt = None) -> Lines:
-    """Revert the latest change by appending new records; nothing is deleted."""
+def detach(
+    ctx: typer.Context,
+    item_id: IdArg,
+    which: Annotated[str, typer.Argument(metavar="FILE")],
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
+    on: OnOpt = None,
+) -> Lines:
+    """Withdraw evidence recorded by mistake; the record of it stays in the history."""
+    text, who = note_text(note), recorder(by)
+
+    def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
+        return rules.detach(view, which, stamp(), text)
+
+    opened, state, made = _record(ctx, item_id, units, who, on, rule)
+    return Lines(
+        notices=[
+            message(
+                "detached",
+                opened.lang,
+                item=item_id + _unit(opened, state, office),
+                path=event.path,
+            )
+            for office, _, events in made
+            for event in events
+        ]
+    )
+
+
+def undo(
+    ctx: typer.Context,
+    event_id: Annotated[str | None, typer.Argument(metavar="[EVENT]")] = None,
+    by: ByOpt = None,
+) -> Lines:
+    """Revert the latest change (or the one EVENT names) by appending records; nothing is
+    deleted."""
+    from xixin_cli.identity import writer_id
+
     who = recorder(by)
     opened = session(ctx, events=True, write=True)
-    events = rules.undo(opened.events, opened.states, stamper(who))
-    lines = []
-    for event in events:
-        append(opened, event)
-        state = opened.states.get(event.item)
-        where = _unit(opened, state, event.office) if state is not None else ""
-        lines.append(_changed("undone", opened, event, where))
-    return Lines(notices=lines)
+    made: list[tuple[Event, Event]] = []
+    stamp = stamper(who)
+
+    def decide(fresh: Session) -> list[Event]:
+        made[:] = rules.undo(
+            fresh.plan, fresh.events, fresh.states, stamp, writer=writer_id(), which=event_id or ""
+        )
+        return [revert for revert, _ in made]
+
+    record(opened, decide, events=True)
+    return Lines(notices=[_undone(opened, revert, target) for revert, target in made])
+
+
+def _undone(opened: Session, revert: Event, target: Event) -> str:
+    """What a revert put back, in words."""
+    lang = opened.lang
+    state = opened.states.get(revert.item)
+    where = _unit(opened, state, revert.office) if state is not None else ""
+    if revert.kind is EventKind.STATUS:
+        return _changed("undone", opened, revert, where)
+    if revert.kind is EventKind.EXTEND:
+        item = opened.plan.get(revert.item)
+        original = item.due if item is not None else None
+        after = revert.due or original
+        return message(
+            "undone.extend",
+            lang,
+            item=revert.item + where,
+            before=str(target.due),
+            after=str(after) if after is not None else message("standing", lang),
+        )
+    code = "undone.detach" if revert.kind is EventKind.DETACH else "undone.attach"
+    return message(code, lang, item=revert.item + where, path=revert.path)
 
 
 COMMANDS = {
@@ -267,5 +355,6 @@ COMMANDS = {
     "extend": extend,
     "attach": attach,
     "undo": undo,
+    "detach": detach,
 }
 GROUPS: dict[str, dict[str, object]] = {}
