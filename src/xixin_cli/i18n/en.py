@@ -406,4 +406,5 @@ MESSAGES: dict[str, str] = {
     "opt.detach.which": "The evidence to withdraw: its path, file name or the start of its SHA-256.",
     "opt.on": "The day it happened, when recorded later (2022-11-25); not after today, not before the plan was issued.",
     "opt.event_id": "The record to undo (its first characters, as xixin history shows them); without it, your latest change. Undoing an undo restores the change.",
+    "metavar.[EVENT]": "[EVENT]",
 }
