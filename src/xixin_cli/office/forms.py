@@ -93,6 +93,19 @@ def form_rows(item_states: Sequence[ItemState], lang: str) -> list[FormRow]:
     ]
 
 
+def row_height(values: Sequence[object], widths: Sequence[float], least: int = 1) -> float:
+    """The height (points) a row of wrapped 11 pt text needs: Excel and WPS do not grow a row
+    that a program wrote, so the lines are counted here (a Chinese character is two units)."""
+    from unicodedata import east_asian_width
+
+    lines = least
+    for value, width in zip(values, widths, strict=False):
+        text = "" if value is None else str(value)
+        units = sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+        lines = max(lines, -(-units // max(int(width) - 1, 1)))
+    return lines * 15.0 + 4
+
+
 def _digest(meta: Sequence[tuple[str, str]], rows: Sequence[FormRow]) -> str:
     content = json.dumps([list(meta), [list(row) for row in rows]], ensure_ascii=False)
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
@@ -194,6 +207,8 @@ def form_bytes(
             else:
                 cell.protection = Protection(locked=False)
         sheet.cell(number, 9).number_format = "yyyy-mm-dd"
+        widths = [width * 1.1 + 2 for _, width in COLUMNS[:PROTECTED]]
+        sheet.row_dimensions[number].height = row_height(form_row, widths, least=3)
     if rows:
         end = HEADER_ROW + len(rows)
         pick.add(f"E{HEADER_ROW + 1}:E{end}")

@@ -65,6 +65,7 @@ def ledger_bytes(
     from openpyxl.utils import get_column_letter
 
     from xixin_cli.fold import leaf_state
+    from xixin_cli.office.forms import row_height
     from xixin_cli.schedule import unit_tallies
 
     book = Workbook()
@@ -115,6 +116,8 @@ def ledger_bytes(
                 cell.font, cell.alignment, cell.fill = body, wrap, fills[shade]
             for column in (5, 12):
                 sheet.cell(number, column).number_format = "yyyy-mm-dd"
+            widths = [width * 1.1 + 2 for _, width in COLUMNS]
+            sheet.row_dimensions[number].height = row_height(values, widths)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(number, 1)}"
     _print_setup(sheet)
