@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xixin_cli.i18n import message, status_label
 from xixin_cli.model import Plan, Status
@@ -58,6 +58,7 @@ def ledger_bytes(
     where: Filter,
 ) -> bytes:
     """The ledger as an .xlsx workbook."""
+    from copy import copy
     from io import BytesIO
 
     from openpyxl import Workbook
@@ -82,6 +83,7 @@ def ledger_bytes(
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(column)].width = width * 1.1 + 2
     fills = {key: PatternFill("solid", fgColor=rgb) for key, rgb in FILLS.items()}
+    styles: dict[str, list[Any]] = {}
     number = 1
     for state in leaves:
         item = state.item
@@ -111,11 +113,17 @@ def ledger_bytes(
                 len(part.evidence) or None,
             ]
             number += 1
+            made = styles.get(shade)
             for column, value in enumerate(values, start=1):
                 cell = sheet.cell(number, column, value)
+                if made is not None:  # one style per light, made once (openpyxl hashes each)
+                    cell._style = copy(made[column - 1])
+                    continue
                 cell.font, cell.alignment, cell.fill = body, wrap, fills[shade]
-            for column in (5, 12):
-                sheet.cell(number, column).number_format = "yyyy-mm-dd"
+                if column in (5, 12):
+                    cell.number_format = "yyyy-mm-dd"
+            if made is None:
+                styles[shade] = [sheet.cell(number, c)._style for c in range(1, len(values) + 1)]
             widths = [width * 1.1 + 2 for _, width in COLUMNS]
             sheet.row_dimensions[number].height = row_height(values, widths)
     sheet.freeze_panes = "A2"
