@@ -267,3 +267,42 @@ def test_reports_as_word_in_official_format(xixin: Runner, tmp_path: Path, kind:
     assert body.font.size == Pt(16) and "仿宋_GB2312" in body.element.xml
     footer = section.footer.paragraphs[0]._element.xml
     assert "PAGE" in footer and "—" in footer
+
+
+def test_a_word_report_can_start_from_the_offices_own_letterhead(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    from docx.shared import Mm, RGBColor
+
+    template = tmp_path / "红头.docx"
+    letterhead = docx.Document()
+    head = letterhead.add_paragraph().add_run("洗新乡人民政府文件")
+    head.font.color.rgb = RGBColor(0xFF, 0, 0)
+    letterhead.sections[0].top_margin = Mm(40)
+    letterhead.save(str(template))
+    path = tmp_path / "自查报告.docx"
+    made = xixin(
+        "report", "self-check", "--format", "docx", "--template", str(template), "-o", str(path)
+    )
+    assert made.code == 0, made.err
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "洗新乡人民政府文件" and any(NUMBER in t for t in texts[1:])
+    assert round(document.sections[0].top_margin / Mm(1)) == 40  # the office's page setup
+
+
+def test_word_needs_a_file_and_a_template_needs_word(xixin: Runner, tmp_path: Path) -> None:
+    assert xixin("report", "notice", "--format", "docx").code == 2
+    bad = tmp_path / "x.docx"
+    bad.write_text("not a document")
+    got = xixin("report", "notice", "-f", "docx", "--template", str(bad), "-o", str(tmp_path / "y"))
+    assert got.code == 2 and "x.docx" in got.err
+    assert xixin("report", "weekly", "--template", str(bad)).code == 2
+
+
+def test_the_notice_in_markdown_ranks_the_units(xixin: Runner) -> None:
+    assert xixin("done", "5.3.1", "--office", "all", "--on", "2022-11-25").code == 0
+    got = xixin("report", "notice", "--as-of", "2022-12-05")
+    assert got.code == 0, got.err
+    assert "督查通报" in got.out and "按时完成率" in got.out and "工作要求" in got.out
+    assert NUMBER in got.out
