@@ -306,3 +306,71 @@ def test_the_notice_in_markdown_ranks_the_units(xixin: Runner) -> None:
     assert got.code == 0, got.err
     assert "督查通报" in got.out and "按时完成率" in got.out and "工作要求" in got.out
     assert NUMBER in got.out
+
+
+def test_the_same_form_twice_in_one_command_records_once(xixin: Runner, tmp_path: Path) -> None:
+    path = make_form(xixin, tmp_path)
+    fill(path, {rows_of(path)[0][0]: {"status": "进行中", "progress": "已部署"}})
+    copy = tmp_path / "copy.xlsx"
+    copy.write_bytes(path.read_bytes())
+    assert xixin("collect", str(path), str(copy)).code == 0
+    records = (tmp_path / "status.jsonl").read_text("utf-8").splitlines()
+    assert len(records) == 2  # one change and its evidence
+
+
+def test_a_workbook_saved_by_excel_reads_with_shared_and_rich_strings(tmp_path: Path) -> None:
+    """Excel, WPS and LibreOffice keep strings in a shared table, some as rich-text runs."""
+    import zipfile
+
+    from xixin_cli.office.xlsx_read import read_workbook
+
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    path = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook {main} {rel}><workbookPr date1904="0"/><sheets>'
+            '<sheet name="推进情况表" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="x" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            f"<sst {main}><si><t>4.3.1</t></si>"
+            "<si><r><t>已走访</t></r><r><t>困难群众</t></r><rPh><t>x</t></rPh></si></sst>",
+        )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet {main}><sheetData><row r="2"><c r="A2" t="s"><v>0</v></c>'
+            '<c r="C2" t="s"><v>1</v></c><c r="I2"><v>44890</v></c></row></sheetData></worksheet>',
+        )
+    book = read_workbook(path, 10)
+    row = book.sheets["推进情况表"][1]
+    assert row[0] == "4.3.1" and row[1] is None and row[2] == "已走访困难群众"
+    assert isinstance(row[8], float) and book.serial_date(row[8]) == date(2022, 11, 25)
+
+
+def test_collect_reads_forms_without_openpyxl(
+    xixin: Runner, tmp_path: Path, process_env: dict[str, str]
+) -> None:
+    import subprocess
+    import sys
+
+    path = make_form(xixin, tmp_path)
+    fill(path, {rows_of(path)[0][0]: {"status": "进行中", "progress": "已部署"}})
+    script = (
+        "import sys; from xixin_cli.cli import run; code = run(sys.argv[1:]); "
+        "print(code, 'openpyxl' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "collect", str(path)],
+        env=process_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.split() == ["0", "False"], done.stderr

@@ -173,6 +173,8 @@ def event_from_record(record: Any) -> Event:
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise _BadRecord("size")
         extra.update(path=text("path"), size=size, sha256=text("sha256"))
+    if version >= 5:  # older records carry no feedback: read them at the cost they had
+        extra.update((key, text(key, optional=True)) for key in FEEDBACK)
     undoes = record.get("undoes")
     if undoes is not None and not isinstance(undoes, str):
         raise _BadRecord("undoes")
@@ -192,9 +194,6 @@ def event_from_record(record: Any) -> Event:
         kind=kind,
         office=text("office", optional=True),
         on=_day(record.get("on")),
-        progress=text("progress", optional=True),
-        problems=text("problems", optional=True),
-        next=text("next", optional=True),
         **extra,
     )
 

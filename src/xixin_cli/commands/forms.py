@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,10 @@ from xixin_cli.results import Lines
 from xixin_cli.session import Session, item_filter, view
 from xixin_cli.session import as_of as day
 from xixin_cli.session import office as office_key
+
+if TYPE_CHECKING:
+    from xixin_cli.evidence import Fingerprint
+    from xixin_cli.office.forms import FormRead
 
 #: The days a unit has to send a form back, unless --return-by says otherwise: a week.
 RETURN_DAYS = 7
@@ -93,18 +97,17 @@ def collect(
     from xixin_cli.dates import now_in_china, today_in_china
     from xixin_cli.errors import ExitCode
     from xixin_cli.evidence import fingerprint
-    from xixin_cli.office import need
     from xixin_cli.office.collect import Taken, changes
     from xixin_cli.office.forms import read_form
     from xixin_cli.session import record
 
-    need("openpyxl", "xlsx")
+    # No openpyxl here: a form's values are read with the standard library (xlsx_read.py).
     opened = session(ctx, write=True)
     plan, lang = opened.plan, opened.lang
     expected = office_key(plan, office, lang)
     today = today_in_china()
     problems: list[Problem] = []
-    good = []
+    good: list[tuple[Path, FormRead, Fingerprint, datetime]] = []
     for path in files:
         if not path.is_file():
             problems.append(Problem(str(path), None, None, "form.missing"))
@@ -112,8 +115,11 @@ def collect(
         read = read_form(path, plan, today, expected)
         if read.problems:
             problems += read.problems
-        else:
-            good.append((path, read, fingerprint(path), now_in_china()))
+            continue
+        prints = fingerprint(path)
+        if any(prints.sha256 == seen.sha256 for _, _, seen, _ in good):
+            continue  # the same file twice (a copy in two folders): read once
+        good.append((path, read, prints, now_in_china()))
     made: list[tuple[Path, list[Taken]]] = []
 
     def decide(fresh: Session) -> list[Event]:
@@ -132,9 +138,10 @@ def collect(
     for path, taken in made:
         for one in taken:
             change = one.events[0]
+            same = change.status is one.before.status
             notices.append(
                 message(
-                    "collected",
+                    "collected_feedback" if same else "collected",
                     lang,
                     item=change.item,
                     office=plan.offices[change.office].name if change.office else "",

@@ -518,4 +518,5 @@ MESSAGES: dict[str, str] = {
     "opt.report.weekly.fmt": "The format: md (default), text or docx (Word in the official format; needs -o).",
     "opt.report.self-check.fmt": "The format: md (default), text or docx (Word in the official format; needs -o).",
     "opt.report.notice.fmt": "The format: md (default), text or docx (Word in the official format; needs -o).",
+    "collected_feedback": "collected: {item} [{office}] progress report ({status})",
 }

@@ -518,4 +518,5 @@ MESSAGES: dict[str, str] = {
     "opt.report.weekly.fmt": "格式：md（默认）、text 或 docx（公文格式的 Word，需 -o）。",
     "opt.report.self-check.fmt": "格式：md（默认）、text 或 docx（公文格式的 Word，需 -o）。",
     "opt.report.notice.fmt": "格式：md（默认）、text 或 docx（公文格式的 Word，需 -o）。",
+    "collected_feedback": "已收录：{item}［{office}］ 进展反馈（{status}）",
 }
