@@ -230,7 +230,10 @@ def paper_rows(
     xixin: list[str], county: Path, cenv: dict[str, str], base: float, runs: int
 ) -> list[dict[str, object]]:
     """`form --split-by office` for the county's thirty units, and `collect` of their thirty
-    filled forms, every row a new change each time (two fillings, used in turn)."""
+    filled forms, every row a new change each time (two fillings, used in turn). On a copy of
+    the county's files: what collect records must not grow the log the later rows read."""
+    county = Path(shutil.copytree(county, county.with_name("paper"), ignore=None))
+    cenv = {**cenv, "XIXIN_STATE": str(county / "plan.status.jsonl")}
     plan = str(county / "plan.yaml")
     forms = county / "forms"
     forms.mkdir()
