@@ -206,6 +206,10 @@ def fold_log(path: Path) -> Folded:
         return Folded.empty()
     except OSError:
         info = None  # read_bytes below says what is wrong
+    if info is not None:
+        from xixin_cli.status_log import check_regular
+
+        check_regular(path, info)  # a FIFO or a device is refused before it is opened
     slot = _slot("log", path)
     cached = _load(slot) if info is not None else None
     base = cached if isinstance(cached, _LogCache) else _EMPTY

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 
 from xixin_cli.errors import Problem
 from xixin_cli.model import Event, Plan
-from xixin_cli.status_log import LOG_VERSION, LogRead, record_hash
+from xixin_cli.status_log import LOG_VERSION, LineError, LogRead, load_line, record_hash
 
 
 @dataclass(frozen=True)
@@ -40,10 +39,10 @@ def verify_log(data: bytes, name: str) -> Verified:
         if not raw.strip():
             continue
         try:
-            record = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            torn = number == len(lines)
-            problems.append(Problem(name, number, None, "log.torn" if torn else "log.bad_line"))
+            record = load_line(raw)
+        except LineError as bad:
+            torn = number == len(lines) and bad.code == "log.bad_line"
+            problems.append(Problem(name, number, None, "log.torn" if torn else bad.code))
             continue
         if not isinstance(record, dict) or not isinstance(record.get("v"), int):
             problems.append(Problem(name, number, "v", "log.bad_record"))

@@ -79,10 +79,25 @@ def read_plan_text(path: Path) -> str:
     return decode_text(read_plan_bytes(path), str(path))
 
 
+#: The largest plan file read: a county's plan of 5,000 items is about 2 MB; parsing takes some
+#: 50 times a file's size in memory, so a larger file is refused before it is parsed.
+MAX_PLAN_BYTES = 8 << 20
+
+
 def read_plan_bytes(path: Path) -> bytes:
-    """The file's bytes; PlanError when it cannot be read."""
+    """The file's bytes; PlanError when it cannot be read, is not a plain file (a FIFO would
+    block for ever, a device never end) or is larger than MAX_PLAN_BYTES."""
+    import stat
+
     name = str(path)
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            raise PlanError([Problem(name, None, None, "file.not_regular")])
+        if info.st_size > MAX_PLAN_BYTES:
+            raise PlanError(
+                [Problem(name, None, None, "plan.too_big", size=info.st_size, limit=MAX_PLAN_BYTES)]
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise PlanError([Problem(name, None, None, "plan.not_found")]) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from xixin_cli import __version__
@@ -129,6 +130,23 @@ def load_calendar() -> Calendar:
         return build_calendar()  # no file to key on: build it (the import says what is wrong)
     calendar = derived("calendar", key, build_calendar)
     return calendar if isinstance(calendar, Calendar) else build_calendar()
+
+
+def inputs(settings: Settings, opened: Session) -> list[tuple[Path, str]]:
+    """Every file the session reads or may append to, with what it is, so that no output is
+    written over one: the plan, each log read (and the one written), every evidence file."""
+    from xixin_cli.paths import plan_path, state_sources
+
+    plan = plan_path(settings.plan)
+    found = [(plan, "plan"), (opened.state.path, "log")]
+    found += [(path, "log") for path in state_sources(settings.state, plan)]
+    found += [
+        (Path(event.path), "evidence")
+        for state in opened.states.values()
+        for event in state.evidence
+        if event.path
+    ]
+    return found
 
 
 # -- turning typed values into domain values ----------------------------------------------------

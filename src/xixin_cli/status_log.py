@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, tzinfo
@@ -13,6 +14,31 @@ from xixin_cli.model import Event, EventKind, Status
 
 #: The record format this version writes and reads. A record with a higher number is refused.
 LOG_VERSION = 2
+
+#: The longest line read as a record. A record is a few hundred bytes (a note is at most 2,000
+#: characters); anything longer is reported as one bad line rather than parsed.
+MAX_LINE = 64 << 10
+
+
+class LineError(Exception):
+    """A line that is not a record: its message code (`log.bad_line`, `log.too_long`)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def load_line(raw: bytes) -> Any:
+    """One line's JSON value, parsed within bounds: LineError when it is too long, not UTF-8,
+    not JSON, or nested deeper than the parser goes (a line of 1,000 "[")."""
+    import json
+
+    if len(raw) > MAX_LINE:
+        raise LineError("log.too_long")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise LineError("log.bad_line") from None
 
 
 class LogRead(NamedTuple):
@@ -47,6 +73,7 @@ def read_bytes(path: Path) -> bytes:
     """The log's bytes; a missing file is an empty log. StateError when it cannot be read."""
     name = str(path)
     try:
+        check_regular(path, path.stat())
         data = path.read_bytes()
     except FileNotFoundError:
         return b""
@@ -61,14 +88,21 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+def check_regular(path: Path, info: os.stat_result) -> None:
+    """StateError unless `info` is a plain file's: a FIFO would block a reader for ever and a
+    device (/dev/zero) never ends."""
+    import stat
+
+    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        raise StateError("state.not_regular", path=str(path))
+
+
 def parse_log(data: bytes, name: str, first_line: int = 1) -> LogRead:
     """Parse log bytes; `name` is used in messages.
 
     `first_line` is the line number of the first byte, for a part read from the middle of the
     file (the cache reads only what was appended); a BOM is skipped only at the file's start.
     """
-    import json  # here, not at the top: a command answered from the cache reads no JSON
-
     events: list[Event] = []
     warnings: list[Problem] = []
     numbers: list[int] = []
@@ -81,10 +115,10 @@ def parse_log(data: bytes, name: str, first_line: int = 1) -> LogRead:
         if not raw.strip():
             continue
         try:
-            record = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            last = number == last_line and torn
-            warnings.append(Problem(name, number, None, "log.torn" if last else "log.bad_line"))
+            record = load_line(raw)
+        except LineError as bad:
+            last = number == last_line and torn and bad.code == "log.bad_line"
+            warnings.append(Problem(name, number, None, "log.torn" if last else bad.code))
             continue
         try:
             events.append(event_from_record(record))
@@ -270,6 +304,8 @@ def append_with(path: Path, build: Callable[[BinaryIO], bytes], *, make_parent: 
         raise StateError("state.no_folder", path=name, folder=str(path.parent))
     if path.is_dir():
         raise StateError("state.is_dir", path=name)
+    with contextlib.suppress(OSError):  # not there yet: it is created below
+        check_regular(path, path.stat())
     from xixin_cli.locking import LockTimeout, locked
 
     try:
@@ -309,8 +345,8 @@ def chain_head(handle: BinaryIO, writer: str) -> str:
         if marker not in raw:  # cheap test before parsing: most lines are other writers'
             continue
         try:
-            record = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            record = load_line(raw)
+        except LineError:
             continue
         if isinstance(record, dict) and record.get("writer") == writer:
             digest = record.get("hash")

@@ -15,6 +15,7 @@ from xixin_cli.commands._options import (
     JsonOpt,
     OfficeOpt,
     OutputOpt,
+    guard_output,
     session,
 )
 from xixin_cli.errors import UsageError
@@ -39,6 +40,7 @@ def board_(
     from xixin_cli.schedule import digest
 
     opened = session(ctx)
+    guard_output(ctx, opened, image)
     today = day(as_of)
     where = item_filter(opened, office)
     week = digest(opened.plan, opened.states, today, opened.calendar(), where)
@@ -105,6 +107,7 @@ def _report(
     fmt, output = delivered
     kind = _renderer(fmt)
     opened = session(ctx, events=events)
+    guard_output(ctx, opened, output)
     made = blocks(opened, day(as_of), item_filter(opened, office))
     text = to_markdown(made) if kind == "md" else to_text(made, opened.lang)
     return Document(text, output, opened.lang)

@@ -31,6 +31,10 @@ def import_(
         text, encoding = decode(data)
     result = import_text(text)
     parse_plan(result.yaml, str(output or document))  # what we write must load
+    if output is not None:
+        from xixin_cli.files import refuse_inputs
+
+        refuse_inputs(output, [(document, "document")])
     if output is not None and output.exists() and not force:
         raise OutputError("output.exists", path=str(output))
     notices = []

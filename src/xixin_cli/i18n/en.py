@@ -375,4 +375,13 @@ MESSAGES: dict[str, str] = {
     "fmt.plain_item": "{id} {title} ({offices})",
     "fmt.when": "{mark} {when}: ",
     "fmt.unit_counts": "■ {office}: {counts}",
+    # -- issue 15: hostile input, faults and merges
+    "output.is_log": "{path} is a status log being read or written and cannot be an output; choose another file name (the log is unchanged)",
+    "output.is_plan": "{path} is the plan in use and cannot be an output; choose another file name (the plan is unchanged)",
+    "output.is_evidence": "{path} is a recorded evidence file and cannot be an output; choose another file name (the file is unchanged)",
+    "output.is_document": "{path} is the document being imported and cannot be its output; choose another file name",
+    "state.not_regular": "the status log {path} is not a regular file (a pipe or a device?); name a regular file with --state",
+    "file.not_regular": "not a regular file (a pipe or a device?); give a regular file",
+    "plan.too_big": "the file is too large ({size} bytes, the limit is {limit}) to be a plan; check that this is the right file",
+    "log.too_long": "this line is too long to be a record and was skipped; the file is unchanged",
 }

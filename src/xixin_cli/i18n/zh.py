@@ -375,4 +375,13 @@ MESSAGES: dict[str, str] = {
     "fmt.plain_item": "{id} {title}（{offices}）",
     "fmt.when": "{mark} {when}：",
     "fmt.unit_counts": "■ {office}：{counts}",
+    # -- issue 15: hostile input, faults and merges
+    "output.is_log": "{path} 是正在读取或写入的状态文件，不能用作输出；请换一个文件名，状态文件未改动",
+    "output.is_plan": "{path} 是正在使用的计划文件，不能用作输出；请换一个文件名，计划文件未改动",
+    "output.is_evidence": "{path} 是已登记的佐证材料，不能用作输出；请换一个文件名，该文件未改动",
+    "output.is_document": "{path} 是要导入的文件本身，不能用作输出；请换一个文件名",
+    "state.not_regular": "状态文件 {path} 不是普通文件（可能是管道或设备）；请用 --state 指定一个普通文件",
+    "file.not_regular": "不是普通文件（可能是管道或设备）；请给出一个普通文件",
+    "plan.too_big": "文件过大（{size} 字节，上限 {limit} 字节），不像计划文件；请检查是否选错了文件",
+    "log.too_long": "这一行过长，不是有效的记录，已跳过；文件未改动",
 }
