@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -207,3 +209,232 @@ def test_a_huge_plan_is_refused_before_parsing(xixin: Runner, tmp_path: Path) ->
     result = xixin("--plan", str(plan), "list")
     assert result.code == ExitCode.PLAN and "过大" in result.err, result
     assert result.err.count("\n") == 1
+
+
+# -- 7. clean terminal, any console -------------------------------------------------------------
+
+HOSTILE = "\x1b]52;c;cHduZWQ=\x07\x1b[2J\u202e\x9b"
+
+
+def _record(**fields: object) -> bytes:
+    record = {
+        "v": 1,
+        "event": "e-hostile",
+        "at": "2022-11-20T09:00:00+08:00",
+        "item": "5.1.1",
+        "status": "done",
+        "previous": "todo",
+        "by": HOSTILE,
+        "note": HOSTILE,
+        **fields,
+    }
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode()
+
+
+def _clean(text: str) -> None:
+    for bad in ("\x1b", "\x07", "\u202e", "\x9b"):
+        assert bad not in text, text
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("history",),
+        ("history", "5.1.1"),
+        ("show", "5.1.1"),
+        ("list",),
+        ("remind", "--plain", "--as-of", "2022-12-05"),
+        ("remind", "--as-of", "2022-12-05"),
+        ("evidence",),
+        ("history", "--json"),
+        ("list", "--json"),
+    ],
+)
+def test_escapes_from_a_log_are_shown_escaped(
+    xixin: Runner, state_file: Path, command: tuple[str, ...]
+) -> None:
+    state_file.write_bytes(_record())
+    result = xixin(*command)
+    assert result.code == 0, result
+    _clean(result.out)
+    _clean(result.err)
+
+
+def test_escapes_in_history_are_visible(xixin: Runner, state_file: Path) -> None:
+    state_file.write_bytes(_record())
+    result = xixin("history")
+    assert "\\x1b" in result.out
+
+
+def test_history_json_keeps_the_record_as_recorded(xixin: Runner, state_file: Path) -> None:
+    state_file.write_bytes(_record())
+    (record,) = json.loads(xixin("history", "--json").out)
+    assert record["note"] == HOSTILE  # escaped in the text, the same string once decoded
+
+
+def test_escapes_in_a_plan_title_are_shown_escaped(xixin: Runner, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(SMALL.replace("title: 自查", 'title: "\\e[2J自查\\u202e"'), encoding="utf-8")
+    for command in (("list",), ("show", "5.1.1"), ("remind", "--plain", "--as-of", "2024-03-01")):
+        result = xixin("--plan", str(plan), *command)
+        assert result.code == 0, result
+        _clean(result.out)
+        assert "自查" in result.out
+
+
+def test_escapes_in_an_orphan_id_are_escaped_in_warnings(xixin: Runner, state_file: Path) -> None:
+    state_file.write_bytes(_record(item="\x1b[2J9.9"))
+    result = xixin("list")
+    assert result.code == 0 and "9.9" in result.err
+    _clean(result.err)
+
+
+def test_an_ics_holds_no_raw_control_characters(xixin: Runner, state_file: Path) -> None:
+    state_file.write_bytes(_record())
+    result = xixin("export", "ics")
+    assert result.code == 0
+    assert not any(ord(ch) < 32 and ch not in "\r\n" for ch in result.out)
+    assert all(line.endswith("\r") or not line for line in result.out.split("\n"))
+
+
+def test_ascii_asks_for_the_light_fallback(xixin: Runner) -> None:
+    result = xixin("--ascii", "remind", "--as-of", "2022-12-05")
+    assert result.code == 0, result
+    assert "🔴" not in result.out and "[红]" in result.out
+
+
+def _process(
+    env: dict[str, str], *args: str, **kwargs: object
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "xixin_cli", *args], env=env, capture_output=True, **kwargs
+    )
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "ascii", "latin-1"])
+def test_a_stream_that_cannot_encode_emoji(process_env: dict[str, str], encoding: str) -> None:
+    env = {**process_env, "PYTHONIOENCODING": encoding}
+    done = _process(env, "remind", "--as-of", "2022-12-05")
+    assert done.returncode == 0, done.stderr.decode(encoding, "replace")
+    assert b"Traceback" not in done.stderr
+    text = done.stdout.decode(encoding)
+    assert "[" in text and "🔴" not in text
+    if encoding == "gbk":
+        assert "[红]" in text
+    plain = _process(env, "remind", "--plain", "--as-of", "2022-12-05")
+    assert plain.returncode == 0 and b"Traceback" not in plain.stderr
+
+
+def test_a_closed_stdout_after_recording_exits_0(
+    process_env: dict[str, str], tmp_path: Path
+) -> None:
+    log = Path(process_env["XIXIN_STATE"])
+    done = subprocess.run(
+        f'"{sys.executable}" -m xixin_cli set 5.1.1 done >&- 2>&-',
+        shell=True,
+        env=process_env,
+        capture_output=False,
+    )
+    assert done.returncode == 0
+    assert len(log.read_bytes().splitlines()) == 1
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_an_unprintable_confirmation_after_recording_exits_0(process_env: dict[str, str]) -> None:
+    log = Path(process_env["XIXIN_STATE"])
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "xixin_cli", "done", "5.1.1"], env=process_env, stderr=full
+        )
+    assert done.returncode == 0
+    assert len(log.read_bytes().splitlines()) == 1
+
+
+def test_history_into_a_closed_pipe_exits_0(process_env: dict[str, str]) -> None:
+    log = Path(process_env["XIXIN_STATE"])
+    lines = b"".join(_record(event=f"e{n}", note=f"n{n}", by="b") for n in range(400))
+    log.write_bytes(lines)
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "xixin_cli", "history", "--all"],
+            env=process_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.read(10)
+        proc.stdout.close()
+        err = proc.stderr.read()
+        proc.stderr.close()
+        assert proc.wait() == 0, err
+        assert b"Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("done", "5.1.1", "--note", "\udcff\udcfe"),
+        ("done", "5.1.1", "--by", "\ud800"),
+        ("block", "5.1.1", "--note", "\ud83d"),
+        ("extend", "5.1.1", "--to", "2022-12-20", "--reason", "\udce4"),
+    ],
+)
+def test_bad_bytes_in_text_arguments(
+    xixin: Runner, state_file: Path, argv: tuple[str, ...]
+) -> None:
+    result = xixin(*argv)
+    assert result.code == ExitCode.USAGE, result
+    assert result.out == "" and result.err.count("\n") == 1
+    assert "UTF-8" in result.err
+    assert not state_file.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (("extend", "5.1.1", "--to", "9999-12-31", "--reason", "x"), "1900"),
+        (("overdue", "--as-of", "1800-01-01"), "1900"),
+        (("overdue", "--as-of", "2201-01-01"), "2200"),
+        (("upcoming", "--within", "99999999d"), "--within"),
+        (("upcoming", "--within", "99999999m"), "--within"),
+        (("upcoming", "--as-of", "2200-12-30", "--within", "2w"), "--within"),
+    ],
+)
+def test_dates_are_bounded(
+    xixin: Runner, state_file: Path, argv: tuple[str, ...], fragment: str
+) -> None:
+    result = xixin(*argv)
+    assert result.code == ExitCode.USAGE, result
+    assert fragment in result.err and result.err.count("\n") == 1
+    assert not state_file.exists()
+
+
+def test_a_log_date_out_of_bounds_is_a_bad_record(xixin: Runner, state_file: Path) -> None:
+    state_file.write_bytes(
+        _record(kind="extend", v=2, due="9999-12-31", by="a", note="b")
+        + _record(event="e2", at="9999-12-31T23:59:59+00:00", by="a", note="b")
+    )
+    for command in (("export", "ics"), ("list",), ("history",)):
+        result = xixin(*command)
+        assert result.code == 0, (command, result)
+        assert "Traceback" not in result.err
+
+
+def test_an_extension_to_2200_still_exports(xixin: Runner) -> None:
+    assert xixin("extend", "5.1.1", "--to", "2200-12-31", "--reason", "x").code == 0
+    assert xixin("export", "ics").code == 0
+
+
+def test_a_utf16_document_imports(xixin: Runner, tmp_path: Path, seed_text: str) -> None:
+    source = tmp_path / "方案.txt"
+    source.write_bytes(seed_text.encode("utf-16"))  # old Notepad's "Unicode", with its BOM
+    result = xixin("import", str(source), "-o", str(tmp_path / "p.yaml"))
+    assert result.code == 0, result
+    assert "UTF-16" in result.err
+
+
+def test_a_utf16_plan_is_named_as_such(xixin: Runner, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_bytes(SMALL.encode("utf-16"))
+    result = xixin("--plan", str(plan), "list")
+    assert result.code == ExitCode.PLAN and "UTF-16" in result.err, result

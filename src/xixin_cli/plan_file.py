@@ -113,7 +113,15 @@ def read_plan_bytes(path: Path) -> bytes:
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Decode UTF-8 (with or without BOM); name GB18030 text as such rather than misread it."""
+    """Decode UTF-8 (with or without BOM); name GB18030 and UTF-16 text as such rather than
+    misread it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # old Notepad's "Unicode"
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: said below as what it is
+        else:
+            raise PlanError([Problem(name, 1, None, "file.utf16")])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

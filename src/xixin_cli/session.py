@@ -154,12 +154,23 @@ def inputs(settings: Settings, opened: Session) -> list[tuple[Path, str]]:
 
 def as_of(value: str | None, option: str = "--as-of") -> date:
     """The day a command computes for: the typed date, or today in China."""
-    from xixin_cli.dates import DateFormatError, parse_date, today_in_china
+    from xixin_cli.dates import (
+        FIRST_YEAR,
+        LAST_YEAR,
+        DateFormatError,
+        DateRangeError,
+        parse_date,
+        today_in_china,
+    )
 
     if value is None:
         return today_in_china()
     try:
         return parse_date(value)
+    except DateRangeError:
+        raise UsageError(
+            "usage.date_range", option=option, value=value, first=FIRST_YEAR, last=LAST_YEAR
+        ) from None
     except DateFormatError:
         raise UsageError("usage.bad_date", option=option, value=value) from None
 
@@ -246,10 +257,20 @@ def item_filter(
     )
 
 
+def _check_bytes(value: str) -> None:
+    """UsageError for text holding bytes that were not UTF-8 (Python keeps them as lone
+    surrogates), which no log line could hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError("usage.bad_bytes") from None
+
+
 def note(value: str | None) -> str:
     """A note as recorded: one line, not too long, stripped."""
     if value is None:
         return ""
+    _check_bytes(value)
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise UsageError("usage.bad_note")
     if len(value) > MAX_NOTE:
@@ -260,6 +281,7 @@ def note(value: str | None) -> str:
 def recorder(value: str | None) -> str:
     """Who records a change: --by, else the login name."""
     if value is not None:
+        _check_bytes(value)
         if not value.strip() or any(ord(ch) < 32 for ch in value):
             raise UsageError("usage.empty_by")
         return value.strip()

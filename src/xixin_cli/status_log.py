@@ -171,7 +171,7 @@ def event_from_record(record: Any) -> Event:
         at = datetime.fromisoformat(text("at"))
     except ValueError:
         raise _BadRecord("at") from None
-    if at.tzinfo is None:
+    if at.tzinfo is None or not 1900 <= at.year <= 2200:  # dates.FIRST_YEAR…LAST_YEAR
         raise _BadRecord("at")
     zone = _ZONES.setdefault(at.tzinfo, at.tzinfo)
     if zone is not at.tzinfo:  # one shared object per offset: the cache pickles it once
@@ -193,6 +193,8 @@ def event_from_record(record: Any) -> Event:
             extra["due"] = date.fromisoformat(text("due"))
         except ValueError:
             raise _BadRecord("due") from None
+        if not 1900 <= extra["due"].year <= 2200:  # dates.FIRST_YEAR…LAST_YEAR
+            raise _BadRecord("due")
     else:
         size = record.get("size")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:

@@ -384,4 +384,9 @@ MESSAGES: dict[str, str] = {
     "file.not_regular": "not a regular file (a pipe or a device?); give a regular file",
     "plan.too_big": "the file is too large ({size} bytes, the limit is {limit}) to be a plan; check that this is the right file",
     "log.too_long": "this line is too long to be a record and was skipped; the file is unchanged",
+    "usage.date_range": "{option}: “{value}” is outside the years dates may have ({first}–{last}); check the year",
+    "usage.window_range": "--within: “{value}” reaches past the year 2200; give a shorter window such as 2w or 1m",
+    "usage.bad_bytes": "the text holds bytes that are not valid UTF-8; check the encoding of the terminal or script and try again (nothing was recorded)",
+    "file.utf16": "this is UTF-16 text (Notepad's “Unicode”); save it as UTF-8 and try again",
+    "opt.ascii_lights": "Show the lights as [R] [Y] [G] instead of emoji (automatic when the terminal cannot show them; or set XIXIN_ASCII=1).",
 }

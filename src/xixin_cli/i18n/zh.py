@@ -384,4 +384,9 @@ MESSAGES: dict[str, str] = {
     "file.not_regular": "不是普通文件（可能是管道或设备）；请给出一个普通文件",
     "plan.too_big": "文件过大（{size} 字节，上限 {limit} 字节），不像计划文件；请检查是否选错了文件",
     "log.too_long": "这一行过长，不是有效的记录，已跳过；文件未改动",
+    "usage.date_range": "{option}: “{value}”超出可用的年份（{first}—{last} 年）；请检查年份",
+    "usage.window_range": "--within: “{value}”太长，会超出 2200 年；请给一个较短的时间窗，如 2w 或 1m",
+    "usage.bad_bytes": "文字中有无法识别的字节（不是有效的 UTF-8）；请检查终端或脚本的编码后重试，未记录任何内容",
+    "file.utf16": "这是 UTF-16 编码（记事本的“Unicode”）；请用记事本“另存为”UTF-8 后重试",
+    "opt.ascii_lights": "红黄绿灯显示为 [红] [黄] [绿]，不用表情符号（终端不能显示时自动如此；也可设环境变量 XIXIN_ASCII=1）。",
 }
