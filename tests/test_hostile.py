@@ -438,3 +438,39 @@ def test_a_utf16_plan_is_named_as_such(xixin: Runner, tmp_path: Path) -> None:
     plan.write_bytes(SMALL.encode("utf-16"))
     result = xixin("--plan", str(plan), "list")
     assert result.code == ExitCode.PLAN and "UTF-16" in result.err, result
+
+
+# -- 5. a failed append leaves nothing ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("fail_at", ["write", "fsync"])
+def test_a_full_disk_leaves_no_fragment(
+    xixin: Runner, state_file: Path, monkeypatch: pytest.MonkeyPatch, fail_at: str
+) -> None:
+    import errno
+
+    from xixin_cli import status_log
+
+    assert xixin("done", "5.1.1").code == 0
+    before = state_file.read_bytes()
+    real_write, real_fsync = os.write, os.fsync
+
+    def short_write(fd: int, data: bytes) -> int:
+        if fail_at == "write" and len(data) > 7:
+            real_write(fd, bytes(data[:7]))  # the disk took 7 bytes, then filled up
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    def failing_fsync(fd: int) -> None:
+        if fail_at == "fsync" and os.fstat(fd).st_size > len(before):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(status_log.os, "write", short_write)
+    monkeypatch.setattr(status_log.os, "fsync", failing_fsync)
+    result = xixin("done", "5.1.2")
+    assert result.code == ExitCode.STATE, result
+    assert "未记录任何内容" in result.err
+    assert state_file.read_bytes() == before
+    monkeypatch.undo()
+    assert xixin("verify").code == 0

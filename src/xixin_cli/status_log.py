@@ -318,21 +318,34 @@ def append_with(path: Path, build: Callable[[BinaryIO], bytes], *, make_parent: 
                 payload = build(handle)
                 if not payload:
                     return
-                handle.seek(0, os.SEEK_END)
-                if handle.tell() > 0:
+                start = handle.seek(0, os.SEEK_END)
+                if start > 0:
                     handle.seek(-1, os.SEEK_END)
                     if handle.read(1) != b"\n":
                         payload = b"\n" + payload
-                written = 0
-                while written < len(payload):  # one write in practice; a short one continues
-                    written += os.write(fd, payload[written:])
-                os.fsync(fd)
+                try:
+                    written = 0
+                    while written < len(payload):  # one write in practice; a short one goes on
+                        written += os.write(fd, payload[written:])
+                    os.fsync(fd)
+                except OSError:
+                    _take_back(fd, start)
+                    raise
     except LockTimeout:
         raise StateError("state.locked", path=name) from None
     except PermissionError:
         raise StateError("state.no_permission_write", path=name) from None
     except OSError as exc:
         raise StateError("state.cannot_write", path=name, reason=_reason(exc)) from None
+
+
+def _take_back(fd: int, start: int) -> None:
+    """Remove what this append wrote (the log was `start` bytes before it), still under the
+    lock, so a full disk leaves no fragment behind; the error is then reported as it was."""
+    with contextlib.suppress(OSError):
+        if os.fstat(fd).st_size > start:
+            os.ftruncate(fd, start)
+            os.fsync(fd)
 
 
 def chain_head(handle: BinaryIO, writer: str) -> str:
