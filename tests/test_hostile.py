@@ -449,8 +449,6 @@ def test_a_full_disk_leaves_no_fragment(
 ) -> None:
     import errno
 
-    from xixin_cli import status_log
-
     assert xixin("done", "5.1.1").code == 0
     before = state_file.read_bytes()
     real_write, real_fsync = os.write, os.fsync
@@ -466,11 +464,113 @@ def test_a_full_disk_leaves_no_fragment(
             raise OSError(errno.ENOSPC, "No space left on device")
         real_fsync(fd)
 
-    monkeypatch.setattr(status_log.os, "write", short_write)
-    monkeypatch.setattr(status_log.os, "fsync", failing_fsync)
+    monkeypatch.setattr(os, "write", short_write)
+    monkeypatch.setattr(os, "fsync", failing_fsync)
     result = xixin("done", "5.1.2")
     assert result.code == ExitCode.STATE, result
     assert "未记录任何内容" in result.err
     assert state_file.read_bytes() == before
     monkeypatch.undo()
     assert xixin("verify").code == 0
+
+
+# -- 3. merge that guards the log ---------------------------------------------------------------
+
+
+def _office_log(xixin: Runner, path: Path, *changes: tuple[str, ...]) -> bytes:
+    for change in changes:
+        assert xixin("--state", str(path), *change).code == 0
+    return path.read_bytes()
+
+
+def test_a_tampered_log_is_not_merged(
+    xixin: Runner, state_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    village = tmp_path / "village.jsonl"
+    monkeypatch.setenv("XIXIN_WRITER", "village")
+    lines = _office_log(xixin, village, ("done", "5.1.1"), ("done", "5.1.2")).splitlines(True)
+    lines[0] = lines[0].replace(b'"done"', b'"closed"', 1)
+    village.write_bytes(b"".join(lines))
+    monkeypatch.setenv("XIXIN_WRITER", "centre")
+    assert xixin("start", "4.3.2").code == 0
+    before = state_file.read_bytes()
+    result = xixin("merge", str(village))
+    assert result.code == ExitCode.CHECK, result
+    assert f"{village}:1:" in result.out and "哈希不符" in result.out
+    assert "未并入" in result.out
+    assert state_file.read_bytes() == before
+    assert xixin("verify").code == 0
+
+
+def test_an_unsigned_log_needs_accept_unverified(
+    xixin: Runner, state_file: Path, tmp_path: Path
+) -> None:
+    old = tmp_path / "old.jsonl"
+    record = {"v": 1, "event": "old-1", "at": "2022-11-20T09:00:00+08:00", "item": "5.1.1"}
+    record |= {"status": "done", "previous": "todo", "by": "老张", "note": ""}
+    old.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = xixin("merge", str(old))
+    assert result.code == ExitCode.CHECK and "签名链" in result.out, result
+    assert not state_file.exists() or b"old-1" not in state_file.read_bytes()
+    result = xixin("merge", "--accept-unverified", str(old))
+    assert result.code == 0, result
+    assert "未经核验" in result.err
+    assert b"old-1" in state_file.read_bytes()
+
+
+def test_a_record_id_with_other_content_is_a_collision(
+    xixin: Runner, state_file: Path, tmp_path: Path
+) -> None:
+    assert xixin("done", "5.1.1").code == 0
+    line = state_file.read_bytes()
+    other = tmp_path / "other.jsonl"
+    from xixin_cli.status_log import record_hash
+
+    record = json.loads(line)
+    record["note"] = "另一份"
+    record["writer"], record["chain"] = "other", ""
+    record["hash"] = record_hash(record)
+    other.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = xixin("merge", str(other))
+    assert result.code == ExitCode.CHECK, result
+    assert "事件编号" in result.out and f"{other}:1:" in result.out
+    assert state_file.read_bytes() == line  # neither copy dropped: each still in its file
+    assert b"\xe5\x8f\xa6" in other.read_bytes()
+
+
+def test_one_writer_in_two_logs_merges_verifies_and_conflicts(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    laptop, office = tmp_path / "laptop.jsonl", tmp_path / "office.jsonl"
+    _office_log(xixin, office, ("start", "4.3.2"))
+    _office_log(xixin, laptop, ("block", "4.3.2", "--note", "苗木未到"))  # same XIXIN_WRITER
+    result = xixin("--state", str(office), "merge", str(laptop))
+    assert result.code == 0, result
+    assert "冲突 4.3.2" in result.out
+    verified = xixin("--state", str(office), "verify")
+    assert verified.code == 0, verified
+    assert xixin("--state", str(office), "done", "4.3.2").code == 0
+    assert xixin("--state", str(office), "verify").code == 0
+
+
+def test_two_clones_that_merged_one_office_verify_after_a_union(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    village = tmp_path / "village.jsonl"
+    monkeypatch.setenv("XIXIN_WRITER", "village")
+    _office_log(xixin, village, ("done", "5.1.1"), ("done", "5.1.2"))
+    clones = []
+    for name in ("a", "b"):
+        clone = tmp_path / f"{name}.jsonl"
+        monkeypatch.setenv("XIXIN_WRITER", f"clerk-{name}")
+        _office_log(xixin, clone, ("start", "4.3.1" if name == "a" else "4.3.2"))
+        assert xixin("--state", str(clone), "merge", str(village)).code == 0
+        clones.append(clone.read_bytes().splitlines(True))
+    a, b = clones
+    union = tmp_path / "union.jsonl"
+    union.write_bytes(b"".join(a + b))  # git's union: both sides' added lines, each in order
+    result = xixin("--state", str(union), "verify")
+    assert result.code == 0, result
+    assert "2 行与前面的记录完全相同" in result.out
+    history = json.loads(xixin("--state", str(union), "history", "--json").out)
+    assert len(history) == 4  # each record once

@@ -62,9 +62,10 @@ def read_logs(paths: Sequence[Path]) -> tuple[tuple[Event, ...], tuple[Problem, 
     seen: set[str] = set()
     for path in paths:
         log = read_log(path)
-        fresh = [event for event in log.events if event.event_id not in seen]
-        seen.update(event.event_id for event in fresh)
-        events += fresh
+        for event in log.events:  # a record repeated in one file (a git union) counts once too
+            if event.event_id not in seen:
+                seen.add(event.event_id)
+                events.append(event)
         warnings += log.warnings
     return tuple(events), tuple(warnings)
 

@@ -21,6 +21,7 @@ class _Checked(NamedTuple):
     records: int
     writers: int
     events: int
+    repeated: int = 0
 
 
 def _check_logs(given: Settings, *, plan: object = None) -> Iterator[_Checked]:
@@ -39,7 +40,14 @@ def _check_logs(given: Settings, *, plan: object = None) -> Iterator[_Checked]:
         if isinstance(plan, Plan):
             problems += plan_agreement(plan, log, str(where))
         problems += evidence_problems(log, str(where))
-        yield _Checked(where, problems, verified.records, verified.writers, len(log.events))
+        yield _Checked(
+            where,
+            problems,
+            verified.records,
+            verified.writers,
+            len(log.events) - verified.repeated,
+            verified.repeated,
+        )
 
 
 def verify(ctx: typer.Context) -> Findings:
@@ -57,6 +65,8 @@ def verify(ctx: typer.Context) -> Findings:
             verdict = message(
                 "verify.ok", lang, path=where, records=checked.records, writers=checked.writers
             )
+        if checked.repeated:
+            verdict += message("verify.repeated", lang, n=checked.repeated)
         sections.append((checked.problems, verdict, bool(checked.problems)))
     failed = any(section[2] for section in sections)
     return Findings(lang, sections, int(ExitCode.CHECK) if failed else 0)
@@ -84,8 +94,13 @@ def doctor(ctx: typer.Context) -> Findings:
 def merge(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(metavar="FILE...")],
+    accept_unverified: Annotated[bool, typer.Option("--accept-unverified")] = False,
 ) -> Lines:
-    """Bring other offices' status logs into this one, each record once, byte for byte."""
+    """Bring other offices' status logs into this one, each record once, byte for byte.
+
+    A log whose records do not verify (edited, chain broken, unsigned) brings nothing unless
+    --accept-unverified; a record whose event id is here with other content is a collision.
+    Both are reported and end with exit 6."""
     from xixin_cli.merge import conflicts, merge_into
     from xixin_cli.paths import state_sources
     from xixin_cli.present import warn
@@ -99,12 +114,25 @@ def merge(
             raise StateError("state.not_found", path=str(path))
         if path.resolve() != target.resolve():
             sources.append((str(path), read_bytes(path)))
-    results = merge_into(target, sources, make_parent=opened.state.is_default)
+    results = merge_into(
+        target, sources, make_parent=opened.state.is_default, accept_unverified=accept_unverified
+    )
     lang = opened.lang
     out = []
+    failed = False
     for result in results:
         for warning in result.warnings:
             warn(warning.render(lang), lang)
+        if result.refused:
+            failed = True
+            out += [problem.render(lang) for problem in result.refused]
+            out.append(message("merge.refused", lang, source=result.name, n=len(result.refused)))
+            continue
+        if result.unverified:
+            warn(message("merge.unverified", lang, source=result.name, n=result.unverified), lang)
+        if result.collisions:
+            failed = True
+            out += [problem.render(lang) for problem in result.collisions]
         out.append(
             message(
                 "merge.added",
@@ -130,7 +158,7 @@ def merge(
                 earlier=status_label(conflict.other.status, lang),
             )
         )
-    return Lines(out=out)
+    return Lines(out=out, code=int(ExitCode.CHECK) if failed else 0)
 
 
 COMMANDS = {"verify": verify, "doctor": doctor, "merge": merge}

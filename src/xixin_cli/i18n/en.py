@@ -389,4 +389,10 @@ MESSAGES: dict[str, str] = {
     "usage.bad_bytes": "the text holds bytes that are not valid UTF-8; check the encoding of the terminal or script and try again (nothing was recorded)",
     "file.utf16": "this is UTF-16 text (Notepad's “Unicode”); save it as UTF-8 and try again",
     "opt.ascii_lights": "Show the lights as [R] [Y] [G] instead of emoji (automatic when the terminal cannot show them; or set XIXIN_ASCII=1).",
+    "verify.moved": "this record of writer {writer} follows the record on line {other}, further down: lines were moved",
+    "verify.repeated": "; {n} more {n:line repeats|lines repeat} an earlier record exactly (as a git merge can leave) and {n:counts|count} once",
+    "merge.refused": "{n} {n:record|records} in {source} did not verify, so nothing from that file was merged; check with the office that sent it, or merge again with --accept-unverified once you are sure",
+    "merge.unverified": "records of {source} were merged without verifying (--accept-unverified; {n} {n:problem|problems}); xixin verify will report those lines",
+    "merge.collision": "event id {event} is already in this log with other content: neither copy was dropped and this one was not merged; check which one is genuine",
+    "opt.accept_unverified": "Merge records that do not verify (edited, unsigned or with a broken chain) all the same, and say so.",
 }

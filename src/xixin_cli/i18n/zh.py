@@ -389,4 +389,10 @@ MESSAGES: dict[str, str] = {
     "usage.bad_bytes": "文字中有无法识别的字节（不是有效的 UTF-8）；请检查终端或脚本的编码后重试，未记录任何内容",
     "file.utf16": "这是 UTF-16 编码（记事本的“Unicode”）；请用记事本“另存为”UTF-8 后重试",
     "opt.ascii_lights": "红黄绿灯显示为 [红] [黄] [绿]，不用表情符号（终端不能显示时自动如此；也可设环境变量 XIXIN_ASCII=1）。",
+    "verify.moved": "记录人 {writer} 的本条记录接续的是其后第 {other} 行的记录：行的顺序被调换过",
+    "verify.repeated": "；另有 {n} 行与前面的记录完全相同（如 git 合并所致），只计一次",
+    "merge.refused": "{source} 中有 {n} 处记录未通过核验，整个文件未并入；请向报送单位核实，或确认无误后加 --accept-unverified 重新合并",
+    "merge.unverified": "按 --accept-unverified 并入了 {source} 中未经核验的记录（{n} 处问题）；此后 xixin verify 会报告这些行",
+    "merge.collision": "事件编号 {event} 在本状态文件中已有，但内容不同：两份都未丢弃，这一条未并入，请核实哪一份是真的",
+    "opt.accept_unverified": "仍然并入未通过核验的记录（被改动、缺签名链或链断开），并予以提示。",
 }
