@@ -574,3 +574,150 @@ def test_two_clones_that_merged_one_office_verify_after_a_union(
     assert "2 行与前面的记录完全相同" in result.out
     history = json.loads(xixin("--state", str(union), "history", "--json").out)
     assert len(history) == 4  # each record once
+
+
+# -- 8. safe caches and identity ----------------------------------------------------------------
+
+
+class _Boom:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.path}",))
+
+
+@pytest.mark.parametrize("header", [False, True])
+def test_a_planted_cache_runs_no_code(xixin: Runner, state_file: Path, header: bool) -> None:
+    import pickle
+
+    from xixin_cli import cache
+
+    assert xixin("done", "5.1.1").code == 0
+    assert xixin("overdue", "--as-of", "2022-12-05").code == 0
+    folder = state_file.parent / "cache"
+    planted = list(folder.glob("*.pickle"))
+    assert planted
+    marker = state_file.parent / "pwned"
+    for slot in planted:
+        with slot.open("wb") as handle:
+            if header:
+                handle.write(cache._HEADER)  # even with the right header
+            pickle.dump((cache._STAMP, _Boom(str(marker))), handle)
+    result = xixin("overdue", "--as-of", "2022-12-05")
+    assert result.code == 0, result
+    assert "5.1.2" in result.out
+    assert not marker.exists()
+
+
+def test_a_cache_from_before_the_header_is_rebuilt(xixin: Runner, state_file: Path) -> None:
+    import pickle
+
+    from xixin_cli import cache
+
+    assert xixin("done", "5.1.1").code == 0
+    folder = state_file.parent / "cache"
+    for slot in folder.glob("*.pickle"):
+        with slot.open("wb") as handle:
+            pickle.dump((cache._STAMP, None), handle)  # the old format: no header line
+    result = xixin("list", "--json")
+    assert result.code == 0
+    assert any(d["status"] == "done" for d in json.loads(result.out))
+
+
+def test_an_unkept_writer_id_is_said_once(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xixin_cli import identity
+
+    monkeypatch.delenv("XIXIN_WRITER")
+    config = tmp_path / "config-file"
+    config.write_text("not a folder")
+    monkeypatch.setattr(identity, "_id_file", lambda: config / "xixin" / "writer-id")
+    result = xixin("attach", "5.1.1", str(Path(__file__)), str(tmp_path / "config-file"))
+    assert result.code == 0, result
+    assert result.err.count("警告") == 1 and "XIXIN_WRITER" in result.err, result.err
+    records = [json.loads(line) for line in (tmp_path / "status.jsonl").read_text().splitlines()]
+    assert len({record["writer"] for record in records}) == 1  # one id for the whole run
+
+
+# -- 4. evidence that travels -------------------------------------------------------------------
+
+
+def _store(log: Path) -> Path:
+    return log.with_name(log.name + ".evidence")
+
+
+def test_attach_keeps_a_copy_by_its_sha256(xixin: Runner, state_file: Path, tmp_path: Path) -> None:
+    import hashlib
+
+    proof = tmp_path / "自查报告.docx"
+    proof.write_bytes(b"report v1")
+    assert xixin("attach", "5.3.1", str(proof)).code == 0
+    digest = hashlib.sha256(b"report v1").hexdigest()
+    copy = _store(state_file) / digest[:2] / digest
+    assert copy.read_bytes() == b"report v1"
+    proof.unlink()  # the original goes: the copy still proves it
+    result = xixin("verify")
+    assert result.code == 0, result
+
+
+def test_attach_no_copy_keeps_none(xixin: Runner, state_file: Path, tmp_path: Path) -> None:
+    proof = tmp_path / "photo.jpg"
+    proof.write_bytes(b"jpg")
+    assert xixin("attach", "--no-copy", "5.3.1", str(proof)).code == 0
+    assert not _store(state_file).exists()
+
+
+def test_a_changed_stored_copy_fails_verify(
+    xixin: Runner, state_file: Path, tmp_path: Path
+) -> None:
+    proof = tmp_path / "a.txt"
+    proof.write_bytes(b"abc")
+    assert xixin("attach", "5.3.1", str(proof)).code == 0
+    (copy,) = (p for p in _store(state_file).rglob("*") if p.is_file())
+    copy.write_bytes(b"abd")
+    result = xixin("verify")
+    assert result.code == ExitCode.CHECK and "副本" in result.out, result
+
+
+def test_merged_evidence_travels_with_the_log(
+    xixin: Runner, state_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    village = tmp_path / "village" / "v.jsonl"
+    village.parent.mkdir()
+    proof = tmp_path / "village" / "照片.jpg"
+    proof.write_bytes(b"photo")
+    monkeypatch.setenv("XIXIN_WRITER", "village")
+    assert xixin("--state", str(village), "attach", "5.3.1", str(proof)).code == 0
+    proof.unlink()  # the village PC's file is not on this PC
+    monkeypatch.setenv("XIXIN_WRITER", "centre")
+    assert xixin("merge", str(village)).code == 0
+    assert xixin("verify").code == 0
+    assert any(p.is_file() for p in _store(state_file).rglob("*"))
+
+
+def test_evidence_recorded_elsewhere_without_a_copy(
+    xixin: Runner, state_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    village = tmp_path / "v.jsonl"
+    proof = tmp_path / "照片.jpg"
+    proof.write_bytes(b"photo")
+    monkeypatch.setenv("XIXIN_WRITER", "village")
+    assert xixin("--state", str(village), "attach", "--no-copy", "5.3.1", str(proof)).code == 0
+    proof.unlink()
+    monkeypatch.setenv("XIXIN_WRITER", "centre")
+    assert xixin("merge", str(village)).code == 0
+    result = xixin("verify")
+    assert result.code == 0, result
+    assert "在别处登记" in result.out
+    strict = xixin("verify", "--strict")
+    assert strict.code == ExitCode.CHECK
+
+
+def test_own_evidence_gone_without_a_copy_still_fails(xixin: Runner, tmp_path: Path) -> None:
+    proof = tmp_path / "a.txt"
+    proof.write_bytes(b"abc")
+    assert xixin("attach", "--no-copy", "5.3.1", str(proof)).code == 0
+    proof.unlink()
+    assert xixin("verify").code == ExitCode.CHECK

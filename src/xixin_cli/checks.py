@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from xixin_cli.errors import Problem
 from xixin_cli.model import Event, Plan
@@ -122,21 +123,39 @@ def plan_agreement(plan: Plan, log: LogRead, name: str) -> list[Problem]:
     return problems
 
 
-def evidence_problems(log: LogRead, name: str) -> list[Problem]:
+#: Findings that are reported but fail a check only with --strict.
+NOTES = frozenset({"evidence.elsewhere"})
+
+
+def evidence_problems(log: LogRead, name: str, store: Path | None = None) -> list[Problem]:
     """Evidence files that are gone or no longer what was recorded (the latest record of each
-    file for each item counts; attaching a file again after a change records the new one)."""
-    from xixin_cli.evidence import still_matches
+    file for each item counts; attaching a file again after a change records the new one).
+
+    A file whose copy is in `store` is checked by that copy. A file that is neither here nor
+    in the store and was recorded by another writer (on another PC, merged in) is a note,
+    `evidence.elsewhere`, not a failure; copies in the store that are not what their names
+    say are problems.
+    """
+    from xixin_cli.evidence import still_matches, store_problems
+    from xixin_cli.identity import known_writer
     from xixin_cli.model import EventKind
 
+    mine = known_writer()
     latest: dict[tuple[str, str], tuple[Event, int]] = {}
     for event, line in zip(log.events, log.lines, strict=True):
         if event.kind is EventKind.EVIDENCE:
             latest[(event.item, event.path)] = (event, line)
     problems = []
     for (item, path), (event, line) in latest.items():
-        verdict = still_matches(path, event.size, event.sha256)
+        verdict = still_matches(path, event.size, event.sha256, store)
+        if verdict == "missing" and event.writer and event.writer != mine:
+            verdict = "elsewhere"
         if verdict is not None:
             problems.append(
                 Problem(name, line, "path", f"evidence.{verdict}", item=item, file=path)
             )
+    if store is not None:
+        problems += [
+            Problem(bad, None, None, "evidence.store_bad") for bad in store_problems(store)
+        ]
     return problems

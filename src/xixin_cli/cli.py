@@ -105,8 +105,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line; turn our errors into one line each on stderr and their exit code."""
     from typer._click import exceptions as click_errors
 
+    from xixin_cli import identity
     from xixin_cli.terminal import prepare
 
+    identity.forget()
     args = list(argv) if argv is not None else sys.argv[1:]
     lang = _language(args)
     # --ascii is read here, before the command is even built: it is how everything is shown.
@@ -118,7 +120,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         result = build(args, lang).main(args=args, prog_name="xixin", standalone_mode=False)
         from xixin_cli.present import present
 
-        return present(result)
+        code = present(result)
+        _writer_unkept(lang)
+        return code
     except XixinError as error:
         for line in error.lines(lang):
             _error(line, lang)
@@ -160,6 +164,17 @@ def finish(code: int) -> int:
     except OSError as exc:
         return _output_failed(exc, _language(sys.argv[1:]))
     return code
+
+
+def _writer_unkept(lang: str) -> None:
+    """Say once, after a command that recorded, that its writer id could not be kept."""
+    from xixin_cli import identity
+
+    if identity.unkept is not None:
+        with contextlib.suppress(OSError):
+            from xixin_cli.present import warn
+
+            warn(message("writer.unkept", lang, path=str(identity.unkept)), lang)
 
 
 def _error(line: str, lang: str) -> None:

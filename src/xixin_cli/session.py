@@ -140,12 +140,13 @@ def inputs(settings: Settings, opened: Session) -> list[tuple[Path, str]]:
     plan = plan_path(settings.plan)
     found = [(plan, "plan"), (opened.state.path, "log")]
     found += [(path, "log") for path in state_sources(settings.state, plan)]
-    found += [
-        (Path(event.path), "evidence")
-        for state in opened.states.values()
-        for event in state.evidence
-        if event.path
-    ]
+    from xixin_cli.evidence import store_of, stored
+
+    store = store_of(opened.state.path)
+    for state in opened.states.values():
+        for event in state.evidence:
+            found.append((Path(event.path), "evidence"))
+            found.append((stored(store, event.sha256), "evidence"))
     return found
 
 

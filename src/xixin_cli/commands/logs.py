@@ -28,6 +28,7 @@ def _check_logs(given: Settings, *, plan: object = None) -> Iterator[_Checked]:
     """Each log the settings name, checked line by line (never through a cache): its chains,
     its evidence files and, with a plan, whether its ids are the plan's."""
     from xixin_cli.checks import evidence_problems, plan_agreement, verify_log
+    from xixin_cli.evidence import store_of
     from xixin_cli.model import Plan
     from xixin_cli.paths import plan_path, state_sources
     from xixin_cli.status_log import parse_log, read_bytes
@@ -39,7 +40,7 @@ def _check_logs(given: Settings, *, plan: object = None) -> Iterator[_Checked]:
         problems = [*verified.problems]
         if isinstance(plan, Plan):
             problems += plan_agreement(plan, log, str(where))
-        problems += evidence_problems(log, str(where))
+        problems += evidence_problems(log, str(where), store_of(where))
         yield _Checked(
             where,
             problems,
@@ -50,14 +51,23 @@ def _check_logs(given: Settings, *, plan: object = None) -> Iterator[_Checked]:
         )
 
 
-def verify(ctx: typer.Context) -> Findings:
-    """Check that no line of the status log was edited, moved or deleted."""
+def _failing(problems: list[Problem], strict: bool) -> list[Problem]:
+    from xixin_cli.checks import NOTES
+
+    return [p for p in problems if strict or p.code not in NOTES]
+
+
+def verify(
+    ctx: typer.Context, strict: Annotated[bool, typer.Option("--strict")] = False
+) -> Findings:
+    """Check that no line of the status log was edited, moved or deleted, and that its
+    evidence files (or their copies kept beside it) are what was recorded."""
     given = settings(ctx)
     lang = given.language()
     sections = []
     for checked in _check_logs(given):
-        where, count = str(checked.where), len(checked.problems)
-        if checked.problems:
+        where, count = str(checked.where), len(_failing(checked.problems, strict))
+        if count:
             verdict = message(
                 "verify.failed", lang, path=where, count=count, records=checked.records
             )
@@ -67,7 +77,7 @@ def verify(ctx: typer.Context) -> Findings:
             )
         if checked.repeated:
             verdict += message("verify.repeated", lang, n=checked.repeated)
-        sections.append((checked.problems, verdict, bool(checked.problems)))
+        sections.append((checked.problems, verdict, bool(count)))
     failed = any(section[2] for section in sections)
     return Findings(lang, sections, int(ExitCode.CHECK) if failed else 0)
 
@@ -85,10 +95,10 @@ def doctor(ctx: typer.Context) -> Findings:
     for checked in _check_logs(given, plan=plan):
         problems += checked.problems
         records += checked.events
-    if problems:
+    if _failing(problems, False):
         return Findings(lang, [(problems, "", True)], int(ExitCode.CHECK))
     verdict = message("doctor.ok", lang, items=len(plan.items), records=records)
-    return Findings(lang, [([], verdict, False)], 0)
+    return Findings(lang, [(problems, verdict, False)], 0)  # notes only, if any
 
 
 def merge(
@@ -118,6 +128,13 @@ def merge(
         target, sources, make_parent=opened.state.is_default, accept_unverified=accept_unverified
     )
     lang = opened.lang
+    refused_files = {result.name for result in results if result.refused}
+    from xixin_cli.evidence import bring_copies, store_of
+
+    for name, _ in sources:  # the evidence copies travel with the records they prove
+        if name not in refused_files:
+            for refused in bring_copies(store_of(Path(name)), store_of(target))[1]:
+                warn(message("evidence.copy_refused", lang, file=refused), lang)
     out = []
     failed = False
     for result in results:

@@ -129,15 +129,20 @@ def attach(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...")],
     note: NoteOpt = None,
     by: ByOpt = None,
+    no_copy: Annotated[bool, typer.Option("--no-copy")] = False,
 ) -> Lines:
-    """Record evidence files (佐证材料) for an item: path, size and SHA-256."""
-    from xixin_cli.evidence import fingerprint
+    """Record evidence files (佐证材料) for an item: path, size and SHA-256; a copy of each is
+    kept beside the status log (by its SHA-256) unless --no-copy, so it travels with merges."""
+    from xixin_cli.evidence import fingerprint, keep_copy, store_of
     from xixin_cli.session import note as clean_note
 
     text, who = clean_note(note), recorder(by)
     prints = [fingerprint(path) for path in files]  # every file checked before any is recorded
     opened = session(ctx, write=True)
     state = item_state(opened, item_id)
+    if not no_copy:  # the record names exactly the bytes kept
+        store = store_of(opened.state.path)
+        prints = [keep_copy(store, path) for path in files]
     lines = []
     for found in prints:
         append(opened, rules.evidence(state, *found, stamp(who), text))

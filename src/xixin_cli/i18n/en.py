@@ -395,4 +395,11 @@ MESSAGES: dict[str, str] = {
     "merge.unverified": "records of {source} were merged without verifying (--accept-unverified; {n} {n:problem|problems}); xixin verify will report those lines",
     "merge.collision": "event id {event} is already in this log with other content: neither copy was dropped and this one was not merged; check which one is genuine",
     "opt.accept_unverified": "Merge records that do not verify (edited, unsigned or with a broken chain) all the same, and say so.",
+    "writer.unkept": "the writer id cannot be kept in {path}, so each run gets a new one (records are kept, but verify shows them as different writers); check that folder's permissions, or set XIXIN_WRITER, e.g. XIXIN_WRITER=dangqun-pc1",
+    "evidence.copy_changed": "the copy of {item}'s evidence file {file} kept beside the status log was changed (SHA-256 differs)",
+    "evidence.elsewhere": "{item}'s evidence file {file} was recorded elsewhere and neither it nor its copy is here (not a failure unless --strict); ask the office to send the .evidence folder beside its status log too",
+    "evidence.store_bad": "this evidence copy does not match the SHA-256 it is named by: it was changed or damaged",
+    "evidence.copy_refused": "the copy {file} does not match the SHA-256 it is named by and was not copied",
+    "opt.no_copy": "Keep no copy beside the status log; record only the path, size and SHA-256.",
+    "opt.strict": "Count evidence recorded elsewhere whose copy is not here as a problem too.",
 }

@@ -395,4 +395,11 @@ MESSAGES: dict[str, str] = {
     "merge.unverified": "按 --accept-unverified 并入了 {source} 中未经核验的记录（{n} 处问题）；此后 xixin verify 会报告这些行",
     "merge.collision": "事件编号 {event} 在本状态文件中已有，但内容不同：两份都未丢弃，这一条未并入，请核实哪一份是真的",
     "opt.accept_unverified": "仍然并入未通过核验的记录（被改动、缺签名链或链断开），并予以提示。",
+    "writer.unkept": "无法在 {path} 保存记录人编号，每次运行都会换一个新编号（记录照常保存，但核验时会显示为不同的记录人）；请检查该文件夹的权限，或设置环境变量 XIXIN_WRITER，例如 XIXIN_WRITER=dangqun-pc1",
+    "evidence.copy_changed": "{item} 的佐证材料 {file} 在状态文件旁保存的副本被改动过（SHA-256 不符）",
+    "evidence.elsewhere": "{item} 的佐证材料 {file} 是在别处登记的，本机既没有原件也没有副本（不算错误；加 --strict 则算）；请让报送单位连同状态文件旁的 .evidence 文件夹一起发送",
+    "evidence.store_bad": "佐证材料副本与其 SHA-256 文件名不符：副本被改动或损坏",
+    "evidence.copy_refused": "副本 {file} 与其 SHA-256 文件名不符，未复制",
+    "opt.no_copy": "不在状态文件旁保存副本，只登记路径、大小和 SHA-256。",
+    "opt.strict": "在别处登记、本机没有副本的佐证材料也算作问题。",
 }
