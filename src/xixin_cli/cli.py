@@ -38,6 +38,7 @@ def main(
         str | None, typer.Option("--lang", envvar="XIXIN_LANG", metavar="zh|en")
     ] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+    ascii_lights: Annotated[bool, typer.Option("--ascii")] = False,
 ) -> None:
     """Checklist and deadline tracker for an implementation plan."""
     from xixin_cli.session import Settings
@@ -112,13 +113,24 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line; turn our errors into one line each on stderr and their exit code."""
     from typer._click import exceptions as click_errors
 
+    from xixin_cli import identity
+    from xixin_cli.terminal import prepare
+
+    identity.forget()
     args = list(argv) if argv is not None else sys.argv[1:]
     lang = _language(args)
+    # --ascii is read here, before the command is even built: it is how everything is shown.
+    prepare(
+        lang,
+        ascii_only="--ascii" in args[: args.index("--")] if "--" in args else "--ascii" in args,
+    )
     try:
         result = build(args, lang).main(args=args, prog_name="xixin", standalone_mode=False)
         from xixin_cli.present import present
 
-        return present(result)
+        code = present(result)
+        _writer_unkept(lang)
+        return code
     except XixinError as error:
         for line in error.lines(lang):
             _error(line, lang)
@@ -136,6 +148,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     except typer.Abort:
         return 1
     except SystemExit as exit_:  # a library's own exit; say its message if it gave one
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            return 0  # click's answer to a closed pipe inside a command: the reader went away
         if exit_.code is None or isinstance(exit_.code, int):
             return exit_.code or 0
         sys.stderr.write(f"{exit_.code}\n")
@@ -160,8 +174,21 @@ def finish(code: int) -> int:
     return code
 
 
+def _writer_unkept(lang: str) -> None:
+    """Say once, after a command that recorded, that its writer id could not be kept."""
+    from xixin_cli import identity
+
+    if identity.unkept is not None:
+        with contextlib.suppress(OSError):
+            from xixin_cli.present import warn
+
+            warn(message("writer.unkept", lang, path=str(identity.unkept)), lang)
+
+
 def _error(line: str, lang: str) -> None:
-    sys.stderr.write(f"xixin: {message('error', lang)}: {line}\n")
+    from xixin_cli.terminal import clean, lights
+
+    sys.stderr.write(lights(clean(f"xixin: {message('error', lang)}: {line}")) + "\n")
 
 
 def _output_failed(exc: OSError, lang: str) -> int:

@@ -19,8 +19,22 @@ _WINDOW = (
 )
 
 
+#: The years a date may fall in: a plan's, a log's or a typed one. Wider than any plan runs,
+#: narrow enough that a day after it (an ICS end, a window) can never overflow.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
 class DateFormatError(ValueError):
     """Text that is not a date in a form we accept, or not a real day."""
+
+
+class DateRangeError(DateFormatError):
+    """A real day outside FIRST_YEAR…LAST_YEAR."""
+
+
+def in_range(day: date) -> bool:
+    """Whether `day` falls in the years dates may have."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 def parse_date(text: str) -> date:
@@ -34,9 +48,12 @@ def parse_date(text: str) -> date:
         if match:
             year, month, day = (int(part) for part in match.groups())
             try:
-                return date(year, month, day)
+                found = date(year, month, day)
             except ValueError as exc:
                 raise DateFormatError(f"{text.strip()}: {exc}") from None
+            if not in_range(found):
+                raise DateRangeError(text.strip())
+            return found
     raise DateFormatError(text.strip())
 
 
@@ -68,11 +85,19 @@ def window_end(start: date, text: str) -> date:
         raise DateFormatError(text.strip())
     count = int(match.group(1))
     unit = (match.group(2) or "d").lower()
-    if unit in ("d", "day", "days", "天", "日"):
-        return start + timedelta(days=count)
-    if unit in ("w", "wk", "week", "weeks", "周", "星期"):
-        return start + timedelta(weeks=count)
-    from dateutil.relativedelta import relativedelta  # only months need it
+    if count > (LAST_YEAR - FIRST_YEAR + 1) * 366:  # more days than dates have: out of range
+        raise DateRangeError(text.strip())
+    try:
+        if unit in ("d", "day", "days", "天", "日"):
+            result = start + timedelta(days=count)
+        elif unit in ("w", "wk", "week", "weeks", "周", "星期"):
+            result = start + timedelta(weeks=count)
+        else:
+            from dateutil.relativedelta import relativedelta  # only months need it
 
-    result: date = start + relativedelta(months=count)
+            result = start + relativedelta(months=count)
+    except (OverflowError, ValueError):
+        raise DateRangeError(text.strip()) from None
+    if not in_range(result):
+        raise DateRangeError(text.strip())
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from xixin_cli import __version__
@@ -147,17 +148,46 @@ def load_calendar() -> Calendar:
     return calendar if isinstance(calendar, Calendar) else build_calendar()
 
 
+def inputs(settings: Settings, opened: Session) -> list[tuple[Path, str]]:
+    """Every file the session reads or may append to, with what it is, so that no output is
+    written over one: the plan, each log read (and the one written), every evidence file."""
+    from xixin_cli.paths import plan_path, state_sources
+
+    plan = plan_path(settings.plan)
+    found = [(plan, "plan"), (opened.state.path, "log")]
+    found += [(path, "log") for path in state_sources(settings.state, plan)]
+    from xixin_cli.evidence import store_of, stored
+
+    store = store_of(opened.state.path)
+    for state in opened.states.values():
+        for event in state.evidence:
+            found.append((Path(event.path), "evidence"))
+            found.append((stored(store, event.sha256), "evidence"))
+    return found
+
+
 # -- turning typed values into domain values ----------------------------------------------------
 
 
 def as_of(value: str | None, option: str = "--as-of") -> date:
     """The day a command computes for: the typed date, or today in China."""
-    from xixin_cli.dates import DateFormatError, parse_date, today_in_china
+    from xixin_cli.dates import (
+        FIRST_YEAR,
+        LAST_YEAR,
+        DateFormatError,
+        DateRangeError,
+        parse_date,
+        today_in_china,
+    )
 
     if value is None:
         return today_in_china()
     try:
         return parse_date(value)
+    except DateRangeError:
+        raise UsageError(
+            "usage.date_range", option=option, value=value, first=FIRST_YEAR, last=LAST_YEAR
+        ) from None
     except DateFormatError:
         raise UsageError("usage.bad_date", option=option, value=value) from None
 
@@ -256,10 +286,20 @@ def view(session: Session, where: Filter) -> dict[str, ItemState]:
     return project(session.plan, session.states, where.units)
 
 
+def _check_bytes(value: str) -> None:
+    """UsageError for text holding bytes that were not UTF-8 (Python keeps them as lone
+    surrogates), which no log line could hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError("usage.bad_bytes") from None
+
+
 def note(value: str | None) -> str:
     """A note as recorded: one line, not too long, stripped."""
     if value is None:
         return ""
+    _check_bytes(value)
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise UsageError("usage.bad_note")
     if len(value) > MAX_NOTE:
@@ -270,6 +310,7 @@ def note(value: str | None) -> str:
 def recorder(value: str | None) -> str:
     """Who records a change: --by, else the login name."""
     if value is not None:
+        _check_bytes(value)
         if not value.strip() or any(ord(ch) < 32 for ch in value):
             raise UsageError("usage.empty_by")
         return value.strip()

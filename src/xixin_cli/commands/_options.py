@@ -57,6 +57,15 @@ def session(
     return opened
 
 
+def guard_output(ctx: typer.Context, opened: Session, output: Path | None) -> None:
+    """Refuse an output file that is one of the files the command reads (OutputError)."""
+    if output is not None:
+        from xixin_cli.files import refuse_inputs
+        from xixin_cli.session import inputs
+
+        refuse_inputs(output, inputs(settings(ctx), opened))
+
+
 def capped(rows: Sequence[T], limit: int, show_all: bool) -> tuple[Sequence[T], int]:
     """The rows a table shows, and how many it leaves out (rendering thousands costs seconds)."""
     if show_all or limit < 0 or len(rows) <= limit:

@@ -15,6 +15,7 @@ from xixin_cli.commands._options import (
     JsonOpt,
     OfficeOpt,
     OutputOpt,
+    guard_output,
     session,
 )
 from xixin_cli.errors import UsageError
@@ -40,6 +41,7 @@ def board_(
 
     today = day(as_of)
     opened = session(ctx, as_of=today)
+    guard_output(ctx, opened, image)
     where = item_filter(opened, office)
     states = view(opened, where)
     week = digest(opened.plan, states, today, opened.calendar(), where)
@@ -107,6 +109,7 @@ def _report(
     kind = _renderer(fmt)
     today = day(as_of)
     opened = session(ctx, events=events, as_of=today)
+    guard_output(ctx, opened, output)
     made = blocks(opened, today, item_filter(opened, office))
     text = to_markdown(made) if kind == "md" else to_text(made, opened.lang)
     return Document(text, output, opened.lang)

@@ -58,13 +58,15 @@ def upcoming(
     as_json: JsonOpt = False,
 ) -> DueList:
     """Open items due in the window, soonest first, and phases starting or ending."""
-    from xixin_cli.dates import DateFormatError, window_end
+    from xixin_cli.dates import DateFormatError, DateRangeError, window_end
     from xixin_cli.schedule import upcoming as find_upcoming
 
     today = day(as_of)
     opened = session(ctx, as_of=today)
     try:
         last_day = window_end(today, within)
+    except DateRangeError:
+        raise UsageError("usage.window_range", value=within) from None
     except DateFormatError:
         raise UsageError("usage.bad_window", value=within) from None
     where = item_filter(opened, office, phase)

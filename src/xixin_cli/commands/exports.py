@@ -12,6 +12,7 @@ from xixin_cli.commands._options import (
     OutputOpt,
     PhaseOpt,
     StatusOpt,
+    guard_output,
     session,
 )
 from xixin_cli.errors import OutputError, UsageError
@@ -32,6 +33,7 @@ def export_markdown(
 ) -> Document | Files:
     """A GitHub-style checklist (- [ ] / - [x]), grouped by task or phase."""
     from xixin_cli.export import markdown_checklist
+    from xixin_cli.files import file_in
 
     if group_by not in ("task", "phase"):
         raise UsageError("usage.bad_group_by", value=group_by)
@@ -41,6 +43,7 @@ def export_markdown(
         raise UsageError("usage.split_needs_folder")
     today = day(as_of)
     opened = session(ctx, as_of=today)
+    guard_output(ctx, opened, output)
     if split_by is None or output is None:
         where = item_filter(opened, office, phase, status)
         text = markdown_checklist(
@@ -50,12 +53,16 @@ def export_markdown(
     if not output.is_dir():
         raise OutputError("output.no_folder", folder=str(output))
     documents = []
+    taken: set[str] = set()
     for key, unit in opened.plan.offices.items():  # one checklist per office, `<name>.md`
         where = item_filter(opened, key, phase, status)
         text = markdown_checklist(
             opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by
         )
-        documents.append(Document(text, output / f"{unit.name}.md", opened.lang))
+        # The name comes from the plan: made a plain file name inside the folder, never a path.
+        path = file_in(output, unit.name, ".md", taken)
+        guard_output(ctx, opened, path)
+        documents.append(Document(text, path, opened.lang))
     return Files(documents)
 
 
@@ -72,6 +79,7 @@ def export_csv(
 
     today = day(as_of)
     opened = session(ctx, as_of=today)
+    guard_output(ctx, opened, output)
     where = item_filter(opened, office, phase, status)
     text = csv_text(opened.plan, view(opened, where), opened.lang, today, where)
     return Document(text, output, opened.lang)
@@ -92,6 +100,7 @@ def export_ics(
     if remind < 0:
         raise UsageError("usage.bad_remind", value=remind)
     opened = session(ctx)
+    guard_output(ctx, opened, output)
     where = item_filter(opened, office, phase, status)
     text = ics_text(
         opened.plan, view(opened, where), opened.lang, now_in_china(), where, remind_days=remind

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from xixin_cli import rules
-from xixin_cli.commands._options import ByOpt, IdArg, NoteOpt, ReasonOpt, session
+from xixin_cli.commands._options import ByOpt, IdArg, NoteOpt, ReasonOpt, session, settings
 from xixin_cli.fold import ItemState, part_view
 from xixin_cli.i18n import message, status_label
 from xixin_cli.model import Event, EventKind, Status
@@ -243,13 +243,21 @@ def attach(
     by: ByOpt = None,
     units: UnitsOpt = None,
     on: OnOpt = None,
+    no_copy: Annotated[bool, typer.Option("--no-copy")] = False,
 ) -> Lines:
-    """Record evidence files (佐证材料) for an item: path, size and SHA-256."""
-    from xixin_cli.evidence import fingerprint
+    """Record evidence files (佐证材料) for an item: path, size and SHA-256; a copy of each is
+    kept beside the status log (by its SHA-256) unless --no-copy, so it travels with merges."""
+    from xixin_cli.evidence import fingerprint, keep_copy, store_of
     from xixin_cli.session import note as clean_note
 
     text, who = clean_note(note), recorder(by)
     prints = [fingerprint(path) for path in files]  # every file checked before any is recorded
+    if not no_copy:  # the record names exactly the bytes kept
+        from xixin_cli.paths import plan_path, state_path
+
+        given = settings(ctx)
+        store = store_of(state_path(given.one_state(), plan_path(given.plan)).path)
+        prints = [keep_copy(store, path) for path in files]
 
     def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
         return [rules.evidence(view, *found, stamp(), text) for found in prints]
