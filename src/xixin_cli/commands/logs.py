@@ -161,11 +161,13 @@ def merge(
         )
     for conflict in conflicts(read_log(target).events):
         item = opened.plan.get(conflict.item)
+        unit = opened.plan.offices.get(conflict.office)
+        where = message("part_mark", lang, office=unit.name) if unit is not None else ""
         out.append(
             message(
                 "merge.conflict",
                 lang,
-                item=conflict.item,
+                item=conflict.item + where,
                 title=item.title if item else "",
                 later_by=conflict.stands.by,
                 later_at=f"{conflict.stands.at:%Y-%m-%d %H:%M}",
