@@ -71,3 +71,15 @@ def capped(rows: Sequence[T], limit: int, show_all: bool) -> tuple[Sequence[T], 
     if show_all or limit < 0 or len(rows) <= limit:
         return rows, 0
     return rows[:limit], len(rows) - limit
+
+
+def day(ctx: typer.Context, value: str | None, option: str = "--as-of") -> date:
+    """The day an option names (a date, or 今天, 下周五, +3d…), or today in China; when the
+    year was taken from today, say so on stderr."""
+    from xixin_cli.present import notice
+    from xixin_cli.session import read_day
+
+    found, note = read_day(value, option, settings(ctx).language())
+    if note is not None:
+        notice(note)
+    return found

@@ -15,13 +15,13 @@ from xixin_cli.commands._options import (
     JsonOpt,
     OfficeOpt,
     OutputOpt,
+    day,
     guard_output,
     session,
 )
 from xixin_cli.errors import UsageError
 from xixin_cli.results import BoardView, Document, form
 from xixin_cli.session import Session, item_filter, view
-from xixin_cli.session import as_of as day
 
 if TYPE_CHECKING:
     from xixin_cli.report import Block
@@ -39,7 +39,7 @@ def board_(
     from xixin_cli.board import board
     from xixin_cli.schedule import digest
 
-    today = day(as_of)
+    today = day(ctx, as_of)
     opened = session(ctx, as_of=today)
     guard_output(ctx, opened, image)
     where = item_filter(opened, office)
@@ -107,7 +107,7 @@ def _report(
 
     fmt, output = delivered
     kind = _renderer(fmt)
-    today = day(as_of)
+    today = day(ctx, as_of)
     opened = session(ctx, events=events, as_of=today)
     guard_output(ctx, opened, output)
     made = blocks(opened, today, item_filter(opened, office))

@@ -12,12 +12,12 @@ from xixin_cli.commands._options import (
     OutputOpt,
     PhaseOpt,
     StatusOpt,
+    day,
     guard_output,
     session,
 )
 from xixin_cli.errors import OutputError, UsageError
 from xixin_cli.results import Document, Files
-from xixin_cli.session import as_of as day
 from xixin_cli.session import item_filter, view
 
 
@@ -41,7 +41,7 @@ def export_markdown(
         raise UsageError("usage.bad_split_by", value=split_by)
     if split_by is not None and output is None:
         raise UsageError("usage.split_needs_folder")
-    today = day(as_of)
+    today = day(ctx, as_of)
     opened = session(ctx, as_of=today)
     guard_output(ctx, opened, output)
     if split_by is None or output is None:
@@ -50,8 +50,12 @@ def export_markdown(
             opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by
         )
         return Document(text, output, opened.lang)
-    if not output.is_dir():
-        raise OutputError("output.no_folder", folder=str(output))
+    if output.exists() and not output.is_dir():
+        raise OutputError("output.not_a_folder", path=str(output))
+    try:
+        output.mkdir(parents=True, exist_ok=True)  # `-o 清单/` makes the folder, as README says
+    except OSError as exc:
+        raise OutputError("output.cannot_write", path=str(output), reason=str(exc)) from None
     documents = []
     taken: set[str] = set()
     for key, unit in opened.plan.offices.items():  # one checklist per office, `<name>.md`
@@ -77,7 +81,7 @@ def export_csv(
     """The checklist as CSV for Excel: UTF-8 with BOM, no cell run as a formula."""
     from xixin_cli.export import csv_text
 
-    today = day(as_of)
+    today = day(ctx, as_of)
     opened = session(ctx, as_of=today)
     guard_output(ctx, opened, output)
     where = item_filter(opened, office, phase, status)

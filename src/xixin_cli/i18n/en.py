@@ -434,4 +434,8 @@ MESSAGES: dict[str, str] = {
     "evidence.copy_refused": "the copy {file} does not match the SHA-256 it is named by and was not copied",
     "opt.no_copy": "Keep no copy beside the status log; record only the path, size and SHA-256.",
     "opt.strict": "Count evidence recorded elsewhere whose copy is not here as a problem too.",
+    "year_taken": "'{value}' has no year; taken as {day}, this year",
+    "opt.item_ids": "The items' ids, one or more (4.1.3 4.1.4, or as the document numbers them, 四（三）2); if one cannot be recorded, none is.",
+    "metavar.ID...": "ID...",
+    "output.not_a_folder": "{path} is a file, not a folder; --split-by needs a folder given with -o",
 }

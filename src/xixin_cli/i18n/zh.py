@@ -434,4 +434,8 @@ MESSAGES: dict[str, str] = {
     "evidence.copy_refused": "副本 {file} 与其 SHA-256 文件名不符，未复制",
     "opt.no_copy": "不在状态文件旁保存副本，只登记路径、大小和 SHA-256。",
     "opt.strict": "在别处登记、本机没有副本的佐证材料也算作问题。",
+    "year_taken": "“{value}”没写年份，按今年算作 {day}",
+    "opt.item_ids": "事项编号，可写多个（如 4.1.3 4.1.4，或按原文写作 四（三）2）；有一项不能记录则全部不记录。",
+    "metavar.ID...": "编号...",
+    "output.not_a_folder": "{path} 是一个文件，不是文件夹；--split-by 需要用 -o 指定一个文件夹",
 }
