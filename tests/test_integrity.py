@@ -92,14 +92,23 @@ def test_moved_lines_are_caught(tmp_path: Path) -> None:
     lines[1], lines[3] = lines[3], lines[1]
     path.write_bytes(b"".join(lines))
     found = codes(path)
-    assert found and {code for _, code in found} <= {"verify.gap", "verify.reordered"}
+    assert found and {code for _, code in found} <= {"verify.gap", "verify.moved"}
     assert any(line == 2 for line, _ in found)
 
 
-def test_a_duplicated_line_is_caught(tmp_path: Path) -> None:
+def test_a_repeated_line_is_counted_once(tmp_path: Path) -> None:
     path = tmp_path / "log.jsonl"
     lines = write_log(path)
-    path.write_bytes(b"".join([*lines, lines[1]]))
+    path.write_bytes(b"".join([*lines, lines[1]]))  # what git's union merge can leave
+    result = verify_log(path.read_bytes(), str(path))
+    assert (result.records, result.problems, result.repeated) == (5, (), 1)
+
+
+def test_another_record_under_a_used_event_id_is_caught(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    lines = write_log(path)
+    other = lines[1].replace("王芳".encode(), "李四".encode())
+    path.write_bytes(b"".join([*lines, other]))
     assert (6, "verify.duplicate") in codes(path)
 
 

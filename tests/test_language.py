@@ -200,8 +200,8 @@ def test_every_parameter_has_help_in_both_languages() -> None:
     from xixin_cli.i18n import LANGUAGES
 
     for lang in LANGUAGES:
-        root = build([], lang)  # build raises for a parameter the catalogue has no help for
-        stack = [root]
+        # build raises for a parameter the catalogue has no help for
+        stack = [build([], lang), *(build([name], lang) for name in build([], lang).commands)]
         while stack:
             command = stack.pop()
             assert command.help, command.name

@@ -134,7 +134,7 @@ def test_merge_reports_a_conflict(
     xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ours, theirs = tmp_path / "ours.jsonl", tmp_path / "cun.jsonl"
-    xixin("--state", str(ours), "done", "4.3.2", "--office", "all", "--by", "王芳")
+    xixin("--state", str(ours), "done", "4.3.2", "--office", "民政办", "--by", "王芳")
     monkeypatch.setenv("XIXIN_WRITER", "village-pc")
     xixin(
         "--state",
@@ -142,7 +142,7 @@ def test_merge_reports_a_conflict(
         "block",
         "4.3.2",
         "--office",
-        "all",
+        "民政办",
         "--by",
         "李四",
         "--note",
@@ -150,7 +150,7 @@ def test_merge_reports_a_conflict(
     )
     result = xixin("--state", str(ours), "merge", str(theirs))
     lines = result.out.splitlines()
-    assert len(lines) == 2 and lines[1].startswith("冲突 4.3.2 ")
+    assert len(lines) == 2 and lines[1].startswith("冲突 4.3.2［乡民政办］ ")
     assert "李四" in lines[1] and "王芳" in lines[1] and "以较晚的“受阻”为准" in lines[1]
 
 

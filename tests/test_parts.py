@@ -233,3 +233,19 @@ def test_init_sets_up_a_working_folder_and_refuses_to_overwrite(
     assert xixin("done", "5.1.1").code == 0
     assert "5.1.1" in (folder / "plan.status.jsonl").read_text("utf-8")
     assert xixin("validate").out.startswith(f"{plan}：无误")
+
+
+def test_merge_judges_conflicts_per_part(xixin: Runner, tmp_path: Path, monkeypatch: Any) -> None:
+    ours, theirs = tmp_path / "ours.jsonl", tmp_path / "theirs.jsonl"
+    assert xixin("--state", str(ours), "done", "4.3.8", "--office", "民政办").code == 0
+    monkeypatch.setenv("XIXIN_WRITER", "village-pc")
+    # another unit's part of the same item: no conflict
+    assert xixin("--state", str(theirs), "block", "4.3.8", "--office", "各村").code == 0
+    merged = xixin("--state", str(ours), "merge", str(theirs))
+    assert merged.code == 0 and "冲突" not in merged.out
+    # the same part, changed apart and disagreeing: one conflict, naming the part
+    other = tmp_path / "other.jsonl"
+    assert xixin("--state", str(other), "block", "4.3.8", "--office", "民政办").code == 0
+    clash = xixin("--state", str(ours), "merge", str(other))
+    assert clash.code == 0 and clash.out.count("冲突") == 1
+    assert "冲突 4.3.8［乡民政办］" in clash.out

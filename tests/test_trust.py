@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,8 @@ def test_as_of_means_as_of(xixin: Runner) -> None:
 
 
 def test_on_is_neither_in_the_future_nor_before_the_plan(xixin: Runner, state_file: Path) -> None:
-    future = xixin("done", "5.1.1", "--on", "2999-01-01")
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()  # after today in China too
+    future = xixin("done", "5.1.1", "--on", tomorrow)
     assert future.code == ExitCode.USAGE and "晚于今天" in future.err
     early = xixin("done", "5.1.1", "--on", "2022-01-01")
     assert early.code == ExitCode.USAGE and "2022-09-13" in early.err

@@ -33,7 +33,27 @@ from xixin_cli.fold import Folded
 from xixin_cli.model import Plan
 
 #: Changes whenever what is pickled could differ: our version and the interpreter's.
-_STAMP = f"{__version__}|{sys.version_info[:2]}|6"  # 6: events carry feedback
+_STAMP = f"{__version__}|{sys.version_info[:2]}|7"  # 7: events carry a unit's feedback
+#: The first line of every cache file: what it is and the stamp, checked before unpickling.
+_HEADER = f"xixin-cache {_STAMP}\n".encode()
+
+#: The only things a cache may build: our own value classes and the datetime types they hold.
+#: Anyone who can write XIXIN_CACHE_DIR could otherwise have pickle run any code they like.
+_MODULES = frozenset({"xixin_cli.model", "xixin_cli.fold", "xixin_cli.cache", "xixin_cli.workdays"})
+_DATETIME = frozenset({"date", "datetime", "time", "timedelta", "timezone"})
+
+
+class _Loader(pickle.Unpickler):
+    """An unpickler that builds only our value classes, never calls anything else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "datetime" and name in _DATETIME:
+            return super().find_class(module, name)
+        if module in _MODULES and not name.startswith("__"):
+            found = super().find_class(module, name)
+            if isinstance(found, type) and found.__module__ == module:
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache")
 
 
 def cache_dir() -> Path | None:
@@ -63,8 +83,10 @@ def _load(slot: Path | None) -> Any:
         return None
     try:
         with slot.open("rb") as handle:
-            stamp, payload = pickle.load(handle)
-    except Exception:  # missing, half-written, from another version: just rebuild
+            if handle.readline(len(_HEADER) + 1) != _HEADER:
+                return None  # another version's, or not a cache at all: never unpickled
+            stamp, payload = _Loader(handle).load()
+    except Exception:  # missing, half-written, tampered with: just rebuild
         return None
     return payload if stamp == _STAMP else None
 
@@ -77,6 +99,7 @@ def _store(slot: Path | None, payload: object) -> None:
         slot.parent.mkdir(parents=True, exist_ok=True)
         temp = slot.with_name(f".{slot.name}.{os.getpid()}.tmp")
         with temp.open("wb") as handle:
+            handle.write(_HEADER)
             pickle.dump((_STAMP, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, slot)
     except OSError:
@@ -206,6 +229,10 @@ def fold_log(path: Path) -> Folded:
         return Folded.empty()
     except OSError:
         info = None  # read_bytes below says what is wrong
+    if info is not None:
+        from xixin_cli.status_log import check_regular
+
+        check_regular(path, info)  # a FIFO or a device is refused before it is opened
     slot = _slot("log", path)
     cached = _load(slot) if info is not None else None
     base = cached if isinstance(cached, _LogCache) else _EMPTY

@@ -2,48 +2,56 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from xixin_cli.errors import Problem
 from xixin_cli.model import Event, Plan
-from xixin_cli.status_log import LOG_VERSION, LogRead, record_hash
+from xixin_cli.status_log import LOG_VERSION, LineError, LogRead, load_line, record_hash
 
 
 @dataclass(frozen=True)
 class Verified:
-    """What `verify` found: how many records and writers it checked, and every problem."""
+    """What `verify` found: how many records and writers it checked, every problem, and how
+    many lines repeated a record already seen, byte for byte (counted once: a git union merge
+    of two clones that both merged the same office's log leaves such copies)."""
 
     records: int
     writers: int
     problems: tuple[Problem, ...]
+    repeated: int = 0
 
 
 def verify_log(data: bytes, name: str) -> Verified:
     """Check every record's own hash and every writer's chain, line by line.
 
-    An edited line no longer matches its hash. A deleted, moved or re-inserted line breaks the
-    chain of the record written after it by the same writer. Chains are per writer, so logs of
-    several offices merged line by line still verify. What cannot be seen: the removal of a
-    writer's very last records, which nothing later points back to.
+    An edited line no longer matches its hash. Each record's `chain` names the writer's record
+    it was appended after: "" (the writer's first in that log) or the hash of an earlier record
+    of the same writer here. A deleted line leaves the record after it pointing at a hash found
+    nowhere; a moved one, at a line further down. A writer who wrote into two logs that were
+    merged has a chain that forks, and still verifies. What cannot be seen: the removal of a
+    writer's very last records, which nothing later points back to. A line repeating a record
+    exactly is counted once; a different record under an event id already used is a problem.
     """
     problems: list[Problem] = []
-    heads: dict[str, tuple[str, int]] = {}  # writer -> (hash of its last record, its line)
-    seen_hashes: dict[str, int] = {}
-    event_lines: dict[str, int] = {}
-    records = 0
+    writers: set[str] = set()
+    seen_hashes: dict[tuple[str, str], int] = {}  # (writer, hash) -> its line
+    event_lines: dict[str, tuple[int, bytes]] = {}  # event id -> (first line, its bytes)
+    records = repeated = 0
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     lines = data.split(b"\n")
+    parsed: list[tuple[int, dict[str, object], bytes]] = []
+    later_hashes: dict[tuple[str, str], int] = {}
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:
-            record = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            torn = number == len(lines)
-            problems.append(Problem(name, number, None, "log.torn" if torn else "log.bad_line"))
+            record = load_line(raw)
+        except LineError as bad:
+            torn = number == len(lines) and bad.code == "log.bad_line"
+            problems.append(Problem(name, number, None, "log.torn" if torn else bad.code))
             continue
         if not isinstance(record, dict) or not isinstance(record.get("v"), int):
             problems.append(Problem(name, number, "v", "log.bad_record"))
@@ -51,42 +59,46 @@ def verify_log(data: bytes, name: str) -> Verified:
         if record["v"] > LOG_VERSION:
             problems.append(Problem(name, number, "v", "verify.newer", found=record["v"]))
             continue
-        records += 1
         event = record.get("event")
+        content = raw.rstrip(b"\r")
         if isinstance(event, str):
             if event in event_lines:
-                problems.append(
-                    Problem(name, number, "event", "verify.duplicate", first=event_lines[event])
-                )
-            event_lines.setdefault(event, number)
+                first, first_content = event_lines[event]
+                if first_content == content:
+                    repeated += 1  # the same record twice: harmless, counted once
+                else:
+                    problems.append(Problem(name, number, "event", "verify.duplicate", first=first))
+                continue
+            event_lines[event] = (number, content)
+        parsed.append((number, record, content))
+        writer, digest = record.get("writer"), record.get("hash")
+        if isinstance(writer, str) and isinstance(digest, str):
+            later_hashes.setdefault((writer, digest), number)
+    for number, record, _ in parsed:
+        records += 1
         writer, chain, digest = (record.get(key) for key in ("writer", "chain", "hash"))
         if not (isinstance(writer, str) and isinstance(chain, str) and isinstance(digest, str)):
             problems.append(Problem(name, number, None, "verify.unsigned"))
             continue
         if record_hash(record) != digest:
             problems.append(Problem(name, number, None, "verify.edited"))
-        expected, previous_line = heads.get(writer, ("", 0))
-        if chain != expected:
-            if chain in seen_hashes:
+        if chain and (writer, chain) not in seen_hashes:
+            ahead = later_hashes.get((writer, chain))
+            if ahead is not None:
                 problems.append(
-                    Problem(
-                        name,
-                        number,
-                        "chain",
-                        "verify.reordered",
-                        writer=writer,
-                        other=seen_hashes[chain],
-                    )
+                    Problem(name, number, "chain", "verify.moved", writer=writer, other=ahead)
                 )
-            elif previous_line:
+            elif writer in writers:
+                last = max(line for (who, _), line in seen_hashes.items() if who == writer)
                 problems.append(
-                    Problem(name, number, "chain", "verify.gap", writer=writer, last=previous_line)
+                    Problem(name, number, "chain", "verify.gap", writer=writer, last=last)
                 )
             else:
                 problems.append(Problem(name, number, "chain", "verify.no_start", writer=writer))
-        heads[writer] = (digest, number)
-        seen_hashes[digest] = number
-    return Verified(records, len(heads), tuple(problems))
+        writers.add(writer)
+        seen_hashes.setdefault((writer, digest), number)
+    problems.sort(key=lambda problem: problem.line or 0)
+    return Verified(records, len(writers), tuple(problems), repeated)
 
 
 def plan_agreement(plan: Plan, log: LogRead, name: str) -> list[Problem]:
@@ -111,21 +123,39 @@ def plan_agreement(plan: Plan, log: LogRead, name: str) -> list[Problem]:
     return problems
 
 
-def evidence_problems(log: LogRead, name: str) -> list[Problem]:
+#: Findings that are reported but fail a check only with --strict.
+NOTES = frozenset({"evidence.elsewhere"})
+
+
+def evidence_problems(log: LogRead, name: str, store: Path | None = None) -> list[Problem]:
     """Evidence files that are gone or no longer what was recorded (the latest record of each
-    file for each item counts; attaching a file again after a change records the new one)."""
-    from xixin_cli.evidence import still_matches
+    file for each item counts; attaching a file again after a change records the new one).
+
+    A file whose copy is in `store` is checked by that copy. A file that is neither here nor
+    in the store and was recorded by another writer (on another PC, merged in) is a note,
+    `evidence.elsewhere`, not a failure; copies in the store that are not what their names
+    say are problems.
+    """
+    from xixin_cli.evidence import still_matches, store_problems
+    from xixin_cli.identity import known_writer
     from xixin_cli.model import EventKind
 
+    mine = known_writer()
     latest: dict[tuple[str, str], tuple[Event, int]] = {}
     for event, line in zip(log.events, log.lines, strict=True):
         if event.kind is EventKind.EVIDENCE:
             latest[(event.item, event.path)] = (event, line)
     problems = []
     for (item, path), (event, line) in latest.items():
-        verdict = still_matches(path, event.size, event.sha256)
+        verdict = still_matches(path, event.size, event.sha256, store)
+        if verdict == "missing" and event.writer and event.writer != mine:
+            verdict = "elsewhere"
         if verdict is not None:
             problems.append(
                 Problem(name, line, "path", f"evidence.{verdict}", item=item, file=path)
             )
+    if store is not None:
+        problems += [
+            Problem(bad, None, None, "evidence.store_bad") for bad in store_problems(store)
+        ]
     return problems

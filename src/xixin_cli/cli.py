@@ -38,6 +38,7 @@ def main(
         str | None, typer.Option("--lang", envvar="XIXIN_LANG", metavar="zh|en")
     ] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
+    ascii_lights: Annotated[bool, typer.Option("--ascii")] = False,
 ) -> None:
     """Checklist and deadline tracker for an implementation plan."""
     from xixin_cli.session import Settings
@@ -63,8 +64,10 @@ def command_name(args: Sequence[str]) -> str | None:
 
 def build(args: Sequence[str], lang: str = DEFAULT_LANGUAGE) -> Any:
     """The click command for `args`, in `lang`: only the command they name is imported and
-    built (Typer builds every registered command's parameters on each start, ~10 ms for thirty);
-    no command, `--help` or an unknown name get every command, so their help lists them all."""
+    built (Typer builds every registered command's parameters on each start, ~10 ms for thirty).
+    No command, `--help`, `--version` or an unknown name get every command as a name with its
+    help from the catalogue, which is all the app's help and "did you mean" need: no command
+    module is imported for them."""
     import typer.main
 
     from xixin_cli.commands import MODULES
@@ -83,14 +86,16 @@ def build(args: Sequence[str], lang: str = DEFAULT_LANGUAGE) -> Any:
     )
     app.callback()(main)
     name = command_name(args)
-    wanted = [MODULES[name]] if name in MODULES else list(dict.fromkeys(MODULES.values()))
-    for module_name in wanted:
-        module = import_module(f"xixin_cli.commands.{module_name}")
+    if name not in MODULES:
+        for listed in MODULES:
+            app.command(listed, cls=Command, add_help_option=False)(_listed)
+    else:
+        module = import_module(f"xixin_cli.commands.{MODULES[name]}")
         for command, function in module.COMMANDS.items():
-            if name not in MODULES or command == name:
+            if command == name:
                 app.command(command, cls=Command)(function)
         for group, functions in module.GROUPS.items():
-            if name not in MODULES or group == name:
+            if group == name:
                 sub = typer.Typer(no_args_is_help=True, rich_markup_mode=None, cls=Group)
                 for command, function in functions.items():
                     sub.command(command, cls=Command)(function)
@@ -100,17 +105,32 @@ def build(args: Sequence[str], lang: str = DEFAULT_LANGUAGE) -> Any:
     return click_command
 
 
+def _listed() -> None:
+    """A command as the app's own help lists it; never run (a named command is built whole)."""
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line; turn our errors into one line each on stderr and their exit code."""
     from typer._click import exceptions as click_errors
 
+    from xixin_cli import identity
+    from xixin_cli.terminal import prepare
+
+    identity.forget()
     args = list(argv) if argv is not None else sys.argv[1:]
     lang = _language(args)
+    # --ascii is read here, before the command is even built: it is how everything is shown.
+    prepare(
+        lang,
+        ascii_only="--ascii" in args[: args.index("--")] if "--" in args else "--ascii" in args,
+    )
     try:
         result = build(args, lang).main(args=args, prog_name="xixin", standalone_mode=False)
         from xixin_cli.present import present
 
-        return present(result)
+        code = present(result)
+        _writer_unkept(lang)
+        return code
     except XixinError as error:
         for line in error.lines(lang):
             _error(line, lang)
@@ -128,6 +148,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     except typer.Abort:
         return 1
     except SystemExit as exit_:  # a library's own exit; say its message if it gave one
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            return 0  # click's answer to a closed pipe inside a command: the reader went away
         if exit_.code is None or isinstance(exit_.code, int):
             return exit_.code or 0
         sys.stderr.write(f"{exit_.code}\n")
@@ -152,8 +174,21 @@ def finish(code: int) -> int:
     return code
 
 
+def _writer_unkept(lang: str) -> None:
+    """Say once, after a command that recorded, that its writer id could not be kept."""
+    from xixin_cli import identity
+
+    if identity.unkept is not None:
+        with contextlib.suppress(OSError):
+            from xixin_cli.present import warn
+
+            warn(message("writer.unkept", lang, path=str(identity.unkept)), lang)
+
+
 def _error(line: str, lang: str) -> None:
-    sys.stderr.write(f"xixin: {message('error', lang)}: {line}\n")
+    from xixin_cli.terminal import clean, lights
+
+    sys.stderr.write(lights(clean(f"xixin: {message('error', lang)}: {line}")) + "\n")
 
 
 def _output_failed(exc: OSError, lang: str) -> int:

@@ -452,6 +452,11 @@ def _crc(text: str) -> int:
 
 
 def _ics_escape(text: str) -> str:
+    # RFC 5545 TEXT takes no control character but tab: a CR, VT or FF from a note is written
+    # as a visible escape (\x0b), which strict parsers accept and a reader can still see.
+    from xixin_cli.terminal import clean
+
+    text = clean(text.replace("\r\n", "\n"))
     return (
         text.replace("\\", "\\\\")
         .replace(";", "\\;")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from xixin_cli.errors import OutputError
@@ -51,3 +52,69 @@ def _mode_for(path: Path) -> int:
         mask = os.umask(0)
         os.umask(mask)
         return 0o666 & ~mask
+
+
+def refuse_inputs(output: Path, inputs: Iterable[tuple[Path, str]]) -> None:
+    """OutputError when `output` is one of `inputs` (path, what it is: "log", "plan",
+    "evidence" or "document", each with its message `output.is_<what>`).
+
+    The same file is found through links and other spellings of its path (samefile), and by
+    its resolved path while it does not exist yet (a default log not yet written). Checked
+    before anything is written, so an export never replaces the log it was made from.
+    """
+    try:
+        wanted = output.expanduser().resolve()
+    except (OSError, RuntimeError):
+        return  # a path that cannot even be resolved is refused by the writer itself
+    for path, what in inputs:
+        try:
+            same = wanted == path.expanduser().resolve() or (
+                output.exists() and path.exists() and os.path.samefile(output, path)
+            )
+        except (OSError, RuntimeError):
+            same = False
+        if same:
+            raise OutputError(f"output.is_{what}", path=str(output))
+
+
+#: Characters no file name may hold on Windows, macOS or Linux, and names Windows reserves.
+_NOT_IN_NAMES = frozenset('<>:"/\\|?*')
+_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"]
+    + [f"COM{n}" for n in range(1, 10)]
+    + [f"LPT{n}" for n in range(1, 10)]
+)
+#: Longest file name most file systems take is 255 bytes; leave room for a suffix and a number.
+_NAME_BYTES = 200
+
+
+def safe_file_name(text: str) -> str:
+    """`text` (an office's or an item's name from a plan or a log) as one plain file name.
+
+    Separators, control characters and characters Windows refuses become "_", a leading dot
+    or a trailing dot or space goes, names Windows reserves (CON, NUL…) get a "_" in front, and
+    the name is cut to fit; it never names a folder above or a hidden file.
+    """
+    cleaned = "".join(
+        "_" if ch in _NOT_IN_NAMES or ord(ch) < 32 or 127 <= ord(ch) < 160 else ch for ch in text
+    )
+    cleaned = cleaned.strip().lstrip(".").rstrip(". ")
+    if cleaned.split(".")[0].upper() in _RESERVED:
+        cleaned = "_" + cleaned
+    while len(cleaned.encode("utf-8")) > _NAME_BYTES:
+        cleaned = cleaned[:-1]
+    return cleaned or "_"
+
+
+def file_in(folder: Path, stem: str, suffix: str, taken: set[str]) -> Path:
+    """A file `<stem><suffix>` inside `folder`, its stem made safe and not one of `taken`
+    (compared without case, as Windows and macOS do); adds the name it chose to `taken`."""
+    base = safe_file_name(stem)
+    name, number = base + suffix, 2
+    while name.lower() in taken:
+        name, number = f"{base}-{number}{suffix}", number + 1
+    taken.add(name.lower())
+    path = folder / name
+    if path.parent != folder:  # cannot happen for a safe name; a last guard all the same
+        raise OutputError("output.cannot_write", path=str(path), reason="unsafe name")
+    return path

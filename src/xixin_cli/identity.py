@@ -4,29 +4,74 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _VALID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+#: Set when this run's id could not be kept: where it should have been (said once, by the shell).
+unkept: Path | None = None
+_this_run: list[str] = []
+
+
+def known_writer() -> str | None:
+    """This PC's writer id when one is set or kept already; never makes one."""
+    given = os.environ.get("XIXIN_WRITER", "").strip()
+    if given and _VALID.match(given):
+        return given
+    if _this_run:
+        return _this_run[0]
+    try:
+        existing = _id_file().read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return existing if _VALID.match(existing) else None
+
+
+def forget() -> None:
+    """Start a new run: no id chosen yet (the shell calls this; tests run many in one process)."""
+    global unkept
+    unkept = None
+    _this_run.clear()
+
+
+def _id_file() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("xixin", appauthor=False) / "writer-id"
 
 
 def writer_id() -> str:
     """XIXIN_WRITER if set, else the id kept in the user's config folder (made on first use).
 
     The id is random rather than the login name so that two offices whose clerks share a name
-    still keep apart chains when their logs are merged.
+    still keep apart chains when their logs are merged. When it cannot be kept, this run still
+    uses one id for all it records, and `unkept` says where it should have gone.
     """
     given = os.environ.get("XIXIN_WRITER", "").strip()
     if given and _VALID.match(given):
         return given
-    from platformdirs import user_config_path
+    if _this_run:
+        return _this_run[0]
+    found = _kept_or_new()
+    _this_run.append(found)
+    return found
 
-    path = user_config_path("xixin", appauthor=False) / "writer-id"
+
+def _kept_or_new() -> str:
+    global unkept
+    path = _id_file()
     try:
         existing = path.read_text(encoding="utf-8").strip()
     except OSError:
         existing = ""
     if _VALID.match(existing):
         return existing
+    import secrets  # only for a new id: it brings hashlib and OpenSSL
+
     fresh = secrets.token_hex(6)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -34,5 +79,10 @@ def writer_id() -> str:
         temp.write_text(fresh + "\n", encoding="utf-8")
         os.replace(temp, path)
     except OSError:
-        return fresh  # an unwritable config folder: this run still signs its records
-    return path.read_text(encoding="utf-8").strip() or fresh
+        unkept = path  # an unwritable config folder: this run still signs its records
+        return fresh
+    try:
+        return path.read_text(encoding="utf-8").strip() or fresh
+    except OSError:
+        unkept = path
+        return fresh

@@ -16,35 +16,67 @@ from xixin_cli.status_log import append_with, parse_log
 
 @dataclass(frozen=True)
 class Incoming:
-    """What one source log brings: its new record lines (verbatim) and what was skipped."""
+    """What one source log brings: its new record lines (verbatim) and what was skipped.
+
+    `refused` holds why the whole file was left out (its records do not verify); `collisions`
+    the records whose event id this log already has with other content (neither is dropped:
+    each stays in its own file, and the merge says so)."""
 
     name: str
     lines: tuple[bytes, ...]
     already: int  # records this log has already
     warnings: tuple[Problem, ...]
+    refused: tuple[Problem, ...] = ()
+    collisions: tuple[Problem, ...] = ()
+    unverified: int = 0  # records taken in although they do not verify (--accept-unverified)
 
 
-def new_records(known_ids: set[str], name: str, data: bytes) -> Incoming:
-    """The records of `data` whose event ids are not in `known_ids` (which it then extends).
+def source_problems(name: str, data: bytes) -> tuple[Problem, ...]:
+    """What `verify` finds wrong with the records of a log about to be merged: edited lines,
+    broken chains, unsigned records, one event id with two contents. Lines that are no records
+    at all (a torn last line) are only skipped, as any reader skips them."""
+    from xixin_cli.checks import verify_log
+
+    found = verify_log(data, name).problems
+    return tuple(p for p in found if p.code.startswith("verify.") and p.code != "verify.newer")
+
+
+def new_records(
+    known: dict[str, bytes], name: str, data: bytes, *, accept_unverified: bool = False
+) -> Incoming:
+    """The records of `data` whose event ids are not in `known` (event id -> its line), which
+    it then extends.
 
     Lines are kept byte for byte, so each record's hash and its writer's chain still verify
     after the merge. Unreadable lines are reported and left behind; a record from a newer
-    version stops the merge (StateError from the reader), before anything is written.
+    version stops the merge (StateError from the reader), before anything is written. A file
+    whose records do not verify brings nothing, unless `accept_unverified`.
     """
     read = parse_log(data, name)
+    refused = source_problems(name, data)
+    if refused and not accept_unverified:
+        return Incoming(name, (), 0, read.warnings, refused=refused)
     by_line = dict(zip(read.lines, read.events, strict=True))
     lines: list[bytes] = []
+    collisions: list[Problem] = []
     already = 0
     for number, raw in enumerate(data.split(b"\n"), start=1):
         event = by_line.get(number)
         if event is None:
             continue
-        if event.event_id in known_ids:
-            already += 1
+        line = _canonical_line(raw, number == 1)
+        if event.event_id in known:
+            if known[event.event_id] == line:
+                already += 1
+            elif not any(p.line == number for p in collisions):
+                collisions.append(
+                    Problem(name, number, "event", "merge.collision", event=event.event_id)
+                )
             continue
-        known_ids.add(event.event_id)
-        lines.append(_canonical_line(raw, number == 1))
-    return Incoming(name, tuple(lines), already, read.warnings)
+        known[event.event_id] = line
+        lines.append(line)
+    unverified = len({p.line for p in refused}) if refused else 0
+    return Incoming(name, tuple(lines), already, read.warnings, (), tuple(collisions), unverified)
 
 
 def _canonical_line(raw: bytes, first: bool) -> bytes:
@@ -61,34 +93,72 @@ class Conflict:
     item: str
     stands: Event  # the later one, by `order_key`
     other: Event
+    office: str = ""  # the unit whose part it is ("" when the records name none)
 
 
 def conflicts(events: Iterable[Event]) -> list[Conflict]:
-    """Per item, the latest pair of changes by different writers where the later one did not
-    start from the status the earlier one set, and they disagree. One per item, in item order.
+    """Per part (item and unit), the latest pair of changes where the later one did not start
+    from the status the earlier one set, and they disagree. One per part, in item order. A
+    record that names no unit is a change to every part of its item.
 
-    The rule for which stands is the fold's: the later change (by time, then event id).
+    Judged by what each change had seen, not by who wrote it: one clerk writing into two logs
+    (a laptop and the office PC, or --state) conflicts with themself like anyone else. A change
+    that its writer's chain shows was made after the other, in the same log, had seen it; one
+    made before it (a clock set back) is no conflict either. The rule for which stands is the
+    fold's: the later change (by time, then event id).
     """
     per_item: dict[str, list[Event]] = {}
+    parents: dict[tuple[str, str], str] = {}
     for event in events:
+        if event.digest:
+            parents[(event.writer, event.digest)] = event.chain
         if event.kind is EventKind.STATUS:
             per_item.setdefault(event.item, []).append(event)
-    found: list[Conflict] = []
+    per_part: dict[tuple[str, str], list[Event]] = {}
     for item, changes in per_item.items():
+        units = {event.office for event in changes if event.office} or {""}
+        for unit in sorted(units):
+            mine = [event for event in changes if event.office in ("", unit)]
+            per_part[(item, unit)] = mine
+    found: list[Conflict] = []
+    for (item, unit), changes in per_part.items():
         ordered = sorted(changes, key=order_key)
         for earlier, later in reversed(list(itertools.pairwise(ordered))):
             if (
-                earlier.writer != later.writer
-                and later.previous is not earlier.status
+                later.previous is not earlier.status
                 and later.status is not earlier.status
+                and not _chained(parents, later, earlier)
+                and not _chained(parents, earlier, later)
             ):
-                found.append(Conflict(item, later, earlier))
+                found.append(Conflict(item, later, earlier, unit))
                 break
     return found
 
 
+#: How far back a chain is followed to see whether one record came after another.
+_CHAIN_WALK = 10_000
+
+
+def _chained(parents: dict[tuple[str, str], str], after: Event, before: Event) -> bool:
+    """Whether `after` follows `before` in their writer's chain (so its writer had seen it)."""
+    if not before.digest or after.writer != before.writer:
+        return False
+    link = after.chain
+    for _ in range(_CHAIN_WALK):
+        if not link:
+            return False
+        if link == before.digest:
+            return True
+        link = parents.get((after.writer, link), "")
+    return False
+
+
 def merge_into(
-    target: Path, sources: Sequence[tuple[str, bytes]], *, make_parent: bool = False
+    target: Path,
+    sources: Sequence[tuple[str, bytes]],
+    *,
+    make_parent: bool = False,
+    accept_unverified: bool = False,
 ) -> list[Incoming]:
     """Append to `target` every record of `sources` it lacks, in one locked append.
 
@@ -99,8 +169,16 @@ def merge_into(
 
     def build(handle: BinaryIO) -> bytes:
         handle.seek(0)
-        known = {event.event_id for event in parse_log(handle.read(), str(target)).events}
-        results.extend(new_records(known, name, data) for name, data in sources)
+        data = handle.read()
+        read = parse_log(data, str(target))
+        raw_lines = data.split(b"\n")
+        known: dict[str, bytes] = {}
+        for number, event in zip(read.lines, read.events, strict=True):
+            known.setdefault(event.event_id, _canonical_line(raw_lines[number - 1], number == 1))
+        results.extend(
+            new_records(known, name, data, accept_unverified=accept_unverified)
+            for name, data in sources
+        )
         return b"".join(line + b"\n" for result in results for line in result.lines)
 
     append_with(target, build, make_parent=make_parent)

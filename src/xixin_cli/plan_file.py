@@ -80,10 +80,25 @@ def read_plan_text(path: Path) -> str:
     return decode_text(read_plan_bytes(path), str(path))
 
 
+#: The largest plan file read: a county's plan of 5,000 items is about 2 MB; parsing takes some
+#: 50 times a file's size in memory, so a larger file is refused before it is parsed.
+MAX_PLAN_BYTES = 8 << 20
+
+
 def read_plan_bytes(path: Path) -> bytes:
-    """The file's bytes; PlanError when it cannot be read."""
+    """The file's bytes; PlanError when it cannot be read, is not a plain file (a FIFO would
+    block for ever, a device never end) or is larger than MAX_PLAN_BYTES."""
+    import stat
+
     name = str(path)
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+            raise PlanError([Problem(name, None, None, "file.not_regular")])
+        if info.st_size > MAX_PLAN_BYTES:
+            raise PlanError(
+                [Problem(name, None, None, "plan.too_big", size=info.st_size, limit=MAX_PLAN_BYTES)]
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise PlanError([Problem(name, None, None, "plan.not_found")]) from None
@@ -99,7 +114,15 @@ def read_plan_bytes(path: Path) -> bytes:
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Decode UTF-8 (with or without BOM); name GB18030 text as such rather than misread it."""
+    """Decode UTF-8 (with or without BOM); name GB18030 and UTF-16 text as such rather than
+    misread it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # old Notepad's "Unicode"
+        try:
+            data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: said below as what it is
+        else:
+            raise PlanError([Problem(name, 1, None, "file.utf16")])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -43,26 +43,49 @@ def present(result: object) -> int:
     return show(result)
 
 
+def shown(text: str) -> str:
+    """Text as it may reach a terminal: escapes from plans and logs written out, lights as this
+    run shows them (`terminal.py`)."""
+    from xixin_cli.terminal import clean, lights
+
+    return lights(clean(text))
+
+
 def out(text: str) -> None:
     """A line (or lines) of data."""
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(shown(text) + "\n")
 
 
 def notice(text: str) -> None:
     """A confirmation for the person at the keyboard: on stderr, so stdout stays data."""
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(shown(text) + "\n")
 
 
 def warn(text: str, lang: str) -> None:
-    sys.stderr.write(f"xixin: {message('warning', lang)}: {text}\n")
+    sys.stderr.write(shown(f"xixin: {message('warning', lang)}: {text}") + "\n")
 
 
 def console() -> Console:
     from rich.console import Console
+    from rich.segment import Segment
+
+    class _Shown(Console):
+        """A console that escapes what it is given to show (see `shown`): strings before
+        they are measured, and every segment's text at the end, whatever made it."""
+
+        def render_str(self, text: str, **kwargs: Any) -> Any:
+            return super().render_str(shown(text), **kwargs)
+
+        def render(self, renderable: Any, options: Any = None) -> Any:
+            for segment in super().render(renderable, options):
+                if segment.control or not segment.text:
+                    yield segment
+                else:
+                    yield Segment(shown(segment.text), segment.style, segment.control)
 
     # Every string we print is the user's or ours, never rich markup: a title like "[b]…" or a
     # note with ":x:" prints as written (and skipping the markup parser speeds up every table).
-    return Console(highlight=False, markup=False, emoji=False)
+    return _Shown(highlight=False, markup=False, emoji=False)
 
 
 def _print(renderable: RenderableType) -> None:
@@ -72,7 +95,9 @@ def _print(renderable: RenderableType) -> None:
 def _json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    from xixin_cli.terminal import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 def _left_out(hidden: int, lang: str) -> None:
@@ -172,7 +197,7 @@ def _reminder(result: Reminder) -> int:
     elif result.form is Form.PLAIN:
         from xixin_cli.render import digest_plain
 
-        sys.stdout.write(digest_plain(result.plan, result.digest, result.lang))
+        sys.stdout.write(shown(digest_plain(result.plan, result.digest, result.lang)))
     else:
         from xixin_cli.render import digest_view
 
@@ -202,7 +227,8 @@ def _document(result: Document) -> int:
     for line in result.notices:
         notice(line)
     if result.output is None:
-        sys.stdout.write(result.text)
+        # A file gets the text as it is; a terminal gets it with escapes written out.
+        sys.stdout.write(shown(result.text) if sys.stdout.isatty() else result.text)
     else:
         from xixin_cli.files import write_atomic
 
@@ -222,8 +248,11 @@ def _files(result: Files) -> int:
 def _lines(result: Lines) -> int:
     for line in result.out:
         out(line)
-    for line in result.notices:
-        notice(line)
+    try:
+        for line in result.notices:
+            notice(line)
+    except OSError:  # the change is recorded; a confirmation nobody can read changes nothing
+        pass
     return result.code
 
 

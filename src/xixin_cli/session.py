@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from xixin_cli import __version__
 from xixin_cli.errors import UsageError
 from xixin_cli.i18n import DEFAULT_LANGUAGE, LANGUAGES, STATUS_WORDS, catalogue, join, message
-from xixin_cli.model import Event, Plan, Status, find_office
+from xixin_cli.model import Event, Plan, Status, find_office, short_name
 
 if TYPE_CHECKING:
     from xixin_cli.fold import ItemState
@@ -147,17 +148,67 @@ def load_calendar() -> Calendar:
     return calendar if isinstance(calendar, Calendar) else build_calendar()
 
 
+def inputs(settings: Settings, opened: Session) -> list[tuple[Path, str]]:
+    """Every file the session reads or may append to, with what it is, so that no output is
+    written over one: the plan, each log read (and the one written), every evidence file."""
+    from xixin_cli.paths import plan_path, state_sources
+
+    plan = plan_path(settings.plan)
+    found = [(plan, "plan"), (opened.state.path, "log")]
+    found += [(path, "log") for path in state_sources(settings.state, plan)]
+    from xixin_cli.evidence import store_of, stored
+
+    store = store_of(opened.state.path)
+    for state in opened.states.values():
+        for event in state.evidence:
+            found.append((Path(event.path), "evidence"))
+            found.append((stored(store, event.sha256), "evidence"))
+    return found
+
+
 # -- turning typed values into domain values ----------------------------------------------------
 
 
 def as_of(value: str | None, option: str = "--as-of") -> date:
     """The day a command computes for: the typed date, or today in China."""
-    from xixin_cli.dates import DateFormatError, parse_date, today_in_china
+    return read_day(value, option)[0]
+
+
+def read_day(
+    value: str | None, option: str = "--as-of", lang: str = DEFAULT_LANGUAGE
+) -> tuple[date, str | None]:
+    """A typed day (a date, or 今天, 下周五, +3d, 11月30日…), or today in China; with the
+    notice to give when the year was taken from today."""
+    from xixin_cli.dates import (
+        FIRST_YEAR,
+        LAST_YEAR,
+        DateFormatError,
+        DateRangeError,
+        parse_date,
+        relative_day,
+        today_in_china,
+    )
 
     if value is None:
-        return today_in_china()
+        return today_in_china(), None
     try:
-        return parse_date(value)
+        try:
+            return parse_date(value), None
+        except DateRangeError:
+            raise
+        except DateFormatError:
+            found = relative_day(value, today_in_china())
+            if found is None:
+                raise
+            day, guessed = found
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise DateRangeError(value) from None
+            note = message("year_taken", lang, value=value, day=day.isoformat())
+            return day, note if guessed else None
+    except DateRangeError:
+        raise UsageError(
+            "usage.date_range", option=option, value=value, first=FIRST_YEAR, last=LAST_YEAR
+        ) from None
     except DateFormatError:
         raise UsageError("usage.bad_date", option=option, value=value) from None
 
@@ -175,8 +226,45 @@ def item_state(session: Session, item_id: str) -> ItemState:
     if not item_id.strip():
         raise UsageError("usage.empty_id")
     if item_id not in found:
+        numbered = numbering_id(item_id)
+        if numbered in found:
+            return found[numbered]
         raise UsageError("usage.unknown_id", value=item_id, hint=close_matches(item_id, [*found]))
     return found[item_id]
+
+
+_NUMERALS = "一二三四五六七八九"
+
+
+def _numeral(text: str) -> int | None:
+    """一…九十九 as a number; None for anything else."""
+    if text and all(ch in _NUMERALS or ch == "十" for ch in text) and len(text) <= 3:
+        tens, _, ones = text.rpartition("十")
+        if "十" not in text:
+            return _NUMERALS.index(text) + 1 if len(text) == 1 else None
+        high = (_NUMERALS.index(tens) + 1) if tens else 1
+        low = (_NUMERALS.index(ones) + 1) if ones else 0
+        return high * 10 + low
+    return None
+
+
+def numbering_id(text: str) -> str:
+    """The id the document's own numbering names: 四（三）2 → 4.3.2, 五（三）1 → 5.3.1, 六（一）→
+    6.1, 四 → 4 (full-width brackets or not). Text of another shape comes back as it was."""
+    import re
+
+    match = re.match(
+        r"^\s*([一二三四五六七八九十]+)[、.]?\s*(?:[（(]([一二三四五六七八九十]+)[）)])?\s*(\d+)?[.、]?\s*$",
+        text,
+    )
+    if not match:
+        return text
+    first, second, third = match.groups()
+    parts = [_numeral(first), _numeral(second) if second else None]
+    if parts[0] is None or (second and parts[1] is None):
+        return text
+    found = [str(parts[0])] + ([str(parts[1])] if parts[1] else []) + ([third] if third else [])
+    return ".".join(found)
 
 
 def office(plan: Plan, value: str | None, lang: str = DEFAULT_LANGUAGE) -> str | None:
@@ -186,6 +274,14 @@ def office(plan: Plan, value: str | None, lang: str = DEFAULT_LANGUAGE) -> str |
     key = find_office(plan.offices, value)
     if key is not None:
         return key
+    started = [  # 民政 for 乡民政办: a start of a name that only one unit has
+        key
+        for key, unit in plan.offices.items()
+        if len(value) >= 2
+        and (unit.name.startswith(value) or short_name(unit.name).startswith(value))
+    ]
+    if len(started) == 1:
+        return started[0]
     names = [unit.name for unit in plan.offices.values()]
     raise UsageError(
         "usage.unknown_office",
@@ -256,10 +352,20 @@ def view(session: Session, where: Filter) -> dict[str, ItemState]:
     return project(session.plan, session.states, where.units)
 
 
+def _check_bytes(value: str) -> None:
+    """UsageError for text holding bytes that were not UTF-8 (Python keeps them as lone
+    surrogates), which no log line could hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError("usage.bad_bytes") from None
+
+
 def note(value: str | None) -> str:
     """A note as recorded: one line, not too long, stripped."""
     if value is None:
         return ""
+    _check_bytes(value)
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise UsageError("usage.bad_note")
     if len(value) > MAX_NOTE:
@@ -268,8 +374,11 @@ def note(value: str | None) -> str:
 
 
 def recorder(value: str | None) -> str:
-    """Who records a change: --by, else the login name."""
+    """Who records a change: --by, else XIXIN_BY, else the login name."""
+    if value is None and os.environ.get("XIXIN_BY", "").strip():
+        value = os.environ["XIXIN_BY"]
     if value is not None:
+        _check_bytes(value)
         if not value.strip() or any(ord(ch) < 32 for ch in value):
             raise UsageError("usage.empty_by")
         return value.strip()

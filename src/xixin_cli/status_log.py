@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, tzinfo
@@ -19,6 +20,31 @@ LOG_VERSION = 5
 
 #: The feedback fields of a format 5 record: 进展情况, 存在问题, 下一步措施.
 FEEDBACK = ("progress", "problems", "next")
+
+#: The longest line read as a record. A record is a few hundred bytes (a note is at most 2,000
+#: characters); anything longer is reported as one bad line rather than parsed.
+MAX_LINE = 64 << 10
+
+
+class LineError(Exception):
+    """A line that is not a record: its message code (`log.bad_line`, `log.too_long`)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def load_line(raw: bytes) -> Any:
+    """One line's JSON value, parsed within bounds: LineError when it is too long, not UTF-8,
+    not JSON, or nested deeper than the parser goes (a line of 1,000 "[")."""
+    import json
+
+    if len(raw) > MAX_LINE:
+        raise LineError("log.too_long")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise LineError("log.bad_line") from None
 
 
 class LogRead(NamedTuple):
@@ -42,9 +68,10 @@ def read_logs(paths: Sequence[Path]) -> tuple[tuple[Event, ...], tuple[Problem, 
     seen: set[str] = set()
     for path in paths:
         log = read_log(path)
-        fresh = [event for event in log.events if event.event_id not in seen]
-        seen.update(event.event_id for event in fresh)
-        events += fresh
+        for event in log.events:  # a record repeated in one file (a git union) counts once too
+            if event.event_id not in seen:
+                seen.add(event.event_id)
+                events.append(event)
         warnings += log.warnings
     return tuple(events), tuple(warnings)
 
@@ -53,6 +80,7 @@ def read_bytes(path: Path) -> bytes:
     """The log's bytes; a missing file is an empty log. StateError when it cannot be read."""
     name = str(path)
     try:
+        check_regular(path, path.stat())
         data = path.read_bytes()
     except FileNotFoundError:
         return b""
@@ -67,14 +95,21 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+def check_regular(path: Path, info: os.stat_result) -> None:
+    """StateError unless `info` is a plain file's: a FIFO would block a reader for ever and a
+    device (/dev/zero) never ends."""
+    import stat
+
+    if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        raise StateError("state.not_regular", path=str(path))
+
+
 def parse_log(data: bytes, name: str, first_line: int = 1) -> LogRead:
     """Parse log bytes; `name` is used in messages.
 
     `first_line` is the line number of the first byte, for a part read from the middle of the
     file (the cache reads only what was appended); a BOM is skipped only at the file's start.
     """
-    import json  # here, not at the top: a command answered from the cache reads no JSON
-
     events: list[Event] = []
     warnings: list[Problem] = []
     numbers: list[int] = []
@@ -87,10 +122,10 @@ def parse_log(data: bytes, name: str, first_line: int = 1) -> LogRead:
         if not raw.strip():
             continue
         try:
-            record = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            last = number == last_line and torn
-            warnings.append(Problem(name, number, None, "log.torn" if last else "log.bad_line"))
+            record = load_line(raw)
+        except LineError as bad:
+            last = number == last_line and torn and bad.code == "log.bad_line"
+            warnings.append(Problem(name, number, None, "log.torn" if last else bad.code))
             continue
         try:
             events.append(event_from_record(record))
@@ -143,7 +178,7 @@ def event_from_record(record: Any) -> Event:
         at = datetime.fromisoformat(text("at"))
     except ValueError:
         raise _BadRecord("at") from None
-    if at.tzinfo is None:
+    if at.tzinfo is None or not 1900 <= at.year <= 2200:  # dates.FIRST_YEAR…LAST_YEAR
         raise _BadRecord("at")
     zone = _ZONES.setdefault(at.tzinfo, at.tzinfo)
     if zone is not at.tzinfo:  # one shared object per offset: the cache pickles it once
@@ -168,6 +203,8 @@ def event_from_record(record: Any) -> Event:
                 extra["due"] = date.fromisoformat(text("due"))
             except ValueError:
                 raise _BadRecord("due") from None
+            if not 1900 <= extra["due"].year <= 2200:  # dates.FIRST_YEAR…LAST_YEAR
+                raise _BadRecord("due")
     else:
         size = record.get("size")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
@@ -339,6 +376,8 @@ def append_with(path: Path, build: Callable[[BinaryIO], bytes], *, make_parent: 
         raise StateError("state.no_folder", path=name, folder=str(path.parent))
     if path.is_dir():
         raise StateError("state.is_dir", path=name)
+    with contextlib.suppress(OSError):  # not there yet: it is created below
+        check_regular(path, path.stat())
     from xixin_cli.locking import LockTimeout, locked
 
     try:
@@ -349,21 +388,34 @@ def append_with(path: Path, build: Callable[[BinaryIO], bytes], *, make_parent: 
                 payload = build(handle)
                 if not payload:
                     return
-                handle.seek(0, os.SEEK_END)
-                if handle.tell() > 0:
+                start = handle.seek(0, os.SEEK_END)
+                if start > 0:
                     handle.seek(-1, os.SEEK_END)
                     if handle.read(1) != b"\n":
                         payload = b"\n" + payload
-                written = 0
-                while written < len(payload):  # one write in practice; a short one continues
-                    written += os.write(fd, payload[written:])
-                os.fsync(fd)
+                try:
+                    written = 0
+                    while written < len(payload):  # one write in practice; a short one goes on
+                        written += os.write(fd, payload[written:])
+                    os.fsync(fd)
+                except OSError:
+                    _take_back(fd, start)
+                    raise
     except LockTimeout:
         raise StateError("state.locked", path=name) from None
     except PermissionError:
         raise StateError("state.no_permission_write", path=name) from None
     except OSError as exc:
         raise StateError("state.cannot_write", path=name, reason=_reason(exc)) from None
+
+
+def _take_back(fd: int, start: int) -> None:
+    """Remove what this append wrote (the log was `start` bytes before it), still under the
+    lock, so a full disk leaves no fragment behind; the error is then reported as it was."""
+    with contextlib.suppress(OSError):
+        if os.fstat(fd).st_size > start:
+            os.ftruncate(fd, start)
+            os.fsync(fd)
 
 
 def chain_head(handle: BinaryIO, writer: str) -> str:
@@ -378,8 +430,8 @@ def chain_head(handle: BinaryIO, writer: str) -> str:
         if marker not in raw:  # cheap test before parsing: most lines are other writers'
             continue
         try:
-            record = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            record = load_line(raw)
+        except LineError:
             continue
         if isinstance(record, dict) and record.get("writer") == writer:
             digest = record.get("hash")

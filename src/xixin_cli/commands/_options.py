@@ -57,8 +57,29 @@ def session(
     return opened
 
 
+def guard_output(ctx: typer.Context, opened: Session, output: Path | None) -> None:
+    """Refuse an output file that is one of the files the command reads (OutputError)."""
+    if output is not None:
+        from xixin_cli.files import refuse_inputs
+        from xixin_cli.session import inputs
+
+        refuse_inputs(output, inputs(settings(ctx), opened))
+
+
 def capped(rows: Sequence[T], limit: int, show_all: bool) -> tuple[Sequence[T], int]:
     """The rows a table shows, and how many it leaves out (rendering thousands costs seconds)."""
     if show_all or limit < 0 or len(rows) <= limit:
         return rows, 0
     return rows[:limit], len(rows) - limit
+
+
+def day(ctx: typer.Context, value: str | None, option: str = "--as-of") -> date:
+    """The day an option names (a date, or 今天, 下周五, +3d…), or today in China; when the
+    year was taken from today, say so on stderr."""
+    from xixin_cli.present import notice
+    from xixin_cli.session import read_day
+
+    found, note = read_day(value, option, settings(ctx).language())
+    if note is not None:
+        notice(note)
+    return found

@@ -15,12 +15,13 @@ from xixin_cli.commands._options import (
     JsonOpt,
     OfficeOpt,
     OutputOpt,
+    day,
+    guard_output,
     session,
 )
 from xixin_cli.errors import UsageError
 from xixin_cli.results import BoardView, Document, Lines, form
 from xixin_cli.session import Session, item_filter, view
-from xixin_cli.session import as_of as day
 
 if TYPE_CHECKING:
     from xixin_cli.report import Block
@@ -38,8 +39,9 @@ def board_(
     from xixin_cli.board import board
     from xixin_cli.schedule import digest
 
-    today = day(as_of)
+    today = day(ctx, as_of)
     opened = session(ctx, as_of=today)
+    guard_output(ctx, opened, image)
     where = item_filter(opened, office)
     states = view(opened, where)
     week = digest(opened.plan, states, today, opened.calendar(), where)
@@ -141,8 +143,9 @@ def _report(
             raise UsageError("usage.needs_output", format="docx")
     elif template is not None:
         raise UsageError("usage.template_needs_docx")
-    today = day(as_of)
+    today = day(ctx, as_of)
     opened = session(ctx, events=events, as_of=today)
+    guard_output(ctx, opened, output)
     where = item_filter(opened, office)
     made = blocks(opened, today, where)
     if kind == "docx" and output is not None:

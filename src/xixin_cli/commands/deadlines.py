@@ -17,12 +17,12 @@ from xixin_cli.commands._options import (
     OfficeOpt,
     PhaseOpt,
     capped,
+    day,
     session,
 )
 from xixin_cli.errors import UsageError
 from xixin_cli.results import DueList, Reminder, form
 from xixin_cli.session import Session, item_filter, view
-from xixin_cli.session import as_of as day
 
 if TYPE_CHECKING:
     from xixin_cli.schedule import DueRow
@@ -40,7 +40,7 @@ def overdue(
     """Open items whose due date has passed, most overdue first."""
     from xixin_cli.schedule import overdue as find_overdue
 
-    today = day(as_of)
+    today = day(ctx, as_of)
     opened = session(ctx, as_of=today)
     where = item_filter(opened, office, phase)
     rows = find_overdue(opened.plan, view(opened, where), today, opened.calendar(), where)
@@ -58,13 +58,15 @@ def upcoming(
     as_json: JsonOpt = False,
 ) -> DueList:
     """Open items due in the window, soonest first, and phases starting or ending."""
-    from xixin_cli.dates import DateFormatError, window_end
+    from xixin_cli.dates import DateFormatError, DateRangeError, window_end
     from xixin_cli.schedule import upcoming as find_upcoming
 
-    today = day(as_of)
+    today = day(ctx, as_of)
     opened = session(ctx, as_of=today)
     try:
         last_day = window_end(today, within)
+    except DateRangeError:
+        raise UsageError("usage.window_range", value=within) from None
     except DateFormatError:
         raise UsageError("usage.bad_window", value=within) from None
     where = item_filter(opened, office, phase)
@@ -106,7 +108,7 @@ def remind(
     """The weekly digest: overdue and due this week, per office, red/yellow/green."""
     from xixin_cli.schedule import digest
 
-    today = day(as_of)
+    today = day(ctx, as_of)
     opened = session(ctx, as_of=today)
     where = item_filter(opened, office)
     result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)

@@ -12,11 +12,12 @@ from xixin_cli.commands._options import (
     OutputOpt,
     PhaseOpt,
     StatusOpt,
+    day,
+    guard_output,
     session,
 )
 from xixin_cli.errors import OutputError, UsageError
 from xixin_cli.results import Document, Files, Lines
-from xixin_cli.session import as_of as day
 from xixin_cli.session import item_filter, view
 
 
@@ -32,6 +33,7 @@ def export_markdown(
 ) -> Document | Files:
     """A GitHub-style checklist (- [ ] / - [x]), grouped by task or phase."""
     from xixin_cli.export import markdown_checklist
+    from xixin_cli.files import file_in
 
     if group_by not in ("task", "phase"):
         raise UsageError("usage.bad_group_by", value=group_by)
@@ -39,23 +41,32 @@ def export_markdown(
         raise UsageError("usage.bad_split_by", value=split_by)
     if split_by is not None and output is None:
         raise UsageError("usage.split_needs_folder")
-    today = day(as_of)
+    today = day(ctx, as_of)
     opened = session(ctx, as_of=today)
+    guard_output(ctx, opened, output)
     if split_by is None or output is None:
         where = item_filter(opened, office, phase, status)
         text = markdown_checklist(
             opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by
         )
         return Document(text, output, opened.lang)
-    if not output.is_dir():
-        raise OutputError("output.no_folder", folder=str(output))
+    if output.exists() and not output.is_dir():
+        raise OutputError("output.not_a_folder", path=str(output))
+    try:
+        output.mkdir(parents=True, exist_ok=True)  # `-o 清单/` makes the folder, as README says
+    except OSError as exc:
+        raise OutputError("output.cannot_write", path=str(output), reason=str(exc)) from None
     documents = []
+    taken: set[str] = set()
     for key, unit in opened.plan.offices.items():  # one checklist per office, `<name>.md`
         where = item_filter(opened, key, phase, status)
         text = markdown_checklist(
             opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by
         )
-        documents.append(Document(text, output / f"{unit.name}.md", opened.lang))
+        # The name comes from the plan: made a plain file name inside the folder, never a path.
+        path = file_in(output, unit.name, ".md", taken)
+        guard_output(ctx, opened, path)
+        documents.append(Document(text, path, opened.lang))
     return Files(documents)
 
 
@@ -70,8 +81,9 @@ def export_csv(
     """The checklist as CSV for Excel: UTF-8 with BOM, no cell run as a formula."""
     from xixin_cli.export import csv_text
 
-    today = day(as_of)
+    today = day(ctx, as_of)
     opened = session(ctx, as_of=today)
+    guard_output(ctx, opened, output)
     where = item_filter(opened, office, phase, status)
     text = csv_text(opened.plan, view(opened, where), opened.lang, today, where)
     return Document(text, output, opened.lang)
@@ -92,6 +104,7 @@ def export_ics(
     if remind < 0:
         raise UsageError("usage.bad_remind", value=remind)
     opened = session(ctx)
+    guard_output(ctx, opened, output)
     where = item_filter(opened, office, phase, status)
     text = ics_text(
         opened.plan, view(opened, where), opened.lang, now_in_china(), where, remind_days=remind
@@ -117,8 +130,9 @@ def export_xlsx(
     need("openpyxl", "xlsx")
     if output is None:
         raise UsageError("usage.needs_output", format="xlsx")
-    today = day(as_of)
+    today = day(ctx, as_of)
     opened = session(ctx, as_of=today)
+    guard_output(ctx, opened, output)
     where = item_filter(opened, office, phase, status)
     kept = leaves(opened.plan, view(opened, where), where)
     data = ledger_bytes(opened.plan, kept, opened.lang, today, opened.calendar(), where)

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from xixin_cli.commands._options import AsOfOpt, OutputOpt, session
+from xixin_cli.commands._options import AsOfOpt, OutputOpt, day, guard_output, session
 from xixin_cli.errors import OutputError, Problem, UsageError
 from xixin_cli.i18n import message
 from xixin_cli.model import Event, Plan
 from xixin_cli.results import Lines
 from xixin_cli.session import Session, item_filter, view
-from xixin_cli.session import as_of as day
 from xixin_cli.session import office as office_key
 
 if TYPE_CHECKING:
@@ -53,15 +52,27 @@ def form(
         raise UsageError("usage.form_needs_output")
     if (split_by is None) == (office is None):
         raise UsageError("usage.form_which_office")
-    today = day(as_of)
-    due = day(return_by, "--return-by") if return_by else today + timedelta(days=RETURN_DAYS)
+    today = day(ctx, as_of)
+    due = day(ctx, return_by, "--return-by") if return_by else today + timedelta(days=RETURN_DAYS)
     opened = session(ctx, as_of=today)
     plan, lang = opened.plan, opened.lang
     if split_by is not None:
+        from xixin_cli.files import file_in
+
         if not output.is_dir():
             raise OutputError("output.no_folder", folder=str(output))
+        taken: set[str] = set()
+        # A unit's name comes from the plan: made a plain file name inside the folder.
         targets = [
-            (key, output / message("form.file", lang, office=plan.offices[key].name))
+            (
+                key,
+                file_in(
+                    output,
+                    message("form.file", lang, office=plan.offices[key].name),
+                    ".xlsx",
+                    taken,
+                ),
+            )
             for key in _units(plan)
         ]
     else:
@@ -76,6 +87,7 @@ def form(
         targets = [(key, output)]
     notices = []
     for key, path in targets:
+        guard_output(ctx, opened, path)
         states = view(opened, item_filter(opened, key))
         leaves = [s for s in states.values() if s.progress is None]
         rows = form_rows(leaves, lang)
@@ -168,8 +180,8 @@ def unreported(
     """The units with open parts that have sent nothing since a day (default: a week ago)."""
     from xixin_cli.office.chase import silent_units
 
-    today = day(as_of)
-    start = day(since, "--since") if since else today - timedelta(days=RETURN_DAYS)
+    today = day(ctx, as_of)
+    start = day(ctx, since, "--since") if since else today - timedelta(days=RETURN_DAYS)
     opened = session(ctx, events=True, as_of=today)
     plan, lang = opened.plan, opened.lang
     found = silent_units(plan, opened.states, opened.events, start)

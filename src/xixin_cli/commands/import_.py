@@ -27,10 +27,16 @@ def import_(
     data = read_plan_bytes(document)  # says clearly if the file is missing or unreadable
     if document.suffix.lower() == ".docx":
         text, encoding = docx_text(document), "DOCX"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):  # old Notepad's "Unicode", with its BOM
+        text, encoding = _utf16(data, str(document)), "UTF-16"
     else:
         text, encoding = decode(data)
     result = import_text(text)
     parse_plan(result.yaml, str(output or document))  # what we write must load
+    if output is not None:
+        from xixin_cli.files import refuse_inputs
+
+        refuse_inputs(output, [(document, "document")])
     if output is not None and output.exists() and not force:
         raise OutputError("output.exists", path=str(output))
     notices = []
@@ -48,6 +54,15 @@ def import_(
         ]
     done = message("import.done", lang, items=result.items, encoding=encoding)
     return Document(result.yaml, output, lang, notices=notices, after=[done])
+
+
+def _utf16(data: bytes, name: str) -> str:
+    from xixin_cli.errors import PlanError, Problem
+
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError:
+        raise PlanError([Problem(name, None, None, "file.not_utf8")]) from None
 
 
 COMMANDS = {"import": import_}

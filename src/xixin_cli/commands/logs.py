@@ -21,12 +21,14 @@ class _Checked(NamedTuple):
     records: int
     writers: int
     events: int
+    repeated: int = 0
 
 
 def _check_logs(given: Settings, *, plan: object = None) -> Iterator[_Checked]:
     """Each log the settings name, checked line by line (never through a cache): its chains,
     its evidence files and, with a plan, whether its ids are the plan's."""
     from xixin_cli.checks import evidence_problems, plan_agreement, verify_log
+    from xixin_cli.evidence import store_of
     from xixin_cli.model import Plan
     from xixin_cli.paths import plan_path, state_sources
     from xixin_cli.status_log import parse_log, read_bytes
@@ -38,18 +40,34 @@ def _check_logs(given: Settings, *, plan: object = None) -> Iterator[_Checked]:
         problems = [*verified.problems]
         if isinstance(plan, Plan):
             problems += plan_agreement(plan, log, str(where))
-        problems += evidence_problems(log, str(where))
-        yield _Checked(where, problems, verified.records, verified.writers, len(log.events))
+        problems += evidence_problems(log, str(where), store_of(where))
+        yield _Checked(
+            where,
+            problems,
+            verified.records,
+            verified.writers,
+            len(log.events) - verified.repeated,
+            verified.repeated,
+        )
 
 
-def verify(ctx: typer.Context) -> Findings:
-    """Check that no line of the status log was edited, moved or deleted."""
+def _failing(problems: list[Problem], strict: bool) -> list[Problem]:
+    from xixin_cli.checks import NOTES
+
+    return [p for p in problems if strict or p.code not in NOTES]
+
+
+def verify(
+    ctx: typer.Context, strict: Annotated[bool, typer.Option("--strict")] = False
+) -> Findings:
+    """Check that no line of the status log was edited, moved or deleted, and that its
+    evidence files (or their copies kept beside it) are what was recorded."""
     given = settings(ctx)
     lang = given.language()
     sections = []
     for checked in _check_logs(given):
-        where, count = str(checked.where), len(checked.problems)
-        if checked.problems:
+        where, count = str(checked.where), len(_failing(checked.problems, strict))
+        if count:
             verdict = message(
                 "verify.failed", lang, path=where, count=count, records=checked.records
             )
@@ -57,7 +75,9 @@ def verify(ctx: typer.Context) -> Findings:
             verdict = message(
                 "verify.ok", lang, path=where, records=checked.records, writers=checked.writers
             )
-        sections.append((checked.problems, verdict, bool(checked.problems)))
+        if checked.repeated:
+            verdict += message("verify.repeated", lang, n=checked.repeated)
+        sections.append((checked.problems, verdict, bool(count)))
     failed = any(section[2] for section in sections)
     return Findings(lang, sections, int(ExitCode.CHECK) if failed else 0)
 
@@ -75,17 +95,22 @@ def doctor(ctx: typer.Context) -> Findings:
     for checked in _check_logs(given, plan=plan):
         problems += checked.problems
         records += checked.events
-    if problems:
+    if _failing(problems, False):
         return Findings(lang, [(problems, "", True)], int(ExitCode.CHECK))
     verdict = message("doctor.ok", lang, items=len(plan.items), records=records)
-    return Findings(lang, [([], verdict, False)], 0)
+    return Findings(lang, [(problems, verdict, False)], 0)  # notes only, if any
 
 
 def merge(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(metavar="FILE...")],
+    accept_unverified: Annotated[bool, typer.Option("--accept-unverified")] = False,
 ) -> Lines:
-    """Bring other offices' status logs into this one, each record once, byte for byte."""
+    """Bring other offices' status logs into this one, each record once, byte for byte.
+
+    A log whose records do not verify (edited, chain broken, unsigned) brings nothing unless
+    --accept-unverified; a record whose event id is here with other content is a collision.
+    Both are reported and end with exit 6."""
     from xixin_cli.merge import conflicts, merge_into
     from xixin_cli.paths import state_sources
     from xixin_cli.present import warn
@@ -99,12 +124,32 @@ def merge(
             raise StateError("state.not_found", path=str(path))
         if path.resolve() != target.resolve():
             sources.append((str(path), read_bytes(path)))
-    results = merge_into(target, sources, make_parent=opened.state.is_default)
+    results = merge_into(
+        target, sources, make_parent=opened.state.is_default, accept_unverified=accept_unverified
+    )
     lang = opened.lang
+    refused_files = {result.name for result in results if result.refused}
+    from xixin_cli.evidence import bring_copies, store_of
+
+    for name, _ in sources:  # the evidence copies travel with the records they prove
+        if name not in refused_files:
+            for refused in bring_copies(store_of(Path(name)), store_of(target))[1]:
+                warn(message("evidence.copy_refused", lang, file=refused), lang)
     out = []
+    failed = False
     for result in results:
         for warning in result.warnings:
             warn(warning.render(lang), lang)
+        if result.refused:
+            failed = True
+            out += [problem.render(lang) for problem in result.refused]
+            out.append(message("merge.refused", lang, source=result.name, n=len(result.refused)))
+            continue
+        if result.unverified:
+            warn(message("merge.unverified", lang, source=result.name, n=result.unverified), lang)
+        if result.collisions:
+            failed = True
+            out += [problem.render(lang) for problem in result.collisions]
         out.append(
             message(
                 "merge.added",
@@ -116,11 +161,13 @@ def merge(
         )
     for conflict in conflicts(read_log(target).events):
         item = opened.plan.get(conflict.item)
+        unit = opened.plan.offices.get(conflict.office)
+        where = message("part_mark", lang, office=unit.name) if unit is not None else ""
         out.append(
             message(
                 "merge.conflict",
                 lang,
-                item=conflict.item,
+                item=conflict.item + where,
                 title=item.title if item else "",
                 later_by=conflict.stands.by,
                 later_at=f"{conflict.stands.at:%Y-%m-%d %H:%M}",
@@ -130,7 +177,7 @@ def merge(
                 earlier=status_label(conflict.other.status, lang),
             )
         )
-    return Lines(out=out)
+    return Lines(out=out, code=int(ExitCode.CHECK) if failed else 0)
 
 
 COMMANDS = {"verify": verify, "doctor": doctor, "merge": merge}

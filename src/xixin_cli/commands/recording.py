@@ -14,16 +14,16 @@ from typing import Annotated
 import typer
 
 from xixin_cli import rules
-from xixin_cli.commands._options import ByOpt, IdArg, NoteOpt, ReasonOpt, session
+from xixin_cli.commands._options import ByOpt, IdArg, NoteOpt, ReasonOpt, day, session, settings
 from xixin_cli.fold import ItemState, part_view
 from xixin_cli.i18n import message, status_label
 from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.results import Lines
 from xixin_cli.session import (
     Session,
-    as_of,
     item_state,
     note,
+    numbering_id,
     on_day,
     parts_for,
     record,
@@ -47,38 +47,40 @@ Made = list[tuple[str, ItemState, list[Event]]]
 
 def _record(
     ctx: typer.Context,
-    item_id: str,
+    item_ids: Sequence[str],
     units: Sequence[str] | None,
     who: str,
     on: str | None,
     rule: Rule,
-) -> tuple[Session, ItemState, Made]:
-    """Find the parts and record each part's records as `rule` makes them. What is typed is
-    checked first; the rules are asked once the log is locked, against the log as it is then,
-    and every part's rule is checked before anything is appended."""
+) -> tuple[Session, list[tuple[ItemState, Made]]]:
+    """Find each item's parts and record each part's records as `rule` makes them: all of
+    them or none. What is typed is checked first; the rules are asked once the log is locked,
+    against the log as it is then, and every rule is checked before anything is appended."""
     opened = session(ctx, write=True)
-    state = item_state(opened, item_id)
-    rules.check_leaf(opened.plan, item_id)
+    for item_id in item_ids:
+        item_state(opened, item_id)
+        rules.check_leaf(opened.plan, numbering_id(item_id))
     stamp = stamper(who, on_day(on, opened.plan))
-    made: Made = []
-    now: list[ItemState] = [state]
+    made: list[tuple[ItemState, Made]] = []
 
     def decide(fresh: Session) -> list[Event]:
-        current = item_state(fresh, item_id)
-        now[:] = [current]
         made[:] = []
-        for office in parts_for(fresh, current, units or ()):
-            view = part_view(current, office)
-            made.append((office, view, rule(view, stamp)))
-        return [event for _, _, events in made for event in events]
+        for item_id in dict.fromkeys(item_ids):
+            current = item_state(fresh, item_id)
+            mine: Made = []
+            for office in parts_for(fresh, current, units or ()):
+                view = part_view(current, office)
+                mine.append((office, view, rule(view, stamp)))
+            made.append((current, mine))
+        return [event for _, mine in made for _, _, events in mine for event in events]
 
     record(opened, decide)
-    return opened, now[0], made
+    return opened, made
 
 
 def _status_change(
     ctx: typer.Context,
-    item_id: str,
+    item_ids: Sequence[str],
     wanted: Status | None,
     text: str | None,
     by: str | None,
@@ -97,15 +99,17 @@ def _status_change(
             event = rules.change(view, wanted, stamp(), said)
         return [event] if event is not None else []
 
-    opened, state, made = _record(ctx, item_id, units, who, on, rule)
+    opened, made = _record(ctx, item_ids, units, who, on, rule)
     lang = opened.lang
     lines = []
-    for office, _, events in made:
-        where = _unit(opened, state, office)
-        if not events:
-            target = status_label(wanted or Status.DOING, lang)
-            lines.append(message("unchanged", lang, item=item_id + where, status=target))
-        lines += [_changed("recorded", opened, event, where) for event in events]
+    for state, mine in made:
+        for office, _, events in mine:
+            where = _unit(opened, state, office)
+            if not events:
+                target = status_label(wanted or Status.DOING, lang)
+                item = state.item.id + where
+                lines.append(message("unchanged", lang, item=item, status=target))
+            lines += [_changed("recorded", opened, event, where) for event in events]
     return Lines(notices=lines)
 
 
@@ -130,6 +134,8 @@ def _changed(code: str, opened: Session, event: Event, where: str = "") -> str:
 
 
 StatusArg = Annotated[str, typer.Argument(metavar="STATUS")]
+#: Several items at once (`done 4.1.1 4.1.3`): all of them are recorded, or none.
+IdsArg = Annotated[list[str], typer.Argument(metavar="ID...")]
 
 
 def set_(
@@ -142,67 +148,67 @@ def set_(
     on: OnOpt = None,
 ) -> Lines:
     """Record a status change (appended to the status log)."""
-    return _status_change(ctx, item_id, parse_status(status), note, by, units, on)
+    return _status_change(ctx, [item_id], parse_status(status), note, by, units, on)
 
 
 def start(
     ctx: typer.Context,
-    item_id: IdArg,
+    item_ids: IdsArg,
     note: NoteOpt = None,
     by: ByOpt = None,
     units: UnitsOpt = None,
     on: OnOpt = None,
 ) -> Lines:
     """Mark an item in progress."""
-    return _status_change(ctx, item_id, Status.DOING, note, by, units, on)
+    return _status_change(ctx, item_ids, Status.DOING, note, by, units, on)
 
 
 def done(
     ctx: typer.Context,
-    item_id: IdArg,
+    item_ids: IdsArg,
     note: NoteOpt = None,
     by: ByOpt = None,
     units: UnitsOpt = None,
     on: OnOpt = None,
 ) -> Lines:
     """Mark an item done."""
-    return _status_change(ctx, item_id, Status.DONE, note, by, units, on)
+    return _status_change(ctx, item_ids, Status.DONE, note, by, units, on)
 
 
 def block(
     ctx: typer.Context,
-    item_id: IdArg,
+    item_ids: IdsArg,
     note: NoteOpt = None,
     by: ByOpt = None,
     units: UnitsOpt = None,
     on: OnOpt = None,
 ) -> Lines:
     """Mark an item blocked."""
-    return _status_change(ctx, item_id, Status.BLOCKED, note, by, units, on)
+    return _status_change(ctx, item_ids, Status.BLOCKED, note, by, units, on)
 
 
 def close(
     ctx: typer.Context,
-    item_id: IdArg,
+    item_ids: IdsArg,
     note: NoteOpt = None,
     by: ByOpt = None,
     units: UnitsOpt = None,
     on: OnOpt = None,
 ) -> Lines:
     """Close out a done item after review (销号)."""
-    return _status_change(ctx, item_id, Status.CLOSED, note, by, units, on)
+    return _status_change(ctx, item_ids, Status.CLOSED, note, by, units, on)
 
 
 def return_(
     ctx: typer.Context,
-    item_id: IdArg,
+    item_ids: IdsArg,
     reason: ReasonOpt,
     by: ByOpt = None,
     units: UnitsOpt = None,
     on: OnOpt = None,
 ) -> Lines:
     """Send a done or closed item back for more work (退回), with the reason."""
-    return _status_change(ctx, item_id, None, reason, by, units, on)
+    return _status_change(ctx, item_ids, None, reason, by, units, on)
 
 
 def extend(
@@ -215,13 +221,13 @@ def extend(
     on: OnOpt = None,
 ) -> Lines:
     """Record an approved extension (延期): the item's new due date and why."""
-    new_due = as_of(to, "--to")
+    new_due = day(ctx, to, "--to")
     who, why = recorder(by), note(reason)
 
     def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
         return [rules.extension(view, new_due, stamp(), why)]
 
-    opened, state, made = _record(ctx, item_id, units, who, on, rule)
+    opened, [(state, made)] = _record(ctx, [item_id], units, who, on, rule)
     lines = [
         message(
             "extended",
@@ -243,18 +249,26 @@ def attach(
     by: ByOpt = None,
     units: UnitsOpt = None,
     on: OnOpt = None,
+    no_copy: Annotated[bool, typer.Option("--no-copy")] = False,
 ) -> Lines:
-    """Record evidence files (佐证材料) for an item: path, size and SHA-256."""
-    from xixin_cli.evidence import fingerprint
+    """Record evidence files (佐证材料) for an item: path, size and SHA-256; a copy of each is
+    kept beside the status log (by its SHA-256) unless --no-copy, so it travels with merges."""
+    from xixin_cli.evidence import fingerprint, keep_copy, store_of
     from xixin_cli.session import note as clean_note
 
     text, who = clean_note(note), recorder(by)
     prints = [fingerprint(path) for path in files]  # every file checked before any is recorded
+    if not no_copy:  # the record names exactly the bytes kept
+        from xixin_cli.paths import plan_path, state_path
+
+        given = settings(ctx)
+        store = store_of(state_path(given.one_state(), plan_path(given.plan)).path)
+        prints = [keep_copy(store, path) for path in files]
 
     def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
         return [rules.evidence(view, *found, stamp(), text) for found in prints]
 
-    opened, state, made = _record(ctx, item_id, units, who, on, rule)
+    opened, [(state, made)] = _record(ctx, [item_id], units, who, on, rule)
     lines = [
         message(
             "attached",
@@ -284,7 +298,7 @@ def detach(
     def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
         return rules.detach(view, which, stamp(), text)
 
-    opened, state, made = _record(ctx, item_id, units, who, on, rule)
+    opened, [(state, made)] = _record(ctx, [item_id], units, who, on, rule)
     return Lines(
         notices=[
             message(
