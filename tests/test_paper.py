@@ -6,14 +6,17 @@ WPS or Word would open it.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from conftest import Runner
+from conftest import ROOT, Runner
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -374,3 +377,73 @@ def test_collect_reads_forms_without_openpyxl(
         check=False,
     )
     assert done.stdout.split() == ["0", "False"], done.stderr
+
+
+# -- any file, any cell: a result or our problem lines, never a traceback ----------------------
+
+FEW = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@functools.cache
+def _blank_form() -> bytes:
+    """乡民政办's form as sent, made once for the property tests."""
+    from xixin_cli.office.forms import form_bytes, form_rows
+    from xixin_cli.plan_file import load_plan
+    from xixin_cli.session import Settings, item_filter, open_session, view
+
+    plan = load_plan(ROOT / "plan.yaml")
+    opened = open_session(Settings(str(ROOT / "plan.yaml"), ("/nonexistent/s.jsonl",), None))
+    states = view(opened, item_filter(opened, "minzheng"))
+    rows = form_rows([s for s in states.values() if s.progress is None], "zh")
+    sent = (date(2022, 11, 28), date(2022, 12, 5))
+    return form_bytes(plan, "minzheng", rows, "zh", *sent, "x")
+
+
+@FEW
+@given(data=st.binary(max_size=2000))
+def test_any_bytes_as_a_form_is_refused_with_a_line(tmp_path: Path, data: bytes) -> None:
+    from xixin_cli.office.forms import read_form
+    from xixin_cli.plan_file import load_plan
+
+    plan = load_plan(ROOT / "plan.yaml")
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(data)
+    read = read_form(path, plan, date(2023, 1, 1))
+    assert read.rows == () and len(read.problems) == 1
+
+
+@FEW
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.integers(4, 14),  # rows 1-3 are the merged header
+            st.integers(1, 12),
+            st.one_of(
+                st.none(),
+                st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),
+                st.integers(),
+                st.floats(allow_nan=False),
+            ),
+        ),
+        max_size=6,
+    )
+)
+def test_any_cells_in_a_form_give_rows_or_problems(
+    tmp_path: Path, cells: list[tuple[int, int, object]]
+) -> None:
+    from xixin_cli.office.forms import read_form
+    from xixin_cli.plan_file import load_plan
+
+    plan = load_plan(ROOT / "plan.yaml")
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(_blank_form())
+    book = openpyxl.load_workbook(path)
+    for row, column, value in cells:
+        book.worksheets[0].cell(row, column).value = value
+    book.save(path)
+    read = read_form(path, plan, date(2023, 1, 1))
+    assert not (read.rows and read.problems)
+    for problem in read.problems:
+        assert problem.render("zh").startswith(str(path))
