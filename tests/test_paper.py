@@ -188,9 +188,12 @@ def test_not_a_form(xixin: Runner, tmp_path: Path) -> None:
 
 def test_unreported_names_the_units_that_sent_nothing(xixin: Runner, tmp_path: Path) -> None:
     path = make_form(xixin, tmp_path)
-    fill(path, {rows_of(path)[0][0]: {"status": "进行中", "progress": "已部署"}})
+    day = datetime(2022, 11, 25)  # the work was done then; the form came in today
+    fill(path, {rows_of(path)[0][0]: {"status": "进行中", "progress": "已部署", "day": day}})
     assert xixin("collect", str(path)).code == 0
-    today = date.today().isoformat()
+    from xixin_cli.dates import today_in_china
+
+    today = today_in_china().isoformat()
     got = xixin("unreported", "--since", today, "--as-of", today)
     assert got.code == 0, got.err
     assert "乡党群办" in got.out and "乡民政办" not in got.out

@@ -309,7 +309,8 @@ def history_table(
         note = event.note
         if event.undoes is not None:
             note = f"[{message('undo_of', lang)} {event.undoes[:8]}] {note}".strip()
-        told = feedback_text(event, lang)
+        said = event._replace(progress="") if " ".join(event.progress.split()) == note else event
+        told = feedback_text(said, lang)  # the note is the progress line: not said twice
         if told and told != note:
             note = sep("semicolon", lang).join(n for n in (note, told) if n)
         if event.event_id in undone:
