@@ -345,7 +345,11 @@ def read_form(path: Path, plan: Plan, today: date, expected: str | None = None) 
             continue
         day = values[8]
         if isinstance(day, float) and not isinstance(day, bool):  # a date cell: Excel's serial
-            values = [*values[:8], book.serial_date(day), *values[9:]]
+            try:
+                when: object = book.serial_date(day)
+            except (OverflowError, ValueError):  # a number no calendar has: said as typed
+                when = f"{day:g}"
+            values = [*values[:8], when, *values[9:]]
         got = _row(name, title, number, form_row.item, values, plan, today, problems)
         if got is not None:
             filled.append(got)

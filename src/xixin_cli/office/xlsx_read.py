@@ -32,7 +32,7 @@ class Workbook:
         self.y1904 = y1904
 
     def serial_date(self, value: float) -> date:
-        """The day an Excel serial number stands for."""
+        """The day an Excel serial number stands for (OverflowError, ValueError: none)."""
         start = date(1904, 1, 1) if self.y1904 else date(1899, 12, 30)
         return start + timedelta(days=int(value))
 
