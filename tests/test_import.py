@@ -131,7 +131,9 @@ def forms() -> tuple[Plan, list[tuple[int, str]]]:
         ("2.1.1", ["镇经发办", "镇农服中心"], ["镇经发办"]),  # （责任单位：…） + the legend
         ("2.1.2", ["镇农服中心", "镇财政所", "各村"], ["镇农服中心"]),  # 牵头单位；配合单位
         ("2.1.3", ["镇农服中心", "镇经发办", "各村"], ["镇农服中心"]),  # X牵头，Y配合
-        ("2.2.1", ["镇人社所"], []),  # （X负责）
+        # （X负责） after the legend 列第一位者为牵头单位: its first (only) unit leads, as the
+        # legend says of every list from where it stands, whatever form the list takes
+        ("2.2.1", ["镇人社所"], ["镇人社所"]),
         ("2.2.2", ["镇党政办", "镇人社所"], ["镇党政办"]),  # 〔责任科室：…〕 over two lines
         ("3.4.1", ["镇党政办"], ["镇党政办"]),
         ("4.1", ["镇党政办"], ["镇党政办"]),

@@ -522,6 +522,68 @@ _M: dict[str, tuple[str, str]] = {
         "已导入 {items} 项（{encoding} 文本）；请逐项核对，尤其是带说明（note）的事项",
         "{items} items imported ({encoding} text); check each, especially those with a note",
     ),
+    "import.unread_tag": (
+        "像责任单位标注，但未能读出单位，请核对",
+        "reads like a responsible-unit tag but no unit could be read; please check",
+    ),
+    "import.unread_units": (
+        "责任单位一栏不是单位名称，未导入",
+        "the units cell is not a list of unit names; not imported",
+    ),
+    "import.skipped_table": (
+        "  第 {index} 个表格（{where}）不是任务表，未导入：{first}",
+        "  table {index} ({where}) is not a task table; not imported: {first}",
+    ),
+    "import.table_after": ("第 {line} 段之后", "after paragraph {line}"),
+    "import.table_sheet": ("工作表“{sheet}”", "sheet '{sheet}'"),
+    "import.skipped_tables": (
+        "以下 {n} 个表格未导入（找不到“工作任务/责任单位/完成时限”等表头）：",
+        "{n} tables were not imported (no header such as 工作任务/责任单位/完成时限):",
+    ),
+    "import.nothing_found": (
+        "{path}：未读出任何事项（共 {lines} 行文字、{numbered} 个编号条目、{tables} 个表格、"
+        "{tags} 处责任单位、{dates} 处期限）；请确认这是实施方案或任务分解表",
+        "{path}: no item could be read ({lines} lines of text, {numbered} numbered pieces, "
+        "{tables} tables, {tags} unit tags, {dates} deadlines); is it an implementation plan "
+        "or a task table?",
+    ),
+    "import.done_file": (
+        "已导入 {items} 项（{encoding}）；请逐项核对，尤其是带说明（note）的事项",
+        "{items} items imported ({encoding}); check each, especially those with a note",
+    ),
+    "import.not_found": (
+        "找不到要导入的文件；请检查路径",
+        "the file to import was not found; check the path",
+    ),
+    "import.is_dir": (
+        "这是文件夹，不是文件；请给出方案文件",
+        "a folder, not a file; give the document",
+    ),
+    "import.no_permission": (
+        "没有读取权限；请检查文件权限",
+        "no permission to read it; check the file's permissions",
+    ),
+    "import.unreadable": ("无法读取（{reason}）", "cannot be read ({reason})"),
+    "import.unsupported": (
+        "{path}：不能读取 {suffix} 文件；请在 Word/WPS 中另存为 .docx、.xlsx 或纯文本（.txt）",
+        "{path}: {suffix} files cannot be read; save it as .docx, .xlsx or plain text (.txt)",
+    ),
+    "import.binary": (
+        "{path} 不是文本文件；请另存为纯文本（.txt）、.docx 或 .xlsx",
+        "{path} is not a text file; save it as plain text (.txt), .docx or .xlsx",
+    ),
+    "import.xlsx_needs_extra": (
+        '读取 .xlsx 需要 openpyxl：pip install "xixin[xlsx]"；或先另存为纯文本',
+        'reading .xlsx needs openpyxl: pip install "xixin[xlsx]"; or save it as text first',
+    ),
+    "import.xls_needs_extra": (
+        '读取 .xls 需要 python-calamine：pip install "xixin[xls]"；或先在 Excel/WPS 中另存为 .xlsx',
+        'reading .xls needs python-calamine: pip install "xixin[xls]"; or save it as .xlsx',
+    ),
+    "import.sheet_unreadable": (
+        "{path} 不是可读取的表格文件；请在 Excel/WPS 中另存为 .xlsx",
+        "{path} is not a readable spreadsheet; save it again as .xlsx",
+    ),
     "board.units": ("督办看板·按责任单位", "Board by office"),
     "board.phases": ("按阶段", "By phase"),
     "board.progress": ("进度（已办结/总数）", "progress (closed/all)"),

@@ -1,0 +1,190 @@
+"""The tag grammar: the words that name an item's responsible units, and which of them lead.
+
+Forms read (X, Y are unit lists): （X负责） （X牵头，Y配合） （X牵头负责） （X指导）
+（X、Y等按职责分工负责） （牵头单位：X；配合单位：Y） （牵头单位：X，责任单位：Y） 〔责任科室：X〕
+【责任单位】X, 责任单位：X on its own, 由X负责, X牵头，Y配合/参与 inside a sentence; and the
+legends that make the first unit of every list the lead (列第一位者为牵头单位, 排在第一位的
+部门为牵头部门, 下同), inside a tag or standing alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xixin_cli.importer.units import looks_like_unit, split_units
+
+_OPEN = "（(〔【[［"
+_CLOSE = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]", "［": "］"}
+
+_UNITWORD = r"(?:单位|部门|科室|处室|股室|责任人|主体)"
+LEAD_LABEL = r"(?:牵头|主办|主责|牵头责任)" + _UNITWORD + r"?"
+OTHER_LABEL = (
+    r"(?:配合|协办|参与|协助|协同|责任|承办|实施|主要责任|具体责任|落实|指导|督办|监督|"
+    r"督导)" + _UNITWORD
+)
+LABEL = re.compile(r"(" + LEAD_LABEL + "|" + OTHER_LABEL + r"|责任科室|责任处室)\s*[:：]?")
+_LABEL_WITH_COLON = re.compile(
+    r"(" + LEAD_LABEL + "|" + OTHER_LABEL + r"|责任科室|责任处室)\s*[:：]"
+)
+
+LEGEND = re.compile(
+    r"(?:列|排|排在|排名|位列|排列|居)?(?:第一位|第一个|首位|首个|最前|第一)(?:的|者)?"
+    r"(?:单位|部门)?(?:为|是)(?:牵头|主要责任|主办|主责)(?:单位|部门)?(?:[，,；;]?\s*下同)?"
+)
+_LEGEND_CLAUSE = re.compile(r"[，,；;。]?\s*(?:各项任务)?(?:责任单位|单位|部门)?" + LEGEND.pattern)
+
+_VERBS = (
+    r"(?:按照?职责分工|按职责|根据职责|依职责|分别)?(?:共同|协同)?"
+    r"(?:负责|落实|实施|推进|组织实施|承担)"
+)
+_LEAD_COOP = re.compile(
+    r"^(.+?)牵头(?:负责)?(?:[，,；;、]\s*(.+?)(?:等)?(?:配合|参与|协助|协同|协办|"
+    + _VERBS
+    + r"))?$"
+)
+_RESPONSIBLE = re.compile(r"^(.+?)(?:等)?" + _VERBS + r"$")
+_GUIDES = re.compile(r"^(.+?)(?:指导|督导)(?:[，,；;]\s*(.+?)(?:等)?" + _VERBS + r")?$")
+_INLINE_BY = re.compile(
+    r"由([^，。；：、（）\s]{2,20}(?:[、和及][^，。；：、（）\s]{2,20}){0,8})(?:牵头)?" + _VERBS
+)
+_INLINE_LEAD = re.compile(
+    r"([^，。；：（）\s]{2,20}(?:[、][^，。；：（）\s]{2,20}){0,4})牵头[，,]\s*"
+    r"([^，。；：（）\s]{2,20}(?:[、][^，。；：（）\s]{2,20}){0,8})(?:等)?(?:配合|参与|协助|协同)"
+)
+_BARE_LABEL = re.compile(r"(?:^|(?<=[。；;\s]))(" + _LABEL_WITH_COLON.pattern + r"[^。\n]*)")
+_BOX_LABEL = re.compile(
+    r"【\s*(" + LEAD_LABEL + "|" + OTHER_LABEL + r"|责任科室)\s*】\s*([^【。\n]*)"
+)
+
+
+@dataclass
+class Tag:
+    """Units named at [start, end) of a text; `lead` are those marked as leading."""
+
+    start: int
+    end: int
+    units: list[str]
+    lead: list[str] = field(default_factory=list)
+    legend: bool = False  # the tag says the first unit of every list leads
+    words: str = ""
+    inline: bool = False  # inside a sentence (由X负责), not a bracket after it
+
+
+def brackets(text: str) -> list[tuple[int, int]]:
+    """The outermost bracketed spans of the text, [open, close]."""
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for index, char in enumerate(text):
+        if char in _OPEN:
+            stack.append((char, index))
+        elif stack and char == _CLOSE[stack[-1][0]]:
+            _, start = stack.pop()
+            if not stack:
+                spans.append((start, index + 1))
+        elif char in _CLOSE.values() and stack:
+            # a mismatched closer: 「（X负责〕」 as typed; close what is open
+            _, start = stack.pop()
+            if not stack:
+                spans.append((start, index + 1))
+    return spans
+
+
+def parse_content(content: str) -> Tag | None:
+    """Read a tag's content (what is inside the bracket), or None when it names no unit."""
+    legend = False
+    if LEGEND.search(content):
+        legend = True
+        content = _LEGEND_CLAUSE.sub("", content).strip(" ，,；;。")
+    content = content.strip(" 　。")
+    if not content:
+        return None
+    if _LABEL_WITH_COLON.search(content) or re.match(LABEL.pattern + r"\S", content):
+        return _labelled(content, legend)
+    for pattern in (_LEAD_COOP, _GUIDES, _RESPONSIBLE):
+        match = pattern.match(content)
+        if match is None:
+            continue
+        first = split_units(match.group(1))
+        rest = split_units(match.group(2)) if match.re.groups > 1 and match.group(2) else []
+        names = list(dict.fromkeys(first + rest))
+        if not names or not all(looks_like_unit(n) for n in names):
+            continue
+        lead = first if pattern is _LEAD_COOP else []
+        return Tag(0, 0, names, lead, legend)
+    return None
+
+
+def _labelled(content: str, legend: bool) -> Tag | None:
+    """（牵头单位：X；配合单位：Y）, 【责任单位】 forms: labels and the lists after them."""
+    parts = list(LABEL.finditer(content))
+    if not parts or (parts[0].start() > 0 and content[: parts[0].start()].strip(" ，,；;")):
+        return None
+    lead: list[str] = []
+    units: list[str] = []
+    for index, label in enumerate(parts):
+        end = parts[index + 1].start() if index + 1 < len(parts) else len(content)
+        names = split_units(content[label.end() : end])
+        if not all(looks_like_unit(n) for n in names):
+            return None
+        if re.match(LEAD_LABEL, label.group(1)) and "责任人" not in label.group(1):
+            lead += names
+        elif "责任人" in label.group(1) or label.group(1).startswith(("督办", "监督", "督导")):
+            continue  # people and overseers are not responsible units
+        units += names
+    units = list(dict.fromkeys(lead + units))
+    if not units:
+        return None
+    return Tag(0, 0, units, list(dict.fromkeys(lead)), legend)
+
+
+def find_tags(text: str) -> list[Tag]:
+    """Every tag in the text, in order, with where it stands."""
+    tags: list[Tag] = []
+    for start, end in brackets(text):
+        tag = parse_content(text[start + 1 : end - 1])
+        if tag is not None:
+            tag.start, tag.end, tag.words = start, end, text[start:end]
+            tags.append(tag)
+    taken = [(t.start, t.end) for t in tags]
+
+    def free(start: int, end: int) -> bool:
+        return not any(s < end and start < e for s, e in taken)
+
+    for match in _BOX_LABEL.finditer(text):
+        if free(*match.span()):
+            tag = _labelled(f"{match.group(1)}：{match.group(2)}", False)
+            if tag is not None:
+                tag.start, tag.end, tag.words = *match.span(), match.group(0)
+                tags.append(tag)
+                taken.append(match.span())
+    for match in _BARE_LABEL.finditer(text):
+        span = match.span(1)
+        if free(*span):
+            tag = _labelled(_outside_brackets(match.group(1)), False)
+            if tag is not None:
+                tag.start, tag.end, tag.words = *span, match.group(1)
+                tags.append(tag)
+                taken.append(span)
+    for pattern in (_INLINE_LEAD, _INLINE_BY):
+        for match in pattern.finditer(text):
+            if not free(*match.span()):
+                continue
+            first = split_units(match.group(1))
+            rest = split_units(match.group(2)) if pattern is _INLINE_LEAD else []
+            names = list(dict.fromkeys(first + rest))
+            if names and all(looks_like_unit(n) for n in names):
+                lead = first if pattern is _INLINE_LEAD else []
+                tags.append(Tag(*match.span(), names, lead, False, match.group(0), inline=True))
+                taken.append(match.span())
+    return sorted(tags, key=lambda tag: tag.start)
+
+
+def _outside_brackets(text: str) -> str:
+    """The text with any bracketed remark removed (a tag line's 「（以下简称…）」)."""
+    return re.sub(r"[（(][^（）()]*[）)]", "", text)
+
+
+def legend_positions(text: str) -> list[int]:
+    """Where legends stand in a text (outside tags as well as inside)."""
+    return [match.start() for match in LEGEND.finditer(text)]

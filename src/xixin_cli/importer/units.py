@@ -1,0 +1,169 @@
+"""Unit names: split a list of responsible units into whole institution names.
+
+A list is split at 、，；/ and spaces; at 和/及/与 only where both sides are institution names
+(工业和信息化部 and 人力资源和社会保障局 are one unit each, 市教委和市卫健委 are two).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The endings of institution names, longest first so that 委员会 wins over 会.
+ENDINGS = tuple(
+    sorted(
+        (
+            "人民政府",
+            "政府",
+            "办公厅",
+            "办公室",
+            "委员会",
+            "领导小组",
+            "工作组",
+            "小组",
+            "指挥部",
+            "部门",
+            "单位",
+            "机关",
+            "机构",
+            "中心",
+            "总局",
+            "总署",
+            "总队",
+            "支队",
+            "大队",
+            "中队",
+            "派出所",
+            "街道",
+            "社区",
+            "公司",
+            "集团",
+            "银行",
+            "学校",
+            "高校",
+            "医院",
+            "法院",
+            "检察院",
+            "党委",
+            "党组",
+            "工委",
+            "纪委",
+            "监委",
+            "团委",
+            "工会",
+            "妇联",
+            "残联",
+            "侨联",
+            "科协",
+            "文联",
+            "社科联",
+            "工商联",
+            "供销社",
+            "红十字会",
+            "协会",
+            "学会",
+            "商会",
+            "联合会",
+            "研究院",
+            "研究所",
+            "设计院",
+            "中央",
+            "海关",
+            "部",
+            "委",
+            "局",
+            "厅",
+            "办",
+            "署",
+            "院",
+            "会",
+            "行",
+            "所",
+            "站",
+            "村",
+            "组",
+            "队",
+            "处",
+            "科",
+            "室",
+            "股",
+            "校",
+            "馆",
+            "台",
+            "社",
+            "团",
+            "联",
+            "庭",
+            "监",
+            "区",
+            "县",
+            "市",
+            "省",
+            "州",
+            "盟",
+            "旗",
+            "乡",
+            "镇",
+            "企业",
+            "各地",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+
+#: Words that end a unit list but are not a unit: 「X、Y等有关部门按职责分工负责」 names X and Y.
+TRAILERS = re.compile(
+    r"(?:等(?:其他|其它|各)?(?:有关|相关)?(?:部门|单位)?)?"
+    r"(?:按照?职责分工|按职责|根据职责|依职责|分别)?"
+    r"(?:牵头|共同|配合|参与|协助|协同)?(?:负责|落实|实施|推进|承担|组织实施)?$"
+)
+
+#: Bare levels that continue a 各… group: 「各区、县级市」 is the district and county-level
+#: city governments together, written as one unit.
+_LEVELS = {"县级市", "县", "区", "县区", "区县", "市", "乡镇", "乡", "镇", "街道", "村", "社区"}
+
+_SEPARATORS = re.compile(r"[、，,；;/／\s　]+")
+_CONJUNCTIONS = re.compile(r"[和及与]")
+
+
+def is_institution(name: str) -> bool:
+    """Whether the name ends as institutions' names end (局, 委员会, 中心…)."""
+    return name.endswith(ENDINGS) and len(name) >= 2
+
+
+def split_units(text: str) -> list[str]:
+    """The unit names in a list as the document writes it, in order, without trailers."""
+    text = re.sub(r"[（(]\s*[）)]", "", text).strip(" 　。.；;，,:：")
+    out: list[str] = []
+    for part in _SEPARATORS.split(text):
+        part = _trim(part)
+        if not part:
+            continue
+        if out and out[-1].startswith("各") and part in _LEVELS:
+            out[-1] = f"{out[-1]}、{part}"
+            continue
+        out.extend(_split_conjunctions(part))
+    return [name for name in dict.fromkeys(out) if name]
+
+
+def _trim(part: str) -> str:
+    part = part.strip(" 　。.；;，,:：")
+    part = re.sub(r"^(?:由|请|并由|会同|联合|及|和|与)", "", part)
+    trimmed = TRAILERS.sub("", part)
+    # 「各有关部门」 alone is a unit as written; only a trailer after a name is cut off.
+    return trimmed if trimmed else part
+
+
+def _split_conjunctions(part: str) -> list[str]:
+    """Split at 和/及/与 only where every side is itself an institution's name."""
+    pieces = _CONJUNCTIONS.split(part)
+    if len(pieces) > 1 and all(is_institution(p) for p in pieces):
+        return pieces
+    return [part]
+
+
+def looks_like_unit(name: str) -> bool:
+    """A plausible unit name: short, no sentence punctuation, an institution's ending or 各…."""
+    if not 2 <= len(name) <= 30 or re.search(r"[。！？；，：:“”\"]", name):
+        return False
+    return is_institution(name) or name.startswith("各")
