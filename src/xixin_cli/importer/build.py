@@ -7,7 +7,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from xixin_cli.importer.dates import Deadline, Window, date_line, find_deadline, find_window
+from xixin_cli.importer.dates import (
+    Deadline,
+    Window,
+    cell_deadline,
+    date_line,
+    find_deadline,
+    find_window,
+)
 from xixin_cli.importer.metadata import Metadata, read_metadata
 from xixin_cli.importer.numbering import Line, Node, build_tree, clean_lines
 from xixin_cli.importer.sources import Source, table_lines
@@ -213,7 +220,7 @@ class Builder:
         return 0 if tagged and legend > max(tagged) else legend
 
     def _section(self, section: Node) -> None:
-        if self._is_notes(section) and not self._has_tag(section):
+        if self._is_notes(section):
             self.notes.append((section.line, _title(section.text)))
             return
         assigns = self._assigns(section)
@@ -225,9 +232,9 @@ class Builder:
         self._node(section, str(section.ordinal), None, None, kind, top=True)
 
     def _is_notes(self, node: Node) -> bool:
-        return bool(
-            _NOTES.match(re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]?", "", node.text))
-        )
+        """指导思想, 基本原则, 工作目标…: notes, unless they name a unit or a deadline."""
+        heading = re.sub(r"^[（(]?[一二三四五六七八九十\d]+[)）、.．]?", "", node.text)
+        return bool(_NOTES.match(heading)) and not self._assigns(node)
 
     def _has_tag(self, node: Node) -> bool:
         return any(find_tags(each.full_text) for each in node.walk())
@@ -256,7 +263,7 @@ class Builder:
         top: bool = False,
         heading_units: _Units | None = None,
     ) -> None:
-        children = [c for c in node.children if not (self._is_notes(c) and not self._has_tag(c))]
+        children = [c for c in node.children if not self._is_notes(c)]
         for child in node.children:
             if child not in children:
                 self.notes.append((child.line, _title(child.text)))
@@ -267,7 +274,7 @@ class Builder:
         if not children:
             text = node.full_text
             if window is not None:  # a phase with no numbered steps: its text is one step
-                body = "".join(line.text for line in node.body)
+                body = "\n".join(line.text for line in node.body)
                 if re.search(r"[\u4e00-\u9fff]", body):
                     self._leaf(node, f"{item_id}.1", parent, phase, kind, body, heading_units)
                 return
@@ -446,7 +453,8 @@ class Builder:
         if len(sentences) == 1 or kind in ("step", "measure"):
             item.text = clean.strip()
         self._assign(item, units, report=register)
-        self._date(item, clean, phase, parent, whole=True, measure=kind == "measure")
+        # dates are read in the tags too: 「（X负责，2024年6月底前完成）」
+        self._date(item, text.replace("\n", ""), phase, parent, True, kind == "measure")
         self.items.append(item)
         return item
 
@@ -560,7 +568,7 @@ class Builder:
 
     def _window(self, node: Node) -> Window | None:
         """A phase window on a heading: 「（一）动员部署阶段（2021年12月—2022年9月）」."""
-        heading = _sentences(node.full_text)[0] if node.full_text else ""
+        heading = _sentences(node.text)[0] if node.text.strip() else ""
         heading = heading[:60]
         window = find_window(heading)
         if window is None:
@@ -627,7 +635,7 @@ class Builder:
         self._assign(item, units)
         if row.unread_units:
             self.unplaced.append(Unplaced(item.line, row.unread_units, "unread_units"))
-        found = find_deadline(row.due_text, self.meta.issued) if row.due_text else None
+        found = cell_deadline(row.due_text, self.meta.issued) if row.due_text else None
         if found is not None and found.due is not None:
             self._stated(item, found, None)
         elif found is not None:
@@ -647,7 +655,7 @@ class Builder:
                 text = text[: tag.start] + text[tag.end :]
             else:
                 text = text.replace(tag.words, "")
-        return re.sub(r"。{2,}", "。", text).strip()
+        return re.sub(r"。{2,}", "。", text.replace("\n", "")).strip()
 
     def _unread_tags(self, text: str, tags: list[Tag], line: int) -> None:
         """A bracket that reads like a tag but could not be read is reported, not guessed."""

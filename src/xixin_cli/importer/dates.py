@@ -33,12 +33,30 @@ _PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
     ("y_quarter", re.compile(Y + r"第?([一二三四1-4])季度"), True),
     ("ymd", re.compile(Y + r"(\d{1,2})\s*月(\d{1,2})\s*[日号]" + _NOT_DEADLINE), False),
     ("ym", re.compile(Y + r"(\d{1,2})\s*月()(?![\d日号])" + _NOT_DEADLINE), False),
+    # 「2027年，制定出台…」「2028年逐步扩大至…」: a year opening a clause is that year's aim
+    (
+        "y_end",
+        re.compile(
+            r"(?:^|(?<=[。，；;,\s]))(\d{4})\s*年(?=[，,]|[\u4e00-\u9fff])"
+            r"(?![月底末内前起以度的上下第一二三四至]|开始|以来|以前|之前|左右|全年|目标)"
+        ),
+        False,
+    ),
     # Years left out: taken from the document's date, or the phase the item sits in.
     ("md", re.compile(r"(?<![\d年月])(\d{1,2})\s*月(\d{1,2})\s*[日号]" + _BEFORE), True),
     ("md", re.compile(r"(?<![\d年月])(\d{1,2})\s*月(\d{1,2})\s*[日号]\s*" + _DONE), True),
     ("m", re.compile(r"(?<![\d年])(\d{1,2})\s*月(?:份)?" + _PART + r"?" + _BEFORE), True),
     ("m", re.compile(r"(?<![\d年])(\d{1,2})\s*月" + _PART + r"(?!旬)"), True),
-    ("end", re.compile(r"(?<!\d)(?:年底|年末|年内|今年底|本年度内|年度内)" + _BEFORE + "?"), True),
+    # 「两年内」「5年内」 are spans of time, not this year's end
+    (
+        "end",
+        re.compile(
+            r"(?<![\d一二三四五六七八九十两几多半])(?:年底|年末|年内|今年底|本年度内|年度内)"
+            + _BEFORE
+            + "?"
+        ),
+        True,
+    ),
     ("half", re.compile(r"(?<![\d年])(上半年|下半年)"), True),
     ("quarter", re.compile(r"(?<![\d年])第?([一二三四])季度"), True),
 ]
@@ -54,7 +72,8 @@ _RELATIVE = re.compile(
     r"(?:自|从)?(?:本?(?:方案|通知|意见|文件|计划))?(?:印发|发布|下发|出台)(?:之日|后)(?:起)?[，,]?"
     r"(\d+|[一二三四五六七八九十两]+)\s*(?:个)?(日|天|周|个月|月|年)(?:内|以内|之内)"
 )
-_STANDING = re.compile(r"长期坚持|持续推进|常态化|长期|长效|持续开展|持续|每年|每月|每季度|经常性")
+_ONGOING = re.compile(r"\s*(?:持续|长期|常态化|不断)")
+_STANDING = re.compile(r"长期坚持|持续推进|常态化|长期|长效|持续开展|持续|经常性")
 
 WINDOW = re.compile(
     r"(\d{4})\s*年(?:(\d{1,2})\s*月(?:(\d{1,2})\s*日)?(?:上旬|中旬|下旬|初|底)?)?\s*"
@@ -236,6 +255,8 @@ def find_deadline(
             span = match.span()
             if any(s < span[1] and span[0] < e for s, e in taken):
                 continue
+            if _ONGOING.match(text, span[1]):
+                continue  # 「年内持续推进」: ongoing work, not a deadline at the year's end
             resolved = _resolve(form, match.groups(), year, base)
             if resolved is None:
                 continue
@@ -249,7 +270,9 @@ def find_deadline(
             found.append((window.end, window.words, False, match.start()))
     chosen = found or weak
     if chosen:
-        due, words, inferred, _ = max(chosen, key=lambda entry: (entry[0], -entry[3]))
+        # The first deadline the item states is its own: 「于2012年10月底前制定细则；…于2012年
+        # 底前制定完成」 is due at the first; the later ones are its follow-ups.
+        due, words, inferred, _ = min(chosen, key=lambda entry: entry[3])
         return Deadline(due, words, inferred_year=inferred)
     yearly = _YEARLY.search(text)
     if yearly is not None and yearly.group(2) is not None:
@@ -267,6 +290,17 @@ def find_deadline(
     standing = _STANDING.search(text)
     if standing is not None:
         return Deadline(None, standing.group(0))
+    return None
+
+
+def cell_deadline(text: str, issued: date | None) -> Deadline | None:
+    """A table's 完成时限 cell: the phrases above, or a year alone (「2019年」: its end)."""
+    found = find_deadline(text, issued)
+    if found is not None:
+        return found
+    year = re.fullmatch(r"\s*(\d{4})\s*年?\s*(?:全年|年内|内|底)?\s*", text)
+    if year is not None:
+        return Deadline(date(int(year.group(1)), 12, 31), text.strip())
     return None
 
 

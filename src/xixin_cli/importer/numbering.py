@@ -21,7 +21,7 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("article", re.compile(r"^第([一二三四五六七八九十百零〇\d]+)条\s*(.*)$")),
     ("cn", re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．，,]\s*(.*)$")),
     ("pcn", re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*[、.．]?\s*(.*)$")),
-    ("num", re.compile(r"^(\d{1,2})\s*(?:[.．、，](?!\d)|\s+(?=[\u4e00-\u9fff“《]))\s*(.*)$")),
+    ("num", re.compile(r"^(\d{1,2})\s*(?:[.．、，]|\s+(?=[\u4e00-\u9fff“《]))\s*(.*)$")),
     ("pnum", re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*[、.．]?\s*(.*)$")),
     ("rnum", re.compile(r"^(\d{1,2})\s*[）)]\s*(.*)$")),
     ("circ", re.compile(r"^([" + _CIRCLED + r"])\s*[、.．]?\s*(.*)$")),
@@ -58,7 +58,7 @@ class Node:
     @property
     def full_text(self) -> str:
         """Its heading line and its unnumbered lines, as one text."""
-        return "".join([self.text, *(line.text for line in self.body)])
+        return "\n".join([self.text, *(line.text for line in self.body)])
 
     def walk(self) -> list[Node]:
         out = [self]
@@ -191,6 +191,10 @@ def _place(
     """Put a numbered line into the tree, or None when its number does not follow on."""
     kind, number, text = found
     kinds = [n.kind for n in stack]
+    if kind == "num" and text[:1].isdigit() and number != last.get(kind, -1) + 1:
+        # 「3.5亿元」 is a figure, 「11.121人才梯队项目」 item 11: a digit right after the dot
+        # is numbering only where the number follows on from the one before.
+        return None
     if kind in kinds:
         index = kinds.index(kind)
         sibling = stack[index]

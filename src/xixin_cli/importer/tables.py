@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from xixin_cli.importer.tags import LEGEND, parse_content
-from xixin_cli.importer.units import looks_like_unit, split_units
+from xixin_cli.importer.units import looks_like_cell_unit, split_units
 
 # Column roles and the header words that name them (a header cell contains one of them).
 ROLES: list[tuple[str, tuple[str, ...]]] = [
@@ -245,7 +245,7 @@ def _units(row: list[str], roles: dict[str, list[int]]) -> tuple[list[str], list
             else:
                 names = split_units(re.sub(r"(牵头|配合|参与)$", "", text))
                 leads = []
-                if not all(looks_like_unit(n) for n in names):
+                if not all(looks_like_cell_unit(n) for n in names):
                     unread = text
                     continue
             if role == "lead":

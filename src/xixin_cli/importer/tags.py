@@ -52,6 +52,11 @@ _INLINE_LEAD = re.compile(
     r"([^，。；：（）\s]{2,20}(?:[、][^，。；：（）\s]{2,20}){0,4})牵头[，,]\s*"
     r"([^，。；：（）\s]{2,20}(?:[、][^，。；：（）\s]{2,20}){0,8})(?:等)?(?:配合|参与|协助|协同)"
 )
+_NAME = r"[^，。；：、（）()\s]{2,25}?"
+_INLINE_CONVENE = re.compile(
+    r"由(" + _NAME + r")会同(" + _NAME + r"(?:、" + _NAME + r"){0,15})"
+    r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=[，。；]|研究|负责|落实|共同|制定|提出|组织|推进|抓紧|做好|加强|开展|完善|建立|在)"
+)
 _BARE_LABEL = re.compile(r"(?:^|(?<=[。；;\s]))(" + _LABEL_WITH_COLON.pattern + r"[^。\n]*)")
 _BOX_LABEL = re.compile(
     r"【\s*(" + LEAD_LABEL + "|" + OTHER_LABEL + r"|责任科室)\s*】\s*([^【。\n]*)"
@@ -96,10 +101,17 @@ def parse_content(content: str) -> Tag | None:
     if LEGEND.search(content):
         legend = True
         content = _LEGEND_CLAUSE.sub("", content).strip(" ，,；;。")
-    content = content.strip(" 　。")
+    # 「X按职责分工负责。具体任务均涉及…，不再做分工」: a remark after the list
+    content = content.strip(" 　。").split("。")[0]
     if not content:
         return None
-    if _LABEL_WITH_COLON.search(content) or re.match(LABEL.pattern + r"\S", content):
+    # 「X负责，2024年6月底前完成」「X分别负责，年内持续推进」: timing shares the bracket
+    clauses = [c for c in re.split(r"[，,；;]", content) if c.strip()]
+    if len(clauses) > 1 and not _LABEL_WITH_COLON.search(content):
+        kept = [c for c in clauses if not _timing(c)]
+        if kept and len(kept) < len(clauses):
+            content = "，".join(kept)
+    if _LABEL_WITH_COLON.match(content.strip()):
         return _labelled(content, legend)
     for pattern in (_LEAD_COOP, _GUIDES, _RESPONSIBLE):
         match = pattern.match(content)
@@ -117,14 +129,19 @@ def parse_content(content: str) -> Tag | None:
 
 def _labelled(content: str, legend: bool) -> Tag | None:
     """（牵头单位：X；配合单位：Y）, 【责任单位】 forms: labels and the lists after them."""
-    parts = list(LABEL.finditer(content))
+    parts = list(_LABEL_WITH_COLON.finditer(content))
     if not parts or (parts[0].start() > 0 and content[: parts[0].start()].strip(" ，,；;")):
         return None
     lead: list[str] = []
     units: list[str] = []
     for index, label in enumerate(parts):
         end = parts[index + 1].start() if index + 1 < len(parts) else len(content)
-        names = split_units(content[label.end() : end])
+        value = content[label.end() : end]
+        names = split_units(value)
+        inner = parse_content(value) if re.search(r"牵头|配合|参与|负责", value) else None
+        if inner is not None:  # 「责任单位：X、Y分别牵头」「责任单位：X牵头，Y配合」
+            names = inner.units
+            lead += inner.lead
         if not all(looks_like_unit(n) for n in names):
             return None
         if re.match(LEAD_LABEL, label.group(1)) and "责任人" not in label.group(1):
@@ -161,28 +178,67 @@ def find_tags(text: str) -> list[Tag]:
     for match in _BARE_LABEL.finditer(text):
         span = match.span(1)
         if free(*span):
-            tag = _labelled(_outside_brackets(match.group(1)), False)
+            tag = _labelled(_outside_brackets(match.group(1)), bool(LEGEND.search(match.group(1))))
             if tag is not None:
                 tag.start, tag.end, tag.words = *span, match.group(1)
                 tags.append(tag)
                 taken.append(span)
-    for pattern in (_INLINE_LEAD, _INLINE_BY):
+    for pattern in (_INLINE_CONVENE, _INLINE_LEAD, _INLINE_BY):
         for match in pattern.finditer(text):
             if not free(*match.span()):
                 continue
             first = split_units(match.group(1))
-            rest = split_units(match.group(2)) if pattern is _INLINE_LEAD else []
+            rest = split_units(match.group(2)) if pattern is not _INLINE_BY else []
             names = list(dict.fromkeys(first + rest))
             if names and all(looks_like_unit(n) for n in names):
-                lead = first if pattern is _INLINE_LEAD else []
+                # 「X牵头，Y配合」 and 「由X会同Y」: X convenes the others, so X leads
+                lead = first if pattern is not _INLINE_BY else []
                 tags.append(Tag(*match.span(), names, lead, False, match.group(0), inline=True))
                 taken.append(match.span())
-    return sorted(tags, key=lambda tag: tag.start)
+    return _adjacent(sorted(tags, key=lambda tag: tag.start), text)
+
+
+def _adjacent(tags: list[Tag], text: str) -> list[Tag]:
+    """Tags with nothing but spaces or punctuation between them are one: 「牵头单位：X」 and
+    「责任单位：Y」 on lines of their own name one item's lead and units."""
+    out: list[Tag] = []
+    for tag in tags:
+        if out and not re.search(r"[^\s，,；;。]", text[out[-1].end : tag.start]):
+            last = out[-1]
+            out[-1] = Tag(
+                last.start,
+                tag.end,
+                list(dict.fromkeys(last.units + tag.units)),
+                list(dict.fromkeys(last.lead + tag.lead)),
+                last.legend or tag.legend,
+                text[last.start : tag.end],
+                last.inline and tag.inline,
+            )
+        else:
+            out.append(tag)
+    return out
+
+
+def _timing(clause: str) -> bool:
+    """A clause that says when, not who: 「2024年6月底前完成」「年内持续推进」「长期坚持」."""
+    from xixin_cli.importer.dates import find_deadline
+
+    return find_deadline(clause, None) is not None or bool(
+        re.search(r"\d{4}年|年内|年底|月底|季度|半年|长期|持续|常态化", clause)
+    )
 
 
 def _outside_brackets(text: str) -> str:
-    """The text with any bracketed remark removed (a tag line's 「（以下简称…）」)."""
-    return re.sub(r"[（(][^（）()]*[）)]", "", text)
+    """The text without its bracketed remarks (「（以下简称…）」, a legend); a short bracket
+    inside a name stays: 「各县(市、区)政府」."""
+
+    def remark(match: re.Match[str]) -> str:
+        inside = match.group(0)[1:-1]
+        return (
+            "" if LEGEND.search(inside) or len(inside) > 8 or "简称" in inside else match.group(0)
+        )
+
+    return re.sub(r"[（(][^（）()]*[）)]", remark, text)
 
 
 def legend_positions(text: str) -> list[int]:

@@ -9,107 +9,15 @@ from __future__ import annotations
 import re
 
 #: The endings of institution names, longest first so that 委员会 wins over 会.
-ENDINGS = tuple(
-    sorted(
-        (
-            "人民政府",
-            "政府",
-            "办公厅",
-            "办公室",
-            "委员会",
-            "领导小组",
-            "工作组",
-            "小组",
-            "指挥部",
-            "部门",
-            "单位",
-            "机关",
-            "机构",
-            "中心",
-            "总局",
-            "总署",
-            "总队",
-            "支队",
-            "大队",
-            "中队",
-            "派出所",
-            "街道",
-            "社区",
-            "公司",
-            "集团",
-            "银行",
-            "学校",
-            "高校",
-            "医院",
-            "法院",
-            "检察院",
-            "党委",
-            "党组",
-            "工委",
-            "纪委",
-            "监委",
-            "团委",
-            "工会",
-            "妇联",
-            "残联",
-            "侨联",
-            "科协",
-            "文联",
-            "社科联",
-            "工商联",
-            "供销社",
-            "红十字会",
-            "协会",
-            "学会",
-            "商会",
-            "联合会",
-            "研究院",
-            "研究所",
-            "设计院",
-            "中央",
-            "海关",
-            "部",
-            "委",
-            "局",
-            "厅",
-            "办",
-            "署",
-            "院",
-            "会",
-            "行",
-            "所",
-            "站",
-            "村",
-            "组",
-            "队",
-            "处",
-            "科",
-            "室",
-            "股",
-            "校",
-            "馆",
-            "台",
-            "社",
-            "团",
-            "联",
-            "庭",
-            "监",
-            "区",
-            "县",
-            "市",
-            "省",
-            "州",
-            "盟",
-            "旗",
-            "乡",
-            "镇",
-            "企业",
-            "各地",
-        ),
-        key=len,
-        reverse=True,
-    )
-)
+_ENDING_WORDS = """
+        人民政府 政府 办公厅 办公室 委员会 领导小组 工作组 小组 指挥部 部门 单位 机关 机构 中心
+        总局 总署 总队 支队 大队 中队 派出所 街道 社区 公司 集团 银行 学校 高校 医院 法院 检察院
+        党委 党组 工委 纪委 监委 团委 工会 妇联 残联 侨联 科协 文联 社科联 工商联 供销社 红十字会
+        协会 学会 商会 联合会 研究院 研究所 设计院 中央 海关 专班 管委会 服务队 工作队
+        部 委 局 厅 办 署 院 会 行 所 站 村 组 队 处 科 室 股 校 馆 台 社 团 联 庭 监
+        区 县 市 省 州 盟 旗 乡 镇 企业 各地
+"""
+ENDINGS = tuple(sorted(_ENDING_WORDS.split(), key=len, reverse=True))
 
 #: Words that end a unit list but are not a unit: 「X、Y等有关部门按职责分工负责」 names X and Y.
 TRAILERS = re.compile(
@@ -135,7 +43,7 @@ def split_units(text: str) -> list[str]:
     """The unit names in a list as the document writes it, in order, without trailers."""
     text = re.sub(r"[（(]\s*[）)]", "", text).strip(" 　。.；;，,:：")
     out: list[str] = []
-    for part in _SEPARATORS.split(text):
+    for part in _split_outside_brackets(text):
         part = _trim(part)
         if not part:
             continue
@@ -146,8 +54,25 @@ def split_units(text: str) -> list[str]:
     return [name for name in dict.fromkeys(out) if name]
 
 
+def _split_outside_brackets(text: str) -> list[str]:
+    """Split at separators, but not inside brackets: 「各县(市、区)政府」 is one unit."""
+    parts: list[str] = []
+    depth, current = 0, ""
+    for char in text:
+        if char in "（(〔【[":
+            depth += 1
+        elif char in "）)〕】]" and depth > 0:
+            depth -= 1
+        if depth == 0 and _SEPARATORS.fullmatch(char):
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
 def _trim(part: str) -> str:
-    part = part.strip(" 　。.；;，,:：")
+    part = part.strip(" 　。.；;，,:：\n")
     part = re.sub(r"^(?:由|请|并由|会同|联合|及|和|与)", "", part)
     trimmed = TRAILERS.sub("", part)
     # 「各有关部门」 alone is a unit as written; only a trailer after a name is cut off.
@@ -160,6 +85,11 @@ def _split_conjunctions(part: str) -> list[str]:
     if len(pieces) > 1 and all(is_institution(p) for p in pieces):
         return pieces
     return [part]
+
+
+def looks_like_cell_unit(name: str) -> bool:
+    """In a table's units column any short name counts: the column says it is a unit."""
+    return 2 <= len(name) <= 40 and not re.search(r"[。！？；：:]", name)
 
 
 def looks_like_unit(name: str) -> bool:
