@@ -119,6 +119,8 @@ def score(document: Path, expected: dict[str, object]) -> Score:
     except XixinError as exc:
         result.error = f"{type(exc).__name__}: {' '.join(exc.lines('zh'))}"
         return result
+    if isinstance(expected.get("date"), date) and plan.document.date != expected["date"]:
+        result.misses.append(f"document date: {plan.document.date} != {expected['date']}")
     names = {key: office.name for key, office in plan.offices.items()}
     scope: dict[str, str] = {}
     for item in reversed(plan.items):  # children come after their parent

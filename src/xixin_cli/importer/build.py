@@ -4,7 +4,8 @@ structure, tags the units, date phrases the deadlines; whatever is not placed is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from xixin_cli.importer.dates import (
@@ -705,8 +706,67 @@ def _merge(first: Tag | None, second: Tag) -> Tag:
 
 
 def build(source: Source) -> Result:
-    """The plan's items, phases, units and what could not be placed."""
-    return Builder(source).build()
+    """The plan's items, phases, units and what could not be placed.
+
+    A document in traditional characters is read through a simplified copy, character for
+    character, and what is written goes back to the document's own characters.
+    """
+    table = _traditional(source)
+    if table is None:
+        return Builder(source).build()
+    forward, back = table
+    shadow = Source(
+        [line.translate(forward) for line in source.lines],
+        [
+            replace(t, rows=[[c.translate(forward) for c in row] for row in t.rows])
+            for t in source.tables
+        ],
+        source.encoding,
+        source.text_tables,
+    )
+    return _back(Builder(shadow).build(), back)
+
+
+def _traditional(source: Source) -> tuple[dict[int, int], dict[int, str]] | None:
+    """(to simplified, back to the document's characters) when the text is traditional."""
+    from xixin_cli.importer.t2s import SIMPLIFIED, TRADITIONAL
+
+    text = "".join(source.lines) + "".join(c for t in source.tables for r in t.rows for c in r)
+    traditional = set(TRADITIONAL)
+    count = sum(1 for c in text if c in traditional)
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    if count < 10 or count < cjk * 0.02:
+        return None
+    forward = str.maketrans(TRADITIONAL, SIMPLIFIED)
+    seen: dict[str, Counter[str]] = {}
+    for char in text:
+        simple = char.translate(forward)
+        if simple != char:
+            seen.setdefault(simple, Counter())[char] += 1
+    back = {ord(s): counts.most_common(1)[0][0] for s, counts in seen.items()}
+    return forward, back
+
+
+def _back(result: Result, back: dict[int, str]) -> Result:
+    def t(text: str) -> str:
+        return text.translate(back)
+
+    for item in result.items:
+        item.title, item.text, item.offices_text = t(item.title), t(item.text), t(item.offices_text)
+        item.due_text = t(item.due_text)
+        item.offices = [t(u) for u in item.offices]
+        item.lead = [t(u) for u in item.lead]
+    result.units[:] = [t(u) for u in result.units]
+    meta = result.meta
+    meta.number, meta.issuer, meta.title = t(meta.number), t(meta.issuer), t(meta.title)
+    meta.notice, meta.recipients = t(meta.notice), [t(r) for r in meta.recipients]
+    result.phases[:] = [
+        p._replace(name=t(p.name), window_text=t(p.window_text)) for p in result.phases
+    ]
+    for miss in result.unplaced:
+        miss.text = t(miss.text)
+    result.notes[:] = [(line, t(title)) for line, title in result.notes]
+    return result
 
 
 def lines_of(source: Source) -> list[Line]:

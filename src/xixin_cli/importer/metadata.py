@@ -48,6 +48,7 @@ def read_metadata(lines: list[Line], preamble: list[Line]) -> Metadata:
         before = _previous_text(texts, index)
         if not meta.issuer and before and _ISSUER_END.search(before) and len(before) <= 30:
             meta.issuer = before
+    _labelled_fields(meta, texts[:12])
     head = "".join(line.text for line in preamble) or "".join(texts[:10])
     notice = _NOTICE.search(head)
     if notice:
@@ -66,6 +67,23 @@ def read_metadata(lines: list[Line], preamble: list[Line]) -> Metadata:
         if text.endswith(("：", ":")) and "、" in text and len(text) < 60 and not meta.recipients:
             meta.recipients = [p for p in re.split(r"[、，,]", text.rstrip("：:")) if p]
     return meta
+
+
+_FIELD = re.compile(r"(发文机关|成文日期|发文字号|文号|标\s*题)\s*[:：]\s*(\S+)")
+
+
+def _labelled_fields(meta: Metadata, texts: list[str]) -> None:
+    """A published page's metadata block: 「发文机关：X 成文日期：2014年02月23日 …」."""
+    for text in texts:
+        for name, value in _FIELD.findall(text):
+            if name == "成文日期" and meta.issued is None:
+                meta.issued = date_line(value)
+            elif name == "发文机关" and not meta.issuer:
+                meta.issuer = value
+            elif name in ("发文字号", "文号") and not meta.number:
+                meta.number = value
+            elif name.startswith("标") and not meta.title:
+                meta.title = value
 
 
 def _issuer_before(text: str) -> str:
