@@ -241,9 +241,12 @@ class Builder:
         return any(find_tags(each.full_text) for each in node.walk())
 
     def _assigns(self, node: Node) -> bool:
+        """Whether any piece names a unit (or tries to: an unread tag) or a deadline."""
         for each in node.walk():
             text = each.full_text
-            if find_tags(text):
+            if find_tags(text) or any(
+                _TAGLIKE.search(text[s + 1 : e - 1]) and e - s < 60 for s, e in brackets(text)
+            ):
                 return True
             deadline = find_deadline(text, self.meta.issued)
             if deadline is not None and deadline.due is not None:
@@ -363,10 +366,9 @@ class Builder:
 
     def _is_heading(self, segment: str, node: Node) -> bool:
         """A short title with its tag (「加强组织领导（牵头单位：X）。」) heads the paragraph."""
-        bare = re.sub(r"[（(〔【].*?[）)〕】]", "", segment).strip(" 。；")
-        return (len(bare) <= 30 and not re.search(r"[，,；;]", bare)) or (
-            bool(node.body) and segment.strip() == node.text.strip()
-        )
+        bare = re.sub(r"[（(〔【].*?[）)〕】]", "", segment).strip(" 。；\n")
+        short = len(bare) <= 30 and not re.search(r"[，,；;。！？]", bare)
+        return short or (bool(node.body) and segment.strip() == node.text.strip())
 
     def _segments(self, text: str, tags: list[Tag], node: Node) -> list[tuple[str, Tag | None]]:
         """The text cut after each tag's sentence; what follows the last tag stands alone."""

@@ -81,6 +81,8 @@ WINDOW = re.compile(
     r"(上旬|中旬|下旬|底|末)?)?"
 )
 
+_YEARS = re.compile(r"(\d{4})\s*[—–\-~～至到]+\s*(\d{4})\s*年(?!\s*\d{1,2}\s*月)")
+
 _DATE_LINE = re.compile(
     r"^[（(]?\s*([\d〇一二三四五六七八九零○O]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月"
     r"\s*([\d一二三四五六七八九十]{1,3})\s*日\s*[）)]?$"
@@ -149,6 +151,11 @@ def date_line(text: str) -> date | None:
 
 def find_window(text: str, year: int | None = None) -> Window | None:
     """The first window `2021年12月—2022年9月` (or 2024年5月至12月, 2019—2020年) in the text."""
+    years = _YEARS.search(text)
+    if years is not None and int(years.group(2)) >= int(years.group(1)):
+        return Window(
+            date(int(years.group(1)), 1, 1), date(int(years.group(2)), 12, 31), years.group(0)
+        )
     for match in WINDOW.finditer(text):
         y1, m1, d1, y2, m2, d2, part = match.groups()
         if m1 is None and y2 is None:

@@ -77,10 +77,10 @@ class Node:
 
 def ordinal(value: str) -> int:
     """The number of 一 二 … 九十九, 12, ①."""
-    if value.isdigit():
-        return int(value)
     if value in _CIRCLED:
         return _CIRCLED.index(value) + 1
+    if value.isdigit():
+        return int(value)
     digits = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
     if "百" in value:
         hundreds, _, rest = value.partition("百")
@@ -191,7 +191,8 @@ def _place(
     """Put a numbered line into the tree, or None when its number does not follow on."""
     kind, number, text = found
     kinds = [n.kind for n in stack]
-    if kind == "num" and text[:1].isdigit() and number != last.get(kind, -1) + 1:
+    glued = re.match(r"^\d{1,2}\s*[.．、，]\d", line.text) is not None
+    if kind == "num" and glued and number != last.get(kind, -1) + 1:
         # 「3.5亿元」 is a figure, 「11.121人才梯队项目」 item 11: a digit right after the dot
         # is numbering only where the number follows on from the one before.
         return None

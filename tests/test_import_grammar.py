@@ -1,0 +1,460 @@
+"""The importer's grammar, one rule of the genre at a time, on small examples of our own: unit
+names, tags, date phrases, numbering, tables, files; and what it says when it cannot read."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from xixin_cli.errors import ExitCode, PlanError, UsageError
+from xixin_cli.importer import PLACEHOLDER_UNIT, Imported, import_file, import_text
+from xixin_cli.importer.dates import find_deadline, find_window
+from xixin_cli.importer.numbering import build_tree, clean_lines
+from xixin_cli.importer.tags import find_tags, parse_content
+from xixin_cli.importer.units import split_units
+from xixin_cli.model import DueBasis, Plan
+from xixin_cli.plan_file import parse_plan
+
+
+def plan_of(result: Imported) -> Plan:
+    return parse_plan(result.yaml, "test.yaml")
+
+
+def units_of(plan: Plan, item_id: str, field: str = "offices") -> list[str]:
+    item = plan.get(item_id)
+    assert item is not None, (item_id, [i.id for i in plan.items])
+    return [plan.offices[key].name for key in getattr(item, field)]
+
+
+# -- unit names ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # 和/及 inside one name: never two made-up units
+        ("工业和信息化部、文化和旅游部", ["工业和信息化部", "文化和旅游部"]),
+        ("市人力资源和社会保障局", ["市人力资源和社会保障局"]),
+        # 和/及/与 between two institutions: two units
+        ("市教委和市卫健委", ["市教委", "市卫健委"]),
+        ("县财政局及县审计局", ["县财政局", "县审计局"]),
+        # what ends a list is not a unit
+        ("国家发展改革委、财政部等有关部门按职责分工负责", ["国家发展改革委", "财政部"]),
+        ("市农业农村局牵头负责", ["市农业农村局"]),
+        # separators: 、，；/ and spaces
+        (
+            "镇经发办，镇财政所；镇农服中心 镇水利站",
+            ["镇经发办", "镇财政所", "镇农服中心", "镇水利站"],
+        ),
+        # 各区、县级市 is one group; a 、 inside brackets does not split
+        ("各区、县级市", ["各区、县级市"]),
+        ("各县(市、区)政府、市发改委", ["各县(市、区)政府", "市发改委"]),
+        ("各有关部门", ["各有关部门"]),
+    ],
+)
+def test_unit_lists(text: str, names: list[str]) -> None:
+    assert split_units(text) == names
+
+
+# -- tags --
+
+
+@pytest.mark.parametrize(
+    ("content", "units", "lead", "legend"),
+    [
+        ("省教育厅指导", ["省教育厅"], [], False),
+        ("镇人社所负责", ["镇人社所"], [], False),
+        ("市农业农村局牵头负责", ["市农业农村局"], ["市农业农村局"], False),
+        (
+            "市教育局牵头，市人社局等有关部门按职责分工负责",
+            ["市教育局", "市人社局"],
+            ["市教育局"],
+            False,
+        ),
+        (
+            "市发展改革委、市财政局负责，排在第一位的部门为牵头部门，下同",
+            ["市发展改革委", "市财政局"],
+            [],
+            True,
+        ),
+        ("县住建局、县交通局负责，列第一位者为牵头单位", ["县住建局", "县交通局"], [], True),
+        (
+            "牵头单位：市商务局，配合单位：市财政局、市税务局",
+            ["市商务局", "市财政局", "市税务局"],
+            ["市商务局"],
+            False,
+        ),
+        (
+            "牵头单位：市民政局 责任单位：各区政府",
+            ["市民政局", "各区政府"],
+            ["市民政局"],
+            False,
+        ),
+        (
+            "责任单位：市人社局、市农业农村局分别牵头",
+            ["市人社局", "市农业农村局"],
+            ["市人社局", "市农业农村局"],
+            False,
+        ),
+        ("国务院各部门分别负责，年内持续推进", ["国务院各部门"], [], False),
+        ("县卫健委负责，2024年6月底前完成", ["县卫健委"], [], False),
+    ],
+)
+def test_tag_forms(content: str, units: list[str], lead: list[str], legend: bool) -> None:
+    tag = parse_content(content)
+    assert tag is not None
+    assert (tag.units, tag.lead, tag.legend) == (units, lead, legend)
+
+
+def test_a_long_list_is_read_whole() -> None:
+    words = ("发改", "经信", "科技", "财政", "民政", "司法", "商务", "审计", "统计", "体育", "应急")
+    names = [f"市{word}局" for word in words]
+    (tag,) = find_tags(f"完成目标任务。（{'、'.join(names)}负责）")
+    assert tag.units == names
+
+
+@pytest.mark.parametrize(
+    ("text", "units", "lead"),
+    [
+        ("做好入户宣传。【责任单位】镇经发办、镇财政所", ["镇经发办", "镇财政所"], []),
+        ("做好入户宣传。〔责任单位：镇党政办〕", ["镇党政办"], []),
+        ("窗口服务由县政务中心负责。", ["县政务中心"], []),
+        (
+            "年底前完成，县水利局牵头，县财政局、各乡镇配合。",
+            ["县水利局", "县财政局", "各乡镇"],
+            ["县水利局"],
+        ),
+        (
+            "由发展改革委会同财政部、商务部等部门研究提出意见。",
+            ["发展改革委", "财政部", "商务部"],
+            ["发展改革委"],
+        ),
+    ],
+)
+def test_tags_outside_brackets(text: str, units: list[str], lead: list[str]) -> None:
+    (tag,) = find_tags(text)
+    assert (tag.units, tag.lead) == (units, lead)
+
+
+def test_a_bracket_that_names_no_unit_is_not_a_tag() -> None:
+    assert find_tags("深入推进创建工作（以下简称创建工作），（2019年3月）。") == []
+
+
+# -- dates --
+
+ISSUED = date(2024, 2, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "recurring", "relative"),
+    [
+        ("确保2019年3月底前完成改造任务", date(2019, 3, 31), False, False),
+        ("2024年6月30日前印发细则", date(2024, 6, 30), False, False),
+        ("年底前建成2个示范基地", date(2024, 12, 31), False, False),
+        ("上半年举办培训班2期", date(2024, 6, 30), False, False),
+        ("第一季度完成摸底调查", date(2024, 3, 31), False, False),
+        ("4月中旬前完成", date(2024, 4, 20), False, False),
+        ("2020年起，每年3月底前报送台账", date(2020, 3, 31), True, False),
+        ("每年3月底前报送台账", date(2024, 3, 31), True, False),
+        ("每月25日前报送进展情况", date(2024, 2, 25), True, False),
+        ("自印发之日起30日内制定实施细则", date(2024, 3, 21), False, True),
+        ("本方案印发后3个月内完成", date(2024, 5, 20), False, True),
+        ("于2012年10月底前制定细则；2012年底前全面完成", date(2012, 10, 31), False, False),
+        ("2027年，制定出台全市评估办法", date(2027, 12, 31), False, False),
+    ],
+)
+def test_deadline_phrases(text: str, due: date, recurring: bool, relative: bool) -> None:
+    found = find_deadline(text, ISSUED)
+    assert found is not None
+    assert (found.due, found.recurring, found.relative) == (due, recurring, relative)
+
+
+def test_a_deadline_without_its_year_falls_after_the_document() -> None:
+    found = find_deadline("3月底前完成", date(2024, 11, 10))
+    assert found is not None and found.due == date(2025, 3, 31) and found.inferred_year
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "两年内完成全部改造",  # a span of time, not this year's end
+        "5年内培养1000名人才",
+        "比2015年下降20%",
+        "2018年以来成效明显",
+        "自2020年1月1日起施行",
+    ],
+)
+def test_what_is_not_a_deadline(text: str) -> None:
+    found = find_deadline(text, ISSUED)
+    assert found is None or found.due is None
+
+
+@pytest.mark.parametrize("text", ["长期坚持", "持续推进", "常态化开展", "年内持续推进"])
+def test_standing_work(text: str) -> None:
+    found = find_deadline(text, ISSUED)
+    assert found is not None and found.due is None
+
+
+def test_no_year_no_document_date_no_guess() -> None:
+    assert find_deadline("3月底前完成", None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("（2021年12月—2022年9月）", date(2021, 12, 1), date(2022, 9, 30)),
+        ("2024年5月至12月", date(2024, 5, 1), date(2024, 12, 31)),
+        ("2022年11月—2023年1月", date(2022, 11, 1), date(2023, 1, 31)),
+        ("2019—2020年", date(2019, 1, 1), date(2020, 12, 31)),
+    ],
+)
+def test_phase_windows(text: str, start: date, end: date) -> None:
+    window = find_window(text)
+    assert window is not None and (window.start, window.end) == (start, end)
+
+
+# -- numbering and lines ---------------------------------------------------------------------------
+
+
+def test_page_numbers_are_dropped_and_broken_lines_joined() -> None:
+    lines = clean_lines(
+        [
+            "一、",
+            "重点任务",
+            "（一）动员部署阶段（2021年12月—",
+            "— 3 —",
+            "2022年9月）",
+            "1. 召开动员会议，",
+            "印发工作方案。",
+            "- 4 -",
+            "第 5 页 共 9 页",
+        ]
+    )
+    assert [line.text for line in lines] == [
+        "一、重点任务",
+        "（一）动员部署阶段（2021年12月—2022年9月）",
+        "1. 召开动员会议，印发工作方案。",
+    ]
+
+
+def test_numbering_kinds_nest_in_the_order_used() -> None:
+    text = "第一条 总则\n一、任务\n１．做甲\n（１）做乙\n①做丙\n②做丁\n2. 做戊\n二、保障"
+    root, _ = build_tree(clean_lines(text.splitlines()))
+    shape = [(n.kind, n.ordinal, len(n.ancestors())) for n in root.walk()[1:]]
+    assert shape == [
+        ("article", 1, 0),
+        ("cn", 1, 1),
+        ("num", 1, 2),
+        ("pnum", 1, 3),
+        ("circ", 1, 4),
+        ("circ", 2, 4),
+        ("num", 2, 2),
+        ("cn", 2, 1),
+    ]
+
+
+def test_a_figure_after_a_number_is_text_unless_it_follows_on() -> None:
+    root, _ = build_tree(
+        clean_lines(["一、任务", "1. 做甲。", "3.5亿元用于改造。", "2.121人才工程。"])
+    )
+    task = root.children[0]
+    assert [c.ordinal for c in task.children] == [1, 2]
+    assert "3.5亿元" in task.children[0].full_text
+
+
+# -- whole documents ------------------------------------------------------------------------------
+
+
+def test_sections_are_read_by_what_they_assign_not_by_their_names() -> None:
+    text = """\
+一、总体要求
+（一）指导思想。以新思想为指导。
+（二）基本原则。坚持统筹推进。
+二、实施产业振兴行动计划
+1. 建设示范基地3个。（责任单位：县农业农村局）
+2. 2024年6月底前完成规划编制。
+三、支撑体系
+（一）强化人才支撑。（县人社局负责）
+"""
+    result = import_text(text)
+    plan = plan_of(result)
+    assert [i.id for i in plan.items] == ["2.1", "2.2", "3.1"]
+    assert units_of(plan, "2.1") == ["县农业农村局"]
+    assert units_of(plan, "2.2") == [PLACEHOLDER_UNIT]  # dated, no unit: reported
+    assert plan.get("2.2").due == date(2024, 6, 30)  # type: ignore[union-attr]
+    assert units_of(plan, "3.1") == ["县人社局"]
+    assert [title for _, title in result.notes] == ["总体要求"]
+
+
+def test_a_tag_speaks_for_the_sentences_since_the_previous_tag() -> None:
+    text = (
+        "一、任务\n（一）抓好产业。建设基地（县农业局负责）。培训农民（县人社局负责）。做好宣传。\n"
+    )
+    plan = plan_of(import_text(text))
+    children = [plan.get(c) for c in plan.children("1.1")]
+    assert [c.text for c in children if c] == ["抓好产业。建设基地。", "培训农民。", "做好宣传。"]
+    assert units_of(plan, "1.1.1") == ["县农业局"]
+    assert units_of(plan, "1.1.2") == ["县人社局"]
+    assert units_of(plan, "1.1.3") == [PLACEHOLDER_UNIT]  # no tag after it: not guessed
+
+
+def test_a_tag_on_a_heading_speaks_for_its_children() -> None:
+    text = "一、任务\n（一）加强组织领导（牵头单位：镇党政办）\n1. 成立专班。\n2. 建立例会制度。\n"
+    plan = plan_of(import_text(text))
+    assert units_of(plan, "1.1.1") == units_of(plan, "1.1.2") == ["镇党政办"]
+    assert units_of(plan, "1.1.2", "lead") == ["镇党政办"]
+
+
+def test_a_legend_at_the_end_speaks_for_the_whole_document() -> None:
+    text = "一、任务\n1. 做甲。（县财政局、县审计局负责）\n注：列第一位者为牵头单位。\n"
+    plan = plan_of(import_text(text))
+    assert units_of(plan, "1.1", "lead") == ["县财政局"]
+
+
+def test_an_unread_tag_is_reported_not_guessed() -> None:
+    result = import_text("一、任务\n1. 做好接访工作（张三同志负责）。\n")
+    assert [(u.line, u.reason) for u in result.unplaced] == [(2, "unread_tag"), (2, "no_unit")]
+
+
+def test_phases_with_steps_and_task_items_in_a_phase() -> None:
+    text = """\
+一、工作步骤
+（一）部署阶段（2024年3月—
+2024年4月）
+1. 召开动员会，4月15日前印发方案。（责任单位：镇党政办）
+（二）推进阶段（2024年5月至12月）
+1. 全面推进各项任务。（责任单位：各村）
+"""
+    plan = plan_of(import_text(text))
+    assert [(p.name, p.start, p.end) for p in plan.phases.values()] == [
+        ("部署阶段", date(2024, 3, 1), date(2024, 4, 30)),
+        ("推进阶段", date(2024, 5, 1), date(2024, 12, 31)),
+    ]
+    first, second = plan.get("1.1.1"), plan.get("1.2.1")
+    assert first is not None and first.due == date(2024, 4, 15)
+    assert second is not None and second.due_basis is DueBasis.PHASE and second.phase
+
+
+def test_metadata_anywhere_and_no_signing_date_on_the_last_item() -> None:
+    text = """\
+关于加快推进农村改革的
+实施方案
+一、重点任务
+1. 完善农村产权制度。（农业农村部负责）
+国务院办公厅
+2019年3月5日
+（此件公开发布）
+"""
+    plan = plan_of(import_text(text))
+    document = plan.document
+    assert (document.title, document.issuer, document.date) == (
+        "关于加快推进农村改革的实施方案",
+        "国务院办公厅",
+        date(2019, 3, 5),
+    )
+    item = plan.get("1.1")
+    assert item is not None and item.due is None and "国务院办公厅" not in item.text
+
+
+def test_a_relative_deadline_counts_from_the_document_and_says_so() -> None:
+    text = "测试方案\n2024年2月20日\n一、任务\n1. 自印发之日起30日内制定细则。（县司法局负责）\n"
+    item = plan_of(import_text(text)).get("1.1")
+    assert item is not None and item.due == date(2024, 3, 21) and "成文日期" in item.note
+
+
+def test_a_document_with_no_item_says_what_was_found() -> None:
+    result = import_text("各位同事：\n请于下周一前提交材料。谢谢。\n")
+    assert result.items == 0 and result.found is not None
+    assert (result.found.lines, result.found.numbered) == (2, 0)
+
+
+# -- files --
+
+TASKS = "一、重点任务\n1. 2024年3月底前完成摸底。（责任单位：镇经发办）\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
+def test_text_in_every_encoding(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "方案.txt"
+    path.write_bytes(TASKS.encode(encoding))
+    result = import_file(path)
+    assert units_of(plan_of(result), "1.1") == ["镇经发办"]
+
+
+def test_a_word_document_with_a_task_table_and_an_indicator_table(tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("测试镇重点工作任务分解表")
+    indicators = document.add_table(rows=2, cols=2)
+    indicators.rows[0].cells[0].text, indicators.rows[0].cells[1].text = "指标", "目标值"
+    indicators.rows[1].cells[0].text, indicators.rows[1].cells[1].text = "新建道路", "10公里"
+    document.add_paragraph("附件：任务分解表")
+    rows = [
+        ("序号", "工作任务", "具体措施", "牵头单位", "责任单位", "完成时限"),
+        ("1", "产业发展", "建成示范基地2个", "镇农服中心", "镇财政所、各村", "2024年6月底前"),
+        ("2", "产业发展", "完成产业规划编制", "镇经发办", "", "长期坚持"),
+    ]
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.rows[r].cells[c].text = value
+    table.cell(1, 1).merge(table.cell(2, 1))  # the task's name spans its rows
+    path = tmp_path / "分解表.docx"
+    document.save(str(path))
+    result = import_file(path)
+    plan = plan_of(result)
+    assert result.encoding == "DOCX"
+    assert units_of(plan, "t2.1") == ["镇农服中心", "镇财政所", "各村"]
+    assert units_of(plan, "t2.1", "lead") == ["镇农服中心"]
+    assert plan.get("t2.1").due == date(2024, 6, 30)  # type: ignore[union-attr]
+    second = plan.get("t2.2")
+    assert second is not None and second.due_basis is DueBasis.STANDING
+    assert "产业发展" in second.text  # the merged task name reaches the second row
+    assert [(s.index, s.line, s.reason) for s in result.skipped_tables] == [(1, 1, "no_header")]
+
+
+def test_a_spreadsheet_with_merged_cells(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["2024年重点工作任务清单"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["序号", "重点任务", "工作内容", "责任单位", "时间节点"])
+    sheet.append([1, "人居环境", "新建公厕5座", "县住建局", "2024年"])
+    sheet.append([None, None, "完成污水治理村庄6个", None, "2024年9月"])
+    for column in "ABD":
+        sheet.merge_cells(f"{column}3:{column}4")
+    path = tmp_path / "清单.xlsx"
+    book.save(str(path))
+    plan = plan_of(import_file(path))
+    rows = [i for i in plan.items if i.id.startswith("t1.")]
+    assert [plan.office_names(i) for i in rows] == [("县住建局",), ("县住建局",)]
+    assert [i.due for i in rows] == [date(2024, 12, 31), date(2024, 9, 30)]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "error", "code"),
+    [
+        ("方案.doc", b"\xd0\xcf\x11\xe0rest", UsageError, "import.unsupported"),
+        ("方案.pdf", b"%PDF-1.4", UsageError, "import.unsupported"),
+        ("表.xlsx", b"not a workbook", UsageError, "import.sheet_unreadable"),
+        ("表.xls", b"not a workbook", UsageError, "import.sheet_unreadable"),
+    ],
+)
+def test_files_it_cannot_read(
+    tmp_path: Path, name: str, data: bytes, error: type[Exception], code: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(error) as raised:
+        import_file(path)
+    assert raised.value.code == code  # type: ignore[attr-defined]
+
+
+def test_a_missing_file_is_exit_3(tmp_path: Path) -> None:
+    with pytest.raises(PlanError) as raised:
+        import_file(tmp_path / "none.txt")
+    assert raised.value.exit_code is ExitCode.PLAN
+    assert raised.value.problems[0].code == "import.not_found"
