@@ -43,6 +43,8 @@ FLOORS = {
     "05-gwy-2020-fengong.txt": (1, 1, 0, 1),
     "06-sizhoutou-2024-zhongdian.docx": (2, 2, 0, 2),
     "07-wenshang-2023-minsheng.xlsx": (7, 7, 0, 7),
+    "08-gbh-2014-nongcun-fengong.txt": (2, 2, 2, 2),
+    "09-baoji-2022-fangguanfu.txt": (1, 1, 1, 1),
     "10-suining-2019-gongcheng.txt": (1, 1, 0, 1),
     "15-sh-2026-gongyuan.txt": (17, 17, 0, 17),
     "16-huangpu-2025-kezaisheng.txt": (11, 11, 0, 11),

@@ -458,3 +458,90 @@ def test_a_missing_file_is_exit_3(tmp_path: Path) -> None:
         import_file(tmp_path / "none.txt")
     assert raised.value.exit_code is ExitCode.PLAN
     assert raised.value.problems[0].code == "import.not_found"
+
+
+# -- more forms of the genre --
+
+
+@pytest.mark.parametrize(
+    ("content", "units", "lead"),
+    [
+        # 会同: the first convenes the others, so it leads; never one unit 「X会同Y」
+        ("县发改局会同县财政局负责", ["县发改局", "县财政局"], ["县发改局"]),
+        # 「X负责，Y配合」: the one responsible leads the ones cooperating
+        ("市教育局负责，市财政局配合", ["市教育局", "市财政局"], ["市教育局"]),
+    ],
+)
+def test_convening_and_cooperating(content: str, units: list[str], lead: list[str]) -> None:
+    tag = parse_content(content)
+    assert tag is not None and (tag.units, tag.lead) == (units, lead)
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("完成时限：2024年", date(2024, 12, 31)),  # a year alone after its label
+        ("6月份完成方案编制", date(2024, 6, 30)),
+        ("3月15日召开动员大会", date(2024, 3, 15)),  # the day of the event is its deadline
+    ],
+)
+def test_more_deadline_phrases(text: str, due: date) -> None:
+    found = find_deadline(text, ISSUED)
+    assert found is not None and found.due == due
+
+
+def test_an_excerpt_may_start_at_any_number() -> None:
+    """A copy that starts at （二十四） (an excerpt of a State Council 分工) keeps its numbers."""
+    text = (
+        "（二十四）加快发展现代农业。（农业农村部牵头）\n"
+        "（二十五）深化农村改革。（自然资源部负责）\n"
+    )
+    plan = plan_of(import_text(text))
+    assert [i.id for i in plan.items] == ["24", "25"]
+    assert units_of(plan, "24", "lead") == ["农业农村部"]
+
+
+def test_a_phase_of_one_month_or_with_a_closing_day() -> None:
+    text = """\
+二、工作步骤
+（一）动员部署阶段（2024年3月）
+1. 召开动员会。
+（二）组织实施阶段（2024年4月至10月）
+1. 全面推进。
+（三）总结验收阶段（2024年11月底前）
+1. 形成总结报告。
+"""
+    plan = plan_of(import_text(text))
+    assert [(p.name, p.start, p.end) for p in plan.phases.values()] == [
+        ("动员部署阶段", date(2024, 3, 1), date(2024, 3, 31)),
+        ("组织实施阶段", date(2024, 4, 1), date(2024, 10, 31)),
+        ("总结验收阶段", date(2024, 11, 1), date(2024, 11, 30)),
+    ]
+
+
+def test_word_automatic_numbering_is_read_as_numbering(tmp_path: Path) -> None:
+    """Word's own list numbering is not in a paragraph's text: it is put back by level."""
+    docx = pytest.importorskip("docx")
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+
+    def numbered(text: str, level: int) -> None:
+        paragraph = document.add_paragraph(text)
+        properties = paragraph._p.get_or_add_pPr()
+        numbering = OxmlElement("w:numPr")
+        ilvl, num = OxmlElement("w:ilvl"), OxmlElement("w:numId")
+        ilvl.set(qn("w:val"), str(level))
+        num.set(qn("w:val"), "1")
+        numbering.append(ilvl)
+        numbering.append(num)
+        properties.append(numbering)
+
+    numbered("重点任务", 0)
+    numbered("抓好产业发展。（责任单位：镇经发办）", 1)
+    numbered("加强人才培养。（责任单位：镇人社所）", 1)
+    path = tmp_path / "方案.docx"
+    document.save(str(path))
+    plan = plan_of(import_file(path))
+    assert units_of(plan, "1.1") == ["镇经发办"] and units_of(plan, "1.2") == ["镇人社所"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from xixin_cli.importer.dates import (
     Deadline,
@@ -15,6 +15,7 @@ from xixin_cli.importer.dates import (
     date_line,
     find_deadline,
     find_window,
+    month_end,
 )
 from xixin_cli.importer.metadata import Metadata, read_metadata
 from xixin_cli.importer.numbering import Line, Node, build_tree, clean_lines
@@ -574,11 +575,29 @@ class Builder:
         heading = _sentences(node.text)[0] if node.text.strip() else ""
         heading = heading[:60]
         window = find_window(heading)
+        if window is None and "阶段" in heading:
+            window = self._one_date_window(heading)
         if window is None:
             return None
         if not re.search(r"阶段|步骤|时间|期$|）$|\)$", heading) and len(node.text) > 40:
             return None
         return window
+
+    def _one_date_window(self, heading: str) -> Window | None:
+        """A phase named with one month (「（2024年3月）」: that month) or a closing day
+        (「（2024年11月底前）」: from the day after the phase before, else that month)."""
+        month = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?![\d底末上中下前份]|\d*日)", heading)
+        if month is not None:
+            year, number = int(month.group(1)), int(month.group(2))
+            if 1 <= number <= 12:
+                return Window(date(year, number, 1), month_end(year, number), month.group(0))
+        found = find_deadline(heading, self.meta.issued)
+        if found is None or found.due is None:
+            return None
+        start = found.due.replace(day=1)
+        if self.phases and self.phases[-1].end < found.due:
+            start = self.phases[-1].end + timedelta(days=1)
+        return Window(start, found.due, found.words)
 
     def _phase(self, node: Node, item_id: str, window: Window) -> Phase:
         name = re.split(r"[（(：:。，]", node.text.replace(window.words, ""), maxsplit=1)[0].strip()

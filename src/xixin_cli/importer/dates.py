@@ -37,7 +37,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
     (
         "y_end",
         re.compile(
-            r"(?:^|(?<=[。，；;,\s]))(\d{4})\s*年(?=[，,]|[\u4e00-\u9fff])"
+            r"(?:^|(?<=[。，；;,:：\s]))(\d{4})\s*年(?=[，,]|[\u4e00-\u9fff]|\s*$)"
             r"(?![月底末内前起以度的上下第一二三四至]|开始|以来|以前|之前|左右|全年|目标)"
         ),
         False,
@@ -47,6 +47,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
     ("md", re.compile(r"(?<![\d年月])(\d{1,2})\s*月(\d{1,2})\s*[日号]\s*" + _DONE), True),
     ("m", re.compile(r"(?<![\d年])(\d{1,2})\s*月(?:份)?" + _PART + r"?" + _BEFORE), True),
     ("m", re.compile(r"(?<![\d年])(\d{1,2})\s*月" + _PART + r"(?!旬)"), True),
+    ("m", re.compile(r"(?<![\d年])(\d{1,2})\s*月(?:份)?()\s*" + _DONE), True),
     # 「两年内」「5年内」 are spans of time, not this year's end
     (
         "end",

@@ -203,7 +203,9 @@ def _place(
         if number not in (sibling.ordinal + 1, 1) and number != last.get(kind, 0) + 1:
             return None
         del stack[index:]
-    elif number != 1 and number != last.get(kind, 0) + 1:
+    elif number != 1 and kind in last and number != last[kind] + 1:
+        # a kind seen before must follow on; the first of its kind may start anywhere (an
+        # excerpt that opens at （二十四）)
         return None
     parent = stack[-1]
     node = Node(kind, number, text, line.number, parent=parent)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from xixin_cli.errors import PlanError, Problem, UsageError
 from xixin_cli.importer.tables import Table
@@ -141,6 +142,7 @@ def read_docx(path: Path) -> Source:
 
     lines: list[str] = []
     tables: list[Table] = []
+    levels: list[int] = []  # Word's list counters, by level
     for block in document.iter_inner_content():
         if isinstance(block, DocxTable):
             rows = []
@@ -151,8 +153,34 @@ def read_docx(path: Path) -> Source:
                     rows.append([tc.xpath("string(.)") for tc in row._tr.tc_lst])
             tables.append(Table(len(tables) + 1, rows, line=len(lines)))
         else:
-            lines += block.text.splitlines() or [""]
+            lines += (_list_number(block, levels) + block.text).splitlines() or [""]
     return Source(lines, tables, "DOCX")
+
+
+_CN = "〇一二三四五六七八九十"
+
+
+def _list_number(paragraph: Any, levels: list[int]) -> str:
+    """The number Word shows before a paragraph of an automatic list (not in its text), in
+    the official forms by level: 一、 （一） 1. （1） ①."""
+    from xixin_cli.importer.numbering import marker
+
+    p_pr = paragraph._p.pPr
+    num_pr = p_pr.numPr if p_pr is not None else None
+    if num_pr is None or num_pr.ilvl is None or marker(paragraph.text.strip()) is not None:
+        return ""
+    level = min(int(num_pr.ilvl.val), 4)
+    del levels[level + 1 :]
+    while len(levels) <= level:
+        levels.append(0)
+    levels[level] += 1
+    n = levels[level]
+    cn = (
+        _CN[n]
+        if n <= 10
+        else (_CN[n // 10] if n >= 20 else "") + "十" + (_CN[n % 10] if n % 10 else "")
+    )
+    return [f"{cn}、", f"（{cn}）", f"{n}.", f"（{n}）", "①②③④⑤⑥⑦⑧⑨⑩"[min(n, 10) - 1]][level]
 
 
 def _cell_text(value: object) -> str:

@@ -43,6 +43,9 @@ _LEAD_COOP = re.compile(
     + _VERBS
     + r"))?$"
 )
+_RESPONSIBLE_COOP = re.compile(
+    r"^(.+?)(?:牵头)?负责[，,；;、]\s*(.+?)(?:等)?(?:配合|参与|协助|协同|协办)$"
+)
 _RESPONSIBLE = re.compile(r"^(.+?)(?:等)?" + _VERBS + r"$")
 _GUIDES = re.compile(r"^(.+?)(?:指导|督导)(?:[，,；;]\s*(.+?)(?:等)?" + _VERBS + r")?$")
 _INLINE_BY = re.compile(
@@ -113,17 +116,23 @@ def parse_content(content: str) -> Tag | None:
             content = "，".join(kept)
     if _LABEL_WITH_COLON.match(content.strip()):
         return _labelled(content, legend)
-    for pattern in (_LEAD_COOP, _GUIDES, _RESPONSIBLE):
+    for pattern in (_LEAD_COOP, _RESPONSIBLE_COOP, _GUIDES, _RESPONSIBLE):
         match = pattern.match(content)
         if match is None:
             continue
-        first = split_units(match.group(1))
-        rest = split_units(match.group(2)) if match.re.groups > 1 and match.group(2) else []
+        head = match.group(1)
+        lead_pattern = pattern in (_LEAD_COOP, _RESPONSIBLE_COOP)
+        rest_text = match.group(2) if match.re.groups > 1 and match.group(2) else ""
+        if "会同" in head:  # 「X会同Y负责」: X convenes the others and leads
+            head, others = head.split("会同", 1)
+            rest_text = others + ("、" + rest_text if rest_text else "")
+            lead_pattern = True
+        first = split_units(head)
+        rest = split_units(rest_text) if rest_text else []
         names = list(dict.fromkeys(first + rest))
         if not names or not all(looks_like_unit(n) for n in names):
             continue
-        lead = first if pattern is _LEAD_COOP else []
-        return Tag(0, 0, names, lead, legend)
+        return Tag(0, 0, names, first if lead_pattern else [], legend)
     return None
 
 

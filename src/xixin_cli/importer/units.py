@@ -41,7 +41,8 @@ def is_institution(name: str) -> bool:
 
 def split_units(text: str) -> list[str]:
     """The unit names in a list as the document writes it, in order, without trailers."""
-    text = re.sub(r"[（(]\s*[）)]", "", text).strip(" 　。.；;，,:：")
+    # 「X会同Y」: two units (X convenes); never one name
+    text = re.sub(r"[（(]\s*[）)]", "", text).replace("会同", "、").strip(" 　。.；;，,:：")
     out: list[str] = []
     for part in _split_outside_brackets(text):
         part = _trim(part)
