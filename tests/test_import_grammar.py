@@ -545,3 +545,34 @@ def test_word_automatic_numbering_is_read_as_numbering(tmp_path: Path) -> None:
     document.save(str(path))
     plan = plan_of(import_file(path))
     assert units_of(plan, "1.1") == ["镇经发办"] and units_of(plan, "1.2") == ["镇人社所"]
+
+
+def test_a_time_label_inside_a_units_tag() -> None:
+    """「（责任单位：X；完成时限：2020年6月底前）」: the time is not a unit, and is the deadline."""
+    text = "一、任务\n1. 完善制度。（责任单位：市发展改革委、市财政局；完成时限：2020年6月底前）\n"
+    plan = plan_of(import_text(text))
+    assert units_of(plan, "1.1") == ["市发展改革委", "市财政局"]
+    assert plan.get("1.1").due == date(2020, 6, 30)  # type: ignore[union-attr]
+
+
+def test_working_days_count_the_official_calendar() -> None:
+    """「印发之日起5个工作日内」 from Friday 2024-09-27: Sunday 09-29 (调休) and 09-30 are
+    working days, 10-01…10-07 the National Day holiday, then 10-08, 10-09, 10-10."""
+    found = find_deadline("自印发之日起5个工作日内上报", date(2024, 9, 27))
+    assert found is not None and found.due == date(2024, 10, 10) and found.relative
+
+
+def test_hard_wrapped_text_is_joined() -> None:
+    """A copy from a PDF: every line cut at the page width, a tag cut across two lines."""
+    body = (
+        "1. 加快推进农村人居环境整治，全面完成农村户厕改造任务，"
+        "建立长效管护机制，2024年9月底前完成验收。（责任单位：县农业农村局、"
+        "县卫生健康委）"
+    )
+    lines = ["一、重点任务", *[body[i : i + 28] for i in range(0, len(body), 28)]]
+    more = "2. 持续开展村庄清洁行动，推动村容村貌整体提升，形成常态化机制。（责任单位：各乡镇）"
+    lines += [more[i : i + 28] for i in range(0, len(more), 28)]
+    plan = plan_of(import_text("\n".join(lines)))
+    assert units_of(plan, "1.1") == ["县农业农村局", "县卫生健康委"]
+    assert plan.get("1.1").due == date(2024, 9, 30)  # type: ignore[union-attr]
+    assert units_of(plan, "1.2") == ["各乡镇"]

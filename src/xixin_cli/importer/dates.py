@@ -71,7 +71,7 @@ _MONTHLY = re.compile(r"每月(?:的)?(\d{1,2})\s*[日号]")
 _QUARTERLY = re.compile(r"每季度(?:末|最后一个月|结束前)")
 _RELATIVE = re.compile(
     r"(?:自|从)?(?:本?(?:方案|通知|意见|文件|计划))?(?:印发|发布|下发|出台)(?:之日|后)(?:起)?[，,]?"
-    r"(\d+|[一二三四五六七八九十两]+)\s*(?:个)?(日|天|周|个月|月|年)(?:内|以内|之内)"
+    r"(\d+|[一二三四五六七八九十两]+)\s*(?:个)?(工作日|日|天|周|个月|月|年)(?:内|以内|之内)"
 )
 _ONGOING = re.compile(r"\s*(?:持续|长期|常态化|不断)")
 _STANDING = re.compile(r"长期坚持|持续推进|常态化|长期|长效|持续开展|持续|经常性")
@@ -241,7 +241,9 @@ def find_deadline(
     if relative is not None and issued is not None:
         count, unit = _number(relative.group(1)), relative.group(2)
         days = {"日": 1, "天": 1, "周": 7}.get(unit)
-        if days is not None:
+        if unit == "工作日":
+            due = _working_days_after(issued, count)
+        elif days is not None:
             due = issued + timedelta(days=count * days)
         else:
             months = count * (12 if unit == "年" else 1)
@@ -299,6 +301,17 @@ def find_deadline(
     if standing is not None:
         return Deadline(None, standing.group(0))
     return None
+
+
+def _working_days_after(start: date, count: int) -> date:
+    """The count-th working day after start, by the official calendar (调休 included)."""
+    from xixin_cli.workdays import is_working_day
+
+    day = start
+    while count > 0:
+        day += timedelta(days=1)
+        count -= is_working_day(day)[0]
+    return day
 
 
 def cell_deadline(text: str, issued: date | None) -> Deadline | None:

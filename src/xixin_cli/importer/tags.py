@@ -24,8 +24,13 @@ OTHER_LABEL = (
     r"督导)" + _UNITWORD
 )
 LABEL = re.compile(r"(" + LEAD_LABEL + "|" + OTHER_LABEL + r"|责任科室|责任处室)\s*[:：]?")
+#: Labels in a tag that say when or who in person, not which unit: their values are skipped.
+TIME_LABEL = (
+    r"完成时限|完成时间|时间节点|完成节点|时限要求|时间要求|完成期限|办结时限|时限|"
+    r"责任领导|分管领导|联系领导|责任人|联系人"
+)
 _LABEL_WITH_COLON = re.compile(
-    r"(" + LEAD_LABEL + "|" + OTHER_LABEL + r"|责任科室|责任处室)\s*[:：]"
+    r"(" + LEAD_LABEL + "|" + OTHER_LABEL + r"|责任科室|责任处室|" + TIME_LABEL + r")\s*[:：]"
 )
 
 LEGEND = re.compile(
@@ -145,6 +150,8 @@ def _labelled(content: str, legend: bool) -> Tag | None:
     units: list[str] = []
     for index, label in enumerate(parts):
         end = parts[index + 1].start() if index + 1 < len(parts) else len(content)
+        if re.fullmatch(TIME_LABEL, label.group(1)):
+            continue  # 「完成时限：2020年6月底前」: read as the item's deadline, not a unit
         value = content[label.end() : end]
         names = split_units(value)
         inner = parse_content(value) if re.search(r"牵头|配合|参与|负责", value) else None
