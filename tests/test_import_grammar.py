@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xixin_cli.errors import ExitCode, PlanError, UsageError
 from xixin_cli.importer import PLACEHOLDER_UNIT, Imported, import_file, import_text
@@ -576,3 +578,42 @@ def test_hard_wrapped_text_is_joined() -> None:
     assert units_of(plan, "1.1") == ["县农业农村局", "县卫生健康委"]
     assert plan.get("1.1").due == date(2024, 9, 30)  # type: ignore[union-attr]
     assert units_of(plan, "1.2") == ["各乡镇"]
+
+
+# -- any text in, a valid plan (or none) out --
+
+_FRAGMENTS = [
+    "一、重点任务",
+    "二、工作步骤",
+    "三、保障措施",
+    "（一）加强组织领导（牵头单位：镇党政办）",
+    "（二）动员部署阶段（2024年3月—",
+    "2024年4月）",
+    "（三）总结阶段（2024年11月底前）",
+    "1. 完成摸底调查，3月底前上报。（责任单位：镇经发办、各村）",
+    "2. 长期坚持道路养护。（镇农服中心牵头，镇财政所配合）",
+    "3. 每年3月底前报送台账。",
+    "（1）由县住建局会同县财政局负责。",
+    "①建设示范基地（张三同志负责）",
+    "自印发之日起30日内制定细则（县司法局负责，列第一位者为牵头单位）",
+    "| 指标 | 2024年目标 |",
+    "序号\t工作任务\t责任单位\t完成时限",
+    "1\t建设公厕\t县住建局\t2024年",
+    "— 3 —",
+    "测试镇人民政府",
+    "2024年2月20日",
+    "",
+    "2019年3月5日",
+    "附件：任务分解表",
+]
+
+
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=25))
+@settings(max_examples=200, deadline=None)
+def test_any_mix_of_the_genre_gives_a_valid_plan_or_none(lines: list[str]) -> None:
+    result = import_text("\n".join(lines))
+    if result.items:
+        plan = plan_of(result)  # what is written always loads
+        assert len(plan.items) == result.items
+    for miss in result.unplaced:
+        assert 1 <= miss.line <= max(len(lines), 1)

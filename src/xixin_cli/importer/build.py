@@ -174,6 +174,14 @@ class Builder:
             self._section(section)
         for table in self.source.tables:
             self._table(table)
+        windows = {p.key: p for p in self.phases}
+        for item in self.items:  # a stated day outside the item's phase keeps the day
+            phase = windows.get(item.phase or "")
+            if phase and item.due and not phase.start <= item.due <= phase.end:
+                item.phase = None
+                item.notes.append(f"截止日不在{phase.name}时间内，按原文日期")
+            if item.phase is None:
+                self._no_phase_above(item)
         found = Found(
             len([line for line in self.lines if line.text]),
             len(self.root.walk()) - 1,
@@ -231,7 +239,7 @@ class Builder:
             self.notes.append((section.line, _title(section.text)))
             return
         kind = "measure" if measures or _MEASURES.search(section.text[:12]) else "task"
-        self._node(section, str(section.ordinal), None, None, kind, top=True)
+        self._node(section, self._unique(str(section.ordinal)), None, None, kind, top=True)
 
     def _is_notes(self, node: Node) -> bool:
         """指导思想, 基本原则, 工作目标…: notes, unless they name a unit or a deadline."""
@@ -281,7 +289,8 @@ class Builder:
             if window is not None:  # a phase with no numbered steps: its text is one step
                 body = "\n".join(line.text for line in node.body)
                 if re.search(r"[\u4e00-\u9fff]", body):
-                    self._leaf(node, f"{item_id}.1", parent, phase, kind, body, heading_units)
+                    step_id = self._unique(f"{item_id}.1")
+                    self._leaf(node, step_id, parent, phase, kind, body, heading_units)
                 return
             self._leaf(node, item_id, parent, phase, kind, text, heading_units)
             return
@@ -540,6 +549,19 @@ class Builder:
             return
         item.due_basis, item.due_text = "standing", "未规定期限"
         item.notes.append("原文未规定完成时限，暂作常态化事项")
+
+    def _no_phase_above(self, item: Item) -> None:
+        """An item without a phase cannot sit under one (a phase is inherited): its parents
+        give theirs up, and a parent due at the phase's end becomes due by its parts."""
+        by_id = {i.id: i for i in self.items}
+        parent = by_id.get(item.parent or "")
+        while parent is not None:
+            if parent.phase is not None:
+                parent.phase = None
+                if parent.due_basis == "phase":
+                    parent.due_basis, parent.due_text = "standing", "未规定期限"
+                    parent.notes.append("各项截止日见其下各项")
+            parent = by_id.get(parent.parent or "")
 
     def _phase_name(self, key: str | None) -> str:
         return next((p.name for p in self.phases if p.key == key), "本阶段")
