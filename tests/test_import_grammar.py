@@ -617,3 +617,28 @@ def test_any_mix_of_the_genre_gives_a_valid_plan_or_none(lines: list[str]) -> No
         assert len(plan.items) == result.items
     for miss in result.unplaced:
         assert 1 <= miss.line <= max(len(lines), 1)
+
+
+def test_duties_written_unit_first() -> None:
+    """职责分工 sections name the unit first: 「（一）镇党政办：负责…」「县教育局负责…」."""
+    text = """\
+四、职责分工
+（一）镇党政办：负责统筹协调，做好督查考核。
+（二）镇经发办负责产业项目的谋划和申报。
+（三）加强宣传引导，营造良好氛围。
+"""
+    plan = plan_of(import_text(text))
+    assert units_of(plan, "4.1") == ["镇党政办"]
+    assert units_of(plan, "4.2") == ["镇经发办"]
+    assert units_of(plan, "4.3") == [PLACEHOLDER_UNIT]
+
+
+def test_a_unit_opening_a_sentence_does_not_override_the_tag() -> None:
+    text = "一、任务\n1. 加强领导。市领导小组负责统筹协调。（牵头单位：市委组织部）\n"
+    plan = plan_of(import_text(text))
+    assert units_of(plan, "1.1") == ["市委组织部"]
+
+
+@pytest.mark.parametrize("text", ["各级领导干部要亲自负责。", "各地要切实负责，确保落实。"])
+def test_a_sentence_is_not_a_unit(text: str) -> None:
+    assert find_tags(text) == []

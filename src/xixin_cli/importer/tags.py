@@ -65,6 +65,12 @@ _INLINE_CONVENE = re.compile(
     r"由(" + _NAME + r")会同(" + _NAME + r"(?:、" + _NAME + r"){0,15})"
     r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=[，。；]|研究|负责|落实|共同|制定|提出|组织|推进|抓紧|做好|加强|开展|完善|建立|在)"
 )
+# 职责分工: 「镇党政办：负责统筹协调」「县教育局负责…」 name the unit first; read only where
+# no tag names the item's units (「市领导小组负责统筹…。（牵头单位：X）」 is X's item)
+_LEADING = re.compile(
+    r"^\s*(" + _NAME + r"(?:、" + _NAME + r"){0,5})(?:[:：]\s*(?:主要|具体)?(?:负责|牵头|承担)?|"
+    r"(?:牵头)?负责)"
+)
 _BARE_LABEL = re.compile(r"(?:^|(?<=[。；;\s]))(" + _LABEL_WITH_COLON.pattern + r"[^。\n]*)")
 _BOX_LABEL = re.compile(
     r"【\s*(" + LEAD_LABEL + "|" + OTHER_LABEL + r"|责任科室)\s*】\s*([^【。\n]*)"
@@ -211,6 +217,13 @@ def find_tags(text: str) -> list[Tag]:
                 lead = first if pattern is not _INLINE_BY else []
                 tags.append(Tag(*match.span(), names, lead, False, match.group(0), inline=True))
                 taken.append(match.span())
+    if not tags:
+        leading = _LEADING.match(text)
+        if leading is not None:
+            names = split_units(leading.group(1))
+            if names and all(looks_like_unit(n) for n in names):
+                span = leading.span(1)
+                tags.append(Tag(*span, names, [], False, leading.group(1), inline=True))
     return _adjacent(sorted(tags, key=lambda tag: tag.start), text)
 
 

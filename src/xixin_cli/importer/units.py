@@ -97,4 +97,6 @@ def looks_like_unit(name: str) -> bool:
     """A plausible unit name: short, no sentence punctuation, an institution's ending or 各…."""
     if not 2 <= len(name) <= 30 or re.search(r"[。！？；，：:“”\"]", name):
         return False
+    if re.search(r"要|应当|进一步|切实|认真|亲自", name):
+        return False  # 「各级领导干部要亲自负责」 is a sentence, not a unit
     return is_institution(name) or name.startswith("各")
