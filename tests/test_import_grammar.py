@@ -642,3 +642,20 @@ def test_a_unit_opening_a_sentence_does_not_override_the_tag() -> None:
 @pytest.mark.parametrize("text", ["各级领导干部要亲自负责。", "各地要切实负责，确保落实。"])
 def test_a_sentence_is_not_a_unit(text: str) -> None:
     assert find_tags(text) == []
+
+
+def test_a_notice_without_title_marks_and_recipients_in_groups() -> None:
+    text = """\
+国务院办公厅关于印发
+推进农村人居环境整治行动方案的通知
+国办发〔2023〕12号
+各省、自治区、直辖市人民政府，国务院各部委、各直属机构：
+现印发给你们，请认真贯彻执行。
+推进农村人居环境整治行动方案
+一、重点任务
+（一）推进厕所革命（农业农村部负责）。
+"""
+    document = plan_of(import_text(text)).document
+    assert document.title == "推进农村人居环境整治行动方案"
+    assert document.number == "国办发〔2023〕12号" and document.issuer == "国务院办公厅"
+    assert document.recipients == ("各省、自治区、直辖市人民政府", "国务院各部委、各直属机构")

@@ -15,7 +15,7 @@ _ISSUER_END = re.compile(
     r"局|委|厅|部|中心|领导小组|指挥部)$"
 )
 _TITLE_END = re.compile(r"(方案|计划|意见|办法|要点|清单|分工|安排|规划|细则|措施|通知)$")
-_NOTICE = re.compile(r"关于印发\s*《(.+?)》\s*的通知")
+_NOTICE = re.compile(r"关于印发\s*《?([^《》]{4,80}?)》?\s*的通知")
 _QUOTED = re.compile(r"《([^《》]{4,80}?(?:方案|计划|意见|办法|要点|清单|分工|措施|规划))》")
 
 
@@ -65,7 +65,9 @@ def read_metadata(lines: list[Line], preamble: list[Line]) -> Metadata:
     for line in preamble:
         text = line.text
         if text.endswith(("：", ":")) and "、" in text and len(text) < 60 and not meta.recipients:
-            meta.recipients = [p for p in re.split(r"[、，,]", text.rstrip("：:")) if p]
+            # 「各省、自治区、直辖市人民政府，国务院各部委、各直属机构：」: groups apart by ，
+            separator = r"[，,]" if re.search(r"[，,]", text) else "、"
+            meta.recipients = [p for p in re.split(separator, text.rstrip("：:")) if p]
     return meta
 
 
@@ -109,7 +111,7 @@ def _title_lines(preamble: list[Line]) -> str:
     for index, text in enumerate(texts):
         if len(text) > 40 or re.search(r"[。，；：]", text):
             continue
-        if _TITLE_END.search(text) and not text.startswith("关于印发"):
+        if _TITLE_END.search(text) and "关于" not in text and not text.endswith("通知"):
             if (
                 index > 0
                 and len(texts[index - 1]) <= 30
