@@ -659,3 +659,19 @@ def test_a_notice_without_title_marks_and_recipients_in_groups() -> None:
     assert document.title == "推进农村人居环境整治行动方案"
     assert document.number == "国办发〔2023〕12号" and document.issuer == "国务院办公厅"
     assert document.recipients == ("各省、自治区、直辖市人民政府", "国务院各部委、各直属机构")
+
+
+def test_a_city_plan_with_label_lines_and_phase_paragraphs() -> None:
+    text = """\
+一、工作任务
+1、摸清底数。各区开展排查。责任单位：市住建局、各区政府
+2、编制方案。完成时限：2024年4月底前。责任单位：市住建局
+二、工作步骤
+（一）调查摸底阶段（2024年1月—3月）。全面摸清老旧小区底数。
+"""
+    plan = plan_of(import_text(text))
+    assert plan.children("1.2") == ()  # the time label is not an action
+    assert plan.get("1.2").due == date(2024, 4, 30)  # type: ignore[union-attr]
+    step = plan.get("2.1.1")
+    assert step is not None and step.text == "全面摸清老旧小区底数。"
+    assert step.due_basis is DueBasis.PHASE

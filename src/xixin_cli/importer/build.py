@@ -21,7 +21,7 @@ from xixin_cli.importer.metadata import Metadata, read_metadata
 from xixin_cli.importer.numbering import Line, Node, build_tree, clean_lines
 from xixin_cli.importer.sources import Source, table_lines
 from xixin_cli.importer.tables import Row, Table, read_table
-from xixin_cli.importer.tags import LEGEND, Tag, brackets, find_tags
+from xixin_cli.importer.tags import LEGEND, TIME_LABEL, Tag, brackets, find_tags
 from xixin_cli.model import Phase
 
 PLACEHOLDER_UNIT = "未明确责任单位"
@@ -34,6 +34,7 @@ _NOTES = re.compile(
 )
 _MEASURES = re.compile(r"保障|组织实施|工作要求|有关要求|其他事项|附则")
 _TAGLIKE = re.compile(r"负责|牵头|配合|单位[:：]|部门[:：]|科室[:：]")
+_TIME_LABEL = re.compile(r"(?:" + TIME_LABEL + r")\s*[:：]")
 _SENTENCE = re.compile(r"(?<=[。！？])")
 _CLOSING = re.compile(
     r"^(?:附件|附表|抄送|抄报|（此件|\(此件|（此页|\(此页|此件|主送|联系人|联系电话|.{0,30}印发$)"
@@ -288,6 +289,8 @@ class Builder:
             text = node.full_text
             if window is not None:  # a phase with no numbered steps: its text is one step
                 body = "\n".join(line.text for line in node.body)
+                if not body:  # 「（一）调查摸底阶段（2024年1月—3月）。全面摸清底数。」
+                    body = "".join(_sentences(node.text)[1:])
                 if re.search(r"[\u4e00-\u9fff]", body):
                     step_id = self._unique(f"{item_id}.1")
                     self._leaf(node, step_id, parent, phase, kind, body, heading_units)
@@ -418,7 +421,10 @@ class Builder:
     ) -> None:
         """A task paragraph of several sentences: its first sentence is its title, every
         following sentence one action (the sentence is the document's unit of instruction)."""
-        sentences = _sentences(self._clean(text, tags))
+        # 「完成时限：2024年4月底前。」 is the item's deadline, not an action of its own
+        sentences = [
+            s for s in _sentences(self._clean(text, tags)) if not re.match(_TIME_LABEL, s.strip())
+        ]
         if len(sentences) < 2:
             return
         for index, sentence in enumerate(sentences[1:], start=1):

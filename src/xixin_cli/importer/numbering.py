@@ -57,8 +57,12 @@ class Node:
 
     @property
     def full_text(self) -> str:
-        """Its heading line and its unnumbered lines, as one text."""
-        return "\n".join([self.text, *(line.text for line in self.body)])
+        """Its heading line and its unnumbered lines, as one text; a heading that ends without
+        a stop gets one, so that 「一、工作目标」 and its first sentence stay apart."""
+        head = self.text
+        if self.body and head and not head.endswith(_ENDS_SENTENCE):
+            head += "。"
+        return "\n".join([head, *(line.text for line in self.body)])
 
     def walk(self) -> list[Node]:
         out = [self]
