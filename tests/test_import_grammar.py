@@ -101,6 +101,12 @@ def test_unit_lists(text: str, names: list[str]) -> None:
             False,
         ),
         ("国务院各部门分别负责，年内持续推进", ["国务院各部门"], [], False),
+        (
+            "牵头：县民政局；配合：县财政局、各乡镇",
+            ["县民政局", "县财政局", "各乡镇"],
+            ["县民政局"],
+            False,
+        ),
         ("县卫健委负责，2024年6月底前完成", ["县卫健委"], [], False),
     ],
 )
@@ -675,3 +681,23 @@ def test_a_city_plan_with_label_lines_and_phase_paragraphs() -> None:
     step = plan.get("2.1.1")
     assert step is not None and step.text == "全面摸清老旧小区底数。"
     assert step.due_basis is DueBasis.PHASE
+
+
+@pytest.mark.parametrize(
+    ("cells", "roles"),
+    [
+        (
+            ["序号", "目标任务", "工作措施", "牵头领导", "牵头单位（责任人）", "完成时限"],
+            {"seq": [0], "task": [1], "measure": [2], "leader": [3], "lead": [4], "due": [5]},
+        ),
+        (
+            ["编号", "重点工作", "责任科室", "时间节点"],
+            {"seq": [0], "task": [1], "units": [2], "due": [3]},
+        ),
+    ],
+)
+def test_table_columns_by_their_names(cells: list[str], roles: dict[str, list[int]]) -> None:
+    from xixin_cli.importer.tables import header
+
+    found = header([cells, ["1", "做甲", "做乙", "张三", "县民政局", "2024年"][: len(cells)]])
+    assert found is not None and found[1] == roles

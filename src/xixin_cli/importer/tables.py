@@ -132,10 +132,14 @@ def _role(cell: str) -> str | None:
     text = re.sub(r"\s+", "", cell)
     if not text or len(text) > 12:
         return None
-    for role, words in ROLES:
-        if any(word in text for word in words):
-            return role
-    return None
+    # the longest name found wins: 「牵头单位（责任人）」 is a unit column, 「牵头领导」 a person's
+    found = [
+        (len(word), -order, role)
+        for order, (role, words) in enumerate(ROLES)
+        for word in words
+        if word in text
+    ]
+    return max(found)[2] if found else None
 
 
 def header(rows: list[list[str]]) -> tuple[int, dict[str, list[int]]] | None:

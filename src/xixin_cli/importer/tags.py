@@ -20,8 +20,8 @@ _CLOSE = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]", "［": "
 _UNITWORD = r"(?:单位|部门|科室|处室|股室|责任人|主体)"
 LEAD_LABEL = r"(?:牵头|主办|主责|牵头责任)" + _UNITWORD + r"?"
 OTHER_LABEL = (
-    r"(?:配合|协办|参与|协助|协同|责任|承办|实施|主要责任|具体责任|落实|指导|督办|监督|"
-    r"督导)" + _UNITWORD
+    r"(?:(?:配合|协办|参与|协助|协同)" + _UNITWORD + r"?|(?:责任|承办|实施|主要责任|具体责任|"
+    r"落实|指导|督办|监督|督导)" + _UNITWORD + ")"
 )
 LABEL = re.compile(r"(" + LEAD_LABEL + "|" + OTHER_LABEL + r"|责任科室|责任处室)\s*[:：]?")
 #: Labels in a tag that say when or who in person, not which unit: their values are skipped.
