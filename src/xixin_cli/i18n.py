@@ -541,11 +541,11 @@ _M: dict[str, tuple[str, str]] = {
         "{n} tables were not imported (no header such as 工作任务/责任单位/完成时限):",
     ),
     "import.nothing_found": (
-        "{path}：未读出任何事项（共 {lines} 行文字、{numbered} 个编号条目、{tables} 个表格、"
-        "{tags} 处责任单位、{dates} 处期限）；请确认这是实施方案或任务分解表",
-        "{path}: no item could be read ({lines} lines of text, {numbered} numbered pieces, "
-        "{tables} tables, {tags} unit tags, {dates} deadlines); is it an implementation plan "
-        "or a task table?",
+        "未读出任何事项（共 {lines} 行文字、{numbered} 个编号条目、{tables} 个表格、"
+        "{tags} 处责任单位、{dates} 处期限），未写出计划文件；请确认这是实施方案或任务分解表",
+        "no item could be read ({lines} lines of text, {numbered} numbered pieces, "
+        "{tables} tables, {tags} unit tags, {dates} deadlines), so no plan file was written; "
+        "is it an implementation plan or a task table?",
     ),
     "import.done_file": (
         "已导入 {items} 项（{encoding}）；请逐项核对，尤其是带说明（note）的事项",
