@@ -169,7 +169,14 @@ def header(rows: list[list[str]]) -> tuple[int, dict[str, list[int]]] | None:
 
 def read_table(table: Table) -> TableResult:
     """The table's task rows, or why it is not a task table."""
-    rows = [[re.sub(r"[ \t\u3000]+", " ", cell).strip() for cell in row] for row in table.rows]
+    # a merged cell may carry its text once per cell it covers: 「产业发展\n产业发展」
+    rows = [
+        [
+            "\n".join(dict.fromkeys(re.sub(r"[ \t\u3000]+", " ", cell).strip().split("\n")))
+            for cell in row
+        ]
+        for row in table.rows
+    ]
     rows = [row for row in rows if any(row)]
     found = header(rows)
     if found is None:
