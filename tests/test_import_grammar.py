@@ -701,3 +701,18 @@ def test_table_columns_by_their_names(cells: list[str], roles: dict[str, list[in
 
     found = header([cells, ["1", "做甲", "做乙", "张三", "县民政局", "2024年"][: len(cells)]])
     assert found is not None and found[1] == roles
+
+
+def test_a_formal_tag_governs_over_words_inside_a_sentence() -> None:
+    """「资金由县财政局负责统筹」 describes; the tag 「（责任单位：…）」 assigns."""
+    text = (
+        "一、任务\n1. 加强资金保障，资金由县财政局负责统筹安排。（责任单位：县财政局、县发改局）\n"
+    )
+    plan = plan_of(import_text(text))
+    assert plan.children("1.1") == ()
+    assert units_of(plan, "1.1") == ["县财政局", "县发改局"]
+
+
+def test_every_month_end() -> None:
+    found = find_deadline("每月底前报送工作进展", ISSUED)
+    assert found is not None and found.due == date(2024, 2, 29) and found.recurring

@@ -67,7 +67,7 @@ _YEARLY = re.compile(
     + _PART
     + r")?"
 )
-_MONTHLY = re.compile(r"每月(?:的)?(\d{1,2})\s*[日号]")
+_MONTHLY = re.compile(r"每月(?:的)?(?:(\d{1,2})\s*[日号]|底|末)")
 _QUARTERLY = re.compile(r"每季度(?:末|最后一个月|结束前)")
 _RELATIVE = re.compile(
     r"(?:自|从)?(?:本?(?:方案|通知|意见|文件|计划))?(?:印发|发布|下发|出台)(?:之日|后)(?:起)?[，,]?"
@@ -289,7 +289,7 @@ def find_deadline(
         return _yearly(yearly, issued)
     monthly = _MONTHLY.search(text)
     if monthly is not None and issued is not None:
-        day = int(monthly.group(1))
+        day = int(monthly.group(1)) if monthly.group(1) else 31  # 每月底: the month's end
         first = _next_month_day(issued, day)
         if first is not None:
             return Deadline(first, monthly.group(0), recurring=True)
@@ -342,10 +342,10 @@ def _yearly(match: re.Match[str], issued: date | None) -> Deadline | None:
 
 
 def _next_month_day(issued: date, day: int) -> date | None:
-    try:
-        if issued.day <= day:
-            return date(issued.year, issued.month, day)
-        month = issued.month % 12 + 1
-        return date(issued.year + (issued.month == 12), month, day)
-    except ValueError:
-        return None
+    """The first such day on or after the document's date (a day past a month's end is
+    that month's last day)."""
+    this = date(issued.year, issued.month, min(day, month_end(issued.year, issued.month).day))
+    if issued <= this:
+        return this
+    year, month = issued.year + (issued.month == 12), issued.month % 12 + 1
+    return date(year, month, min(day, month_end(year, month).day))

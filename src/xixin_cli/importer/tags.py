@@ -217,6 +217,9 @@ def find_tags(text: str) -> list[Tag]:
                 lead = first if pattern is not _INLINE_BY else []
                 tags.append(Tag(*match.span(), names, lead, False, match.group(0), inline=True))
                 taken.append(match.span())
+    if any(not tag.inline for tag in tags):
+        # a bracket or a label assigns; 「资金由县财政局负责统筹」 inside a sentence describes
+        tags = [tag for tag in tags if not tag.inline]
     if not tags:
         leading = _LEADING.match(text)
         if leading is not None:
