@@ -716,3 +716,15 @@ def test_a_formal_tag_governs_over_words_inside_a_sentence() -> None:
 def test_every_month_end() -> None:
     found = find_deadline("每月底前报送工作进展", ISSUED)
     assert found is not None and found.due == date(2024, 2, 29) and found.recurring
+
+
+def test_a_phase_window_on_the_line_under_its_heading() -> None:
+    text = "一、实施步骤\n（一）动员部署阶段\n（2021年12月—2022年9月）\n1. 召开动员会议。\n"
+    plan = plan_of(import_text(text))
+    (phase,) = plan.phases.values()
+    assert (phase.name, phase.start, phase.end) == (
+        "动员部署阶段",
+        date(2021, 12, 1),
+        date(2022, 9, 30),
+    )
+    assert plan.get("1.1.1") is not None and plan.get("1.1.1").phase == phase.key  # type: ignore[union-attr]

@@ -603,6 +603,11 @@ class Builder:
         heading = _sentences(node.text)[0] if node.text.strip() else ""
         heading = heading[:60]
         window = find_window(heading)
+        if window is None and node.body and re.search(r"阶段|步骤", heading):
+            # 「（一）动员部署阶段」 over 「（2021年12月—2022年9月）」: a window cut off its heading
+            first = node.body[0].text
+            if len(first) <= 40 and (window := find_window(first)) is not None:
+                return window
         if window is None and "阶段" in heading:
             window = self._one_date_window(heading)
         if window is None:
