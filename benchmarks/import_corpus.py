@@ -51,13 +51,23 @@ class Score:
     leads_right: int = 0
     dues: int = 0
     dues_right: int = 0
+    imported: int = 0  # items the importer wrote (tasks, their actions, rows…), for reference
     invented_units: list[str] = field(default_factory=list)
     invented_dates: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
     error: str = ""
 
     def add(self, other: Score) -> None:
-        for name in ("items", "found", "units_right", "leads", "leads_right", "dues", "dues_right"):
+        for name in (
+            "items",
+            "found",
+            "units_right",
+            "leads",
+            "leads_right",
+            "dues",
+            "dues_right",
+            "imported",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.invented_units += [f"{other.document}: {u}" for u in other.invented_units]
         self.invented_dates += [f"{other.document}: {d}" for d in other.invented_dates]
@@ -116,6 +126,7 @@ def score(document: Path, expected: dict[str, object]) -> Score:
             result.error = "no item read"
             return result
         plan = parse_plan(imported.yaml, str(document))
+        result.imported = len(plan.items)
     except XixinError as exc:
         result.error = f"{type(exc).__name__}: {' '.join(exc.lines('zh'))}"
         return result
@@ -188,7 +199,7 @@ def _row(each: Score) -> str:
         f"{each.document[:34]:<34} {each.found:>3}/{each.items:<3} {r['found']:>5.0%} "
         f"{each.units_right:>3} {r['units']:>5.0%} {each.leads_right:>3}/{each.leads:<3} "
         f"{r['leads']:>5.0%} {each.dues_right:>3} {r['dues']:>5.0%} "
-        f"{len(each.invented_units):>4} {len(each.invented_dates):>4}"
+        f"{len(each.invented_units):>4} {len(each.invented_dates):>4} {each.imported:>5}"
     )
 
 
@@ -204,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(
         f"{'document':<34} {'found':>7} {'':>5} {'units':>9} {'leads':>9} {'':>5} "
-        f"{'dues':>9} {'inv.u':>4} {'inv.d':>4}"
+        f"{'dues':>9} {'inv.u':>4} {'inv.d':>4} {'wrote':>5}"
     )
     for each in scores:
         print(_row(each))
