@@ -18,7 +18,7 @@ from xixin_cli.importer.dates import (
     month_end,
 )
 from xixin_cli.importer.metadata import Metadata, read_metadata
-from xixin_cli.importer.numbering import Line, Node, build_tree, clean_lines
+from xixin_cli.importer.numbering import Node, build_tree, clean_lines
 from xixin_cli.importer.sources import Source, table_lines
 from xixin_cli.importer.tables import Row, Table, read_table
 from xixin_cli.importer.tags import LEGEND, TIME_LABEL, Tag, brackets, find_tags
@@ -821,7 +821,3 @@ def _back(result: Result, back: dict[int, str]) -> Result:
         miss.text = t(miss.text)
     result.notes[:] = [(line, t(title)) for line, title in result.notes]
     return result
-
-
-def lines_of(source: Source) -> list[Line]:
-    return clean_lines(source.lines)

@@ -23,7 +23,6 @@ OTHER_LABEL = (
     r"(?:(?:配合|协办|参与|协助|协同)" + _UNITWORD + r"?|(?:责任|承办|实施|主要责任|具体责任|"
     r"落实|指导|督办|监督|督导)" + _UNITWORD + ")"
 )
-LABEL = re.compile(r"(" + LEAD_LABEL + "|" + OTHER_LABEL + r"|责任科室|责任处室)\s*[:：]?")
 #: Labels in a tag that say when or who in person, not which unit: their values are skipped.
 TIME_LABEL = (
     r"完成时限|完成时间|时间节点|完成节点|时限要求|时间要求|完成期限|办结时限|时限|"
@@ -271,8 +270,3 @@ def _outside_brackets(text: str) -> str:
         )
 
     return re.sub(r"[（(][^（）()]*[）)]", remark, text)
-
-
-def legend_positions(text: str) -> list[int]:
-    """Where legends stand in a text (outside tags as well as inside)."""
-    return [match.start() for match in LEGEND.finditer(text)]
