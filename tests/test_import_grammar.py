@@ -728,3 +728,36 @@ def test_a_phase_window_on_the_line_under_its_heading() -> None:
         date(2022, 9, 30),
     )
     assert plan.get("1.1.1") is not None and plan.get("1.1.1").phase == phase.key  # type: ignore[union-attr]
+
+
+def test_a_phase_across_the_new_year_gives_each_day_its_year() -> None:
+    text = """\
+测试方案
+2022年9月1日
+一、实施步骤
+（一）巩固提升阶段（2022年11月—2023年1月）
+1. 12月20日前完成自查。（责任单位：镇党政办）
+2. 1月15日前报送总结。（责任单位：镇党政办）
+"""
+    plan = plan_of(import_text(text))
+    assert [plan.get(i).due for i in ("1.1.1", "1.1.2")] == [  # type: ignore[union-attr]
+        date(2022, 12, 20),
+        date(2023, 1, 15),
+    ]
+
+
+def test_a_task_table_typed_into_the_text() -> None:
+    """A 任务分解表 copied from Word into a text file keeps its tabs: its rows are items."""
+    text = (
+        "附件\n重点任务分解表\n"
+        "序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+        "1\t新建公厕5座\t县住建局\t各乡镇\t2024年9月底前\n"
+        "2\t完成污水治理\t县生态环境局\t\t长期坚持\n"
+    )
+    result = import_text(text)
+    plan = plan_of(result)
+    assert units_of(plan, "t1.1") == ["县住建局", "各乡镇"]
+    assert units_of(plan, "t1.1", "lead") == ["县住建局"]
+    assert plan.get("t1.1").due == date(2024, 9, 30)  # type: ignore[union-attr]
+    assert units_of(plan, "t1.2") == ["县生态环境局"]
+    assert result.unplaced == []
