@@ -761,3 +761,14 @@ def test_a_task_table_typed_into_the_text() -> None:
     assert plan.get("t1.1").due == date(2024, 9, 30)  # type: ignore[union-attr]
     assert units_of(plan, "t1.2") == ["县生态环境局"]
     assert result.unplaced == []
+
+
+def test_joint_issuers_sign_above_the_date() -> None:
+    text = (
+        "关于印发《测试区行动方案》的通知\n各有关单位：\n现印发给你们。\n"
+        "测试区发展和改革委员会测试区建设和管理委员会\n测试区教育局\n2025年2月24日\n"
+        "一、任务\n1. 做甲。（区教育局负责）\n"
+    )
+    document = plan_of(import_text(text)).document
+    assert document.issuer == "测试区发展和改革委员会测试区建设和管理委员会 测试区教育局"
+    assert document.date == date(2025, 2, 24) and document.title == "测试区行动方案"

@@ -45,9 +45,8 @@ def read_metadata(lines: list[Line], preamble: list[Line]) -> Metadata:
             continue
         if meta.issued is None:
             meta.issued = signed
-        before = _previous_text(texts, index)
-        if not meta.issuer and before and _ISSUER_END.search(before) and len(before) <= 30:
-            meta.issuer = before
+        if not meta.issuer:
+            meta.issuer = _signers(texts, index)
     _labelled_fields(meta, texts[:12])
     head = "".join(line.text for line in preamble) or "".join(texts[:10])
     notice = _NOTICE.search(head)
@@ -124,9 +123,17 @@ def _title_lines(preamble: list[Line]) -> str:
     return ""
 
 
+def _signers(texts: list[str], index: int) -> str:
+    """The issuer(s) signing above a date line: one line, or a joint block of several."""
+    names: list[str] = []
+    for text in reversed(texts[:index]):
+        if not text:
+            continue
+        if len(text) > 40 or re.search(r"[。，；：:]", text) or not _ISSUER_END.search(text):
+            break
+        names.insert(0, text)
+    return " ".join(names)
+
+
 def _next_text(texts: list[str], index: int) -> str:
     return next((t for t in texts[index + 1 :] if t), "")
-
-
-def _previous_text(texts: list[str], index: int) -> str:
-    return next((t for t in reversed(texts[:index]) if t), "")
