@@ -547,6 +547,12 @@ _M: dict[str, tuple[str, str]] = {
         "{tables} tables, {tags} unit tags, {dates} deadlines), so no plan file was written; "
         "is it an implementation plan or a task table?",
     ),
+    "import.notes": (
+        "以下 {n} 个章节不布置工作（指导思想、原则、目标等），作为说明列在计划文件开头：",
+        "{n} sections assign no work (guiding ideas, principles, aims); listed as notes at the "
+        "top of the plan file:",
+    ),
+    "import.note_line": ("  第 {line} 行：{title}", "  line {line}: {title}"),
     "import.done_file": (
         "已导入 {items} 项（{encoding}）；请逐项核对，尤其是带说明（note）的事项",
         "{items} items imported ({encoding}); check each, especially those with a note",
