@@ -302,7 +302,8 @@ def test_a_tag_speaks_for_the_sentences_since_the_previous_tag() -> None:
     )
     plan = plan_of(import_text(text))
     children = [plan.get(c) for c in plan.children("1.1")]
-    assert [c.text for c in children if c] == ["抓好产业。建设基地。", "培训农民。", "做好宣传。"]
+    # the title sentence 「抓好产业。」 is the item's own (its title), not its first action's
+    assert [c.text for c in children if c] == ["建设基地。", "培训农民。", "做好宣传。"]
     assert units_of(plan, "1.1.1") == ["县农业局"]
     assert units_of(plan, "1.1.2") == ["县人社局"]
     assert units_of(plan, "1.1.3") == [PLACEHOLDER_UNIT]  # no tag after it: not guessed
@@ -772,3 +773,18 @@ def test_joint_issuers_sign_above_the_date() -> None:
     document = plan_of(import_text(text)).document
     assert document.issuer == "测试区发展和改革委员会测试区建设和管理委员会 测试区教育局"
     assert document.date == date(2025, 2, 24) and document.title == "测试区行动方案"
+
+
+def test_a_paragraph_of_several_tags_is_one_item_with_all_their_units() -> None:
+    """The State Council 分工 form: one numbered paragraph, a tag after each stretch. The
+    paragraph is the item (with every unit and every lead); each stretch is one action."""
+    text = (
+        "（二十四）加快发展现代农业。稳定粮食生产（农业农村部牵头，财政部等按职责分工负责）。"
+        "推进农村改革（自然资源部牵头）。\n"
+    )
+    plan = plan_of(import_text(text))
+    assert units_of(plan, "24") == ["农业农村部", "财政部", "自然资源部"]
+    assert units_of(plan, "24", "lead") == ["农业农村部", "自然资源部"]
+    children = [plan.get(c) for c in plan.children("24")]
+    assert [c.text for c in children if c] == ["稳定粮食生产。", "推进农村改革。"]
+    assert plan.get("24").title == "加快发展现代农业"  # type: ignore[union-attr]

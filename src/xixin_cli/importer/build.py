@@ -354,6 +354,12 @@ class Builder:
             return
         item = self._item(node, item_id, parent, phase, kind, text, tags, None, False)
         heading = segments[0][1] if self._is_heading(segments[0][0], node) else None
+        title = _sentences(self._clean(text, tags))[:1]
+        first = self._clean(segments[0][0], [t for t in tags if t is segments[0][1]])
+        if title and first.startswith(title[0]) and first != title[0]:
+            # the title sentence is the item's own; the first stretch starts after it
+            cut = segments[0][0].find(title[0][-1]) + 1
+            segments[0] = (segments[0][0][cut:], segments[0][1])
         for index, (segment, tag) in enumerate(segments, start=1):
             if tag is not None:
                 units = self._units_of([tag], node.line)
@@ -496,7 +502,7 @@ class Builder:
         names = list(dict.fromkeys(u for c in children for u in c.offices if u != PLACEHOLDER_UNIT))
         if names:
             task.offices = names
-            task.lead = []
+            task.lead = list(dict.fromkeys(u for c in children for u in c.lead))
             task.notes = [n for n in task.notes if "未写明责任单位" not in n]
             task.notes.append("本任务未单列责任单位，取其下各项的责任单位")
             self.unplaced = [
