@@ -788,3 +788,14 @@ def test_a_paragraph_of_several_tags_is_one_item_with_all_their_units() -> None:
     children = [plan.get(c) for c in plan.children("24")]
     assert [c.text for c in children if c] == ["稳定粮食生产。", "推进农村改革。"]
     assert plan.get("24").title == "加快发展现代农业"  # type: ignore[union-attr]
+
+
+def test_a_tag_line_after_a_list_speaks_for_the_whole_list() -> None:
+    """「1. 任务：（1）…（2）…」 then 「（责任单位：X）」 on a line of its own after the list."""
+    text = (
+        "一、任务\n1. 完善制度：\n（1）制定考核办法；\n（2）建立通报制度。\n"
+        "（责任单位：县委办、县政府办）\n2. 做好宣传。（县委宣传部负责）\n"
+    )
+    plan = plan_of(import_text(text))
+    assert units_of(plan, "1.1.1") == units_of(plan, "1.1.2") == ["县委办", "县政府办"]
+    assert units_of(plan, "1.2") == ["县委宣传部"]

@@ -297,6 +297,8 @@ class Builder:
                 return
             self._leaf(node, item_id, parent, phase, kind, text, heading_units)
             return
+        if not top:
+            self._lift_closing_tag(node, children)
         # A tag or deadline on a heading speaks for the children that name none.
         own = node.full_text
         tags = find_tags(own)
@@ -328,6 +330,24 @@ class Builder:
                 i.parent == task.id for i in self.items
             ):
                 self.unplaced.append(Unplaced(task.line, task.title, "no_unit"))
+
+    def _lift_closing_tag(self, node: Node, children: list[Node]) -> None:
+        """A tag on a line of its own after a list whose items name no unit speaks for the
+        whole list, as a tag on its heading would: it moves up to the heading."""
+        last = children[-1]
+        while last.children:
+            last = last.children[-1]
+        if len(children) < 2 or not last.body:
+            return
+        line = last.body[-1]
+        tags = find_tags(line.text)
+        if not tags or self._clean(line.text, tags).strip(" 。；;，,"):
+            return  # not a line that is only a tag
+        others = [n for c in children for n in c.walk()]
+        if any(find_tags(n.full_text) for n in others if n is not last) or find_tags(last.text):
+            return
+        last.body.pop()
+        node.body.append(line)
 
     def _leaf(
         self,
