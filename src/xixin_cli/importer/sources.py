@@ -140,10 +140,18 @@ def read_docx(path: Path) -> Source:
         raise UsageError("usage.docx_unreadable", path=str(path)) from None
     from docx.table import Table as DocxTable
 
+    from xixin_cli.importer.numbering import marker
+
     lines: list[str] = []
     tables: list[Table] = []
     levels: list[int] = []  # Word's list counters, by level
-    for block in document.iter_inner_content():
+    blocks = list(document.iter_inner_content())
+    # Word's own list numbering is put back only in a document that does not type its
+    # numbers: where 一、 （一） are typed, a numbered list is a list inside the text.
+    typed = sum(
+        1 for b in blocks if not isinstance(b, DocxTable) and marker(b.text.strip()) is not None
+    )
+    for block in blocks:
         if isinstance(block, DocxTable):
             rows = []
             for row in block.rows:
@@ -153,7 +161,8 @@ def read_docx(path: Path) -> Source:
                     rows.append([tc.xpath("string(.)") for tc in row._tr.tc_lst])
             tables.append(Table(len(tables) + 1, rows, line=len(lines)))
         else:
-            lines += (_list_number(block, levels) + block.text).splitlines() or [""]
+            number = _list_number(block, levels) if typed < 3 else ""
+            lines += (number + block.text).splitlines() or [""]
     return Source(lines, tables, "DOCX")
 
 
@@ -167,9 +176,14 @@ def _list_number(paragraph: Any, levels: list[int]) -> str:
 
     p_pr = paragraph._p.pPr
     num_pr = p_pr.numPr if p_pr is not None else None
-    if num_pr is None or num_pr.ilvl is None or marker(paragraph.text.strip()) is not None:
+    if num_pr is None and paragraph.style is not None:  # numbered by its style (标题 1…)
+        style_pr = paragraph.style.element.pPr
+        num_pr = style_pr.numPr if style_pr is not None else None
+    if num_pr is None or not paragraph.text.strip() or marker(paragraph.text.strip()):
         return ""
-    level = min(int(num_pr.ilvl.val), 4)
+    if num_pr.numId is not None and num_pr.numId.val == 0:
+        return ""  # numbering switched off for this paragraph
+    level = min(int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0, 4)
     del levels[level + 1 :]
     while len(levels) <= level:
         levels.append(0)
