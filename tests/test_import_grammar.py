@@ -799,3 +799,16 @@ def test_a_tag_line_after_a_list_speaks_for_the_whole_list() -> None:
     plan = plan_of(import_text(text))
     assert units_of(plan, "1.1.1") == units_of(plan, "1.1.2") == ["县委办", "县政府办"]
     assert units_of(plan, "1.2") == ["县委宣传部"]
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("建设公厕5座（县住建局）。", ["县住建局"]),
+        ("推进数字政府建设。（市大数据局、市政务服务中心）", ["市大数据局", "市政务服务中心"]),
+        ("任务落实到各区（县级市）。", []),  # a qualifier of a name, not a tag
+        ("按照《条例》（2019年修订）执行。", []),
+    ],
+)
+def test_a_bracket_of_unit_names_closing_an_item(text: str, units: list[str]) -> None:
+    assert [u for tag in find_tags(text) for u in tag.units] == units

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from xixin_cli.importer.units import looks_like_unit, split_units
+from xixin_cli.importer.units import ENDINGS, is_institution, looks_like_unit, split_units
 
 _OPEN = "（(〔【[［"
 _CLOSE = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]", "［": "］"}
@@ -146,6 +146,19 @@ def parse_content(content: str) -> Tag | None:
     return None
 
 
+def _closing_names(text: str, start: int, end: int) -> Tag | None:
+    """「建设公厕5座（县住建局）。」: a bracket of nothing but unit names closing an item names
+    its units; after a name's own ending it qualifies that name (「各区（县级市）」)."""
+    if text[end:].strip(" 。；;\n") or start == 0:
+        return None
+    if text[:start].endswith(ENDINGS) or text[start - 1].isdigit():
+        return None
+    names = split_units(text[start + 1 : end - 1])
+    if not names or not all(is_institution(n) and looks_like_unit(n) for n in names):
+        return None
+    return Tag(0, 0, names)
+
+
 def _labelled(content: str, legend: bool) -> Tag | None:
     """（牵头单位：X；配合单位：Y）, 【责任单位】 forms: labels and the lists after them."""
     parts = list(_LABEL_WITH_COLON.finditer(content))
@@ -180,7 +193,7 @@ def find_tags(text: str) -> list[Tag]:
     """Every tag in the text, in order, with where it stands."""
     tags: list[Tag] = []
     for start, end in brackets(text):
-        tag = parse_content(text[start + 1 : end - 1])
+        tag = parse_content(text[start + 1 : end - 1]) or _closing_names(text, start, end)
         if tag is not None:
             tag.start, tag.end, tag.words = start, end, text[start:end]
             tags.append(tag)
