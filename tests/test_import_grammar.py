@@ -812,3 +812,20 @@ def test_a_tag_line_after_a_list_speaks_for_the_whole_list() -> None:
 )
 def test_a_bracket_of_unit_names_closing_an_item(text: str, units: list[str]) -> None:
     assert [u for tag in find_tags(text) for u in tag.units] == units
+
+
+@pytest.mark.parametrize(
+    "legend",
+    [
+        "列第一位者为牵头单位",
+        "排在第一位的部门为牵头部门，下同",
+        "列第一位为牵头或汇总单位",
+        "排名第一的为牵头单位",
+        "列在首位的部门为牵头部门",
+        "第一责任单位为牵头单位",
+    ],
+)
+def test_legend_forms(legend: str) -> None:
+    from xixin_cli.importer.tags import LEGEND
+
+    assert LEGEND.search(legend)
