@@ -829,3 +829,52 @@ def test_legend_forms(legend: str) -> None:
     from xixin_cli.importer.tags import LEGEND
 
     assert LEGEND.search(legend)
+
+
+def test_stages_written_without_a_number() -> None:
+    """「第一阶段：宣传发动（2024年3月）」 lines under 实施步骤 are phases."""
+    text = """\
+五、实施步骤
+第一阶段：宣传发动（2024年3月）。召开动员大会。
+第二阶段：组织实施（2024年4月—10月）。全面推进各项工作。
+"""
+    plan = plan_of(import_text(text))
+    assert [(p.start, p.end) for p in plan.phases.values()] == [
+        (date(2024, 3, 1), date(2024, 3, 31)),
+        (date(2024, 4, 1), date(2024, 10, 31)),
+    ]
+    assert [i.kind.value for i in plan.items] == ["step", "step"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "due"),
+    [
+        ("2024.6.30", date(2024, 6, 30)),
+        ("2024.6", date(2024, 6, 30)),
+        ("2024-06-30", date(2024, 6, 30)),
+    ],
+)
+def test_dates_as_typed_in_a_spreadsheet_cell(cell: str, due: date) -> None:
+    from xixin_cli.importer.dates import cell_deadline
+
+    found = cell_deadline(cell, None)
+    assert found is not None and found.due == due
+
+
+@pytest.mark.parametrize(
+    ("content", "units", "lead"),
+    [
+        ("县发改局（牵头）、县财政局", ["县发改局", "县财政局"], ["县发改局"]),
+        ("责任单位：县民政局（牵头）、各乡镇", ["县民政局", "各乡镇"], ["县民政局"]),
+    ],
+)
+def test_a_lead_marked_after_its_name(content: str, units: list[str], lead: list[str]) -> None:
+    tag = parse_content(content)
+    assert tag is not None and (tag.units, tag.lead) == (units, lead)
+
+
+def test_a_person_named_before_the_units_is_not_a_unit() -> None:
+    text = "一、任务\n1. 完成改造。牵头领导：张三；责任单位：县民政局；完成时限：2024年6月底前\n"
+    plan = plan_of(import_text(text))
+    assert units_of(plan, "1.1") == ["县民政局"]
+    assert plan.get("1.1").due == date(2024, 6, 30)  # type: ignore[union-attr]

@@ -628,17 +628,18 @@ class Builder:
         """A phase window on a heading: 「（一）动员部署阶段（2021年12月—2022年9月）」."""
         heading = _sentences(node.text)[0] if node.text.strip() else ""
         heading = heading[:60]
+        staged = node.kind == "stage" or bool(re.search(r"阶段|步骤", heading))
         window = find_window(heading)
-        if window is None and node.body and re.search(r"阶段|步骤", heading):
+        if window is None and node.body and staged:
             # 「（一）动员部署阶段」 over 「（2021年12月—2022年9月）」: a window cut off its heading
             first = node.body[0].text
             if len(first) <= 40 and (window := find_window(first)) is not None:
                 return window
-        if window is None and "阶段" in heading:
+        if window is None and staged:
             window = self._one_date_window(heading)
         if window is None:
             return None
-        if not re.search(r"阶段|步骤|时间|期$|）$|\)$", heading) and len(node.text) > 40:
+        if not staged and not re.search(r"时间|期$|）$|\)$", heading) and len(node.text) > 40:
             return None
         return window
 

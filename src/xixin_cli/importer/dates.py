@@ -319,6 +319,16 @@ def cell_deadline(text: str, issued: date | None) -> Deadline | None:
     found = find_deadline(text, issued)
     if found is not None:
         return found
+    typed = re.fullmatch(
+        r"\s*(\d{4})\s*[.\-/／]\s*(\d{1,2})(?:\s*[.\-/／]\s*(\d{1,2}))?\s*(?:前|之前)?\s*", text
+    )
+    if typed is not None:  # 「2024.6.30」「2024-06」 as typed into a sheet
+        try:
+            y, m = int(typed.group(1)), int(typed.group(2))
+            day = date(y, m, int(typed.group(3))) if typed.group(3) else month_end(y, m)
+        except ValueError:
+            return None
+        return Deadline(day, text.strip())
     year = re.fullmatch(r"\s*(\d{4})\s*年?\s*(?:全年|年内|内|底)?\s*", text)
     if year is not None:
         return Deadline(date(int(year.group(1)), 12, 31), text.strip())

@@ -19,6 +19,8 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("chapter", re.compile(r"^第([一二三四五六七八九十百零〇\d]+)(?:章|部分|篇)\s*(.*)$")),
     ("article", re.compile(r"^第([一二三四五六七八九十百零〇\d]+)条\s*(.*)$")),
+    # 「第一阶段：宣传发动（2024年3月）」: a phase numbered in words
+    ("stage", re.compile(r"^第([一二三四五六七八九十]{1,3})(?:阶段|步)\s*[:：，,、.．]?\s*(.*)$")),
     ("cn", re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．，,]\s*(.*)$")),
     ("pcn", re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*[、.．]?\s*(.*)$")),
     ("num", re.compile(r"^(\d{1,2})\s*(?:[.．、，]|\s+(?=[\u4e00-\u9fff“《]))\s*(.*)$")),

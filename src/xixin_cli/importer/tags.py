@@ -109,8 +109,30 @@ def brackets(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_LEAD_MARK = re.compile(r"([^、，,；;：:（()）]{2,25})[（(]\s*牵头(?:单位|部门)?\s*[）)]")
+
+
 def parse_content(content: str) -> Tag | None:
-    """Read a tag's content (what is inside the bracket), or None when it names no unit."""
+    """Read a tag's content (what is inside the bracket), or None when it names no unit.
+
+    A lead may be marked after its name: 「县发改局（牵头）、县财政局」.
+    """
+    marks = [m.group(1).strip() for m in _LEAD_MARK.finditer(content)]
+    if not marks:
+        return _parse_content(content)
+    content = _LEAD_MARK.sub(lambda m: m.group(1), content)
+    tag = _parse_content(content)
+    if tag is None:
+        names = split_units(content)
+        if not names or not all(looks_like_unit(n) for n in names):
+            return None
+        tag = Tag(0, 0, names)
+    if not tag.lead:
+        tag.lead = [name for name in split_units("、".join(marks)) if name in tag.units]
+    return tag
+
+
+def _parse_content(content: str) -> Tag | None:
     legend = False
     if LEGEND.search(content):
         legend = True
@@ -173,7 +195,7 @@ def _labelled(content: str, legend: bool) -> Tag | None:
             continue  # 「完成时限：2020年6月底前」: read as the item's deadline, not a unit
         value = content[label.end() : end]
         names = split_units(value)
-        inner = parse_content(value) if re.search(r"牵头|配合|参与|负责", value) else None
+        inner = _parse_content(value) if re.search(r"牵头|配合|参与|负责", value) else None
         if inner is not None:  # 「责任单位：X、Y分别牵头」「责任单位：X牵头，Y配合」
             names = inner.units
             lead += inner.lead
