@@ -878,3 +878,10 @@ def test_a_person_named_before_the_units_is_not_a_unit() -> None:
     plan = plan_of(import_text(text))
     assert units_of(plan, "1.1") == ["县民政局"]
     assert plan.get("1.1").due == date(2024, 6, 30)  # type: ignore[union-attr]
+
+
+def test_a_table_of_contents_is_not_the_numbering() -> None:
+    lines = clean_lines(
+        ["目  录", "一、总体要求……………………1", "二、重点任务........3", "一、总体要求"]
+    )
+    assert [line.text for line in lines] == ["目  录", "一、总体要求"]

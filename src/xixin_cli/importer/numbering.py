@@ -33,6 +33,7 @@ _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－―\s]*\d{1,3}[-—–－―\s]*|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|"
     r"\d{1,3}\s*/\s*\d{1,3}|[-—–－]\s*\d{1,3}\s*[-—–－])$"
 )
+_CONTENTS = re.compile(r"(?:[.…·．]{3,}|…{2,})\s*\d{1,3}$")
 _ENDS_SENTENCE = tuple("。！？；：:;!?”」』》）)〕】")
 _CONTINUES = tuple("、，,—–-（(〔【《“和及与")
 
@@ -109,7 +110,8 @@ def marker(text: str) -> tuple[str, int, str] | None:
 def clean_lines(raw: list[str]) -> list[Line]:
     """The document's lines, stripped, page numbers dropped, broken lines joined."""
     lines = [(n, text.strip().replace("\u3000", " ").strip()) for n, text in enumerate(raw, 1)]
-    lines = [(n, t) for n, t in lines if not _PAGE_NUMBER.match(t) or not t]
+    # page numbers and the lines of a table of contents (「一、总体要求……1」) are not text
+    lines = [(n, t) for n, t in lines if not _PAGE_NUMBER.match(t) and not _CONTENTS.search(t)]
     width = _wrap_width([t for _, t in lines])
     out: list[Line] = []
     for number, text in lines:
