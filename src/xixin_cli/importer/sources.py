@@ -145,7 +145,10 @@ def read_docx(path: Path) -> Source:
     lines: list[str] = []
     tables: list[Table] = []
     levels: list[int] = []  # Word's list counters, by level
-    blocks = list(document.iter_inner_content())
+    if hasattr(document, "iter_inner_content"):
+        blocks = list(document.iter_inner_content())
+    else:  # python-docx before 1.1: paragraphs, then the tables after them
+        blocks = [*document.paragraphs, *document.tables]
     # Word's own list numbering is put back only in a document that does not type its
     # numbers: where 一、 （一） are typed, a numbered list is a list inside the text.
     typed = sum(
