@@ -885,3 +885,18 @@ def test_a_table_of_contents_is_not_the_numbering() -> None:
         ["目  录", "一、总体要求……………………1", "二、重点任务........3", "一、总体要求"]
     )
     assert [line.text for line in lines] == ["目  录", "一、总体要求"]
+
+
+def test_an_old_excel_file() -> None:
+    """tests/data/import/task-table.xls was written by xlwt (Excel 97-2003 format): a task
+    sheet whose 序号, 重点任务 and 牵头单位 cells are merged over two rows, and a note sheet."""
+    pytest.importorskip("python_calamine")
+    result = import_file(Path(__file__).parent / "data" / "import" / "task-table.xls")
+    plan = plan_of(result)
+    assert result.encoding == "XLS"
+    assert units_of(plan, "t1.1") == ["县住建局", "各乡镇"]
+    assert units_of(plan, "t1.1", "lead") == ["县住建局"]
+    second = [i for i in plan.items if i.id != "t1.1"]
+    assert [plan.office_names(i) for i in second] == [("县住建局", "县生态环境局")]
+    assert plan.get("t1.1").due == date(2024, 9, 30)  # type: ignore[union-attr]
+    assert [(s.sheet, s.reason) for s in result.skipped_tables] == [("说明", "no_header")]
