@@ -900,3 +900,16 @@ def test_an_old_excel_file() -> None:
     assert [plan.office_names(i) for i in second] == [("县住建局", "县生态环境局")]
     assert plan.get("t1.1").due == date(2024, 9, 30)  # type: ignore[union-attr]
     assert [(s.sheet, s.reason) for s in result.skipped_tables] == [("说明", "no_header")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全部建成投用（含开发区）。",
+        "（四）全社会：共同参与，形成合力。",
+        "推动农村负责人队伍建设。",
+        "由全市负责统筹。",
+    ],
+)
+def test_words_that_end_like_units_but_are_not(text: str) -> None:
+    assert find_tags(text) == []

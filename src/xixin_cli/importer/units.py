@@ -30,6 +30,27 @@ TRAILERS = re.compile(
 #: city governments together, written as one unit.
 _LEVELS = {"县级市", "县", "区", "县区", "区县", "市", "乡镇", "乡", "镇", "街道", "村", "社区"}
 
+#: Common words that end as institutions' names do.
+_NOT_UNITS = {
+    "社会",
+    "农村",
+    "乡村",
+    "城乡",
+    "城市",
+    "乡镇",
+    "市县",
+    "省市",
+    "县乡",
+    "机关",
+    "单位",
+    "部门",
+}
+
+_NOT_A_NAME_START = (
+    r"含|包括|包含|不含|除|如|即|其中|推动|推进|加强|加快|建立|健全|完善|落实|开展|做好|抓好|"
+    r"强化|深化|支持|鼓励|引导|提升|提高|促进|确保|坚持|全面|积极|大力"
+)
+
 _SEPARATORS = re.compile(r"[、，,；;/／\s　]+")
 _CONJUNCTIONS = re.compile(r"[和及与]")
 
@@ -99,4 +120,8 @@ def looks_like_unit(name: str) -> bool:
         return False
     if re.search(r"要|应当|进一步|切实|认真|亲自", name):
         return False  # 「各级领导干部要亲自负责」 is a sentence, not a unit
+    if name in _NOT_UNITS or re.fullmatch(r"全(?:国|省|市|县|区|镇|乡|社会|体)", name):
+        return False  # 「全社会」「农村」 end as units' names do and are not units
+    if re.match(_NOT_A_NAME_START, name):
+        return False  # 「含开发区」「推动农村」: a remark or a verb phrase
     return is_institution(name) or name.startswith("各")
