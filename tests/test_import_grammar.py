@@ -913,3 +913,17 @@ def test_an_old_excel_file() -> None:
 )
 def test_words_that_end_like_units_but_are_not(text: str) -> None:
     assert find_tags(text) == []
+
+
+def test_a_task_table_saved_as_csv(tmp_path: Path) -> None:
+    path = tmp_path / "分解表.csv"
+    path.write_bytes(
+        '序号,工作任务,责任单位,完成时限\n1,新建公厕5座,"县住建局、各乡镇",2024年9月底前\n'.encode(
+            "gb18030"
+        )
+    )
+    result = import_file(path)
+    assert result.encoding == "GB18030"
+    plan = plan_of(result)
+    assert units_of(plan, "t1.1") == ["县住建局", "各乡镇"]
+    assert plan.get("t1.1").due == date(2024, 9, 30)  # type: ignore[union-attr]

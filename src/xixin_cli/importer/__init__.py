@@ -58,7 +58,7 @@ def _imported(source: Source) -> Imported:
 
 
 def import_file(path: Path) -> Imported:
-    """Read any supported file (text, .docx, .xlsx, .xls) and import it.
+    """Read any supported file (text, .docx, .xlsx, .xls, .csv) and import it.
 
     Raises PlanError (exit 3) for a file that cannot be read and UsageError (exit 2) for one
     of a kind it does not read; never a traceback.

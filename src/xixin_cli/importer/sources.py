@@ -79,6 +79,11 @@ def read_source(path: Path) -> Source:
     text, encoding = decode(data)
     if "\x00" in text:
         raise UsageError("import.binary", path=str(path))
+    if suffix == ".csv":  # a task table saved as CSV from Excel or WPS
+        import csv
+
+        rows = [row for row in csv.reader(text.splitlines())]
+        return Source([], [Table(1, rows, sheet=path.stem)], encoding)
     return text_source(text, encoding)
 
 
