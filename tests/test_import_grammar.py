@@ -927,3 +927,9 @@ def test_a_task_table_saved_as_csv(tmp_path: Path) -> None:
     plan = plan_of(result)
     assert units_of(plan, "t1.1") == ["县住建局", "各乡镇"]
     assert plan.get("t1.1").due == date(2024, 9, 30)  # type: ignore[union-attr]
+
+
+def test_a_phase_named_after_its_window() -> None:
+    text = "一、时间安排\n（一）2024年3月至4月：宣传发动。召开动员会。\n"
+    (phase,) = plan_of(import_text(text)).phases.values()
+    assert (phase.name, phase.start, phase.end) == ("宣传发动", date(2024, 3, 1), date(2024, 4, 30))

@@ -660,8 +660,11 @@ class Builder:
         return Window(start, found.due, found.words)
 
     def _phase(self, node: Node, item_id: str, window: Window) -> Phase:
-        name = re.split(r"[（(：:。，]", node.text.replace(window.words, ""), maxsplit=1)[0].strip()
-        name = name or f"阶段{item_id}"
+        # 「（一）动员部署阶段（2021年12月—2022年9月）」 and 「（一）2024年3月至4月：宣传发动」
+        heading = _sentences(node.text)[0] if node.text.strip() else node.text
+        chunks = re.split(r"[（(）)：:。，,；]", heading.replace(window.words, ""))
+        name = next((c.strip() for c in chunks if re.search(r"[\u4e00-\u9fff]{2}", c)), "")
+        name = name[:20] or f"阶段{item_id}"
         key = name
         taken = {p.key for p in self.phases}
         while key in taken:
