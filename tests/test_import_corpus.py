@@ -124,3 +124,27 @@ def test_every_import_message_code_exists_in_both_languages() -> None:
             for r in re.findall(r'Unplaced\([^)]*"([a-z_]+)"\)', path.read_text(encoding="utf-8"))
         }
     assert used and used <= set(_M), sorted(used - set(_M))
+
+
+def _document_text(path: Path) -> str:
+    """Everything a document says, its tables' cells included, without spaces."""
+    from xixin_cli.importer.sources import read_source
+
+    source = read_source(path)
+    cells = [cell for table in source.tables for row in table.rows for cell in row]
+    return "".join("".join([*source.lines, *cells]).split())
+
+
+@pytest.mark.parametrize("path", [d for d, _ in scorer.documents()], ids=lambda p: p.name)
+def test_every_unit_and_deadline_written_is_in_the_document(path: Path) -> None:
+    """Nothing invented: each unit name, and the words of each stated deadline, are the
+    document's own."""
+    from xixin_cli.importer import PLACEHOLDER_UNIT, import_file
+    from xixin_cli.plan_file import parse_plan
+
+    text = _document_text(path)
+    plan = parse_plan(import_file(path).yaml, str(path))
+    names = [o.name for o in plan.offices.values() if o.name != PLACEHOLDER_UNIT]
+    assert [n for n in names if "".join(n.split()) not in text] == []
+    words = {i.due_text for i in plan.items if i.due is not None}
+    assert [w for w in words if "".join(w.split()) not in text] == []

@@ -622,6 +622,9 @@ def test_any_mix_of_the_genre_gives_a_valid_plan_or_none(lines: list[str]) -> No
     if result.items:
         plan = plan_of(result)  # what is written always loads
         assert len(plan.items) == result.items
+        text = "".join(lines)
+        names = [o.name for o in plan.offices.values() if o.name != PLACEHOLDER_UNIT]
+        assert [n for n in names if n not in text] == []  # no unit is made up
     for miss in result.unplaced:
         assert 1 <= miss.line <= max(len(lines), 1)
 
