@@ -936,3 +936,8 @@ def test_a_phase_named_after_its_window() -> None:
     text = "一、时间安排\n（一）2024年3月至4月：宣传发动。召开动员会。\n"
     (phase,) = plan_of(import_text(text)).phases.values()
     assert (phase.name, phase.start, phase.end) == ("宣传发动", date(2024, 3, 1), date(2024, 4, 30))
+
+
+def test_an_item_opening_with_a_convener() -> None:
+    (tag,) = find_tags("区卫健委会同区民政局、各街镇做好老年人体检工作。")
+    assert (tag.units, tag.lead) == (["区卫健委", "区民政局", "各街镇"], ["区卫健委"])

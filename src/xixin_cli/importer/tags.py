@@ -61,15 +61,24 @@ _INLINE_LEAD = re.compile(
     r"([^，。；：（）\s]{2,20}(?:[、][^，。；：（）\s]{2,20}){0,8})(?:等)?(?:配合|参与|协助|协同)"
 )
 _NAME = r"[^，。；：、（）()\s]{2,25}?"
+_ACTS = (
+    r"做好|开展|推进|落实|制定|负责|研究|组织|加强|建立|完善|实施|抓好|共同|统筹|指导|督促|"
+    r"编制|出台|推动|加快|提出|建设|做实|开发|牵头"
+)
 _INLINE_CONVENE = re.compile(
     r"由(" + _NAME + r")会同(" + _NAME + r"(?:、" + _NAME + r"){0,15})"
-    r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=[，。；]|研究|负责|落实|共同|制定|提出|组织|推进|抓紧|做好|加强|开展|完善|建立|在)"
+    r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=[，。；]|" + _ACTS + r"|抓紧|在)"
 )
 # 职责分工: 「镇党政办：负责统筹协调」「县教育局负责…」 name the unit first; read only where
 # no tag names the item's units (「市领导小组负责统筹…。（牵头单位：X）」 is X's item)
 _LEADING = re.compile(
     r"^\s*(" + _NAME + r"(?:、" + _NAME + r"){0,5})(?:[:：]\s*(?:主要|具体)?(?:负责|牵头|承担)?|"
     r"(?:牵头)?负责)"
+)
+# 「区卫健委会同区民政局做好…」 opening an item: the convener leads
+_LEADING_CONVENE = re.compile(
+    r"^\s*(?:由)?(" + _NAME + r")会同(" + _NAME + r"(?:、" + _NAME + r"){0,10})"
+    r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=[，,]|" + _ACTS + ")"
 )
 _BARE_LABEL = re.compile(r"(?:^|(?<=[。；;\s]))(" + _LABEL_WITH_COLON.pattern + r"[^。\n]*)")
 _BOX_LABEL = re.compile(
@@ -256,8 +265,15 @@ def find_tags(text: str) -> list[Tag]:
         # a bracket or a label assigns; 「资金由县财政局负责统筹」 inside a sentence describes
         tags = [tag for tag in tags if not tag.inline]
     if not tags:
+        convene = _LEADING_CONVENE.match(text)
         leading = _LEADING.match(text)
-        if leading is not None:
+        if convene is not None:
+            first, rest = split_units(convene.group(1)), split_units(convene.group(2))
+            names = list(dict.fromkeys(first + rest))
+            if names and all(looks_like_unit(n) for n in names):
+                span = (convene.start(1), convene.end(2))
+                tags.append(Tag(*span, names, first, False, convene.group(0), inline=True))
+        elif leading is not None:
             names = split_units(leading.group(1))
             if names and all(looks_like_unit(n) for n in names):
                 span = leading.span(1)
