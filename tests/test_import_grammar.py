@@ -941,3 +941,15 @@ def test_a_phase_named_after_its_window() -> None:
 def test_an_item_opening_with_a_convener() -> None:
     (tag,) = find_tags("区卫健委会同区民政局、各街镇做好老年人体检工作。")
     assert (tag.units, tag.lead) == (["区卫健委", "区民政局", "各街镇"], ["区卫健委"])
+
+
+@pytest.mark.parametrize("text", ["确保2023年成功创建示范县", "力争2025年建成示范区"])
+def test_a_year_after_an_aim_word_is_a_goal_not_a_deadline(text: str) -> None:
+    """「确保2023年成功创建」 is the plan's aim (plan.yaml keeps it as the document's goal)."""
+    assert find_deadline(text, None) is None
+
+
+def test_a_duty_heading_that_is_a_unit_name() -> None:
+    text = "四、职责分工\n（一）县发改局\n负责项目谋划和申报。\n（二）县财政局\n负责资金保障。\n"
+    plan = plan_of(import_text(text))
+    assert units_of(plan, "4.1") == ["县发改局"] and units_of(plan, "4.2") == ["县财政局"]

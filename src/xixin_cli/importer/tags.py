@@ -73,7 +73,7 @@ _INLINE_CONVENE = re.compile(
 # no tag names the item's units (「市领导小组负责统筹…。（牵头单位：X）」 is X's item)
 _LEADING = re.compile(
     r"^\s*(" + _NAME + r"(?:、" + _NAME + r"){0,5})(?:[:：]\s*(?:主要|具体)?(?:负责|牵头|承担)?|"
-    r"(?:牵头)?负责)"
+    r"(?:牵头)?负责|。\n)"  # 。\n: a heading that is only a unit's name, its duties below
 )
 # 「区卫健委会同区民政局做好…」 opening an item: the convener leads
 _LEADING_CONVENE = re.compile(
