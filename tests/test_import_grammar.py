@@ -953,3 +953,8 @@ def test_a_duty_heading_that_is_a_unit_name() -> None:
     text = "四、职责分工\n（一）县发改局\n负责项目谋划和申报。\n（二）县财政局\n负责资金保障。\n"
     plan = plan_of(import_text(text))
     assert units_of(plan, "4.1") == ["县发改局"] and units_of(plan, "4.2") == ["县财政局"]
+
+
+def test_a_bare_year_before_the_document_is_a_fact_not_a_deadline() -> None:
+    found = find_deadline("2023年，全县茶叶产值达到10亿元。", date(2024, 3, 1))
+    assert found is None

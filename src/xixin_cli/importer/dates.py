@@ -278,6 +278,8 @@ def find_deadline(
         window = find_window(match.group(0))
         if window is not None:
             found.append((window.end, window.words, False, match.start()))
+    if issued is not None:  # 「2023年，全县产值达到…」 in a 2024 plan is a fact, not a deadline
+        weak = [entry for entry in weak if entry[0] >= issued]
     chosen = found or weak
     if chosen:
         # The first deadline the item states is its own: 「于2012年10月底前制定细则；…于2012年
