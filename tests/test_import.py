@@ -273,3 +273,37 @@ def test_a_file_that_is_not_a_word_document(xixin: Runner, tmp_path: Path) -> No
     fake.write_text("不是 Word 文件", encoding="utf-8")
     result = xixin("import", str(fake))
     assert result.code == ExitCode.USAGE and "不是可读取的 .docx 文件" in result.err
+
+
+@pytest.mark.parametrize(
+    ("whole", "broken"),
+    [
+        (
+            "（三）创建冲刺阶段（2022年11月—2022年12月）",
+            "（三）创建冲刺阶段（2022年11月—\n2022年12月）",
+        ),
+        (
+            "（三）创建冲刺阶段（2022年11月—2022年12月）",
+            "（三）创建冲刺阶段\n（2022年11月—2022年12月）",
+        ),
+        (
+            "（三）创建冲刺阶段（2022年11月—2022年12月）",
+            "（三）创建冲刺\n阶段（2022年11月—2022年12月）",
+        ),
+    ],
+)
+def test_the_seed_with_a_phase_heading_broken_across_two_lines(
+    seed_text: str, whole: str, broken: str
+) -> None:
+    """As a copy from PDF leaves it: the phase, its steps and the self-check's day stay."""
+    result = import_text(seed_text.replace(whole, broken))
+    plan = parse_plan(result.yaml, "seed.yaml")
+    assert [(p.number, p.start, p.end) for p in plan.phases.values()][2] == (
+        "5.3",
+        date(2022, 11, 1),
+        date(2022, 12, 31),
+    )
+    assert list(plan.phases.values())[2].name == "创建冲刺阶段"
+    step = plan.get("5.3.1")
+    assert step is not None and step.due == date(2022, 11, 30)
+    assert [i.id for i in plan.items if i.kind is ItemKind.STEP][5:8] == ["5.3.1", "5.3.2", "5.3.3"]

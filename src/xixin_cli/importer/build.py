@@ -630,7 +630,8 @@ class Builder:
         heading = heading[:60]
         staged = node.kind == "stage" or bool(re.search(r"阶段|步骤", heading))
         window = find_window(heading)
-        if window is None and node.body and staged:
+        short = len(heading) <= 20 and not re.search(r"[。；，,]", heading)
+        if window is None and node.body and (staged or short):
             # 「（一）动员部署阶段」 over 「（2021年12月—2022年9月）」: a window cut off its heading
             first = node.body[0].text
             if len(first) <= 40 and (window := find_window(first)) is not None:
@@ -662,6 +663,8 @@ class Builder:
     def _phase(self, node: Node, item_id: str, window: Window) -> Phase:
         # 「（一）动员部署阶段（2021年12月—2022年9月）」 and 「（一）2024年3月至4月：宣传发动」
         heading = _sentences(node.text)[0] if node.text.strip() else node.text
+        if window.words not in heading and node.body and window.words in node.body[0].text:
+            heading += node.body[0].text  # 「（三）创建冲刺」 then 「阶段（2022年11月—…）」
         chunks = re.split(r"[（(）)：:。，,；]", heading.replace(window.words, ""))
         name = next((c.strip() for c in chunks if re.search(r"[\u4e00-\u9fff]{2}", c)), "")
         name = name[:20] or f"阶段{item_id}"
