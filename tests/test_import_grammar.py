@@ -958,3 +958,15 @@ def test_a_duty_heading_that_is_a_unit_name() -> None:
 def test_a_bare_year_before_the_document_is_a_fact_not_a_deadline() -> None:
     found = find_deadline("2023年，全县茶叶产值达到10亿元。", date(2024, 3, 1))
     assert found is None
+
+
+def test_a_stretch_takes_only_its_own_deadline() -> None:
+    text = (
+        "（一）抓好两件事。稳定粮食生产，2023年底前完成（农业农村部负责）。"
+        "推进农村改革（自然资源部牵头）。\n"
+    )
+    plan = plan_of(import_text(text))
+    first, second = (plan.get(c) for c in plan.children("1"))
+    assert first is not None and first.due == date(2023, 12, 31)
+    assert second is not None and second.due is None  # its stretch states no date
+    assert plan.get("1").due == date(2023, 12, 31)  # type: ignore[union-attr]

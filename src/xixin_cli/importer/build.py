@@ -399,7 +399,9 @@ class Builder:
                 phase=item.phase,
             )
             self._assign(child, units)
-            self._date(child, clean, phase, item)
+            # a stretch takes its own deadline; the item's only when its title states it
+            inherit = item if title and item.due_text and item.due_text in title[0] else None
+            self._date(child, clean, phase, inherit)
             self.items.append(child)
         self._from_children(item)
 
