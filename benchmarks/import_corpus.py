@@ -11,7 +11,8 @@ FORMAT.md there) are compared with what the importer writes, read back as a plan
 - unit sets right: the found item's units equal the expected set (the placeholder unit counts
   as none); leads right: the same for the lead, over the items whose text names one;
 - deadlines right: the due day (and that it recurs) equals the expected one; an item counted
-  with no deadline or as standing work is right when it has no due day;
+  with no deadline or as standing work is right when it has no due day; `dated` counts apart
+  the items whose text gives a day, and how many of those are right;
 - invented units: imported unit names that no expected item of the document lists; invented
   dates: a due day on an item counted with none.
 Names and keys are compared after NFKC (full- and half-width alike) and without spaces.
@@ -51,6 +52,8 @@ class Score:
     leads_right: int = 0
     dues: int = 0
     dues_right: int = 0
+    dated: int = 0  # of the items counted, those the text gives a due day
+    dated_right: int = 0
     imported: int = 0  # items the importer wrote (tasks, their actions, rows…), for reference
     invented_units: list[str] = field(default_factory=list)
     invented_dates: list[str] = field(default_factory=list)
@@ -66,6 +69,8 @@ class Score:
             "leads_right",
             "dues",
             "dues_right",
+            "dated",
+            "dated_right",
             "imported",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -83,6 +88,7 @@ class Score:
             "units": ratio(self.units_right, self.items),
             "leads": ratio(self.leads_right, self.leads),
             "dues": ratio(self.dues_right, self.dues),
+            "dated": ratio(self.dated_right, self.dated),
         }
 
 
@@ -120,6 +126,7 @@ def score(document: Path, expected: dict[str, object]) -> Score:
     result.items = len(wanted)
     result.leads = sum(1 for w in wanted if w.get("lead"))
     result.dues = len(wanted)
+    result.dated = sum(1 for w in wanted if isinstance(w.get("due"), date))
     try:
         imported = import_file(document)
         if not imported.items:
@@ -168,6 +175,7 @@ def score(document: Path, expected: dict[str, object]) -> Score:
         wanted_due = want.get("due")
         if isinstance(wanted_due, date):
             right = due == wanted_due and recurring == bool(want.get("recurring"))
+            result.dated_right += right
         else:  # no deadline, or standing work: no due day
             right = due is None
             if due is not None:
@@ -199,6 +207,7 @@ def _row(each: Score) -> str:
         f"{each.document[:34]:<34} {each.found:>3}/{each.items:<3} {r['found']:>5.0%} "
         f"{each.units_right:>3} {r['units']:>5.0%} {each.leads_right:>3}/{each.leads:<3} "
         f"{r['leads']:>5.0%} {each.dues_right:>3} {r['dues']:>5.0%} "
+        f"{each.dated_right:>3}/{each.dated:<3} "
         f"{len(each.invented_units):>4} {len(each.invented_dates):>4} {each.imported:>5}"
     )
 
@@ -215,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(
         f"{'document':<34} {'found':>7} {'':>5} {'units':>9} {'leads':>9} {'':>5} "
-        f"{'dues':>9} {'inv.u':>4} {'inv.d':>4} {'wrote':>5}"
+        f"{'dues':>9} {'dated':>7} {'inv.u':>4} {'inv.d':>4} {'wrote':>5}"
     )
     for each in scores:
         print(_row(each))
