@@ -970,3 +970,18 @@ def test_a_stretch_takes_only_its_own_deadline() -> None:
     assert first is not None and first.due == date(2023, 12, 31)
     assert second is not None and second.due is None  # its stretch states no date
     assert plan.get("1").due == date(2023, 12, 31)  # type: ignore[union-attr]
+
+
+def test_phases_named_by_the_section_they_stand_in() -> None:
+    """Under 「工作步骤」, 「（一）动员部署（2021年4月）」 is a phase though it never says 阶段."""
+    text = (
+        "三、工作步骤\n（一）动员部署（2021年4月）\n1. 召开动员会。\n"
+        "（二）全面实施（2021年5月—10月）\n1. 推进。\n"
+    )
+    plan = plan_of(import_text(text))
+    assert [(p.name, p.start, p.end) for p in plan.phases.values()] == [
+        ("动员部署", date(2021, 4, 1), date(2021, 4, 30)),
+        ("全面实施", date(2021, 5, 1), date(2021, 10, 31)),
+    ]
+    step = plan.get("3.1.1")
+    assert step is not None and step.due_basis is DueBasis.PHASE

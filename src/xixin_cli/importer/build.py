@@ -630,7 +630,16 @@ class Builder:
         """A phase window on a heading: 「（一）动员部署阶段（2021年12月—2022年9月）」."""
         heading = _sentences(node.text)[0] if node.text.strip() else ""
         heading = heading[:60]
-        staged = node.kind == "stage" or bool(re.search(r"阶段|步骤", heading))
+        section = node.parent.text if node.parent is not None else ""
+        staged = (
+            node.kind == "stage"
+            or bool(re.search(r"阶段|步骤", heading))
+            # under 「三、工作步骤」 (itself no phase), 「（一）动员部署（2021年4月）」 is a phase
+            or (
+                bool(re.search(r"步骤|进度安排|时间安排|工作安排|推进安排", section[:12]))
+                and find_window(section) is None
+            )
+        )
         window = find_window(heading)
         short = len(heading) <= 20 and not re.search(r"[。；，,]", heading)
         if window is None and node.body and (staged or short):
