@@ -985,3 +985,44 @@ def test_phases_named_by_the_section_they_stand_in() -> None:
     ]
     step = plan.get("3.1.1")
     assert step is not None and step.due_basis is DueBasis.PHASE
+
+
+# -- forms added after the first held-out measurement (rules of the genre; no held-out text read)
+
+
+def test_a_person_named_first_inside_the_bracket() -> None:
+    tag = parse_content("牵头市领导：张三；牵头单位：市发改委；责任单位：市统计局")
+    assert tag is not None and (tag.units, tag.lead) == (["市发改委", "市统计局"], ["市发改委"])
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("市发改委等5个部门", ["市发改委"]), ("市财政局等相关单位", ["市财政局"])],
+)
+def test_more_trailers(text: str, names: list[str]) -> None:
+    assert split_units(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "区卫健委要会同区民政局、各街镇做好体检工作。",
+        "由区卫健委负责，会同区民政局、各街镇做好体检工作。",
+        "区卫健委牵头，会同区民政局、各街镇做好体检工作。",
+    ],
+)
+def test_a_convener_anywhere_in_the_sentence(text: str) -> None:
+    (tag,) = find_tags(text)
+    assert (tag.units, tag.lead) == (["区卫健委", "区民政局", "各街镇"], ["区卫健委"])
+
+
+def test_by_x_leading() -> None:
+    (tag,) = find_tags("由镇党政办牵头，负责统筹协调。")
+    assert (tag.units, tag.lead) == (["镇党政办"], ["镇党政办"])
+
+
+def test_a_heading_that_is_a_unit_over_its_numbered_duties() -> None:
+    text = "四、职责分工\n（一）镇党政办\n1. 统筹协调。\n2. 督查考核。\n（二）镇财政所\n1. 资金保障。\n"
+    plan = plan_of(import_text(text))
+    assert units_of(plan, "4.1.1") == units_of(plan, "4.1.2") == ["镇党政办"]
+    assert units_of(plan, "4.2.1") == ["镇财政所"]

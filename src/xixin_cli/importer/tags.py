@@ -60,20 +60,25 @@ _INLINE_LEAD = re.compile(
     r"([^，。；：（）\s]{2,20}(?:[、][^，。；：（）\s]{2,20}){0,4})牵头[，,]\s*"
     r"([^，。；：（）\s]{2,20}(?:[、][^，。；：（）\s]{2,20}){0,8})(?:等)?(?:配合|参与|协助|协同)"
 )
-_NAME = r"[^，。；：、（）()\s]{2,25}?"
+_NAME = r"[^，,。；;：:、（）()\s“”\"]{2,25}?"
+_PERSON = re.compile(r"[^：:；;]{0,10}(?:领导|负责人|责任人|联系人)\s*[:：][^；;]*")
 _ACTS = (
     r"做好|开展|推进|落实|制定|负责|研究|组织|加强|建立|完善|实施|抓好|共同|统筹|指导|督促|"
     r"编制|出台|推动|加快|提出|建设|做实|开发|牵头"
 )
+# 「由X会同Y」「X要会同Y」「X负责，会同Y」「X牵头，会同Y」: X convenes the others and leads
 _INLINE_CONVENE = re.compile(
-    r"由(" + _NAME + r")会同(" + _NAME + r"(?:、" + _NAME + r"){0,15})"
+    r"(?:^|(?<=[。；，,：:\s])|由)(" + _NAME + r")(?:要|应当?|负责|牵头)?[，,]?\s*(?:主动|积极)?"
+    r"会同(" + _NAME + r"(?:、" + _NAME + r"){0,15})"
     r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=[，。；]|" + _ACTS + r"|抓紧|在)"
 )
+# 「由镇党政办牵头，负责…」
+_INLINE_BY_LEAD = re.compile(r"由(" + _NAME + r"(?:、" + _NAME + r"){0,8})牵头(?!单位|部门)")
 # 职责分工: 「镇党政办：负责统筹协调」「县教育局负责…」 name the unit first; read only where
 # no tag names the item's units (「市领导小组负责统筹…。（牵头单位：X）」 is X's item)
 _LEADING = re.compile(
     r"^\s*(" + _NAME + r"(?:、" + _NAME + r"){0,5})(?:[:：]\s*(?:主要|具体)?(?:负责|牵头|承担)?|"
-    r"(?:牵头)?负责|。\n)"  # 。\n: a heading that is only a unit's name, its duties below
+    r"(?:牵头)?负责|。\n|\s*$)"  # 。\n: a heading that is only a unit's name, its duties below
 )
 # 「区卫健委会同区民政局做好…」 opening an item: the convener leads
 _LEADING_CONVENE = re.compile(
@@ -156,7 +161,9 @@ def _parse_content(content: str) -> Tag | None:
         kept = [c for c in clauses if not _timing(c)]
         if kept and len(kept) < len(clauses):
             content = "，".join(kept)
-    if _LABEL_WITH_COLON.match(content.strip()):
+    if _LABEL_WITH_COLON.match(content.strip()) or (
+        _PERSON.match(content.strip()) and _LABEL_WITH_COLON.search(content)
+    ):
         return _labelled(content, legend)
     for pattern in (_LEAD_COOP, _RESPONSIBLE_COOP, _GUIDES, _RESPONSIBLE):
         match = pattern.match(content)
@@ -194,8 +201,9 @@ def _closing_names(text: str, start: int, end: int) -> Tag | None:
 def _labelled(content: str, legend: bool) -> Tag | None:
     """（牵头单位：X；配合单位：Y）, 【责任单位】 forms: labels and the lists after them."""
     parts = list(_LABEL_WITH_COLON.finditer(content))
-    if not parts or (parts[0].start() > 0 and content[: parts[0].start()].strip(" ，,；;")):
-        return None
+    prefix = content[: parts[0].start()].strip(" ，,；;") if parts else ""
+    if not parts or (prefix and not _PERSON.fullmatch(prefix)):
+        return None  # 「牵头市领导：张三；牵头单位：…」: a person named first is passed over
     lead: list[str] = []
     units: list[str] = []
     for index, label in enumerate(parts):
@@ -249,12 +257,12 @@ def find_tags(text: str) -> list[Tag]:
                 tag.start, tag.end, tag.words = *span, match.group(1)
                 tags.append(tag)
                 taken.append(span)
-    for pattern in (_INLINE_CONVENE, _INLINE_LEAD, _INLINE_BY):
+    for pattern in (_INLINE_CONVENE, _INLINE_LEAD, _INLINE_BY_LEAD, _INLINE_BY):
         for match in pattern.finditer(text):
             if not free(*match.span()):
                 continue
             first = split_units(match.group(1))
-            rest = split_units(match.group(2)) if pattern is not _INLINE_BY else []
+            rest = split_units(match.group(2)) if pattern.groups > 1 else []
             names = list(dict.fromkeys(first + rest))
             if names and all(looks_like_unit(n) for n in names):
                 # 「X牵头，Y配合」 and 「由X会同Y」: X convenes the others, so X leads

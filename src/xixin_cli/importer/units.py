@@ -21,7 +21,7 @@ ENDINGS = tuple(sorted(_ENDING_WORDS.split(), key=len, reverse=True))
 
 #: Words that end a unit list but are not a unit: 「X、Y等有关部门按职责分工负责」 names X and Y.
 TRAILERS = re.compile(
-    r"(?:等(?:其他|其它|各)?(?:有关|相关)?(?:部门|单位)?)?"
+    r"(?:等(?:[\d一二三四五六七八九十]+个)?(?:其他|其它|各)?(?:有关|相关)?(?:部门|单位)?)?"
     r"(?:按照?职责分工|按职责|根据职责|依职责|分别)?"
     r"(?:牵头|共同|配合|参与|协助|协同)?(?:负责|落实|实施|推进|承担|组织实施)?$"
 )
