@@ -423,7 +423,11 @@ class Builder:
                 if out:  # two tags in one sentence speak together
                     out[-1] = (out[-1][0], _merge(out[-1][1], tag))
                 continue
-            out.append((text[start:end], tag))
+            stretch = text[start:end]
+            if out and not re.search(r"[\u4e00-\u9fff]", self._clean(stretch, [tag])):
+                out[-1] = (out[-1][0] + stretch, _merge(out[-1][1], tag))  # a tag alone
+            else:
+                out.append((stretch, tag))
             start = end
         rest = text[start:]
         if re.search(r"[\u4e00-\u9fff]{2}", self._clean(rest, [])):
@@ -557,6 +561,8 @@ class Builder:
         whole: bool = False,
         measure: bool = False,
     ) -> None:
+        if item.phase is None:
+            phase = None  # an item that gave up its phase is not due at the phase's end
         found = find_deadline(text, self.meta.issued, phase.start if phase else None)
         if found is not None and found.due is None and whole and len(_sentences(text)) > 1:
             title = _sentences(text)[0]
