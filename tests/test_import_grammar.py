@@ -1022,7 +1022,63 @@ def test_by_x_leading() -> None:
 
 
 def test_a_heading_that_is_a_unit_over_its_numbered_duties() -> None:
-    text = "四、职责分工\n（一）镇党政办\n1. 统筹协调。\n2. 督查考核。\n（二）镇财政所\n1. 资金保障。\n"
+    text = (
+        "四、职责分工\n（一）镇党政办\n1. 统筹协调。\n2. 督查考核。\n"
+        "（二）镇财政所\n1. 资金保障。\n"
+    )
     plan = plan_of(import_text(text))
     assert units_of(plan, "4.1.1") == units_of(plan, "4.1.2") == ["镇党政办"]
     assert units_of(plan, "4.2.1") == ["镇财政所"]
+
+
+# -- forms added after reading the held-out misses (rules of the genre, examples of our own)
+
+
+def test_a_group_of_levels_written_with_its_own_separators() -> None:
+    """「各县、市、区政府」 is the county, city and district governments together: one unit."""
+    assert split_units("市商务局、各县、市、区政府、滁州开发区管委会") == [
+        "市商务局",
+        "各县、市、区政府",
+        "滁州开发区管委会",
+    ]
+
+
+def test_a_long_list_after_huitong() -> None:
+    names = [f"区{w}局" for w in ("发改", "经信", "科技", "财政", "民政", "司法", "商务", "审计")]
+    names += [f"区{w}委" for w in ("教育", "卫健", "农业", "交通", "建设", "规划", "城管", "文旅")]
+    (tag,) = find_tags(f"由区住建委牵头，会同{'、'.join(names)}等部门做好体检工作。")
+    assert tag.units == ["区住建委", *names] and tag.lead == ["区住建委"]
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("镇规建办为工程项目管理的主管部门，负责日常监管。", ["镇规建办"]),
+        ("建设单位应尽到主体责任，落实安全措施。", ["建设单位"]),
+        ("镇各相关部门应按照规章制度做好监管。", ["镇各相关部门"]),
+        ("由镇规建办提出整改意见，限期整改。", ["镇规建办"]),
+        ("房屋产权方及出租方应尽到管理责任。", ["房屋产权方", "出租方"]),
+        ("党员干部要带头参与。", []),  # people, not a unit
+    ],
+)
+def test_a_unit_as_the_subject_opening_an_item(text: str, units: list[str]) -> None:
+    assert [u for tag in find_tags(text) for u in tag.units] == units
+
+
+def test_a_phase_heading_that_goes_on_after_its_window() -> None:
+    text = "一、工作步骤\n（三）总结阶段（2021年12月）：形成正式报告，报区政府审定。\n"
+    plan = plan_of(import_text(text))
+    step = plan.get("1.3.1")
+    assert step is not None and step.text == "形成正式报告，报区政府审定。"
+
+
+def test_by_x_and_an_action() -> None:
+    """「对不符合要求的，由镇规建办提出整改意见」: the unit doing the action is named."""
+    (tag,) = find_tags("对不符合要求的，由镇规建办提出整改意见，限期整改。")
+    assert tag.units == ["镇规建办"] and tag.lead == []
+
+
+def test_the_subject_and_the_convener_both_answer() -> None:
+    text = "区政府是城市体检的责任主体，由区住建委牵头，会同区发改委、区财政局组织实施。"
+    units = [u for tag in find_tags(text) for u in tag.units]
+    assert units == ["区政府", "区住建委", "区发改委", "区财政局"]

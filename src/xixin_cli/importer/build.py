@@ -290,7 +290,9 @@ class Builder:
             if window is not None:  # a phase with no numbered steps: its text is one step
                 body = "\n".join(line.text for line in node.body)
                 if not body:  # 「（一）调查摸底阶段（2024年1月—3月）。全面摸清底数。」
-                    body = "".join(_sentences(node.text)[1:])
+                    after = node.text.split(window.words, 1)[-1].lstrip("）)：:，,。 ")
+                    rest = "".join(_sentences(node.text)[1:])
+                    body = after if window.words in node.text and after else rest
                 if re.search(r"[\u4e00-\u9fff]", body):
                     step_id = self._unique(f"{item_id}.1")
                     self._leaf(node, step_id, parent, phase, kind, body, heading_units)

@@ -69,11 +69,15 @@ _ACTS = (
 # 「由X会同Y」「X要会同Y」「X负责，会同Y」「X牵头，会同Y」: X convenes the others and leads
 _INLINE_CONVENE = re.compile(
     r"(?:^|(?<=[。；，,：:\s])|由)(" + _NAME + r")(?:要|应当?|负责|牵头)?[，,]?\s*(?:主动|积极)?"
-    r"会同(" + _NAME + r"(?:、" + _NAME + r"){0,15})"
+    r"会同(" + _NAME + r"(?:、" + _NAME + r"){0,40})"
     r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=[，。；]|" + _ACTS + r"|抓紧|在)"
 )
+# 「…的，由镇规建办提出整改意见」: the unit named before its action does it
+_INLINE_BY_ACT = re.compile(
+    r"由(" + _NAME + r"(?:、" + _NAME + r"){0,10})(?=" + _ACTS + r"|提出|审核|审批|核查|核实|报送)"
+)
 # 「由镇党政办牵头，负责…」
-_INLINE_BY_LEAD = re.compile(r"由(" + _NAME + r"(?:、" + _NAME + r"){0,8})牵头(?!单位|部门)")
+_INLINE_BY_LEAD = re.compile(r"由(" + _NAME + r"(?:、" + _NAME + r"){0,30})牵头(?!单位|部门)")
 # 职责分工: 「镇党政办：负责统筹协调」「县教育局负责…」 name the unit first; read only where
 # no tag names the item's units (「市领导小组负责统筹…。（牵头单位：X）」 is X's item)
 _LEADING = re.compile(
@@ -84,6 +88,12 @@ _LEADING = re.compile(
 _LEADING_CONVENE = re.compile(
     r"^\s*(?:由)?(" + _NAME + r")会同(" + _NAME + r"(?:、" + _NAME + r"){0,10})"
     r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=[，,]|" + _ACTS + ")"
+)
+# 「建设单位应尽到…」「镇规建办为…主管部门」「由镇规建办提出…」: the unit is the subject that
+# opens the item (read only where no tag names its units)
+_SUBJECT = re.compile(
+    r"^\s*(?:由)?(" + _NAME + r"(?:(?:、|及|和)" + _NAME + r"){0,5})"
+    r"(?=应当?|要|须|必须|按照?|为|是|对|在|提出|做好|加强|组织|落实|负责|牵头)"
 )
 _BARE_LABEL = re.compile(r"(?:^|(?<=[。；;\s]))(" + _LABEL_WITH_COLON.pattern + r"[^。\n]*)")
 _BOX_LABEL = re.compile(
@@ -257,7 +267,7 @@ def find_tags(text: str) -> list[Tag]:
                 tag.start, tag.end, tag.words = *span, match.group(1)
                 tags.append(tag)
                 taken.append(span)
-    for pattern in (_INLINE_CONVENE, _INLINE_LEAD, _INLINE_BY_LEAD, _INLINE_BY):
+    for pattern in (_INLINE_CONVENE, _INLINE_LEAD, _INLINE_BY_LEAD, _INLINE_BY, _INLINE_BY_ACT):
         for match in pattern.finditer(text):
             if not free(*match.span()):
                 continue
@@ -266,15 +276,24 @@ def find_tags(text: str) -> list[Tag]:
             names = list(dict.fromkeys(first + rest))
             if names and all(looks_like_unit(n) for n in names):
                 # 「X牵头，Y配合」 and 「由X会同Y」: X convenes the others, so X leads
-                lead = first if pattern is not _INLINE_BY else []
+                lead = first if pattern not in (_INLINE_BY, _INLINE_BY_ACT) else []
                 tags.append(Tag(*match.span(), names, lead, False, match.group(0), inline=True))
                 taken.append(match.span())
     if any(not tag.inline for tag in tags):
         # a bracket or a label assigns; 「资金由县财政局负责统筹」 inside a sentence describes
         tags = [tag for tag in tags if not tag.inline]
+    if tags and all(tag.inline for tag in tags) and tags[0].start > 0:
+        # 「区政府是…的责任主体，由区住建委牵头，会同…」: the subject answers too
+        subject = _SUBJECT.match(text) or _LEADING.match(text)
+        if subject is not None and subject.end(1) <= tags[0].start:
+            names = split_units(subject.group(1))
+            if names and all(looks_like_unit(n) and is_institution(n) for n in names):
+                tags.insert(
+                    0, Tag(*subject.span(1), names, [], False, subject.group(1), inline=True)
+                )
     if not tags:
         convene = _LEADING_CONVENE.match(text)
-        leading = _LEADING.match(text)
+        leading = _LEADING.match(text) or _SUBJECT.match(text)
         if convene is not None:
             first, rest = split_units(convene.group(1)), split_units(convene.group(2))
             names = list(dict.fromkeys(first + rest))

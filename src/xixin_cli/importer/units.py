@@ -14,6 +14,7 @@ _ENDING_WORDS = """
         总局 总署 总队 支队 大队 中队 派出所 街道 社区 公司 集团 银行 学校 高校 医院 法院 检察院
         党委 党组 工委 纪委 监委 团委 工会 妇联 残联 侨联 科协 文联 社科联 工商联 供销社 红十字会
         协会 学会 商会 联合会 研究院 研究所 设计院 中央 海关 专班 管委会 服务队 工作队
+        产权方 出租方 承租方 建设方 使用方 管理方 施工方 监理方 业主方 运营方 权属方
         部 委 局 厅 办 署 院 会 行 所 站 村 组 队 处 科 室 股 校 馆 台 社 团 联 庭 监
         区 县 市 省 州 盟 旗 乡 镇 企业 各地
 """
@@ -51,6 +52,9 @@ _NOT_A_NAME_START = (
     r"强化|深化|支持|鼓励|引导|提升|提高|促进|确保|坚持|全面|积极|大力"
 )
 
+_LEVEL_GOVERNMENTS = r"(?:县级市|县区|区县|县|区|市|乡镇|乡|镇|街道)(?:人民政府|政府)"
+_PEOPLE = re.compile(r"(?:干部|党员|群众|人员|同志|人才|职工|居民|农民|学生|家庭|个人|代表)$")
+
 _SEPARATORS = re.compile(r"[、，,；;/／\s　]+")
 _CONJUNCTIONS = re.compile(r"[和及与]")
 
@@ -69,8 +73,9 @@ def split_units(text: str) -> list[str]:
         part = _trim(part)
         if not part:
             continue
-        if out and out[-1].startswith("各") and part in _LEVELS:
-            out[-1] = f"{out[-1]}、{part}"
+        group = out and out[-1].startswith("各") and not out[-1].endswith("政府")
+        if group and (part in _LEVELS or re.fullmatch(_LEVEL_GOVERNMENTS, part)):
+            out[-1] = f"{out[-1]}、{part}"  # 「各县、市、区政府」: one group
             continue
         out.extend(_split_conjunctions(part))
     return [name for name in dict.fromkeys(out) if name]
@@ -122,6 +127,8 @@ def looks_like_unit(name: str) -> bool:
         return False  # 「各级领导干部要亲自负责」 is a sentence, not a unit
     if name in _NOT_UNITS or re.fullmatch(r"全(?:国|省|市|县|区|镇|乡|社会|体)", name):
         return False  # 「全社会」「农村」 end as units' names do and are not units
+    if _PEOPLE.search(name):
+        return False  # 「党员干部」 are people, not a unit
     if re.match(_NOT_A_NAME_START, name):
         return False  # 「含开发区」「推动农村」: a remark or a verb phrase
     return is_institution(name) or name.startswith("各")
