@@ -1082,3 +1082,8 @@ def test_the_subject_and_the_convener_both_answer() -> None:
     text = "区政府是城市体检的责任主体，由区住建委牵头，会同区发改委、区财政局组织实施。"
     units = [u for tag in find_tags(text) for u in tag.units]
     assert units == ["区政府", "区住建委", "区发改委", "区财政局"]
+
+
+@pytest.mark.parametrize("text", ["企业是创新的主体。", "政府要发挥引导作用。", "中心为全县服务。"])
+def test_a_bare_common_noun_opening_a_sentence_is_not_a_unit(text: str) -> None:
+    assert find_tags(text) == []

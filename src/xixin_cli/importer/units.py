@@ -32,20 +32,12 @@ TRAILERS = re.compile(
 _LEVELS = {"县级市", "县", "区", "县区", "区县", "市", "乡镇", "乡", "镇", "街道", "村", "社区"}
 
 #: Common words that end as institutions' names do.
-_NOT_UNITS = {
-    "社会",
-    "农村",
-    "乡村",
-    "城乡",
-    "城市",
-    "乡镇",
-    "市县",
-    "省市",
-    "县乡",
-    "机关",
-    "单位",
-    "部门",
-}
+_NOT_A_UNIT_WORDS = """
+社会 农村 乡村 城乡 城市 乡镇 市县 省市 县乡 机关 单位 部门
+企业 政府 党委 学校 医院 银行 公司 集团 中心 机构 协会 社区
+"""
+# the second row: a bare common noun names no particular unit (「企业是创新的主体」)
+_NOT_UNITS = set(_NOT_A_UNIT_WORDS.split())
 
 _NOT_A_NAME_START = (
     r"含|包括|包含|不含|除|如|即|其中|推动|推进|加强|加快|建立|健全|完善|落实|开展|做好|抓好|"
