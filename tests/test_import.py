@@ -131,7 +131,9 @@ def forms() -> tuple[Plan, list[tuple[int, str]]]:
         ("2.1.1", ["镇经发办", "镇农服中心"], ["镇经发办"]),  # （责任单位：…） + the legend
         ("2.1.2", ["镇农服中心", "镇财政所", "各村"], ["镇农服中心"]),  # 牵头单位；配合单位
         ("2.1.3", ["镇农服中心", "镇经发办", "各村"], ["镇农服中心"]),  # X牵头，Y配合
-        ("2.2.1", ["镇人社所"], []),  # （X负责）
+        # （X负责） after the legend 列第一位者为牵头单位: its first (only) unit leads, as the
+        # legend says of every list from where it stands, whatever form the list takes
+        ("2.2.1", ["镇人社所"], ["镇人社所"]),
         ("2.2.2", ["镇党政办", "镇人社所"], ["镇党政办"]),  # 〔责任科室：…〕 over two lines
         ("3.4.1", ["镇党政办"], ["镇党政办"]),
         ("4.1", ["镇党政办"], ["镇党政办"]),
@@ -231,7 +233,8 @@ def test_import_command_writes_a_valid_plan_and_shows_what_it_could_not_place(
     result = xixin("import", str(source), "-o", str(out))
     assert result.code == 0 and result.out == ""
     assert "GB18030" in result.err
-    assert "以下 3 处未能完全归入计划" in result.err
+    # 「一、工作目标」 states a date (到2025年) and no unit: an item, and reported for its unit
+    assert "以下 4 处未能完全归入计划" in result.err
     assert "第 28 行［表格行，指标表不是任务，未导入］：| 指标 | 2024年目标 |" in result.err
     assert xixin("validate", str(out)).code == 0
     again = xixin("import", str(source), "-o", str(out))
@@ -270,3 +273,37 @@ def test_a_file_that_is_not_a_word_document(xixin: Runner, tmp_path: Path) -> No
     fake.write_text("不是 Word 文件", encoding="utf-8")
     result = xixin("import", str(fake))
     assert result.code == ExitCode.USAGE and "不是可读取的 .docx 文件" in result.err
+
+
+@pytest.mark.parametrize(
+    ("whole", "broken"),
+    [
+        (
+            "（三）创建冲刺阶段（2022年11月—2022年12月）",
+            "（三）创建冲刺阶段（2022年11月—\n2022年12月）",
+        ),
+        (
+            "（三）创建冲刺阶段（2022年11月—2022年12月）",
+            "（三）创建冲刺阶段\n（2022年11月—2022年12月）",
+        ),
+        (
+            "（三）创建冲刺阶段（2022年11月—2022年12月）",
+            "（三）创建冲刺\n阶段（2022年11月—2022年12月）",
+        ),
+    ],
+)
+def test_the_seed_with_a_phase_heading_broken_across_two_lines(
+    seed_text: str, whole: str, broken: str
+) -> None:
+    """As a copy from PDF leaves it: the phase, its steps and the self-check's day stay."""
+    result = import_text(seed_text.replace(whole, broken))
+    plan = parse_plan(result.yaml, "seed.yaml")
+    assert [(p.number, p.start, p.end) for p in plan.phases.values()][2] == (
+        "5.3",
+        date(2022, 11, 1),
+        date(2022, 12, 31),
+    )
+    assert list(plan.phases.values())[2].name == "创建冲刺阶段"
+    step = plan.get("5.3.1")
+    assert step is not None and step.due == date(2022, 11, 30)
+    assert [i.id for i in plan.items if i.kind is ItemKind.STEP][5:8] == ["5.3.1", "5.3.2", "5.3.3"]

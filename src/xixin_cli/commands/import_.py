@@ -19,26 +19,17 @@ def import_(
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PLAN")] = None,
     force: Annotated[bool, typer.Option("--force")] = False,
 ) -> Document:
-    """Read an implementation plan and write it as a plan file; list what could not be placed."""
-    from xixin_cli.importer import decode, docx_text, import_text
+    """Read an implementation plan (text, .docx, .xlsx, .xls or .csv) and write it as a plan
+    file; list what could not be placed, the tables skipped and the sections kept as notes."""
+    from dataclasses import asdict
+
+    from xixin_cli.errors import PlanError, Problem
+    from xixin_cli.importer import import_file
     from xixin_cli.plan_file import parse_plan, read_plan_bytes
 
     lang = settings(ctx).language()
-    data = read_plan_bytes(document)  # says clearly if the file is missing or unreadable
-    if document.suffix.lower() == ".docx":
-        text, encoding = docx_text(document), "DOCX"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):  # old Notepad's "Unicode", with its BOM
-        text, encoding = _utf16(data, str(document)), "UTF-16"
-    else:
-        text, encoding = decode(data)
-    result = import_text(text)
-    parse_plan(result.yaml, str(output or document))  # what we write must load
-    if output is not None:
-        from xixin_cli.files import refuse_inputs
-
-        refuse_inputs(output, [(document, "document")])
-    if output is not None and output.exists() and not force:
-        raise OutputError("output.exists", path=str(output))
+    read_plan_bytes(document)  # a FIFO, a device or a huge file is refused before it is read
+    result = import_file(document)  # says clearly if the file is missing or unreadable
     notices = []
     if result.unplaced:
         notices.append(message("import.unplaced", lang, n=len(result.unplaced)))
@@ -52,17 +43,40 @@ def import_(
             )
             for miss in result.unplaced
         ]
-    done = message("import.done", lang, items=result.items, encoding=encoding)
+    if result.skipped_tables:
+        notices.append(message("import.skipped_tables", lang, n=len(result.skipped_tables)))
+        for table in result.skipped_tables:
+            where = (
+                message("import.table_sheet", lang, sheet=table.sheet)
+                if table.sheet
+                else message("import.table_after", lang, line=table.line)
+            )
+            notices.append(
+                message(
+                    "import.skipped_table", lang, index=table.index, first=table.first, where=where
+                )
+            )
+    if result.notes:
+        notices.append(message("import.notes", lang, n=len(result.notes)))
+        notices += [
+            message("import.note_line", lang, line=line, title=title)
+            for line, title in result.notes
+        ]
+    if not result.items:  # nothing to write: say what was found, and every line above
+        found = asdict(result.found) if result.found is not None else {}
+        said = [Problem(str(document), None, None, "import.nothing_found", **found)]
+        raise PlanError(
+            [*said, *(Problem(str(document), None, None, "text", text=t) for t in notices)]
+        )
+    parse_plan(result.yaml, str(output or document))  # what we write must load
+    if output is not None:
+        from xixin_cli.files import refuse_inputs
+
+        refuse_inputs(output, [(document, "document")])
+    if output is not None and output.exists() and not force:
+        raise OutputError("output.exists", path=str(output))
+    done = message("import.done_file", lang, items=result.items, encoding=result.encoding)
     return Document(result.yaml, output, lang, notices=notices, after=[done])
-
-
-def _utf16(data: bytes, name: str) -> str:
-    from xixin_cli.errors import PlanError, Problem
-
-    try:
-        return data.decode("utf-16")
-    except UnicodeDecodeError:
-        raise PlanError([Problem(name, None, None, "file.not_utf8")]) from None
 
 
 COMMANDS = {"import": import_}

@@ -93,6 +93,22 @@ def form_rows(item_states: Sequence[ItemState], lang: str) -> list[FormRow]:
     ]
 
 
+def raw(cell: object) -> Any:
+    """A cell as openpyxl keeps it: its `_style` (the style's indexes) is copied between cells
+    made alike, far cheaper than styling each anew; the stubs leave the attribute out."""
+    return cell
+
+
+def fit_to_page(sheet: Any) -> None:
+    """Print the sheet fitted to the page's width (as many pages down as it takes)."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    if sheet.sheet_properties.pageSetUpPr is None:
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def row_height(values: Sequence[object], widths: Sequence[float], least: int = 1) -> float:
     """The height (points) a row of wrapped 11 pt text needs: Excel and WPS do not grow a row
     that a program wrote, so the lines are counted here (a Chinese character is two units)."""
@@ -204,7 +220,7 @@ def form_bytes(
             value = form_row[column - 1] if column <= PROTECTED else None
             cell = sheet.cell(number, column, value)
             if len(styles) == len(COLUMNS):
-                cell._style = copy(styles[column - 1])
+                raw(cell)._style = copy(styles[column - 1])
                 continue
             cell.font, cell.alignment, cell.border = body, wrap, border
             if column <= PROTECTED:
@@ -213,7 +229,7 @@ def form_bytes(
                 cell.protection = Protection(locked=False)
             if column == 9:
                 cell.number_format = "yyyy-mm-dd"
-            styles.append(cell._style)
+            styles.append(raw(cell)._style)
         widths = [width * 1.1 + 2 for _, width in COLUMNS[:PROTECTED]]
         sheet.row_dimensions[number].height = row_height(form_row, widths, least=3)
     if rows:
@@ -226,10 +242,12 @@ def form_bytes(
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page(sheet)
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    footer = sheet.oddFooter
+    if footer is not None and footer.center is not None:
+        footer.center.text = "第 &P 页，共 &N 页"
     # Protected without a password: the point is that a unit does not change the office's
     # cells by accident, and collect checks them anyway against the hidden sheet.
     sheet.protection.sheet = True

@@ -66,7 +66,7 @@ def ledger_bytes(
     from openpyxl.utils import get_column_letter
 
     from xixin_cli.fold import leaf_state
-    from xixin_cli.office.forms import row_height
+    from xixin_cli.office.forms import raw, row_height
     from xixin_cli.schedule import unit_tallies
 
     book = Workbook()
@@ -96,7 +96,7 @@ def ledger_bytes(
             last = part.last
             late = (today - part.due).days if part.status.is_open and part.due else 0
             office = plan.offices[part.office].name if part.office in plan.offices else ""
-            values: list[object] = [
+            values: list[Any] = [
                 item.id,
                 item.title,
                 office,
@@ -117,13 +117,15 @@ def ledger_bytes(
             for column, value in enumerate(values, start=1):
                 cell = sheet.cell(number, column, value)
                 if made is not None:  # one style per light, made once (openpyxl hashes each)
-                    cell._style = copy(made[column - 1])
+                    raw(cell)._style = copy(made[column - 1])
                     continue
                 cell.font, cell.alignment, cell.fill = body, wrap, fills[shade]
                 if column in (5, 12):
                     cell.number_format = "yyyy-mm-dd"
             if made is None:
-                styles[shade] = [sheet.cell(number, c)._style for c in range(1, len(values) + 1)]
+                styles[shade] = [
+                    raw(sheet.cell(number, c))._style for c in range(1, len(values) + 1)
+                ]
             widths = [width * 1.1 + 2 for _, width in COLUMNS]
             sheet.row_dimensions[number].height = row_height(values, widths)
     sheet.freeze_panes = "A2"
@@ -166,5 +168,7 @@ def _print_setup(sheet: object) -> None:
     page.paperSize = sheet.PAPERSIZE_A4  # type: ignore[attr-defined]
     page.orientation = "landscape"
     page.fitToWidth, page.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[attr-defined]
+    from xixin_cli.office.forms import fit_to_page
+
+    fit_to_page(sheet)
     sheet.print_title_rows = "1:1"  # type: ignore[attr-defined]

@@ -1,0 +1,351 @@
+"""The tag grammar: the words that name an item's responsible units, and which of them lead.
+
+Forms read (X, Y are unit lists): （X负责） （X牵头，Y配合） （X牵头负责） （X指导）
+（X、Y等按职责分工负责） （牵头单位：X；配合单位：Y） （牵头单位：X，责任单位：Y） 〔责任科室：X〕
+【责任单位】X, 责任单位：X on its own, 由X负责, X牵头，Y配合/参与 inside a sentence; and the
+legends that make the first unit of every list the lead (列第一位者为牵头单位, 排在第一位的
+部门为牵头部门, 下同), inside a tag or standing alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xixin_cli.importer.units import ENDINGS, is_institution, looks_like_unit, split_units
+
+_OPEN = "（(〔【[［"
+_CLOSE = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]", "［": "］"}
+
+_UNITWORD = r"(?:单位|部门|科室|处室|股室|责任人|主体)"
+LEAD_LABEL = r"(?:牵头|主办|主责|牵头责任)" + _UNITWORD + r"?"
+OTHER_LABEL = (
+    r"(?:(?:配合|协办|参与|协助|协同)" + _UNITWORD + r"?|(?:责任|承办|实施|主要责任|具体责任|"
+    r"落实|指导|督办|监督|督导)" + _UNITWORD + ")"
+)
+#: Labels in a tag that say when or who in person, not which unit: their values are skipped.
+TIME_LABEL = (
+    r"完成时限|完成时间|时间节点|完成节点|时限要求|时间要求|完成期限|办结时限|时限|"
+    r"责任领导|分管领导|联系领导|责任人|联系人"
+)
+_LABEL_WITH_COLON = re.compile(
+    r"(" + LEAD_LABEL + "|" + OTHER_LABEL + r"|责任科室|责任处室|" + TIME_LABEL + r")\s*[:：]"
+)
+
+LEGEND = re.compile(
+    r"(?:列|排|排在|排名|位列|排列|居)?(?:第一位|第一个|首位|首个|最前|第一)(?:的|者)?"
+    r"(?:责任单位|责任部门|单位|部门)?(?:均)?(?:为|是)(?:牵头|主要责任|主办|主责)(?:单位|部门)?"
+    r"(?:[，,；;]?\s*下同)?"
+)
+_LEGEND_CLAUSE = re.compile(r"[，,；;。]?\s*(?:各项任务)?(?:责任单位|单位|部门)?" + LEGEND.pattern)
+
+_VERBS = (
+    r"(?:按照?职责分工|按职责|根据职责|依职责|分别)?(?:共同|协同)?"
+    r"(?:负责(?!人)|落实|实施|推进|组织实施|承担)"
+)
+_LEAD_COOP = re.compile(
+    r"^(.+?)牵头(?:负责)?(?:[，,；;、]\s*(.+?)(?:等)?(?:配合|参与|协助|协同|协办|"
+    + _VERBS
+    + r"))?$"
+)
+_RESPONSIBLE_COOP = re.compile(
+    r"^(.+?)(?:牵头)?负责[，,；;、]\s*(.+?)(?:等)?(?:配合|参与|协助|协同|协办)$"
+)
+_RESPONSIBLE = re.compile(r"^(.+?)(?:等)?" + _VERBS + r"$")
+_GUIDES = re.compile(r"^(.+?)(?:指导|督导)(?:[，,；;]\s*(.+?)(?:等)?" + _VERBS + r")?$")
+_INLINE_BY = re.compile(
+    r"由([^，。；：、（）\s]{2,20}(?:[、和及][^，。；：、（）\s]{2,20}){0,8})(?:牵头)?" + _VERBS
+)
+_INLINE_LEAD = re.compile(
+    r"([^，。；：（）\s]{2,20}(?:[、][^，。；：（）\s]{2,20}){0,4})牵头[，,]\s*"
+    r"([^，。；：（）\s]{2,20}(?:[、][^，。；：（）\s]{2,20}){0,8})(?:等)?(?:配合|参与|协助|协同)"
+)
+_NAME = r"[^，,。；;：:、（）()\s“”\"]{2,25}?"
+_PERSON = re.compile(r"[^：:；;]{0,10}(?:领导|负责人|责任人|联系人)\s*[:：][^；;]*")
+_ACTS = (
+    r"做好|开展|推进|落实|制定|负责|研究|组织|加强|建立|完善|实施|抓好|共同|统筹|指导|督促|"
+    r"编制|出台|推动|加快|提出|建设|做实|开发|牵头"
+)
+# 「由X会同Y」「X要会同Y」「X负责，会同Y」「X牵头，会同Y」: X convenes the others and leads
+_INLINE_CONVENE = re.compile(
+    r"(?:^|(?<=[。；，,：:\s])|由)(" + _NAME + r")(?:要|应当?|负责|牵头)?[，,]?\s*(?:主动|积极)?"
+    r"会同(" + _NAME + r"(?:、" + _NAME + r"){0,40})"
+    r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=[，。；]|" + _ACTS + r"|抓紧|在)"
+)
+# 「…的，由镇规建办提出整改意见」: the unit named before its action does it
+_INLINE_BY_ACT = re.compile(
+    r"由(" + _NAME + r"(?:、" + _NAME + r"){0,10})(?=" + _ACTS + r"|提出|审核|审批|核查|核实|报送)"
+)
+# 「由镇党政办牵头，负责…」
+_INLINE_BY_LEAD = re.compile(r"由(" + _NAME + r"(?:、" + _NAME + r"){0,30})牵头(?!单位|部门)")
+# 职责分工: 「镇党政办：负责统筹协调」「县教育局负责…」 name the unit first; read only where
+# no tag names the item's units (「市领导小组负责统筹…。（牵头单位：X）」 is X's item)
+_LEADING = re.compile(
+    r"^\s*(" + _NAME + r"(?:、" + _NAME + r"){0,5})(?:[:：]\s*(?:主要|具体)?(?:负责|牵头|承担)?|"
+    r"(?:牵头)?负责|。\n|\s*$)"  # 。\n: a heading that is only a unit's name, its duties below
+)
+# 「区卫健委会同区民政局做好…」 opening an item: the convener leads
+_LEADING_CONVENE = re.compile(
+    r"^\s*(?:由)?(" + _NAME + r")会同(" + _NAME + r"(?:、" + _NAME + r"){0,10})"
+    r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=[，,]|" + _ACTS + ")"
+)
+# 「建设单位应尽到…」「镇规建办为…主管部门」「由镇规建办提出…」: the unit is the subject that
+# opens the item (read only where no tag names its units)
+_SUBJECT = re.compile(
+    r"^\s*(?:由)?(" + _NAME + r"(?:(?:、|及|和)" + _NAME + r"){0,5})"
+    r"(?=应当?|要|须|必须|按照?|为|是|对|在|提出|做好|加强|组织|落实|负责|牵头)"
+)
+_BARE_LABEL = re.compile(r"(?:^|(?<=[。；;\s]))(" + _LABEL_WITH_COLON.pattern + r"[^。\n]*)")
+_BOX_LABEL = re.compile(
+    r"【\s*(" + LEAD_LABEL + "|" + OTHER_LABEL + r"|责任科室)\s*】\s*([^【。\n]*)"
+)
+
+
+@dataclass
+class Tag:
+    """Units named at [start, end) of a text; `lead` are those marked as leading."""
+
+    start: int
+    end: int
+    units: list[str]
+    lead: list[str] = field(default_factory=list)
+    legend: bool = False  # the tag says the first unit of every list leads
+    words: str = ""
+    inline: bool = False  # inside a sentence (由X负责), not a bracket after it
+
+
+def brackets(text: str) -> list[tuple[int, int]]:
+    """The outermost bracketed spans of the text, [open, close]."""
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for index, char in enumerate(text):
+        if char in _OPEN:
+            stack.append((char, index))
+        elif stack and char == _CLOSE[stack[-1][0]]:
+            _, start = stack.pop()
+            if not stack:
+                spans.append((start, index + 1))
+        elif char in _CLOSE.values() and stack:
+            # a mismatched closer: 「（X负责〕」 as typed; close what is open
+            _, start = stack.pop()
+            if not stack:
+                spans.append((start, index + 1))
+    return spans
+
+
+_LEAD_MARK = re.compile(r"([^、，,；;：:（()）]{2,25})[（(]\s*牵头(?:单位|部门)?\s*[）)]")
+
+
+def parse_content(content: str) -> Tag | None:
+    """Read a tag's content (what is inside the bracket), or None when it names no unit.
+
+    A lead may be marked after its name: 「县发改局（牵头）、县财政局」.
+    """
+    marks = [m.group(1).strip() for m in _LEAD_MARK.finditer(content)]
+    if not marks:
+        return _parse_content(content)
+    content = _LEAD_MARK.sub(lambda m: m.group(1), content)
+    tag = _parse_content(content)
+    if tag is None:
+        names = split_units(content)
+        if not names or not all(looks_like_unit(n) for n in names):
+            return None
+        tag = Tag(0, 0, names)
+    if not tag.lead:
+        tag.lead = [name for name in split_units("、".join(marks)) if name in tag.units]
+    return tag
+
+
+def _parse_content(content: str) -> Tag | None:
+    legend = False
+    if LEGEND.search(content):
+        legend = True
+        content = _LEGEND_CLAUSE.sub("", content).strip(" ，,；;。")
+    # 「X按职责分工负责。具体任务均涉及…，不再做分工」: a remark after the list
+    content = content.strip(" 　。").split("。")[0]
+    if not content:
+        return None
+    # 「X负责，2024年6月底前完成」「X分别负责，年内持续推进」: timing shares the bracket
+    clauses = [c for c in re.split(r"[，,；;]", content) if c.strip()]
+    if len(clauses) > 1 and not _LABEL_WITH_COLON.search(content):
+        kept = [c for c in clauses if not _timing(c)]
+        if kept and len(kept) < len(clauses):
+            content = "，".join(kept)
+    if _LABEL_WITH_COLON.match(content.strip()) or (
+        _PERSON.match(content.strip()) and _LABEL_WITH_COLON.search(content)
+    ):
+        return _labelled(content, legend)
+    for pattern in (_LEAD_COOP, _RESPONSIBLE_COOP, _GUIDES, _RESPONSIBLE):
+        match = pattern.match(content)
+        if match is None:
+            continue
+        head = match.group(1)
+        lead_pattern = pattern in (_LEAD_COOP, _RESPONSIBLE_COOP)
+        rest_text = match.group(2) if match.re.groups > 1 and match.group(2) else ""
+        if "会同" in head:  # 「X会同Y负责」: X convenes the others and leads
+            head, others = head.split("会同", 1)
+            rest_text = others + ("、" + rest_text if rest_text else "")
+            lead_pattern = True
+        first = split_units(head)
+        rest = split_units(rest_text) if rest_text else []
+        names = list(dict.fromkeys(first + rest))
+        if not names or not all(looks_like_unit(n) for n in names):
+            continue
+        return Tag(0, 0, names, first if lead_pattern else [], legend)
+    return None
+
+
+def _closing_names(text: str, start: int, end: int) -> Tag | None:
+    """「建设公厕5座（县住建局）。」: a bracket of nothing but unit names closing an item names
+    its units; after a name's own ending it qualifies that name (「各区（县级市）」)."""
+    if text[end:].strip(" 。；;\n") or start == 0:
+        return None
+    if text[:start].endswith(ENDINGS) or text[start - 1].isdigit():
+        return None
+    names = split_units(text[start + 1 : end - 1])
+    if not names or not all(is_institution(n) and looks_like_unit(n) for n in names):
+        return None
+    return Tag(0, 0, names)
+
+
+def _labelled(content: str, legend: bool) -> Tag | None:
+    """（牵头单位：X；配合单位：Y）, 【责任单位】 forms: labels and the lists after them."""
+    parts = list(_LABEL_WITH_COLON.finditer(content))
+    prefix = content[: parts[0].start()].strip(" ，,；;") if parts else ""
+    if not parts or (prefix and not _PERSON.fullmatch(prefix)):
+        return None  # 「牵头市领导：张三；牵头单位：…」: a person named first is passed over
+    lead: list[str] = []
+    units: list[str] = []
+    for index, label in enumerate(parts):
+        end = parts[index + 1].start() if index + 1 < len(parts) else len(content)
+        if re.fullmatch(TIME_LABEL, label.group(1)):
+            continue  # 「完成时限：2020年6月底前」: read as the item's deadline, not a unit
+        value = content[label.end() : end]
+        names = split_units(value)
+        inner = _parse_content(value) if re.search(r"牵头|配合|参与|负责", value) else None
+        if inner is not None:  # 「责任单位：X、Y分别牵头」「责任单位：X牵头，Y配合」
+            names = inner.units
+            lead += inner.lead
+        if not all(looks_like_unit(n) for n in names):
+            return None
+        if re.match(LEAD_LABEL, label.group(1)) and "责任人" not in label.group(1):
+            lead += names
+        elif "责任人" in label.group(1) or label.group(1).startswith(("督办", "监督", "督导")):
+            continue  # people and overseers are not responsible units
+        units += names
+    units = list(dict.fromkeys(lead + units))
+    if not units:
+        return None
+    return Tag(0, 0, units, list(dict.fromkeys(lead)), legend)
+
+
+def find_tags(text: str) -> list[Tag]:
+    """Every tag in the text, in order, with where it stands."""
+    tags: list[Tag] = []
+    for start, end in brackets(text):
+        tag = parse_content(text[start + 1 : end - 1]) or _closing_names(text, start, end)
+        if tag is not None:
+            tag.start, tag.end, tag.words = start, end, text[start:end]
+            tags.append(tag)
+    taken = [(t.start, t.end) for t in tags]
+
+    def free(start: int, end: int) -> bool:
+        return not any(s < end and start < e for s, e in taken)
+
+    for match in _BOX_LABEL.finditer(text):
+        if free(*match.span()):
+            tag = _labelled(f"{match.group(1)}：{match.group(2)}", False)
+            if tag is not None:
+                tag.start, tag.end, tag.words = *match.span(), match.group(0)
+                tags.append(tag)
+                taken.append(match.span())
+    for match in _BARE_LABEL.finditer(text):
+        span = match.span(1)
+        if free(*span):
+            tag = _labelled(_outside_brackets(match.group(1)), bool(LEGEND.search(match.group(1))))
+            if tag is not None:
+                tag.start, tag.end, tag.words = *span, match.group(1)
+                tags.append(tag)
+                taken.append(span)
+    for pattern in (_INLINE_CONVENE, _INLINE_LEAD, _INLINE_BY_LEAD, _INLINE_BY, _INLINE_BY_ACT):
+        for match in pattern.finditer(text):
+            if not free(*match.span()):
+                continue
+            first = split_units(match.group(1))
+            rest = split_units(match.group(2)) if pattern.groups > 1 else []
+            names = list(dict.fromkeys(first + rest))
+            if names and all(looks_like_unit(n) for n in names):
+                # 「X牵头，Y配合」 and 「由X会同Y」: X convenes the others, so X leads
+                lead = first if pattern not in (_INLINE_BY, _INLINE_BY_ACT) else []
+                tags.append(Tag(*match.span(), names, lead, False, match.group(0), inline=True))
+                taken.append(match.span())
+    if any(not tag.inline for tag in tags):
+        # a bracket or a label assigns; 「资金由县财政局负责统筹」 inside a sentence describes
+        tags = [tag for tag in tags if not tag.inline]
+    if tags and all(tag.inline for tag in tags) and tags[0].start > 0:
+        # 「区政府是…的责任主体，由区住建委牵头，会同…」: the subject answers too
+        subject = _SUBJECT.match(text) or _LEADING.match(text)
+        if subject is not None and subject.end(1) <= tags[0].start:
+            names = split_units(subject.group(1))
+            if names and all(looks_like_unit(n) and is_institution(n) for n in names):
+                tags.insert(
+                    0, Tag(*subject.span(1), names, [], False, subject.group(1), inline=True)
+                )
+    if not tags:
+        convene = _LEADING_CONVENE.match(text)
+        leading = _LEADING.match(text) or _SUBJECT.match(text)
+        if convene is not None:
+            first, rest = split_units(convene.group(1)), split_units(convene.group(2))
+            names = list(dict.fromkeys(first + rest))
+            if names and all(looks_like_unit(n) for n in names):
+                span = (convene.start(1), convene.end(2))
+                tags.append(Tag(*span, names, first, False, convene.group(0), inline=True))
+        elif leading is not None:
+            names = split_units(leading.group(1))
+            if names and all(looks_like_unit(n) for n in names):
+                span = leading.span(1)
+                tags.append(Tag(*span, names, [], False, leading.group(1), inline=True))
+    return _adjacent(sorted(tags, key=lambda tag: tag.start), text)
+
+
+def _adjacent(tags: list[Tag], text: str) -> list[Tag]:
+    """Tags with nothing but spaces or punctuation between them are one: 「牵头单位：X」 and
+    「责任单位：Y」 on lines of their own name one item's lead and units."""
+    out: list[Tag] = []
+    for tag in tags:
+        if out and not re.search(r"[^\s，,；;。]", text[out[-1].end : tag.start]):
+            last = out[-1]
+            out[-1] = Tag(
+                last.start,
+                tag.end,
+                list(dict.fromkeys(last.units + tag.units)),
+                list(dict.fromkeys(last.lead + tag.lead)),
+                last.legend or tag.legend,
+                text[last.start : tag.end],
+                last.inline and tag.inline,
+            )
+        else:
+            out.append(tag)
+    return out
+
+
+def _timing(clause: str) -> bool:
+    """A clause that says when, not who: 「2024年6月底前完成」「年内持续推进」「长期坚持」."""
+    from xixin_cli.importer.dates import find_deadline
+
+    return find_deadline(clause, None) is not None or bool(
+        re.search(r"\d{4}年|年内|年底|月底|季度|半年|长期|持续|常态化", clause)
+    )
+
+
+def _outside_brackets(text: str) -> str:
+    """The text without its bracketed remarks (「（以下简称…）」, a legend); a short bracket
+    inside a name stays: 「各县(市、区)政府」."""
+
+    def remark(match: re.Match[str]) -> str:
+        inside = match.group(0)[1:-1]
+        return (
+            "" if LEGEND.search(inside) or len(inside) > 8 or "简称" in inside else match.group(0)
+        )
+
+    return re.sub(r"[（(][^（）()]*[）)]", remark, text)
