@@ -185,7 +185,7 @@ CATALOGUE: dict[str, tuple[Setup, ExitCode, str]] = {
         PLAN,
         "格式版本 2 不受支持",
     ),
-    "plan with a python tag": (with_plan(PY_TAG, "list"), PLAN, "这里应是一段文字"),
+    "plan with a python tag": (with_plan(PY_TAG, "list"), PLAN, "不接受 YAML 标签 !!python/object"),
     "validate a folder": (lambda tmp, mp: ["validate", str(tmp)], PLAN, "这是一个文件夹"),
     # status files
     "recording into a folder": (
@@ -256,6 +256,18 @@ CATALOGUE: dict[str, tuple[Setup, ExitCode, str]] = {
     "plan is a FIFO": (fifo_plan, PLAN, "不是普通文件"),
     "plan too large": (huge_plan, PLAN, "文件过大"),
     "plan in UTF-16": (with_plan(SMALL.encode("utf-16"), "list"), PLAN, "UTF-16"),
+    "python tag on a plain value": (
+        with_plan(SMALL.replace("title: 测试实施方案", "title: !!python/str 测试实施方案"), "list"),
+        PLAN,
+        "!!python",
+    ),
+    "python name tag on a plain value": (
+        with_plan(
+            SMALL.replace("title: 第一个行动", "title: !!python/name:os.system 行动"), "list"
+        ),
+        PLAN,
+        "不接受",
+    ),
 }
 
 

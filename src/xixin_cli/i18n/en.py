@@ -402,4 +402,5 @@ MESSAGES: dict[str, str] = {
     "evidence.copy_refused": "the copy {file} does not match the SHA-256 it is named by and was not copied",
     "opt.no_copy": "Keep no copy beside the status log; record only the path, size and SHA-256.",
     "opt.strict": "Count evidence recorded elsewhere whose copy is not here as a problem too.",
+    "plan.tag": "a plan takes no YAML tag {tag} (such as !!python); remove the tag and write the value alone",
 }
