@@ -124,6 +124,9 @@ def test_a_split_export_writes_only_inside_its_folder(
     made = after - before
     assert made and all(p.parent == folder for p in made), made
     assert all(not p.name.startswith(".") for p in made)
+    for made_file in made:  # a name every system takes: no separator, no reserved word
+        assert not any(ch in made_file.name for ch in '<>:"\\|?*'), made_file
+        assert made_file.stem.upper() not in ("CON", "PRN", "AUX", "NUL")
     assert len(made) == 2  # one file per office, none lost to a clash
 
 
@@ -289,10 +292,13 @@ def test_escapes_in_an_orphan_id_are_escaped_in_warnings(xixin: Runner, state_fi
     _clean(result.err)
 
 
-def test_an_ics_holds_no_raw_control_characters(xixin: Runner, state_file: Path) -> None:
-    state_file.write_bytes(_record())
-    result = xixin("export", "ics")
-    assert result.code == 0
+def test_an_ics_holds_no_raw_control_characters(xixin: Runner, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    title = 'title: "自\\v查\\f报\\r告\\e"'
+    plan.write_text(SMALL.replace("title: 自查", title), encoding="utf-8")
+    result = xixin("--plan", str(plan), "export", "ics")
+    assert result.code == 0, result
+    assert "自" in result.out
     assert not any(ord(ch) < 32 and ch not in "\r\n" for ch in result.out)
     assert all(line.endswith("\r") or not line for line in result.out.split("\n"))
 
