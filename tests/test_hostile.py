@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -727,3 +728,41 @@ def test_own_evidence_gone_without_a_copy_still_fails(xixin: Runner, tmp_path: P
     assert xixin("attach", "--no-copy", "5.3.1", str(proof)).code == 0
     proof.unlink()
     assert xixin("verify").code == ExitCode.CHECK
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_two_git_clones_that_both_merged_one_office_log(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_merge import git
+
+    village = tmp_path / "village.jsonl"
+    monkeypatch.setenv("XIXIN_WRITER", "village-pc")
+    _office_log(xixin, village, ("done", "4.3.1"), ("block", "4.3.2", "--note", "苗木未到"))
+    bare = tmp_path / "shared.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    a, b = tmp_path / "a", tmp_path / "b"
+    git(tmp_path, "clone", "-q", str(bare), str(a))
+    (a / ".gitattributes").write_text("*.status.jsonl merge=union\n", encoding="utf-8")
+    log_a, log_b = a / "xixin.status.jsonl", b / "xixin.status.jsonl"
+    monkeypatch.setenv("XIXIN_WRITER", "dangqun-pc")
+    assert xixin("--state", str(log_a), "done", "5.1.1").code == 0
+    git(a, "add", "-A")
+    git(a, "commit", "-qm", "first")
+    git(a, "push", "-q", "origin", "HEAD")
+    git(tmp_path, "clone", "-q", str(bare), str(b))
+    assert xixin("--state", str(log_a), "start", "4.1.1").code == 0
+    assert xixin("--state", str(log_a), "merge", str(village)).code == 0  # both clones merge it
+    monkeypatch.setenv("XIXIN_WRITER", "laptop")
+    assert xixin("--state", str(log_b), "merge", str(village)).code == 0
+    assert xixin("--state", str(log_b), "start", "5.1.2").code == 0
+    git(a, "commit", "-qam", "a merged the village")
+    git(b, "commit", "-qam", "b merged the village")
+    git(b, "push", "-q", "origin", "HEAD")
+    git(a, "pull", "-q", "--no-rebase", "origin", "HEAD")  # a union merge
+    assert len(log_a.read_bytes().splitlines()) == 7  # the village's two records twice
+    result = xixin("--state", str(log_a), "verify")
+    assert result.code == 0, result
+    assert "2 行与前面的记录完全相同" in result.out
+    history = json.loads(xixin("--state", str(log_a), "history", "--json").out)
+    assert len(history) == 5  # 5.1.1, 4.1.1, the village's two, 5.1.2: each once
