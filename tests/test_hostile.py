@@ -523,6 +523,12 @@ def test_an_unsigned_log_needs_accept_unverified(
     assert result.code == 0, result
     assert "未经核验" in result.err
     assert b"old-1" in state_file.read_bytes()
+    accepted = state_file.with_name(state_file.name + ".accepted")
+    assert "old-1" in accepted.read_text(encoding="utf-8")  # what was accepted, and by whom
+    verified = xixin("verify")  # the central log does not fail for good
+    assert verified.code == 0, verified
+    assert "--accept-unverified" in verified.out
+    assert xixin("verify", "--strict").code == ExitCode.CHECK
 
 
 def test_a_record_id_with_other_content_is_a_collision(

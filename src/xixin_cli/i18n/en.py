@@ -403,4 +403,5 @@ MESSAGES: dict[str, str] = {
     "opt.no_copy": "Keep no copy beside the status log; record only the path, size and SHA-256.",
     "opt.strict": "Count evidence recorded elsewhere whose copy is not here as a problem too.",
     "plan.tag": "a plan takes no YAML tag {tag} (such as !!python); remove the tag and write the value alone",
+    "verify.accepted": "this line was merged unverified with --accept-unverified (see the .accepted file beside the log); not a failure unless --strict",
 }
