@@ -401,7 +401,7 @@ MESSAGES: dict[str, str] = {
     "evidence.store_bad": "this evidence copy does not match the SHA-256 it is named by: it was changed or damaged",
     "evidence.copy_refused": "the copy {file} does not match the SHA-256 it is named by and was not copied",
     "opt.no_copy": "Keep no copy beside the status log; record only the path, size and SHA-256.",
-    "opt.strict": "Count evidence recorded elsewhere whose copy is not here as a problem too.",
+    "opt.strict": "Count evidence recorded elsewhere whose copy is not here, and records merged with --accept-unverified, as problems too.",
     "plan.tag": "a plan takes no YAML tag {tag} (such as !!python); remove the tag and write the value alone",
     "verify.accepted": "this line was merged unverified with --accept-unverified (see the .accepted file beside the log); not a failure unless --strict",
 }

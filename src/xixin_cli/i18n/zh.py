@@ -401,7 +401,7 @@ MESSAGES: dict[str, str] = {
     "evidence.store_bad": "佐证材料副本与其 SHA-256 文件名不符：副本被改动或损坏",
     "evidence.copy_refused": "副本 {file} 与其 SHA-256 文件名不符，未复制",
     "opt.no_copy": "不在状态文件旁保存副本，只登记路径、大小和 SHA-256。",
-    "opt.strict": "在别处登记、本机没有副本的佐证材料也算作问题。",
+    "opt.strict": "在别处登记、本机没有副本的佐证材料，以及按 --accept-unverified 并入的记录，也算作问题。",
     "plan.tag": "计划文件不接受 YAML 标签 {tag}（如 !!python）；请删去该标签，只写文字",
     "verify.accepted": "这一行是按 --accept-unverified 并入的未经核验的记录（见状态文件旁的 .accepted 文件），不算错误；加 --strict 则算",
 }
