@@ -15,7 +15,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from xixin_cli.status_log import LOG_VERSION, record_hash
+from xixin_cli.status_log import record_hash
 
 STATUSES = ["todo", "doing", "blocked", "done", "dropped"]
 CHINA = timezone(timedelta(hours=8))
@@ -102,7 +102,7 @@ def log_lines(leaves: list[str], changes: int, rng: random.Random) -> list[str]:
         writer = rng.choice(writers)
         status = rng.choice(STATUSES)
         record = {
-            "v": LOG_VERSION,
+            "v": 1,  # status changes for every unit: the format every version reads
             "event": uuid.UUID(int=rng.getrandbits(128)).hex,
             "at": at.isoformat(),
             "item": item,

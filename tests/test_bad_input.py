@@ -148,7 +148,7 @@ CATALOGUE: dict[str, tuple[Setup, ExitCode, str]] = {
     "malformed date": (args("overdue", "--as-of", "2022-1x-01"), USAGE, "不是有效日期"),
     "impossible date": (args("overdue", "--as-of", "2022-02-30"), USAGE, "“2022-02-30”"),
     "impossible Chinese date": (args("remind", "--as-of", "2022年2月30日"), USAGE, "不是有效日期"),
-    "date without a year": (args("overdue", "--as-of", "11月30日"), USAGE, "不是有效日期"),
+    "a month without that day": (args("overdue", "--as-of", "2月30日"), USAGE, "不是有效日期"),
     "empty date": (args("upcoming", "--as-of", ""), USAGE, "--as-of: “”不是有效日期"),
     "thirteenth month": (args("export", "markdown", "--as-of", "2022-13-01"), USAGE, "有效日期"),
     "bad window": (args("upcoming", "--within", "soon"), USAGE, "--within: “soon”无法识别"),

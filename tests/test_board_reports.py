@@ -63,8 +63,19 @@ def test_board_counts_by_hand() -> None:
 
 
 def test_board_colours_add_up_to_each_offices_open_items(xixin: Runner) -> None:
-    xixin("done", "5.1.1")
-    xixin("extend", "4.7.8", "--to", "2022-12-20", "--reason", "苗木延期")
+    xixin("done", "5.1.1", "--on", "2022-11-25")
+    xixin(
+        "extend",
+        "4.7.8",
+        "--office",
+        "all",
+        "--to",
+        "2022-12-20",
+        "--reason",
+        "苗木延期",
+        "--on",
+        "2022-11-25",
+    )
     data = json.loads(xixin("board", "--as-of", "2022-11-28", "--json").out)
     every = json.loads(xixin("list", "--json").out)
     for office in data["offices"]:

@@ -213,7 +213,7 @@ def test_a_settled_unchanged_log_is_not_read_again(
         Event("e9", datetime(2022, 11, 2, tzinfo=CHINA), "4.1.1", Status.DONE, Status.DOING, "x"),
         writer="w",
     )
-    assert fold_log(path).last["4.1.1"].status is Status.DONE
+    assert fold_log(path).last["4.1.1", ""].status is Status.DONE
     assert same(fold_log(path), truth(path))
     # ... and an edit in place that keeps the size and puts the modification time back moves
     # the change time.
@@ -225,7 +225,7 @@ def test_a_settled_unchanged_log_is_not_read_again(
         handle.write(data.replace("乙".encode(), "丁".encode()))
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert path.stat().st_size == before.st_size
-    assert fold_log(path).last["4.1.2"].note == "丁"
+    assert fold_log(path).last["4.1.2", ""].note == "丁"
     assert same(fold_log(path), truth(path))
 
 

@@ -113,23 +113,38 @@ def test_overdue_and_the_self_check(xixin: Runner, state_file: Path) -> None:
     assert late[SELF_CHECK]["days_overdue"] == 5
     assert "4.1" not in late and "6.1" not in late  # tasks through their actions; standing never
     assert "4.1.2" not in late  # a standing action
-    result = xixin("set", SELF_CHECK, "done", "--note", "自查报告已报县创建办", "--by", "王芳")
+    result = xixin(
+        "set",
+        SELF_CHECK,
+        "done",
+        "--office",
+        "all",
+        "--note",
+        "自查报告已报县创建办",
+        "--by",
+        "王芳",
+        "--on",
+        "2022-12-02",
+    )
     assert result.code == 0 and result.out == ""
     assert "未开始 → 已完成" in result.err
     after = ids(xixin("overdue", "--as-of", "2022-12-05", "--json"))
     assert SELF_CHECK not in after and len(after) == len(late) - 1
     history = xixin("history", SELF_CHECK, "--json")
-    [event] = json.loads(history.out)
-    assert (event["item"], event["status"], event["previous"], event["by"], event["note"]) == (
-        SELF_CHECK,
-        "done",
-        "todo",
-        "王芳",
-        "自查报告已报县创建办",
-    )
-    assert event["at"].endswith("+08:00")
+    events = json.loads(history.out)
+    assert len({event["office"] for event in events}) == len(events) == 9  # one per unit's part
+    for event in events:
+        assert (event["item"], event["status"], event["previous"], event["by"], event["note"]) == (
+            SELF_CHECK,
+            "done",
+            "todo",
+            "王芳",
+            "自查报告已报县创建办",
+        )
+        assert event["at"] == events[0]["at"] and event["at"].endswith("+08:00")
     table = xixin("history", SELF_CHECK)
-    assert "王芳" in table.out and "自查报告已报县创建办" in table.out
+    assert "王芳" in table.out and "自查报告已报" in table.out
+    assert table.out.count("5.3.1 ") == 1  # one command's nine records are one row
 
 
 def test_overdue_boundaries_on_the_plan(xixin: Runner) -> None:
@@ -177,8 +192,10 @@ def test_remind_fail_on_overdue_exit_codes(xixin: Runner) -> None:
 
 def test_remind_is_quiet_when_all_is_done(xixin: Runner) -> None:
     for entry in items(xixin("overdue", "--as-of", "2023-12-31", "--json")):
-        assert xixin("done", str(entry["id"])).code == 0
+        assert xixin("done", str(entry["id"]), "--office", "all", "--on", "2023-12-30").code == 0
     assert xixin("remind", "--as-of", "2023-12-31", "--fail-on-overdue").code == 0
+    # as of a day before those changes happened, they were not done yet
+    assert xixin("remind", "--as-of", "2023-12-29", "--fail-on-overdue").code == 10
 
 
 def test_remind_plain_text_for_a_chat_group(xixin: Runner) -> None:
@@ -216,9 +233,9 @@ def test_undo_appends_a_record(xixin: Runner, state_file: Path) -> None:
 
 def test_the_log_only_grows(xixin: Runner, state_file: Path) -> None:
     commands = [
-        ("start", "4.3.2"),
-        ("block", "4.7.8", "--note", "苗木未到"),
-        ("set", "4.3.2", "进行中", "--note", "补充说明"),
+        ("start", "4.3.2", "--office", "乡民政办"),
+        ("block", "4.7.8", "--note", "苗木未到", "--office", "乡农服中心"),
+        ("set", "4.3.2", "进行中", "--note", "补充说明", "--office", "各村"),
         ("undo",),
         ("list",),
         ("overdue", "--as-of", "2022-12-05"),
@@ -237,12 +254,12 @@ def test_the_log_only_grows(xixin: Runner, state_file: Path) -> None:
 
 
 def test_a_task_is_set_through_its_actions(xixin: Runner, state_file: Path) -> None:
-    result = xixin("set", "4.6", "done")
+    result = xixin("set", "4.6", "--office", "all", "done")
     assert result.code == ExitCode.USAGE and result.out == ""
     assert "4.6.1 4.6.2 4.6.3" in result.err
     assert not state_file.exists()
     for action in ("4.6.1", "4.6.2", "4.6.3"):
-        xixin("done", action)
+        xixin("done", action, "--office", "all")
     task = next(d for d in items(xixin("list", "--json")) if d["id"] == "4.6")
     assert task["status"] == "done" and task["progress"] == {"closed": 3, "total": 3}
 
@@ -253,7 +270,7 @@ def test_same_status_without_note_records_nothing(xixin: Runner, state_file: Pat
     again = xixin("done", "5.1.1")
     assert again.code == 0 and "未记录" in again.err
     assert state_file.stat().st_size == size
-    xixin("done", "5.1.1", "--note", "补交佐证材料")
+    xixin("done", "5.1.1", "--office", "all", "--note", "补交佐证材料")
     assert state_file.stat().st_size > size
 
 
@@ -263,9 +280,9 @@ def test_same_status_without_note_records_nothing(xixin: Runner, state_file: Pat
         (("show", "5.31"), "编号“5.31”不在计划中（是不是“5.3.1”？）"),
         (("set", "5.3.1", "finito"), "“finito”不是状态"),
         (("overdue", "--as-of", "2022-13-01"), "--as-of: “2022-13-01”不是有效日期"),
-        (("overdue", "--as-of", "11月30日"), "不是有效日期"),
+        (("overdue", "--as-of", "11月31日"), "不是有效日期"),  # no such day, this year or any
         (("upcoming", "--within", "soon"), "--within: “soon”无法识别"),
-        (("list", "--office", "乡民政"), "责任单位“乡民政”不在计划中"),
+        (("list", "--office", "民政局"), "责任单位“民政局”不在计划中"),  # starts no unit's name
         (("list", "--phase", "9.9"), "阶段“9.9”不在计划中"),
         (("--lang", "fr", "list"), "--lang: “fr”不受支持"),
         (("set", "5.3.1", "done", "--note", "第一行\n第二行"), "备注不能含控制字符"),
@@ -354,10 +371,13 @@ def test_export_markdown_for_one_office_is_its_checklist_only(xixin: Runner) -> 
 
 
 def record_week(xixin: Runner) -> None:
-    assert xixin("done", "5.1.1", "--note", "领导小组已组建 *9月*", "--by", "王芳").code == 0
-    assert xixin("done", "5.1.2", "--by", "王芳").code == 0
-    assert xixin("start", "4.3.2", "--note", "已召开部署会").code == 0
-    assert xixin("set", "4.3.7", "dropped").code == 0
+    """The week before 2022-11-28, recorded as it happened (--on), as a clerk catches up."""
+    on = ("--on", "2022-11-25")
+    note = ("--note", "领导小组已组建 *9月*")
+    assert xixin("done", "5.1.1", "--office", "all", *note, "--by", "王芳", *on).code == 0
+    assert xixin("done", "5.1.2", "--office", "all", "--by", "王芳", *on).code == 0
+    assert xixin("start", "4.3.2", "--office", "all", "--note", "已召开部署会", *on).code == 0
+    assert xixin("set", "4.3.7", "--office", "all", "dropped", *on).code == 0
 
 
 @pytest.mark.parametrize("name", ["minzheng-by-task", "all-by-phase"])
@@ -402,7 +422,7 @@ def test_a_plan_of_ones_own_keeps_its_log_beside_it(
 
 def test_markdown_escapes_what_would_break_a_checklist_line(xixin: Runner) -> None:
     note = "已完成 | [x] <b>粗</b> `代码` *强调* _下划线_ #1 ~~删~~ \\ 结束"
-    assert xixin("start", "5.1.1", "--note", note).code == 0
+    assert xixin("start", "5.1.1", "--office", "all", "--note", note).code == 0
     text = xixin("export", "markdown", "--phase", "5.1").out
     [line] = [line for line in text.splitlines() if "**5.1.1**" in line]
     assert line.startswith("- [ ] **5.1.1** ")
@@ -435,7 +455,7 @@ def test_tables_print_brackets_and_colons_as_written(xixin: Runner, tmp_path: Pa
     assert text.count(f"title: {title}\n") == 1
     plan.write_text(text.replace(f"title: {title}\n", "title: '[b]领导[/b] :x: 小组'\n"), "utf-8")
     note = "[red]见附件[/red] :smile:"
-    assert xixin("--plan", str(plan), "start", "5.1.1", "--note", note).code == 0
+    assert xixin("--plan", str(plan), "start", "5.1.1", "--office", "all", "--note", note).code == 0
     late = xixin("--plan", str(plan), "overdue", "--as-of", "2022-12-05")
     assert late.code == 0, late.err
     assert "[b]领导[/b] :x: 小组" in late.out

@@ -74,7 +74,18 @@ def test_the_cli_recording_at_once(tmp_path: Path) -> None:
     items = [f"4.5.{n}" for n in range(1, 11)]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "xixin_cli", "set", item, "doing", "--note", f"第{n}次"],
+            [
+                sys.executable,
+                "-m",
+                "xixin_cli",
+                "set",
+                item,
+                "doing",
+                "--office",
+                "乡党群办",
+                "--note",
+                f"第{n}次",
+            ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

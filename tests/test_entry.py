@@ -29,7 +29,9 @@ def xixin(*args: str, env: dict[str, str], **kwargs: object) -> subprocess.Compl
 
 
 def test_what_is_printed_and_written_arrives_whole(env: dict[str, str], tmp_path: Path) -> None:
-    done = xixin("done", "5.1.1", "--note", "已完成", env=env, capture_output=True)
+    done = xixin(
+        "done", "5.1.1", "--office", "all", "--note", "已完成", env=env, capture_output=True
+    )
     assert done.returncode == 0, done.stderr
     assert "5.1.1" in done.stderr and done.stdout == ""
     shown = xixin("export", "markdown", env=env, capture_output=True)

@@ -155,7 +155,7 @@ def test_unsigned_records_cannot_be_verified(tmp_path: Path) -> None:
 
 
 def test_verify_command(xixin: Runner, state_file: Path) -> None:
-    xixin("done", "5.1.1", "--note", "领导小组已组建")
+    xixin("done", "5.1.1", "--office", "all", "--note", "领导小组已组建")
     xixin("done", "5.1.2")
     ok = xixin("verify")
     assert ok.code == 0 and "2 条记录、1 个记录人，核验无误" in ok.out
@@ -176,7 +176,12 @@ def test_an_id_that_leaves_the_plan_is_kept_and_comes_back(
     full = (ROOT / "plan.yaml").read_text(encoding="utf-8")
     plan = tmp_path / "plan.yaml"
     plan.write_text(full, encoding="utf-8")
-    assert xixin("--plan", str(plan), "done", "5.4.1", "--note", "已参加表彰大会").code == 0
+    assert (
+        xixin(
+            "--plan", str(plan), "done", "5.4.1", "--office", "all", "--note", "已参加表彰大会"
+        ).code
+        == 0
+    )
     before = state_file.read_bytes()
     start = full.index('  - id: "5.4.1"')
     end = full.index("  # 六、保障措施")

@@ -88,7 +88,7 @@ ENGLISH_VIEWS = [
 def plain_plan(tmp_path: Path, xixin: Runner) -> Path:
     path = tmp_path / "plain.yaml"
     path.write_text(PLAIN_PLAN, encoding="utf-8")
-    recorded = xixin("--plan", str(path), "done", "4.1.2", "--note", "first done")
+    recorded = xixin("--plan", str(path), "done", "4.1.2", "--office", "all", "--note", "done")
     assert recorded.code == 0, recorded.err
     return path
 
@@ -200,8 +200,8 @@ def test_every_parameter_has_help_in_both_languages() -> None:
     from xixin_cli.i18n import LANGUAGES
 
     for lang in LANGUAGES:
-        root = build([], lang)  # build raises for a parameter the catalogue has no help for
-        stack = [root]
+        # build raises for a parameter the catalogue has no help for
+        stack = [build([], lang), *(build([name], lang) for name in build([], lang).commands)]
         while stack:
             command = stack.pop()
             assert command.help, command.name
@@ -223,10 +223,10 @@ def test_the_reminders_table_shows_working_days(xixin: Runner) -> None:
 
 
 def test_closing_needs_done_work_whichever_command_asks(xixin: Runner, state_file: Path) -> None:
-    refused = xixin("set", "4.3.4", "closed")
+    refused = xixin("set", "4.3.4", "closed", "--office", "民政办")
     assert refused.code == 2 and refused.out == ""
     assert "只有已完成的事项可以销号" in refused.err and "未开始" in refused.err
     assert not state_file.exists() or state_file.read_text(encoding="utf-8") == ""
-    assert xixin("done", "4.3.4").code == 0
-    closed = xixin("set", "4.3.4", "已销号")
+    assert xixin("done", "4.3.4", "--office", "民政办").code == 0
+    closed = xixin("set", "4.3.4", "已销号", "--office", "民政办")
     assert closed.code == 0 and "已完成 → 已销号" in closed.err

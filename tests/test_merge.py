@@ -61,7 +61,7 @@ def test_merging_is_idempotent_order_free_and_loses_nothing(
         write_office(path, f"w{n}", entries)
         sources.append((path.name, path.read_bytes() if path.exists() else b""))
     every_id = {json.loads(line)["event"] for _, data in sources for line in data.splitlines()}
-    answers: list[tuple[dict[str, Event], list[str]]] = []
+    answers: list[tuple[dict[tuple[str, str], Event], list[str]]] = []
     for order in itertools.permutations(sources):
         target = folder / f"merged-{len(answers)}.jsonl"
         merge_into(target, list(order))
@@ -95,7 +95,7 @@ def test_a_conflict_is_reported_and_the_later_change_stands() -> None:
     blocked = ev("b", 1, Status.BLOCKED, Status.TODO, 30)  # b had not seen a's change
     [conflict] = conflicts([done, blocked])
     assert (conflict.item, conflict.stands, conflict.other) == ("4.3.2", blocked, done)
-    assert fold([done, blocked])["4.3.2"] == blocked
+    assert fold([done, blocked])["4.3.2", ""] == blocked
 
 
 def test_changes_made_in_sight_of_each_other_are_no_conflict() -> None:
@@ -108,15 +108,21 @@ def test_changes_made_in_sight_of_each_other_are_no_conflict() -> None:
 
 def test_merge_command(xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ours, theirs = tmp_path / "ours.jsonl", tmp_path / "minzheng.jsonl"
-    assert xixin("--state", str(ours), "done", "5.1.1", "--by", "王芳").code == 0
+    assert xixin("--state", str(ours), "done", "5.1.1", "--office", "all", "--by", "王芳").code == 0
     monkeypatch.setenv("XIXIN_WRITER", "minzheng-pc")
-    assert xixin("--state", str(theirs), "start", "4.3.2", "--by", "李四").code == 0
-    assert xixin("--state", str(theirs), "done", "4.3.1", "--by", "李四").code == 0
+    assert (
+        xixin("--state", str(theirs), "start", "4.3.2", "--office", "民政办", "--by", "李四").code
+        == 0
+    )
+    assert (
+        xixin("--state", str(theirs), "done", "4.3.1", "--office", "all", "--by", "李四").code
+        == 0  # 3
+    )
     first = xixin("--state", str(ours), "merge", str(theirs))
     assert first.code == 0 and first.err == ""
-    assert first.out == f"从 {theirs} 并入 2 条新记录（已有 0 条，未重复写入）\n"
+    assert first.out == f"从 {theirs} 并入 4 条新记录（已有 0 条，未重复写入）\n"
     again = xixin("--state", str(ours), "merge", str(theirs))
-    assert again.out == f"从 {theirs} 并入 0 条新记录（已有 2 条，未重复写入）\n"
+    assert again.out == f"从 {theirs} 并入 0 条新记录（已有 4 条，未重复写入）\n"
     assert xixin("--state", str(ours), "verify").code == 0
     statuses = {
         d["id"]: d["status"] for d in json.loads(xixin("--state", str(ours), "list", "--json").out)
@@ -128,12 +134,23 @@ def test_merge_reports_a_conflict(
     xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ours, theirs = tmp_path / "ours.jsonl", tmp_path / "cun.jsonl"
-    xixin("--state", str(ours), "done", "4.3.2", "--by", "王芳")
+    xixin("--state", str(ours), "done", "4.3.2", "--office", "民政办", "--by", "王芳")
     monkeypatch.setenv("XIXIN_WRITER", "village-pc")
-    xixin("--state", str(theirs), "block", "4.3.2", "--by", "李四", "--note", "资金未到")
+    xixin(
+        "--state",
+        str(theirs),
+        "block",
+        "4.3.2",
+        "--office",
+        "民政办",
+        "--by",
+        "李四",
+        "--note",
+        "资金未到",
+    )
     result = xixin("--state", str(ours), "merge", str(theirs))
     lines = result.out.splitlines()
-    assert len(lines) == 2 and lines[1].startswith("冲突 4.3.2 ")
+    assert len(lines) == 2 and lines[1].startswith("冲突 4.3.2［乡民政办］ ")
     assert "李四" in lines[1] and "王芳" in lines[1] and "以较晚的“受阻”为准" in lines[1]
 
 
@@ -208,7 +225,9 @@ def test_two_clones_record_pull_and_push_through_git(
     (a / ".gitattributes").write_text("*.status.jsonl merge=union\n", encoding="utf-8")
     log_a = a / "xixin.status.jsonl"
     monkeypatch.setenv("XIXIN_WRITER", "dangqun-pc")
-    assert xixin("--state", str(log_a), "done", "5.1.1", "--by", "王芳").code == 0
+    assert (
+        xixin("--state", str(log_a), "done", "5.1.1", "--office", "all", "--by", "王芳").code == 0
+    )
     git(a, "add", "-A")
     git(a, "commit", "-qm", "first")
     git(a, "push", "-q", "origin", "HEAD")
@@ -216,10 +235,12 @@ def test_two_clones_record_pull_and_push_through_git(
     log_b = b / "xixin.status.jsonl"
     # Both sides now record apart, then meet.
     for n, item in enumerate(["4.1.1", "4.1.3", "4.1.4"]):
-        assert xixin("--state", str(log_a), "start", item, "--note", f"a{n}").code == 0
+        started = xixin("--state", str(log_a), "start", item, "--office", "all", "--note", f"a{n}")
+        assert started.code == 0
     monkeypatch.setenv("XIXIN_WRITER", "village-pc")
     for n, item in enumerate(["4.3.1", "4.1.3"]):
-        assert xixin("--state", str(log_b), "done", item, "--note", f"b{n}").code == 0
+        finished = xixin("--state", str(log_b), "done", item, "--office", "all", "--note", f"b{n}")
+        assert finished.code == 0
     git(a, "commit", "-qam", "a records")
     git(b, "commit", "-qam", "b records")
     git(b, "push", "-q", "origin", "HEAD")
@@ -229,7 +250,9 @@ def test_two_clones_record_pull_and_push_through_git(
     assert log_a.read_bytes() == log_b.read_bytes()
     events = read_log(log_a).events
     ids = [e.event_id for e in events]
-    assert len(ids) == len(set(ids)) == 6  # nothing lost, nothing doubled
+    # nothing lost, nothing doubled: five commands on items of 5, 5, 5, 3 and 5 units, one
+    # record per part, and the first clone's 5.1.1
+    assert len(ids) == len(set(ids)) == 24
     assert xixin("--state", str(log_a), "verify").code == 0
     assert "<<<<<<<" not in log_a.read_text(encoding="utf-8")
     merged = {d["id"]: d for d in json.loads(xixin("--state", str(log_a), "list", "--json").out)}

@@ -30,7 +30,7 @@ def item(xixin: Runner, item_id: str) -> dict[str, object]:
 def test_attach_records_path_size_and_hash(xixin: Runner, tmp_path: Path) -> None:
     report = tmp_path / "自查报告.txt"
     report.write_text("洗新乡自查报告", encoding="utf-8")
-    result = xixin("attach", "5.3.1", str(report), "--note", "自查报告")
+    result = xixin("attach", "5.3.1", "--office", "all", str(report), "--note", "自查报告")
     assert result.code == 0 and result.out == "" and "已登记佐证材料" in result.err
     records = item(xixin, "5.3.1")["evidence"]
     assert isinstance(records, list) and len(records) == 1
@@ -48,7 +48,7 @@ def test_attach_refuses_a_missing_file_and_records_nothing(
 ) -> None:
     real = tmp_path / "a.txt"
     real.write_text("x", encoding="utf-8")
-    result = xixin("attach", "5.3.1", str(real), str(tmp_path / "missing.pdf"))
+    result = xixin("attach", "5.3.1", "--office", "all", str(real), str(tmp_path / "missing.pdf"))
     assert result.code == ExitCode.USAGE and "找不到佐证材料文件" in result.err
     assert not state_file.exists()  # not even the file that was there
 
@@ -58,7 +58,7 @@ def test_evidence_missing_lists_done_items_without_proof(xixin: Runner, tmp_path
     proof.write_text("纪要", encoding="utf-8")
     xixin("done", "5.1.1")
     xixin("done", "5.1.2")
-    xixin("attach", "5.1.2", str(proof))
+    xixin("attach", "5.1.2", "--office", "all", str(proof))
     missing = json.loads(xixin("evidence", "--missing", "--json").out)
     assert [d["id"] for d in missing] == ["5.1.1"]
     table = xixin("evidence", "--missing")
@@ -69,7 +69,9 @@ def test_verify_reports_changed_and_vanished_evidence(xixin: Runner, tmp_path: P
     photo, minutes = tmp_path / "photo.jpg", tmp_path / "minutes.txt"
     photo.write_bytes(b"\xff\xd8 jpeg")
     minutes.write_text("纪要", encoding="utf-8")
-    xixin("attach", "--no-copy", "5.1.2", str(photo), str(minutes))  # no copy to fall back on
+    xixin(
+        "attach", "--no-copy", "5.1.2", "--office", "all", str(photo), str(minutes)
+    )  # no copy to fall back on
     assert xixin("verify").code == 0
     minutes.write_text("纪要（改）", encoding="utf-8")
     photo.unlink()
@@ -78,7 +80,7 @@ def test_verify_reports_changed_and_vanished_evidence(xixin: Runner, tmp_path: P
     assert f"{photo.resolve()}, is no longer there" in xixin("--lang", "en", "verify").out
     assert "登记后被改动过" in result.out
     xixin(
-        "attach", "--no-copy", "5.1.2", str(minutes)
+        "attach", "--no-copy", "5.1.2", "--office", "all", str(minutes)
     )  # the new version recorded: that one counts now
     assert "登记后被改动过" not in xixin("verify").out
 
@@ -87,13 +89,13 @@ def test_verify_reports_changed_and_vanished_evidence(xixin: Runner, tmp_path: P
 
 
 def test_close_and_return(xixin: Runner) -> None:
-    refused = xixin("close", "5.3.1")
+    refused = xixin("close", "5.3.1", "--office", "all")
     assert refused.code == ExitCode.USAGE and "只有已完成的事项可以销号" in refused.err
-    xixin("done", "5.3.1")
-    assert xixin("close", "5.3.1", "--note", "县创建办已核验").code == 0
+    xixin("done", "5.3.1", "--office", "all")
+    assert xixin("close", "5.3.1", "--office", "all", "--note", "县创建办已核验").code == 0
     assert item(xixin, "5.3.1")["status"] == "closed"
-    assert xixin("return", "5.3.1", "--reason", "").code == ExitCode.USAGE
-    back = xixin("return", "5.3.1", "--reason", "佐证材料不全")
+    assert xixin("return", "5.3.1", "--office", "all", "--reason", "").code == ExitCode.USAGE
+    back = xixin("return", "5.3.1", "--office", "all", "--reason", "佐证材料不全")
     assert back.code == 0 and "已销号 → 进行中" in back.err
     data = item(xixin, "5.3.1")
     assert (data["status"], data["note"]) == ("doing", "佐证材料不全")
@@ -104,8 +106,8 @@ def test_close_and_return(xixin: Runner) -> None:
 
 def test_a_task_whose_actions_are_all_closed_is_closed(xixin: Runner) -> None:
     for action in ("4.6.1", "4.6.2", "4.6.3"):
-        xixin("done", action)
-        xixin("close", action)
+        xixin("done", action, "--office", "all")
+        xixin("close", action, "--office", "all")
     assert item(xixin, "4.6")["status"] == "closed"
 
 
@@ -116,7 +118,18 @@ def test_an_extension_moves_the_due_date_and_keeps_the_original(xixin: Runner) -
     assert "4.7.8" in [
         d["id"] for d in json.loads(xixin("overdue", "--as-of", "2022-12-05", "--json").out)
     ]
-    result = xixin("extend", "4.7.8", "--to", "2022年12月20日", "--reason", "苗木延期到货")
+    result = xixin(
+        "extend",
+        "4.7.8",
+        "--office",
+        "all",
+        "--to",
+        "2022年12月20日",
+        "--reason",
+        "苗木延期到货",
+        "--on",
+        "2022-11-29",
+    )
     assert result.code == 0 and "2022-11-30 → 2022-12-20" in result.err
     data = item(xixin, "4.7.8")
     assert (data["due"], data["original_due"]) == ("2022-12-20", "2022-11-30")
@@ -134,10 +147,19 @@ def test_an_extension_moves_the_due_date_and_keeps_the_original(xixin: Runner) -
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (("extend", "4.7.8", "--to", "2022-11-01", "--reason", "x"), "不晚于当前截止日"),
-        (("extend", "4.7.8", "--to", "2022-12-20", "--reason", " "), "写明理由"),
-        (("extend", "4.1.2", "--to", "2022-12-20", "--reason", "x"), "常态化事项"),
-        (("extend", "4.7.8", "--to", "下周", "--reason", "x"), "--to: “下周”不是有效日期"),
+        (
+            ("extend", "4.7.8", "--office", "all", "--to", "2022-11-01", "--reason", "x"),
+            "不晚于当前截止日",
+        ),
+        (("extend", "4.7.8", "--office", "all", "--to", "2022-12-20", "--reason", " "), "写明理由"),
+        (
+            ("extend", "4.1.2", "--office", "all", "--to", "2022-12-20", "--reason", "x"),
+            "常态化事项",
+        ),
+        (
+            ("extend", "4.7.8", "--office", "all", "--to", "下周", "--reason", "x"),
+            "--to: “下周”不是有效日期",
+        ),
     ],
 )
 def test_bad_extensions(
@@ -187,7 +209,7 @@ def test_csv_cells_never_run_as_formulas(value: str, cell: str) -> None:
 
 
 def test_csv_reads_back_with_chinese_and_no_formula(xixin: Runner, tmp_path: Path) -> None:
-    xixin("done", "4.3.2", "--note", "=1+1 已完成")
+    xixin("done", "4.3.2", "--office", "all", "--note", "=1+1 已完成", "--on", "2022-12-01")
     out = tmp_path / "民政办.csv"
     result = xixin("export", "csv", "--office", "乡民政办", "--as-of", "2022-12-05", "-o", str(out))
     assert result.code == 0 and result.out == ""
@@ -204,7 +226,7 @@ def test_csv_reads_back_with_chinese_and_no_formula(xixin: Runner, tmp_path: Pat
 
 def test_ics_parses_with_one_event_per_dated_item(xixin: Runner, tmp_path: Path) -> None:
     icalendar = pytest.importorskip("icalendar")
-    xixin("extend", "4.7.8", "--to", "2022-12-20", "--reason", "苗木延期到货")
+    xixin("extend", "4.7.8", "--office", "all", "--to", "2022-12-20", "--reason", "苗木延期到货")
     out = tmp_path / "plan.ics"
     assert xixin("export", "ics", "-o", str(out)).code == 0
     calendar = icalendar.Calendar.from_ical(out.read_bytes())

@@ -97,22 +97,37 @@ def test_build_keeps_every_command_when_none_is_named(args: list[str]) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_commands_help_is_the_same_when_built_alone(
+def test_the_apps_help_lists_each_command_as_its_own_help_begins(
     lang: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from xixin_cli.cli import build
 
-    def help_page(command: object, name: str) -> str:
-        code = command.main([name, "--help"], prog_name="xixin", standalone_mode=False)  # type: ignore[attr-defined]
-        assert code == 0, name
+    def help_page(args: list[str]) -> str:
+        code = build(args, lang).main([*args, "--help"], prog_name="xixin", standalone_mode=False)
+        assert code == 0, args
         return capsys.readouterr().out
 
+    listing = help_page([])
     usage = {"zh": "用法：xixin", "en": "Usage: xixin"}[lang]
     for name in _names():
-        alone = help_page(build([name], lang), name)
-        whole = help_page(build([], lang), name)
-        assert alone == whole, name
-        assert f"{usage} {name}" in alone
+        own = help_page([name])
+        assert own.startswith(f"{usage} {name}"), name
+        summary = own.split("\n\n", 2)[1].strip().split("\n")[0]  # the first line of its text
+        assert f"  {name} " in listing and summary[:20] in listing, name
+
+
+def test_the_apps_own_help_and_version_import_no_command_module(env: dict[str, str]) -> None:
+    for args in (["--help"], ["--version"], []):
+        done = subprocess.run(
+            [sys.executable, "-c", LOADS_MODULES, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=False,
+        )
+        report = json.loads(done.stderr.strip().splitlines()[-1])
+        assert report["modules"] == [], (args, report)
 
 
 # -- a command imports only its own module ---------------------------------------------------

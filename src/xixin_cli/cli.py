@@ -64,8 +64,10 @@ def command_name(args: Sequence[str]) -> str | None:
 
 def build(args: Sequence[str], lang: str = DEFAULT_LANGUAGE) -> Any:
     """The click command for `args`, in `lang`: only the command they name is imported and
-    built (Typer builds every registered command's parameters on each start, ~10 ms for thirty);
-    no command, `--help` or an unknown name get every command, so their help lists them all."""
+    built (Typer builds every registered command's parameters on each start, ~10 ms for thirty).
+    No command, `--help`, `--version` or an unknown name get every command as a name with its
+    help from the catalogue, which is all the app's help and "did you mean" need: no command
+    module is imported for them."""
     import typer.main
 
     from xixin_cli.commands import MODULES
@@ -84,14 +86,16 @@ def build(args: Sequence[str], lang: str = DEFAULT_LANGUAGE) -> Any:
     )
     app.callback()(main)
     name = command_name(args)
-    wanted = [MODULES[name]] if name in MODULES else list(dict.fromkeys(MODULES.values()))
-    for module_name in wanted:
-        module = import_module(f"xixin_cli.commands.{module_name}")
+    if name not in MODULES:
+        for listed in MODULES:
+            app.command(listed, cls=Command, add_help_option=False)(_listed)
+    else:
+        module = import_module(f"xixin_cli.commands.{MODULES[name]}")
         for command, function in module.COMMANDS.items():
-            if name not in MODULES or command == name:
+            if command == name:
                 app.command(command, cls=Command)(function)
         for group, functions in module.GROUPS.items():
-            if name not in MODULES or group == name:
+            if group == name:
                 sub = typer.Typer(no_args_is_help=True, rich_markup_mode=None, cls=Group)
                 for command, function in functions.items():
                     sub.command(command, cls=Command)(function)
@@ -99,6 +103,10 @@ def build(args: Sequence[str], lang: str = DEFAULT_LANGUAGE) -> Any:
     click_command = typer.main.get_command(app)
     localize(click_command, lang)
     return click_command
+
+
+def _listed() -> None:
+    """A command as the app's own help lists it; never run (a named command is built whole)."""
 
 
 def run(argv: Sequence[str] | None = None) -> int:

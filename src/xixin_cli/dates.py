@@ -101,3 +101,40 @@ def window_end(start: date, text: str) -> date:
     if not in_range(result):
         raise DateRangeError(text.strip())
     return result
+
+
+#: Words for days near today, and the days of a week (周一…周日, 星期一…星期天).
+_NEAR = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "前天": -2, "明天": 1, "明日": 1, "后天": 2}
+_WEEK = r"^\s*(本|这|下|上)?\s*(?:周|星期|礼拜)([一二三四五六日天])\s*$"
+_OFFSET = r"(?i)^\s*([+-])\s*(\d{1,4})\s*(d|天|日|w|周)\s*$"
+_MONTH_DAY = r"^\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*[日号]?\s*$"
+
+
+def relative_day(text: str, today: date) -> tuple[date, bool] | None:
+    """A day written the way people say it, counted from `today`: 今天, 昨天, 明天, 前天, 后天;
+    周五/本周五 (this week's), 下周一, 上周三 (星期 and 礼拜 too); +3d, -2d, +1w; or a month and
+    day without a year (11月30日, 11-30), taken in today's year. The flag says a year was
+    supplied that way, so the caller can say so. None when `text` is none of these."""
+    word = text.strip()
+    if word in _NEAR:
+        return today + timedelta(days=_NEAR[word]), False
+    week = re.match(_WEEK, word)
+    if week:
+        which, name = week.groups()
+        monday = today - timedelta(days=today.weekday())
+        shift = {"下": 7, "上": -7}.get(which or "", 0)
+        return monday + timedelta(
+            days=shift + "一二三四五六日".index(name.replace("天", "日"))
+        ), False
+    offset = re.match(_OFFSET, word)
+    if offset:
+        sign, count, unit = offset.groups()
+        days = int(count) * (7 if unit.lower() in ("w", "周") else 1)
+        return today + timedelta(days=days if sign == "+" else -days), False
+    month_day = re.match(_MONTH_DAY, word)
+    if month_day:
+        try:
+            return date(today.year, int(month_day.group(1)), int(month_day.group(2))), True
+        except ValueError:
+            raise DateFormatError(word) from None
+    return None

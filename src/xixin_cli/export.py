@@ -68,6 +68,20 @@ def item_record(plan: Plan, state: ItemState) -> dict[str, Any]:
         ),
         "note": last.note if last is not None else "",
         "updated": last.at.isoformat(timespec="seconds") if last is not None else None,
+        "parts": [
+            {
+                "office": plan.offices[part.office].name if part.office in plan.offices else "",
+                "office_key": part.office,
+                "status": part.status.value,
+                "note": part.last.note if part.last is not None else "",
+                "due": part.due.isoformat() if part.due is not None else None,
+                "updated": (
+                    part.last.at.isoformat(timespec="seconds") if part.last is not None else None
+                ),
+                "evidence": len(part.evidence),
+            }
+            for part in state.parts
+        ],
     }
     return record
 
@@ -97,6 +111,7 @@ def digest_record(plan: Plan, result: Digest) -> dict[str, Any]:
                 "yellow": unit.yellow,
                 "green": unit.green,
                 "closed": unit.closed,
+                "group": unit.group,
             }
             for unit in result.offices
         ],
@@ -117,6 +132,7 @@ def board_record(result: Board) -> dict[str, Any]:
             "yellow": r.yellow,
             "green": r.green,
             "worst": r.worst.state.item.id if r.worst is not None else None,
+            "group": r.group,
         }
 
     return {

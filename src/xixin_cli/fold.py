@@ -6,7 +6,7 @@ merged in any order fold to the same state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -15,66 +15,120 @@ from xixin_cli.model import Event, EventKind, Item, Plan, Status
 from xixin_cli.rules import derived_status
 
 
-def order_key(event: Event) -> tuple[datetime, str]:
-    """When a change counts as made: its time, then its event id to settle exact ties.
+def order_key(event: Event) -> tuple[datetime, datetime, str]:
+    """When a change counts as made: when it happened (the end of its `on` day, for a change
+    recorded later), then when it was written, then its event id to settle exact ties.
 
     Not the order of lines in a file, so logs merged in any order give the same answer.
     """
-    return (event.at, event.event_id)
+    if event.on is None:
+        return (event.at, event.at, event.event_id)
+    return (_end_of(event.on), event.at, event.event_id)
 
 
-def fold(events: Iterable[Event], into: Mapping[str, Event] | None = None) -> dict[str, Event]:
-    """Each item's latest status change (by `order_key`), on top of `into`: its current status."""
+def _end_of(day: date) -> datetime:
+    from datetime import time
+
+    from xixin_cli.dates import china_zone
+
+    return datetime.combine(day, time.max, tzinfo=china_zone())
+
+
+def happened_on(event: Event) -> date:
+    """The day a change happened: its `on` day, else the day (in China) it was written."""
+    if event.on is not None:
+        return event.on
+    from xixin_cli.dates import china_zone
+
+    return event.at.astimezone(china_zone()).date()
+
+
+#: What a fold is keyed by: an item and the unit whose part a record is for ("" for a record
+#: that names no unit: it applies to every part, as every record written before parts did).
+Key = tuple[str, str]
+
+
+def fold(events: Iterable[Event], into: Mapping[Key, Event] | None = None) -> dict[Key, Event]:
+    """Each part's latest status change (by `order_key`), on top of `into`."""
     return _latest(events, EventKind.STATUS, into)
 
 
 def fold_extensions(
-    events: Iterable[Event], into: Mapping[str, Event] | None = None
-) -> dict[str, Event]:
-    """Each item's latest approved extension (延期), on top of `into`."""
+    events: Iterable[Event], into: Mapping[Key, Event] | None = None
+) -> dict[Key, Event]:
+    """Each part's latest approved extension (延期), on top of `into`."""
     return _latest(events, EventKind.EXTEND, into)
 
 
 def fold_evidence(
-    events: Iterable[Event], into: Mapping[str, tuple[Event, ...]] | None = None
-) -> dict[str, tuple[Event, ...]]:
-    """Each item's evidence records, oldest first, on top of `into` (each record once)."""
-    found: dict[str, tuple[Event, ...]] = dict(into) if into else {}
+    events: Iterable[Event], into: Mapping[Key, tuple[Event, ...]] | None = None
+) -> dict[Key, tuple[Event, ...]]:
+    """Each part's evidence records and withdrawals, oldest first, on top of `into` (each
+    record once); `evidence_now` says which files stand."""
+    found: dict[Key, tuple[Event, ...]] = dict(into) if into else {}
     for event in events:
-        if event.kind is EventKind.EVIDENCE:
-            known = found.get(event.item, ())
+        if event.kind is EventKind.EVIDENCE or event.kind is EventKind.DETACH:
+            key = (event.item, event.office)
+            known = found.get(key, ())
             if all(e.event_id != event.event_id for e in known):
-                found[event.item] = tuple(sorted((*known, event), key=order_key))
+                found[key] = tuple(sorted((*known, event), key=order_key))
     return found
 
 
 def _latest(
-    events: Iterable[Event], kind: EventKind, into: Mapping[str, Event] | None
-) -> dict[str, Event]:
-    last: dict[str, Event] = dict(into) if into else {}
+    events: Iterable[Event], kind: EventKind, into: Mapping[Key, Event] | None
+) -> dict[Key, Event]:
+    last: dict[Key, Event] = dict(into) if into else {}
     for event in events:
         if event.kind is not kind:
             continue
-        current = last.get(event.item)
+        key = (event.item, event.office)
+        current = last.get(key)
         if current is None or order_key(event) >= order_key(current):
-            last[event.item] = event
+            last[key] = event
     return last
+
+
+def evidence_now(records: Iterable[Event]) -> tuple[Event, ...]:
+    """The files that stand: each recorded one, unless withdrawn (`detach`) after it."""
+    standing: dict[tuple[str, str], Event] = {}
+    for event in sorted(records, key=order_key):
+        if event.kind is EventKind.DETACH:
+            standing.pop((event.path, event.sha256), None)
+        else:
+            standing.setdefault((event.path, event.sha256), event)
+    return tuple(standing.values())
+
+
+def items_of(keys: Iterable[Key]) -> list[str]:
+    """The item ids of fold keys, each once, in first-seen order."""
+    return list(dict.fromkeys(item for item, _ in keys))
 
 
 class Folded(NamedTuple):
     """A log folded: each item's last status change, latest extension and evidence, the
     skipped lines, and how many events were folded."""
 
-    last: dict[str, Event]
+    last: dict[Key, Event]
     warnings: tuple[Problem, ...]
     total: int  # events folded
-    extended: dict[str, Event]
-    evidence: dict[str, tuple[Event, ...]]
+    extended: dict[Key, Event]
+    evidence: dict[Key, tuple[Event, ...]]
+    latest: datetime | None = None  # the latest time a folded record was written
+    latest_on: date | None = None  # the latest day a folded record says its change happened
 
     @staticmethod
     def empty() -> Folded:
         """The fold of no events."""
         return Folded({}, (), 0, {}, {})
+
+    def settled_by(self, day: date) -> bool:
+        """True when no folded change happened after `day`: the fold is the state as of then."""
+        from xixin_cli.dates import china_zone
+
+        if self.latest_on is not None and self.latest_on > day:
+            return False
+        return self.latest is None or self.latest.astimezone(china_zone()).date() <= day
 
     def kept(self) -> tuple[Event, ...]:
         """The events this fold still needs: enough to fold it again on top of another."""
@@ -83,12 +137,20 @@ class Folded(NamedTuple):
 
     def more(self, events: tuple[Event, ...], warnings: tuple[Problem, ...]) -> Folded:
         """This fold with more events (read after these) folded on top."""
+        times = [e.at for e in events]
+        days = [e.on for e in events if e.on is not None]
+        if self.latest is not None:
+            times.append(self.latest)
+        if self.latest_on is not None:
+            days.append(self.latest_on)
         return Folded(
             fold(events, into=self.last),
             (*self.warnings, *warnings),
             self.total + len(events),
             fold_extensions(events, into=self.extended),
             fold_evidence(events, into=self.evidence),
+            max(times, default=None),
+            max(days, default=None),
         )
 
 
@@ -99,48 +161,167 @@ class Progress(NamedTuple):
     total: int
 
 
+class PartState(NamedTuple):
+    """One unit's part of an item: what that unit has reported, and its own due date."""
+
+    office: str  # the unit's key ("" for an item that names no unit)
+    status: Status
+    last: Event | None
+    due: date | None
+    extension: Event | None = None
+    evidence: tuple[Event, ...] = ()
+
+
 class ItemState(NamedTuple):
-    """An item as it stands: its status, its last status event (for the note), its progress,
-    its current due date (after any approved extension) and its evidence."""
+    """An item as it stands: its status (from its parts, or a task's from its actions), its
+    latest status event (for the note), its progress, its due date (the soonest still owed,
+    after any approved extension), its evidence, and each unit's part."""
 
     item: Item
     status: Status
     last: Event | None
     progress: Progress | None  # for items with children
-    due: date | None  # item.due, or the latest extension's date
+    due: date | None
     extension: Event | None = None  # the latest approved extension, if any
     evidence: tuple[Event, ...] = ()  # 佐证材料 recorded for the item, oldest first
+    parts: tuple[PartState, ...] = ()  # one per responsible unit, for a leaf
+
+
+def _newest(events: Iterable[Event | None]) -> Event | None:
+    newest = None
+    for event in events:
+        if event is not None and (newest is None or order_key(event) > order_key(newest)):
+            newest = event
+    return newest
+
+
+def _parts(
+    plan: Plan,
+    item: Item,
+    last: Mapping[Key, Event],
+    extended: Mapping[Key, Event],
+    evidence: Mapping[Key, tuple[Event, ...]],
+) -> tuple[PartState, ...]:
+    """Each unit's part of a leaf. A part takes the newest of the records for its unit, for
+    the unit's group (a record made before the group listed its members) and for no unit."""
+    parts = []
+    item_id = item.id
+    offices = plan.offices
+    new = tuple.__new__  # PartState(...) without its Python-level __new__: a county has 15,000
+    for unit in item.offices or ("",):
+        office = offices.get(unit)
+        group = office.parent if office is not None else None
+        keys = [(item_id, unit), (item_id, "")] if unit else [(item_id, "")]
+        if group is not None:
+            keys.append((item_id, group))
+        event = _newest([last.get(key) for key in keys])
+        extension = _newest([extended.get(key) for key in keys]) if extended else None
+        if extension is not None and extension.due is None:
+            extension = None  # withdrawn: the item's own due date stands again
+        files: tuple[Event, ...] = ()
+        if evidence:
+            found = [e for key in keys for e in evidence.get(key, ())]
+            if found:
+                files = evidence_now({e.event_id: e for e in found}.values())
+        status = event.status if event is not None else Status.TODO
+        due = extension.due if extension is not None else item.due
+        parts.append(new(PartState, (unit, status, event, due, extension, files)))
+    return tuple(parts)
+
+
+def part_view(state: ItemState, office: str) -> ItemState:
+    """The leaf as one unit's part of it: that part's status, note, due date and evidence."""
+    return leaf_state(state.item, [part for part in state.parts if part.office == office])
+
+
+def leaf_state(item: Item, parts: Sequence[PartState]) -> ItemState:
+    """A leaf's state from (some of) its parts: the item's status by the one rule."""
+    if len(parts) == 1:  # one unit's view of it: that part, as it is (the common case)
+        part = parts[0]
+        state = (item, part.status, part.last, None, part.due, part.extension, part.evidence)
+        return tuple.__new__(ItemState, (*state, tuple(parts)))
+    owed = [part.due for part in parts if part.status.is_open and part.due is not None]
+    due = min(owed) if owed else parts[0].due if parts else item.due
+    # One file recorded for several parts at once shows once: the item has that evidence.
+    files: dict[tuple[str, str], Event] = {}
+    for event in sorted((e for part in parts for e in part.evidence), key=order_key):
+        files.setdefault((event.path, event.sha256), event)
+    return ItemState(
+        item,
+        derived_status([part.status for part in parts]) if parts else Status.TODO,
+        _newest(part.last for part in parts),
+        None,
+        due,
+        _newest(part.extension for part in parts),
+        tuple(sorted(files.values(), key=order_key)),
+        tuple(parts),
+    )
 
 
 def states(
     plan: Plan,
-    last: Mapping[str, Event],
-    extended: Mapping[str, Event] | None = None,
-    evidence: Mapping[str, tuple[Event, ...]] | None = None,
+    last: Mapping[Key, Event],
+    extended: Mapping[Key, Event] | None = None,
+    evidence: Mapping[Key, tuple[Event, ...]] | None = None,
 ) -> dict[str, ItemState]:
     """Every plan item's state from the folded log (`fold`, `fold_extensions`,
-    `fold_evidence`), in document order. Items with children take their leaves' status.
+    `fold_evidence`), in document order. A leaf's status comes from its parts, an item with
+    children takes its leaves'.
     """
     extended = extended or {}
     evidence = evidence or {}
-    result: dict[str, ItemState] = {}
+    parents = plan.parent_ids()
+    leaves = {
+        item.id: leaf_state(item, _parts(plan, item, last, extended, evidence))
+        for item in plan.items
+        if item.id not in parents
+    }
+    return with_parents(plan, leaves, extended, evidence)
+
+
+def project(
+    plan: Plan, item_states: Mapping[str, ItemState], units: frozenset[str]
+) -> dict[str, ItemState]:
+    """The states as `units` see them: each leaf that names one of them by those units' own
+    parts, and each task by those leaves only. Leaves that name none of them are left out."""
+    parents = plan.parent_ids()
+    leaves = {}
+    for item_id, state in item_states.items():
+        if item_id in parents:
+            continue
+        mine = [part for part in state.parts if part.office in units]
+        if mine:
+            leaves[item_id] = leaf_state(state.item, mine)
+    extended = {
+        (item_id, ""): state.extension
+        for item_id, state in item_states.items()
+        if item_id in parents and state.extension is not None
+    }
+    return with_parents(plan, leaves, extended, {})
+
+
+def with_parents(
+    plan: Plan,
+    leaves: Mapping[str, ItemState],
+    extended: Mapping[Key, Event],
+    evidence: Mapping[Key, tuple[Event, ...]],
+) -> dict[str, ItemState]:
+    """The leaves' states with their tasks', in document order; a task with no leaf here is
+    left out."""
+    result: dict[str, ItemState] = dict(leaves)
     below: dict[str, list[Status]] = {}  # item id -> the statuses of every leaf under it
     new = tuple.__new__  # ItemState(...) without its Python-level __new__: a county has 5,000
     parents = plan.parent_ids()
     for item in reversed(plan.items):  # children come after parents, so visit them first
         item_id = item.id
-        extension = extended.get(item_id)
-        due = extension.due if extension is not None else item.due
-        files = evidence.get(item_id, ())
-        if item_id not in parents:
-            event = last.get(item_id)
-            status = event.status if event is not None else Status.TODO
-            result[item_id] = new(ItemState, (item, status, event, None, due, extension, files))
-            statuses = [status]
-        else:
-            statuses = below.pop(item_id, []) or [
-                leaf.status for leaf in _leaf_states(plan, item_id, result)
-            ]
+        if item_id in parents:
+            statuses = below.pop(item_id, [])
+            if not statuses:
+                continue
+            extension = _newest(extended.get((item_id, unit)) for unit in ("", *item.offices))
+            if extension is not None and extension.due is None:
+                extension = None
+            due = extension.due if extension is not None else item.due
             closed = sum(1 for status in statuses if not status.is_open)
             result[item_id] = new(
                 ItemState,
@@ -151,19 +332,14 @@ def states(
                     Progress(closed, len(statuses)),
                     due,
                     extension,
-                    files,
+                    evidence_now(evidence.get((item_id, ""), ())),
+                    (),
                 ),
             )
+        elif item_id in leaves:
+            statuses = [leaves[item_id].status]
+        else:
+            continue
         if item.parent is not None:
             below.setdefault(item.parent, []).extend(statuses)
-    return {item.id: result[item.id] for item in plan.items}
-
-
-def _leaf_states(plan: Plan, item_id: str, known: dict[str, ItemState]) -> list[ItemState]:
-    leaves: list[ItemState] = []
-    for child in plan.children(item_id):
-        if plan.is_leaf(child):
-            leaves.append(known[child])
-        else:
-            leaves.extend(_leaf_states(plan, child, known))
-    return leaves
+    return {item.id: result[item.id] for item in plan.items if item.id in result}

@@ -93,11 +93,13 @@ class Conflict:
     item: str
     stands: Event  # the later one, by `order_key`
     other: Event
+    office: str = ""  # the unit whose part it is ("" when the records name none)
 
 
 def conflicts(events: Iterable[Event]) -> list[Conflict]:
-    """Per item, the latest pair of changes where the later one did not start from the status
-    the earlier one set, and they disagree. One per item, in item order.
+    """Per part (item and unit), the latest pair of changes where the later one did not start
+    from the status the earlier one set, and they disagree. One per part, in item order. A
+    record that names no unit is a change to every part of its item.
 
     Judged by what each change had seen, not by who wrote it: one clerk writing into two logs
     (a laptop and the office PC, or --state) conflicts with themself like anyone else. A change
@@ -112,8 +114,14 @@ def conflicts(events: Iterable[Event]) -> list[Conflict]:
             parents[(event.writer, event.digest)] = event.chain
         if event.kind is EventKind.STATUS:
             per_item.setdefault(event.item, []).append(event)
-    found: list[Conflict] = []
+    per_part: dict[tuple[str, str], list[Event]] = {}
     for item, changes in per_item.items():
+        units = {event.office for event in changes if event.office} or {""}
+        for unit in sorted(units):
+            mine = [event for event in changes if event.office in ("", unit)]
+            per_part[(item, unit)] = mine
+    found: list[Conflict] = []
+    for (item, unit), changes in per_part.items():
         ordered = sorted(changes, key=order_key)
         for earlier, later in reversed(list(itertools.pairwise(ordered))):
             if (
@@ -122,7 +130,7 @@ def conflicts(events: Iterable[Event]) -> list[Conflict]:
                 and not _chained(parents, later, earlier)
                 and not _chained(parents, earlier, later)
             ):
-                found.append(Conflict(item, later, earlier))
+                found.append(Conflict(item, later, earlier, unit))
                 break
     return found
 

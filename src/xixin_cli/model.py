@@ -38,7 +38,8 @@ class EventKind(str, Enum):
 
     STATUS = "status"
     EVIDENCE = "evidence"  # 佐证材料: a file, by path, size and SHA-256
-    EXTEND = "extend"  # 延期: a new due date, with the reason in the note
+    EXTEND = "extend"  # 延期: a new due date, with the reason in the note; none: withdrawn
+    DETACH = "detach"  # evidence withdrawn (the file recorded before, by path and SHA-256)
 
 
 class ItemKind(str, Enum):
@@ -72,12 +73,18 @@ class Document(NamedTuple):
 
 
 class Office(NamedTuple):
-    """A responsible unit (责任科室/责任单位)."""
+    """A responsible unit (责任科室/责任单位), or a group of units such as 各村.
+
+    A group that lists its members (the villages of 各村) is replaced by them on every item
+    that names it: each member answers for its own part. A group without members is one unit.
+    """
 
     key: str
     name: str
     group: bool = False
     note: str = ""
+    members: tuple[str, ...] = ()  # the keys of a group's members, in the plan's order
+    parent: str | None = None  # for a member, the key of its group
 
 
 def short_name(name: str) -> str:
@@ -223,6 +230,26 @@ class Plan:
         """The Chinese names of the item's offices."""
         return tuple(self.offices[key].name for key in item.offices)
 
+    def units(self, key: str) -> frozenset[str]:
+        """The units an office key stands for: a group's members, else the office itself."""
+        office = self.offices[key]
+        return frozenset(office.members) if office.members else frozenset((key,))
+
+    def named_units(self, item: Item) -> tuple[str, ...]:
+        """The item's units as a reader names them: a group whose members are all on the
+        item stands for them (各村), so thirty villages do not fill a table cell."""
+        names: list[str] = []
+        keys = set(item.offices)
+        for key in item.offices:
+            parent = self.offices[key].parent
+            if parent is not None and keys >= set(self.offices[parent].members):
+                name = self.offices[parent].name
+                if name not in names:
+                    names.append(name)
+            else:
+                names.append(self.offices[key].name)
+        return tuple(names)
+
 
 class Event(NamedTuple):
     """One recorded status change: a line of the status log."""
@@ -243,3 +270,5 @@ class Event(NamedTuple):
     path: str = ""  # EVIDENCE: the file, as an absolute path
     size: int = -1  # EVIDENCE: its size in bytes
     sha256: str = ""  # EVIDENCE: its SHA-256
+    office: str = ""  # the unit whose part this is ("": every part, as records before parts)
+    on: date | None = None  # the day it happened, when that was before the day it was recorded

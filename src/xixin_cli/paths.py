@@ -31,9 +31,33 @@ class StatePath(NamedTuple):
     is_default: bool
 
 
+#: The file that marks an office's working folder (`xixin init`), beside its `plan.yaml`.
+WORKSPACE_MARK = ".xixin"
+WORKSPACE_PLAN = "plan.yaml"
+
+
+def workspace() -> Path | None:
+    """The office's working folder: XIXIN_HOME, else the nearest folder from the current one
+    up that `xixin init` made (it holds `.xixin` and `plan.yaml`), else None."""
+    import os
+
+    home = os.environ.get("XIXIN_HOME")
+    if home:
+        return Path(home).expanduser()
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / WORKSPACE_MARK).is_file() and (folder / WORKSPACE_PLAN).is_file():
+            return folder
+    return None
+
+
 def plan_path(given: str | None) -> Path:
-    """The plan: --plan or XIXIN_PLAN (Typer merges both into `given`), else the bundled one."""
-    return Path(given).expanduser() if given else bundled_plan()
+    """The plan: --plan or XIXIN_PLAN (Typer merges both into `given`), else the working
+    folder's, else the bundled one."""
+    if given:
+        return Path(given).expanduser()
+    folder = workspace()
+    return folder / WORKSPACE_PLAN if folder is not None else bundled_plan()
 
 
 def state_path(given: str | None, plan: Path) -> StatePath:

@@ -114,9 +114,9 @@ def _draw_row(
     small: ImageFont.FreeTypeFont,
     lang: str,
 ) -> None:
-    from xixin_cli.render import worst_text
+    from xixin_cli.render import unit_label, worst_text
 
-    pen.text((30, y), row.name, font=font, fill="black")
+    pen.text((30, y), unit_label(row), font=font, fill="black")
     left, top, length = 250, y + 8, 200
     pen.rectangle((left, top, left + length, top + 16), outline="#888888")
     done = int(length * row.closed / row.total) if row.total else 0

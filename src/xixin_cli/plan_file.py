@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +40,8 @@ DOCUMENT_KEYS = {
     "goal": False,
     "language": False,
 }
-OFFICE_KEYS = {"name": True, "group": False, "note": False}
+OFFICE_KEYS = {"name": True, "group": False, "note": False, "members": False}
+MEMBER_KEYS = {"name": True, "key": False, "note": False}
 PHASE_KEYS = {
     "number": True,
     "name": True,
@@ -377,8 +378,23 @@ class _Reader:
                 self.flag(entries["group"][1], f"{where}.group") if "group" in entries else False
             )
             note = self.text(entries["note"][1], f"{where}.note") if "note" in entries else None
+            members = (
+                self.members(entries["members"][1], where, key) if "members" in entries else []
+            )
             if name is not None:
-                result[key] = Office(key, name, group, note or "")
+                result[key] = Office(
+                    key, name, group or bool(members), note or "", tuple(m.key for m in members)
+                )
+                for member in members:  # each member right after its group
+                    if member.key in result:
+                        self.problem(
+                            entries["members"][1],
+                            f"{where}.members",
+                            "plan.duplicate_name",
+                            value=member.key,
+                            other=member.key,
+                        )
+                    result[member.key] = member
         names: dict[str, str] = {}
         for office in result.values():
             if office.name in names:
@@ -391,6 +407,40 @@ class _Reader:
                 )
             names[office.name] = office.key
         return result
+
+    def members(self, node: Node, where: str, group: str) -> list[Office]:
+        """A group's members: a list of names, or of entries with a `name` (and a `key`),
+        or a mapping of keys to entries. A member's key is its name unless one is given."""
+        import yaml
+
+        self._count(node)
+        found: list[Office] = []
+        pairs: list[tuple[str | None, Node]]
+        if isinstance(node, yaml.MappingNode):
+            pairs = [(key, value) for key, _, value in self._keyed(node, f"{where}.members")]
+        elif isinstance(node, yaml.SequenceNode):
+            pairs = [(None, child) for child in node.value]
+        else:
+            self.problem(node, f"{where}.members", "plan.want_list")
+            return found
+        for index, (key, child) in enumerate(pairs):
+            at = f"{where}.members.{key if key is not None else index}"
+            if isinstance(child, yaml.ScalarNode):
+                name = self.text(child, at)
+                note = None
+            else:
+                entries = self.mapping(child, at, MEMBER_KEYS)
+                if entries is None or "name" not in entries:
+                    continue
+                name = self.text(entries["name"][1], f"{at}.name")
+                given = self.text(entries["key"][1], f"{at}.key") if "key" in entries else None
+                key = given or key
+                note = self.text(entries["note"][1], f"{at}.note") if "note" in entries else None
+            if name is not None:
+                found.append(Office(key or name, name, False, note or "", (), group))
+        if not found:
+            self.problem(node, f"{where}.members", "plan.empty_list")
+        return found
 
     def phases(self, node: Node) -> dict[str, Phase]:
         result: dict[str, Phase] = {}
@@ -493,13 +543,15 @@ class _Reader:
         office_keys: tuple[str, ...] | None = None
         if get("offices") is not None:
             listed = self.texts(get("offices"), f"{where}.offices") or []
-            office_keys = tuple(self._office(n, v, offices, where) for n, v in listed)
+            office_keys = _expanded(
+                offices, (self._office(n, v, offices, where) for n, v in listed)
+            )
             if not office_keys:
                 self.problem(get("offices"), f"{where}.offices", "plan.empty_list")
         lead_keys: tuple[str, ...] | None = None
         if get("lead") is not None:
             listed = self.texts(get("lead"), f"{where}.lead") or []
-            lead_keys = tuple(self._office(n, v, offices, where) for n, v in listed)
+            lead_keys = _expanded(offices, (self._office(n, v, offices, where) for n, v in listed))
         phase_key = self.text(get("phase"), f"{where}.phase")
         if phase_key is not None and phase_key not in phases:
             self.problem(
@@ -627,3 +679,13 @@ def _close(value: str, choices: Any, cutoff: float = 0.5) -> list[str]:
     import difflib  # only for a plan with mistakes in it
 
     return difflib.get_close_matches(value, list(choices), n=1, cutoff=cutoff)
+
+
+def _expanded(offices: dict[str, Office], keys: Iterable[str]) -> tuple[str, ...]:
+    """The units `keys` name: a group with members stands for its members, each once."""
+    found: dict[str, None] = {}
+    for key in keys:
+        office = offices.get(key)
+        for unit in office.members if office is not None and office.members else (key,):
+            found[unit] = None
+    return tuple(found)

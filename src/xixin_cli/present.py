@@ -159,7 +159,7 @@ def _history(result: History) -> int:
         return 0
     from xixin_cli.render import history_table
 
-    _print(history_table(result.plan, result.events, result.lang))
+    _print(history_table(result.plan, result.events, result.lang, result.undone))
     _left_out(result.hidden, result.lang)
     return 0
 

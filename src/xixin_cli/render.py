@@ -34,7 +34,12 @@ def offices_text(plan: Plan, item: Item, lang: str) -> str:
     """The item's units for a table cell; every unit at once reads as one phrase."""
     if len(item.offices) > 1 and set(item.offices) == set(plan.offices):
         return message("all_offices", lang)
-    return join((short_name(name) for name in plan.office_names(item)), lang)
+    return join((short_name(name) for name in plan.named_units(item)), lang)
+
+
+def unit_label(row: Tally) -> str:
+    """A unit's name in a table of units: a group's member (a village) indented under it."""
+    return f"  {row.name}" if row.group is not None else row.name
 
 
 def due_text(state: ItemState, lang: str) -> str:
@@ -248,34 +253,54 @@ def evidence_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> T
     return _settled(table)
 
 
-def history_table(plan: Plan, events: Sequence[Event], lang: str) -> Table:
-    """Status events, as given (the CLI passes them newest first)."""
+def history_table(
+    plan: Plan, events: Sequence[Event], lang: str, undone: frozenset[str] = frozenset()
+) -> Table:
+    """Records, as given (the CLI passes them newest first), each with the start of its id
+    (what `undo EVENT` takes); those an undo took back are marked."""
     from rich.text import Text
 
     table = _table(message("title.history", lang), caption(plan, lang))
+    table.add_column(message("col.event", lang), no_wrap=True)
     table.add_column(message("col.at", lang), no_wrap=True)
     table.add_column(message("col.id", lang), no_wrap=True)
     table.add_column(message("col.title", lang), ratio=2, overflow="fold")
     table.add_column(message("col.change", lang), no_wrap=True)
     table.add_column(message("col.by", lang))
     table.add_column(message("col.note", lang), ratio=2, overflow="fold")
-    for event in events:
+    from xixin_cli.rules import by_command
+
+    for event, offices in by_command(events):
         item = plan.get(event.item)
+        title = item.title if item else "?"
+        if item is not None and "" not in offices and set(offices) != set(item.offices):
+            names = [plan.offices[key].name for key in offices if key in plan.offices]
+            title += message("part_mark", lang, office=join(names, lang))
         if event.kind is EventKind.EXTEND:
-            change = Text(message("history.extend", lang, due=str(event.due)), style="yellow")
+            code = "history.extend" if event.due is not None else "history.extend_withdrawn"
+            change = Text(message(code, lang, due=str(event.due)), style="yellow")
         elif event.kind is EventKind.EVIDENCE:
             name = clean(PurePath(event.path).name)
             change = Text(message("history.evidence", lang, name=name))
+        elif event.kind is EventKind.DETACH:
+            name = clean(PurePath(event.path).name)
+            change = Text(message("history.detach", lang, name=name))
         else:
             change = Text(f"{status_label(event.previous.value, lang)} → ")
             change.append(status_label(event.status.value, lang), style=STATUS_STYLES[event.status])
         note = event.note
         if event.undoes is not None:
             note = f"[{message('undo_of', lang)} {event.undoes[:8]}] {note}".strip()
+        if event.event_id in undone:
+            change.append(message("report.undone", lang), style="dim")
+        when = f"{event.at:%Y-%m-%d %H:%M}"
+        if event.on is not None:
+            when = message("history.on", lang, on=event.on.isoformat(), at=f"{event.at:%m-%d}")
         table.add_row(
-            f"{event.at:%Y-%m-%d %H:%M}",
+            event.event_id[:6],
+            when,
             event.item,
-            item.title if item else "?",
+            title,
             change,
             event.by,
             note,
@@ -364,7 +389,7 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
     counts.add_column(message("col.closed", lang), justify="right")
     for office in result.offices:
         counts.add_row(
-            office.name,
+            unit_label(office),
             str(office.red),
             str(office.yellow),
             str(office.green),
@@ -398,7 +423,7 @@ def _office_groups(plan: Plan, result: Digest, lang: str) -> list[tuple[str, lis
         if not office.red and not office.yellow:
             continue
         counts = message("digest.counts", lang, red=office.red, yellow=office.yellow)
-        name = message("fmt.unit_counts", lang, office=office.name, counts=counts)
+        name = message("fmt.unit_counts", lang, office=unit_label(office), counts=counts)
         groups: list[_Group] = []
         for mark, rows in (("🔴", office.late), ("🟡", office.soon)):
             by_day: dict[date, list[str]] = {}
@@ -455,7 +480,7 @@ def digest_plain(plan: Plan, result: Digest, lang: str) -> str:
         lines += ["", message("digest.items", lang)]
         for row in (*result.overdue, *result.due_soon):
             item = row.state.item
-            offices = join(plan.office_names(item), lang)
+            offices = join(plan.named_units(item), lang)
             lines.append(
                 message("fmt.plain_item", lang, id=item.id, title=item.title, offices=offices)
             )
@@ -499,7 +524,7 @@ def _board_table(plan: Plan, rows: Sequence[Tally], lang: str, title: str, cap: 
             f"{row.closed}/{row.total}",
         )
         table.add_row(
-            row.name,
+            unit_label(row),
             bar,
             str(row.red),
             str(row.yellow),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from xixin_cli.fold import ItemState, order_key
+from xixin_cli.fold import ItemState, happened_on, order_key
 from xixin_cli.i18n import join, message, sep, status_label
 from xixin_cli.model import Event, EventKind, Item, ItemKind, Plan, Status
 from xixin_cli.schedule import (
@@ -14,13 +14,10 @@ from xixin_cli.schedule import (
     WARNING_DAYS,
     DueRow,
     Filter,
-    by_office,
     completion,
+    due_rows,
     leaves,
-    overdue,
-    row_item,
-    state_item,
-    upcoming,
+    unit_parts,
 )
 
 if TYPE_CHECKING:
@@ -47,14 +44,20 @@ def weekly(
     calendar: Calendar,
     where: Filter = EVERYTHING,
 ) -> list[Block]:
-    """The week ending `today`: its changes, what is overdue and next week's deadlines, per unit."""
-    from xixin_cli.dates import china_zone
+    """The week ending `today`: its changes (by the day each happened; a change taken back
+    with `undo` is marked so, and the revert itself is no progress), what is overdue and next
+    week's deadlines, per unit."""
+    from xixin_cli.rules import by_command, undone_ids
 
     start = today - timedelta(days=6)
-    zone = china_zone()
     kept = {state.item.id for state in leaves(plan, item_states, where)}
+    undone = undone_ids(events)
     changes = sorted(
-        (e for e in events if e.item in kept and start <= e.at.astimezone(zone).date() <= today),
+        (
+            e
+            for e in events
+            if e.item in kept and e.undoes is None and start <= happened_on(e) <= today
+        ),
         key=order_key,
     )
     blocks = [
@@ -70,13 +73,16 @@ def weekly(
         ),
         Block("h2", message("report.changes", lang)),
     ]
-    for event in changes:
-        blocks.append(Block("item", _change_line(plan, event, lang)))
+    for event, offices in by_command(changes):
+        line = _change_line(plan, event, offices, lang)
+        if event.event_id in undone:
+            line += message("report.undone", lang)
+        blocks.append(Block("item", line))
     if not changes:
         blocks.append(Block("para", message("report.no_changes", lang)))
     blocks.append(Block("h2", message("report.overdue", lang)))
-    late = overdue(plan, item_states, today, calendar, where)
-    blocks += _per_office(plan, late, lang, where)
+    units = unit_parts(plan, leaves(plan, item_states, where), where)
+    blocks += _per_office(plan, units, lang, today, calendar, lambda due: due < today)
     next_week = today + timedelta(days=WARNING_DAYS)
     blocks.append(
         Block(
@@ -89,22 +95,25 @@ def weekly(
             ),
         )
     )
-    soon = upcoming(plan, item_states, today, next_week, calendar, where)
-    blocks += _per_office(plan, [row for row in soon if row.days > 0], lang, where)
+    blocks += _per_office(plan, units, lang, today, calendar, lambda due: today < due <= next_week)
     blocks.append(Block("h2", message("report.by_office", lang)))
-    blocks.append(_office_table(plan, item_states, lang, late, where))
+    blocks.append(_office_table(plan, item_states, lang, today, where))
     return blocks
 
 
-def _change_line(plan: Plan, event: Event, lang: str) -> str:
+def _change_line(plan: Plan, event: Event, offices: Sequence[str], lang: str) -> str:
     item = plan.get(event.item)
     title = item.title if item else ""
+    if item is not None and set(offices) != set(item.offices) and "" not in offices:
+        names = [plan.offices[key].name for key in offices if key in plan.offices]
+        title += message("part_mark", lang, office=join(names, lang))
     if event.kind is EventKind.EXTEND:
-        what = message("history.extend", lang, due=str(event.due))
-    elif event.kind is EventKind.EVIDENCE:
+        what = message("history.extend", lang, due=str(event.due or "—"))
+    elif event.kind in (EventKind.EVIDENCE, EventKind.DETACH):
         from pathlib import PurePath
 
-        what = message("history.evidence", lang, name=PurePath(event.path).name)
+        code = "history.evidence" if event.kind is EventKind.EVIDENCE else "history.detach"
+        what = message(code, lang, name=PurePath(event.path).name)
     else:
         what = (
             f"{status_label(event.previous.value, lang)} → {status_label(event.status.value, lang)}"
@@ -113,7 +122,7 @@ def _change_line(plan: Plan, event: Event, lang: str) -> str:
     return message(
         "fmt.change",
         lang,
-        at=f"{event.at:%m-%d}",
+        at=f"{happened_on(event):%m-%d}",
         by=event.by,
         item=event.item,
         title=title,
@@ -122,15 +131,25 @@ def _change_line(plan: Plan, event: Event, lang: str) -> str:
     )
 
 
-def _per_office(plan: Plan, rows: Sequence[DueRow], lang: str, where: Filter) -> list[Block]:
-    if not rows:
-        return [Block("para", message("none", lang))]
+def _per_office(
+    plan: Plan,
+    units: dict[str, list[ItemState]],
+    lang: str,
+    today: date,
+    calendar: Calendar,
+    keep: Callable[[date], bool],
+) -> list[Block]:
+    """Each unit's own open parts due on the days `keep` says, as a heading and a line each."""
     blocks: list[Block] = []
-    for key, mine in by_office(plan, where, rows, row_item).items():
-        name = plan.offices[key].name
-        blocks.append(Block("h3", message("report.office_count", lang, office=name, n=len(mine))))
-        blocks += [Block("item", _due_line(row, lang)) for row in mine]
-    return blocks
+    for key, states in units.items():
+        mine = due_rows(states, today, calendar, keep)
+        if mine:
+            name = plan.offices[key].name
+            blocks.append(
+                Block("h3", message("report.office_count", lang, office=name, n=len(mine)))
+            )
+            blocks += [Block("item", _due_line(row, lang)) for row in mine]
+    return blocks or [Block("para", message("none", lang))]
 
 
 def _due_line(row: DueRow, lang: str) -> str:
@@ -157,26 +176,23 @@ def _office_table(
     plan: Plan,
     item_states: dict[str, ItemState],
     lang: str,
-    late: Sequence[DueRow],
+    today: date,
     where: Filter,
 ) -> Block:
+    """Per unit, its own parts: done of those that count, the rate, how many are overdue."""
     header = tuple(
         message(f"report.col_{key}", lang) for key in ("office", "done", "counted", "rate", "late")
     )
     rows = [header]
     kept = leaves(plan, item_states, where)
-    late_by_office = by_office(plan, where, late, row_item)
-    for key, mine in by_office(plan, where, kept, state_item).items():
+
+    def late(states: Sequence[ItemState]) -> int:
+        return sum(1 for s in states if s.status.is_open and s.due is not None and s.due < today)
+
+    for key, mine in unit_parts(plan, kept, where).items():
         done, counted = completion(mine)
-        overdue_count = len(late_by_office.get(key, ()))
         rows.append(
-            (
-                plan.offices[key].name,
-                str(done),
-                str(counted),
-                _rate(done, counted),
-                str(overdue_count),
-            )
+            (plan.offices[key].name, str(done), str(counted), _rate(done, counted), str(late(mine)))
         )
     done, counted = completion(kept)
     rows.append(
@@ -185,7 +201,7 @@ def _office_table(
             str(done),
             str(counted),
             _rate(done, counted),
-            str(len(late)),
+            str(late(kept)),
         )
     )
     return Block("table", rows=tuple(rows))
@@ -203,7 +219,6 @@ def self_check(
     item_states: dict[str, ItemState],
     lang: str,
     today: date,
-    calendar: Calendar,
     where: Filter = EVERYTHING,
 ) -> list[Block]:
     """Per task and action: status, latest note, what is missing; completion overall and per
@@ -222,9 +237,7 @@ def self_check(
             message("report.overall", lang, done=done, counted=counted, rate=_rate(done, counted)),
         ),
         Block("h2", message("report.by_office", lang)),
-        _office_table(
-            plan, item_states, lang, overdue(plan, item_states, today, calendar, where), where
-        ),
+        _office_table(plan, item_states, lang, today, where),
         Block("h2", message("report.items", lang)),
     ]
     kept_ids = {state.item.id for state in kept}

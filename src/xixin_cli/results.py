@@ -69,6 +69,7 @@ class History(NamedTuple):
     form: Form
     events: Sequence[Event]
     hidden: int
+    undone: frozenset[str] = frozenset()  # the ids of records an undo took back
 
 
 class DueList(NamedTuple):

@@ -1,6 +1,7 @@
 """What change may follow what: the rules every recorded change obeys (pure).
 
-Each function takes an item's state (or the log) and returns the record the change makes, or
+Each function takes the state of the one part a change is for (`fold.part_view`: an item as
+one unit sees it) or the log, and returns the record the change makes, or
 raises a `RuleError` that says which rule it would break; the shell only maps that to a message.
 The record's time, id and recorder are given by the caller (`Stamp`), so the rules never ask the
 clock.
@@ -8,7 +9,7 @@ clock.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -24,11 +25,13 @@ RETURNABLE = frozenset({Status.DONE, Status.CLOSED})
 
 
 class Stamp(NamedTuple):
-    """Who records a change, when, and the record's unique id."""
+    """Who records a change, when, the record's unique id, and the day the change happened
+    when that was before the day it is recorded (`--on`)."""
 
     at: datetime
     event_id: str
     by: str
+    on: date | None = None
 
 
 def derived_status(statuses: Sequence[Status]) -> Status:
@@ -62,7 +65,22 @@ def change(state: ItemState, status: Status, stamp: Stamp, note: str) -> Event |
         _require(state, CLOSABLE)
     if status is state.status and not note:
         return None
-    return Event(stamp.event_id, stamp.at, state.item.id, status, state.status, stamp.by, note)
+    return Event(
+        stamp.event_id,
+        stamp.at,
+        state.item.id,
+        status,
+        state.status,
+        stamp.by,
+        note,
+        office=_office(state),
+        on=stamp.on,
+    )
+
+
+def _office(state: ItemState) -> str:
+    """The unit a record is for: the one part `state` shows ("" for an item without units)."""
+    return state.parts[0].office if len(state.parts) == 1 else ""
 
 
 def close(state: ItemState, stamp: Stamp, note: str) -> Event | None:
@@ -85,14 +103,42 @@ def _require(state: ItemState, allowed: frozenset[Status]) -> None:
 
 
 def extension(state: ItemState, due: date, stamp: Stamp, reason: str) -> Event:
-    """延期: a dated item's due date moved to a later day, with the reason."""
+    """延期: a dated item's due date moved to a later day, with the reason. An extension
+    already granted may be corrected, to an earlier day too, but not to the original date or
+    before it (that is no extension: `undo` takes one back)."""
     if not reason:
         raise RuleError("usage.reason_needed")
     if state.due is None:
         raise RuleError("usage.standing_no_due", value=state.item.id)
-    if due <= state.due:
-        raise RuleError("usage.extend_earlier", value=due.isoformat(), due=state.due.isoformat())
+    floor = state.item.due if state.extension is not None else state.due
+    if floor is not None and due <= floor:
+        code = "usage.extend_before_original" if state.extension else "usage.extend_earlier"
+        raise RuleError(code, value=due.isoformat(), due=floor.isoformat())
+    if due == state.due:
+        raise RuleError("usage.extend_same", value=due.isoformat())
     return _beside(state, stamp, reason, kind=EventKind.EXTEND, due=due)
+
+
+def detach(state: ItemState, which: str, stamp: Stamp, reason: str) -> list[Event]:
+    """撤回佐证材料: withdraw evidence recorded for an item (by its path, file name or the
+    start of its SHA-256); the record of it stays in the history."""
+    from pathlib import PurePath
+
+    found = [
+        e
+        for e in state.evidence
+        if which in (e.path, PurePath(e.path).name)
+        or (len(which) >= 8 and e.sha256.startswith(which))
+    ]
+    if not found:
+        names = "、".join(PurePath(e.path).name for e in state.evidence) or "—"
+        raise RuleError("usage.no_such_evidence", item=state.item.id, value=which, files=names)
+    return [
+        _beside(
+            state, stamp, reason, kind=EventKind.DETACH, path=e.path, size=e.size, sha256=e.sha256
+        )
+        for e in found
+    ]
 
 
 def evidence(state: ItemState, path: str, size: int, sha256: str, stamp: Stamp, note: str) -> Event:
@@ -110,39 +156,118 @@ def _beside(state: ItemState, stamp: Stamp, note: str, **fields: Any) -> Event:
         state.status,
         stamp.by,
         note,
+        office=_office(state),
+        on=stamp.on,
         **fields,
     )
 
 
-def undo_target(events: Sequence[Event]) -> Event | None:
-    """The latest change not yet undone; undo events themselves are not undone again.
-
-    Undoing twice reverts the two latest changes, newest first, like an editor's undo.
-    """
+def undone_ids(events: Sequence[Event]) -> set[str]:
+    """The ids of the records an undo has reverted (an undo that was itself undone reverts
+    nothing: undoing an undo redoes)."""
     from xixin_cli.fold import order_key
 
-    changes = [event for event in events if event.kind is EventKind.STATUS]
-    undone = {event.undoes for event in changes if event.undoes is not None}
-    for event in sorted(changes, key=order_key, reverse=True):
-        if event.undoes is None and event.event_id not in undone:
-            return event
-    return None
+    undone: set[str] = set()
+    for event in sorted(events, key=order_key, reverse=True):
+        if event.event_id not in undone and event.undoes is not None:
+            undone.add(event.undoes)
+    return undone
 
 
-def undo(events: Sequence[Event], item_states: dict[str, ItemState], stamp: Stamp) -> Event:
-    """The record that reverts the latest change not yet undone."""
-    target = undo_target(events)
-    if target is None:
+def by_command(events: Sequence[Event]) -> list[tuple[Event, list[str]]]:
+    """Records as the commands that made them: one command's records for several units'
+    parts (same time, recorder, item and change) as its first record with the units."""
+    found: dict[tuple[object, ...], tuple[Event, list[str]]] = {}
+    for event in events:
+        key: tuple[object, ...] = (event.writer, event.at, event.by, event.item, event.kind)
+        key += (event.status, event.due, event.note, event.path, event.undoes is None)
+        found.setdefault(key, (event, []))[1].append(event.office)
+    return list(found.values())
+
+
+def command_of(events: Sequence[Event], one: Event) -> list[Event]:
+    """Every record of the command that made `one`: same writer, same time, same recorder."""
+    from xixin_cli.fold import order_key
+
+    key = (one.writer, one.at, one.by)
+    return sorted((e for e in events if (e.writer, e.at, e.by) == key), key=order_key)
+
+
+def undo_target(events: Sequence[Event], writer: str | None = None, which: str = "") -> list[Event]:
+    """The records `undo` reverts: the command containing the record whose id starts with
+    `which` (at least 4 characters; an undo's id redoes what it undid), else the latest command
+    of `writer` (any writer for None) that is not itself an undo and is not undone yet.
+    Undoing twice reverts the two latest changes, newest first, like an editor's undo."""
+    from xixin_cli.fold import order_key
+
+    mine = [e for e in events if writer is None or e.writer == writer]
+    if which:
+        if len(which) < 4:
+            raise RuleError("usage.undo_id_short", value=which)
+        found = {e.event_id: e for e in mine if e.event_id.startswith(which)}
+        if len(found) != 1:
+            raise RuleError(
+                "usage.undo_id_unknown" if not found else "usage.undo_id_many", value=which
+            )
+        target = next(iter(found.values()))
+        if target.event_id in undone_ids(events):
+            raise RuleError("usage.undo_already", value=which)
+        return command_of(mine, target)
+    undone = undone_ids(events)
+    candidates = [e for e in mine if e.undoes is None and e.event_id not in undone]
+    if not candidates:
+        return []
+    return [e for e in command_of(mine, max(candidates, key=order_key)) if e.event_id not in undone]
+
+
+def undo(
+    plan: Plan,
+    events: Sequence[Event],
+    item_states: dict[str, ItemState],
+    stamp: Callable[[], Stamp],
+    *,
+    writer: str | None = None,
+    which: str = "",
+) -> list[tuple[Event, Event]]:
+    """The records that revert a command (`undo_target`), each with the record it reverts.
+
+    A revert restores the item's (or the part's) whole state from just before: its status and
+    the note that stood with it, its due date, its evidence. Each revert names what it undoes
+    (`undoes`), so undoing it restores the change.
+    """
+    from xixin_cli.fold import fold, fold_evidence, fold_extensions, order_key, part_view, states
+
+    targets = undo_target(events, writer, which)
+    if not targets:
         raise RuleError("usage.nothing_to_undo")
-    state = item_states.get(target.item)
-    current = state.status if state is not None else target.status
+    first = min(order_key(target) for target in targets)
+    prior = [e for e in events if order_key(e) < first]
+    before = states(plan, fold(prior), fold_extensions(prior), fold_evidence(prior))
+    reverts = []
+    for target in targets:
+        then, now = before.get(target.item), item_states.get(target.item)
+        if then is not None and now is not None and target.office:
+            then, now = part_view(then, target.office), part_view(now, target.office)
+        reverts.append((_revert(target, then, now, stamp()), target))
+    return reverts
+
+
+def _revert(target: Event, then: ItemState | None, now: ItemState | None, stamp: Stamp) -> Event:
+    """The record that puts back what `target` changed, as it stood (`then`) before it."""
+    fields: dict[str, Any] = {"undoes": target.event_id, "office": target.office}
+    if target.kind is EventKind.STATUS:
+        status = then.status if then is not None else target.previous
+        current = now.status if now is not None else target.status
+        note = then.last.note if then is not None and then.last is not None else ""
+        return Event(
+            stamp.event_id, stamp.at, target.item, status, current, stamp.by, note, **fields
+        )
+    unchanged = now.status if now is not None else Status.TODO
+    base = (stamp.event_id, stamp.at, target.item, unchanged, unchanged, stamp.by, "")
+    if target.kind is EventKind.EXTEND:
+        earlier = then.extension if then is not None else None
+        return Event(*base, kind=EventKind.EXTEND, due=earlier.due if earlier else None, **fields)
+    kind = EventKind.DETACH if target.kind is EventKind.EVIDENCE else EventKind.EVIDENCE
     return Event(
-        stamp.event_id,
-        stamp.at,
-        target.item,
-        target.previous,
-        current,
-        stamp.by,
-        "",
-        undoes=target.event_id,
+        *base, kind=kind, path=target.path, size=target.size, sha256=target.sha256, **fields
     )

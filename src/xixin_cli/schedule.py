@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from xixin_cli.fold import ItemState
+from xixin_cli.fold import ItemState, PartState
 from xixin_cli.model import Item, Phase, Plan, Status
 
 if TYPE_CHECKING:
@@ -25,20 +25,26 @@ T = TypeVar("T")
 class Filter(NamedTuple):
     """Which items a query keeps. Empty fields keep everything."""
 
-    office: str | None = None  # office key
+    office: str | None = None  # office key, as typed (a group stands for its members)
     phase: str | None = None  # phase key
     statuses: frozenset[Status] = frozenset()
+    units: frozenset[str] = frozenset()  # the units `office` stands for (`Plan.units`)
 
     def keeps(self, state: ItemState) -> bool:
         item = state.item
-        if self.office is not None and self.office not in item.offices:
+        if self.office is not None and self.units_of_office.isdisjoint(item.offices):
             return False
         if self.phase is not None and item.phase != self.phase:
             return False
         return not self.statuses or state.status in self.statuses
 
+    @property
+    def units_of_office(self) -> frozenset[str]:
+        return self.units or (frozenset((self.office,)) if self.office is not None else frozenset())
+
     def keeps_office(self, key: str) -> bool:
-        return self.office is None or self.office == key
+        """True for a unit this filter's view includes (every unit when it names none)."""
+        return self.office is None or key == self.office or key in self.units
 
 
 #: The filter that keeps every item.
@@ -67,7 +73,7 @@ def leaves(
     return found if where == EVERYTHING else [state for state in found if where.keeps(state)]
 
 
-def _due_rows(
+def due_rows(
     kept: Iterable[ItemState], today: date, calendar: Calendar, keep: Callable[[date], bool]
 ) -> list[DueRow]:
     rows = []
@@ -91,7 +97,7 @@ def overdue(
     where: Filter = EVERYTHING,
 ) -> list[DueRow]:
     """Open leaves due before today, most overdue first. An item due today is not overdue."""
-    return _due_rows(leaves(plan, item_states, where), today, calendar, lambda due: due < today)
+    return due_rows(leaves(plan, item_states, where), today, calendar, lambda due: due < today)
 
 
 def upcoming(
@@ -103,7 +109,7 @@ def upcoming(
     where: Filter = EVERYTHING,
 ) -> list[DueRow]:
     """Open leaves due from today to `last_day`, both included, soonest first."""
-    return _due_rows(
+    return due_rows(
         leaves(plan, item_states, where), today, calendar, lambda due: today <= due <= last_day
     )
 
@@ -156,7 +162,7 @@ class Tally(NamedTuple):
     """One unit's (or one phase's) checkable items: done of total, the open ones by colour.
 
     red (overdue) + yellow (due within the warning window) + green (later, or standing) is the
-    number of open items; closed + open is the total.
+    number of open items; closed + open is the total. For a unit these are its own parts.
     """
 
     key: str
@@ -166,6 +172,7 @@ class Tally(NamedTuple):
     late: tuple[DueRow, ...]  # 红灯, most overdue first
     soon: tuple[DueRow, ...]  # 黄灯, soonest first
     worst: DueRow | None  # the most overdue item, else the one due soonest
+    group: str | None = None  # for a member unit (a village), its group's key
 
     @property
     def open(self) -> int:
@@ -192,14 +199,17 @@ def tally(
     soon: Sequence[DueRow],
     today: date,
     calendar: Calendar,
+    group: str | None = None,
 ) -> Tally:
     """The tally of one group of leaves, given its overdue and due-soon rows."""
     open_count = sum(1 for state in mine if state.status.is_open)
     worst = late[0] if late else soon[0] if soon else None
     if worst is None:  # nothing within the window: the open item due soonest, however far
-        later = _due_rows(mine, today, calendar, lambda due: True)
+        later = due_rows(mine, today, calendar, lambda due: True)
         worst = later[0] if later else None
-    return Tally(key, name, len(mine), len(mine) - open_count, tuple(late), tuple(soon), worst)
+    return Tally(
+        key, name, len(mine), len(mine) - open_count, tuple(late), tuple(soon), worst, group
+    )
 
 
 def urgency(order: Sequence[str]) -> Callable[[Tally], tuple[int, int, float, int]]:
@@ -208,33 +218,54 @@ def urgency(order: Sequence[str]) -> Callable[[Tally], tuple[int, int, float, in
     return lambda t: (-t.red, -t.yellow, t.closed / t.total if t.total else 0.0, index[t.key])
 
 
+def unit_parts(
+    plan: Plan, kept: Sequence[ItemState], where: Filter = EVERYTHING
+) -> dict[str, list[ItemState]]:
+    """Each unit's own parts of the kept leaves, as leaf states, units in the plan's order
+    (a group's members right after it). A group with members has each item once, by its
+    members' parts."""
+    from xixin_cli.fold import leaf_state
+
+    mine: dict[str, list[ItemState]] = {}
+    for state in kept:
+        in_group: dict[str, list[PartState]] = {}
+        for part in state.parts:
+            office = plan.offices.get(part.office)
+            if office is None or not where.keeps_office(part.office):
+                continue
+            mine.setdefault(part.office, []).append(leaf_state(state.item, [part]))
+            if office.parent is not None:
+                in_group.setdefault(office.parent, []).append(part)
+        for group, parts in in_group.items():
+            mine.setdefault(group, []).append(leaf_state(state.item, parts))
+    return {key: mine[key] for key in plan.offices if key in mine}
+
+
 def unit_tallies(
     plan: Plan,
     kept: Sequence[ItemState],
-    late: Sequence[DueRow],
-    soon: Sequence[DueRow],
     today: date,
+    last_day: date,
     calendar: Calendar,
     where: Filter = EVERYTHING,
 ) -> list[Tally]:
-    """Every unit's tally, the units that need a call first; the one grouping that the board,
-    the reminder and the reports share."""
-    mine = by_office(plan, where, kept, state_item)
-    red = by_office(plan, where, late, row_item)
-    yellow = by_office(plan, where, soon, row_item)
-    found = [
-        tally(
-            key,
-            plan.offices[key].name,
-            states,
-            red.get(key, []),
-            yellow.get(key, []),
-            today,
-            calendar,
-        )
-        for key, states in mine.items()
-    ]
-    return sorted(found, key=urgency(list(plan.offices)))
+    """Every unit's tally of its own parts, the units that need a call first, each group's
+    members right under it (a group with members counts an item once, by its members' parts);
+    the one grouping that the board and the reminder share."""
+    mine = unit_parts(plan, kept, where)
+    found = {}
+    for key, states in mine.items():
+        late = due_rows(states, today, calendar, lambda due: due < today)
+        soon = due_rows(states, today, calendar, lambda due: today <= due <= last_day)
+        office = plan.offices[key]
+        found[key] = tally(key, office.name, states, late, soon, today, calendar, office.parent)
+    order = urgency(list(plan.offices))
+    result = []
+    for top in sorted((t for t in found.values() if t.group is None), key=order):
+        result.append(top)
+        members = (found[m] for m in plan.offices[top.key].members if m in found)
+        result += sorted(members, key=order)
+    return result
 
 
 class Digest(NamedTuple):
@@ -263,7 +294,7 @@ def digest(
     kept = leaves(plan, item_states, where)
     late = overdue(plan, item_states, today, calendar, where)
     soon = upcoming(plan, item_states, today, last_day, calendar, where)
-    units = unit_tallies(plan, kept, late, soon, today, calendar, where)
+    units = unit_tallies(plan, kept, today, last_day, calendar, where)
     open_total = sum(1 for state in kept if state.status.is_open)
     return Digest(
         today,

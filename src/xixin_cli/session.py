@@ -8,7 +8,7 @@ item, an office, a phase, a status, a date); it raises the domain's errors, neve
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from xixin_cli import __version__
 from xixin_cli.errors import UsageError
 from xixin_cli.i18n import DEFAULT_LANGUAGE, LANGUAGES, STATUS_WORDS, catalogue, join, message
-from xixin_cli.model import Event, Plan, Status, find_office
+from xixin_cli.model import Event, Plan, Status, find_office, short_name
 
 if TYPE_CHECKING:
     from xixin_cli.fold import ItemState
@@ -65,21 +65,26 @@ class Session(NamedTuple):
     events: tuple[Event, ...]  # only when opened with events=True
     states: dict[str, ItemState]  # every item's state, folded once from the events
     warnings: tuple[str, ...]  # what the logs' readers found, in the session's language
+    settings: Settings | None = None  # what it was opened with (to open it again under a lock)
 
     def calendar(self) -> Calendar:
         """The official working-day calendar (from the cache when it is there)."""
         return load_calendar()
 
 
-def open_session(settings: Settings, *, events: bool = False, write: bool = False) -> Session:
+def open_session(
+    settings: Settings, *, events: bool = False, write: bool = False, as_of: date | None = None
+) -> Session:
     """Load the plan and the logs' current state; every event too when `events` is asked for
     (history, undo and the weekly report walk them; the rest need only the fold, which is cached).
 
     Several logs (--state given more than once, or a folder) are read together, each event
-    once; a command that records a change (`write`) takes exactly one.
+    once; a command that records a change (`write`) takes exactly one. With `as_of` before
+    today, the state is the one at the end of that day: changes that happened later (by their
+    `--on` day, else the day they were written) do not count.
     """
     from xixin_cli.cache import fold_logs, load_plan_cached
-    from xixin_cli.fold import Folded, states
+    from xixin_cli.fold import Folded, items_of, states
     from xixin_cli.paths import bundled_plan, plan_path, state_path, state_sources
 
     path = plan_path(settings.plan)
@@ -99,15 +104,19 @@ def open_session(settings: Settings, *, events: bool = False, write: bool = Fals
         sources = state_sources(settings.state, path)
         where = state_path(settings.state[0] if settings.state else None, path)
     all_events: tuple[Event, ...] = ()
-    if events:
+    combined = None if events else fold_logs(sources)
+    if combined is not None and as_of is not None and not combined.settled_by(as_of):
+        combined = None  # changes happened after the day asked for: replay up to that day
+    if combined is None:
+        from xixin_cli.fold import happened_on
         from xixin_cli.status_log import read_logs
 
         all_events, read_warnings = read_logs(sources)
+        if as_of is not None:
+            all_events = tuple(e for e in all_events if happened_on(e) <= as_of)
         combined = Folded.empty().more(all_events, read_warnings)
-    else:
-        combined = fold_logs(sources)
     warnings = [warning.render(lang) for warning in combined.warnings]
-    orphans = plan.unknown(combined.last)
+    orphans = plan.unknown(items_of(combined.last))
     if orphans:
         warnings.append(message("orphans", lang, count=len(orphans), ids=join(orphans[:5], lang)))
     return Session(
@@ -117,7 +126,14 @@ def open_session(settings: Settings, *, events: bool = False, write: bool = Fals
         all_events,
         states(plan, combined.last, combined.extended, combined.evidence),
         tuple(warnings),
+        settings,
     )
+
+
+def _today() -> date:
+    from xixin_cli.dates import today_in_china
+
+    return today_in_china()
 
 
 def load_calendar() -> Calendar:
@@ -155,19 +171,40 @@ def inputs(settings: Settings, opened: Session) -> list[tuple[Path, str]]:
 
 def as_of(value: str | None, option: str = "--as-of") -> date:
     """The day a command computes for: the typed date, or today in China."""
+    return read_day(value, option)[0]
+
+
+def read_day(
+    value: str | None, option: str = "--as-of", lang: str = DEFAULT_LANGUAGE
+) -> tuple[date, str | None]:
+    """A typed day (a date, or 今天, 下周五, +3d, 11月30日…), or today in China; with the
+    notice to give when the year was taken from today."""
     from xixin_cli.dates import (
         FIRST_YEAR,
         LAST_YEAR,
         DateFormatError,
         DateRangeError,
         parse_date,
+        relative_day,
         today_in_china,
     )
 
     if value is None:
-        return today_in_china()
+        return today_in_china(), None
     try:
-        return parse_date(value)
+        try:
+            return parse_date(value), None
+        except DateRangeError:
+            raise
+        except DateFormatError:
+            found = relative_day(value, today_in_china())
+            if found is None:
+                raise
+            day, guessed = found
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise DateRangeError(value) from None
+            note = message("year_taken", lang, value=value, day=day.isoformat())
+            return day, note if guessed else None
     except DateRangeError:
         raise UsageError(
             "usage.date_range", option=option, value=value, first=FIRST_YEAR, last=LAST_YEAR
@@ -189,8 +226,45 @@ def item_state(session: Session, item_id: str) -> ItemState:
     if not item_id.strip():
         raise UsageError("usage.empty_id")
     if item_id not in found:
+        numbered = numbering_id(item_id)
+        if numbered in found:
+            return found[numbered]
         raise UsageError("usage.unknown_id", value=item_id, hint=close_matches(item_id, [*found]))
     return found[item_id]
+
+
+_NUMERALS = "一二三四五六七八九"
+
+
+def _numeral(text: str) -> int | None:
+    """一…九十九 as a number; None for anything else."""
+    if text and all(ch in _NUMERALS or ch == "十" for ch in text) and len(text) <= 3:
+        tens, _, ones = text.rpartition("十")
+        if "十" not in text:
+            return _NUMERALS.index(text) + 1 if len(text) == 1 else None
+        high = (_NUMERALS.index(tens) + 1) if tens else 1
+        low = (_NUMERALS.index(ones) + 1) if ones else 0
+        return high * 10 + low
+    return None
+
+
+def numbering_id(text: str) -> str:
+    """The id the document's own numbering names: 四（三）2 → 4.3.2, 五（三）1 → 5.3.1, 六（一）→
+    6.1, 四 → 4 (full-width brackets or not). Text of another shape comes back as it was."""
+    import re
+
+    match = re.match(
+        r"^\s*([一二三四五六七八九十]+)[、.]?\s*(?:[（(]([一二三四五六七八九十]+)[）)])?\s*(\d+)?[.、]?\s*$",
+        text,
+    )
+    if not match:
+        return text
+    first, second, third = match.groups()
+    parts = [_numeral(first), _numeral(second) if second else None]
+    if parts[0] is None or (second and parts[1] is None):
+        return text
+    found = [str(parts[0])] + ([str(parts[1])] if parts[1] else []) + ([third] if third else [])
+    return ".".join(found)
 
 
 def office(plan: Plan, value: str | None, lang: str = DEFAULT_LANGUAGE) -> str | None:
@@ -200,6 +274,14 @@ def office(plan: Plan, value: str | None, lang: str = DEFAULT_LANGUAGE) -> str |
     key = find_office(plan.offices, value)
     if key is not None:
         return key
+    started = [  # 民政 for 乡民政办: a start of a name that only one unit has
+        key
+        for key, unit in plan.offices.items()
+        if len(value) >= 2
+        and (unit.name.startswith(value) or short_name(unit.name).startswith(value))
+    ]
+    if len(started) == 1:
+        return started[0]
     names = [unit.name for unit in plan.offices.values()]
     raise UsageError(
         "usage.unknown_office",
@@ -251,11 +333,23 @@ def item_filter(
     from xixin_cli.schedule import Filter
 
     plan, lang = session.plan, session.lang
+    key = office(plan, office_name, lang)
     return Filter(
-        office(plan, office_name, lang),
+        key,
         phase(plan, phase_name, lang),
         frozenset(status(s, lang) for s in statuses or ()),
+        plan.units(key) if key is not None else frozenset(),
     )
+
+
+def view(session: Session, where: Filter) -> dict[str, ItemState]:
+    """The item states a view shows: as the unit `where` names sees them (its own parts), or
+    every item's whole state when it names none."""
+    if where.office is None:
+        return session.states
+    from xixin_cli.fold import project
+
+    return project(session.plan, session.states, where.units)
 
 
 def _check_bytes(value: str) -> None:
@@ -280,7 +374,9 @@ def note(value: str | None) -> str:
 
 
 def recorder(value: str | None) -> str:
-    """Who records a change: --by, else the login name."""
+    """Who records a change: --by, else XIXIN_BY, else the login name."""
+    if value is None and os.environ.get("XIXIN_BY", "").strip():
+        value = os.environ["XIXIN_BY"]
     if value is not None:
         _check_bytes(value)
         if not value.strip() or any(ord(ch) < 32 for ch in value):
@@ -296,22 +392,85 @@ def recorder(value: str | None) -> str:
 
 # -- recording ------------------------------------------------------------------------------------
 
+#: What `--office` takes to mean every unit of an item.
+ALL_UNITS = ("all", "全部")
 
-def stamp(by: str) -> Stamp:
-    """Who records a change now, when (in China), and a new unique record id."""
+
+def parts_for(session: Session, state: ItemState, given: Sequence[str]) -> list[str]:
+    """The units whose parts a change is recorded for: those `--office` names (a group stands
+    for its members on the item), every unit for `all`, or the only one. An item with several
+    units needs `--office`, so one office's report is never recorded for all."""
+    plan, lang = session.plan, session.lang
+    mine = [part.office for part in state.parts]
+    names = [plan.offices[key].name for key in mine if key in plan.offices]
+    item_id = state.item.id
+    if not given:
+        if len(mine) <= 1:
+            return mine
+        raise UsageError(
+            "usage.which_offices",
+            item=item_id,
+            count=len(mine),
+            offices=join(names, lang),
+            first=names[0],
+        )
+    if any(value.strip().lower() in ALL_UNITS for value in given):
+        return mine
+    chosen: list[str] = []
+    for value in given:
+        units = plan.units(office(plan, value, lang) or "")
+        found = [key for key in mine if key in units]
+        if not found:
+            raise UsageError(
+                "usage.office_not_on_item", office=value, item=item_id, offices=join(names, lang)
+            )
+        chosen += [key for key in found if key not in chosen]
+    return chosen
+
+
+def stamper(by: str, on: date | None = None) -> Callable[[], Stamp]:
+    """Stamps for the records of one command: who records them, now (in China; one time for
+    all of them, so `undo` reverts them together), a new unique id each, and the day the
+    change happened when the clerk says it was earlier (`--on`)."""
     import uuid
 
     from xixin_cli.dates import now_in_china
     from xixin_cli.rules import Stamp
 
-    return Stamp(now_in_china(), uuid.uuid4().hex, by)
+    at = now_in_china()
+    return lambda: Stamp(at, uuid.uuid4().hex, by, on)
 
 
-def append(session: Session, event: Event) -> Event:
-    """Append one record, of any kind, to the session's log: the one path every change takes."""
+def record(
+    session: Session, decide: Callable[[Session], Sequence[Event]], *, events: bool = False
+) -> list[Event]:
+    """Record what `decide` makes of the log as it is once the log is locked: the one path
+    every change takes. Under the lock the session is opened again, so a change decided on
+    (a status's `previous`, what `undo` reverts, whether a rule allows it) sees every change
+    another xixin recorded just before; `session` itself only names the log and the plan."""
     from xixin_cli.identity import writer_id
-    from xixin_cli.status_log import append_event
+    from xixin_cli.status_log import append_decided
 
-    return append_event(
-        session.state.path, event, writer=writer_id(), make_parent=session.state.is_default
+    given = session.settings
+    assert given is not None, "a session opened by open_session"
+    if not decide(session):  # what would break a rule is said before the log is touched
+        return []
+
+    def fresh() -> Sequence[Event]:
+        return decide(open_session(given, events=events, write=True))
+
+    return append_decided(
+        session.state.path, fresh, writer=writer_id(), make_parent=session.state.is_default
     )
+
+
+def on_day(value: str | None, plan: Plan) -> date | None:
+    """--on: the day a change happened, not after today nor before the plan was issued."""
+    if value is None:
+        return None
+    day = as_of(value, "--on")
+    if day > _today():
+        raise UsageError("usage.on_future", value=value)
+    if plan.document.date is not None and day < plan.document.date:
+        raise UsageError("usage.on_before_plan", value=value, issued=plan.document.date.isoformat())
+    return day

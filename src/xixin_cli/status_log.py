@@ -13,7 +13,9 @@ from xixin_cli.errors import Problem, StateError
 from xixin_cli.model import Event, EventKind, Status
 
 #: The record format this version writes and reads. A record with a higher number is refused.
-LOG_VERSION = 2
+#: 1: status changes; 2: evidence and extensions; 3: a record for one unit's part (`office`);
+#: 4: the day a change happened (`on`), evidence withdrawn (`detach`), an extension withdrawn.
+LOG_VERSION = 4
 
 #: The longest line read as a record. A record is a few hundred bytes (a note is at most 2,000
 #: characters); anything longer is reported as one bad line rather than parsed.
@@ -190,12 +192,15 @@ def event_from_record(record: Any) -> Event:
         except ValueError:
             raise _BadRecord("status") from None
     elif kind is EventKind.EXTEND:
-        try:
-            extra["due"] = date.fromisoformat(text("due"))
-        except ValueError:
-            raise _BadRecord("due") from None
-        if not 1900 <= extra["due"].year <= 2200:  # dates.FIRST_YEAR…LAST_YEAR
-            raise _BadRecord("due")
+        if record.get("due") is None and version >= 4:
+            extra["due"] = None  # the extension was withdrawn (an undo)
+        else:
+            try:
+                extra["due"] = date.fromisoformat(text("due"))
+            except ValueError:
+                raise _BadRecord("due") from None
+            if not 1900 <= extra["due"].year <= 2200:  # dates.FIRST_YEAR…LAST_YEAR
+                raise _BadRecord("due")
     else:
         size = record.get("size")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
@@ -218,18 +223,39 @@ def event_from_record(record: Any) -> Event:
         chain=chained["chain"],
         digest=chained["hash"],
         kind=kind,
+        office=text("office", optional=True),
+        on=_day(record.get("on")),
         **extra,
     )
+
+
+def _day(value: object) -> date | None:
+    """The `on` field: the day a change happened, or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _BadRecord("on")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _BadRecord("on") from None
 
 
 def event_to_record(event: Event) -> dict[str, Any]:
     """The JSON record of an event (also the `history --json` object).
 
     Status changes are written as format 1, which every version reads; evidence and extension
-    records are format 2, which an older xixin refuses rather than misreads.
+    records are format 2, and a record for one unit's part (it names its `office`) format 3,
+    each of which an older xixin refuses rather than misreads (as applying to every unit).
     """
+    newest = (
+        event.on is not None
+        or event.kind is EventKind.DETACH
+        or (event.kind is EventKind.EXTEND and event.due is None)
+    )
+    version = 4 if newest else 3 if event.office else 1 if event.kind is EventKind.STATUS else 2
     record: dict[str, Any] = {
-        "v": 1 if event.kind is EventKind.STATUS else 2,
+        "v": version,
         "event": event.event_id,
         "at": event.at.isoformat(timespec="microseconds" if event.at.microsecond else "seconds"),
         "item": event.item,
@@ -241,8 +267,12 @@ def event_to_record(event: Event) -> dict[str, Any]:
         record["kind"] = event.kind.value
     if event.kind is EventKind.EXTEND:
         record["due"] = event.due.isoformat() if event.due is not None else None
-    if event.kind is EventKind.EVIDENCE:
+    if event.kind in (EventKind.EVIDENCE, EventKind.DETACH):
         record.update(path=event.path, size=event.size, sha256=event.sha256)
+    if event.on is not None:
+        record["on"] = event.on.isoformat()
+    if event.office:
+        record["office"] = event.office
     record["by"] = event.by
     record["note"] = event.note
     if event.undoes is not None:
@@ -290,6 +320,34 @@ def append_event(path: Path, event: Event, *, writer: str, make_parent: bool = F
 
     append_with(path, build, make_parent=make_parent)
     return written[0]
+
+
+def append_decided(
+    path: Path, decide: Callable[[], Sequence[Event]], *, writer: str, make_parent: bool = False
+) -> list[Event]:
+    """Lock the log, let `decide` say what to record (it may read the log: nothing else
+    writes while the lock is held), chain each record to `writer`'s previous one, append them
+    in one write and flush. Returns the events as written."""
+    import json
+
+    written: list[Event] = []
+
+    def build(handle: BinaryIO) -> bytes:
+        events = decide()
+        if not events:
+            return b""
+        head = chain_head(handle, writer)
+        lines = []
+        for event in events:
+            chained = event._replace(writer=writer, chain=head, digest="")
+            record = event_to_record(chained)
+            head = record["hash"] = record_hash(record)
+            written.append(chained._replace(digest=head))
+            lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        return "".join(lines).encode()
+
+    append_with(path, build, make_parent=make_parent)
+    return written
 
 
 def append_with(path: Path, build: Callable[[BinaryIO], bytes], *, make_parent: bool) -> None:

@@ -21,6 +21,7 @@ MODULES = {
     "return": "recording",
     "extend": "recording",
     "attach": "recording",
+    "detach": "recording",
     "undo": "recording",
     "overdue": "deadlines",
     "upcoming": "deadlines",
@@ -32,4 +33,5 @@ MODULES = {
     "doctor": "logs",
     "merge": "logs",
     "export": "exports",
+    "init": "workspace",
 }

@@ -7,6 +7,7 @@ them in by parameter name), so that the Chinese help is all Chinese and the Engl
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -43,11 +44,14 @@ def settings(ctx: typer.Context) -> Settings:
     return found
 
 
-def session(ctx: typer.Context, *, events: bool = False, write: bool = False) -> Session:
-    """Open the plan and the logs, and say what their readers found (on stderr, at once)."""
+def session(
+    ctx: typer.Context, *, events: bool = False, write: bool = False, as_of: date | None = None
+) -> Session:
+    """Open the plan and the logs (as they stood at the end of `as_of`), and say what their
+    readers found (on stderr, at once)."""
     from xixin_cli.present import warn
 
-    opened = open_session(settings(ctx), events=events, write=write)
+    opened = open_session(settings(ctx), events=events, write=write, as_of=as_of)
     for warning in opened.warnings:
         warn(warning, opened.lang)
     return opened
@@ -67,3 +71,15 @@ def capped(rows: Sequence[T], limit: int, show_all: bool) -> tuple[Sequence[T], 
     if show_all or limit < 0 or len(rows) <= limit:
         return rows, 0
     return rows[:limit], len(rows) - limit
+
+
+def day(ctx: typer.Context, value: str | None, option: str = "--as-of") -> date:
+    """The day an option names (a date, or 今天, 下周五, +3d…), or today in China; when the
+    year was taken from today, say so on stderr."""
+    from xixin_cli.present import notice
+    from xixin_cli.session import read_day
+
+    found, note = read_day(value, option, settings(ctx).language())
+    if note is not None:
+        notice(note)
+    return found

@@ -15,13 +15,13 @@ from xixin_cli.commands._options import (
     JsonOpt,
     OfficeOpt,
     OutputOpt,
+    day,
     guard_output,
     session,
 )
 from xixin_cli.errors import UsageError
 from xixin_cli.results import BoardView, Document, form
-from xixin_cli.session import Session, item_filter
-from xixin_cli.session import as_of as day
+from xixin_cli.session import Session, item_filter, view
 
 if TYPE_CHECKING:
     from xixin_cli.report import Block
@@ -39,12 +39,13 @@ def board_(
     from xixin_cli.board import board
     from xixin_cli.schedule import digest
 
-    opened = session(ctx)
+    today = day(ctx, as_of)
+    opened = session(ctx, as_of=today)
     guard_output(ctx, opened, image)
-    today = day(as_of)
     where = item_filter(opened, office)
-    week = digest(opened.plan, opened.states, today, opened.calendar(), where)
-    result = board(opened.plan, opened.states, week, where)
+    states = view(opened, where)
+    week = digest(opened.plan, states, today, opened.calendar(), where)
+    result = board(opened.plan, states, week, where)
     return BoardView(opened.plan, opened.lang, form(as_json), result, image)
 
 
@@ -69,7 +70,8 @@ def report_weekly(
 
     def blocks(opened: Session, today: date, where: Filter) -> list[Block]:
         events, calendar = opened.events, opened.calendar()
-        return weekly(opened.plan, opened.states, events, opened.lang, today, calendar, where)
+        states = view(opened, where)
+        return weekly(opened.plan, states, events, opened.lang, today, calendar, where)
 
     return _report(ctx, office, as_of, (fmt, output), blocks, events=True)
 
@@ -85,8 +87,7 @@ def report_self_check(
     from xixin_cli.report import self_check
 
     def blocks(opened: Session, today: date, where: Filter) -> list[Block]:
-        calendar = opened.calendar()
-        return self_check(opened.plan, opened.states, opened.lang, today, calendar, where)
+        return self_check(opened.plan, view(opened, where), opened.lang, today, where)
 
     return _report(ctx, office, as_of, (fmt, output), blocks)
 
@@ -106,9 +107,10 @@ def _report(
 
     fmt, output = delivered
     kind = _renderer(fmt)
-    opened = session(ctx, events=events)
+    today = day(ctx, as_of)
+    opened = session(ctx, events=events, as_of=today)
     guard_output(ctx, opened, output)
-    made = blocks(opened, day(as_of), item_filter(opened, office))
+    made = blocks(opened, today, item_filter(opened, office))
     text = to_markdown(made) if kind == "md" else to_text(made, opened.lang)
     return Document(text, output, opened.lang)
 

@@ -17,12 +17,12 @@ from xixin_cli.commands._options import (
     OfficeOpt,
     PhaseOpt,
     capped,
+    day,
     session,
 )
 from xixin_cli.errors import UsageError
 from xixin_cli.results import DueList, Reminder, form
-from xixin_cli.session import Session, item_filter
-from xixin_cli.session import as_of as day
+from xixin_cli.session import Session, item_filter, view
 
 if TYPE_CHECKING:
     from xixin_cli.schedule import DueRow
@@ -40,10 +40,10 @@ def overdue(
     """Open items whose due date has passed, most overdue first."""
     from xixin_cli.schedule import overdue as find_overdue
 
-    opened = session(ctx)
-    today = day(as_of)
+    today = day(ctx, as_of)
+    opened = session(ctx, as_of=today)
     where = item_filter(opened, office, phase)
-    rows = find_overdue(opened.plan, opened.states, today, opened.calendar(), where)
+    rows = find_overdue(opened.plan, view(opened, where), today, opened.calendar(), where)
     return _listed(opened, rows, (limit, show_all, as_json), today, None)
 
 
@@ -61,8 +61,8 @@ def upcoming(
     from xixin_cli.dates import DateFormatError, DateRangeError, window_end
     from xixin_cli.schedule import upcoming as find_upcoming
 
-    opened = session(ctx)
-    today = day(as_of)
+    today = day(ctx, as_of)
+    opened = session(ctx, as_of=today)
     try:
         last_day = window_end(today, within)
     except DateRangeError:
@@ -70,7 +70,9 @@ def upcoming(
     except DateFormatError:
         raise UsageError("usage.bad_window", value=within) from None
     where = item_filter(opened, office, phase)
-    rows = find_upcoming(opened.plan, opened.states, today, last_day, opened.calendar(), where)
+    rows = find_upcoming(
+        opened.plan, view(opened, where), today, last_day, opened.calendar(), where
+    )
     return _listed(opened, rows, (limit, show_all, as_json), today, last_day)
 
 
@@ -106,10 +108,10 @@ def remind(
     """The weekly digest: overdue and due this week, per office, red/yellow/green."""
     from xixin_cli.schedule import digest
 
-    opened = session(ctx)
-    today = day(as_of)
+    today = day(ctx, as_of)
+    opened = session(ctx, as_of=today)
     where = item_filter(opened, office)
-    result = digest(opened.plan, opened.states, today, opened.calendar(), where)
+    result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)
     return Reminder(opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue)
 
 

@@ -12,13 +12,13 @@ from xixin_cli.commands._options import (
     OutputOpt,
     PhaseOpt,
     StatusOpt,
+    day,
     guard_output,
     session,
 )
 from xixin_cli.errors import OutputError, UsageError
 from xixin_cli.results import Document, Files
-from xixin_cli.session import as_of as day
-from xixin_cli.session import item_filter
+from xixin_cli.session import item_filter, view
 
 
 def export_markdown(
@@ -41,23 +41,27 @@ def export_markdown(
         raise UsageError("usage.bad_split_by", value=split_by)
     if split_by is not None and output is None:
         raise UsageError("usage.split_needs_folder")
-    opened = session(ctx)
+    today = day(ctx, as_of)
+    opened = session(ctx, as_of=today)
     guard_output(ctx, opened, output)
-    today = day(as_of)
     if split_by is None or output is None:
         where = item_filter(opened, office, phase, status)
         text = markdown_checklist(
-            opened.plan, opened.states, opened.lang, today, where, group_by=group_by
+            opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by
         )
         return Document(text, output, opened.lang)
-    if not output.is_dir():
-        raise OutputError("output.no_folder", folder=str(output))
+    if output.exists() and not output.is_dir():
+        raise OutputError("output.not_a_folder", path=str(output))
+    try:
+        output.mkdir(parents=True, exist_ok=True)  # `-o 清单/` makes the folder, as README says
+    except OSError as exc:
+        raise OutputError("output.cannot_write", path=str(output), reason=str(exc)) from None
     documents = []
     taken: set[str] = set()
     for key, unit in opened.plan.offices.items():  # one checklist per office, `<name>.md`
         where = item_filter(opened, key, phase, status)
         text = markdown_checklist(
-            opened.plan, opened.states, opened.lang, today, where, group_by=group_by
+            opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by
         )
         # The name comes from the plan: made a plain file name inside the folder, never a path.
         path = file_in(output, unit.name, ".md", taken)
@@ -77,10 +81,11 @@ def export_csv(
     """The checklist as CSV for Excel: UTF-8 with BOM, no cell run as a formula."""
     from xixin_cli.export import csv_text
 
-    opened = session(ctx)
+    today = day(ctx, as_of)
+    opened = session(ctx, as_of=today)
     guard_output(ctx, opened, output)
     where = item_filter(opened, office, phase, status)
-    text = csv_text(opened.plan, opened.states, opened.lang, day(as_of), where)
+    text = csv_text(opened.plan, view(opened, where), opened.lang, today, where)
     return Document(text, output, opened.lang)
 
 
@@ -102,7 +107,7 @@ def export_ics(
     guard_output(ctx, opened, output)
     where = item_filter(opened, office, phase, status)
     text = ics_text(
-        opened.plan, opened.states, opened.lang, now_in_china(), where, remind_days=remind
+        opened.plan, view(opened, where), opened.lang, now_in_china(), where, remind_days=remind
     )
     return Document(text, output, opened.lang)
 

@@ -24,7 +24,7 @@ from xixin_cli.commands._options import (
 from xixin_cli.fold import ItemState
 from xixin_cli.model import Status
 from xixin_cli.results import Checklist, EvidenceList, History, ItemView, Lines, form
-from xixin_cli.session import Session, item_filter, item_state
+from xixin_cli.session import item_filter, item_state, view
 
 
 def list_(
@@ -39,14 +39,14 @@ def list_(
     """The checklist: tasks and their actions, steps and measures."""
     opened = session(ctx)
     where = item_filter(opened, office, phase, status)
-    shown = with_parents(opened, [s for s in opened.states.values() if where.keeps(s)])
+    states = view(opened, where)
+    shown = with_parents(states, [s for s in states.values() if where.keeps(s)])
     rows, hidden = (shown, 0) if as_json else capped(shown, limit, show_all)
     return Checklist(opened.plan, opened.lang, form(as_json), rows, hidden)
 
 
-def with_parents(opened: Session, kept: Iterable[ItemState]) -> list[ItemState]:
+def with_parents(states: dict[str, ItemState], kept: Iterable[ItemState]) -> list[ItemState]:
     """The kept states in document order, with the tasks they belong to (for the tree)."""
-    states = opened.states
     wanted = set()
     for state in kept:
         wanted.add(state.item.id)
@@ -105,7 +105,7 @@ def evidence(
     where = item_filter(opened, office)
     rows = [
         state
-        for state in leaves(opened.plan, opened.states, where)
+        for state in leaves(opened.plan, view(opened, where), where)
         if not missing or (state.status in (Status.DONE, Status.CLOSED) and not state.evidence)
     ]
     return EvidenceList(opened.plan, opened.lang, form(as_json), rows)
@@ -133,8 +133,11 @@ def history(
         key=order_key,
         reverse=True,
     )
+    from xixin_cli.rules import undone_ids
+
     rows, hidden = (events, 0) if as_json else capped(events, limit, show_all)
-    return History(opened.plan, opened.lang, form(as_json), rows, hidden)
+    undone = frozenset(undone_ids(opened.events))
+    return History(opened.plan, opened.lang, form(as_json), rows, hidden, undone)
 
 
 COMMANDS = {

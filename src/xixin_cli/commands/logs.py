@@ -147,9 +147,9 @@ def merge(
             sources.append((str(path), read_bytes(path)))
     if accept_unverified:  # said before merging: a superset of what comes in is harmless
         from xixin_cli.merge import record_accepted, source_problems
-        from xixin_cli.session import recorder, stamp
+        from xixin_cli.session import recorder, stamper
 
-        made = stamp(recorder(None))
+        made = stamper(recorder(None))()
         for name, data in sources:
             if source_problems(name, data):
                 record_accepted(target, name, data, made.by, made.at.isoformat())
@@ -190,11 +190,13 @@ def merge(
         )
     for conflict in conflicts(read_log(target).events):
         item = opened.plan.get(conflict.item)
+        unit = opened.plan.offices.get(conflict.office)
+        where = message("part_mark", lang, office=unit.name) if unit is not None else ""
         out.append(
             message(
                 "merge.conflict",
                 lang,
-                item=conflict.item,
+                item=conflict.item + where,
                 title=item.title if item else "",
                 later_by=conflict.stands.by,
                 later_at=f"{conflict.stands.at:%Y-%m-%d %H:%M}",

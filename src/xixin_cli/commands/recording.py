@@ -1,67 +1,132 @@
 """Recording changes: set, start, done, block, close, return, extend, attach, undo.
 
-Every change goes the same way: open the log it is recorded into, ask the rules for the record
-(`rules.py`), append it (`session.append`), and confirm it on stderr.
+Every change goes the same way: open the log it is recorded into, find the parts it is for
+(`--office`; the only one on an item with one unit), ask the rules for each part's record
+(`rules.py`), append them (`session.append`), and confirm each on stderr.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from xixin_cli import rules
-from xixin_cli.commands._options import ByOpt, IdArg, NoteOpt, ReasonOpt, session
+from xixin_cli.commands._options import ByOpt, IdArg, NoteOpt, ReasonOpt, day, session, settings
+from xixin_cli.fold import ItemState, part_view
 from xixin_cli.i18n import message, status_label
-from xixin_cli.model import Event, Status
+from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.results import Lines
 from xixin_cli.session import (
     Session,
-    append,
-    as_of,
     item_state,
     note,
+    numbering_id,
+    on_day,
+    parts_for,
+    record,
     recorder,
-    stamp,
+    stamper,
 )
-from xixin_cli.session import (
-    status as parse_status,
-)
+from xixin_cli.session import note as note_text
+from xixin_cli.session import status as parse_status
+
+#: --office on a recording command: whose part it is (repeatable; `all` for every unit).
+UnitsOpt = Annotated[list[str] | None, typer.Option("--office")]
+#: --on: the day the change happened, when it is recorded later.
+OnOpt = Annotated[str | None, typer.Option("--on", metavar="DATE")]
+
+#: A rule that makes one part's records: (the part's state, a stamp maker) -> the records
+#: (none when nothing would change).
+Rule = Callable[[ItemState, Callable[[], rules.Stamp]], list[Event]]
+
+Made = list[tuple[str, ItemState, list[Event]]]
+
+
+def _record(
+    ctx: typer.Context,
+    item_ids: Sequence[str],
+    units: Sequence[str] | None,
+    who: str,
+    on: str | None,
+    rule: Rule,
+) -> tuple[Session, list[tuple[ItemState, Made]]]:
+    """Find each item's parts and record each part's records as `rule` makes them: all of
+    them or none. What is typed is checked first; the rules are asked once the log is locked,
+    against the log as it is then, and every rule is checked before anything is appended."""
+    opened = session(ctx, write=True)
+    for item_id in item_ids:
+        item_state(opened, item_id)
+        rules.check_leaf(opened.plan, numbering_id(item_id))
+    stamp = stamper(who, on_day(on, opened.plan))
+    made: list[tuple[ItemState, Made]] = []
+
+    def decide(fresh: Session) -> list[Event]:
+        made[:] = []
+        for item_id in dict.fromkeys(item_ids):
+            current = item_state(fresh, item_id)
+            mine: Made = []
+            for office in parts_for(fresh, current, units or ()):
+                view = part_view(current, office)
+                mine.append((office, view, rule(view, stamp)))
+            made.append((current, mine))
+        return [event for _, mine in made for _, _, events in mine for event in events]
+
+    record(opened, decide)
+    return opened, made
 
 
 def _status_change(
-    ctx: typer.Context, item_id: str, wanted: Status | None, text: str | None, by: str | None
+    ctx: typer.Context,
+    item_ids: Sequence[str],
+    wanted: Status | None,
+    text: str | None,
+    by: str | None,
+    units: Sequence[str] | None,
+    on: str | None = None,
 ) -> Lines:
-    """Record a status for a leaf (`wanted` None: send it back, with `text` as the reason)."""
+    """Record a status for a leaf's parts (`wanted` None: send them back, `text` the reason)."""
     who, said = recorder(by), note(text)
-    opened = session(ctx, write=True)
-    state = item_state(opened, item_id)
-    rules.check_leaf(opened.plan, item_id)
-    made = stamp(who)
-    if wanted is None:
-        event = rules.send_back(state, made, said)
-    elif wanted is Status.CLOSED:
-        event = rules.close(state, made, said)
-    else:
-        event = rules.change(state, wanted, made, said)
+
+    def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
+        if wanted is None:
+            event = rules.send_back(view, stamp(), said)
+        elif wanted is Status.CLOSED:
+            event = rules.close(view, stamp(), said)
+        else:
+            event = rules.change(view, wanted, stamp(), said)
+        return [event] if event is not None else []
+
+    opened, made = _record(ctx, item_ids, units, who, on, rule)
     lang = opened.lang
-    if event is None:
-        target = wanted or Status.DOING
-        return Lines(
-            notices=[message("unchanged", lang, item=item_id, status=status_label(target, lang))]
-        )
-    append(opened, event)
-    return Lines(notices=[_changed("recorded", opened, event)])
+    lines = []
+    for state, mine in made:
+        for office, _, events in mine:
+            where = _unit(opened, state, office)
+            if not events:
+                target = status_label(wanted or Status.DOING, lang)
+                item = state.item.id + where
+                lines.append(message("unchanged", lang, item=item, status=target))
+            lines += [_changed("recorded", opened, event, where) for event in events]
+    return Lines(notices=lines)
 
 
-def _changed(code: str, opened: Session, event: Event) -> str:
+def _unit(opened: Session, state: ItemState, office: str) -> str:
+    """「［乡民政办］」 after the item id, where the item has several units."""
+    if len(state.parts) < 2 or office not in opened.plan.offices:
+        return ""
+    return message("part_mark", opened.lang, office=opened.plan.offices[office].name)
+
+
+def _changed(code: str, opened: Session, event: Event, where: str = "") -> str:
     item = opened.plan.get(event.item)
     lang = opened.lang
     return message(
         code,
         lang,
-        item=event.item,
+        item=event.item + where,
         title=item.title if item else "",
         previous=status_label(event.previous, lang),
         status=status_label(event.status, lang),
@@ -69,38 +134,81 @@ def _changed(code: str, opened: Session, event: Event) -> str:
 
 
 StatusArg = Annotated[str, typer.Argument(metavar="STATUS")]
+#: Several items at once (`done 4.1.1 4.1.3`): all of them are recorded, or none.
+IdsArg = Annotated[list[str], typer.Argument(metavar="ID...")]
 
 
 def set_(
-    ctx: typer.Context, item_id: IdArg, status: StatusArg, note: NoteOpt = None, by: ByOpt = None
+    ctx: typer.Context,
+    item_id: IdArg,
+    status: StatusArg,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
+    on: OnOpt = None,
 ) -> Lines:
     """Record a status change (appended to the status log)."""
-    return _status_change(ctx, item_id, parse_status(status), note, by)
+    return _status_change(ctx, [item_id], parse_status(status), note, by, units, on)
 
 
-def start(ctx: typer.Context, item_id: IdArg, note: NoteOpt = None, by: ByOpt = None) -> Lines:
+def start(
+    ctx: typer.Context,
+    item_ids: IdsArg,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
+    on: OnOpt = None,
+) -> Lines:
     """Mark an item in progress."""
-    return _status_change(ctx, item_id, Status.DOING, note, by)
+    return _status_change(ctx, item_ids, Status.DOING, note, by, units, on)
 
 
-def done(ctx: typer.Context, item_id: IdArg, note: NoteOpt = None, by: ByOpt = None) -> Lines:
+def done(
+    ctx: typer.Context,
+    item_ids: IdsArg,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
+    on: OnOpt = None,
+) -> Lines:
     """Mark an item done."""
-    return _status_change(ctx, item_id, Status.DONE, note, by)
+    return _status_change(ctx, item_ids, Status.DONE, note, by, units, on)
 
 
-def block(ctx: typer.Context, item_id: IdArg, note: NoteOpt = None, by: ByOpt = None) -> Lines:
+def block(
+    ctx: typer.Context,
+    item_ids: IdsArg,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
+    on: OnOpt = None,
+) -> Lines:
     """Mark an item blocked."""
-    return _status_change(ctx, item_id, Status.BLOCKED, note, by)
+    return _status_change(ctx, item_ids, Status.BLOCKED, note, by, units, on)
 
 
-def close(ctx: typer.Context, item_id: IdArg, note: NoteOpt = None, by: ByOpt = None) -> Lines:
+def close(
+    ctx: typer.Context,
+    item_ids: IdsArg,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
+    on: OnOpt = None,
+) -> Lines:
     """Close out a done item after review (销号)."""
-    return _status_change(ctx, item_id, Status.CLOSED, note, by)
+    return _status_change(ctx, item_ids, Status.CLOSED, note, by, units, on)
 
 
-def return_(ctx: typer.Context, item_id: IdArg, reason: ReasonOpt, by: ByOpt = None) -> Lines:
+def return_(
+    ctx: typer.Context,
+    item_ids: IdsArg,
+    reason: ReasonOpt,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
+    on: OnOpt = None,
+) -> Lines:
     """Send a done or closed item back for more work (退回), with the reason."""
-    return _status_change(ctx, item_id, None, reason, by)
+    return _status_change(ctx, item_ids, None, reason, by, units, on)
 
 
 def extend(
@@ -109,18 +217,28 @@ def extend(
     to: Annotated[str, typer.Option("--to", metavar="DATE")],
     reason: ReasonOpt,
     by: ByOpt = None,
+    units: UnitsOpt = None,
+    on: OnOpt = None,
 ) -> Lines:
     """Record an approved extension (延期): the item's new due date and why."""
-    new_due = as_of(to, "--to")
+    new_due = day(ctx, to, "--to")
     who, why = recorder(by), note(reason)
-    opened = session(ctx, write=True)
-    state = item_state(opened, item_id)
-    event = rules.extension(state, new_due, stamp(who), why)
-    append(opened, event)
-    line = message(
-        "extended", opened.lang, item=item_id, before=str(state.due), after=new_due.isoformat()
-    )
-    return Lines(notices=[line])
+
+    def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
+        return [rules.extension(view, new_due, stamp(), why)]
+
+    opened, [(state, made)] = _record(ctx, [item_id], units, who, on, rule)
+    lines = [
+        message(
+            "extended",
+            opened.lang,
+            item=item_id + _unit(opened, state, office),
+            before=str(view.due),  # the rule made sure there is one
+            after=new_due.isoformat(),
+        )
+        for office, view, _ in made
+    ]
+    return Lines(notices=lines)
 
 
 def attach(
@@ -129,6 +247,8 @@ def attach(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...")],
     note: NoteOpt = None,
     by: ByOpt = None,
+    units: UnitsOpt = None,
+    on: OnOpt = None,
     no_copy: Annotated[bool, typer.Option("--no-copy")] = False,
 ) -> Lines:
     """Record evidence files (佐证材料) for an item: path, size and SHA-256; a copy of each is
@@ -138,27 +258,105 @@ def attach(
 
     text, who = clean_note(note), recorder(by)
     prints = [fingerprint(path) for path in files]  # every file checked before any is recorded
-    opened = session(ctx, write=True)
-    state = item_state(opened, item_id)
     if not no_copy:  # the record names exactly the bytes kept
-        store = store_of(opened.state.path)
+        from xixin_cli.paths import plan_path, state_path
+
+        given = settings(ctx)
+        store = store_of(state_path(given.one_state(), plan_path(given.plan)).path)
         prints = [keep_copy(store, path) for path in files]
-    lines = []
-    for found in prints:
-        append(opened, rules.evidence(state, *found, stamp(who), text))
-        lines.append(
-            message("attached", opened.lang, item=item_id, path=found.path, size=found.size)
+
+    def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
+        return [rules.evidence(view, *found, stamp(), text) for found in prints]
+
+    opened, [(state, made)] = _record(ctx, [item_id], units, who, on, rule)
+    lines = [
+        message(
+            "attached",
+            opened.lang,
+            item=item_id + _unit(opened, state, office),
+            path=event.path,
+            size=event.size,
         )
+        for office, _, events in made
+        for event in events
+    ]
     return Lines(notices=lines)
 
 
-def undo(ctx: typer.Context, by: ByOpt = None) -> Lines:
-    """Revert the latest change by appending a new record; nothing is deleted."""
+def detach(
+    ctx: typer.Context,
+    item_id: IdArg,
+    which: Annotated[str, typer.Argument(metavar="FILE")],
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    units: UnitsOpt = None,
+    on: OnOpt = None,
+) -> Lines:
+    """Withdraw evidence recorded by mistake; the record of it stays in the history."""
+    text, who = note_text(note), recorder(by)
+
+    def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
+        return rules.detach(view, which, stamp(), text)
+
+    opened, [(state, made)] = _record(ctx, [item_id], units, who, on, rule)
+    return Lines(
+        notices=[
+            message(
+                "detached",
+                opened.lang,
+                item=item_id + _unit(opened, state, office),
+                path=event.path,
+            )
+            for office, _, events in made
+            for event in events
+        ]
+    )
+
+
+def undo(
+    ctx: typer.Context,
+    event_id: Annotated[str | None, typer.Argument(metavar="[EVENT]")] = None,
+    by: ByOpt = None,
+) -> Lines:
+    """Revert the latest change (or the one EVENT names) by appending records; nothing is
+    deleted."""
+    from xixin_cli.identity import writer_id
+
     who = recorder(by)
     opened = session(ctx, events=True, write=True)
-    event = rules.undo(opened.events, opened.states, stamp(who))
-    append(opened, event)
-    return Lines(notices=[_changed("undone", opened, event)])
+    made: list[tuple[Event, Event]] = []
+    stamp = stamper(who)
+
+    def decide(fresh: Session) -> list[Event]:
+        made[:] = rules.undo(
+            fresh.plan, fresh.events, fresh.states, stamp, writer=writer_id(), which=event_id or ""
+        )
+        return [revert for revert, _ in made]
+
+    record(opened, decide, events=True)
+    return Lines(notices=[_undone(opened, revert, target) for revert, target in made])
+
+
+def _undone(opened: Session, revert: Event, target: Event) -> str:
+    """What a revert put back, in words."""
+    lang = opened.lang
+    state = opened.states.get(revert.item)
+    where = _unit(opened, state, revert.office) if state is not None else ""
+    if revert.kind is EventKind.STATUS:
+        return _changed("undone", opened, revert, where)
+    if revert.kind is EventKind.EXTEND:
+        item = opened.plan.get(revert.item)
+        original = item.due if item is not None else None
+        after = revert.due or original
+        return message(
+            "undone.extend",
+            lang,
+            item=revert.item + where,
+            before=str(target.due),
+            after=str(after) if after is not None else message("standing", lang),
+        )
+    code = "undone.detach" if revert.kind is EventKind.DETACH else "undone.attach"
+    return message(code, lang, item=revert.item + where, path=revert.path)
 
 
 COMMANDS = {
@@ -171,5 +369,6 @@ COMMANDS = {
     "extend": extend,
     "attach": attach,
     "undo": undo,
+    "detach": detach,
 }
 GROUPS: dict[str, dict[str, object]] = {}

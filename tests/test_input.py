@@ -1,0 +1,104 @@
+"""Forgiving input that never guesses wrongly: short unit names, the document's numbering,
+days as people say them, several items at once, the recorder from the environment."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from xixin_cli.dates import relative_day
+from xixin_cli.errors import ExitCode
+from xixin_cli.session import numbering_id
+
+from conftest import Runner
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [("民政", "minzheng"), ("司法", "sifa"), ("农服", "nongfu"), ("乡民政", "minzheng")],
+)
+def test_the_start_of_one_units_name_is_that_unit(xixin: Runner, typed: str, key: str) -> None:
+    listed = xixin("list", "--office", typed, "--json")
+    assert listed.code == 0, listed.err
+    assert all(key in d["office_keys"] for d in json.loads(listed.out) if d["progress"] is None)
+
+
+def test_a_start_shared_by_two_units_is_refused(xixin: Runner) -> None:
+    result = xixin("list", "--office", "乡")  # every 乡… unit starts so
+    assert result.code == ExitCode.USAGE and "不在计划中" in result.err
+
+
+@pytest.mark.parametrize(
+    ("typed", "item_id"),
+    [("四（三）2", "4.3.2"), ("五（三）1", "5.3.1"), ("六（一）", "6.1"), ("四(八)4", "4.8.4")],
+)
+def test_the_documents_numbering_names_an_item(xixin: Runner, typed: str, item_id: str) -> None:
+    assert numbering_id(typed) == item_id
+    shown = xixin("show", typed, "--json")
+    assert shown.code == 0 and json.loads(shown.out)["id"] == item_id
+
+
+def test_numbering_that_is_not_the_documents_stays_as_typed() -> None:
+    assert numbering_id("4.3.2") == "4.3.2"
+    assert numbering_id("四（三）二") == "四（三）二"
+
+
+TODAY = date(2022, 11, 23)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("今天", TODAY),
+        ("昨天", TODAY - timedelta(days=1)),
+        ("明天", TODAY + timedelta(days=1)),
+        ("周五", date(2022, 11, 25)),
+        ("本周一", date(2022, 11, 21)),
+        ("下周五", date(2022, 12, 2)),
+        ("上周日", date(2022, 11, 20)),
+        ("星期天", date(2022, 11, 27)),
+        ("+3d", date(2022, 11, 26)),
+        ("-1w", date(2022, 11, 16)),
+    ],
+)
+def test_days_as_people_say_them(typed: str, day: date) -> None:
+    assert relative_day(typed, TODAY) == (day, False)
+
+
+def test_a_month_and_day_take_this_years_and_say_so(xixin: Runner) -> None:
+    assert relative_day("11月30日", TODAY) == (date(2022, 11, 30), True)
+    result = xixin("overdue", "--as-of", "11月30日")
+    assert result.code == 0
+    assert "没写年份，按今年算作" in result.err and f"{date.today().year}-11-30" in result.err
+
+
+def test_several_items_are_recorded_together_or_not_at_all(xixin: Runner, state_file: Path) -> None:
+    refused = xixin("done", "4.1.3", "9.9.9", "--office", "all")
+    assert refused.code == ExitCode.USAGE and not state_file.exists()
+    both = xixin("done", "4.1.3", "4.1.4", "--office", "all")
+    assert both.code == 0
+    records = [json.loads(line) for line in state_file.read_text("utf-8").splitlines()]
+    assert sorted({r["item"] for r in records}) == ["4.1.3", "4.1.4"] and len(records) == 10
+    assert xixin("undo").code == 0  # one command: undone together
+    listed = {d["id"]: d["status"] for d in json.loads(xixin("list", "--json").out)}
+    assert listed["4.1.3"] == listed["4.1.4"] == "todo"
+
+
+def test_the_recorder_comes_from_xixin_by(
+    xixin: Runner, state_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XIXIN_BY", "李娜")
+    assert xixin("done", "5.1.1").code == 0
+    assert json.loads(state_file.read_text("utf-8").splitlines()[-1])["by"] == "李娜"
+    assert xixin("done", "5.1.2", "--by", "王芳").code == 0  # --by still wins
+    assert json.loads(state_file.read_text("utf-8").splitlines()[-1])["by"] == "王芳"
+
+
+def test_split_exports_make_their_folder(xixin: Runner, tmp_path: Path) -> None:
+    folder = tmp_path / "清单"
+    result = xixin("export", "markdown", "--split-by", "office", "-o", str(folder))
+    assert result.code == 0, result.err
+    assert (folder / "乡民政办.md").is_file()

@@ -1,0 +1,251 @@
+"""Each unit's own part: per-unit status, villages as units, views that tell each unit its
+own truth, and logs written before parts that read with their meaning."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xixin_cli.errors import ExitCode
+from xixin_cli.paths import bundled_plan
+
+from conftest import DATA, ROOT, Runner
+
+#: The day the recorded changes happened: before the 2022-12-05 the views are asked about.
+ON = ("--on", "2022-11-25")
+
+
+def data(result: Any) -> Any:
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def ids(result: Any) -> list[str]:
+    return [d["id"] for d in data(result)]
+
+
+def item(xixin: Runner, item_id: str, *args: str) -> dict[str, Any]:
+    found: list[dict[str, Any]] = [
+        d for d in data(xixin(*args, "list", "--json")) if d["id"] == item_id
+    ]
+    assert len(found) == 1
+    return found[0]
+
+
+def board_row(xixin: Runner, key: str, *args: str) -> dict[str, Any]:
+    rows: list[dict[str, Any]] = data(xixin(*args, "board", "--as-of", "2022-12-05", "--json"))[
+        "offices"
+    ]
+    [row] = [r for r in rows if r["key"] == key]
+    return row
+
+
+def test_one_offices_report_is_recorded_for_that_office_alone(xixin: Runner) -> None:
+    before = {key: board_row(xixin, key) for key in ("minzheng", "dangqun")}
+    done = xixin("done", "4.3.8", "--office", "民政办", "--note", "民政办已完成", *ON)
+    assert done.code == 0 and done.out == ""
+    assert "4.3.8［乡民政办］" in done.err and "未开始 → 已完成" in done.err
+    late = ["overdue", "--as-of", "2022-12-05", "--json"]
+    assert "4.3.8" not in ids(xixin(*late, "--office", "乡民政办"))
+    assert "4.3.8" in ids(xixin(*late, "--office", "乡党群办"))
+    assert "4.3.8" in ids(xixin(*late))  # the item is not done: two parts are open
+    whole = item(xixin, "4.3.8")
+    assert whole["status"] == "doing"
+    parts = {part["office_key"]: part for part in whole["parts"]}
+    assert sorted(parts) == ["cun", "dangqun", "minzheng"]
+    assert (parts["minzheng"]["status"], parts["minzheng"]["note"]) == ("done", "民政办已完成")
+    assert parts["dangqun"]["status"] == parts["cun"]["status"] == "todo"
+    after = {key: board_row(xixin, key) for key in ("minzheng", "dangqun")}
+    assert after["minzheng"]["closed"] == before["minzheng"]["closed"] + 1
+    assert after["minzheng"]["red"] == before["minzheng"]["red"] - 1
+    assert after["dangqun"] == before["dangqun"]
+    # the unit's own view: its list and its checklist say done
+    listed = data(xixin("list", "--office", "民政办", "--json"))
+    [own] = [d for d in listed if d["id"] == "4.3.8"]
+    assert own["status"] == "done" and [p["office_key"] for p in own["parts"]] == ["minzheng"]
+    checklist = xixin("export", "markdown", "--office", "民政办")
+    assert "- [x] **4.3.8**" in checklist.out
+    assert "- [ ] **4.3.8**" in xixin("export", "markdown", "--office", "党群办").out
+
+
+def test_the_item_is_done_when_every_part_is(xixin: Runner) -> None:
+    for office in ("民政办", "党群办"):
+        assert xixin("done", "4.3.8", "--office", office).code == 0
+        assert item(xixin, "4.3.8")["status"] == "doing"
+    assert xixin("done", "4.3.8", "--office", "各村").code == 0
+    assert item(xixin, "4.3.8")["status"] == "done"
+    assert xixin("close", "4.3.8", "--office", "民政办").code == 0
+    assert item(xixin, "4.3.8")["status"] == "done"  # closed only when every part is
+    assert xixin("block", "4.3.8", "--office", "各村", "--note", "等材料").code == 0
+    assert item(xixin, "4.3.8")["status"] == "blocked"
+
+
+def test_an_item_with_several_units_needs_office(xixin: Runner, state_file: Path) -> None:
+    refused = xixin("done", "4.3.8")
+    assert refused.code == ExitCode.USAGE and refused.out == ""
+    assert "乡党群办、乡民政办、各村" in refused.err and "--office all" in refused.err
+    assert "--office 乡党群办" in refused.err and len(refused.err.splitlines()) == 1
+    assert not state_file.exists()
+    every = xixin("done", "4.3.8", "--office", "all")
+    assert every.code == 0 and len(every.err.splitlines()) == 3
+    records = [json.loads(line) for line in state_file.read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["office"] for r in records) == ["cun", "dangqun", "minzheng"]
+    assert {r["v"] for r in records} == {3} and len({r["at"] for r in records}) == 1
+    assert item(xixin, "4.3.8")["status"] == "done"
+    wrong = xixin("done", "4.3.8", "--office", "司法所")
+    assert wrong.code == ExitCode.USAGE and "不是 4.3.8 的责任单位" in wrong.err
+
+
+def test_an_item_with_one_unit_needs_no_office(xixin: Runner) -> None:
+    assert xixin("done", "5.1.1").code == 0
+    assert item(xixin, "5.1.1")["status"] == "done"
+
+
+def test_undo_takes_back_every_part_one_command_recorded(xixin: Runner) -> None:
+    assert xixin("done", "4.3.8", "--office", "民政办").code == 0
+    assert xixin("start", "4.3.8", "--office", "all").code == 0
+    undone = xixin("undo")
+    assert undone.code == 0 and len(undone.err.splitlines()) == 3
+    parts = {p["office_key"]: p["status"] for p in item(xixin, "4.3.8")["parts"]}
+    assert parts == {"dangqun": "todo", "minzheng": "done", "cun": "todo"}
+
+
+def test_an_extension_for_one_part_moves_that_units_deadline_only(xixin: Runner) -> None:
+    extended = xixin(
+        "extend", "4.7.8", "--office", "农服中心", "--to", "2022-12-20", "--reason", "苗木延期", *ON
+    )
+    assert extended.code == 0, extended.err
+    late = ["overdue", "--as-of", "2022-12-05", "--json"]
+    assert "4.7.8" not in ids(xixin(*late, "--office", "农服中心"))
+    assert "4.7.8" in ids(xixin(*late, "--office", "党群办"))
+    parts = {p["office_key"]: p["due"] for p in item(xixin, "4.7.8")["parts"]}
+    assert parts == {"dangqun": "2022-11-30", "nongfu": "2022-12-20", "cun": "2022-11-30"}
+
+
+# -- villages as units ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def villages(tmp_path: Path) -> Path:
+    """The bundled plan with 各村 listing three villages."""
+    text = bundled_plan().read_text(encoding="utf-8")
+    line = "  cun: {name: 各村, group: true}"
+    assert line in text
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        text.replace(line, "  cun: {name: 各村, group: true, members: [龙塘村, 双河村, 新华村]}"),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_each_village_has_its_own_part(xixin: Runner, villages: Path) -> None:
+    plan = ("--plan", str(villages))
+    parts = [p["office"] for p in item(xixin, "4.3.8", *plan)["parts"]]
+    assert parts == ["乡党群办", "乡民政办", "龙塘村", "双河村", "新华村"]
+    assert xixin(*plan, "done", "4.3.8", "--office", "龙塘村", *ON).code == 0
+    late = ["overdue", "--as-of", "2022-12-05", "--json"]
+    assert "4.3.8" not in ids(xixin(*plan, *late, "--office", "龙塘村"))
+    assert "4.3.8" in ids(xixin(*plan, *late, "--office", "双河村"))
+    assert "4.3.8" in ids(xixin(*plan, *late, "--office", "各村"))  # two villages still owe it
+    # --office 各村 records for every village on the item
+    assert xixin(*plan, "done", "4.3.8", "--office", "各村", *ON).code == 0
+    assert "4.3.8" not in ids(xixin(*plan, *late, "--office", "各村"))
+    board = data(xixin(*plan, "board", "--as-of", "2022-12-05", "--json"))["offices"]
+    keys = [row["key"] for row in board]
+    at = keys.index("cun")
+    assert keys[at + 1 : at + 4] == sorted(keys[at + 1 : at + 4], key=keys.index)
+    assert set(keys[at + 1 : at + 4]) == {"龙塘村", "双河村", "新华村"}
+    assert {row["group"] for row in board[at + 1 : at + 4]} == {"cun"}
+    rows = {row["key"]: row for row in board}
+    assert rows["龙塘村"]["total"] == rows["cun"]["total"]  # each village has every 各村 item
+    table = xixin(*plan, "board", "--as-of", "2022-12-05")
+    assert "  龙塘村" in table.out
+
+
+def test_a_plan_may_list_members_as_entries_with_names(xixin: Runner, tmp_path: Path) -> None:
+    text = (
+        bundled_plan()
+        .read_text(encoding="utf-8")
+        .replace(
+            "  cun: {name: 各村, group: true}",
+            "  cun:\n    name: 各村\n    members:\n      - {name: 龙塘村, key: longtang}\n"
+            "      - {name: 双河村}",
+        )
+    )
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert xixin("validate", str(path)).code == 0
+    parts = [p["office_key"] for p in item(xixin, "4.3.8", "--plan", str(path))["parts"]]
+    assert parts == ["dangqun", "minzheng", "longtang", "双河村"]
+
+
+# -- a log written before parts -----------------------------------------------------------------
+
+
+def test_a_log_written_before_parts_reads_with_its_meaning(xixin: Runner, tmp_path: Path) -> None:
+    log = tmp_path / "old.status.jsonl"
+    shutil.copy(DATA / "logs" / "before-parts.status.jsonl", log)
+    expected = json.loads((DATA / "logs" / "before-parts.expected.json").read_text("utf-8"))
+    listed = data(xixin("--state", str(log), "list", "--json"))
+    got = {
+        d["id"]: {
+            "status": d["status"],
+            "due": d["due"],
+            "note": d["note"],
+            "evidence": len(d["evidence"]),
+        }
+        for d in listed
+        if d["progress"] is None
+    }
+    assert got == expected
+    # its records apply to every part
+    parts = {p["status"] for p in next(d for d in listed if d["id"] == "4.3.8")["parts"]}
+    assert parts == {"done"}
+
+
+# -- the working folder -----------------------------------------------------------------------
+
+
+def test_init_sets_up_a_working_folder_and_refuses_to_overwrite(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "洗新乡督办"
+    made = xixin("init", str(folder))
+    assert made.code == 0 and made.out == ""
+    plan = folder / "plan.yaml"
+    assert plan.read_bytes() == (ROOT / "plan.yaml").read_bytes()
+    assert (folder / "plan.status.jsonl").read_bytes() == b""
+    assert "*.status.jsonl merge=union" in (folder / ".gitattributes").read_text("utf-8")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    again = xixin("init", str(folder))
+    assert again.code == ExitCode.OUTPUT and "不覆盖任何文件" in again.err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    # inside the folder (or below it), commands use its plan and log
+    monkeypatch.delenv("XIXIN_STATE")
+    below = folder / "照片"
+    below.mkdir()
+    monkeypatch.chdir(below)
+    assert xixin("done", "5.1.1").code == 0
+    assert "5.1.1" in (folder / "plan.status.jsonl").read_text("utf-8")
+    assert xixin("validate").out.startswith(f"{plan}：无误")
+
+
+def test_merge_judges_conflicts_per_part(xixin: Runner, tmp_path: Path, monkeypatch: Any) -> None:
+    ours, theirs = tmp_path / "ours.jsonl", tmp_path / "theirs.jsonl"
+    assert xixin("--state", str(ours), "done", "4.3.8", "--office", "民政办").code == 0
+    monkeypatch.setenv("XIXIN_WRITER", "village-pc")
+    # another unit's part of the same item: no conflict
+    assert xixin("--state", str(theirs), "block", "4.3.8", "--office", "各村").code == 0
+    merged = xixin("--state", str(ours), "merge", str(theirs))
+    assert merged.code == 0 and "冲突" not in merged.out
+    # the same part, changed apart and disagreeing: one conflict, naming the part
+    other = tmp_path / "other.jsonl"
+    assert xixin("--state", str(other), "block", "4.3.8", "--office", "民政办").code == 0
+    clash = xixin("--state", str(ours), "merge", str(other))
+    assert clash.code == 0 and clash.out.count("冲突") == 1
+    assert "冲突 4.3.8［乡民政办］" in clash.out
