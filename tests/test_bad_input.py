@@ -113,6 +113,26 @@ def newer_log(path: Path) -> None:
     path.write_text('{"v":99,"event":"x"}\n', encoding="utf-8")
 
 
+def fifo_plan(tmp: Path, mp: pytest.MonkeyPatch) -> list[str]:
+    path = tmp / "plan.yaml"
+    os.mkfifo(path)
+    return ["--plan", str(path), "list"]
+
+
+def huge_plan(tmp: Path, mp: pytest.MonkeyPatch) -> list[str]:
+    from xixin_cli.plan_file import MAX_PLAN_BYTES
+
+    path = tmp / "plan.yaml"
+    with path.open("wb") as handle:
+        handle.write(SMALL.encode())
+        handle.truncate(MAX_PLAN_BYTES + 1)
+    return ["--plan", str(path), "list"]
+
+
+def over_the_plan(tmp: Path, mp: pytest.MonkeyPatch) -> list[str]:
+    return [*plan_file(tmp, SMALL), "export", "markdown", "-o", str(tmp / "plan.yaml")]
+
+
 USAGE, PLAN, STATE, OUTPUT = ExitCode.USAGE, ExitCode.PLAN, ExitCode.STATE, ExitCode.OUTPUT
 GB = SMALL.encode("gb18030")
 PY_TAG = SMALL.replace("title: 测试实施方案", "title: !!python/object/apply:os.system [echo]")
@@ -165,7 +185,7 @@ CATALOGUE: dict[str, tuple[Setup, ExitCode, str]] = {
         PLAN,
         "格式版本 2 不受支持",
     ),
-    "plan with a python tag": (with_plan(PY_TAG, "list"), PLAN, "这里应是一段文字"),
+    "plan with a python tag": (with_plan(PY_TAG, "list"), PLAN, "不接受 YAML 标签 !!python/object"),
     "validate a folder": (lambda tmp, mp: ["validate", str(tmp)], PLAN, "这是一个文件夹"),
     # status files
     "recording into a folder": (
@@ -209,6 +229,45 @@ CATALOGUE: dict[str, tuple[Setup, ExitCode, str]] = {
         "不存在",
     ),
     "output folder read-only": (read_only_folder_output, OUTPUT, "无法写入"),
+    # issue 15: hostile input (more in test_hostile.py, each named in README's Guarantees)
+    "export over the status log": (
+        lambda tmp, mp: ["export", "csv", "-o", str(tmp.parent / "status.jsonl")],
+        OUTPUT,
+        "是正在读取或写入的状态文件",
+    ),
+    "report over the status log": (
+        lambda tmp, mp: ["report", "weekly", "-o", str(tmp.parent / "status.jsonl")],
+        OUTPUT,
+        "状态文件",
+    ),
+    "export over the plan": (over_the_plan, OUTPUT, "是正在使用的计划文件"),
+    "bad bytes in a note": (args("done", "5.1.1", "--note", "\udcff"), USAGE, "UTF-8"),
+    "bad bytes in --by": (args("done", "5.1.1", "--by", "\ud800"), USAGE, "UTF-8"),
+    "extension past 2200": (
+        args("extend", "5.1.1", "--to", "9999-12-31", "--reason", "x"),
+        USAGE,
+        "1900—2200",
+    ),
+    "date before 1900": (args("overdue", "--as-of", "1899-12-31"), USAGE, "1900—2200"),
+    "window past 2200": (args("upcoming", "--within", "99999999d"), USAGE, "--within"),
+    "window of months past 2200": (args("upcoming", "--within", "9999999m"), USAGE, "--within"),
+    "log is a device": (args("--state", "/dev/zero", "list"), STATE, "不是普通文件"),
+    "recording into a device": (args("--state", "/dev/null", "done", "5.1.1"), STATE, "普通文件"),
+    "plan is a FIFO": (fifo_plan, PLAN, "不是普通文件"),
+    "plan too large": (huge_plan, PLAN, "文件过大"),
+    "plan in UTF-16": (with_plan(SMALL.encode("utf-16"), "list"), PLAN, "UTF-16"),
+    "python tag on a plain value": (
+        with_plan(SMALL.replace("title: 测试实施方案", "title: !!python/str 测试实施方案"), "list"),
+        PLAN,
+        "!!python",
+    ),
+    "python name tag on a plain value": (
+        with_plan(
+            SMALL.replace("title: 第一个行动", "title: !!python/name:os.system 行动"), "list"
+        ),
+        PLAN,
+        "不接受",
+    ),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -124,6 +125,9 @@ def test_a_split_export_writes_only_inside_its_folder(
     made = after - before
     assert made and all(p.parent == folder for p in made), made
     assert all(not p.name.startswith(".") for p in made)
+    for made_file in made:  # a name every system takes: no separator, no reserved word
+        assert not any(ch in made_file.name for ch in '<>:"\\|?*'), made_file
+        assert made_file.stem.upper() not in ("CON", "PRN", "AUX", "NUL")
     assert len(made) == 2  # one file per office, none lost to a clash
 
 
@@ -289,10 +293,13 @@ def test_escapes_in_an_orphan_id_are_escaped_in_warnings(xixin: Runner, state_fi
     _clean(result.err)
 
 
-def test_an_ics_holds_no_raw_control_characters(xixin: Runner, state_file: Path) -> None:
-    state_file.write_bytes(_record())
-    result = xixin("export", "ics")
-    assert result.code == 0
+def test_an_ics_holds_no_raw_control_characters(xixin: Runner, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    title = 'title: "自\\v查\\f报\\r告\\e"'
+    plan.write_text(SMALL.replace("title: 自查", title), encoding="utf-8")
+    result = xixin("--plan", str(plan), "export", "ics")
+    assert result.code == 0, result
+    assert "自" in result.out
     assert not any(ord(ch) < 32 and ch not in "\r\n" for ch in result.out)
     assert all(line.endswith("\r") or not line for line in result.out.split("\n"))
 
@@ -516,6 +523,12 @@ def test_an_unsigned_log_needs_accept_unverified(
     assert result.code == 0, result
     assert "未经核验" in result.err
     assert b"old-1" in state_file.read_bytes()
+    accepted = state_file.with_name(state_file.name + ".accepted")
+    assert "old-1" in accepted.read_text(encoding="utf-8")  # what was accepted, and by whom
+    verified = xixin("verify")  # the central log does not fail for good
+    assert verified.code == 0, verified
+    assert "--accept-unverified" in verified.out
+    assert xixin("verify", "--strict").code == ExitCode.CHECK
 
 
 def test_a_record_id_with_other_content_is_a_collision(
@@ -732,3 +745,44 @@ def test_own_evidence_gone_without_a_copy_still_fails(xixin: Runner, tmp_path: P
     assert xixin("attach", "--no-copy", "5.3.1", "--office", "all", str(proof)).code == 0
     proof.unlink()
     assert xixin("verify").code == ExitCode.CHECK
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_two_git_clones_that_both_merged_one_office_log(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_merge import git
+
+    village = tmp_path / "village.jsonl"
+    monkeypatch.setenv("XIXIN_WRITER", "village-pc")
+    _office_log(xixin, village, ("done", "5.2.2"), ("block", "5.3.2", "--note", "苗木未到"))
+    bare = tmp_path / "shared.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    a, b = tmp_path / "a", tmp_path / "b"
+    git(tmp_path, "clone", "-q", str(bare), str(a))
+    (a / ".gitattributes").write_text("*.status.jsonl merge=union\n", encoding="utf-8")
+    log_a, log_b = a / "xixin.status.jsonl", b / "xixin.status.jsonl"
+    monkeypatch.setenv("XIXIN_WRITER", "dangqun-pc")
+    assert xixin("--state", str(log_a), "done", "5.1.1").code == 0
+    git(a, "add", "-A")
+    git(a, "commit", "-qm", "first")
+    git(a, "push", "-q", "origin", "HEAD")
+    git(tmp_path, "clone", "-q", str(bare), str(b))
+    assert xixin("--state", str(log_a), "start", "5.3.3").code == 0
+    assert xixin("--state", str(log_a), "merge", str(village)).code == 0  # both clones merge it
+    monkeypatch.setenv("XIXIN_WRITER", "laptop")
+    assert xixin("--state", str(log_b), "merge", str(village)).code == 0
+    assert xixin("--state", str(log_b), "start", "5.1.2").code == 0
+    git(a, "commit", "-qam", "a merged the village")
+    git(b, "commit", "-qam", "b merged the village")
+    git(b, "push", "-q", "origin", "HEAD")
+    git(a, "pull", "-q", "--no-rebase", "origin", "HEAD")  # a union merge
+    lines = log_a.read_bytes().splitlines()
+    unique = {json.loads(line)["event"] for line in lines}
+    from_village = len(village.read_bytes().splitlines())
+    assert len(lines) == len(unique) + from_village  # the village's records twice
+    result = xixin("--state", str(log_a), "verify")
+    assert result.code == 0, result
+    assert f"{from_village} 行与前面的记录完全相同" in result.out
+    history = json.loads(xixin("--state", str(log_a), "history", "--json", "--all").out)
+    assert len(history) == len(unique)  # each record once

@@ -183,3 +183,48 @@ def merge_into(
 
     append_with(target, build, make_parent=make_parent)
     return results
+
+
+# -- records taken in unverified -----------------------------------------------------------------
+
+
+def accepted_file(log: Path) -> Path:
+    """Where a log keeps the record of what was merged into it unverified: `<log>.accepted`
+    beside it (not `*.jsonl`, so no reader takes it for a log)."""
+    return log.with_name(log.name + ".accepted")
+
+
+def record_accepted(log: Path, source: str, data: bytes, by: str, at: str) -> None:
+    """Note, before they are merged, the event ids of a log taken in with --accept-unverified,
+    so that `verify` reports those lines as accepted rather than as tampering, for good."""
+    import json
+
+    ids = sorted({event.event_id for event in parse_log(data, source).events})
+    line = json.dumps(
+        {"v": 1, "at": at, "by": by, "source": source, "events": ids},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    append_with(accepted_file(log), lambda handle: (line + "\n").encode(), make_parent=False)
+
+
+def accepted_ids(log: Path) -> frozenset[str]:
+    """The event ids merged into `log` with --accept-unverified (unreadable lines ignored)."""
+    from xixin_cli.status_log import LineError, load_line
+
+    try:
+        data = accepted_file(log).read_bytes()
+    except OSError:
+        return frozenset()
+    found: set[str] = set()
+    for raw in data.split(b"\n"):
+        if not raw.strip():
+            continue
+        try:
+            record = load_line(raw)
+        except LineError:
+            continue
+        events = record.get("events") if isinstance(record, dict) else None
+        if isinstance(events, list):
+            found.update(event for event in events if isinstance(event, str))
+    return frozenset(found)

@@ -180,7 +180,8 @@ class _Reader:
         """A mapping's entries by key, after checking for unknown, duplicate and missing keys."""
         import yaml
 
-        self._count(node)
+        if not self._count(node):
+            return None
         if not isinstance(node, yaml.MappingNode):
             self.problem(node, where, "plan.want_mapping")
             return None
@@ -204,11 +205,19 @@ class _Reader:
                 self.problem(node, path, "plan.missing_key")
         return entries
 
-    def _count(self, node: Node) -> None:
+    def _count(self, node: Node) -> bool:
+        """Count a node against MAX_NODES; False (a problem noted) when its tag is refused."""
         self.nodes_seen += 1
         if self.nodes_seen > MAX_NODES:
             self.problem(node, None, "plan.too_large", limit=MAX_NODES)
             raise PlanError(self.problems)
+        tag = str(node.tag or "")
+        # A plan is plain data: a !!python tag (or any tag of no YAML standard) is refused on
+        # any value, even where the safe loader would not act on it.
+        if not tag.startswith("tag:yaml.org,2002:") or tag.startswith("tag:yaml.org,2002:python/"):
+            self.problem(node, None, "plan.tag", tag=tag.replace("tag:yaml.org,2002:", "!!"))
+            return False
+        return True
 
     def text(self, node: Node | None, where: str, *, required: bool = True) -> str | None:
         """A non-empty one-piece text (a YAML scalar, taken as written: 4.1 stays "4.1")."""
@@ -216,7 +225,8 @@ class _Reader:
 
         if node is None or _is_null(node):
             return None
-        self._count(node)
+        if not self._count(node):
+            return None
         if not isinstance(node, yaml.ScalarNode):
             self.problem(node, where, "plan.want_text")
             return None

@@ -11,6 +11,7 @@ from xixin_cli.fold import ItemState
 from xixin_cli.i18n import join, label, message, sep, status_label
 from xixin_cli.model import Event, EventKind, Item, Phase, Plan, Status, short_name
 from xixin_cli.schedule import Digest, DueRow, PhaseMark
+from xixin_cli.terminal import clean  # plan and log text is measured as it will be shown
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -122,7 +123,7 @@ def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> 
     for state in item_states:
         item = state.item
         depth = _depth(plan, item)
-        title = Text("  " * depth + item.title, style="bold" if depth == 0 else "")
+        title = Text("  " * depth + clean(item.title), style="bold" if depth == 0 else "")
         table.add_row(
             item.id,
             title,
@@ -229,7 +230,7 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
     from rich.text import Text
 
     # A Text title: Panel reads a str title as markup, and the title is the plan's words.
-    panel = Panel(grid, title=Text(f"{item.id} {item.title}"), title_align="left")
+    panel = Panel(grid, title=Text(clean(f"{item.id} {item.title}")), title_align="left")
     return Group(panel, Text(caption(plan, lang), style="dim"))
 
 
@@ -300,9 +301,11 @@ def history_table(
             code = "history.extend" if event.due is not None else "history.extend_withdrawn"
             change = Text(message(code, lang, due=str(event.due)), style="yellow")
         elif event.kind is EventKind.EVIDENCE:
-            change = Text(message("history.evidence", lang, name=PurePath(event.path).name))
+            name = clean(PurePath(event.path).name)
+            change = Text(message("history.evidence", lang, name=name))
         elif event.kind is EventKind.DETACH:
-            change = Text(message("history.detach", lang, name=PurePath(event.path).name))
+            name = clean(PurePath(event.path).name)
+            change = Text(message("history.detach", lang, name=name))
         else:
             change = Text(f"{status_label(event.previous.value, lang)} → ")
             change.append(status_label(event.status.value, lang), style=STATUS_STYLES[event.status])
@@ -426,7 +429,7 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
         for mark, when, ids in groups:
             line = "  " + message("fmt.when", lang, mark=mark, when=when)
             parts.append(Text(line, style="red" if mark == "🔴" else "yellow"))
-            parts.append(Padding(Text(" ".join(ids)), (0, 0, 0, 5)))
+            parts.append(Padding(Text(clean(" ".join(ids))), (0, 0, 0, 5)))
     rows = (*result.overdue, *result.due_soon)
     if rows:
         parts.append(Text(""))

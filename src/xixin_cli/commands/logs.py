@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, NamedTuple
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
@@ -13,6 +13,9 @@ from xixin_cli.errors import ExitCode, Problem, StateError
 from xixin_cli.i18n import message, status_label
 from xixin_cli.results import Findings, Lines
 from xixin_cli.session import Settings
+
+if TYPE_CHECKING:
+    from xixin_cli.status_log import LogRead
 
 
 class _Checked(NamedTuple):
@@ -37,7 +40,7 @@ def _check_logs(given: Settings, *, plan: object = None) -> Iterator[_Checked]:
         data = read_bytes(where)
         verified = verify_log(data, str(where))
         log = parse_log(data, str(where))
-        problems = [*verified.problems]
+        problems = _accepted(where, log, [*verified.problems])
         if isinstance(plan, Plan):
             problems += plan_agreement(plan, log, str(where))
         problems += evidence_problems(log, str(where), store_of(where))
@@ -55,6 +58,24 @@ def _failing(problems: list[Problem], strict: bool) -> list[Problem]:
     from xixin_cli.checks import NOTES
 
     return [p for p in problems if strict or p.code not in NOTES]
+
+
+def _accepted(where: Path, log: LogRead, problems: list[Problem]) -> list[Problem]:
+    """Problems on lines merged with --accept-unverified, noted as such (not failures)."""
+    from xixin_cli.merge import accepted_ids
+
+    ids = accepted_ids(where)
+    if not ids:
+        return problems
+    lines = {
+        line for event, line in zip(log.events, log.lines, strict=True) if event.event_id in ids
+    }
+    return [
+        Problem(p.path, p.line, None, "verify.accepted")
+        if p.line in lines and p.code.startswith("verify.")
+        else p
+        for p in problems
+    ]
 
 
 def verify(
@@ -124,6 +145,14 @@ def merge(
             raise StateError("state.not_found", path=str(path))
         if path.resolve() != target.resolve():
             sources.append((str(path), read_bytes(path)))
+    if accept_unverified:  # said before merging: a superset of what comes in is harmless
+        from xixin_cli.merge import record_accepted, source_problems
+        from xixin_cli.session import recorder, stamper
+
+        made = stamper(recorder(None))()
+        for name, data in sources:
+            if source_problems(name, data):
+                record_accepted(target, name, data, made.by, made.at.isoformat())
     results = merge_into(
         target, sources, make_parent=opened.state.is_default, accept_unverified=accept_unverified
     )
