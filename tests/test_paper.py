@@ -450,3 +450,20 @@ def test_any_cells_in_a_form_give_rows_or_problems(
     assert not (read.rows and read.problems)
     for problem in read.problems:
         assert problem.render("zh").startswith(str(path))
+
+
+def test_a_form_is_never_written_over_a_returned_one_kept_as_evidence(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    assert xixin("form", "--split-by", "office", "--as-of", AS_OF, "-o", str(folder)).code == 0
+    path = folder / "乡民政办-推进情况表.xlsx"
+    fill(path, {rows_of(path)[0][0]: {"status": "进行中", "progress": "已部署"}})
+    assert xixin("collect", str(path)).code == 0
+    before = path.read_bytes()
+    again = xixin("form", "--split-by", "office", "-o", str(folder))
+    assert again.code == 5 and path.name in again.err
+    single = xixin("form", "--office", "乡民政办", "-o", str(path))
+    assert single.code == 5
+    assert path.read_bytes() == before
