@@ -467,3 +467,17 @@ def test_a_form_is_never_written_over_a_returned_one_kept_as_evidence(
     single = xixin("form", "--office", "乡民政办", "-o", str(path))
     assert single.code == 5
     assert path.read_bytes() == before
+
+
+def test_the_returned_form_is_kept_beside_the_log_so_it_travels(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    import hashlib
+
+    path = make_form(xixin, tmp_path)
+    fill(path, {rows_of(path)[0][0]: {"status": "进行中", "progress": "已部署"}})
+    assert xixin("collect", str(path)).code == 0
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    kept = tmp_path / "status.jsonl.evidence" / sha[:2] / sha
+    assert kept.read_bytes() == path.read_bytes()
+    assert xixin("verify").code == 0

@@ -140,7 +140,7 @@ def collect(
     unit's part, with its feedback; the form is kept as evidence of it."""
     from xixin_cli.dates import now_in_china, today_in_china
     from xixin_cli.errors import ExitCode
-    from xixin_cli.evidence import fingerprint
+    from xixin_cli.evidence import fingerprint, keep_copy, store_of
     from xixin_cli.office.collect import Taken, changes
     from xixin_cli.office.forms import read_form
     from xixin_cli.session import record
@@ -150,6 +150,7 @@ def collect(
     plan, lang = opened.plan, opened.lang
     expected = office_key(plan, office, lang)
     today = today_in_china()
+    store = store_of(opened.state.path)
     problems: list[Problem] = []
     good: list[tuple[Path, FormRead, Fingerprint, datetime]] = []
     for path in files:
@@ -163,6 +164,9 @@ def collect(
         prints = fingerprint(path)
         if any(prints.sha256 == seen.sha256 for _, _, seen, _ in good):
             continue  # the same file twice (a copy in two folders): read once
+        # The form as returned is the evidence: a copy is kept beside the log, as `attach`
+        # keeps one, so it travels with merges (content-addressed: collecting again adds none).
+        prints = keep_copy(store, path)
         good.append((path, read, prints, now_in_china()))
     made: list[tuple[Path, list[Taken]]] = []
 
