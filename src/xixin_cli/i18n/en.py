@@ -460,4 +460,5 @@ MESSAGES: dict[str, str] = {
     "import.xls_needs_extra": 'reading .xls needs python-calamine: pip install "xixin[xls]"; or save it as .xlsx',
     "import.sheet_unreadable": "{path} is not a readable spreadsheet; save it again as .xlsx",
     "text": "{text}",
+    "col.at_event": "time / record",
 }

@@ -460,4 +460,5 @@ MESSAGES: dict[str, str] = {
     "import.xls_needs_extra": '读取 .xls 需要 python-calamine：pip install "xixin[xls]"；或先在 Excel/WPS 中另存为 .xlsx',
     "import.sheet_unreadable": "{path} 不是可读取的表格文件；请在 Excel/WPS 中另存为 .xlsx",
     "text": "{text}",
+    "col.at_event": "时间／记录号",
 }
