@@ -340,7 +340,7 @@ MESSAGES: dict[str, str] = {
     "opt.item_id": "事项编号，如 5.3.1。",
     "opt.history.item_id": "只看这一项。",
     "opt.note": "备注。",
-    "opt.by": "记录人（默认：登录名）。",
+    "opt.by": "记录人（默认：环境变量 XIXIN_BY，否则登录名）。",
     "opt.reason": "理由（必填）。",
     "opt.return.reason": "退回理由（必填）。",
     "opt.extend.reason": "延期理由（必填）。",
