@@ -236,9 +236,15 @@ def part_view(state: ItemState, office: str) -> ItemState:
 
 def leaf_state(item: Item, parts: Sequence[PartState]) -> ItemState:
     """A leaf's state from (some of) its parts: the item's status by the one rule."""
-    if len(parts) == 1:  # one unit's view of it: that part, as it is (the common case)
-        part = parts[0]
-        state = (item, part.status, part.last, None, part.due, part.extension, part.evidence)
+    first = parts[0] if parts else None
+    if (
+        first is not None
+        and all(  # one unit's view, or parts that all stand on one record
+            p.last is first.last and p.extension is first.extension and p.evidence == first.evidence
+            for p in parts[1:]
+        )
+    ):
+        state = (item, first.status, first.last, None, first.due, first.extension, first.evidence)
         return tuple.__new__(ItemState, (*state, tuple(parts)))
     owed = [part.due for part in parts if part.status.is_open and part.due is not None]
     due = min(owed) if owed else parts[0].due if parts else item.due
@@ -271,11 +277,31 @@ def states(
     extended = extended or {}
     evidence = evidence or {}
     parents = plan.parent_ids()
-    leaves = {
-        item.id: leaf_state(item, _parts(plan, item, last, extended, evidence))
-        for item in plan.items
-        if item.id not in parents
-    }
+    # Items with a record for one unit's part; the others' parts all stand on the records for
+    # every part (all records before parts): made at once, a county has 5,000 such items.
+    split = {item for key in (last, extended, evidence) for item, office in key if office}
+    new = tuple.__new__
+    leaves = {}
+    for item in plan.items:
+        item_id = item.id
+        if item_id in parents:
+            continue
+        if item_id in split:
+            leaves[item_id] = leaf_state(item, _parts(plan, item, last, extended, evidence))
+            continue
+        event = last.get((item_id, ""))
+        extension = extended.get((item_id, ""))
+        if extension is not None and extension.due is None:
+            extension = None
+        files = evidence_now(evidence[(item_id, "")]) if (item_id, "") in evidence else ()
+        status = event.status if event is not None else Status.TODO
+        due = extension.due if extension is not None else item.due
+        parts = tuple(
+            new(PartState, (unit, status, event, due, extension, files))
+            for unit in item.offices or ("",)
+        )
+        state = (item, status, event, None, due, extension, files, parts)
+        leaves[item_id] = new(ItemState, state)
     return with_parents(plan, leaves, extended, evidence)
 
 

@@ -282,13 +282,14 @@ def history_table(
     from rich.text import Text
 
     table = _table(message("title.history", lang), caption(plan, lang))
-    table.add_column(message("col.event", lang), no_wrap=True)
-    table.add_column(message("col.at", lang), no_wrap=True)
+    # The record id goes under the time, not in a column of its own: at 80 columns every cell
+    # of width matters to the title and the note.
+    table.add_column(message("col.at_event", lang), no_wrap=True)
     table.add_column(message("col.id", lang), no_wrap=True)
-    table.add_column(message("col.title", lang), ratio=2, overflow="fold")
+    table.add_column(message("col.title", lang), ratio=3, overflow="fold", min_width=10)
     table.add_column(message("col.change", lang), no_wrap=True)
-    table.add_column(message("col.by", lang))
-    table.add_column(message("col.note", lang), ratio=2, overflow="fold")
+    table.add_column(message("col.by", lang), no_wrap=True, max_width=10)
+    table.add_column(message("col.note", lang), ratio=2, overflow="fold", min_width=8)
     from xixin_cli.rules import by_command
 
     for event, offices in by_command(events):
@@ -311,19 +312,20 @@ def history_table(
             change.append(status_label(event.status.value, lang), style=STATUS_STYLES[event.status])
         note = event.note
         if event.undoes is not None:
-            note = f"[{message('undo_of', lang)} {event.undoes[:8]}] {note}".strip()
+            note = f"[{message('undo_of', lang)} {event.undoes[:6]}] {note}".strip()
         said = event._replace(progress="") if " ".join(event.progress.split()) == note else event
         told = feedback_text(said, lang)  # the note is the progress line: not said twice
         if told and told != note:
             note = sep("semicolon", lang).join(n for n in (note, told) if n)
         if event.event_id in undone:
-            change.append(message("report.undone", lang), style="dim")
+            change.append("\n" + message("report.undone", lang).strip(), style="dim")
         when = f"{event.at:%Y-%m-%d %H:%M}"
         if event.on is not None:
             when = message("history.on", lang, on=event.on.isoformat(), at=f"{event.at:%m-%d}")
+        stamp = Text(when)
+        stamp.append("\n" + event.event_id[:6], style="dim")
         table.add_row(
-            event.event_id[:6],
-            when,
+            stamp,
             event.item,
             title,
             change,

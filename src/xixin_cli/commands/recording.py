@@ -151,52 +151,27 @@ def set_(
     return _status_change(ctx, [item_id], parse_status(status), note, by, units, on)
 
 
-def start(
-    ctx: typer.Context,
-    item_ids: IdsArg,
-    note: NoteOpt = None,
-    by: ByOpt = None,
-    units: UnitsOpt = None,
-    on: OnOpt = None,
-) -> Lines:
-    """Mark an item in progress."""
-    return _status_change(ctx, item_ids, Status.DOING, note, by, units, on)
+def _marking(status: Status, summary: str) -> Callable[..., Lines]:
+    """A command that records one status for items' parts (start, done, block, close)."""
+
+    def mark(
+        ctx: typer.Context,
+        item_ids: IdsArg,
+        note: NoteOpt = None,
+        by: ByOpt = None,
+        units: UnitsOpt = None,
+        on: OnOpt = None,
+    ) -> Lines:
+        return _status_change(ctx, item_ids, status, note, by, units, on)
+
+    mark.__doc__ = summary
+    return mark
 
 
-def done(
-    ctx: typer.Context,
-    item_ids: IdsArg,
-    note: NoteOpt = None,
-    by: ByOpt = None,
-    units: UnitsOpt = None,
-    on: OnOpt = None,
-) -> Lines:
-    """Mark an item done."""
-    return _status_change(ctx, item_ids, Status.DONE, note, by, units, on)
-
-
-def block(
-    ctx: typer.Context,
-    item_ids: IdsArg,
-    note: NoteOpt = None,
-    by: ByOpt = None,
-    units: UnitsOpt = None,
-    on: OnOpt = None,
-) -> Lines:
-    """Mark an item blocked."""
-    return _status_change(ctx, item_ids, Status.BLOCKED, note, by, units, on)
-
-
-def close(
-    ctx: typer.Context,
-    item_ids: IdsArg,
-    note: NoteOpt = None,
-    by: ByOpt = None,
-    units: UnitsOpt = None,
-    on: OnOpt = None,
-) -> Lines:
-    """Close out a done item after review (销号)."""
-    return _status_change(ctx, item_ids, Status.CLOSED, note, by, units, on)
+start = _marking(Status.DOING, "Mark items in progress.")
+done = _marking(Status.DONE, "Mark items done.")
+block = _marking(Status.BLOCKED, "Mark items blocked.")
+close = _marking(Status.CLOSED, "Close out done items after review (销号).")
 
 
 def return_(

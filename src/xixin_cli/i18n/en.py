@@ -340,7 +340,7 @@ MESSAGES: dict[str, str] = {
     "opt.item_id": "The item's id, like 5.3.1.",
     "opt.history.item_id": "This item only.",
     "opt.note": "A note.",
-    "opt.by": "Who records it (default: your login name).",
+    "opt.by": "Who records it (default: XIXIN_BY, else your login name).",
     "opt.reason": "Why (required).",
     "opt.return.reason": "Why it goes back (required).",
     "opt.extend.reason": "Why it is extended (required).",
@@ -572,4 +572,5 @@ MESSAGES: dict[str, str] = {
     "import.xls_needs_extra": 'reading .xls needs python-calamine: pip install "xixin[xls]"; or save it as .xlsx',
     "import.sheet_unreadable": "{path} is not a readable spreadsheet; save it again as .xlsx",
     "text": "{text}",
+    "col.at_event": "time / record",
 }

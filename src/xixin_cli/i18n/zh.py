@@ -340,7 +340,7 @@ MESSAGES: dict[str, str] = {
     "opt.item_id": "事项编号，如 5.3.1。",
     "opt.history.item_id": "只看这一项。",
     "opt.note": "备注。",
-    "opt.by": "记录人（默认：登录名）。",
+    "opt.by": "记录人（默认：环境变量 XIXIN_BY，否则登录名）。",
     "opt.reason": "理由（必填）。",
     "opt.return.reason": "退回理由（必填）。",
     "opt.extend.reason": "延期理由（必填）。",
@@ -572,4 +572,5 @@ MESSAGES: dict[str, str] = {
     "import.xls_needs_extra": '读取 .xls 需要 python-calamine：pip install "xixin[xls]"；或先在 Excel/WPS 中另存为 .xlsx',
     "import.sheet_unreadable": "{path} 不是可读取的表格文件；请在 Excel/WPS 中另存为 .xlsx",
     "text": "{text}",
+    "col.at_event": "时间／记录号",
 }
