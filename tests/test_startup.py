@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-HEAVY = ("rich.table", "rich.console", "yaml", "dateutil", "pydantic")
+HEAVY = ("rich.table", "rich.console", "yaml", "dateutil", "pydantic", "openpyxl", "docx", "lxml")
 
 PROBE = """
 import sys

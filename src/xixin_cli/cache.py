@@ -33,7 +33,7 @@ from xixin_cli.fold import Folded
 from xixin_cli.model import Plan
 
 #: Changes whenever what is pickled could differ: our version and the interpreter's.
-_STAMP = f"{__version__}|{sys.version_info[:2]}|6"  # 6: folds keyed by (item, unit), dated
+_STAMP = f"{__version__}|{sys.version_info[:2]}|7"  # 7: events carry a unit's feedback
 #: The first line of every cache file: what it is and the stamp, checked before unpickling.
 _HEADER = f"xixin-cache {_STAMP}\n".encode()
 

@@ -21,6 +21,8 @@ class ExitCode(IntEnum):
     OUTPUT = 5
     #: `verify` or `doctor` found a problem in the status log.
     CHECK = 6
+    #: `collect`: a returned form is not this plan's, not that unit's, or has a bad cell.
+    FORM = 7
     #: `remind --fail-on-overdue`: the command worked and something is overdue.
     OVERDUE = 10
 

@@ -79,6 +79,16 @@ def item_record(plan: Plan, state: ItemState) -> dict[str, Any]:
                     part.last.at.isoformat(timespec="seconds") if part.last is not None else None
                 ),
                 "evidence": len(part.evidence),
+                "feedback": (
+                    {
+                        "progress": part.last.progress,
+                        "problems": part.last.problems,
+                        "next": part.last.next,
+                    }
+                    if part.last is not None
+                    and (part.last.progress or part.last.problems or part.last.next)
+                    else None
+                ),
             }
             for part in state.parts
         ],

@@ -272,3 +272,7 @@ class Event(NamedTuple):
     sha256: str = ""  # EVIDENCE: its SHA-256
     office: str = ""  # the unit whose part this is ("": every part, as records before parts)
     on: date | None = None  # the day it happened, when that was before the day it was recorded
+    # A unit's own report, from its returned 推进情况表 (`collect`): 进展情况, 存在问题, 下一步措施.
+    progress: str = ""
+    problems: str = ""
+    next: str = ""

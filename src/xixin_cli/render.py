@@ -212,6 +212,19 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
         row("field.children", join(children, lang))
     if state.last is not None:
         row("field.last", _event_line(state.last, lang))
+    told = [
+        (part.office, feedback_text(part.last, lang))
+        for part in state.parts
+        if part.last is not None
+    ]
+    row(
+        "field.feedback",
+        "\n".join(
+            f"{plan.offices[key].name}：{text}" if key in plan.offices else text
+            for key, text in told
+            if text
+        ),
+    )
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
@@ -219,6 +232,14 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
     # A Text title: Panel reads a str title as markup, and the title is the plan's words.
     panel = Panel(grid, title=Text(clean(f"{item.id} {item.title}")), title_align="left")
     return Group(panel, Text(caption(plan, lang), style="dim"))
+
+
+def feedback_text(event: Event, lang: str) -> str:
+    """A unit's own report on a change (from its returned form): progress, problems, next."""
+    said = (("progress", event.progress), ("problems", event.problems), ("next", event.next))
+    return sep("semicolon", lang).join(
+        message(f"feedback.{key}", lang, text=" ".join(text.split())) for key, text in said if text
+    )
 
 
 def _span(phase: Phase) -> str:
@@ -292,6 +313,10 @@ def history_table(
         note = event.note
         if event.undoes is not None:
             note = f"[{message('undo_of', lang)} {event.undoes[:6]}] {note}".strip()
+        said = event._replace(progress="") if " ".join(event.progress.split()) == note else event
+        told = feedback_text(said, lang)  # the note is the progress line: not said twice
+        if told and told != note:
+            note = sep("semicolon", lang).join(n for n in (note, told) if n)
         if event.event_id in undone:
             change.append("\n" + message("report.undone", lang).strip(), style="dim")
         when = f"{event.at:%Y-%m-%d %H:%M}"

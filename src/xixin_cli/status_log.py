@@ -14,8 +14,12 @@ from xixin_cli.model import Event, EventKind, Status
 
 #: The record format this version writes and reads. A record with a higher number is refused.
 #: 1: status changes; 2: evidence and extensions; 3: a record for one unit's part (`office`);
-#: 4: the day a change happened (`on`), evidence withdrawn (`detach`), an extension withdrawn.
-LOG_VERSION = 4
+#: 4: the day a change happened (`on`), evidence withdrawn (`detach`), an extension withdrawn;
+#: 5: a unit's feedback from its returned form (`progress`, `problems`, `next`).
+LOG_VERSION = 5
+
+#: The feedback fields of a format 5 record: 进展情况, 存在问题, 下一步措施.
+FEEDBACK = ("progress", "problems", "next")
 
 #: The longest line read as a record. A record is a few hundred bytes (a note is at most 2,000
 #: characters); anything longer is reported as one bad line rather than parsed.
@@ -206,6 +210,8 @@ def event_from_record(record: Any) -> Event:
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise _BadRecord("size")
         extra.update(path=text("path"), size=size, sha256=text("sha256"))
+    if version >= 5:  # older records carry no feedback: read them at the cost they had
+        extra.update((key, text(key, optional=True)) for key in FEEDBACK)
     undoes = record.get("undoes")
     if undoes is not None and not isinstance(undoes, str):
         raise _BadRecord("undoes")
@@ -253,7 +259,10 @@ def event_to_record(event: Event) -> dict[str, Any]:
         or event.kind is EventKind.DETACH
         or (event.kind is EventKind.EXTEND and event.due is None)
     )
+    feedback = bool(event.progress or event.problems or event.next)
     version = 4 if newest else 3 if event.office else 1 if event.kind is EventKind.STATUS else 2
+    if feedback:
+        version = 5
     record: dict[str, Any] = {
         "v": version,
         "event": event.event_id,
@@ -275,6 +284,8 @@ def event_to_record(event: Event) -> dict[str, Any]:
         record["office"] = event.office
     record["by"] = event.by
     record["note"] = event.note
+    if feedback:
+        record.update(progress=event.progress, problems=event.problems, next=event.next)
     if event.undoes is not None:
         record["undoes"] = event.undoes
     if event.writer:

@@ -34,4 +34,7 @@ MODULES = {
     "merge": "logs",
     "export": "exports",
     "init": "workspace",
+    "form": "forms",
+    "collect": "forms",
+    "unreported": "forms",
 }

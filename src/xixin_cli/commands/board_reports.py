@@ -20,7 +20,7 @@ from xixin_cli.commands._options import (
     session,
 )
 from xixin_cli.errors import UsageError
-from xixin_cli.results import BoardView, Document, form
+from xixin_cli.results import BoardView, Document, Lines, form
 from xixin_cli.session import Session, item_filter, view
 
 if TYPE_CHECKING:
@@ -50,12 +50,18 @@ def board_(
 
 
 def _renderer(fmt: str) -> str:
-    """The report format --format names: md or text."""
+    """The report format --format names: md, text or docx."""
     if fmt in ("md", "markdown"):
         return "md"
     if fmt in ("text", "txt"):
         return "text"
+    if fmt in ("docx", "word"):
+        return "docx"
     raise UsageError("usage.bad_format", value=fmt)
+
+
+#: --template: the office's own .docx (letterhead, styles) a Word report starts from.
+TemplateOpt = Annotated[Path | None, typer.Option("--template", metavar="FILE")]
 
 
 def report_weekly(
@@ -64,7 +70,8 @@ def report_weekly(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = "md",
     output: OutputOpt = None,
-) -> Document:
+    template: TemplateOpt = None,
+) -> Document | Lines:
     """The week's changes, what is overdue and next week's deadlines, per office."""
     from xixin_cli.report import weekly
 
@@ -73,7 +80,7 @@ def report_weekly(
         states = view(opened, where)
         return weekly(opened.plan, states, events, opened.lang, today, calendar, where)
 
-    return _report(ctx, office, as_of, (fmt, output), blocks, events=True)
+    return _report(ctx, office, as_of, (fmt, output, template), blocks, events=True)
 
 
 def report_self_check(
@@ -82,38 +89,78 @@ def report_self_check(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = "md",
     output: OutputOpt = None,
-) -> Document:
+    template: TemplateOpt = None,
+) -> Document | Lines:
     """Per task and action: status, latest note, what is missing; completion rates."""
     from xixin_cli.report import self_check
 
     def blocks(opened: Session, today: date, where: Filter) -> list[Block]:
         return self_check(opened.plan, view(opened, where), opened.lang, today, where)
 
-    return _report(ctx, office, as_of, (fmt, output), blocks)
+    return _report(ctx, office, as_of, (fmt, output, template), blocks)
+
+
+def report_notice(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = "md",
+    output: OutputOpt = None,
+    template: TemplateOpt = None,
+) -> Document | Lines:
+    """督查通报: overall figures, units ranked, the lagging units and their items, 工作要求."""
+    from xixin_cli.notice import notice
+
+    def blocks(opened: Session, today: date, where: Filter) -> list[Block]:
+        return notice(
+            opened.plan, view(opened, where), opened.lang, today, opened.calendar(), where
+        )
+
+    return _report(ctx, office, as_of, (fmt, output, template), blocks, picture=True)
 
 
 def _report(
     ctx: typer.Context,
     office: str | None,
     as_of: str | None,
-    delivered: tuple[str, Path | None],
+    delivered: tuple[str, Path | None, Path | None],
     blocks: Callable[[Session, date, Filter], list[Block]],
     *,
     events: bool = False,
-) -> Document:
+    picture: bool = False,
+) -> Document | Lines:
     """A report's blocks for the options every report takes, written as --format asks;
-    `delivered` is (--format, --output)."""
+    `delivered` is (--format, --output, --template)."""
     from xixin_cli.report import to_markdown, to_text
 
-    fmt, output = delivered
+    fmt, output, template = delivered
     kind = _renderer(fmt)
+    if kind == "docx":
+        from xixin_cli.office import need
+
+        need("docx", "docx")
+        if output is None:
+            raise UsageError("usage.needs_output", format="docx")
+    elif template is not None:
+        raise UsageError("usage.template_needs_docx")
     today = day(ctx, as_of)
     opened = session(ctx, events=events, as_of=today)
     guard_output(ctx, opened, output)
-    made = blocks(opened, today, item_filter(opened, office))
+    where = item_filter(opened, office)
+    made = blocks(opened, today, where)
+    if kind == "docx" and output is not None:
+        from xixin_cli.office.paper import word_report
+
+        return word_report(opened, made, today, where, output, template, picture=picture)
     text = to_markdown(made) if kind == "md" else to_text(made, opened.lang)
     return Document(text, output, opened.lang)
 
 
 COMMANDS = {"board": board_}
-GROUPS = {"report": {"weekly": report_weekly, "self-check": report_self_check}}
+GROUPS = {
+    "report": {
+        "weekly": report_weekly,
+        "self-check": report_self_check,
+        "notice": report_notice,
+    }
+}

@@ -17,7 +17,7 @@ from xixin_cli.commands._options import (
     session,
 )
 from xixin_cli.errors import OutputError, UsageError
-from xixin_cli.results import Document, Files
+from xixin_cli.results import Document, Files, Lines
 from xixin_cli.session import item_filter, view
 
 
@@ -112,5 +112,40 @@ def export_ics(
     return Document(text, output, opened.lang)
 
 
+def export_xlsx(
+    ctx: typer.Context,
+    office: OfficeOpt = None,
+    phase: PhaseOpt = None,
+    status: StatusOpt = None,
+    as_of: AsOfOpt = None,
+    output: OutputOpt = None,
+) -> Lines:
+    """The ledger (台账) in Excel: one row per part, 红黄绿 fills, a summary sheet per unit."""
+    from xixin_cli.files import write_atomic_bytes
+    from xixin_cli.i18n import message
+    from xixin_cli.office import need
+    from xixin_cli.office.ledger import ledger_bytes
+    from xixin_cli.schedule import leaves
+
+    need("openpyxl", "xlsx")
+    if output is None:
+        raise UsageError("usage.needs_output", format="xlsx")
+    today = day(ctx, as_of)
+    opened = session(ctx, as_of=today)
+    guard_output(ctx, opened, output)
+    where = item_filter(opened, office, phase, status)
+    kept = leaves(opened.plan, view(opened, where), where)
+    data = ledger_bytes(opened.plan, kept, opened.lang, today, opened.calendar(), where)
+    write_atomic_bytes(output, data)
+    return Lines(notices=[message("written", opened.lang, path=str(output))])
+
+
 COMMANDS: dict[str, object] = {}
-GROUPS = {"export": {"markdown": export_markdown, "csv": export_csv, "ics": export_ics}}
+GROUPS = {
+    "export": {
+        "markdown": export_markdown,
+        "csv": export_csv,
+        "ics": export_ics,
+        "xlsx": export_xlsx,
+    }
+}

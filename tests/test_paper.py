@@ -1,0 +1,483 @@
+"""The office's paper: forms out to a unit and back in, the ledger in Excel, reports in Word.
+
+Every file is read back with a real reader (openpyxl, python-docx), as the office's Excel,
+WPS or Word would open it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT, Runner
+
+openpyxl = pytest.importorskip("openpyxl")
+
+AS_OF = "2022-11-28"
+NUMBER = "洗府发〔2022〕145号"
+
+
+def make_form(xixin: Runner, folder: Path, office: str = "乡民政办") -> Path:
+    path = folder / "民政办.xlsx"
+    made = xixin("form", "--office", office, "--as-of", AS_OF, "-o", str(path))
+    assert made.code == 0, made.err
+    assert path.is_file()
+    return path
+
+
+def rows_of(path: Path) -> list[tuple[Any, ...]]:
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    return [row for row in sheet.iter_rows(min_row=5, values_only=True) if row[0]]
+
+
+def fill(path: Path, filled: dict[str, dict[str, Any]], out: Path | None = None) -> Path:
+    """Fill the form as a unit would: by row, in the cells left open to it."""
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    columns = {"status": 5, "progress": 6, "problems": 7, "next": 8, "day": 9, "by": 10}
+    for row in range(5, sheet.max_row + 1):
+        item = sheet.cell(row, 1).value
+        for key, value in filled.get(str(item), {}).items():
+            sheet.cell(row, columns[key]).value = value
+    target = out or path
+    book.save(target)
+    return target
+
+
+# -- forms out -------------------------------------------------------------------------------
+
+
+def test_a_form_lists_the_units_open_parts_with_a_header_and_a_hidden_identity(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    path = make_form(xixin, tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    header = " ".join(str(sheet.cell(row, 1).value or "") for row in range(1, 4))
+    assert NUMBER in header and "乡民政办" in header and AS_OF in header
+    assert [c.value for c in sheet[4]][:10] == [
+        "编号",
+        "事项",
+        "截止",
+        "当前状态",
+        "本期状态",
+        "进展情况",
+        "存在问题",
+        "下一步措施",
+        "完成日期",
+        "填报人",
+    ]
+    rows = rows_of(path)
+    listed = json.loads(xixin("list", "--office", "乡民政办", "--json").out)
+    leaves = [d["id"] for d in listed if d["progress"] is None and d["status"] != "done"]
+    assert [row[0] for row in rows] == leaves
+    # protected cells locked, the unit's cells open, a status drop-down, a date cell
+    assert sheet.protection.sheet
+    assert sheet.cell(5, 1).protection.locked and not sheet.cell(5, 5).protection.locked
+    lists = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
+    assert lists and "已完成" in lists[0].formula1
+    assert any(v.type == "date" for v in sheet.data_validations.dataValidation)
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$4:$4"
+    hidden = book["_xixin"]
+    assert hidden.sheet_state == "hidden"
+
+
+def test_forms_for_every_unit_at_once(xixin: Runner, tmp_path: Path) -> None:
+    made = xixin("form", "--split-by", "office", "--as-of", AS_OF, "-o", str(tmp_path))
+    assert made.code == 0, made.err
+    names = sorted(p.name for p in tmp_path.glob("*.xlsx"))
+    assert "乡民政办-推进情况表.xlsx" in names and len(names) == 9
+
+
+# -- forms back ------------------------------------------------------------------------------
+
+
+def test_a_filled_form_comes_back_as_the_units_changes_once(xixin: Runner, tmp_path: Path) -> None:
+    path = make_form(xixin, tmp_path)
+    first, second = (row[0] for row in rows_of(path)[:2])
+    fill(
+        path,
+        {
+            first: {
+                "status": "已完成",
+                "progress": "已走访困难群众 32 户",
+                "problems": "资金未到位",
+                "next": "12月上旬完成台账",
+                "day": datetime(2022, 11, 25),
+                "by": "李四",
+            },
+            second: {"status": "进行中", "progress": "已部署"},
+        },
+    )
+    got = xixin("collect", str(path))
+    assert got.code == 0, got.err
+    history = json.loads(xixin("history", first, "--json").out)
+    change = next(r for r in history if r.get("status") == "done")
+    assert change["v"] == 5 and change["office"] == "minzheng"
+    assert change["progress"] == "已走访困难群众 32 户"
+    assert change["problems"] == "资金未到位" and change["next"] == "12月上旬完成台账"
+    assert change["by"] == "李四" and change["on"] == "2022-11-25"
+    assert any(r.get("kind") == "evidence" for r in history)  # the returned form itself
+    shown = xixin("show", first)
+    assert "资金未到位" in shown.out
+    before = (tmp_path / "status.jsonl").read_bytes()
+    again = xixin("collect", str(path))
+    assert again.code == 0, again.err
+    assert (tmp_path / "status.jsonl").read_bytes() == before
+
+
+def test_a_form_with_a_protected_cell_edited_records_nothing_and_names_the_cell(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    path = make_form(xixin, tmp_path)
+    first = rows_of(path)[0][0]
+    fill(path, {first: {"status": "已完成"}})
+    book = openpyxl.load_workbook(path)
+    book.worksheets[0].cell(6, 2).value = "改过的事项"
+    book.save(path)
+    got = xixin("collect", str(path))
+    assert got.code == 7
+    assert path.name in got.err and "B6" in got.err and "推进情况表" in got.err
+    assert not (tmp_path / "status.jsonl").exists() or not (tmp_path / "status.jsonl").read_text()
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "said"),
+    [("status", "差不多了", "E5"), ("day", "上周五", "I5"), ("day", "2099-01-01", "I5")],
+)
+def test_a_bad_status_or_date_names_the_cell(
+    xixin: Runner, tmp_path: Path, cell: str, value: str, said: str
+) -> None:
+    path = make_form(xixin, tmp_path)
+    first = rows_of(path)[0][0]
+    fill(path, {first: {cell: value, "progress": "x"}})
+    got = xixin("collect", str(path))
+    assert got.code == 7 and said in got.err and got.err.count("\n") == 1
+    assert not (tmp_path / "status.jsonl").exists()
+
+
+def test_a_form_of_another_plan_or_unit_is_refused(xixin: Runner, tmp_path: Path) -> None:
+    path = make_form(xixin, tmp_path)
+    book = openpyxl.load_workbook(path)
+    hidden = book["_xixin"]
+    for row in hidden.iter_rows():
+        if row[0].value == "plan":
+            row[1].value = "某府发〔2023〕1号"
+    book.save(path)
+    got = xixin("collect", str(path))
+    assert got.code == 7 and "_xixin" in got.err
+    other = make_form(xixin, tmp_path)
+    wrong = xixin("collect", "--office", "乡党群办", str(other))
+    assert wrong.code == 7 and "乡民政办" in wrong.err
+
+
+def test_not_a_form(xixin: Runner, tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(b"not a workbook")
+    got = xixin("collect", str(path))
+    assert got.code == 7 and "x.xlsx" in got.err and "Traceback" not in got.err
+
+
+def test_unreported_names_the_units_that_sent_nothing(xixin: Runner, tmp_path: Path) -> None:
+    path = make_form(xixin, tmp_path)
+    day = datetime(2022, 11, 25)  # the work was done then; the form came in today
+    fill(path, {rows_of(path)[0][0]: {"status": "进行中", "progress": "已部署", "day": day}})
+    assert xixin("collect", str(path)).code == 0
+    from xixin_cli.dates import today_in_china
+
+    today = today_in_china().isoformat()
+    got = xixin("unreported", "--since", today, "--as-of", today)
+    assert got.code == 0, got.err
+    assert "乡党群办" in got.out and "乡民政办" not in got.out
+
+
+# -- the log format ---------------------------------------------------------------------------
+
+
+def test_feedback_is_format_5_and_older_records_read_as_before(tmp_path: Path) -> None:
+    from datetime import timedelta, timezone
+
+    from xixin_cli.model import Event, Status
+    from xixin_cli.status_log import event_from_record, event_to_record
+
+    at = datetime(2022, 11, 28, 9, tzinfo=timezone(timedelta(hours=8)))
+    plain = Event("e1", at, "4.3.2", Status.DONE, Status.TODO, "a", office="minzheng")
+    assert event_to_record(plain)["v"] == 3 and "progress" not in event_to_record(plain)
+    told = plain._replace(progress="p", problems="q", next="n")
+    record = event_to_record(told)
+    assert record["v"] == 5 and event_from_record(record) == told
+    old = {"v": 4, "event": "e2", "at": at.isoformat(), "item": "4.3.2", "status": "done"}
+    old |= {"previous": "todo", "by": "a", "note": "", "on": "2022-11-25"}
+    read = event_from_record(old)
+    assert (read.progress, read.problems, read.next) == ("", "", "")
+
+
+# -- the ledger ------------------------------------------------------------------------------
+
+
+def test_the_ledger_has_one_row_per_part_with_fills_and_a_summary(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    assert xixin("done", "5.3.1", "--office", "all", "--on", "2022-11-25").code == 0
+    path = tmp_path / "台账.xlsx"
+    made = xixin("export", "xlsx", "--as-of", "2022-12-05", "-o", str(path))
+    assert made.code == 0, made.err
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    listed = json.loads(xixin("list", "--json").out)
+    parts = sum(len(d["parts"]) for d in listed if d["progress"] is None)
+    assert sheet.max_row == parts + 1
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    fills = {
+        sheet.cell(row, column).fill.fgColor.rgb
+        for row in range(2, sheet.max_row + 1)
+        for column in range(1, sheet.max_column + 1)
+    }
+    assert {"FFFFC7CE", "FFC6EFCE"} <= fills  # red (overdue) and green
+    summary = book.worksheets[1]
+    assert [c.value for c in summary["A"]][1:3] == ["乡党群办", "乡经发办"]
+
+
+# -- reports in Word -------------------------------------------------------------------------
+
+docx = pytest.importorskip("docx")
+
+
+@pytest.mark.parametrize("kind", ["weekly", "self-check", "notice"])
+def test_reports_as_word_in_official_format(xixin: Runner, tmp_path: Path, kind: str) -> None:
+    from docx.shared import Mm, Pt
+
+    path = tmp_path / f"{kind}.docx"
+    made = xixin("report", kind, "--as-of", AS_OF, "--format", "docx", "-o", str(path))
+    assert made.code == 0, made.err
+    document = docx.Document(str(path))
+    section = document.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m / Mm(1)) for m in margins] == [37, 35, 28, 26]
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert NUMBER in text
+    title = document.paragraphs[0]
+    assert title.runs[0].font.size == Pt(22)
+    xml = title.runs[0]._element.xml
+    assert "方正小标宋简体" in xml
+    body = document.styles["Normal"]
+    assert body.font.size == Pt(16) and "仿宋_GB2312" in body.element.xml
+    footer = section.footer.paragraphs[0]._element.xml
+    assert "PAGE" in footer and "—" in footer
+
+
+def test_a_word_report_can_start_from_the_offices_own_letterhead(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    from docx.shared import Mm, RGBColor
+
+    template = tmp_path / "红头.docx"
+    letterhead = docx.Document()
+    head = letterhead.add_paragraph().add_run("洗新乡人民政府文件")
+    head.font.color.rgb = RGBColor(0xFF, 0, 0)
+    letterhead.sections[0].top_margin = Mm(40)
+    letterhead.save(str(template))
+    path = tmp_path / "自查报告.docx"
+    made = xixin(
+        "report", "self-check", "--format", "docx", "--template", str(template), "-o", str(path)
+    )
+    assert made.code == 0, made.err
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "洗新乡人民政府文件" and any(NUMBER in t for t in texts[1:])
+    assert round(document.sections[0].top_margin / Mm(1)) == 40  # the office's page setup
+
+
+def test_word_needs_a_file_and_a_template_needs_word(xixin: Runner, tmp_path: Path) -> None:
+    assert xixin("report", "notice", "--format", "docx").code == 2
+    bad = tmp_path / "x.docx"
+    bad.write_text("not a document")
+    got = xixin("report", "notice", "-f", "docx", "--template", str(bad), "-o", str(tmp_path / "y"))
+    assert got.code == 2 and "x.docx" in got.err
+    assert xixin("report", "weekly", "--template", str(bad)).code == 2
+
+
+def test_the_notice_in_markdown_ranks_the_units(xixin: Runner) -> None:
+    assert xixin("done", "5.3.1", "--office", "all", "--on", "2022-11-25").code == 0
+    got = xixin("report", "notice", "--as-of", "2022-12-05")
+    assert got.code == 0, got.err
+    assert "督查通报" in got.out and "按时完成率" in got.out and "工作要求" in got.out
+    assert NUMBER in got.out
+
+
+def test_the_same_form_twice_in_one_command_records_once(xixin: Runner, tmp_path: Path) -> None:
+    path = make_form(xixin, tmp_path)
+    fill(path, {rows_of(path)[0][0]: {"status": "进行中", "progress": "已部署"}})
+    copy = tmp_path / "copy.xlsx"
+    copy.write_bytes(path.read_bytes())
+    assert xixin("collect", str(path), str(copy)).code == 0
+    records = (tmp_path / "status.jsonl").read_text("utf-8").splitlines()
+    assert len(records) == 2  # one change and its evidence
+
+
+def test_a_workbook_saved_by_excel_reads_with_shared_and_rich_strings(tmp_path: Path) -> None:
+    """Excel, WPS and LibreOffice keep strings in a shared table, some as rich-text runs."""
+    import zipfile
+
+    from xixin_cli.office.xlsx_read import read_workbook
+
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    path = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook {main} {rel}><workbookPr date1904="0"/><sheets>'
+            '<sheet name="推进情况表" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="x" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/sharedStrings.xml",
+            f"<sst {main}><si><t>4.3.1</t></si>"
+            "<si><r><t>已走访</t></r><r><t>困难群众</t></r><rPh><t>x</t></rPh></si></sst>",
+        )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet {main}><sheetData><row r="2"><c r="A2" t="s"><v>0</v></c>'
+            '<c r="C2" t="s"><v>1</v></c><c r="I2"><v>44890</v></c></row></sheetData></worksheet>',
+        )
+    book = read_workbook(path, 10)
+    row = book.sheets["推进情况表"][1]
+    assert row[0] == "4.3.1" and row[1] is None and row[2] == "已走访困难群众"
+    assert isinstance(row[8], float) and book.serial_date(row[8]) == date(2022, 11, 25)
+
+
+def test_collect_reads_forms_without_openpyxl(
+    xixin: Runner, tmp_path: Path, process_env: dict[str, str]
+) -> None:
+    import subprocess
+    import sys
+
+    path = make_form(xixin, tmp_path)
+    fill(path, {rows_of(path)[0][0]: {"status": "进行中", "progress": "已部署"}})
+    script = (
+        "import sys; from xixin_cli.cli import run; code = run(sys.argv[1:]); "
+        "print(code, 'openpyxl' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "collect", str(path)],
+        env=process_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.split() == ["0", "False"], done.stderr
+
+
+# -- any file, any cell: a result or our problem lines, never a traceback ----------------------
+
+FEW = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@functools.cache
+def _blank_form() -> bytes:
+    """乡民政办's form as sent, made once for the property tests."""
+    from xixin_cli.office.forms import form_bytes, form_rows
+    from xixin_cli.plan_file import load_plan
+    from xixin_cli.session import Settings, item_filter, open_session, view
+
+    plan = load_plan(ROOT / "plan.yaml")
+    opened = open_session(Settings(str(ROOT / "plan.yaml"), ("/nonexistent/s.jsonl",), None))
+    states = view(opened, item_filter(opened, "minzheng"))
+    rows = form_rows([s for s in states.values() if s.progress is None], "zh")
+    sent = (date(2022, 11, 28), date(2022, 12, 5))
+    return form_bytes(plan, "minzheng", rows, "zh", *sent, "x")
+
+
+@FEW
+@given(data=st.binary(max_size=2000))
+def test_any_bytes_as_a_form_is_refused_with_a_line(tmp_path: Path, data: bytes) -> None:
+    from xixin_cli.office.forms import read_form
+    from xixin_cli.plan_file import load_plan
+
+    plan = load_plan(ROOT / "plan.yaml")
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(data)
+    read = read_form(path, plan, date(2023, 1, 1))
+    assert read.rows == () and len(read.problems) == 1
+
+
+@FEW
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.integers(4, 14),  # rows 1-3 are the merged header
+            st.integers(1, 12),
+            st.one_of(
+                st.none(),
+                st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),
+                st.integers(),
+                st.floats(allow_nan=False),
+            ),
+        ),
+        max_size=6,
+    )
+)
+def test_any_cells_in_a_form_give_rows_or_problems(
+    tmp_path: Path, cells: list[tuple[int, int, object]]
+) -> None:
+    from xixin_cli.office.forms import read_form
+    from xixin_cli.plan_file import load_plan
+
+    plan = load_plan(ROOT / "plan.yaml")
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(_blank_form())
+    book = openpyxl.load_workbook(path)
+    for row, column, value in cells:
+        book.worksheets[0].cell(row, column).value = value
+    book.save(path)
+    read = read_form(path, plan, date(2023, 1, 1))
+    assert not (read.rows and read.problems)
+    for problem in read.problems:
+        assert problem.render("zh").startswith(str(path))
+
+
+def test_a_form_is_never_written_over_a_returned_one_kept_as_evidence(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    assert xixin("form", "--split-by", "office", "--as-of", AS_OF, "-o", str(folder)).code == 0
+    path = folder / "乡民政办-推进情况表.xlsx"
+    fill(path, {rows_of(path)[0][0]: {"status": "进行中", "progress": "已部署"}})
+    assert xixin("collect", str(path)).code == 0
+    before = path.read_bytes()
+    again = xixin("form", "--split-by", "office", "-o", str(folder))
+    assert again.code == 5 and path.name in again.err
+    single = xixin("form", "--office", "乡民政办", "-o", str(path))
+    assert single.code == 5
+    assert path.read_bytes() == before
+
+
+def test_the_returned_form_is_kept_beside_the_log_so_it_travels(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    import hashlib
+
+    path = make_form(xixin, tmp_path)
+    fill(path, {rows_of(path)[0][0]: {"status": "进行中", "progress": "已部署"}})
+    assert xixin("collect", str(path)).code == 0
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    kept = tmp_path / "status.jsonl.evidence" / sha[:2] / sha
+    assert kept.read_bytes() == path.read_bytes()
+    assert xixin("verify").code == 0
