@@ -54,27 +54,35 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~mask
 
 
-def refuse_inputs(output: Path, inputs: Iterable[tuple[Path, str]]) -> None:
-    """OutputError when `output` is one of `inputs` (path, what it is: "log", "plan",
+def refuse_inputs(outputs: Path | Iterable[Path], inputs: Iterable[tuple[Path, str]]) -> None:
+    """OutputError when an output is one of `inputs` (path, what it is: "log", "plan",
     "evidence" or "document", each with its message `output.is_<what>`).
 
-    The same file is found through links and other spellings of its path (samefile), and by
-    its resolved path while it does not exist yet (a default log not yet written). Checked
-    before anything is written, so an export never replaces the log it was made from.
+    The same file is found through links and other spellings of its path (the same device and
+    inode), and by its resolved path while it does not exist yet (a default log not yet
+    written). The inputs are resolved once however many outputs there are (a county's
+    thousands of evidence files, thirty forms). Checked before anything is written, so an
+    export never replaces the log it was made from.
     """
-    try:
-        wanted = output.expanduser().resolve()
-    except (OSError, RuntimeError):
-        return  # a path that cannot even be resolved is refused by the writer itself
+    resolved: dict[Path, str] = {}
+    inodes: dict[tuple[int, int], str] = {}
     for path, what in inputs:
         try:
-            same = wanted == path.expanduser().resolve() or (
-                output.exists() and path.exists() and os.path.samefile(output, path)
-            )
+            resolved.setdefault(path.expanduser().resolve(), what)
+            found = os.stat(path)
+            inodes.setdefault((found.st_dev, found.st_ino), what)
         except (OSError, RuntimeError):
-            same = False
-        if same:
-            raise OutputError(f"output.is_{what}", path=str(output))
+            continue  # not there (yet): its resolved path, if any, was kept
+    for output in [outputs] if isinstance(outputs, Path) else outputs:
+        try:
+            kind = resolved.get(output.expanduser().resolve())
+            if kind is None and output.exists():
+                found = os.stat(output)
+                kind = inodes.get((found.st_dev, found.st_ino))
+        except (OSError, RuntimeError):
+            continue  # the writer says what is wrong with a path that cannot be resolved
+        if kind is not None:
+            raise OutputError(f"output.is_{kind}", path=str(output))
 
 
 #: Characters no file name may hold on Windows, macOS or Linux, and names Windows reserves.

@@ -57,13 +57,14 @@ def session(
     return opened
 
 
-def guard_output(ctx: typer.Context, opened: Session, output: Path | None) -> None:
+def guard_output(ctx: typer.Context, opened: Session, *outputs: Path | None) -> None:
     """Refuse an output file that is one of the files the command reads (OutputError)."""
-    if output is not None:
+    wanted = [output for output in outputs if output is not None]
+    if wanted:
         from xixin_cli.files import refuse_inputs
         from xixin_cli.session import inputs
 
-        refuse_inputs(output, inputs(settings(ctx), opened))
+        refuse_inputs(wanted, inputs(settings(ctx), opened))
 
 
 def capped(rows: Sequence[T], limit: int, show_all: bool) -> tuple[Sequence[T], int]:

@@ -65,8 +65,8 @@ def export_markdown(
         )
         # The name comes from the plan: made a plain file name inside the folder, never a path.
         path = file_in(output, unit.name, ".md", taken)
-        guard_output(ctx, opened, path)
         documents.append(Document(text, path, opened.lang))
+    guard_output(ctx, opened, *(document.output for document in documents))
     return Files(documents)
 
 
