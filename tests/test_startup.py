@@ -20,7 +20,8 @@ print(json.dumps({"code": code, "modules": modules}), file=sys.stderr)
 """
 
 
-def loaded(args: list[str], env: dict[str, str]) -> set[str]:
+def loaded(args: list[str], env: dict[str, str], code: int = 0) -> set[str]:
+    """The modules a run of xixin with `args` loaded (it must end with `code`)."""
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         env=env,
@@ -30,8 +31,12 @@ def loaded(args: list[str], env: dict[str, str]) -> set[str]:
         check=False,
     )
     report = json.loads(done.stderr.strip().splitlines()[-1])
-    assert report["code"] == 0, done.stderr
+    assert report["code"] == code, done.stderr
     return set(report["modules"])
+
+
+def command_modules(modules: set[str]) -> list[str]:
+    return sorted(name for name in modules if name.startswith("xixin_cli.commands."))
 
 
 @pytest.fixture
@@ -117,29 +122,11 @@ def test_the_apps_help_lists_each_command_as_its_own_help_begins(
 
 
 def test_the_apps_own_help_and_version_import_no_command_module(env: dict[str, str]) -> None:
-    for args in (["--help"], ["--version"], []):
-        done = subprocess.run(
-            [sys.executable, "-c", LOADS_MODULES, *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            check=False,
-        )
-        report = json.loads(done.stderr.strip().splitlines()[-1])
-        assert report["modules"] == [], (args, report)
+    for args, code in ((["--help"], 0), (["--version"], 0), ([], 2)):  # bare `xixin`: help, 2
+        assert command_modules(loaded(args, env, code)) == [], args
 
 
 # -- a command imports only its own module ---------------------------------------------------
-
-LOADS_MODULES = """
-import sys
-from xixin_cli.cli import run
-code = run(sys.argv[1:])
-import json
-mine = sorted(m for m in sys.modules if m.startswith("xixin_cli.commands."))
-print(json.dumps({"code": code, "modules": mine}), file=sys.stderr)
-"""
 
 
 @pytest.mark.parametrize(
@@ -156,17 +143,8 @@ print(json.dumps({"code": code, "modules": mine}), file=sys.stderr)
 def test_a_command_imports_no_other_commands_module(
     env: dict[str, str], args: list[str], module: str
 ) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", LOADS_MODULES, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
-    report = json.loads(done.stderr.strip().splitlines()[-1])
-    assert report["code"] == 0, done.stderr
-    assert report["modules"] == ["xixin_cli.commands._options", f"xixin_cli.commands.{module}"]
+    mine = command_modules(loaded(args, env))
+    assert mine == ["xixin_cli.commands._options", f"xixin_cli.commands.{module}"]
 
 
 def test_value_options_are_the_global_options_that_take_a_value() -> None:
