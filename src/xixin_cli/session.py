@@ -98,7 +98,7 @@ def open_session(
         label = message("fmt.paren", lang, text="plan.yaml", inner=f"xixin {__version__}")
         plan = plan.with_path(label)
     if write:
-        where = state_path(settings.one_state(), path)
+        where = written_log(settings)
         sources = [where.path]
     else:
         sources = state_sources(settings.state, path)
@@ -128,6 +128,13 @@ def open_session(
         tuple(warnings),
         settings,
     )
+
+
+def written_log(settings: Settings) -> StatePath:
+    """The one log a change is recorded into: --state (only one), else the plan's default."""
+    from xixin_cli.paths import plan_path, state_path
+
+    return state_path(settings.one_state(), plan_path(settings.plan))
 
 
 def _today() -> date:

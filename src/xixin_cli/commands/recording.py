@@ -229,15 +229,12 @@ def attach(
     """Record evidence files (佐证材料) for an item: path, size and SHA-256; a copy of each is
     kept beside the status log (by its SHA-256) unless --no-copy, so it travels with merges."""
     from xixin_cli.evidence import fingerprint, keep_copy, store_of
-    from xixin_cli.session import note as clean_note
+    from xixin_cli.session import written_log
 
-    text, who = clean_note(note), recorder(by)
+    text, who = note_text(note), recorder(by)
     prints = [fingerprint(path) for path in files]  # every file checked before any is recorded
     if not no_copy:  # the record names exactly the bytes kept
-        from xixin_cli.paths import plan_path, state_path
-
-        given = settings(ctx)
-        store = store_of(state_path(given.one_state(), plan_path(given.plan)).path)
+        store = store_of(written_log(settings(ctx)).path)
         prints = [keep_copy(store, path) for path in files]
 
     def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
