@@ -1,0 +1,249 @@
+"""Tests that bite (issue #22): the fold's order with ids that do not sort in time order, the
+fold independent of line order and of event-id order, the digest's colour of an item due on
+the day itself, and a line break inside a markdown checklist item."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xixin_cli.export import markdown_checklist, md_escape
+from xixin_cli.fold import (
+    Folded,
+    evidence_now,
+    fold,
+    fold_evidence,
+    fold_extensions,
+    happened_on,
+    order_key,
+    states,
+)
+from xixin_cli.model import Event, EventKind, Plan, Status
+from xixin_cli.plan_file import parse_plan
+from xixin_cli.schedule import digest, overdue, upcoming
+from xixin_cli.workdays import Calendar
+
+from test_plan_file import SMALL
+
+CHINA = timezone(timedelta(hours=8))
+T0 = datetime(2024, 1, 10, 9, 0, tzinfo=CHINA)
+#: Every day of 2024 a working day: the counts below are calendar days, checkable by eye.
+EVERY_DAY = Calendar(date(2024, 1, 1), bytes([1]) * 366)
+
+
+@pytest.fixture
+def plan() -> Plan:
+    # 4.1.1 is due 2024-03-31 (phase end), 4.1.2 is standing, 5.1.1 due 2024-02-29 (stated).
+    return parse_plan(SMALL, "small.yaml")
+
+
+def change(event_id: str, minutes: float, status: Status, item: str = "a", **more: Any) -> Event:
+    at = T0 + timedelta(minutes=minutes)
+    return Event(event_id, at, item, status, Status.TODO, "clerk")._replace(**more)
+
+
+def test_the_later_change_stands_though_its_id_sorts_first() -> None:
+    early = change("zz-early", 0, Status.DONE)
+    late = change("aa-late", 5, Status.BLOCKED)
+    for order in ([early, late], [late, early]):
+        assert fold(order)["a", ""] is late
+    assert order_key(early) < order_key(late)
+
+
+def test_an_exact_tie_is_settled_by_the_larger_event_id_in_any_order() -> None:
+    one = change("b", 0, Status.DONE)
+    other = change("a", 0, Status.BLOCKED)
+    assert fold([one, other])["a", ""] is one and fold([other, one])["a", ""] is one
+
+
+def test_a_change_recorded_later_counts_at_the_end_of_the_day_it_happened() -> None:
+    # Written on the 12th, saying it happened on the 11th: after a change made on the 11th at
+    # noon, before one made on the 12th at 08:00 (before it was written).
+    back = change("x", 60 * 48, Status.DONE, on=date(2024, 1, 11))
+    noon = Event(
+        "y", datetime(2024, 1, 11, 12, tzinfo=CHINA), "a", Status.BLOCKED, Status.TODO, "c"
+    )
+    morning = Event(
+        "w", datetime(2024, 1, 12, 8, tzinfo=CHINA), "a", Status.DOING, Status.TODO, "c"
+    )
+    assert fold([back, noon])["a", ""] is back and fold([noon, back])["a", ""] is back
+    assert fold([back, morning])["a", ""] is morning and fold([morning, back])["a", ""] is morning
+    end = order_key(back)[0]
+    assert (end.date(), end.hour, end.minute, end.utcoffset()) == (
+        date(2024, 1, 11),
+        23,
+        59,
+        timedelta(hours=8),
+    )
+    # Two changes said to have happened on one day: the one written later stands.
+    later = change("a0", 60 * 72, Status.BLOCKED, on=date(2024, 1, 11))
+    assert fold([later, back])["a", ""] is later and fold([back, later])["a", ""] is later
+
+
+def test_the_day_a_change_happened_is_chinas() -> None:
+    late_evening_utc = datetime(2024, 1, 10, 17, tzinfo=timezone.utc)  # 01:00 on the 11th
+    event = Event("e", late_evening_utc, "a", Status.DONE, Status.TODO, "c")
+    assert happened_on(event) == date(2024, 1, 11)
+    assert happened_on(event._replace(on=date(2024, 1, 3))) == date(2024, 1, 3)
+
+
+ids = st.text("abcdefxyz0123456789-", min_size=1, max_size=6)
+histories = st.lists(
+    st.tuples(
+        ids,
+        st.sampled_from(["a", "b"]),
+        st.sampled_from(["", "dangqun"]),
+        st.sampled_from(list(Status)),
+        st.integers(0, 30),
+        st.sampled_from([None, date(2024, 1, 9), date(2024, 1, 10)]),
+    ),
+    max_size=12,
+    unique_by=lambda entry: entry[0],
+)
+
+
+def _events(entries: list[tuple[str, str, str, Status, int, date | None]]) -> list[Event]:
+    return [
+        Event(eid, T0 + timedelta(minutes=m), item, status, Status.TODO, "c", office=unit, on=on)
+        for eid, item, unit, status, m, on in entries
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(histories, st.randoms(use_true_random=False))
+def test_the_fold_does_not_depend_on_line_order_nor_on_event_id_order(
+    entries: list[tuple[str, str, str, Status, int, date | None]], rnd: random.Random
+) -> None:
+    events = _events(entries)
+    shuffled = rnd.sample(events, len(events))
+    folded = fold(events)
+    assert fold(shuffled) == folded
+    # The reference: per part, the greatest (time it counts, time written, id).
+    expected: dict[tuple[str, str], Event] = {}
+    for event in events:
+        key = (event.item, event.office)
+        if key not in expected or order_key(event) > order_key(expected[key]):
+            expected[key] = event
+    assert folded == expected
+    # Ids renamed so their order is the reverse of what it was: only exact ties can change.
+    names = sorted({e.event_id for e in events})
+    renamed = dict(zip(names, reversed(names), strict=True))
+    flipped = [e._replace(event_id=renamed[e.event_id]) for e in events]
+    for key, event in fold(flipped).items():
+        assert order_key(event)[:2] == order_key(folded[key])[:2]
+    # Folded in two pieces, the second on top of the first: the same.
+    cut = rnd.randint(0, len(events))
+    assert fold(shuffled[cut:], into=fold(shuffled[:cut])) == folded
+
+
+def test_extensions_and_evidence_fold_by_time_too() -> None:
+    first = change("z", 0, Status.TODO, kind=EventKind.EXTEND, due=date(2024, 5, 1))
+    second = change("a", 1, Status.TODO, kind=EventKind.EXTEND, due=date(2024, 6, 1))
+    assert fold_extensions([second, first])["a", ""] is second
+    assert fold([first, second]) == {}
+    photo = change("p", 2, Status.TODO, kind=EventKind.EVIDENCE, path="/x", sha256="1" * 64)
+    gone = change("d", 3, Status.TODO, kind=EventKind.DETACH, path="/x", sha256="1" * 64)
+    again = change("b", 4, Status.TODO, kind=EventKind.EVIDENCE, path="/x", sha256="1" * 64)
+    found = fold_evidence([again, gone, photo, photo])
+    assert found == {("a", ""): (photo, gone, again)}
+    assert evidence_now(found["a", ""]) == (again,)
+    assert evidence_now([photo, gone]) == ()
+    assert evidence_now([gone, photo]) == ()  # withdrawn after, though the line came first
+    other = photo._replace(event_id="q", sha256="2" * 64)
+    assert evidence_now([other, photo]) == (photo, other)
+
+
+def test_folding_more_keeps_the_latest_times_and_the_count() -> None:
+    first = change("a", 0, Status.DOING, on=date(2024, 1, 2))
+    second = change("b", 30, Status.DONE)
+    folded = Folded.empty().more((first,), ()).more((second,), ())
+    assert folded.total == 2 and folded.last == {("a", ""): second}
+    assert folded.latest == second.at and folded.latest_on == date(2024, 1, 2)
+    assert folded.settled_by(date(2024, 1, 10)) and not folded.settled_by(date(2024, 1, 9))
+    back = Folded.empty().more((change("c", 0, Status.DONE, on=date(2024, 1, 20)),), ())
+    assert not back.settled_by(date(2024, 1, 19)) and back.settled_by(date(2024, 1, 20))
+    assert Folded.empty().settled_by(date(1900, 1, 1))
+    assert set(folded.kept()) == {second}
+
+
+# -- the digest: an item due on the day itself -----------------------------------------------------
+
+
+def test_an_item_due_today_is_yellow_not_red(plan: Plan) -> None:
+    item_states = states(plan, {})
+    due = date(2024, 2, 29)  # 5.1.1's stated day
+    today = digest(plan, item_states, due, EVERY_DAY)
+    assert [r.state.item.id for r in today.overdue] == []
+    assert [(r.state.item.id, r.days) for r in today.due_soon] == [("5.1.1", 0)]
+    unit = next(t for t in today.offices if t.key == "dangqun")
+    assert (unit.red, unit.yellow) == (0, 1)
+    assert unit.worst is not None and unit.worst.days == 0
+    next_day = digest(plan, item_states, due + timedelta(days=1), EVERY_DAY)
+    assert [(r.state.item.id, r.days, r.workdays.days) for r in next_day.overdue] == [
+        ("5.1.1", -1, 1)
+    ]
+    unit = next(t for t in next_day.offices if t.key == "dangqun")
+    assert (unit.red, unit.yellow) == (1, 0)
+
+
+def test_the_yellow_window_is_a_week_both_ends_included(plan: Plan) -> None:
+    item_states = states(plan, {})
+    week_before = digest(plan, item_states, date(2024, 2, 22), EVERY_DAY)
+    assert [(r.state.item.id, r.days, r.workdays.days) for r in week_before.due_soon] == [
+        ("5.1.1", 7, 7)
+    ]
+    assert week_before.last_day == date(2024, 2, 29)
+    earlier = digest(plan, item_states, date(2024, 2, 21), EVERY_DAY)
+    assert earlier.due_soon == () and earlier.overdue == ()
+    unit = next(t for t in earlier.offices if t.key == "dangqun")
+    assert (unit.red, unit.yellow, unit.green) == (0, 0, unit.open)
+    assert unit.worst is not None and unit.worst.state.item.id == "5.1.1"  # soonest, however far
+    assert (earlier.open_total, earlier.closed_total) == (3, 0)
+
+
+def test_overdue_and_upcoming_counts_and_order(plan: Plan) -> None:
+    item_states = states(plan, {})
+    late = overdue(plan, item_states, date(2024, 4, 2), EVERY_DAY)
+    assert [(r.state.item.id, r.days, r.days_overdue, r.workdays.days) for r in late] == [
+        ("5.1.1", -33, 33, 33),
+        ("4.1.1", -2, 2, 2),
+    ]
+    soon = upcoming(plan, item_states, date(2024, 2, 29), date(2024, 3, 31), EVERY_DAY)
+    assert [(r.state.item.id, r.days) for r in soon] == [("5.1.1", 0), ("4.1.1", 31)]
+    done = states(plan, fold([change("e", 0, Status.DONE, item="5.1.1")]))
+    assert overdue(plan, done, date(2024, 4, 2), EVERY_DAY)[0].state.item.id == "4.1.1"
+
+
+# -- markdown: one item, one checklist line ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("第一行\n- [ ] 假的一项", r"第一行 - \[ \] 假的一项"),
+        ("a\r\nb\u2028c", "a b c"),
+        ("  多个   空格  ", "多个 空格"),
+        (
+            "*强调* _下划线_ `代码` #标题 <b> | 表格",
+            r"\*强调\* \_下划线\_ \`代码\` \#标题 \<b\> \| 表格",
+        ),
+    ],
+)
+def test_markdown_keeps_an_item_on_one_line(text: str, line: str) -> None:
+    assert md_escape(text) == line
+
+
+def test_a_line_break_in_a_title_adds_no_checklist_line(plan: Plan) -> None:
+    broken = plan.items[1]._replace(title="第一个行动\n- [x] 已完成的假项")
+    plan = Plan(plan.path, plan.document, plan.offices, plan.phases, (
+        plan.items[0], broken, *plan.items[2:]
+    ))  # fmt: skip
+    text = markdown_checklist(plan, states(plan, {}), "zh", date(2024, 1, 10))
+    boxes = [line for line in text.splitlines() if line.lstrip().startswith("- [")]
+    assert len(boxes) == 3
+    assert not any(line.lstrip().startswith("- [x]") for line in text.splitlines())
