@@ -3,9 +3,32 @@ lines folded at 75 octets without splitting a character, the JSON contract field
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from datetime import date, datetime, timedelta, timezone
+
 import pytest
 
-from xixin_cli.export import _ics_escape, _ics_fold, csv_cell
+from xixin_cli import __version__
+from xixin_cli.export import (
+    _ics_escape,
+    _ics_fold,
+    csv_cell,
+    csv_text,
+    digest_record,
+    due_record,
+    ics_text,
+    item_record,
+    markdown_checklist,
+)
+from xixin_cli.fold import ItemState, fold, fold_evidence, fold_extensions, states
+from xixin_cli.model import Event, EventKind, Plan, Status
+from xixin_cli.plan_file import parse_plan
+from xixin_cli.schedule import Filter, digest, overdue, upcoming
+from xixin_cli.workdays import Calendar
+
+from test_plan_file import SMALL
 
 
 @pytest.mark.parametrize(
@@ -39,3 +62,279 @@ def test_ics_lines_fold_at_75_octets_without_splitting_a_character() -> None:
 
 def test_ics_text_escapes() -> None:
     assert _ics_escape("a,b;c\\d\ne\r\nf") == "a\\,b\\;c\\\\d\\ne\\nf"
+
+
+# -- the exports of one small plan, checked by eye against it -------------------------------------
+
+CHINA = timezone(timedelta(hours=8))
+T0 = datetime(2024, 1, 10, 9, tzinfo=CHINA)
+EVENTS = [
+    Event("a", T0, "4.1.1", Status.DONE, Status.TODO, "王芳", "已完成", office="dangqun")._replace(
+        progress="已开会"
+    ),
+    Event("b", T0, "4.1.1", Status.DOING, Status.TODO, "李四", "推进中", office="cun"),
+    Event("c", T0, "5.1.1", Status.DROPPED, Status.TODO, "王芳", "不适用"),
+    Event("x", T0, "4.1.1", Status.TODO, Status.TODO, "王芳", "等材料")._replace(
+        kind=EventKind.EXTEND, due=date(2024, 4, 30), office="cun"
+    ),
+    Event("f", T0, "4.1.2", Status.TODO, Status.TODO, "王芳", "照片")._replace(
+        kind=EventKind.EVIDENCE, path="/p.jpg", size=10, sha256="a" * 64
+    ),
+]
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return parse_plan(SMALL, "small.yaml")
+
+
+@pytest.fixture
+def item_states(plan: Plan) -> dict[str, ItemState]:
+    return states(plan, fold(EVENTS), fold_extensions(EVENTS), fold_evidence(EVENTS))
+
+
+def test_the_json_of_a_leaf_with_parts_an_extension_and_feedback(
+    plan: Plan, item_states: dict[str, ItemState]
+) -> None:
+    at = "2024-01-10T09:00:00+08:00"
+    assert item_record(plan, item_states["4.1.1"]) == {
+        "id": "4.1.1",
+        "kind": "action",
+        "title": "第一个行动",
+        "text": "第一个行动",
+        "parent": "4.1",
+        "offices": ["乡党群办", "各村"],
+        "office_keys": ["dangqun", "cun"],
+        "lead": [],
+        "phase": "第一阶段",
+        "phase_key": "one",
+        "due": "2024-04-30",  # the village's part, extended, is the soonest still owed
+        "original_due": "2024-03-31",
+        "extension": {"due": "2024-04-30", "reason": "等材料", "by": "王芳", "at": at},
+        "evidence": [],
+        "due_basis": "phase",
+        "due_text": "",
+        "source": "四（一）",
+        "status": "doing",
+        "progress": None,
+        "note": "推进中",
+        "updated": at,
+        "parts": [
+            {
+                "office": "乡党群办",
+                "office_key": "dangqun",
+                "status": "done",
+                "note": "已完成",
+                "due": "2024-03-31",
+                "updated": at,
+                "evidence": 0,
+                "feedback": {"progress": "已开会", "problems": "", "next": ""},
+            },
+            {
+                "office": "各村",
+                "office_key": "cun",
+                "status": "doing",
+                "note": "推进中",
+                "due": "2024-04-30",
+                "updated": at,
+                "evidence": 0,
+                "feedback": None,
+            },
+        ],
+    }
+
+
+def test_the_json_of_a_task_and_of_a_standing_item_with_evidence(
+    plan: Plan, item_states: dict[str, ItemState]
+) -> None:
+    task = item_record(plan, item_states["4.1"])
+    assert (task["kind"], task["parent"], task["status"], task["progress"]) == (
+        "task",
+        None,
+        "doing",
+        {"closed": 0, "total": 2},
+    )
+    assert (task["due"], task["extension"], task["parts"], task["updated"]) == (
+        "2024-03-31",
+        None,
+        [],
+        None,
+    )
+    standing = item_record(plan, item_states["4.1.2"])
+    assert (standing["due"], standing["original_due"], standing["due_basis"]) == (
+        None,
+        None,
+        "standing",
+    )
+    assert standing["evidence"] == [
+        {
+            "path": "/p.jpg",
+            "size": 10,
+            "sha256": "a" * 64,
+            "at": "2024-01-10T09:00:00+08:00",
+            "note": "照片",
+        }
+    ]
+    assert [part["evidence"] for part in standing["parts"]] == [1, 1]
+    assert [part["due"] for part in standing["parts"]] == [None, None]
+
+
+def test_the_json_of_overdue_and_due_soon_rows(
+    plan: Plan, item_states: dict[str, ItemState]
+) -> None:
+    every_day = Calendar(date(2024, 1, 1), bytes([1]) * 366)
+    late = due_record(plan, overdue(plan, item_states, date(2024, 5, 3), every_day)[0])
+    assert {k: late[k] for k in late if "day" in k} == {
+        "days_overdue": 3,
+        "days_left": 0,
+        "working_days_overdue": 3,
+        "working_days_estimated": False,
+    }
+    soon = due_record(
+        plan, upcoming(plan, item_states, date(2024, 4, 28), date(2024, 5, 5), every_day)[0]
+    )
+    assert {k: soon[k] for k in soon if "day" in k} == {
+        "days_overdue": 0,
+        "days_left": 2,
+        "working_days_left": 2,
+        "working_days_estimated": False,
+    }
+    result = digest(plan, item_states, date(2024, 4, 28), every_day)
+    record = digest_record(plan, result)
+    assert record["as_of"] == "2024-04-28"
+    assert [r["id"] for r in record["overdue"]] == []
+    assert [r["id"] for r in record["due_soon"]] == ["4.1.1"]
+    assert record["offices"] == [
+        {
+            "office": "各村",
+            "office_key": "cun",
+            "red": 0,
+            "yellow": 1,
+            "green": 1,
+            "closed": 0,
+            "group": None,
+        },
+        {
+            "office": "乡党群办",
+            "office_key": "dangqun",
+            "red": 0,
+            "yellow": 0,
+            "green": 1,
+            "closed": 2,
+            "group": None,
+        },
+    ]
+
+
+CHECKLIST_ZH = """\
+# 测试实施方案 任务清单
+
+测府发〔2024〕1号｜截至 2024-02-01｜共 3 项，已办结 1 项
+
+## 主要任务
+
+### 四（一） 第一项任务（0/2）
+
+- [ ] **4.1.1** 第一个行动 — 责任单位：乡党群办、各村｜截止：2024-04-30（延）｜状态：进行中｜最新备注：推进中
+- [ ] **4.1.2** 第二个行动 — 责任单位：乡党群办、各村｜截止：常态化｜状态：未开始
+
+## 实施步骤
+
+### 5.1 第一阶段（）
+
+- [x] **5.1.1** ~~自查~~ — 责任单位：乡党群办｜截止：2024-02-29｜状态：不适用｜最新备注：不适用
+"""
+
+CHECKLIST_EN_BY_PHASE = """\
+# 测试实施方案 checklist
+
+测府发〔2024〕1号 \\| as of 2024-02-01 \\| 3 items, 1 closed
+
+## By phase
+
+### 5.1 第一阶段 ()
+
+- [ ] **4.1.1** 第一个行动 — offices: 乡党群办, 各村 | due: 2024-04-30 (ext.) | status: in progress | latest note: 推进中
+- [ ] **4.1.2** 第二个行动 — offices: 乡党群办, 各村 | due: standing | status: to do
+- [x] **5.1.1** ~~自查~~ — offices: 乡党群办 | due: 2024-02-29 | status: dropped | latest note: 不适用
+"""
+
+
+def test_the_markdown_checklist_by_task_and_by_phase(
+    plan: Plan, item_states: dict[str, ItemState]
+) -> None:
+    today = date(2024, 2, 1)
+    assert markdown_checklist(plan, item_states, "zh", today) == CHECKLIST_ZH
+    by_phase = markdown_checklist(plan, item_states, "en", today, group_by="phase")
+    assert by_phase == CHECKLIST_EN_BY_PHASE
+
+
+def test_the_markdown_checklist_of_one_office(
+    plan: Plan, item_states: dict[str, ItemState]
+) -> None:
+    where = Filter(office="cun", units=frozenset({"cun"}))
+    text = markdown_checklist(plan, item_states, "zh", date(2024, 2, 1), where)
+    assert text.splitlines()[:5] == [
+        "# 测试实施方案｜各村 任务清单",
+        "",
+        "测府发〔2024〕1号｜截至 2024-02-01｜共 2 项，已办结 0 项",
+        "",
+        "责任单位：各村",
+    ]
+    assert "5.1.1" not in text
+    empty = Filter(office="cun", statuses=frozenset({Status.CLOSED}), units=frozenset({"cun"}))
+    nothing = markdown_checklist(plan, item_states, "zh", date(2024, 2, 1), empty)
+    assert "- [" not in nothing and "## " not in nothing
+
+
+def test_the_csv_export(plan: Plan, item_states: dict[str, ItemState]) -> None:
+    text = csv_text(plan, item_states, "zh", date(2024, 5, 1))
+    assert text.startswith("\ufeff") and text.endswith("\r\n")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert rows == [
+        ["编号", "上级", "事项", "责任单位", "阶段", "截止日", "原定截止日", "日期依据", "状态",
+         "状态代码", "最新备注", "佐证材料数", "逾期天数", "出处"],
+        ["4.1.1", "4.1", "第一个行动", "乡党群办、各村", "第一阶段", "2024-04-30", "2024-03-31",
+         "阶段截止", "进行中", "doing", "推进中", "0", "1", "四（一）"],
+        ["4.1.2", "4.1", "第二个行动", "乡党群办、各村", "第一阶段", "常态化", "",
+         "常态化，无单一截止日", "未开始", "todo", "", "1", "0", "四（一）"],
+        ["5.1.1", "", "自查", "乡党群办", "第一阶段", "2024-02-29", "2024-02-29", "原文规定",
+         "不适用", "dropped", "不适用", "0", "0", "五（一）1"],
+    ]  # fmt: skip
+
+
+def test_the_ics_export(plan: Plan, item_states: dict[str, ItemState]) -> None:
+    text = ics_text(plan, item_states, "zh", datetime(2024, 1, 2, 3, 4, 5, tzinfo=CHINA))
+    assert text.endswith("END:VCALENDAR\r\n")
+    lines = text.replace("\r\n ", "").split("\r\n")
+    assert lines[:6] == [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//xixin//xixin {__version__}//ZH",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:测府发〔2024〕1号 测试实施方案",
+    ]
+    first = lines[lines.index("BEGIN:VEVENT") :][:15]
+    assert re.fullmatch(r"UID:4\.1\.1@[0-9a-f]{8}\.xixin", first[1])
+    assert first[2:] == [
+        "DTSTAMP:20240101T190405Z",
+        "DTSTART;VALUE=DATE:20240430",
+        "DTEND;VALUE=DATE:20240501",
+        "SUMMARY:4.1.1 第一个行动",
+        "DESCRIPTION:责任单位：乡党群办、各村\\n出处：测府发〔2024〕1号 四（一）\\n状态：进行中",
+        "TRANSP:TRANSPARENT",
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "DESCRIPTION:4.1.1 第一个行动",
+        "TRIGGER:-P3D",
+        "END:VALARM",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+    ]
+    uids = [line for line in lines if line.startswith("UID:")]
+    assert [u.split("@")[0] for u in uids] == ["UID:4.1.1", "UID:5.1.1"]  # the standing one: none
+    assert len({u.split("@")[1] for u in uids}) == 1
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    week = ics_text(plan, item_states, "zh", T0, remind_days=7)
+    assert "TRIGGER:-P7D" in week and "TRIGGER:-P3D" not in week
