@@ -355,3 +355,21 @@ def test_merge_is_idempotent_and_commutative_for_sources_sharing_records(
         assert verify_log(first, "t").problems == ()
         outcomes.append(set(first.splitlines()))
     assert all(o == outcomes[0] for o in outcomes)  # commutative: the same records
+
+
+@pytest.mark.xfail(strict=True, reason="keep_copy judges a stored copy by its size (#22)")
+def test_attaching_again_repairs_a_damaged_copy_of_the_same_size(tmp_path: Path) -> None:
+    """A copy already in the store is kept only when its content is the file's, not merely
+    its size: a damaged copy would otherwise stand in for the evidence for good."""
+    report = tmp_path / "报告.txt"
+    report.write_text("完成率 80%", encoding="utf-8")
+    store = tmp_path / "log.jsonl.evidence"
+    kept = keep_copy(store, report)
+    copy = stored(store, kept.sha256)
+    copy.chmod(0o644)
+    copy.write_text("完成率 90%", encoding="utf-8")  # damaged in the store, same size
+    assert still_matches(kept.path, kept.size, kept.sha256, store) == "copy_changed"
+    assert keep_copy(store, report) == kept
+    assert copy.read_bytes() == report.read_bytes()
+    assert still_matches(kept.path, kept.size, kept.sha256, store) is None
+    assert [p.name for p in store.rglob("*") if p.is_file()] == [kept.sha256]  # no temp left
