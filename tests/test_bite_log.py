@@ -357,7 +357,6 @@ def test_merge_is_idempotent_and_commutative_for_sources_sharing_records(
     assert all(o == outcomes[0] for o in outcomes)  # commutative: the same records
 
 
-@pytest.mark.xfail(strict=True, reason="keep_copy judges a stored copy by its size (#22)")
 def test_attaching_again_repairs_a_damaged_copy_of_the_same_size(tmp_path: Path) -> None:
     """A copy already in the store is kept only when its content is the file's, not merely
     its size: a damaged copy would otherwise stand in for the evidence for good."""
