@@ -12,19 +12,37 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xixin_cli.errors import RuleError
 from xixin_cli.export import markdown_checklist, md_escape
 from xixin_cli.fold import (
     Folded,
+    ItemState,
     evidence_now,
     fold,
     fold_evidence,
     fold_extensions,
     happened_on,
     order_key,
+    part_view,
     states,
 )
 from xixin_cli.model import Event, EventKind, Plan, Status
 from xixin_cli.plan_file import parse_plan
+from xixin_cli.rules import (
+    Stamp,
+    by_command,
+    check_leaf,
+    close,
+    command_of,
+    derived_status,
+    detach,
+    evidence,
+    extension,
+    send_back,
+    undo_target,
+    undone_ids,
+)
+from xixin_cli.rules import change as rule_change
 from xixin_cli.schedule import digest, overdue, upcoming
 from xixin_cli.workdays import Calendar
 
@@ -247,3 +265,213 @@ def test_a_line_break_in_a_title_adds_no_checklist_line(plan: Plan) -> None:
     boxes = [line for line in text.splitlines() if line.lstrip().startswith("- [")]
     assert len(boxes) == 3
     assert not any(line.lstrip().startswith("- [x]") for line in text.splitlines())
+
+
+# -- the rules: what change may follow what -------------------------------------------------------
+
+STAMP = Stamp(T0 + timedelta(hours=1), "new", "审核人")
+
+
+def _state(plan: Plan, item: str, events: list[Event]) -> ItemState:
+    return states(plan, fold(events), fold_extensions(events), fold_evidence(events))[item]
+
+
+def _rule(call: Any) -> tuple[str, dict[str, object]]:
+    with pytest.raises(RuleError) as caught:
+        call()
+    return caught.value.code, caught.value.params
+
+
+@pytest.mark.parametrize(
+    ("leaves", "status"),
+    [
+        ([Status.DROPPED, Status.DROPPED], Status.DROPPED),
+        ([Status.CLOSED, Status.DROPPED], Status.CLOSED),
+        ([Status.CLOSED], Status.CLOSED),
+        ([Status.DONE, Status.CLOSED], Status.DONE),
+        ([Status.DONE, Status.DROPPED], Status.DONE),
+        ([Status.BLOCKED, Status.DONE], Status.BLOCKED),
+        ([Status.BLOCKED, Status.TODO], Status.BLOCKED),
+        ([Status.DOING, Status.TODO], Status.DOING),
+        ([Status.DONE, Status.TODO], Status.DOING),
+        ([Status.CLOSED, Status.TODO], Status.TODO),
+        ([Status.DROPPED, Status.TODO], Status.TODO),
+        ([Status.TODO], Status.TODO),
+    ],
+)
+def test_a_task_takes_its_status_from_its_actions(leaves: list[Status], status: Status) -> None:
+    assert derived_status(leaves) is status
+    assert derived_status(leaves[::-1]) is status
+
+
+def test_only_a_leaf_is_recorded(plan: Plan) -> None:
+    check_leaf(plan, "4.1.1")
+    assert _rule(lambda: check_leaf(plan, "4.1")) == (
+        "usage.not_leaf",
+        {"value": "4.1", "children": "4.1.1 4.1.2"},
+    )
+
+
+def test_a_change_records_what_it_changes_and_nothing_when_nothing_changes(plan: Plan) -> None:
+    todo = _state(plan, "5.1.1", [])
+    made = rule_change(todo, Status.DOING, STAMP._replace(on=date(2024, 1, 9)), "开始")
+    assert made == Event(
+        "new", STAMP.at, "5.1.1", Status.DOING, Status.TODO, "审核人", "开始",
+        office="dangqun", on=date(2024, 1, 9),
+    )  # fmt: skip
+    assert rule_change(todo, Status.TODO, STAMP, "") is None
+    again = rule_change(todo, Status.TODO, STAMP, "仍未开始")
+    assert again is not None and (again.status, again.previous) == (Status.TODO, Status.TODO)
+    both = _state(plan, "4.1.1", [])  # two units' parts seen at once: a record for every part
+    made = rule_change(both, Status.DOING, STAMP, "")
+    assert made is not None and made.office == ""
+    one = part_view(both, "cun")
+    made = rule_change(one, Status.DOING, STAMP, "")
+    assert made is not None and made.office == "cun"
+
+
+def test_closing_out_follows_only_done(plan: Plan) -> None:
+    done = _state(plan, "5.1.1", [change_event("d", Status.DONE, "5.1.1")])
+    closed = close(done, STAMP, "")
+    assert closed is not None and (closed.status, closed.previous) == (Status.CLOSED, Status.DONE)
+    assert rule_change(done, Status.CLOSED, STAMP, "") == closed
+    for status in (Status.TODO, Status.DOING, Status.BLOCKED, Status.DROPPED):
+        state = _state(plan, "5.1.1", [change_event("d", status, "5.1.1")])
+        expected = ("usage.not_reviewable", {"value": "5.1.1", "status": status})
+        assert _rule(lambda state=state: close(state, STAMP, "")) == expected
+        assert _rule(lambda state=state: rule_change(state, Status.CLOSED, STAMP, "")) == expected
+    already = _state(plan, "5.1.1", [change_event("c", Status.CLOSED, "5.1.1")])
+    assert rule_change(already, Status.CLOSED, STAMP, "") is None  # closed again: nothing changes
+    assert _rule(lambda: close(already, STAMP, ""))[0] == "usage.not_reviewable"
+
+
+def test_sending_back_needs_a_reason_and_done_or_closed_work(plan: Plan) -> None:
+    for status in (Status.DONE, Status.CLOSED):
+        state = _state(plan, "5.1.1", [change_event("d", status, "5.1.1")])
+        back = send_back(state, STAMP, "材料不全")
+        assert back is not None and (back.status, back.previous, back.note) == (
+            Status.DOING,
+            status,
+            "材料不全",
+        )
+        assert _rule(lambda state=state: send_back(state, STAMP, "")) == (
+            "usage.reason_needed",
+            {},
+        )
+    doing = _state(plan, "5.1.1", [change_event("d", Status.DOING, "5.1.1")])
+    assert _rule(lambda: send_back(doing, STAMP, "x"))[0] == "usage.not_reviewable"
+
+
+def test_an_extension_goes_only_to_a_later_day(plan: Plan) -> None:
+    state = _state(plan, "5.1.1", [])  # due 2024-02-29
+    made = extension(state, date(2024, 3, 15), STAMP, "等材料")
+    assert (made.kind, made.due, made.note, made.status, made.previous, made.office) == (
+        EventKind.EXTEND,
+        date(2024, 3, 15),
+        "等材料",
+        Status.TODO,
+        Status.TODO,
+        "dangqun",
+    )
+    assert _rule(lambda: extension(state, date(2024, 3, 15), STAMP, "")) == (
+        "usage.reason_needed",
+        {},
+    )
+    assert _rule(lambda: extension(state, date(2024, 2, 29), STAMP, "r")) == (
+        "usage.extend_earlier",
+        {"value": "2024-02-29", "due": "2024-02-29"},
+    )
+    standing = _state(plan, "4.1.2", [])
+    assert _rule(lambda: extension(standing, date(2024, 3, 15), STAMP, "r")) == (
+        "usage.standing_no_due",
+        {"value": "4.1.2"},
+    )
+    extended = _state(plan, "5.1.1", [made._replace(event_id="x1")])
+    earlier = extension(extended, date(2024, 3, 10), STAMP, "提前")  # corrected, still later
+    assert earlier.due == date(2024, 3, 10)
+    assert _rule(lambda: extension(extended, date(2024, 2, 29), STAMP, "r")) == (
+        "usage.extend_before_original",
+        {"value": "2024-02-29", "due": "2024-02-29"},
+    )
+    assert _rule(lambda: extension(extended, date(2024, 3, 15), STAMP, "r")) == (
+        "usage.extend_same",
+        {"value": "2024-03-15"},
+    )
+
+
+def test_evidence_is_withdrawn_by_path_name_or_hash(plan: Plan) -> None:
+    files = [
+        change_event("p", Status.TODO, "5.1.1")._replace(
+            kind=EventKind.EVIDENCE, path="/srv/照片.jpg", size=3, sha256="abcdef12" + "0" * 56
+        ),
+        change_event("q", Status.TODO, "5.1.1")._replace(
+            kind=EventKind.EVIDENCE, path="/srv/报告.docx", size=4, sha256="abcdef34" + "0" * 56
+        ),
+    ]
+    state = _state(plan, "5.1.1", files)
+    for which in ("/srv/照片.jpg", "照片.jpg", "abcdef12"):
+        (made,) = detach(state, which, STAMP, "错传")
+        assert (made.kind, made.path, made.size, made.sha256, made.note) == (
+            EventKind.DETACH,
+            "/srv/照片.jpg",
+            3,
+            files[0].sha256,
+            "错传",
+        )
+    assert _rule(lambda: detach(state, "abcdef1", STAMP, "")) == (
+        "usage.no_such_evidence",
+        {"item": "5.1.1", "value": "abcdef1", "files": "照片.jpg、报告.docx"},
+    )
+    assert _rule(lambda: detach(_state(plan, "5.1.1", []), "x", STAMP, ""))[1]["files"] == "—"
+    assert _rule(lambda: detach(state, "abcdef", STAMP, ""))[0] == "usage.no_such_evidence"
+    assert [e.path for e in detach(state, "报告.docx", STAMP, "")] == ["/srv/报告.docx"]
+    made = evidence(state, "/a", 1, "f" * 64, STAMP, "照片")
+    assert (made.kind, made.path, made.size, made.sha256, made.note) == (
+        EventKind.EVIDENCE,
+        "/a",
+        1,
+        "f" * 64,
+        "照片",
+    )
+
+
+def change_event(event_id: str, status: Status, item: str, minutes: int = 0) -> Event:
+    return Event(event_id, T0 + timedelta(minutes=minutes), item, status, Status.TODO, "c")
+
+
+def test_undo_finds_the_command_to_revert() -> None:
+    one = change_event("aaaa1", Status.DOING, "a", 0)._replace(writer="w")
+    two = change_event("bbbb1", Status.DONE, "a", 1)._replace(writer="w")
+    three = change_event("cccc1", Status.DONE, "b", 2)._replace(writer="other")
+    events = [one, two, three]
+    assert undo_target(events, "w") == [two]
+    assert undo_target(events) == [three]
+    assert undo_target(events, "nobody") == []
+    assert undo_target(events, "w", "aaaa") == [one]
+    assert _rule(lambda: undo_target(events, "w", "aaa")) == (
+        "usage.undo_id_short",
+        {"value": "aaa"},
+    )
+    assert _rule(lambda: undo_target(events, "w", "cccc"))[0] == "usage.undo_id_unknown"
+    twins = [*events, change_event("aaaa2", Status.DONE, "c", 3)._replace(writer="w")]
+    assert _rule(lambda: undo_target(twins, "w", "aaaa"))[0] == "usage.undo_id_many"
+    reverted = change_event("dddd1", Status.DOING, "a", 5)._replace(writer="w", undoes="bbbb1")
+    events = [*events, reverted]
+    assert undo_target(events, "w") == [one]  # the undo is no command to undo; two is undone
+    assert _rule(lambda: undo_target(events, "w", "bbbb")) == (
+        "usage.undo_already",
+        {"value": "bbbb"},
+    )
+    redo = change_event("eeee1", Status.DONE, "a", 6)._replace(writer="w", undoes="dddd1")
+    assert undone_ids([*events, redo]) == {"dddd1"}  # undoing the undo: bbbb1 stands again
+    assert undone_ids(events) == {"bbbb1"}
+
+
+def test_one_command_for_several_parts_is_one_command() -> None:
+    base = change_event("u1", Status.DONE, "a")._replace(writer="w", office="x")
+    other = base._replace(event_id="u2", office="y")
+    later = base._replace(event_id="u3", at=base.at + timedelta(seconds=1))
+    assert by_command([base, other, later]) == [(base, ["x", "y"]), (later, ["x"])]
+    assert command_of([later, other, base], base) == [base, other]
+    noted = base._replace(event_id="u4", note="另一条")
+    assert len(by_command([base, noted])) == 2
