@@ -13,15 +13,31 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xixin_cli.checks import verify_log
+from xixin_cli.errors import StateError
 from xixin_cli.evidence import Fingerprint, fingerprint, keep_copy, still_matches, stored
-from xixin_cli.merge import merge_into, new_records
+from xixin_cli.merge import (
+    accepted_file,
+    accepted_ids,
+    conflicts,
+    merge_into,
+    new_records,
+    record_accepted,
+)
 from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.status_log import (
+    LOG_VERSION,
+    MAX_LINE,
+    LineError,
+    append_decided,
     append_event,
+    chain_head,
     event_from_record,
     event_to_record,
+    load_line,
     parse_log,
+    read_bytes,
     read_log,
+    read_logs,
     record_hash,
 )
 
@@ -372,3 +388,184 @@ def test_attaching_again_repairs_a_damaged_copy_of_the_same_size(tmp_path: Path)
     assert copy.read_bytes() == report.read_bytes()
     assert still_matches(kept.path, kept.size, kept.sha256, store) is None
     assert [p.name for p in store.rglob("*") if p.is_file()] == [kept.sha256]  # no temp left
+
+
+# -- the log file: chains, torn lines, reading in parts -------------------------------------------
+
+
+def test_a_chain_is_found_from_the_end_across_read_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    first = append_event(path, FULL[0], writer="mine")
+    note = "长" * 300  # each record ~1 KB: the writer's record is many 64 KiB blocks back
+    for n in range(200):
+        append_event(path, FULL[1]._replace(event_id=f"o{n}", note=note), writer="other")
+    assert path.stat().st_size > 3 * (1 << 16)
+    second = append_event(path, FULL[0]._replace(event_id="s9"), writer="mine")
+    assert second.chain == first.digest != ""
+    assert verify_log(path.read_bytes(), str(path)).problems == ()
+    with path.open("rb") as handle:
+        assert chain_head(handle, "mine") == second.digest
+        assert chain_head(handle, "nobody") == ""
+
+
+def test_a_record_after_a_torn_line_starts_a_line_of_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    append_event(path, FULL[0], writer="w")
+    with path.open("ab") as handle:
+        handle.write(b'{"v":1,"event":"cut')  # a write cut short
+    append_event(path, FULL[1], writer="w")
+    lines = path.read_bytes().split(b"\n")
+    assert lines[1] == b'{"v":1,"event":"cut' and lines[-1] == b""
+    read = read_log(path)
+    assert [e.event_id for e in read.events] == ["s1", "s2"]
+    assert [(p.line, p.code) for p in read.warnings] == [(2, "log.bad_line")]
+    torn = parse_log(path.read_bytes() + b'{"v":', "log")
+    assert [(p.line, p.code) for p in torn.warnings] == [(2, "log.bad_line"), (4, "log.torn")]
+
+
+def test_a_part_of_a_log_is_read_with_its_own_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    append_decided(path, lambda: FULL[:3], writer="w")
+    data = path.read_bytes()
+    cut = data.index(b"\n") + 1
+    rest = parse_log(b"\xef\xbb\xbf" + data[cut:], "log", first_line=2)
+    assert rest.lines == (3,) and [(p.line, p.code) for p in rest.warnings] == [
+        (2, "log.bad_line")
+    ]  # a BOM inside the file is no BOM: that line is damaged
+    whole = parse_log(b"\xef\xbb\xbf" + data, "log")
+    assert whole.lines == (1, 2, 3) and whole.warnings == ()
+    gaps = parse_log(data.replace(b"\n", b"\n\n  \n"), "log")
+    assert gaps.lines == (1, 4, 7)
+
+
+def test_a_line_too_long_is_reported_as_such(tmp_path: Path) -> None:
+    record = event_to_record(FULL[0])
+    record["note"] = "x" * (MAX_LINE + 1)
+    line = json.dumps(record).encode()
+    (problem,) = parse_log(line + b"\n", "log").warnings
+    assert problem.code == "log.too_long"
+    with pytest.raises(LineError) as caught:
+        load_line(b"[" * 100_000)
+    assert caught.value.code in ("log.bad_line", "log.too_long")
+    assert load_line(b"x" * 0 + b"{}") == {}
+    with pytest.raises(LineError) as caught:
+        load_line(b"\xff\xfe")
+    assert caught.value.code == "log.bad_line"
+    assert load_line(b" " * (MAX_LINE - 2) + b"{}") == {}
+
+
+def test_a_newer_record_stops_the_read_naming_its_line(tmp_path: Path) -> None:
+    record = event_to_record(FULL[0])
+    record["v"] = LOG_VERSION + 1
+    data = json.dumps(event_to_record(FULL[1])).encode() + b"\n" + json.dumps(record).encode()
+    with pytest.raises(StateError) as caught:
+        parse_log(data, "log.jsonl")
+    assert caught.value.code == "state.newer_version"
+    assert caught.value.params == {
+        "path": "log.jsonl:2",
+        "found": LOG_VERSION + 1,
+        "supported": LOG_VERSION,
+    }
+
+
+def test_reading_several_logs_counts_a_shared_record_once(tmp_path: Path) -> None:
+    one, two = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    append_event(one, FULL[0], writer="w")
+    two.write_bytes(one.read_bytes() * 2)  # a git union repeats a line
+    append_event(two, FULL[1], writer="w")
+    (tmp_path / "c.jsonl").write_bytes(b"junk\n")
+    events, warnings = read_logs([one, two, tmp_path / "c.jsonl", tmp_path / "none.jsonl"])
+    assert [e.event_id for e in events] == ["s1", "s2"]
+    assert [(p.path, p.line) for p in warnings] == [(str(tmp_path / "c.jsonl"), 1)]
+
+
+def test_what_cannot_be_a_log_is_a_state_error(tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "folder.jsonl"
+    folder.mkdir()
+    fifo = tmp_path / "fifo.jsonl"
+    os.mkfifo(fifo)
+    cases = [
+        (lambda: read_bytes(folder), "state.is_dir"),
+        (lambda: read_bytes(fifo), "state.not_regular"),
+        (lambda: append_event(folder, FULL[0], writer="w"), "state.is_dir"),
+        (lambda: append_event(fifo, FULL[0], writer="w"), "state.not_regular"),
+        (lambda: append_event(tmp_path / "no" / "l.jsonl", FULL[0], writer="w"), "state.no_folder"),
+    ]
+    for call, code in cases:
+        with pytest.raises(StateError) as caught:
+            call()
+        assert caught.value.code == code
+    made = append_event(tmp_path / "new" / "l.jsonl", FULL[0], writer="w", make_parent=True)
+    assert read_log(tmp_path / "new" / "l.jsonl").events[0].digest == made.digest
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    with pytest.raises(StateError) as caught:
+        append_event(blocked / "l.jsonl", FULL[0], writer="w", make_parent=True)
+    assert caught.value.code == "state.cannot_write"
+
+
+def test_one_decision_appends_its_records_chained_in_one_write(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    assert append_decided(path, lambda: [], writer="w") == []
+    assert not path.exists() or path.read_bytes() == b""
+    written = append_decided(path, lambda: FULL[:3], writer="w")
+    assert [e.chain for e in written] == ["", written[0].digest, written[1].digest]
+    assert [e.digest for e in read_log(path).events] == [e.digest for e in written]
+    more = append_decided(path, lambda: FULL[3:], writer="w")
+    assert more[0].chain == written[2].digest
+    assert verify_log(path.read_bytes(), str(path)).problems == ()
+
+
+# -- merge: conflicts, and what was taken in unverified -------------------------------------------
+
+
+def test_a_conflict_is_the_latest_disagreeing_pair_per_part() -> None:
+    def status(eid: str, minutes: int, to: Status, frm: Status, **more: Any) -> Event:
+        at = T0 + timedelta(minutes=minutes)
+        return Event(eid, at, "5.1.1", to, frm, "c")._replace(**more)
+
+    a = status("a", 0, Status.DONE, Status.TODO, writer="x", digest="ha")
+    b = status("b", 1, Status.BLOCKED, Status.TODO, writer="y", digest="hb")
+    (found,) = conflicts([b, a])
+    assert (found.item, found.stands, found.other, found.office) == ("5.1.1", b, a, "")
+    seen = status("b", 1, Status.BLOCKED, Status.DONE, writer="y", digest="hb")
+    assert conflicts([a, seen]) == []  # it started from what the other set
+    same = status("b", 1, Status.DONE, Status.TODO, writer="y", digest="hb")
+    assert conflicts([a, same]) == []  # they agree
+    chained = status("b", 1, Status.BLOCKED, Status.TODO, writer="x", chain="ha", digest="hb")
+    assert conflicts([a, chained]) == []  # its writer's chain shows it came after
+    clock_back = status("b", -1, Status.BLOCKED, Status.TODO, writer="x", digest="hb")
+    after = a._replace(chain="hb")
+    assert conflicts([after, clock_back]) == []
+    parts = [
+        a._replace(office="u1"),
+        b._replace(office="u2"),
+        status("c", 2, Status.DOING, Status.TODO, writer="z", office="u1", digest="hc"),
+    ]
+    assert [(c.office, c.stands.event_id) for c in conflicts(parts)] == [("u1", "c")]
+    other = status("d", 3, Status.DONE, Status.TODO, writer="x")
+    assert conflicts([other, other._replace(event_id="e", item="4.1.1")]) == []
+    extension = a._replace(event_id="x", kind=EventKind.EXTEND, status=Status.TODO)
+    assert conflicts([a, extension]) == []
+
+
+def test_what_was_taken_in_unverified_is_remembered(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_bytes(b"")
+    assert accepted_file(log) == tmp_path / "log.jsonl.accepted"
+    assert accepted_ids(log) == frozenset()
+    data = _office_log(tmp_path / "a.jsonl", "wa", _events("a", 2))
+    record_accepted(log, "a.jsonl", data, "王芳", "2024-01-10T09:00:00+08:00")
+    with accepted_file(log).open("ab") as handle:
+        handle.write(b"not json\n\n[1]\n" + b'{"events":"a9"}\n{"events":["zz",3]}\n')
+    assert accepted_ids(log) == frozenset({"a0", "a1", "zz"})
+    (line,) = accepted_file(log).read_text(encoding="utf-8").splitlines()[:1]
+    assert json.loads(line) == {
+        "v": 1,
+        "at": "2024-01-10T09:00:00+08:00",
+        "by": "王芳",
+        "source": "a.jsonl",
+        "events": ["a0", "a1"],
+    }
