@@ -4,6 +4,7 @@ is compared by content, merging takes each shared record once, in any order, how
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -486,7 +487,7 @@ def test_what_cannot_be_a_log_is_a_state_error(tmp_path: Path) -> None:
     folder.mkdir()
     fifo = tmp_path / "fifo.jsonl"
     os.mkfifo(fifo)
-    cases = [
+    cases: list[tuple[Callable[[], object], str]] = [
         (lambda: read_bytes(folder), "state.is_dir"),
         (lambda: read_bytes(fifo), "state.not_regular"),
         (lambda: append_event(folder, FULL[0], writer="w"), "state.is_dir"),
