@@ -94,6 +94,9 @@ def test_every_month_end_reads_and_counts_a_month(end: date) -> None:
         (date(2022, 11, 1), "2 weeks", date(2022, 11, 15)),
         (date(2022, 11, 1), "1星期", date(2022, 11, 8)),
         (date(2022, 11, 1), "1wk", date(2022, 11, 8)),
+        (date(2022, 11, 1), "1 week", date(2022, 11, 8)),
+        (date(2022, 11, 1), "3周", date(2022, 11, 22)),
+        (date(2022, 11, 1), "2 months", date(2023, 1, 1)),
         (date(2022, 11, 1), "1W", date(2022, 11, 8)),
         (date(2022, 11, 1), "30", date(2022, 12, 1)),
         (date(2022, 11, 1), " 10 days ", date(2022, 11, 11)),
@@ -125,6 +128,7 @@ def test_a_window_that_is_no_window(text: str) -> None:
         (date(2022, 1, 1), "999999999"),
         (date(2022, 1, 1), f"{(2200 - 1900 + 1) * 366 + 1}"),
         (date(2022, 1, 1), "3000000 months"),
+        (date(2022, 1, 1), "110000 months"),  # few enough to count, too many for a date
     ],
 )
 def test_a_window_past_the_last_year_is_out_of_range(start: date, text: str) -> None:
@@ -285,3 +289,12 @@ def test_the_table_and_its_edges() -> None:
     assert TABLE.working_days_after(date(2022, 10, 2), date(2022, 10, 16)) == (6, False)
     assert TABLE.working_days_after(date(2022, 9, 30), date(2022, 10, 16)) == (6, True)
     assert TABLE.working_days_after(date(2022, 10, 16), date(2022, 10, 24)) == (6, True)
+
+
+def test_now_in_china_carries_chinas_offset() -> None:
+    from xixin_cli.dates import now_in_china
+
+    now = now_in_china()
+    assert now.utcoffset() == timedelta(hours=8)
+    assert abs(now - datetime.now(timezone.utc)) < timedelta(minutes=5)
+    assert today_in_china() in (now.date(), now.date() + ONE)

@@ -149,3 +149,59 @@ def test_a_required_key_left_empty_is_missing_too(
 def test_an_optional_key_may_be_left_out(path: tuple[str | int, ...], key: str) -> None:
     plan = parse_plan(_without(path, key), "p.yaml")
     assert plan.get("5.1.1") is not None
+
+
+# -- the model: a plan as a value -------------------------------------------------------------------
+
+
+def test_office_names_long_and_short() -> None:
+    from xixin_cli.model import Office, find_office, short_name
+
+    assert short_name("乡民政办") == "民政办"
+    assert short_name("乡司法") == "乡司法"  # three characters: the 乡 is part of the name
+    assert short_name("各村") == "各村" and short_name("洗新乡政府") == "洗新乡政府"
+    offices = {"minzheng": Office("minzheng", "乡民政办"), "cun": Office("cun", "各村", True)}
+    assert find_office(offices, "minzheng") == "minzheng"
+    assert find_office(offices, "乡民政办") == "minzheng"
+    assert find_office(offices, "民政办") == "minzheng"
+    assert find_office(offices, "各村") == "cun"
+    assert find_office(offices, "村") is None and find_office(offices, "") is None
+
+
+def test_a_plan_is_a_read_only_value() -> None:
+    import pickle
+
+    plan = parse_plan(WITH_MEMBERS, "p.yaml")
+    same = parse_plan(WITH_MEMBERS, "p.yaml")
+    assert plan == same and plan != plan.with_path("q.yaml") and plan != "p.yaml"
+    assert plan.with_path("q.yaml").path == "q.yaml"
+    assert plan.with_path("q.yaml").items == plan.items
+    assert pickle.loads(pickle.dumps(plan)) == plan
+    assert repr(plan).startswith("Plan(path='p.yaml', document=Document(")
+    with pytest.raises(AttributeError):
+        plan.path = "x"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del plan.items
+    with pytest.raises(TypeError):
+        hash(plan)
+
+
+def test_a_plans_items_and_units() -> None:
+    plan = parse_plan(WITH_MEMBERS, "p.yaml")
+    assert plan.get("4.1.1") is not None and plan.get("nope") is None
+    assert plan.children("4.1") == ("4.1.1", "4.1.2") and plan.children("4.1.1") == ()
+    assert plan.is_leaf("4.1.1") and not plan.is_leaf("4.1") and plan.is_leaf("nope")
+    assert list(plan.parent_ids()) == ["4.1"]
+    assert plan.unknown(["x", "4.1", "y"]) == ["x", "y"]
+    assert plan.units("cun") == frozenset({"xx"}) and plan.units("dangqun") == {"dangqun"}
+    item = plan.get("4.1.1")
+    assert item is not None
+    assert plan.office_names(item) == ("乡党群办", "洗新村")
+    assert plan.named_units(item) == ("乡党群办", "各村")  # all of 各村's members: the group
+    assert plan.offices["xx"].parent == "cun" and plan.offices["cun"].members == ("xx",)
+
+
+def test_which_statuses_are_open() -> None:
+    from xixin_cli.model import Status
+
+    assert [s.value for s in Status if s.is_open] == ["todo", "doing", "blocked"]
