@@ -151,7 +151,7 @@ def test_an_optional_key_may_be_left_out(path: tuple[str | int, ...], key: str) 
     assert plan.get("5.1.1") is not None
 
 
-# -- the model: a plan as a value -------------------------------------------------------------------
+# -- the model: a plan as a value ------------------------------------------------------------------
 
 
 def test_office_names_long_and_short() -> None:
