@@ -205,3 +205,271 @@ def test_which_statuses_are_open() -> None:
     from xixin_cli.model import Status
 
     assert [s.value for s in Status if s.is_open] == ["todo", "doing", "blocked"]
+
+
+# -- a bad plan: the first problem said, where, and with what --------------------------------------
+
+#: (case, text of WITH_MEMBERS, replaced by, the first problem: line, key, code, values). Each
+#: was read against the YAML it names: the line is the line of the offending key or value.
+BAD = [
+    (
+        "group flag bad",
+        "    group: true\n",
+        "    group: maybe\n",
+        (11, "offices.cun.group", "plan.want_bool", {"value": "maybe"}),
+    ),
+    (
+        "bad kind",
+        "    kind: step\n",
+        "    kind: stepp\n",
+        (
+            39,
+            "items[5.1.1].kind",
+            "plan.bad_choice",
+            {"value": "stepp", "allowed": "task, action, step, measure"},
+        ),
+    ),
+    (
+        "bad date",
+        "  date: 2024-01-05\n",
+        "  date: 2024-02-30\n",
+        (5, "document.date", "plan.bad_date", {"value": "2024-02-30"}),
+    ),
+    (
+        "end before start",
+        "    end: 2024-03-31\n",
+        "    end: 2023-12-31\n",
+        (
+            19,
+            "phases.one.end",
+            "plan.end_before_start",
+            {"start": "2024-01-01", "end": "2023-12-31"},
+        ),
+    ),
+    (
+        "phase bad start",
+        "    start: 2024-01-01\n",
+        "    start: soon\n",
+        (18, "phases.one.start", "plan.bad_date", {"value": "soon"}),
+    ),
+    (
+        "unknown parent",
+        '    parent: "4.1"\n    kind: action\n    title: 第一个行动\n',
+        '    parent: "4.2"\n    kind: action\n    title: 第一个行动\n',
+        (29, "items[4.1.1].parent", "plan.unknown_parent", {"value": "4.2", "hint": ["4.1"]}),
+    ),
+    (
+        "unknown phase",
+        "    phase: one\n    due: 2024年2月29日\n",
+        "    phase: on\n    due: 2024年2月29日\n",
+        (
+            43,
+            "items[5.1.1].phase",
+            "plan.unknown_phase",
+            {"value": "on", "hint": ["one"], "allowed": "one"},
+        ),
+    ),
+    (
+        "unknown office",
+        "    offices: [乡党群办]\n",
+        "    offices: [乡党群]\n",
+        (
+            42,
+            "items[5.1.1].offices",
+            "plan.unknown_office",
+            {"value": "乡党群", "hint": ["乡党群办"], "allowed": "dangqun, cun, xx"},
+        ),
+    ),
+    (
+        "duplicate id",
+        '  - id: "5.1.1"\n',
+        '  - id: "4.1.1"\n',
+        (38, "items[4.1.1].id", "plan.duplicate_id", {"first_line": 28}),
+    ),
+    (
+        "bad id",
+        '  - id: "5.1.1"\n',
+        '  - id: "5.1 1"\n',
+        (38, "items[5.1 1].id", "plan.bad_id", {"value": "5.1 1"}),
+    ),
+    (
+        "empty offices",
+        "    offices: [乡党群办]\n",
+        "    offices: []\n",
+        (42, "items[5.1.1].offices", "plan.empty_list", {}),
+    ),
+    (
+        "members scalar",
+        "    members:\n      - {name: 洗新村, key: xx}\n",
+        "    members: 洗新村\n",
+        (12, "offices.cun.members", "plan.want_list", {}),
+    ),
+    (
+        "members empty",
+        "    members:\n      - {name: 洗新村, key: xx}\n",
+        "    members: []\n",
+        (12, "offices.cun.members", "plan.empty_list", {}),
+    ),
+    (
+        "member dup name",
+        "    members:\n      - {name: 洗新村, key: xx}\n",
+        "    members:\n      - {name: 乡党群办, key: xx}\n",
+        (8, "offices.xx.name", "plan.duplicate_name", {"value": "乡党群办", "other": "dangqun"}),
+    ),
+    (
+        "member dup key",
+        "    members:\n      - {name: 洗新村, key: xx}\n",
+        "    members:\n      - {name: 洗新村, key: dangqun}\n",
+        (
+            13,
+            "offices.cun.members",
+            "plan.duplicate_name",
+            {"value": "dangqun", "other": "dangqun"},
+        ),
+    ),
+    (
+        "dup office name",
+        "  dangqun: {name: 乡党群办}\n",
+        "  dangqun: {name: 乡党群办}\n  dq2: {name: 乡党群办}\n",
+        (8, "offices.dq2.name", "plan.duplicate_name", {"value": "乡党群办", "other": "dangqun"}),
+    ),
+    (
+        "format 2",
+        "format: 1\n",
+        "format: 2\n",
+        (1, "format", "plan.bad_format", {"found": "2", "supported": 1}),
+    ),
+    (
+        "unknown top key",
+        "format: 1\n",
+        "format: 1\nextra: 1\n",
+        (
+            2,
+            "extra",
+            "plan.unknown_key",
+            {"allowed": "format, document, offices, phases, items", "hint": []},
+        ),
+    ),
+    (
+        "dup key",
+        "  issuer: 测试乡人民政府\n",
+        "  issuer: 测试乡人民政府\n  issuer: 又一个\n",
+        (5, "document.issuer", "plan.duplicate_key", {}),
+    ),
+    (
+        "want mapping",
+        "document:\n  number: 测府发〔2024〕1号\n",
+        "document: 1\nx:\n  number: 测府发〔2024〕1号\n",
+        (
+            3,
+            "x",
+            "plan.unknown_key",
+            {"allowed": "format, document, offices, phases, items", "hint": []},
+        ),
+    ),
+    (
+        "items empty",
+        "items:\n",
+        "items: []\nzz:\n",
+        (
+            21,
+            "zz",
+            "plan.unknown_key",
+            {"allowed": "format, document, offices, phases, items", "hint": []},
+        ),
+    ),
+    (
+        "want text",
+        "  title: 测试实施方案\n",
+        "  title: [a, b]\n",
+        (6, "document.title", "plan.want_text", {}),
+    ),
+    (
+        "empty text",
+        "  title: 测试实施方案\n",
+        "  title: '  '\n",
+        (6, "document.title", "plan.empty_text", {}),
+    ),
+    (
+        "tag",
+        "  title: 测试实施方案\n",
+        "  title: !!python/name:os.system x\n",
+        (6, None, "plan.tag", {"tag": "!!python/name:os.system"}),
+    ),
+    (
+        "recipients mapping",
+        "  title: 测试实施方案\n",
+        "  title: 测试实施方案\n  recipients: {a: 1}\n",
+        (7, "document.recipients", "plan.want_list", {}),
+    ),
+    (
+        "phases empty ok",
+        "phases:\n  one:\n",
+        "phases: {}\nphases_x:\n  one:\n",
+        (
+            15,
+            "phases_x",
+            "plan.unknown_key",
+            {"allowed": "format, document, offices, phases, items", "hint": ["phases"]},
+        ),
+    ),
+    (
+        "empty key",
+        "  dangqun: {name: 乡党群办}\n",
+        "  dangqun: {name: 乡党群办}\n  '': {name: 空}\n",
+        (9, "offices", "plan.empty_text", {}),
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "old", "new", "first"), BAD, ids=[case[0] for case in BAD])
+def test_a_bad_plan_says_what_and_where(
+    case: str, old: str, new: str, first: tuple[int, str | None, str, dict[str, object]]
+) -> None:
+    assert old in WITH_MEMBERS
+    with pytest.raises(PlanError) as caught:
+        parse_plan(WITH_MEMBERS.replace(old, new, 1), "p.yaml")
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.key, problem.code, problem.params) == first
+    assert problem.path == "p.yaml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "offices", "recipients"),
+    [
+        ("    group: true\n", "    group: yes\n", {"cun": (True, ("xx",))}, ()),
+        ("    group: true\n", "    group: off\n", {"cun": (True, ("xx",))}, ()),  # has members
+        (
+            "    members:\n      - {name: 洗新村, key: xx}\n",
+            "    members:\n      xx: {name: 洗新村}\n      yy: 龙河村\n",
+            {"cun": (True, ("xx", "yy")), "yy": (False, ())},
+            (),
+        ),
+        (
+            "    members:\n      - {name: 洗新村, key: xx}\n",
+            "    members: [洗新村, 龙河村]\n",
+            {"cun": (True, ("洗新村", "龙河村")), "龙河村": (False, ())},
+            (),
+        ),
+        ("  title: 测试实施方案\n", "  title: 测试实施方案\n  recipients: 各村\n", {}, ("各村",)),
+        (
+            "  title: 测试实施方案\n",
+            "  title: 测试实施方案\n  recipients: [各村, 各科室]\n",
+            {},
+            ("各村", "各科室"),
+        ),
+    ],
+)
+def test_the_forms_a_plan_may_take(
+    old: str,
+    new: str,
+    offices: dict[str, tuple[bool, tuple[str, ...]]],
+    recipients: tuple[str, ...],
+) -> None:
+    plan = parse_plan(WITH_MEMBERS.replace(old, new, 1), "p.yaml")
+    for key, (group, members) in offices.items():
+        assert (plan.offices[key].group, plan.offices[key].members) == (group, members)
+        for member in members:
+            assert plan.offices[member].parent == key
+    assert plan.document.recipients == recipients
+    assert plan.offices["dangqun"].group is False
