@@ -338,3 +338,30 @@ def test_the_ics_export(plan: Plan, item_states: dict[str, ItemState]) -> None:
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     week = ics_text(plan, item_states, "zh", T0, remind_days=7)
     assert "TRIGGER:-P7D" in week and "TRIGGER:-P3D" not in week
+
+
+def test_an_item_of_no_phase_is_listed_apart_by_phase(plan: Plan) -> None:
+    measure = plan.items[3]._replace(id="6.1", phase=None, title="保障措施")
+    plan = Plan(plan.path, plan.document, plan.offices, plan.phases, (*plan.items, measure))
+    text = markdown_checklist(plan, states(plan, {}), "zh", date(2024, 2, 1), group_by="phase")
+    sections = [line for line in text.splitlines() if line.startswith("#")]
+    assert sections == [
+        "# 测试实施方案 任务清单",
+        "## 按阶段",
+        "### 5.1 第一阶段（）",
+        "### 不分阶段",
+    ]
+    assert text.rstrip().endswith(
+        "**6.1** 保障措施 — 责任单位：乡党群办｜截止：2024-02-29｜状态：未开始"
+    )
+
+
+def test_the_digest_json_lists_the_overdue_rows(
+    plan: Plan, item_states: dict[str, ItemState]
+) -> None:
+    every_day = Calendar(date(2024, 1, 1), bytes([1]) * 366)
+    record = digest_record(plan, digest(plan, item_states, date(2024, 5, 2), every_day))
+    (row,) = record["overdue"]
+    assert (row["id"], row["days_overdue"], row["working_days_overdue"]) == ("4.1.1", 2, 2)
+    assert record["due_soon"] == []
+    assert [(o["office_key"], o["red"]) for o in record["offices"]] == [("cun", 1), ("dangqun", 0)]

@@ -475,3 +475,18 @@ def test_one_command_for_several_parts_is_one_command() -> None:
     assert command_of([later, other, base], base) == [base, other]
     noted = base._replace(event_id="u4", note="另一条")
     assert len(by_command([base, noted])) == 2
+
+
+def test_rows_under_each_unit_their_item_names(plan: Plan) -> None:
+    from xixin_cli.schedule import EVERYTHING, Filter, by_office, leaves, state_item
+
+    kept = leaves(plan, states(plan, {}))
+    grouped = by_office(plan, EVERYTHING, kept, state_item)
+    assert {k: [s.item.id for s in v] for k, v in grouped.items()} == {
+        "dangqun": ["4.1.1", "4.1.2", "5.1.1"],
+        "cun": ["4.1.1", "4.1.2"],
+    }
+    assert list(grouped) == ["dangqun", "cun"]  # the plan's order
+    only = by_office(plan, Filter(office="cun", units=frozenset({"cun"})), kept, state_item)
+    assert list(only) == ["cun"]
+    assert by_office(plan, EVERYTHING, [], state_item) == {}

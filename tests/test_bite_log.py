@@ -15,7 +15,16 @@ from hypothesis import strategies as st
 
 from xixin_cli.checks import verify_log
 from xixin_cli.errors import StateError
-from xixin_cli.evidence import Fingerprint, fingerprint, keep_copy, still_matches, stored
+from xixin_cli.evidence import (
+    Fingerprint,
+    bring_copies,
+    file_hash,
+    fingerprint,
+    keep_copy,
+    still_matches,
+    store_problems,
+    stored,
+)
 from xixin_cli.merge import (
     accepted_file,
     accepted_ids,
@@ -563,10 +572,69 @@ def test_what_was_taken_in_unverified_is_remembered(tmp_path: Path) -> None:
         handle.write(b"not json\n\n[1]\n" + b'{"events":"a9"}\n{"events":["zz",3]}\n')
     assert accepted_ids(log) == frozenset({"a0", "a1", "zz"})
     (line,) = accepted_file(log).read_text(encoding="utf-8").splitlines()[:1]
-    assert json.loads(line) == {
-        "v": 1,
-        "at": "2024-01-10T09:00:00+08:00",
-        "by": "王芳",
-        "source": "a.jsonl",
-        "events": ["a0", "a1"],
-    }
+    assert line == (
+        '{"v":1,"at":"2024-01-10T09:00:00+08:00","by":"王芳","source":"a.jsonl",'
+        '"events":["a0","a1"]}'
+    )
+
+
+def test_the_store_names_the_copies_that_are_not_what_their_name_says(tmp_path: Path) -> None:
+    store = tmp_path / "a.jsonl.evidence"
+    assert store_problems(store) == []  # no store yet
+    report = tmp_path / "r.txt"
+    report.write_text("报告", encoding="utf-8")
+    kept = keep_copy(store, report)
+    assert store_problems(store) == []
+    damaged = stored(store, kept.sha256)
+    damaged.chmod(0o644)
+    damaged.write_text("改过", encoding="utf-8")
+    (store / "zz").mkdir()
+    short = store / "zz" / "abc"  # not a SHA-256 at all
+    short.write_text("x")
+    upper = store / "AB" / ("AB" * 32)
+    upper.parent.mkdir()
+    upper.write_text("x")
+    (store / "zz" / ".incoming.tmp").write_text("x")  # a copy still being made: not judged
+    (store / "zz" / ("0" * 64)).mkdir()  # a folder: not judged
+    assert store_problems(store) == sorted([str(damaged), str(short), str(upper)])
+
+
+def test_copies_are_brought_checked_against_their_names(tmp_path: Path) -> None:
+    source, target = tmp_path / "from.evidence", tmp_path / "to.evidence"
+    assert bring_copies(source, target) == (0, [])  # no source store
+    files = []
+    for n, text in enumerate(("一", "二", "三")):
+        path = tmp_path / f"{n}.txt"
+        path.write_text(text, encoding="utf-8")
+        files.append(keep_copy(source, path))
+    assert bring_copies(source, source) == (0, [])  # a store into itself: nothing
+    bad = stored(source, files[2].sha256)
+    bad.chmod(0o644)
+    bad.write_text("假", encoding="utf-8")
+    (source / "zz").mkdir()
+    (source / "zz" / "notasha").write_text("x")
+    keep_copy(target, tmp_path / "0.txt")  # the target has the first already
+    assert bring_copies(source, target) == (1, [str(bad)])
+    assert stored(target, files[1].sha256).read_text(encoding="utf-8") == "二"
+    assert not stored(target, files[2].sha256).exists()
+    assert sorted(p.name for p in target.rglob("*") if p.is_file()) == sorted(
+        [files[0].sha256, files[1].sha256]
+    )
+    assert bring_copies(source, target) == (0, [str(bad)])  # again: nothing new
+
+
+def test_what_cannot_be_fingerprinted_is_said(tmp_path: Path) -> None:
+    from xixin_cli.errors import UsageError
+
+    for path, code in (
+        (tmp_path / "none.txt", "usage.evidence_missing"),
+        (tmp_path, "usage.evidence_not_file"),
+    ):
+        with pytest.raises(UsageError) as caught:
+            fingerprint(path)
+        assert (caught.value.code, caught.value.params) == (code, {"path": str(path)})
+    assert still_matches(str(tmp_path / "none.txt"), 1, "0" * 64, tmp_path / "no-store") == (
+        "missing"
+    )
+    assert file_hash(tmp_path / "none.txt") is None
+    assert file_hash(tmp_path) is None

@@ -178,9 +178,9 @@ def test_a_plan_is_a_read_only_value() -> None:
     assert plan.with_path("q.yaml").items == plan.items
     assert pickle.loads(pickle.dumps(plan)) == plan
     assert repr(plan).startswith("Plan(path='p.yaml', document=Document(")
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match="read-only; use with_path"):
         plan.path = "x"
-    with pytest.raises(AttributeError):
+    with pytest.raises(AttributeError, match=r"read-only \(items\)"):
         del plan.items
     with pytest.raises(TypeError):
         hash(plan)
