@@ -365,3 +365,28 @@ def test_the_digest_json_lists_the_overdue_rows(
     assert (row["id"], row["days_overdue"], row["working_days_overdue"]) == ("4.1.1", 2, 2)
     assert record["due_soon"] == []
     assert [(o["office_key"], o["red"]) for o in record["offices"]] == [("cun", 1), ("dangqun", 0)]
+
+
+def test_the_csv_export_in_english_of_one_unit(
+    plan: Plan, item_states: dict[str, ItemState]
+) -> None:
+    measure = plan.items[3]._replace(id="6.1", phase=None, due=None, title="保障措施")
+    plan = Plan(plan.path, plan.document, plan.offices, plan.phases, (*plan.items, measure))
+    where = Filter(office="cun", units=frozenset({"cun"}))
+    rows = list(
+        csv.reader(io.StringIO(csv_text(plan, item_states, "en", date(2024, 5, 1), where)[1:]))
+    )
+    assert rows[0][:6] == ["id", "parent", "item", "offices", "phase", "due"]
+    assert [row[0] for row in rows[1:]] == ["4.1.1", "4.1.2"]  # 各村's items only
+    assert rows[2][3:9] == [
+        "乡党群办, 各村",
+        "第一阶段",
+        "standing",
+        "",
+        "standing, no single deadline",
+        "to do",
+    ]
+    every = list(
+        csv.reader(io.StringIO(csv_text(plan, states(plan, {}), "zh", date(2024, 5, 1))[1:]))
+    )
+    assert every[-1][:6] == ["6.1", "", "保障措施", "乡党群办", "", "常态化"]

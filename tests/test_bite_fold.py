@@ -490,3 +490,18 @@ def test_rows_under_each_unit_their_item_names(plan: Plan) -> None:
     only = by_office(plan, Filter(office="cun", units=frozenset({"cun"})), kept, state_item)
     assert list(only) == ["cun"]
     assert by_office(plan, EVERYTHING, [], state_item) == {}
+
+
+def test_the_phases_that_start_or_end_in_a_window(plan: Plan) -> None:
+    from xixin_cli.model import Phase
+    from xixin_cli.schedule import phase_marks
+
+    two = Phase("two", "5.2", "第二阶段", "", date(2024, 3, 15), date(2024, 4, 30))
+    plan = Plan(plan.path, plan.document, plan.offices, {**plan.phases, "two": two}, plan.items)
+    marks = phase_marks(plan, date(2024, 3, 15), date(2024, 3, 31))
+    assert [(m.phase.key, m.edge, m.day) for m in marks] == [
+        ("two", "start", date(2024, 3, 15)),  # both ends of the window count
+        ("one", "end", date(2024, 3, 31)),
+    ]
+    assert phase_marks(plan, date(2024, 3, 16), date(2024, 3, 30)) == []
+    assert [m.edge for m in phase_marks(plan, date(2024, 1, 1), date(2024, 1, 1))] == ["start"]

@@ -638,3 +638,38 @@ def test_what_cannot_be_fingerprinted_is_said(tmp_path: Path) -> None:
     )
     assert file_hash(tmp_path / "none.txt") is None
     assert file_hash(tmp_path) is None
+
+
+def test_a_write_cut_short_is_taken_back_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk in the middle of an append leaves the log as it was, and says why."""
+    import errno
+    import os
+
+    path = tmp_path / "log.jsonl"
+    append_event(path, FULL[0], writer="w")
+    before = path.read_bytes()
+    real_write = os.write
+
+    def half_then_full(fd: int, data: bytes) -> int:
+        if len(data) > 20:
+            real_write(fd, data[:20])
+            return 20
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", half_then_full)
+    with pytest.raises(StateError) as caught:
+        append_event(path, FULL[1], writer="w")
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert caught.value.code == "state.cannot_write"
+    assert caught.value.params == {"path": str(path), "reason": "No space left on device"}
+
+
+def test_a_folder_that_cannot_be_made_is_said_with_the_reason(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    with pytest.raises(StateError) as caught:
+        append_event(blocked / "l.jsonl", FULL[0], writer="w", make_parent=True)
+    assert caught.value.params == {"path": str(blocked / "l.jsonl"), "reason": "File exists"}
