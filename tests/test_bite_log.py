@@ -673,3 +673,20 @@ def test_a_folder_that_cannot_be_made_is_said_with_the_reason(tmp_path: Path) ->
     with pytest.raises(StateError) as caught:
         append_event(blocked / "l.jsonl", FULL[0], writer="w", make_parent=True)
     assert caught.value.params == {"path": str(blocked / "l.jsonl"), "reason": "File exists"}
+
+
+def test_evidence_that_cannot_be_read_any_more_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xixin_cli.evidence as evidence
+    from xixin_cli.errors import UsageError
+
+    report = tmp_path / "r.txt"
+    report.write_text("x")
+    seen = fingerprint(report)
+
+    def unreadable(path: Path) -> Fingerprint:
+        raise UsageError("usage.evidence_unreadable", path=str(path), reason="I/O error")
+
+    monkeypatch.setattr(evidence, "fingerprint", unreadable)
+    assert still_matches(seen.path, seen.size, seen.sha256) == "missing"

@@ -212,6 +212,24 @@ def test_which_statuses_are_open() -> None:
 #: (case, text of WITH_MEMBERS, replaced by, the first problem: line, key, code, values). Each
 #: was read against the YAML it names: the line is the line of the offending key or value.
 BAD = [
+    # One hint at most (4.1.1 and 4.1.2 are half like 4.3 too), from half alike up.
+    (
+        "parent hint is one",
+        '  - id: "5.1.1"\n',
+        '  - id: "5.1.1"\n    parent: "4.3"\n',
+        (39, "items[5.1.1].parent", "plan.unknown_parent", {"value": "4.3", "hint": ["4.1"]}),
+    ),
+    (
+        "phase hint half like",
+        "    phase: one\n    due: 2024年2月29日\n",
+        "    phase: onxy\n    due: 2024年2月29日\n",
+        (
+            43,
+            "items[5.1.1].phase",
+            "plan.unknown_phase",
+            {"value": "onxy", "hint": ["one"], "allowed": "one"},
+        ),
+    ),
     (
         "group flag bad",
         "    group: true\n",
