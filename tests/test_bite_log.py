@@ -690,3 +690,31 @@ def test_evidence_that_cannot_be_read_any_more_is_missing(
 
     monkeypatch.setattr(evidence, "fingerprint", unreadable)
     assert still_matches(seen.path, seen.size, seen.sha256) == "missing"
+
+
+def test_a_store_that_cannot_be_written_is_an_output_error(tmp_path: Path) -> None:
+    from xixin_cli.errors import OutputError
+
+    report = tmp_path / "r.txt"
+    report.write_text("报告", encoding="utf-8")
+    sha = fingerprint(report).sha256
+    in_the_way = tmp_path / "file.evidence"
+    in_the_way.write_text("")  # the store's name is taken by a file
+    with pytest.raises(OutputError) as caught:
+        keep_copy(in_the_way, report)
+    assert caught.value.code == "output.cannot_write"
+    assert caught.value.params == {"path": str(in_the_way), "reason": "File exists"}
+    store = tmp_path / "log.evidence"
+    store.mkdir()
+    (store / sha[:2]).write_text("")  # where the copy's folder goes
+    with pytest.raises(OutputError) as caught:
+        keep_copy(store, report)
+    assert caught.value.params == {"path": str(store), "reason": "File exists"}
+    assert [p.name for p in store.iterdir()] == [sha[:2]]  # the half-made copy is gone
+    target = tmp_path / "to.evidence"
+    target.mkdir()
+    (target / sha[:2]).write_text("")
+    keep_copy(store.with_name("ok.evidence"), report)
+    with pytest.raises(OutputError) as caught:
+        bring_copies(store.with_name("ok.evidence"), target)
+    assert caught.value.params == {"path": str(stored(target, sha)), "reason": "File exists"}
