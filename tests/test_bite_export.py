@@ -390,3 +390,25 @@ def test_the_csv_export_in_english_of_one_unit(
         csv.reader(io.StringIO(csv_text(plan, states(plan, {}), "zh", date(2024, 5, 1))[1:]))
     )
     assert every[-1][:6] == ["6.1", "", "保障措施", "乡党群办", "", "常态化"]
+
+
+def test_the_ics_export_in_english_of_one_unit_stamped_in_utc(
+    plan: Plan, item_states: dict[str, ItemState], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")  # the machine's zone is not the stamp's
+    time.tzset()
+    try:
+        where = Filter(office="cun", units=frozenset({"cun"}))
+        text = ics_text(plan, item_states, "en", datetime(2024, 1, 2, 3, 4, 5, tzinfo=CHINA), where)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    lines = text.replace("\r\n ", "").split("\r\n")
+    assert [line for line in lines if line.startswith("SUMMARY:")] == ["SUMMARY:4.1.1 第一个行动"]
+    assert "DTSTAMP:20240101T190405Z" in lines
+    (description,) = [line for line in lines if line.startswith("DESCRIPTION:offices")]
+    assert description == (
+        "DESCRIPTION:offices: 乡党群办\\, 各村\\nsource: 测府发〔2024〕1号 四（一）\\nstatus: in progress"
+    )

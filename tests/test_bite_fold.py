@@ -505,3 +505,85 @@ def test_the_phases_that_start_or_end_in_a_window(plan: Plan) -> None:
     ]
     assert phase_marks(plan, date(2024, 3, 16), date(2024, 3, 30)) == []
     assert [m.edge for m in phase_marks(plan, date(2024, 1, 1), date(2024, 1, 1))] == ["start"]
+
+
+def test_undo_puts_back_the_whole_state_from_just_before(plan: Plan) -> None:
+    from xixin_cli.rules import undo
+
+    def at(n: int) -> Stamp:
+        return Stamp(T0 + timedelta(hours=n), f"r{n}", "审核人")
+
+    start = change_event("s1", Status.DOING, "5.1.1", 0)._replace(note="开始", writer="w")
+    done = Event(
+        "s2", T0 + timedelta(minutes=5), "5.1.1", Status.DONE, Status.DOING, "c", "完成", writer="w"
+    )
+    events = [start, done]
+    now = states(plan, fold(events))
+    ((revert, target),) = undo(plan, events, now, lambda: at(1), writer="w")
+    assert target is done
+    assert revert == Event(
+        "r1", T0 + timedelta(hours=1), "5.1.1", Status.DOING, Status.DONE, "审核人", "开始",
+        undoes="s2",
+    )  # fmt: skip
+    ((first, _),) = undo(plan, [start], states(plan, fold([start])), lambda: at(2), writer="w")
+    assert (first.status, first.previous, first.note, first.undoes) == (
+        Status.TODO,
+        Status.DOING,
+        "",
+        "s1",
+    )
+    stray = change_event("x1", Status.DONE, "9.9.9", 0)._replace(writer="w")  # not in the plan
+    ((back, _),) = undo(plan, [stray], {}, lambda: at(3), writer="w")
+    assert (back.status, back.previous, back.note) == (Status.TODO, Status.DONE, "")
+    with pytest.raises(RuleError) as caught:
+        undo(plan, [], {}, lambda: at(4))
+    assert caught.value.code == "usage.nothing_to_undo"
+
+
+def test_undo_of_an_extension_or_a_file_puts_back_what_stood(plan: Plan) -> None:
+    from xixin_cli.rules import undo
+
+    stamp = Stamp(T0 + timedelta(hours=1), "r", "审核人")
+    first = change_event("x1", Status.TODO, "5.1.1", 0)._replace(
+        kind=EventKind.EXTEND, due=date(2024, 3, 10), writer="w"
+    )
+    second = change_event("x2", Status.TODO, "5.1.1", 1)._replace(
+        kind=EventKind.EXTEND, due=date(2024, 3, 20), writer="w"
+    )
+    events = [first, second]
+    now = states(plan, fold(events), fold_extensions(events))
+    ((revert, _),) = undo(plan, events, now, lambda: stamp, writer="w")
+    assert (revert.kind, revert.due, revert.undoes) == (EventKind.EXTEND, date(2024, 3, 10), "x2")
+    ((only, _),) = undo(plan, [first], now, lambda: stamp, writer="w")
+    assert (only.kind, only.due) == (EventKind.EXTEND, None)  # withdrawn: the plan's date again
+    photo = change_event("p1", Status.DOING, "5.1.1", 2)._replace(
+        kind=EventKind.EVIDENCE, path="/a.jpg", size=3, sha256="c" * 64, writer="w"
+    )
+    ((gone, _),) = undo(plan, [photo], states(plan, {}), lambda: stamp, writer="w")
+    assert (gone.kind, gone.path, gone.size, gone.sha256, gone.status) == (
+        EventKind.DETACH,
+        "/a.jpg",
+        3,
+        "c" * 64,
+        Status.TODO,
+    )
+    detached = photo._replace(event_id="d1", kind=EventKind.DETACH)
+    ((back, _),) = undo(plan, [detached], {}, lambda: stamp, writer="w")
+    assert (back.kind, back.path, back.status, back.previous) == (
+        EventKind.EVIDENCE,
+        "/a.jpg",
+        Status.TODO,
+        Status.TODO,
+    )
+
+
+def test_undo_of_one_units_part_reverts_that_part(plan: Plan) -> None:
+    from xixin_cli.rules import undo
+
+    mine = change_event("u1", Status.DONE, "4.1.1", 0)._replace(office="cun", writer="w")
+    theirs = change_event("u2", Status.BLOCKED, "4.1.1", 1)._replace(office="dangqun", writer="o")
+    events = [mine, theirs]
+    now = states(plan, fold(events))
+    stamp = Stamp(T0 + timedelta(hours=1), "r", "审核人")
+    ((revert, _),) = undo(plan, events, now, lambda: stamp, writer="w")
+    assert (revert.office, revert.status, revert.previous) == ("cun", Status.TODO, Status.DONE)
