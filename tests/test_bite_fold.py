@@ -587,3 +587,17 @@ def test_undo_of_one_units_part_reverts_that_part(plan: Plan) -> None:
     stamp = Stamp(T0 + timedelta(hours=1), "r", "审核人")
     ((revert, _),) = undo(plan, events, now, lambda: stamp, writer="w")
     assert (revert.office, revert.status, revert.previous) == ("cun", Status.TODO, Status.DONE)
+
+
+def test_undo_takes_the_latest_command_by_time_not_by_id() -> None:
+    early = change_event("zzzz1", Status.DOING, "a", 0)._replace(writer="w")
+    late = change_event("aaaa1", Status.DONE, "a", 1)._replace(writer="w")
+    assert undo_target([early, late], "w") == [late]
+    assert undo_target([late, early], "w") == [late]
+    with pytest.raises(RuleError) as caught:
+        undo_target([early, late], "w", "qqqq")
+    assert caught.value.params == {"value": "qqqq"}
+    twins = [early, early._replace(event_id="zzzz2")]
+    with pytest.raises(RuleError) as caught:
+        undo_target(twins, "w", "zzzz")
+    assert (caught.value.code, caught.value.params) == ("usage.undo_id_many", {"value": "zzzz"})
