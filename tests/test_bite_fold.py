@@ -601,3 +601,97 @@ def test_undo_takes_the_latest_command_by_time_not_by_id() -> None:
     with pytest.raises(RuleError) as caught:
         undo_target(twins, "w", "zzzz")
     assert (caught.value.code, caught.value.params) == ("usage.undo_id_many", {"value": "zzzz"})
+
+
+# -- parts: each unit's own, a group's record, and a unit's view --------------------------------
+
+
+@pytest.fixture
+def villages() -> Plan:
+    from test_bite_plan import WITH_MEMBERS
+
+    text = WITH_MEMBERS.replace(
+        "      - {name: 洗新村, key: xx}\n",
+        "      - {name: 洗新村, key: xx}\n      - {name: 龙河村, key: lh}\n",
+    )
+    return parse_plan(text, "villages.yaml")
+
+
+def test_a_part_takes_the_newest_of_its_own_its_groups_and_every_parts_records(
+    villages: Plan,
+) -> None:
+    # 4.1.1 is for 乡党群办 and each village of 各村 (xx, lh).
+    everyone = change_event("e", Status.DOING, "4.1.1", 0)
+    group = change_event("g", Status.BLOCKED, "4.1.1", 1)._replace(office="cun")
+    own = change_event("o", Status.DONE, "4.1.1", 2)._replace(office="xx")
+    item_states = states(villages, fold([everyone, group, own]))
+    parts = {p.office: (p.status, p.last) for p in item_states["4.1.1"].parts}
+    assert parts == {
+        "dangqun": (Status.DOING, everyone),
+        "xx": (Status.DONE, own),
+        "lh": (Status.BLOCKED, group),  # the group's record stands for its member
+    }
+    state = item_states["4.1.1"]
+    assert state.status is Status.BLOCKED and state.last is own
+    assert item_states["4.1"].status is Status.BLOCKED
+    assert item_states["4.1"].progress == (0, 2)
+    later = change_event("z", Status.TODO, "4.1.1", 3)  # a record for every part, newest
+    again = states(villages, fold([everyone, group, own, later]))["4.1.1"]
+    assert {p.office: p.status for p in again.parts} == dict.fromkeys(
+        ("dangqun", "xx", "lh"), Status.TODO
+    )
+
+
+def test_a_unit_sees_its_own_parts_only(villages: Plan) -> None:
+    from xixin_cli.fold import project
+
+    done = change_event("o", Status.DONE, "4.1.1", 0)._replace(office="xx")
+    late = change_event("x", Status.TODO, "4.1.1", 1)._replace(
+        kind=EventKind.EXTEND, due=date(2024, 5, 1), office="lh"
+    )
+    events = [done, late]
+    item_states = states(villages, fold(events), fold_extensions(events))
+    mine = project(villages, item_states, frozenset({"xx"}))
+    assert list(mine) == ["4.1", "4.1.1", "4.1.2"]  # 5.1.1 names no village
+    assert (mine["4.1.1"].status, mine["4.1.1"].due) == (Status.DONE, date(2024, 3, 31))
+    assert mine["4.1"].progress == (1, 2)
+    theirs = project(villages, item_states, frozenset({"lh"}))
+    assert (theirs["4.1.1"].status, theirs["4.1.1"].due) == (Status.TODO, date(2024, 5, 1))
+    assert theirs["4.1.1"].extension is late
+    both = project(villages, item_states, frozenset({"xx", "lh"}))
+    assert both["4.1.1"].status is Status.DOING and both["4.1.1"].due == date(2024, 5, 1)
+    assert project(villages, item_states, frozenset({"nobody"})) == {}
+    assert part_view(item_states["4.1.1"], "xx").status is Status.DONE
+
+
+def test_a_tasks_own_extension_and_evidence(plan: Plan) -> None:
+    task_extension = change_event("x", Status.TODO, "4.1", 0)._replace(
+        kind=EventKind.EXTEND, due=date(2024, 4, 15)
+    )
+    photo = change_event("p", Status.TODO, "4.1", 1)._replace(
+        kind=EventKind.EVIDENCE, path="/t.jpg", sha256="d" * 64
+    )
+    events = [task_extension, photo]
+    task = states(plan, fold(events), fold_extensions(events), fold_evidence(events))["4.1"]
+    assert (task.due, task.extension, task.evidence) == (
+        date(2024, 4, 15),
+        task_extension,
+        (photo,),
+    )
+    withdrawn = task_extension._replace(event_id="y", at=T0 + timedelta(hours=1), due=None)
+    events = [task_extension, withdrawn]
+    task = states(plan, fold(events), fold_extensions(events))["4.1"]
+    assert (task.due, task.extension) == (date(2024, 3, 31), None)
+    leaf = states(plan, {}, fold_extensions([withdrawn._replace(item="5.1.1")]))["5.1.1"]
+    assert (leaf.due, leaf.extension) == (date(2024, 2, 29), None)
+
+
+def test_one_file_for_several_parts_shows_once(villages: Plan) -> None:
+    photo = change_event("p", Status.TODO, "4.1.1", 0)._replace(
+        kind=EventKind.EVIDENCE, path="/v.jpg", sha256="e" * 64, office="xx"
+    )
+    twice = photo._replace(event_id="q", office="lh", at=T0 + timedelta(minutes=1))
+    events = [photo, twice, change_event("s", Status.DOING, "4.1.1", 2)._replace(office="xx")]
+    state = states(villages, fold(events), fold_extensions(events), fold_evidence(events))["4.1.1"]
+    assert state.evidence == (photo,)
+    assert {p.office: len(p.evidence) for p in state.parts} == {"dangqun": 0, "xx": 1, "lh": 1}
