@@ -695,3 +695,68 @@ def test_one_file_for_several_parts_shows_once(villages: Plan) -> None:
     state = states(villages, fold(events), fold_extensions(events), fold_evidence(events))["4.1.1"]
     assert state.evidence == (photo,)
     assert {p.office: len(p.evidence) for p in state.parts} == {"dangqun": 0, "xx": 1, "lh": 1}
+
+
+# -- the queries: filters, tallies, the order units are called in -------------------------------
+
+
+def test_a_filter_keeps_by_unit_phase_and_status(plan: Plan) -> None:
+    from xixin_cli.schedule import EVERYTHING, Filter, leaves
+
+    item_states = states(plan, fold([change_event("d", Status.DONE, "4.1.1")]))
+
+    def kept(where: Filter) -> list[str]:
+        return [s.item.id for s in leaves(plan, item_states, where)]
+
+    assert kept(EVERYTHING) == ["4.1.1", "4.1.2", "5.1.1"]
+    assert kept(Filter(office="cun")) == ["4.1.1", "4.1.2"]  # units default to the office
+    assert kept(Filter(office="cun", units=frozenset({"dangqun"}))) == ["4.1.1", "4.1.2", "5.1.1"]
+    assert kept(Filter(phase="one")) == ["4.1.1", "4.1.2", "5.1.1"]
+    assert kept(Filter(phase="two")) == []
+    assert kept(Filter(statuses=frozenset({Status.DONE}))) == ["4.1.1"]
+    assert kept(Filter(statuses=frozenset({Status.TODO}), office="dangqun")) == ["4.1.2", "5.1.1"]
+    assert Filter(office="cun").units_of_office == {"cun"}
+    assert EVERYTHING.units_of_office == frozenset()
+    assert Filter(office="cun", units=frozenset({"xx"})).keeps_office("xx")
+    assert Filter(office="cun", units=frozenset({"xx"})).keeps_office("cun")
+    assert not Filter(office="cun", units=frozenset({"xx"})).keeps_office("dangqun")
+    assert EVERYTHING.keeps_office("anything")
+
+
+def test_units_are_called_most_red_first_then_most_yellow_then_least_done(
+    villages: Plan,
+) -> None:
+    from xixin_cli.schedule import unit_tallies
+
+    events = [
+        change_event("a", Status.DONE, "4.1.1", 0)._replace(office="xx"),
+        change_event("b", Status.DONE, "4.1.2", 1)._replace(office="xx"),
+        change_event("c", Status.DONE, "4.1.1", 2)._replace(office="dangqun"),
+    ]
+    item_states = states(villages, fold(events))
+    from xixin_cli.schedule import leaves
+
+    kept = leaves(villages, item_states)
+    today = date(2024, 3, 25)  # 4.1.1 due 03-31 (yellow), 5.1.1 due 02-29 (red)
+    tallies = unit_tallies(villages, kept, today, today + timedelta(days=7), EVERY_DAY)
+    assert [(t.key, t.red, t.yellow, t.green, t.closed, t.total, t.group) for t in tallies] == [
+        ("dangqun", 1, 0, 1, 1, 3, None),
+        ("cun", 0, 1, 1, 0, 2, None),  # 4.1.1 is open for 龙河村: the group's item is open
+        ("lh", 0, 1, 1, 0, 2, "cun"),
+        ("xx", 0, 0, 0, 2, 2, "cun"),
+    ]
+    worst = {t.key: t.worst.state.item.id if t.worst else None for t in tallies}
+    assert worst == {"dangqun": "5.1.1", "cun": "4.1.1", "lh": "4.1.1", "xx": None}
+
+
+def test_completion_counts_done_and_closed_of_all_but_dropped(plan: Plan) -> None:
+    from xixin_cli.schedule import completion, leaves
+
+    events = [
+        change_event("a", Status.DONE, "4.1.1", 0),
+        change_event("b", Status.DROPPED, "4.1.2", 1),
+        change_event("c", Status.CLOSED, "5.1.1", 2),
+    ]
+    assert completion(leaves(plan, states(plan, fold(events)))) == (2, 2)
+    assert completion(leaves(plan, states(plan, fold(events[:1])))) == (1, 3)
+    assert completion([]) == (0, 0)
