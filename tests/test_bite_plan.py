@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -212,6 +213,81 @@ def test_which_statuses_are_open() -> None:
 #: (case, text of WITH_MEMBERS, replaced by, the first problem: line, key, code, values). Each
 #: was read against the YAML it names: the line is the line of the offending key or value.
 BAD = [
+    # Due dates against their basis and phase, leads among the units.
+    (
+        "due on standing",
+        "    due_basis: standing\n    due_text: 常态化\n",
+        "    due_basis: standing\n    due_text: 常态化\n    due: 2024-03-01\n",
+        (38, "items[4.1.2].due", "plan.due_on_standing", {}),
+    ),
+    (
+        "stated without due",
+        "    due: 2024年2月29日\n",
+        "",
+        (38, "items[5.1.1].due", "plan.due_missing", {}),
+    ),
+    (
+        "stated without due_text",
+        "    due_text: 2月底前\n",
+        "",
+        (38, "items[5.1.1].due_text", "plan.due_text_missing", {}),
+    ),
+    (
+        "phase basis without phase",
+        "    phase: one\n    due_basis: phase\n",
+        "    due_basis: phase\n",
+        (21, "items[4.1].phase", "plan.phase_needed", {}),
+    ),
+    (
+        "due outside phase",
+        "    due: 2024年2月29日\n",
+        "    due: 2024年4月1日\n",
+        (
+            44,
+            "items[5.1.1].due",
+            "plan.due_outside_phase",
+            {"due": "2024-04-01", "phase": "第一阶段", "start": "2024-01-01", "end": "2024-03-31"},
+        ),
+    ),
+    (
+        "due before phase",
+        "    due: 2024年2月29日\n",
+        "    due: 2023年12月31日\n",
+        (
+            44,
+            "items[5.1.1].due",
+            "plan.due_outside_phase",
+            {"due": "2023-12-31", "phase": "第一阶段", "start": "2024-01-01", "end": "2024-03-31"},
+        ),
+    ),
+    (
+        "lead not office",
+        "    offices: [乡党群办]\n",
+        "    offices: [乡党群办]\n    lead: [各村]\n",
+        (43, "items[5.1.1].lead", "plan.lead_not_office", {}),
+    ),
+    (
+        "unknown office name hint",
+        "    offices: [乡党群办]\n",
+        "    offices: [党群]\n",
+        (
+            42,
+            "items[5.1.1].offices",
+            "plan.unknown_office",
+            {"value": "党群", "hint": ["乡党群办"], "allowed": "dangqun, cun, xx"},
+        ),
+    ),
+    (
+        "bad basis",
+        "    due_basis: stated\n",
+        "    due_basis: said\n",
+        (
+            45,
+            "items[5.1.1].due_basis",
+            "plan.bad_choice",
+            {"value": "said", "allowed": "stated, phase, standing"},
+        ),
+    ),
     # One hint at most (4.1.1 and 4.1.2 are half like 4.3 too), from half alike up.
     (
         "parent hint is one",
@@ -491,3 +567,42 @@ def test_the_forms_a_plan_may_take(
             assert plan.offices[member].parent == key
     assert plan.document.recipients == recipients
     assert plan.offices["dangqun"].group is False
+
+
+def test_an_action_takes_what_it_does_not_say_from_its_task() -> None:
+    own = WITH_MEMBERS.replace(
+        "    kind: action\n    title: 第一个行动\n",
+        "    kind: action\n    title: 第一个行动\n    due: 2024-02-15\n    source: 四（一）1\n"
+        "    offices: [cun]\n    lead: [cun]\n    offices_text: 各村\n",
+    )
+    plan = parse_plan(own, "p.yaml")
+    action, other = plan.get("4.1.1"), plan.get("4.1.2")
+    assert action is not None and other is not None
+    assert (action.due, action.due_basis.value, action.due_text) == (date(2024, 2, 15), "phase", "")
+    assert (action.source, action.offices, action.lead, action.offices_text) == (
+        "四（一）1",
+        ("xx",),
+        ("xx",),
+        "各村",
+    )
+    assert (other.due, other.source, other.offices, other.lead, other.phase) == (
+        None,
+        "四（一）",
+        ("dangqun", "xx"),
+        (),
+        "one",
+    )
+    stated = WITH_MEMBERS.replace(
+        "    kind: action\n    title: 第一个行动\n",
+        "    kind: action\n    title: 第一个行动\n    due_basis: stated\n    due: 2024-03-01\n"
+        "    due_text: 3月1日前\n    text: 全文\n    note: 备注\n",
+    )
+    action = parse_plan(stated, "p.yaml").get("4.1.1")
+    assert action is not None
+    assert (action.due, action.due_basis.value, action.due_text, action.text, action.note) == (
+        date(2024, 3, 1),
+        "stated",
+        "3月1日前",
+        "全文",
+        "备注",
+    )
