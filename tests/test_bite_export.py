@@ -14,16 +14,19 @@ from xixin_cli import __version__
 from xixin_cli.export import (
     _ics_escape,
     _ics_fold,
+    board_record,
     csv_cell,
     csv_text,
     digest_record,
     due_record,
+    event_record,
     ics_text,
     item_record,
     markdown_checklist,
+    task_heading,
 )
 from xixin_cli.fold import ItemState, fold, fold_evidence, fold_extensions, states
-from xixin_cli.model import Event, EventKind, Plan, Status
+from xixin_cli.model import Event, EventKind, ItemKind, Plan, Status
 from xixin_cli.plan_file import parse_plan
 from xixin_cli.schedule import Filter, digest, overdue, upcoming
 from xixin_cli.workdays import Calendar
@@ -412,3 +415,78 @@ def test_the_ics_export_in_english_of_one_unit_stamped_in_utc(
     assert description == (
         "DESCRIPTION:offices: 乡党群办\\, 各村\\nsource: 测府发〔2024〕1号 四（一）\\nstatus: in progress"
     )
+
+
+def test_the_board_json(plan: Plan, item_states: dict[str, ItemState]) -> None:
+    from xixin_cli.board import board
+
+    every_day = Calendar(date(2024, 1, 1), bytes([1]) * 366)
+    week = digest(plan, item_states, date(2024, 4, 28), every_day)
+    record = board_record(board(plan, item_states, week))
+    assert record["as_of"] == "2024-04-28"
+    assert record["offices"][0] == {
+        "key": "cun",
+        "name": "各村",
+        "total": 2,
+        "closed": 0,
+        "open": 2,
+        "red": 0,
+        "yellow": 1,
+        "green": 1,
+        "worst": "4.1.1",
+        "group": None,
+    }
+    assert record["phases"] == [
+        {
+            "key": "one",
+            "name": "5.1 第一阶段",
+            "total": 3,
+            "closed": 1,
+            "open": 2,
+            "red": 0,
+            "yellow": 1,
+            "green": 1,
+            "worst": "4.1.1",
+            "group": None,
+        }
+    ]
+    assert event_record(EVENTS[0]) == {
+        "v": 5,
+        "event": "a",
+        "at": "2024-01-10T09:00:00+08:00",
+        "item": "4.1.1",
+        "status": "done",
+        "previous": "todo",
+        "office": "dangqun",
+        "by": "王芳",
+        "note": "已完成",
+        "progress": "已开会",
+        "problems": "",
+        "next": "",
+    }
+
+
+def test_measures_and_steps_of_no_phase_in_the_checklist(plan: Plan) -> None:
+    measure = plan.items[3]._replace(id="6.1", kind=ItemKind.MEASURE, phase=None, title="保障")
+    step = plan.items[3]._replace(id="5.9", phase=None, title="无阶段的步骤")
+    lead = plan.items[3]._replace(id="5.8", lead=("dangqun",), title="有牵头")
+    plan = Plan(
+        plan.path, plan.document, plan.offices, plan.phases, (*plan.items, step, measure, lead)
+    )
+    item_states = states(plan, {})
+    text = markdown_checklist(plan, item_states, "zh", date(2024, 2, 1))
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# 测试实施方案 任务清单",
+        "## 主要任务",
+        "### 四（一） 第一项任务（0/2）",
+        "## 实施步骤",
+        "### 5.1 第一阶段（）",
+        "## 保障措施",
+    ]
+    lines = text.splitlines()
+    assert lines.index(
+        "- [ ] **5.9** 无阶段的步骤 — 责任单位：乡党群办｜截止：2024-02-29｜状态：未开始"
+    ) < lines.index("## 保障措施")
+    assert item_record(plan, item_states["5.8"])["lead"] == ["乡党群办"]
+    assert task_heading(item_states["5.1.1"], "zh") == "五（一）1 自查"
