@@ -471,7 +471,7 @@ def test_measures_and_steps_of_no_phase_in_the_checklist(plan: Plan) -> None:
     step = plan.items[3]._replace(id="5.9", phase=None, title="无阶段的步骤")
     lead = plan.items[3]._replace(id="5.8", lead=("dangqun",), title="有牵头")
     plan = Plan(
-        plan.path, plan.document, plan.offices, plan.phases, (*plan.items, step, measure, lead)
+        plan.path, plan.document, plan.offices, plan.phases, (*plan.items, lead, step, measure)
     )
     item_states = states(plan, {})
     text = markdown_checklist(plan, item_states, "zh", date(2024, 2, 1))
