@@ -490,3 +490,17 @@ def test_measures_and_steps_of_no_phase_in_the_checklist(plan: Plan) -> None:
     ) < lines.index("## 保障措施")
     assert item_record(plan, item_states["5.8"])["lead"] == ["乡党群办"]
     assert task_heading(item_states["5.1.1"], "zh") == "五（一）1 自查"
+
+
+def test_a_task_without_actions_is_listed_among_the_tasks(plan: Plan) -> None:
+    task = plan.items[0]._replace(id="4.2", title="无行动的任务")
+    plan = Plan(plan.path, plan.document, plan.offices, plan.phases, (*plan.items, task))
+    text = markdown_checklist(plan, states(plan, {}), "zh", date(2024, 2, 1))
+    lines = text.splitlines()
+    assert (
+        lines.index("## 主要任务")
+        < lines.index(
+            "- [ ] **4.2** 无行动的任务 — 责任单位：乡党群办、各村｜截止：2024-03-31｜状态：未开始"
+        )
+        < lines.index("## 实施步骤")
+    )

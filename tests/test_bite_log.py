@@ -718,3 +718,26 @@ def test_a_store_that_cannot_be_written_is_an_output_error(tmp_path: Path) -> No
     with pytest.raises(OutputError) as caught:
         bring_copies(store.with_name("ok.evidence"), target)
     assert caught.value.params == {"path": str(stored(target, sha)), "reason": "File exists"}
+
+
+def test_a_file_that_cannot_be_read_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xixin_cli.errors import UsageError
+
+    report = tmp_path / "r.txt"
+    report.write_text("x")
+    real_open = Path.open
+
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == "r.txt":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(UsageError) as caught:
+        fingerprint(report)
+    assert (caught.value.code, caught.value.params) == (
+        "usage.evidence_unreadable",
+        {"path": str(report), "reason": "Permission denied"},
+    )

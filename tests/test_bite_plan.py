@@ -606,3 +606,19 @@ def test_an_action_takes_what_it_does_not_say_from_its_task() -> None:
         "全文",
         "备注",
     )
+
+
+def test_a_group_named_by_all_its_members_is_named_as_the_group() -> None:
+    plan = parse_plan(
+        WITH_MEMBERS.replace("    offices: [乡党群办]\n", "    offices: [各村]\n"), "p"
+    )
+    step = plan.get("5.1.1")
+    assert step is not None and step.offices == ("xx",)
+    assert plan.named_units(step) == ("各村",)
+    two = WITH_MEMBERS.replace(
+        "      - {name: 洗新村, key: xx}\n",
+        "      - {name: 洗新村, key: xx}\n      - {name: 龙河村, key: lh}\n",
+    ).replace("    offices: [乡党群办]\n", "    offices: [洗新村]\n")
+    plan = parse_plan(two, "p")
+    step = plan.get("5.1.1")
+    assert step is not None and plan.named_units(step) == ("洗新村",)  # not all of 各村
