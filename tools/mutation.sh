@@ -7,6 +7,8 @@
 #                                     result
 #   tools/mutation.sh dates fold      just these modules, every mutant judged again
 #   tools/mutation.sh --survivors     judge again only the mutants that survived last time
+#   tools/mutation.sh --sample 30     judge a seeded random 30% of each module's mutants not
+#                                     judged yet (a figure for the core when time is short)
 #   tools/mutation.sh --report        only print the figures of the results kept
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,10 @@ case "${1:-}" in
   --report) ;;
   --survivors)
     mapfile -t names < <(python3 tools/mutation_report.py --survivors)
+    if [ ${#names[@]} -gt 0 ]; then run "${names[@]}"; fi
+    ;;
+  --sample)
+    mapfile -t names < <(python3 tools/mutation_report.py --sample "$2")
     if [ ${#names[@]} -gt 0 ]; then run "${names[@]}"; fi
     ;;
   "") run ;;
