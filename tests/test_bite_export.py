@@ -504,3 +504,23 @@ def test_a_task_without_actions_is_listed_among_the_tasks(plan: Plan) -> None:
         )
         < lines.index("## 实施步骤")
     )
+
+
+def test_the_checklist_in_english_by_task_for_one_office(
+    plan: Plan, item_states: dict[str, ItemState]
+) -> None:
+    measure = plan.items[3]._replace(id="6.1", kind=ItemKind.MEASURE, title="保障")  # has a phase
+    plan = Plan(plan.path, plan.document, plan.offices, plan.phases, (*plan.items, measure))
+    item_states = {**item_states, "6.1": states(plan, {})["6.1"]}
+    where = Filter(office="dangqun", units=frozenset({"dangqun"}))
+    text = markdown_checklist(plan, item_states, "en", date(2024, 2, 1), where)
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# 测试实施方案 \\| 乡党群办 checklist",
+        "## Main tasks",
+        "### 四（一） 第一项任务 (0/2)",
+        "## Implementation steps",
+        "### 5.1 第一阶段 ()",
+        "## Safeguard measures",
+    ]
+    assert "offices: 乡党群办" in text and "due: 2024-02-29 | status: dropped" in text
