@@ -298,3 +298,14 @@ def test_now_in_china_carries_chinas_offset() -> None:
     assert now.utcoffset() == timedelta(hours=8)
     assert abs(now - datetime.now(timezone.utc)) < timedelta(minutes=5)
     assert today_in_china() in (now.date(), now.date() + ONE)
+
+
+def test_without_the_calendar_package_there_is_no_stamp(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from xixin_cli.workdays import package_stamp
+
+    stamp = package_stamp()
+    assert stamp is not None and stamp[0].endswith("constants.py") and stamp[1] > 0
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert package_stamp() is None

@@ -288,6 +288,7 @@ def test_the_markdown_checklist_of_one_office(
     empty = Filter(office="cun", statuses=frozenset({Status.CLOSED}), units=frozenset({"cun"}))
     nothing = markdown_checklist(plan, item_states, "zh", date(2024, 2, 1), empty)
     assert "- [" not in nothing and "## " not in nothing
+    assert nothing.startswith("# 测试实施方案｜各村 任务清单\n")
 
 
 def test_the_csv_export(plan: Plan, item_states: dict[str, ItemState]) -> None:

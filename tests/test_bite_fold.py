@@ -760,3 +760,20 @@ def test_completion_counts_done_and_closed_of_all_but_dropped(plan: Plan) -> Non
     assert completion(leaves(plan, states(plan, fold(events)))) == (2, 2)
     assert completion(leaves(plan, states(plan, fold(events[:1])))) == (1, 3)
     assert completion([]) == (0, 0)
+
+
+def test_an_undo_undone_is_judged_by_time_not_by_id() -> None:
+    change = change_event("zzzz", Status.DONE, "a", 0)._replace(writer="w")
+    undo_it = change_event("mmmm", Status.TODO, "a", 1)._replace(writer="w", undoes="zzzz")
+    redo = change_event("aaaa", Status.DONE, "a", 2)._replace(writer="w", undoes="mmmm")
+    assert undone_ids([change, undo_it, redo]) == {"mmmm"}  # the redo is the latest: zzzz stands
+
+
+def test_upcoming_keeps_only_what_the_filter_keeps(plan: Plan) -> None:
+    from xixin_cli.schedule import Filter
+
+    where = Filter(office="cun", units=frozenset({"cun"}))
+    rows = upcoming(plan, states(plan, {}), date(2024, 2, 1), date(2024, 3, 31), EVERY_DAY, where)
+    assert [r.state.item.id for r in rows] == ["4.1.1"]
+    late = overdue(plan, states(plan, {}), date(2024, 4, 2), EVERY_DAY, where)
+    assert [r.state.item.id for r in late] == ["4.1.1"]

@@ -741,3 +741,11 @@ def test_a_file_that_cannot_be_read_says_why(
         "usage.evidence_unreadable",
         {"path": str(report), "reason": "Permission denied"},
     )
+
+
+def test_a_source_named_with_spaces_is_remembered_whole(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_bytes(b"")
+    data = _office_log(tmp_path / "a.jsonl", "wa", _events("a", 1))
+    record_accepted(log, "乡 党群办 的日志.jsonl", data, "王 芳", "2024-01-10T09:00:00+08:00")
+    assert accepted_ids(log) == frozenset({"a0"})

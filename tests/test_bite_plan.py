@@ -622,3 +622,31 @@ def test_a_group_named_by_all_its_members_is_named_as_the_group() -> None:
     plan = parse_plan(two, "p")
     step = plan.get("5.1.1")
     assert step is not None and plan.named_units(step) == ("洗新村",)  # not all of 各村
+
+
+def test_a_plan_file_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
+    from xixin_cli.plan_file import load_plan
+
+    path = tmp_path / "p.yaml"
+    path.write_bytes(WITH_MEMBERS.encode("gb18030"))
+    with pytest.raises(PlanError) as caught:
+        load_plan(path)
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line, problem.code) == (str(path), 3, "file.gb18030")
+
+
+def test_members_as_a_mapping_keep_their_notes_and_say_where_a_key_is_empty() -> None:
+    notes = WITH_MEMBERS.replace(
+        "    members:\n      - {name: 洗新村, key: xx}\n",
+        "    members:\n      xx: {name: 洗新村, note: 村委会}\n      yy: 龙河村\n",
+    )
+    plan = parse_plan(notes, "p.yaml")
+    assert (plan.offices["xx"].note, plan.offices["yy"].note) == ("村委会", "")
+    listed = WITH_MEMBERS.replace("{name: 洗新村, key: xx}", "{name: 洗新村, key: xx, note: 村委}")
+    assert parse_plan(listed, "p.yaml").offices["xx"].note == "村委"
+    empty = notes.replace("      yy: 龙河村\n", "      '': 龙河村\n")
+    with pytest.raises(PlanError) as caught:
+        parse_plan(empty, "p.yaml")
+    assert [(p.line, p.key, p.code) for p in caught.value.problems] == [
+        (14, "offices.cun.members", "plan.empty_text")
+    ]
