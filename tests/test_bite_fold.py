@@ -777,3 +777,14 @@ def test_upcoming_keeps_only_what_the_filter_keeps(plan: Plan) -> None:
     assert [r.state.item.id for r in rows] == ["4.1.1"]
     late = overdue(plan, states(plan, {}), date(2024, 4, 2), EVERY_DAY, where)
     assert [r.state.item.id for r in late] == ["4.1.1"]
+
+
+def test_evidence_folded_in_two_pieces_keeps_both(plan: Plan) -> None:
+    photo = change_event("p", Status.TODO, "5.1.1", 0)._replace(
+        kind=EventKind.EVIDENCE, path="/a.jpg", sha256="a" * 64
+    )
+    report = photo._replace(event_id="q", path="/b.docx", sha256="b" * 64)
+    folded = Folded.empty().more((photo,), ()).more((report,), ())
+    assert folded.evidence == {("5.1.1", ""): (photo, report)}
+    assert fold_evidence([report], into=fold_evidence([photo])) == folded.evidence
+    assert set(folded.kept()) == {photo, report}
