@@ -104,6 +104,7 @@ def remind(
     plain: Annotated[bool, typer.Option("--plain")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue")] = False,
     as_json: JsonOpt = False,
+    no_pager: Annotated[bool, typer.Option("--no-pager")] = False,
 ) -> Reminder:
     """The weekly digest: overdue and due this week, per office, red/yellow/green."""
     from xixin_cli.schedule import digest
@@ -112,7 +113,9 @@ def remind(
     opened = session(ctx, as_of=today)
     where = item_filter(opened, office)
     result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)
-    return Reminder(opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue)
+    return Reminder(
+        opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue, not no_pager
+    )
 
 
 COMMANDS = {"overdue": overdue, "upcoming": upcoming, "remind": remind}

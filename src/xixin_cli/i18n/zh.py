@@ -162,7 +162,7 @@ MESSAGES: dict[str, str] = {
     "import.done": "已导入 {items} 项（{encoding} 文本）；请逐项核对，尤其是带说明（note）的事项",
     "board.units": "督办看板·按责任单位",
     "board.phases": "按阶段",
-    "board.progress": "进度（已办结/总数）",
+    "board.progress": "已办结/总数",
     "board.worst": "最需关注",
     "col.workdays": "工作日",
     "workdays_estimated": "≈ 该年份不在官方节假日安排中，按周末估算工作日",
@@ -573,4 +573,14 @@ MESSAGES: dict[str, str] = {
     "import.sheet_unreadable": "{path} 不是可读取的表格文件；请在 Excel/WPS 中另存为 .xlsx",
     "text": "{text}",
     "col.at_event": "时间／记录号",
+    # ---- issue #21 ----
+    "col.blocked": "受阻",
+    "digest.blocked": "受阻 {n} 项，需协调解决",
+    "digest.counts_blocked": "，受阻 {n} 项",
+    "summary.blocked": "受阻 {n} 项，需协调解决。",
+    "opt.no_pager": "不分页显示（在终端上，较长的提醒默认分页）。",
+    "picture.zero": "灰色：0 项",
+    "picture.progress": "已办结（含已完成、已销号、不适用）",
+    "picture.rate": "完成率",
+    "report.problem_blocked": "受阻 {n} 项，需协调解决：{ids}",
 }
