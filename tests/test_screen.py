@@ -293,3 +293,97 @@ def test_not_on_a_terminal_nothing_is_paged(process_env: dict[str, str], tmp_pat
     )
     assert done.returncode == 0 and "逾期" in done.stdout.decode("utf-8")
     assert not seen.exists()
+
+
+# -- completion -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("shell", "hook"),
+    [
+        ("bash", "complete -o default -F _xixin_complete xixin"),
+        ("zsh", "compdef _xixin xixin"),
+        ("fish", "complete -c xixin"),
+        ("powershell", "Register-ArgumentCompleter -Native -CommandName xixin"),
+    ],
+)
+def test_completion_prints_a_script_for_each_shell(xixin: Runner, shell: str, hook: str) -> None:
+    result = xixin("completion", shell)
+    assert result.code == 0 and result.err == ""
+    assert hook in result.out and f"xixin completion {shell} " in result.out
+
+
+def test_completion_for_an_unknown_shell_is_a_usage_error(xixin: Runner) -> None:
+    from xixin_cli.errors import ExitCode
+
+    result = xixin("completion", "tcsh")
+    assert result.code == ExitCode.USAGE and result.out == ""
+    assert "tcsh" in result.err and "powershell" in result.err
+
+
+def offered(xixin: Runner, current: str, *typed: str) -> list[str]:
+    result = xixin("completion", "bash", f"--current={current}", "--", *typed)
+    assert result.code == 0 and result.err == "", result.err
+    return result.out.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("current", "typed", "expected", "not_expected"),
+    [
+        ("d", (), {"done", "detach", "doctor"}, {"list"}),
+        ("--l", (), {"--lang"}, {"--office"}),
+        ("4.1", ("done",), {"4.1.1", "4.1.9"}, {"4.2.1"}),
+        ("", ("done", "4.1.1", "--office"), {"乡民政办", "民政办", "all"}, set()),
+        ("民", ("done", "4.1.1", "--office"), {"民政办"}, {"乡民政办"}),
+        ("", ("set", "4.1.1"), {"blocked", "受阻", "done"}, {"4.1.1"}),
+        ("--o", ("done", "4.1.1"), {"--office", "--on"}, {"--all"}),
+        ("", ("list", "--status"), {"todo", "未开始"}, set()),
+        ("", ("list", "--phase"), {"5.2", "全面创建阶段"}, set()),
+        ("", ("export",), {"markdown", "csv", "ics", "xlsx"}, set()),
+        ("", ("report", "self-check", "--format"), {"md", "text"}, set()),
+        ("", ("--lang", "en", "show"), {"4.3.2", "5.3.1"}, set()),
+        ("", ("completion",), {"bash", "zsh", "fish", "powershell"}, set()),
+        ("", ("--lang",), {"zh", "en"}, set()),
+    ],
+)
+def test_completion_offers_what_may_come_next(
+    xixin: Runner, current: str, typed: tuple[str, ...], expected: set[str], not_expected: set[str]
+) -> None:
+    found = set(offered(xixin, current, *typed))
+    assert expected <= found, expected - found
+    assert not (not_expected & found)
+
+
+def test_completion_offers_files_where_a_path_goes(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "看板.png").write_bytes(b"")
+    (tmp_path / "清单").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert set(offered(xixin, "", "board", "--image")) >= {"看板.png", "清单" + os.sep}
+    assert offered(xixin, "看", "collect") == ["看板.png"]
+
+
+@pytest.mark.skipif(sys.platform == "win32" or not Path("/bin/bash").exists(), reason="bash")
+def test_the_bash_script_completes_in_bash(process_env: dict[str, str]) -> None:
+    here = Path(sys.executable).parent
+    script = """
+        eval "$(xixin completion bash)"
+        COMP_WORDS=(xixin done 4.1.1 --office 民); COMP_CWORD=4; _xixin_complete
+        echo "${COMPREPLY[@]}"
+        COMP_WORDS=(xixin rem); COMP_CWORD=1; _xixin_complete
+        echo "${COMPREPLY[@]}"
+    """
+    env = {**process_env, "PATH": f"{here}{os.pathsep}{process_env.get('PATH', '')}"}
+    done = subprocess.run(
+        ["/bin/bash", "-c", script], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["民政办", "remind"]
+
+
+def test_completion_is_loaded_by_no_other_command(process_env: dict[str, str]) -> None:
+    from test_startup import loaded
+
+    for args in (["--version"], ["list", "--limit", "1"], ["done", "5.1.1"]):
+        assert "xixin_cli.completion" not in loaded(args, process_env), args

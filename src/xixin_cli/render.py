@@ -187,7 +187,7 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
 
     def row(key: str, value: str) -> None:
         if value:
-            grid.add_row(message(key, lang), value)
+            grid.add_row(message(key, lang), cell(value, plan))
 
     row("field.kind", label("kind", item.kind.value, lang))
     if item.parent is not None:

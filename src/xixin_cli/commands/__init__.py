@@ -37,4 +37,5 @@ MODULES = {
     "form": "forms",
     "collect": "forms",
     "unreported": "forms",
+    "completion": "shell",
 }

@@ -583,4 +583,9 @@ MESSAGES: dict[str, str] = {
     "picture.progress": "finished (done, closed or dropped)",
     "picture.rate": "finished %",
     "report.problem_blocked": "{n} blocked, {n:needs|need} help: {ids}",
+    "help.completion": "Print the shell's completion script (bash, zsh, fish, powershell): commands, options, item ids, statuses and units.\n\nExample: xixin completion bash > ~/.local/share/bash-completion/completions/xixin",
+    "opt.shell": "The shell: bash, zsh, fish or powershell.",
+    "opt.words": "The words typed so far (for the completion script).",
+    "opt.current": "The word being typed (for the completion script).",
+    "usage.bad_shell": "no completion for the shell '{value}'; choose one of: {shells}",
 }

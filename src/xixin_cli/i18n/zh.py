@@ -583,4 +583,9 @@ MESSAGES: dict[str, str] = {
     "picture.progress": "已办结（含已完成、已销号、不适用）",
     "picture.rate": "完成率",
     "report.problem_blocked": "受阻 {n} 项，需协调解决：{ids}",
+    "help.completion": "打印 Shell 补全脚本（bash、zsh、fish、powershell），可补全命令、选项、事项编号、状态和责任单位。\n\n示例：xixin completion bash > ~/.local/share/bash-completion/completions/xixin",
+    "opt.shell": "Shell：bash、zsh、fish 或 powershell。",
+    "opt.words": "已输入的词（补全脚本使用）。",
+    "opt.current": "正在输入的词（补全脚本使用）。",
+    "usage.bad_shell": "不支持的 Shell “{value}”；可选：{shells}",
 }
