@@ -51,9 +51,18 @@ def offices_cell(plan: Plan, item: Item, lang: str) -> Wrapped:
 
 
 def unit_words(plan: Plan) -> tuple[str, ...]:
-    """The units' names, full and short: a cell never breaks inside one."""
-    names = [office.name for office in plan.offices.values()]
-    return tuple(names + [short_name(name) for name in names])
+    """The units' names, full and short, and the statuses' Chinese names: a cell never breaks
+    inside one. (Kept for the last plan asked about: a table asks once per cell.)"""
+    if _words[0] is not plan:
+        names = [office.name for office in plan.offices.values()]
+        statuses = [status_label(status.value, "zh") for status in Status]
+        _words[:] = [plan, tuple(names + [short_name(name) for name in names] + statuses)]
+    found = _words[1]
+    assert isinstance(found, tuple)
+    return found
+
+
+_words: list[object] = [None, ()]
 
 
 def cell(text: str | Text, plan: Plan, *, hang: int = 0, style: str = "") -> Wrapped:

@@ -31,7 +31,7 @@ NO_START = frozenset("、，。；：！？）〕」』”’》】〉…·,.;:!
 NO_END = frozenset("（〔「『“‘《【〈([{［｛")
 
 #: How many rows (spread over the table) decide how two wrapping columns share the room.
-_SAMPLE = 40
+_SAMPLE = 30
 
 #: The longest bracketed phrase kept whole; a longer one breaks inside like any text.
 _BRACKETED = 18
@@ -159,6 +159,7 @@ class Wrapped:
         self.text = text if isinstance(text, Text) else Text(text, style=style)
         self.hang = hang
         self._pieces: list[list[tuple[int, int, str]]] | None = None
+        self._measured: tuple[int, int] | None = None
         plain = self.text.plain
         self._lines: list[tuple[int, int, list[int]]] = []  # each line: start, end, its breaks
         start = 0
@@ -189,15 +190,23 @@ class Wrapped:
         return self._pieces
 
     def _widths(self) -> tuple[int, int]:
+        if self._measured is not None:
+            return self._measured
         widest_piece = widest_line = 0
         for line in self.pieces():
             widest_line = max(widest_line, sum(p[1] for p in line[:-1]) + line[-1][0])
             widest_piece = max(widest_piece, max(p[0] for p in line))
-        return widest_piece + (self.hang if widest_piece < widest_line else 0), widest_line
+        self._measured = (
+            widest_piece + (self.hang if widest_piece < widest_line else 0),
+            widest_line,
+        )
+        return self._measured
 
     def count(self, width: int) -> int:
         """How many lines the text takes at `width`: what `lines` gives, counted fast (the
         same steps as `layout`, on the pieces' widths)."""
+        if self._widths()[1] <= width:  # every line fits as it is
+            return len(self._lines)
         from rich.cells import cell_len
 
         total = 0
@@ -231,24 +240,30 @@ class Wrapped:
         """The text cut into lines of at most `width` cells, trailing blanks stripped."""
         from rich.text import Text
 
-        plain = self.text.plain
+        text = self.text
+        plain = text.plain
+        style = text.style
         found: list[Text] = []
         for start, end, offsets in self._lines:
             for n, (left, right) in enumerate(layout(plain[start:end], offsets, width, self.hang)):
-                line = self.text[start + left : start + right]
-                line.rstrip()
+                if text.spans:
+                    line = text[start + left : start + right]
+                    line.rstrip()
+                else:  # the usual cell, one style: no need to divide its spans
+                    line = Text(plain[start + left : start + right].rstrip(), style=style, end="")
                 if n and self.hang:
-                    line = Text(" " * self.hang) + line
+                    line = Text(" " * self.hang, end="") + line
                 found.append(line)
         return found
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.text import Text
+        from rich.segment import Segment
 
-        joined = Text("\n").join(self.lines(options.max_width))
-        joined.no_wrap = True  # already cut to width: rich must not cut it again
-        joined.overflow = "ignore"
-        yield joined
+        # Already cut to width: rendered line by line, rich does not measure or cut it again.
+        new_line = Segment.line()
+        for line in self.lines(options.max_width):
+            yield from line.render(console)
+            yield new_line
 
 
 class FittedTable(Table):
