@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -387,3 +388,18 @@ def test_completion_is_loaded_by_no_other_command(process_env: dict[str, str]) -
 
     for args in (["--version"], ["list", "--limit", "1"], ["done", "5.1.1"]):
         assert "xixin_cli.completion" not in loaded(args, process_env), args
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_the_fish_script_completes_in_fish(process_env: dict[str, str]) -> None:
+    here = Path(sys.executable).parent
+    script = (
+        "xixin completion fish | source; "
+        'complete -C "xixin done 4.1.1 --office 民"; complete -C "xixin rem"'
+    )
+    env = {**process_env, "PATH": f"{here}{os.pathsep}{process_env.get('PATH', '')}"}
+    done = subprocess.run(
+        ["fish", "-c", script], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["民政办", "remind"]
