@@ -408,3 +408,32 @@ def test_as_of_is_the_day_the_message_says(xixin: Runner) -> None:
     out = xixin("remind", "--plain", "--office", "民政办", "--as-of", "2022-11-28").out
     assert f"截至 {date(2022, 11, 28).isoformat()}" in out
     assert "2022-11-30 到期，还剩 2 天" in out
+
+
+def test_output_without_split_is_refused(xixin: Runner, tmp_path: Path) -> None:
+    result = xixin("remind", "--plain", "-o", str(tmp_path / "x"), *AS_OF)
+    assert result.code == ExitCode.USAGE
+    assert "--split-by office" in result.err
+    assert not (tmp_path / "x").exists()
+
+
+def test_each_village_gets_its_own_message(xixin: Runner, tmp_path: Path) -> None:
+    from xixin_cli.paths import bundled_plan
+
+    text = bundled_plan().read_text(encoding="utf-8")
+    line = "  cun: {name: 各村, group: true}"
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        text.replace(line, "  cun: {name: 各村, group: true, members: [龙塘村, 双河村]}"),
+        encoding="utf-8",
+    )
+    plan = ("--plan", str(path))
+    assert xixin(*plan, "done", "4.3.8", "--office", "龙塘村", "--on", "2022-11-25").code == 0
+    out = xixin(*plan, "remind", "--plain", "--office", "各村", *AS_OF).out
+    titles = [line for line in out.splitlines() if line.startswith("【督办提醒】")]
+    names = list(dict.fromkeys(title.split("（")[0] for title in titles))
+    # The one with more overdue first; 各村 itself has no message of its own.
+    assert names == ["【督办提醒】双河村", "【督办提醒】龙塘村"]
+    longtang = out.split("【督办提醒】龙塘村", 1)[1]
+    assert "· 4.3.8 " not in longtang  # done there
+    assert "· 4.3.8 大力开展群众性文化活动" in out.split("【督办提醒】龙塘村", 1)[0]

@@ -95,11 +95,16 @@ def cron_line(job: Job) -> str:
     return f"{job.minute} {job.hour} * * {day} {command} {CRON_MARK}"
 
 
-def schtasks_create(job: Job) -> list[str]:
-    """`schtasks /Create` for the task: weekly on the day, at the time, replacing any older."""
-    import subprocess as _subprocess
+#: The longest command `schtasks /Create /TR` takes.
+TASK_RUN_LIMIT = 261
 
-    run = _subprocess.list2cmdline(list(job.argv))
+
+def schtasks_create(job: Job) -> list[str]:
+    """`schtasks /Create` for the task: weekly on the day, at the time, replacing any older.
+    ScheduleError when the command is longer than schtasks takes."""
+    run = subprocess.list2cmdline(list(job.argv))
+    if len(run) > TASK_RUN_LIMIT:
+        raise ScheduleError("schedule.too_long", n=len(run), limit=TASK_RUN_LIMIT)
     return [
         "schtasks",
         "/Create",

@@ -43,6 +43,8 @@ def delivered(
         raise UsageError("usage.bad_split_by", value=split_by)
     if split_by is not None and output is None:
         raise UsageError("usage.split_needs_folder")
+    if split_by is None and output is not None:
+        raise UsageError("remind.output_needs_split")
     goes_to = targets(send)
     plan, lang, week = opened.plan, opened.lang, reminder.digest
     blocked = blocked_parts(plan, view(opened, where), where)

@@ -340,7 +340,7 @@ MESSAGES: dict[str, str] = {
     "opt.item_id": "The item's id, like 5.3.1.",
     "opt.history.item_id": "This item only.",
     "opt.note": "A note.",
-    "opt.by": "Who records it (default: XIXIN_BY, else your login name).",
+    "opt.by": "Who records it (default: XIXIN_BY, else the name xixin config set by gave, else your login name).",
     "opt.reason": "Why (required).",
     "opt.return.reason": "Why it goes back (required).",
     "opt.extend.reason": "Why it is extended (required).",
@@ -667,4 +667,6 @@ MESSAGES: dict[str, str] = {
     "schedule.crontab_failed": "crontab failed: {reason}",
     "schedule.schtasks_failed": "schtasks failed: {reason}",
     "schedule.no_folder": "--in {path}: cannot go into that folder ({reason}); register again: xixin schedule install",
+    "remind.output_needs_split": "-o goes with --split-by office (a file per unit); save one reminder with > FILE",
+    "schedule.too_long": "the command to register has {n} characters and schtasks takes at most {limit}; leave out --send and set the address with xixin config set send URL first",
 }

@@ -340,7 +340,7 @@ MESSAGES: dict[str, str] = {
     "opt.item_id": "事项编号，如 5.3.1。",
     "opt.history.item_id": "只看这一项。",
     "opt.note": "备注。",
-    "opt.by": "记录人（默认：环境变量 XIXIN_BY，否则登录名）。",
+    "opt.by": "记录人（默认：环境变量 XIXIN_BY，否则 xixin config set by 设定的名字，否则登录名）。",
     "opt.reason": "理由（必填）。",
     "opt.return.reason": "退回理由（必填）。",
     "opt.extend.reason": "延期理由（必填）。",
@@ -667,4 +667,6 @@ MESSAGES: dict[str, str] = {
     "schedule.crontab_failed": "crontab 执行失败：{reason}",
     "schedule.schtasks_failed": "schtasks 执行失败：{reason}",
     "schedule.no_folder": "--in {path}：无法进入该文件夹（{reason}）；请重新登记：xixin schedule install",
+    "remind.output_needs_split": "-o 只和 --split-by office 一起用（每个单位一个文件）；一条提醒请用 > 文件名 保存",
+    "schedule.too_long": "要登记的命令有 {n} 个字符，schtasks 最多接受 {limit} 个；请不写 --send，先用 xixin config set send 地址 设定",
 }
