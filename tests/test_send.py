@@ -437,3 +437,14 @@ def test_each_village_gets_its_own_message(xixin: Runner, tmp_path: Path) -> Non
     longtang = out.split("【督办提醒】龙塘村", 1)[1]
     assert "· 4.3.8 " not in longtang  # done there
     assert "· 4.3.8 大力开展群众性文化活动" in out.split("【督办提醒】龙塘村", 1)[0]
+
+
+def test_a_heading_never_ends_a_part() -> None:
+    first = Section("🔴 逾期", tuple(f"· 4.{n}.1 事项：逾期 {n} 天" for n in range(1, 30)))
+    second = Section("受阻", tuple(f"· 5.{n}.1 事项：未写原因" for n in range(1, 30)))
+    for limit in range(300, 1400, 7):  # wherever the cut falls
+        parts = split(Message(("标题", "日期"), (first, second)), limit, "zh")
+        for part in parts:
+            lines = part.rstrip("\n").splitlines()
+            assert lines[-1].startswith("· "), (limit, part)
+            assert size(part) <= limit

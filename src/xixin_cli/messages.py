@@ -228,28 +228,33 @@ def split(whole: Message, limit: int, lang: str) -> list[str]:
     pages: list[list[str]] = [[]]
     used = 0
 
-    def put(line: str, cont: str | None) -> None:
+    def put(line: str, heading: str = "", cont: str = "") -> None:
         """Add a line (in pieces if it is too long); a part opened inside a section starts
-        with its continued heading."""
+        with its continued heading, or with the heading itself when the part before would
+        end on it."""
         nonlocal used
         for piece in _pieces(line, room - widest):
             cost = size(piece) + 1
             if used + cost > room and pages[-1]:
                 pages.append([])
                 used = 0
-                if cont is not None and piece:
-                    pages[-1].append(cont)
-                    used = size(cont) + 1
+                if cont and piece:
+                    before = pages[-2]
+                    opening = cont
+                    if before and before[-1] == heading:  # no line of it there: move it
+                        opening = before.pop()
+                    pages[-1].append(opening)
+                    used = size(opening) + 1
             pages[-1].append(piece)
             used += cost
 
     for line in rest:
-        put(line, None)
+        put(line)
     for section, cont in zip(whole.sections, conts, strict=True):
-        put("", None)
-        put(section.heading, None)
+        put("")
+        put(section.heading)
         for line in section.lines:
-            put(line, cont)
+            put(line, section.heading, cont)
     pages = [_trimmed(page) for page in pages if _trimmed(page)]
     total = len(pages)
     return [
