@@ -261,3 +261,15 @@ def test_a_windows_command_too_long_for_schtasks_is_refused(xixin: Runner) -> No
     assert result.code == ExitCode.USAGE
     assert result.out == ""
     assert "261" in result.err and "xixin config set send" in result.err
+
+
+def test_what_the_scheduler_will_not_see_is_said_or_carried(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XIXIN_SEND", "http://127.0.0.1:9/env")
+    unseen = xixin("schedule", "install", "--dry-run")
+    assert unseen.code == 0
+    assert "XIXIN_SEND" in unseen.err and "xixin config set send" in unseen.err
+    monkeypatch.setenv("XIXIN_HOME", str(tmp_path / "ws"))
+    carried = xixin("schedule", "install", "--dry-run").out
+    assert f" schedule run --in {tmp_path / 'ws'} " in carried

@@ -448,3 +448,18 @@ def test_a_heading_never_ends_a_part() -> None:
             lines = part.rstrip("\n").splitlines()
             assert lines[-1].startswith("· "), (limit, part)
             assert size(part) <= limit
+
+
+def test_a_closed_pipe_does_not_stop_the_send(hook: Hook, process_env: dict[str, str]) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "xixin_cli", "remind", "--plain", "--send", hook.base + "/p"]
+    with subprocess.Popen(
+        [*command, *AS_OF], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=process_env
+    ) as process:
+        assert process.stdout is not None
+        process.stdout.close()  # the reader went away before anything was printed
+        process.wait(timeout=60)
+    assert process.returncode == 0
+    assert len(hook.posts) > 1  # every part still went to the group

@@ -213,14 +213,17 @@ def _sending(result: Sending) -> int:
 
     lang = result.lang
     reminder = result.reminder
-    if result.texts is None:
-        code = _reminder(reminder)
-    else:
-        sys.stdout.write(shown("\n".join(result.texts)))
-        code = int(ExitCode.OVERDUE) if reminder.fail and reminder.digest.overdue else 0
+    code = int(ExitCode.OVERDUE) if reminder.fail and reminder.digest.overdue else 0
+    try:
+        if result.texts is None:
+            code = _reminder(reminder)
+        else:
+            sys.stdout.write(shown("\n".join(result.texts)))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `… | head` read what it wanted: the group still gets it all
+        pass
     for document in result.documents:
         _document(document)
-    sys.stdout.flush()
     failed, sent, count = [], [], 0
     if result.outbox:
         from xixin_cli.send import deliver

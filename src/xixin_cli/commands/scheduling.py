@@ -153,7 +153,13 @@ def _command(
         words += ["--state", str(Path(state).expanduser().absolute())]
     if found.lang:
         words += ["--lang", found.lang]
-    words += ["schedule", "run", "--in", str(Path.cwd())]
+    import os
+
+    # The working folder as this run finds it: XIXIN_HOME, which the scheduler will not have,
+    # else the current folder (found from there up, as every command does).
+    home = os.environ.get("XIXIN_HOME", "").strip()
+    folder = Path(home).expanduser().absolute() if home else Path.cwd()
+    words += ["schedule", "run", "--in", str(folder)]
     for value in send or ():
         words += ["--send", value.strip()]
     if office:
@@ -163,13 +169,19 @@ def _command(
 
 def _no_target_note(lang: str) -> list[str]:
     """Said at install without --send: the run sends to the configured targets, if any."""
+    import os
+
     from xixin_cli.config import lookup
 
     try:
-        configured = lookup("send")
+        configured = lookup("send", env=False)
     except XixinError:
         configured = None
-    return [] if configured is not None else [message("schedule.no_target", lang)]
+    if configured is not None:
+        return []
+    if os.environ.get("XIXIN_SEND", "").strip():
+        return [message("schedule.env_unseen", lang)]
+    return [message("schedule.no_target", lang)]
 
 
 def _run_line(run: object, lang: str) -> str:
