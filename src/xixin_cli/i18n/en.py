@@ -670,4 +670,11 @@ MESSAGES: dict[str, str] = {
     "remind.output_needs_split": "-o goes with --split-by office (a file per unit); save one reminder with > FILE",
     "schedule.too_long": "the command to register has {n} characters and schtasks takes at most {limit}; leave out --send and set the address with xixin config set send URL first",
     "schedule.env_unseen": "the scheduler's runs do not see XIXIN_SEND: set the address with xixin config set send URL, or give --send URL here",
+    "metavar.URL": "URL",
+    "metavar.DIR": "DIR",
+    "metavar.DAY": "DAY",
+    "metavar.HH:MM": "HH:MM",
+    "metavar.NAME": "NAME",
+    "metavar.KEY": "KEY",
+    "metavar.VALUE...": "VALUE...",
 }

@@ -670,4 +670,11 @@ MESSAGES: dict[str, str] = {
     "remind.output_needs_split": "-o 只和 --split-by office 一起用（每个单位一个文件）；一条提醒请用 > 文件名 保存",
     "schedule.too_long": "要登记的命令有 {n} 个字符，schtasks 最多接受 {limit} 个；请不写 --send，先用 xixin config set send 地址 设定",
     "schedule.env_unseen": "计划任务运行时看不到环境变量 XIXIN_SEND：请用 xixin config set send 地址 设定，或在登记时写 --send 地址",
+    "metavar.URL": "地址",
+    "metavar.DIR": "文件夹",
+    "metavar.DAY": "星期几",
+    "metavar.HH:MM": "时:分",
+    "metavar.NAME": "账户",
+    "metavar.KEY": "设置项",
+    "metavar.VALUE...": "值...",
 }
