@@ -8,12 +8,15 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
+from xixin_cli.picture import find_font
 from xixin_cli.wrap import NO_START, Wrapped, breaks, list_breaks
 
 from conftest import Runner
@@ -403,3 +406,75 @@ def test_the_fish_script_completes_in_fish(process_env: dict[str, str]) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["民政办", "remind"]
+
+
+# -- the board as a picture -----------------------------------------------------------------------
+
+needs_font = pytest.mark.skipif(find_font() is None, reason="no font with Chinese glyphs here")
+
+
+def board_of(xixin: Runner) -> tuple[Any, Any]:
+    """The plan and its board on 2022-12-05, after `record_week`."""
+    from xixin_cli.board import board
+    from xixin_cli.fold import fold, states
+    from xixin_cli.paths import bundled_plan
+    from xixin_cli.plan_file import load_plan
+    from xixin_cli.schedule import digest
+    from xixin_cli.status_log import read_logs
+    from xixin_cli.workdays import build_calendar
+
+    plan = load_plan(bundled_plan())
+    record_week(xixin)
+    events, _ = read_logs([Path(os.environ["XIXIN_STATE"])])
+    item_states = states(plan, fold(list(events)))
+    week = digest(plan, item_states, date(2022, 12, 5), build_calendar())
+    return plan, board(plan, item_states, week)
+
+
+@needs_font
+def test_the_picture_has_a_legend_grey_zeros_a_blocked_count_and_a_blue_bar(xixin: Runner) -> None:
+    from PIL import Image
+
+    from xixin_cli import picture
+
+    plan, result = board_of(xixin)
+    image = Image.open(io.BytesIO(picture.render_png(plan, result, "zh")))
+    colours = {colour for _, colour in image.convert("RGB").getcolors(1_000_000) or []}
+
+    def rgb(hex_colour: str) -> tuple[int, int, int]:
+        return tuple(int(hex_colour[n : n + 2], 16) for n in (1, 3, 5))  # type: ignore[return-value]
+
+    for name in ("RED", "YELLOW", "GREEN", "BLOCKED", "ZERO", "PROGRESS"):
+        assert rgb(getattr(picture, name)) in colours, name
+    assert (249, 38, 114) not in colours  # the pink-red bar that read as 红灯
+
+
+@needs_font
+def test_the_picture_draws_the_whole_short_title_in_two_lines_at_most(xixin: Runner) -> None:
+    from PIL import ImageFont
+
+    from xixin_cli import picture
+    from xixin_cli.render import worst_text
+
+    _, result = board_of(xixin)
+    font = ImageFont.truetype(str(find_font()), 18)
+    room = picture._WIDTH - picture._WORST - 30
+    for row in (*result.units, *result.phases):
+        text = worst_text(row, "zh")
+        lines = picture._lines(text, font, room, 2)
+        assert 1 <= len(lines) <= 2
+        assert "".join(line.replace(" ", "") for line in lines) == text.replace(" ", ""), text
+        assert all(picture.text_width(line, font) <= room for line in lines)
+        assert all(line[0] not in NO_START for line in lines)
+
+
+@needs_font
+def test_a_document_numbers_brackets_are_set_tight() -> None:
+    from PIL import ImageFont
+
+    from xixin_cli import picture
+
+    font = ImageFont.truetype(str(find_font()), 22)
+    loose = font.getlength("〔2022〕")
+    assert picture.text_width("〔2022〕", font) < loose - 0.5 * 22  # half an em saved, at least
+    assert picture.text_width("2022", font) == font.getlength("2022")

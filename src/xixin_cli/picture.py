@@ -83,16 +83,17 @@ TIGHT = frozenset("〔〕（）「」『』《》【】［］")
 #: Where each part of a row starts (pixels), and the picture's width.
 _NAME, _BAR, _BAR_LENGTH, _FRACTION, _RATE, _DOTS, _DOT_STEP, _WORST, _WIDTH = (
     30,
-    250,
-    180,
-    440,
-    520,
-    600,
-    72,
-    900,
-    1500,
+    225,
+    140,
+    375,
+    445,
+    510,
+    64,
+    780,
+    1320,
 )
 _LINE = 40  # one row's height
+_PAUSES = frozenset("，、；：。）)")  # after these a second line reads best
 _HAIR = 2  # the space each side of a bracket set tight
 _WRAPPED = 24  # the height a second line of 最需关注 adds
 
@@ -174,14 +175,16 @@ def _lines(text: str, font: ImageFont.FreeTypeFont, width: float, most: int) -> 
             lines.append(text[start:left].rstrip())
             start = left
     lines.append(text[start:].rstrip())
-    if len(lines) == 2:  # two lines of about the same length, not a long one and a word
-        split = min(
-            cuts[1:-1],
-            key=lambda cut: max(
-                text_width(text[:cut].rstrip(), font), text_width(text[cut:].rstrip(), font)
-            ),
-        )
-        lines = [text[:split].rstrip(), text[split:].rstrip()]
+    if len(lines) == 2:  # two lines of about the same length, cut after a pause if one fits
+        halves = {
+            cut: (text_width(text[:cut].rstrip(), font), text_width(text[cut:].rstrip(), font))
+            for cut in cuts[1:-1]
+        }
+        fitting = [cut for cut, (a, b) in halves.items() if a <= width and b <= width]
+        paused = [cut for cut in fitting if text[cut - 1] in _PAUSES or text[cut - 1].isspace()]
+        if paused or fitting:
+            split = min(paused or fitting, key=lambda cut: max(halves[cut]))
+            lines = [text[:split].rstrip(), text[split:].rstrip()]
     if len(lines) > most:
         last = lines[most - 1]
         while last and text_width(last + "…", font) > width:
