@@ -370,7 +370,7 @@ def history_table(
         when = f"{event.at:%Y-%m-%d}"
         if event.on is not None:
             when = message("history.on", lang, on=event.on.isoformat(), at=f"{event.at:%m-%d}")
-        stamp = Text(when)
+        stamp = Text("\n").join(Wrapped(when).lines(_STAMP_WIDTH))  # "2022-11-30, entered later"
         stamp.append(f"\n{event.at:%H:%M} ")
         stamp.append(event.event_id[:6], style="dim")
         table.add_row(
@@ -384,8 +384,10 @@ def history_table(
     return _settled(table)
 
 
-#: The width a change (未开始 → 进行中, 延期至 2022-12-20) is cut to in history.
+#: The widths a change (未开始 → 进行中, 延期至 2022-12-20) and a day (2022-11-25 补记) are cut
+#: to in history.
 _CHANGE_WIDTH = 10
+_STAMP_WIDTH = 16
 
 
 def due_table(

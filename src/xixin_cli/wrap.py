@@ -309,16 +309,22 @@ class FittedTable(Table):
         if len(rows) > _SAMPLE:  # evenly spread rows stand for a long table
             rows = rows[:: -(-len(rows) // _SAMPLE)]
         pad_a, pad_b = self._get_padding_width(first), self._get_padding_width(second)
-        best: tuple[int, int, int] | None = None
+        best: tuple[int, int, int, int] | None = None
         for size_a in range(lows[first], min(highs[first], room - lows[second]) + 1):
             size_b = min(highs[second], room - size_a)
-            cost = sum(max(_count(a, size_a - pad_a), _count(b, size_b - pad_b)) for a, b in rows)
-            key = (cost, abs(size_a - shared[first]), size_a)
+            counts = [(_count(a, size_a - pad_a), _count(b, size_b - pad_b)) for a, b in rows]
+            # fewest lines in all, then fewest cut cells (a short note on one line, not three)
+            key = (
+                sum(max(pair) for pair in counts),
+                sum(sum(pair) for pair in counts),
+                abs(size_a - shared[first]),
+                size_a,
+            )
             if best is None or key < best:
                 best = key
         if best is None:
             return shared
-        size_a = best[2]
+        size_a = best[3]
         return {first: size_a, second: min(highs[second], room - size_a)}
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
