@@ -49,6 +49,8 @@ FLOORS = {
     "15-sh-2026-gongyuan.txt": (17, 17, 0, 17),
     "16-huangpu-2025-kezaisheng.txt": (11, 11, 0, 11),
     "17-baoshan-2019-laji-qingdan.xlsx": (39, 39, 39, 39),
+    "20-jiading-2024-haimian.txt": (29, 29, 0, 29),
+    "21-jiading-2024-fenjie.xlsx": (12, 12, 0, 12),
 }
 
 

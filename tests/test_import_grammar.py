@@ -443,6 +443,72 @@ def test_a_spreadsheet_with_merged_cells(tmp_path: Path) -> None:
     assert [i.due for i in rows] == [date(2024, 12, 31), date(2024, 9, 30)]
 
 
+def test_a_header_repeated_on_a_new_page_is_no_row(tmp_path: Path) -> None:
+    """A table that runs onto a new page says its header again: that row names no unit
+    (「责任单位」 is the column's name) and is no item."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    head = ["序号", "任务类型", "重点内容", "责任单位"]
+    sheet.append(head)
+    sheet.append([1, "规划", "编制系统方案", "区建设管理委"])
+    sheet.append(head)
+    sheet.append([2, "公园", "建设口袋公园", "区绿化市容局，各街镇"])
+    path = tmp_path / "分解表.xlsx"
+    book.save(str(path))
+    plan = plan_of(import_file(path))
+    assert [plan.office_names(i) for i in plan.items] == [
+        ("区建设管理委",),
+        ("区绿化市容局", "各街镇"),
+    ]
+
+
+def test_figures_of_a_flattened_table_are_not_numbering() -> None:
+    """A table copied into the text gives one cell a line: 「4.42」 after item 3. is a figure
+    (4.42 km²), not item 4 with the text 「42」."""
+    text = (
+        "一、重点任务\n1. 强化规划管控。（责任单位：区建设管理委）\n"
+        "2. 加强指标衔接。（责任单位：区规划资源局）\n"
+        "3. 编制系统方案。（责任单位：区建设管理委）\n表2 系统方案编制计划表\n年份\n2024年\n"
+        "马陆社区\n4.42\n2028年\n2025年\n14.00\n"
+        "4. 推进海绵型地块建设。（责任单位：区水务局）\n"
+    )
+    result = import_text(text)
+    plan = plan_of(result)
+    assert [i.id for i in plan.items] == ["1.1", "1.2", "1.3", "1.4"]  # no action of cells
+    assert units_of(plan, "1.4") == ["区水务局"]
+    assert plan.get("1.3").due is None  # type: ignore[union-attr]  # 「2024年」 is a cell
+    cells = [(u.line, u.text) for u in result.unplaced if u.reason == "table_cells"]
+    assert cells[0] == (5, "表2 系统方案编制计划表") and (9, "4.42") in cells and len(cells) == 8
+
+
+def test_a_mechanism_set_up_under_a_lead() -> None:
+    """「成立由X牵头，Y、Z等部门共同参与的推进机制」: X leads, Y and Z take part; 「成立由」 is no
+    part of a name (and the 由 of 自由贸易试验区 is)."""
+    tags = find_tags(
+        "成立由市交通委牵头，市发展改革委、市电力公司等部门共同参与的推进机制，统筹推进工作。"
+    )
+    assert [(t.units, t.lead) for t in tags] == [
+        (["市交通委", "市发展改革委", "市电力公司"], ["市交通委"])
+    ]
+    tags = find_tags("上海自由贸易试验区管委会牵头，市商务委配合。")
+    assert [t.lead for t in tags] == [["上海自由贸易试验区管委会"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("强化前期自查、年中指导、年末检查。", None),  # every year's checks, not a deadline
+        ("年底考核一次。", None),
+        ("年底前完成验收。", date(2024, 12, 31)),
+        ("年底完成验收。", date(2024, 12, 31)),
+    ],
+)
+def test_the_year_end_as_a_deadline_or_as_a_season(text: str, due: date | None) -> None:
+    found = find_deadline(text, date(2024, 3, 1))
+    assert (found.due if found else None) == due
+
+
 @pytest.mark.parametrize(
     ("name", "data", "error", "code"),
     [
@@ -748,6 +814,46 @@ def test_a_phase_across_the_new_year_gives_each_day_its_year() -> None:
         date(2022, 12, 20),
         date(2023, 1, 15),
     ]
+
+
+def test_a_phase_from_a_leap_year_into_the_next_gives_each_day_its_year() -> None:
+    """「1月15日前」 in a phase 2024年11月—2025年2月 is 2025-01-15, and 「2月底前」 is 2025-02-28:
+    the end of February of the year the day falls in, not 2024's 29th moved a year on (which
+    is no day at all and stopped the whole import with a traceback)."""
+    text = """\
+测试方案
+2024年10月8日
+一、实施步骤
+（一）动员部署阶段（2024年10月）
+1. 10月底前召开动员会。（责任单位：镇党政办）
+（二）巩固提升阶段（2024年11月—2025年2月）
+1. 12月20日前完成自查。（责任单位：镇党政办）
+2. 1月15日前报送总结。（责任单位：镇党政办）
+3. 2月底前完成验收。（责任单位：镇党政办）
+"""
+    plan = plan_of(import_text(text))
+    assert [plan.get(i).due for i in ("1.1.1", "1.2.1", "1.2.2", "1.2.3")] == [  # type: ignore[union-attr]
+        date(2024, 10, 31),
+        date(2024, 12, 20),
+        date(2025, 1, 15),
+        date(2025, 2, 28),
+    ]
+    assert all(plan.get(i).phase == "巩固提升阶段" for i in ("1.2.1", "1.2.2", "1.2.3"))  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "phase_start", "due"),
+    [
+        ("2月底前完成验收", date(2024, 11, 1), date(2025, 2, 28)),
+        ("2月29日前完成验收", date(2023, 11, 1), date(2024, 2, 29)),
+        ("3月底前完成验收", date(2024, 12, 1), date(2025, 3, 31)),
+    ],
+)
+def test_a_day_with_its_year_left_out_falls_in_the_phase(
+    text: str, phase_start: date, due: date
+) -> None:
+    found = find_deadline(text, date(2024, 10, 8), phase_start)
+    assert found is not None and found.due == due and found.inferred_year
 
 
 def test_a_task_table_typed_into_the_text() -> None:

@@ -573,4 +573,6 @@ MESSAGES: dict[str, str] = {
     "import.sheet_unreadable": "{path} is not a readable spreadsheet; save it again as .xlsx",
     "text": "{text}",
     "col.at_event": "time / record",
+    # ---- issue #16 ----
+    "import.table_cells": "a table's cells, copied one to a line: not imported; if it is a task table, import it as a sheet",
 }

@@ -573,4 +573,6 @@ MESSAGES: dict[str, str] = {
     "import.sheet_unreadable": "{path} 不是可读取的表格文件；请在 Excel/WPS 中另存为 .xlsx",
     "text": "{text}",
     "col.at_event": "时间／记录号",
+    # ---- issue #16 ----
+    "import.table_cells": "表格内容（复制时一格一行），未导入；如是任务表，请另存为表格再导入",
 }

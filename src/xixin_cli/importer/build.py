@@ -18,7 +18,7 @@ from xixin_cli.importer.dates import (
     month_end,
 )
 from xixin_cli.importer.metadata import Metadata, read_metadata
-from xixin_cli.importer.numbering import Node, build_tree, clean_lines
+from xixin_cli.importer.numbering import Node, build_tree, clean_lines, flattened_tables
 from xixin_cli.importer.sources import Source, table_lines
 from xixin_cli.importer.tables import Row, Table, read_table
 from xixin_cli.importer.tags import LEGEND, TIME_LABEL, Tag, brackets, find_tags
@@ -161,6 +161,9 @@ class Builder:
         rows = table_lines(source)
         raw = ["" if n in rows else t for n, t in enumerate(source.lines, start=1)]
         self.lines = clean_lines(raw)
+        for line in flattened_tables(self.lines):  # a table copied one cell a line
+            self.unplaced.append(Unplaced(line.number, line.text, "table_cells"))
+            line.text = ""
         self.root, self.preamble = build_tree(self.lines)
         self._cut_closing()
         self.meta = read_metadata(self.lines, self.preamble)
@@ -443,6 +446,9 @@ class Builder:
         else at the end of the sentence the tag stands in."""
         end = tag.end
         before = text[: tag.start].rstrip()
+        if tag.inline:  # 「成立由X牵头，Y参与的推进机制，统筹…。」: the sentence it stands in
+            match = re.compile(r"[。；;！？]").search(text, end)
+            return match.end() if match else len(text)
         if before.endswith(("。", "；", ";", "！")) or not before:
             while end < len(text) and text[end] in "。；; ":
                 end += 1
@@ -503,8 +509,8 @@ class Builder:
             parent=parent.id if parent else None,
             phase=phase.key if phase else None,
         )
-        if len(sentences) == 1 or kind in ("step", "measure"):
-            item.text = clean.strip()
+        if len(sentences) == 1 or kind != "task":
+            item.text = clean.strip()  # a task's later sentences become its actions
         self._assign(item, units, report=register)
         # dates are read in the tags too: 「（X负责，2024年6月底前完成）」
         self._date(item, text.replace("\n", ""), phase, parent, True, kind == "measure")

@@ -55,6 +55,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
             r"(?<![\d一二三四五六七八九十两几多半])(?:年底|年末|年内|今年底|本年度内|年度内)"
             + _BEFORE
             + "?"
+            # 「年中指导、年末检查」: a check held at every year's end, not this year's deadline
+            + r"(?!检查|考核|考评|评估|评比|评议|总结|盘点|清查|述职|通报|汇报)"
         ),
         True,
     ),
@@ -205,25 +207,35 @@ def _resolve(
             return month_end(int(groups[0]), quarter * 3), False
         if year is None:
             return None
-        if form == "md":
-            found = date(year, int(groups[0]), int(groups[1]))
-        elif form == "m":
-            day = _day(year, int(groups[0]), groups[1] or None)
-            if day is None:
-                return None
-            found = day
-        elif form == "end":
-            found = date(year, 12, 31)
-        elif form == "half":
-            found = date(year, 6, 30) if groups[0] == "上半年" else date(year, 12, 31)
-        else:
-            found = month_end(year, ("一二三四".index(groups[0]) + 1) * 3)
     except ValueError:
         return None
+
+    def in_year(y: int) -> date | None:
+        try:
+            if form == "md":
+                return date(y, int(groups[0]), int(groups[1]))
+            if form == "m":
+                return _day(y, int(groups[0]), groups[1] or None)
+            if form == "end":
+                return date(y, 12, 31)
+            if form == "half":
+                return date(y, 6, 30) if groups[0] == "上半年" else date(y, 12, 31)
+            return month_end(y, ("一二三四".index(groups[0]) + 1) * 3)
+        except ValueError:
+            return None  # 2月29日 in a year without one
+
+    found = in_year(year)
     # A deadline does not fall before the document (or phase) it is set in: 「3月底前」 in a
-    # plan dated November is next March.
-    if floor is not None and found < floor - timedelta(days=31) and form in ("md", "m"):
-        found = found.replace(year=found.year + 1)
+    # plan dated November is next March, and 「2月底前」 in a phase 2024年11月—2025年2月 is
+    # the end of February 2025 (the day is made in the year it falls in, never moved).
+    if (
+        form in ("md", "m")
+        and floor is not None
+        and (found is None or found < floor - timedelta(days=31))
+    ):
+        found = in_year(year + 1)
+    if found is None:
+        return None
     return found, True
 
 

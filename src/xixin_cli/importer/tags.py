@@ -271,7 +271,10 @@ def find_tags(text: str) -> list[Tag]:
         for match in pattern.finditer(text):
             if not free(*match.span()):
                 continue
-            first = split_units(match.group(1))
+            # 「成立由市交通委牵头，…共同参与的推进机制」: the unit is what follows 由 (never
+            # the 由 of 自由贸易试验区)
+            head = re.split(r"(?<!自)由", match.group(1))[-1]
+            first = split_units(head)
             rest = split_units(match.group(2)) if pattern.groups > 1 else []
             names = list(dict.fromkeys(first + rest))
             if names and all(looks_like_unit(n) for n in names):
