@@ -1193,3 +1193,125 @@ def test_the_subject_and_the_convener_both_answer() -> None:
 @pytest.mark.parametrize("text", ["企业是创新的主体。", "政府要发挥引导作用。", "中心为全县服务。"])
 def test_a_bare_common_noun_opening_a_sentence_is_not_a_unit(text: str) -> None:
     assert find_tags(text) == []
+
+
+# -- recurring deadlines (the plan format of shared/briefs/every.md) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "issued", "first", "every"),
+    [
+        (
+            "每月25日前报送进展情况",
+            date(2024, 2, 20),
+            date(2024, 2, 25),
+            {"unit": "month", "day": 25},
+        ),
+        (
+            "每月底前报送台账",
+            date(2024, 2, 20),
+            date(2024, 2, 29),
+            {"unit": "month", "day": "last"},
+        ),
+        ("每月31日前报送", date(2024, 4, 5), date(2024, 4, 30), {"unit": "month", "day": 31}),
+        (
+            "每季度末报送工作进展",
+            date(2024, 2, 20),
+            date(2024, 3, 31),
+            {"unit": "quarter", "day": "end"},
+        ),
+        (
+            "每个季度结束前上报",
+            date(2024, 5, 6),
+            date(2024, 6, 30),
+            {"unit": "quarter", "day": "end"},
+        ),
+        (
+            "每年3月底前报送人才台账",
+            date(2024, 2, 20),
+            date(2024, 3, 31),
+            {"unit": "year", "day": "03-31"},
+        ),
+        (
+            "每年11月15日前完成考核",
+            date(2024, 12, 1),
+            date(2025, 11, 15),
+            {"unit": "year", "day": "11-15"},
+        ),
+        (
+            "2020年起，每年6月底前完成评估",
+            date(2019, 9, 1),
+            date(2020, 6, 30),
+            {"unit": "year", "day": "06-30", "from": date(2020, 1, 1)},
+        ),
+        ("每周五前报送周报", date(2024, 2, 20), date(2024, 2, 23), {"unit": "week", "day": "周五"}),
+        ("每星期一召开例会", date(2024, 2, 20), date(2024, 2, 26), {"unit": "week", "day": "周一"}),
+    ],
+)
+def test_a_recurring_deadline_and_how_it_recurs(
+    text: str, issued: date, first: date, every: dict[str, object]
+) -> None:
+    found = find_deadline(text, issued)
+    assert found is not None and found.recurring
+    assert found.due == first
+    assert found.every is not None and found.every.as_dict() == every
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2024年3月底前完成摸底", "年底前完成验收", "自印发之日起30日内制定细则", "长期坚持"],
+)
+def test_a_deadline_that_does_not_recur_has_no_recurrence(text: str) -> None:
+    found = find_deadline(text, date(2024, 2, 20))
+    assert found is not None and not found.recurring and found.every is None
+
+
+def _built(text: str) -> dict[str, object]:
+    from xixin_cli.importer.build import build
+    from xixin_cli.importer.sources import text_source
+
+    return {item.id: item for item in build(text_source(text)).items}
+
+
+RECURRING = """\
+测试镇关于印发人才工作方案的通知
+2024年2月20日
+一、重点任务
+1. 每月25日前报送工作进展。（责任单位：镇党政办）
+2. 每季度末报送人才台账。（责任单位：镇人社所）
+3. 2024年6月底前完成摸底。（责任单位：镇经发办）
+"""
+
+
+def test_a_recurring_item_keeps_its_recurrence_and_says_it() -> None:
+    from xixin_cli.importer.writer import every_field
+
+    items = _built(RECURRING)
+    monthly, quarterly, once = items["1.1"], items["1.2"], items["1.3"]
+    assert every_field(monthly) == {"unit": "month", "day": 25}  # type: ignore[arg-type]
+    assert every_field(quarterly) == {"unit": "quarter", "day": "end"}  # type: ignore[arg-type]
+    assert every_field(once) is None  # type: ignore[arg-type]
+    assert monthly.due == date(2024, 2, 25)  # type: ignore[attr-defined]
+    assert "每月重复（每月25日）" in "；".join(monthly.notes)  # type: ignore[attr-defined]
+    assert "每季度重复（每季度末）" in "；".join(quarterly.notes)  # type: ignore[attr-defined]
+
+
+def test_every_is_written_only_when_switched_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the loader on this branch reads no `every:`, the plan written loads as before;
+    switched on, each recurring item carries the mapping of every.md."""
+    import yaml
+
+    from xixin_cli.importer import writer
+
+    off = import_text(RECURRING)
+    assert "every:" not in off.yaml
+    plan = plan_of(off)  # loads
+    assert "每月重复" in plan.get("1.1").note  # type: ignore[union-attr]
+    monkeypatch.setattr(writer, "WRITE_EVERY", True)
+    on = yaml.safe_load(import_text(RECURRING).yaml)
+    every = {item["id"]: item.get("every") for item in on["items"]}
+    assert every == {
+        "1.1": {"unit": "month", "day": 25},
+        "1.2": {"unit": "quarter", "day": "end"},
+        "1.3": None,
+    }

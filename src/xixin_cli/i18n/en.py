@@ -575,4 +575,5 @@ MESSAGES: dict[str, str] = {
     "col.at_event": "time / record",
     # ---- issue #16 ----
     "import.table_cells": "a table's cells, copied one to a line: not imported; if it is a task table, import it as a sheet",
+    "import.lines": "  lines {first}–{last} [{reason}]: {text} … ({n} lines)",
 }

@@ -575,4 +575,5 @@ MESSAGES: dict[str, str] = {
     "col.at_event": "时间／记录号",
     # ---- issue #16 ----
     "import.table_cells": "表格内容（复制时一格一行），未导入；如是任务表，请另存为表格再导入",
+    "import.lines": "  第 {first}–{last} 行［{reason}］：{text} …（共 {n} 行）",
 }

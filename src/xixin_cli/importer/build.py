@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from xixin_cli.importer.dates import (
     Deadline,
+    Every,
     Window,
     cell_deadline,
     date_line,
@@ -89,6 +90,7 @@ class Item:
     due_basis: str = ""
     due_text: str = ""
     notes: list[str] = field(default_factory=list)
+    every: Every | None = None  # how a recurring deadline recurs (due is its first occurrence)
 
 
 @dataclass
@@ -585,6 +587,7 @@ class Builder:
             parent is not None and parent.due_text and parent.due_text != "未规定期限"
         ):
             item.due_basis, item.due, item.due_text = parent.due_basis, parent.due, parent.due_text
+            item.every = parent.every
             if parent.due_basis == "phase":
                 item.notes.append(f"原文未写期限，取{self._phase_name(item.phase)}结束日")
             return
@@ -620,14 +623,13 @@ class Builder:
             where = f"本阶段（{phase.window_text}）" if phase is not None else "成文日期"
             item.notes.append(f"原文未写年份，按{where}推定为 {found.due.year} 年")  # type: ignore[union-attr]
         if found.recurring:
-            every = (
-                "每月"
-                if found.words.startswith("每月")
-                else "每季度"
-                if "季度" in found.words
-                else "每年"
+            item.every = found.every
+            every = found.every
+            period = {"week": "每周", "month": "每月", "quarter": "每季度"}.get(
+                every.unit if every else "", "每年"
             )
-            item.notes.append(f"“{found.words}”{every}重复；此处为第一次")
+            how = f"（{every.words()}）" if every is not None else ""
+            item.notes.append(f"“{found.words}”{period}重复{how}；截止日为第一次（{found.due}）")
         if found.relative:
             item.notes.append(f"“{found.words}”按成文日期 {self.meta.issued} 起算")
         if (
