@@ -1315,3 +1315,86 @@ def test_every_is_written_only_when_switched_on(monkeypatch: pytest.MonkeyPatch)
         "1.2": {"unit": "quarter", "day": "end"},
         "1.3": None,
     }
+
+
+# -- units as the subject of a sentence ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "units", "lead"),
+    [
+        # a paragraph per office, no tag: every office its sentence names
+        (
+            "细化职责分工。\n房管所、规建生态办负责牵头组织排查整治工作；\n"
+            "经发办负责园区、企业的排查整治工作；\n财政所负责将经费纳入预算管理。",
+            ["房管所", "规建生态办", "经发办", "财政所"],
+            ["房管所", "规建生态办"],
+        ),
+        # the subject opens the sentence after the heading; the longest name wins
+        (
+            "统筹推进。\n镇房屋安全隐患排查整治工作领导小组根据职责，统筹推进。",
+            ["镇房屋安全隐患排查整治工作领导小组"],
+            [],
+        ),
+        ("市科委牵头开展关键技术研发应用。", ["市科委"], ["市科委"]),
+        # a person's role after a body: the body
+        ("派出所民警要定期开展消防宣传培训。", ["派出所"], []),
+        # a bracket after a name names the body
+        ("系统维护单位（数交公司）负责给上述账号赋予权限。", ["系统维护单位（数交公司）"], []),
+        # 「对…，X将…」: the subject after the topic
+        ("对排查中发现的危房，镇政府将及时委托专业机构鉴定。", ["镇政府"], []),
+        # 「会同Y」 names a partner; 「会同相关部门」 names no body
+        ("由居委纳入重点关注对象；会同物业每周开展巡查。", ["居委", "物业"], []),
+        (
+            "市发展改革委会同相关部门统筹资金。市委金融办引导金融机构。",
+            ["市发展改革委", "市委金融办"],
+            ["市发展改革委"],  # the convener leads, as in 「由X会同Y…负责」
+        ),
+        # a class beside a body is kept as written
+        ("各居村、相关责任单位于2021年6月20日前完成排查。", ["各居村", "相关责任单位"], []),
+    ],
+)
+def test_units_as_the_subjects_of_an_items_sentences(
+    text: str, units: list[str], lead: list[str]
+) -> None:
+    tags = find_tags(text)
+    assert [(t.units, t.lead) for t in tags] == [(units, lead)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "各地区、各部门要遵循政务新媒体发展规律。",  # classes of bodies, alone
+        "各单位要充分认清工作的重要性。",
+        "县级以上地方各级人民政府及国务院部门应当开设政务新媒体。",
+        "工业园区是指以工业生产为核心功能的园区。",  # a definition
+        "已在政务微信和网格化系统用户中心开通的人员，直接提供账号信息。",
+        "我镇根据实际情况制定整治计划。",
+        "更新报送《附件4：古美路街道加强独居老人消防安全工作情况季度汇总表》。",
+        "按要求上报（附件4：古美路街道加强独居老人消防安全工作情况季度汇总表）。",
+    ],
+)
+def test_a_subject_that_is_no_body_names_no_unit(text: str) -> None:
+    assert find_tags(text) == []
+
+
+def test_a_heading_that_is_a_units_name_gives_the_item_that_unit() -> None:
+    """「1.街道消委办。牵头开展…」: the office is the item's one unit, whoever its duties
+    mention."""
+    text = (
+        "二、职责分工\n1.街道消委办。牵头开展关爱工作。消委办负责加强微型消防站建设，"
+        "协同建管中心（房办）推动增设充电场所。\n2.派出所。配合开展关爱工作。\n"
+    )
+    plan = plan_of(import_text(text))
+    assert units_of(plan, "2.1") == ["街道消委办"] and units_of(plan, "2.2") == ["派出所"]
+
+
+def test_an_attachment_list_closes_the_document() -> None:
+    """「附件：」 and the titles numbered under it are what is attached, not numbered work."""
+    text = (
+        "一、工作要求\n（一）加强信息上报。请服务办于7月21日前上报统计表。\n"
+        "附件：\n1.独居老人排摸统计表\n2.消防安全宣传实例\n"
+    )
+    plan = plan_of(import_text(text))
+    assert [i.id for i in plan.items] == ["1.1"]
+    assert units_of(plan, "1.1") == ["服务办"]

@@ -19,7 +19,7 @@ from xixin_cli.importer.dates import (
     month_end,
 )
 from xixin_cli.importer.metadata import Metadata, read_metadata
-from xixin_cli.importer.numbering import Node, build_tree, clean_lines, flattened_tables
+from xixin_cli.importer.numbering import Line, Node, build_tree, clean_lines, flattened_tables
 from xixin_cli.importer.sources import Source, table_lines
 from xixin_cli.importer.tables import Row, Table, read_table
 from xixin_cli.importer.tags import LEGEND, TIME_LABEL, Tag, brackets, find_tags
@@ -163,6 +163,7 @@ class Builder:
         rows = table_lines(source)
         raw = ["" if n in rows else t for n, t in enumerate(source.lines, start=1)]
         self.lines = clean_lines(raw)
+        _cut_attachment_list(self.lines)
         for line in flattened_tables(self.lines):  # a table copied one cell a line
             self.unplaced.append(Unplaced(line.number, line.text, "table_cells"))
             line.text = ""
@@ -422,6 +423,8 @@ class Builder:
         """The text cut after each tag's sentence; what follows the last tag stands alone."""
         if not tags:
             return [(text, None)]
+        if any(tag.whole for tag in tags):
+            return [(text, next(tag for tag in tags if tag.whole))]
         out: list[tuple[str, Tag | None]] = []
         start = 0
         for tag in tags:
@@ -803,6 +806,23 @@ class Builder:
         return candidate
 
 
+_ATTACHMENTS = re.compile(r"^附(?:件|表)\s*\d*\s*(?:[:：].*)?$")
+
+
+def _cut_attachment_list(lines: list[Line]) -> None:
+    """「附件：」 and the titles numbered under it (「1.…统计表」) close the document: the list of
+    what is attached, not numbered work. Kept only when a sentence follows (the attachment's
+    own text, which is read as the document's)."""
+    texts = [index for index, line in enumerate(lines) if line.text]
+    for position in reversed(texts):
+        if _ATTACHMENTS.match(lines[position].text):
+            after = [lines[i].text for i in texts if i > position]
+            if all(len(t) <= 60 and not re.search(r"[。；;]", t) for t in after):
+                for line in lines[position:]:
+                    line.text = ""
+            return
+
+
 def _merge(first: Tag | None, second: Tag) -> Tag:
     if first is None:
         return second
@@ -816,6 +836,7 @@ def _merge(first: Tag | None, second: Tag) -> Tag:
         first.legend or second.legend,
         first.words + second.words,
         first.inline and second.inline,
+        first.whole or second.whole,
     )
 
 
