@@ -102,14 +102,17 @@ _SUBJECT_VERBS = (
     r"要|应当?|须|必须|将|于|在|对|按照?|根据|结合|依托|负责|牵头|配合|协助|协同|会同|联合|"
     r"统筹|组织|开展|做好|加强|加快|推动|推进|制定|支持|引导|指导|协调|建立|完善|落实|提供|"
     r"发布|定期|具体|积极|纳入|作(?!为)|督促|召集|为|是(?!指)|提出|审核|审批|核查|核实|报送|"
-    r"上报|开通|"
+    r"上报|开通|征询|签订|开具|设立|交于|交至|汇总|收取|审查|备案|办理|处理|受理|监督|检查|考核|"
+    r"宣传|排查|整治|对接|属地化|呈送|缴入|不定期|"
     r"实施|研究|编制|出台|抓好|搭建|共享|承担|跟进|动态|及时|每"
 )
 _SUBJECT_VERB = re.compile(r"(?:" + _SUBJECT_VERBS + r")")
 #: Where a sentence (or a clause after 「，由」, or after 「，」 when a strong verb follows) starts.
 _CLAUSE_START = re.compile(r"(?:^|(?<=[。；;！？\n：:])|(?<=[，,])(?=由))\s*(?:由|请|并由|同时由)?")
 _COMMA_START = re.compile(r"(?<=[，,])\s*")
-_STRONG_VERBS = re.compile(r"(?:将|要|应当?|须|必须|负责|牵头|于|定期|具体负责)")
+#: 「…今后由各村属地化管理」「费用由镇财政所…缴入」: who does it follows 由 (never 由于, 自由, 理由)
+_BY_START = re.compile(r"(?<![自理缘经])由(?![于此])")
+_STRONG_VERBS = re.compile(r"(?:将|要|应当?|须|必须|负责|牵头|于|定期|不定期|每|汇总|具体负责)")
 _LIST_SEP = re.compile(r"(?:、|和|及|与)")
 
 
@@ -149,11 +152,12 @@ _CLASS = re.compile(
 _LEVELS_CLASS = re.compile(r"^各地$|^各级|以上|以下")
 #: Verbs a subject's name does not hold (「市委金融办引导金融机构」 is 市委金融办, then its verb).
 _VERB_INSIDE = re.compile(
-    r"引导|推动|支持|督促|负责|牵头|会同|联合|配合|协助|加快|加强|做好|落实|以|时"
+    r"引导|推动|支持|督促|负责|牵头|会同|联合|配合|协助|加快|加强|做好|落实|获得|征询|签订|开具|"
+    r"申请|提交|审核|缴入|以|按|需|对(?!口|外)|(?:执|运|进|推|实|施|试|履|发|可|先|并)行$"
 )
 #: Words that open no body's name: 「已在…中心开通的人员」「我镇」「自2020年嘉定区…」
 _NOT_A_BODY = re.compile(
-    r"^(?:已|未|均|都|可|对|在|按|经(?:研究|批准|审核|同意)|我|本|该|其|此|凡|若|一个|每个|成立|反映|设立|"
+    r"^(?:已|未|均|都|可|对|在|按|需|经(?:研究|批准|审核|同意)|我|本|该|其|此|凡|若|一个|每个|成立|反映|设立|"
     r"组建|形成|实现|构建|打造|提供|按照|根据|结合|围绕|通过|对于|关于|为了|为|以)|[\d的]|"
     r"应(?!急)|要|须|将|每"
 )
@@ -209,6 +213,7 @@ def _subjects(text: str, inline: list[Tag]) -> Tag | None:
     found: list[tuple[int, list[str], bool]] = []  # (where, names, they lead)
     starts = [(m.end(), _SUBJECT_VERB) for m in _CLAUSE_START.finditer(text)]
     starts += [(m.end(), _STRONG_VERBS) for m in _COMMA_START.finditer(text)]
+    starts += [(m.end(), _SUBJECT_VERB) for m in _BY_START.finditer(text)]
     for start, verbs in sorted(set(starts), key=lambda s: s[0]):
         before = text[:start]
         if any(before.count(o) > before.count(c) for o, c in ("《》", "（）", "()")):
