@@ -1352,6 +1352,16 @@ def test_every_is_written_only_when_switched_on(monkeypatch: pytest.MonkeyPatch)
         ),
         # a class beside a body is kept as written
         ("各居村、相关责任单位于2021年6月20日前完成排查。", ["各居村", "相关责任单位"], []),
+        # who does it follows 由; a body after a comma before a frequent verb
+        (
+            "考勤表由各村每月5日前交于镇规保办，镇规保办汇总后统一交于社保中心。",
+            ["各村", "镇规保办"],
+            [],
+        ),
+        ("吴泾镇征询区国土资源主管部门意见。", ["吴泾镇"], []),
+        # the longest name, but never one holding a verb (「镇规建办对相关费用进行」)
+        ("镇财政所、镇规建办对相关费用进行审核，按实扣减。", ["镇财政所", "镇规建办"], []),
+        ("临时用地所属地村委会负责日常管理。", ["临时用地所属地村委会"], []),
     ],
 )
 def test_units_as_the_subjects_of_an_items_sentences(
@@ -1370,6 +1380,8 @@ def test_units_as_the_subjects_of_an_items_sentences(
         "工业园区是指以工业生产为核心功能的园区。",  # a definition
         "已在政务微信和网格化系统用户中心开通的人员，直接提供账号信息。",
         "我镇根据实际情况制定整治计划。",
+        "管护费定价及执行。鉴于仅用于公共利益需要，免收使用费。",  # a heading ending in 执行
+        "公益性停车场如确需对外收费的：需获得区交通部门对该临时停车场的备案。",
         "更新报送《附件4：古美路街道加强独居老人消防安全工作情况季度汇总表》。",
         "按要求上报（附件4：古美路街道加强独居老人消防安全工作情况季度汇总表）。",
     ],
