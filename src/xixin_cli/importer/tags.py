@@ -20,7 +20,9 @@ _CLOSE = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]", "［": "
 _UNITWORD = r"(?:单位|部门|科室|处室|股室|责任人|主体)"
 LEAD_LABEL = r"(?:牵头|主办|主责|牵头责任)" + _UNITWORD + r"?"
 OTHER_LABEL = (
-    r"(?:(?:配合|协办|参与|协助|协同)" + _UNITWORD + r"?|(?:责任|承办|实施|主要责任|具体责任|"
+    r"(?:(?:配合|协办|参与|协助|协同)(?:责任)?"
+    + _UNITWORD
+    + r"?|(?:责任|承办|实施|主要责任|具体责任|"
     r"落实|指导|督办|监督|督导)" + _UNITWORD + ")"
 )
 #: Labels in a tag that say when or who in person, not which unit: their values are skipped.
