@@ -1299,8 +1299,12 @@ def test_a_recurring_item_keeps_its_recurrence_and_says_it() -> None:
     assert every_field(quarterly) == {"unit": "quarter", "day": "end"}  # type: ignore[arg-type]
     assert every_field(once) is None  # type: ignore[arg-type]
     assert monthly.due == date(2024, 2, 25)  # type: ignore[attr-defined]
-    assert "每月重复（每月25日）" in "；".join(monthly.notes)  # type: ignore[attr-defined]
-    assert "每季度重复（每季度末）" in "；".join(quarterly.notes)  # type: ignore[attr-defined]
+    notes = "；".join(monthly.notes)  # type: ignore[attr-defined]
+    assert "“每月25日”每月重复；截止日为第一次（2024-02-25）" in notes
+    assert "“每季度末”每季度重复" in "；".join(quarterly.notes)  # type: ignore[attr-defined]
+    # the note says the day when the words do not: 每月底 is the month's last day
+    end = _built(RECURRING.replace("每月25日前", "每月底前"))["1.1"]
+    assert "每月重复（每月最后一天）" in "；".join(end.notes)  # type: ignore[attr-defined]
 
 
 def test_every_is_written_only_when_switched_on(monkeypatch: pytest.MonkeyPatch) -> None:

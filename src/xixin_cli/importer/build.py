@@ -122,7 +122,9 @@ def _title(text: str) -> str:
 
 
 def _clause(text: str) -> str:
-    return _title(re.split(r"[，。；]", text.strip(), maxsplit=1)[0])
+    # 「同时，X不定期组织…」: the title is the clause after the connective
+    text = re.sub(r"^(?:同时|此外|另外|其中|并且|然后|最后)[，,]\s*", "", text.strip())
+    return _title(re.split(r"[，。；]", text, maxsplit=1)[0])
 
 
 def _cn(number: int) -> str:
@@ -631,7 +633,8 @@ class Builder:
             period = {"week": "每周", "month": "每月", "quarter": "每季度"}.get(
                 every.unit if every else "", "每年"
             )
-            how = f"（{every.words()}）" if every is not None else ""
+            said = every.words() if every is not None else ""
+            how = f"（{said}）" if said and not found.words.startswith(said) else ""
             item.notes.append(f"“{found.words}”{period}重复{how}；截止日为第一次（{found.due}）")
         if found.relative:
             item.notes.append(f"“{found.words}”按成文日期 {self.meta.issued} 起算")
