@@ -1373,6 +1373,12 @@ def test_every_is_written_only_when_switched_on(monkeypatch: pytest.MonkeyPatch)
         # the longest name, but never one holding a verb (「镇规建办对相关费用进行」)
         ("镇财政所、镇规建办对相关费用进行审核，按实扣减。", ["镇财政所", "镇规建办"], []),
         ("临时用地所属地村委会负责日常管理。", ["临时用地所属地村委会"], []),
+        # 「X依法…」「X明确…」「X作为…的责任主体，负责…」
+        (
+            "区城管执法局依法实施行政处罚。各街道、镇作为本辖区装修垃圾处理的责任主体，负责日常监管。",
+            ["区城管执法局", "各街道、镇"],
+            [],
+        ),
     ],
 )
 def test_units_as_the_subjects_of_an_items_sentences(
@@ -1391,6 +1397,7 @@ def test_units_as_the_subjects_of_an_items_sentences(
         "工业园区是指以工业生产为核心功能的园区。",  # a definition
         "已在政务微信和网格化系统用户中心开通的人员，直接提供账号信息。",
         "我镇根据实际情况制定整治计划。",
+        "储备用地由闵行区土地储备中心作为储备前期开发项目主体。",  # 作为 a definition
         "管护费定价及执行。鉴于仅用于公共利益需要，免收使用费。",  # a heading ending in 执行
         "公益性停车场如确需对外收费的：需获得区交通部门对该临时停车场的备案。",
         "更新报送《附件4：古美路街道加强独居老人消防安全工作情况季度汇总表》。",
