@@ -1428,3 +1428,18 @@ def test_an_attachment_list_closes_the_document() -> None:
     plan = plan_of(import_text(text))
     assert [i.id for i in plan.items] == ["1.1"]
     assert units_of(plan, "1.1") == ["服务办"]
+
+
+def test_a_phases_own_sentences_above_its_steps_are_not_lost() -> None:
+    """「（四）形成体检报告（2021年10月）。10月15日前，形成正式报告…」 over numbered contents: the
+    phase's own sentence is a step with its own day, never dropped."""
+    text = (
+        "测试方案\n2021年9月9日\n三、工作步骤\n（四）形成体检报告（2021年10月）。10月15日前，"
+        "形成正式报告，报送区政府。（责任单位：区建设管理委）\n报告主要内容包括：\n"
+        "1.总体情况；\n2.指标评估情况。\n"
+    )
+    plan = plan_of(import_text(text))
+    step = plan.get("3.4.0")  # 三（四）, its own text before its numbered parts
+    assert step is not None and "形成正式报告" in step.text
+    assert step.due == date(2021, 10, 15) and units_of(plan, "3.4.0") == ["区建设管理委"]
+    assert [i.id for i in plan.items if i.parent is None] == ["3.4.0", "3.4.1", "3.4.2"]

@@ -307,6 +307,14 @@ class Builder:
                 return
             self._leaf(node, item_id, parent, phase, kind, text, heading_units)
             return
+        if window is not None:  # a phase's own sentences, above its numbered steps, are a step
+            body = "\n".join(line.text for line in node.body)
+            after = node.text.split(window.words, 1)[-1].lstrip("）)：:，,。 ")
+            own = "\n".join(t for t in (after if window.words in node.text else "", body) if t)
+            if re.search(r"[\u4e00-\u9fff]{4}", own):
+                self._leaf(
+                    node, self._unique(f"{item_id}.0"), parent, phase, kind, own, heading_units
+                )
         if not top:
             self._lift_closing_tag(node, children)
         # A tag or deadline on a heading speaks for the children that name none.
