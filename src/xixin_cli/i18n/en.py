@@ -677,6 +677,9 @@ MESSAGES: dict[str, str] = {
     "metavar.NAME": "NAME",
     "metavar.KEY": "KEY",
     "metavar.VALUE...": "VALUE...",
+    # ---- issue #16 ----
+    "import.table_cells": "a table's cells, copied one to a line: not imported; if it is a task table, import it as a sheet",
+    "import.lines": "  lines {first}–{last} [{reason}]: {text} … ({n} lines)",
     # ---- issue #21 ----
     "col.blocked": "blocked",
     "digest.blocked": "{n} blocked, {n:needs|need} help",

@@ -677,6 +677,9 @@ MESSAGES: dict[str, str] = {
     "metavar.NAME": "账户",
     "metavar.KEY": "设置项",
     "metavar.VALUE...": "值...",
+    # ---- issue #16 ----
+    "import.table_cells": "表格内容（复制时一格一行），未导入；如是任务表，请另存为表格再导入",
+    "import.lines": "  第 {first}–{last} 行［{reason}］：{text} …（共 {n} 行）",
     # ---- issue #21 ----
     "col.blocked": "受阻",
     "digest.blocked": "受阻 {n} 项，需协调解决",
