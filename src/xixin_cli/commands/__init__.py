@@ -37,4 +37,7 @@ MODULES = {
     "form": "forms",
     "collect": "forms",
     "unreported": "forms",
+    "config": "config",
+    "schedule": "scheduling",
+    "completion": "shell",
 }
