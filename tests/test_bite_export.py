@@ -215,6 +215,7 @@ def test_the_json_of_overdue_and_due_soon_rows(
             "yellow": 1,
             "green": 1,
             "closed": 0,
+            "blocked": 0,
             "group": None,
         },
         {
@@ -224,6 +225,7 @@ def test_the_json_of_overdue_and_due_soon_rows(
             "yellow": 0,
             "green": 1,
             "closed": 2,
+            "blocked": 0,
             "group": None,
         },
     ]
@@ -251,7 +253,7 @@ CHECKLIST_ZH = """\
 CHECKLIST_EN_BY_PHASE = """\
 # 测试实施方案 checklist
 
-测府发〔2024〕1号 \\| as of 2024-02-01 \\| 3 items, 1 closed
+测府发〔2024〕1号 \\| as of 2024-02-01 \\| 3 items, 1 finished
 
 ## By phase
 
@@ -434,6 +436,7 @@ def test_the_board_json(plan: Plan, item_states: dict[str, ItemState]) -> None:
         "red": 0,
         "yellow": 1,
         "green": 1,
+        "blocked": 0,
         "worst": "4.1.1",
         "group": None,
     }
@@ -447,6 +450,7 @@ def test_the_board_json(plan: Plan, item_states: dict[str, ItemState]) -> None:
             "red": 0,
             "yellow": 1,
             "green": 1,
+            "blocked": 0,
             "worst": "4.1.1",
             "group": None,
         }
@@ -525,3 +529,12 @@ def test_the_checklist_in_english_by_task_for_one_office(
         "## Safeguard measures",
     ]
     assert "offices: 乡党群办" in text and "due: 2024-02-29 | status: dropped" in text
+
+
+def test_blocked_items_are_counted_apart_in_the_json(plan: Plan) -> None:
+    every_day = Calendar(date(2024, 1, 1), bytes([1]) * 366)
+    stuck = [Event("k", T0, "5.1.1", Status.BLOCKED, Status.TODO, "王芳", "缺经费")]
+    item_states = states(plan, fold(stuck))
+    record = digest_record(plan, digest(plan, item_states, date(2024, 2, 1), every_day))
+    assert record["blocked"] == ["5.1.1"]
+    assert {o["office_key"]: o["blocked"] for o in record["offices"]} == {"dangqun": 1, "cun": 0}
