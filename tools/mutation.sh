@@ -9,6 +9,7 @@
 #   tools/mutation.sh --survivors     judge again only the mutants that survived last time
 #   tools/mutation.sh --sample 30     judge a seeded random 30% of each module's mutants not
 #                                     judged yet (a figure for the core when time is short)
+#   tools/mutation.sh --survivors --sample 10   both in one run
 #   tools/mutation.sh --report        only print the figures of the results kept
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,14 +19,17 @@ run() {
   nice -n 10 mutmut run --max-children 2 "$@" >mutants-run.log 2>&1 || true
   echo "mutmut run ${*:-(every core module)}: $(($(date +%s) - start)) s"
 }
+names=()
 case "${1:-}" in
   --report) ;;
-  --survivors)
-    mapfile -t names < <(python3 tools/mutation_report.py --survivors)
-    if [ ${#names[@]} -gt 0 ]; then run "${names[@]}"; fi
-    ;;
-  --sample)
-    mapfile -t names < <(python3 tools/mutation_report.py --sample "$2")
+  --survivors | --sample)
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --survivors) mapfile -t -O "${#names[@]}" names < <(python3 tools/mutation_report.py --survivors) ;;
+        --sample) mapfile -t -O "${#names[@]}" names < <(python3 tools/mutation_report.py --sample "$2"); shift ;;
+      esac
+      shift
+    done
     if [ ${#names[@]} -gt 0 ]; then run "${names[@]}"; fi
     ;;
   "") run ;;
