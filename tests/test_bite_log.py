@@ -709,6 +709,7 @@ def test_a_store_that_cannot_be_written_is_an_output_error(tmp_path: Path) -> No
     (store / sha[:2]).write_text("")  # where the copy's folder goes
     with pytest.raises(OutputError) as caught:
         keep_copy(store, report)
+    assert caught.value.code == "output.cannot_write"
     assert caught.value.params == {"path": str(store), "reason": "File exists"}
     assert [p.name for p in store.iterdir()] == [sha[:2]]  # the half-made copy is gone
     target = tmp_path / "to.evidence"
@@ -717,6 +718,7 @@ def test_a_store_that_cannot_be_written_is_an_output_error(tmp_path: Path) -> No
     keep_copy(store.with_name("ok.evidence"), report)
     with pytest.raises(OutputError) as caught:
         bring_copies(store.with_name("ok.evidence"), target)
+    assert caught.value.code == "output.cannot_write"
     assert caught.value.params == {"path": str(stored(target, sha)), "reason": "File exists"}
 
 
@@ -749,3 +751,48 @@ def test_a_source_named_with_spaces_is_remembered_whole(tmp_path: Path) -> None:
     data = _office_log(tmp_path / "a.jsonl", "wa", _events("a", 1))
     record_accepted(log, "乡 党群办 的日志.jsonl", data, "王 芳", "2024-01-10T09:00:00+08:00")
     assert accepted_ids(log) == frozenset({"a0"})
+
+
+def test_copies_are_brought_past_the_ones_skipped_into_a_new_store(tmp_path: Path) -> None:
+    source = tmp_path / "from.evidence"
+    kept = []
+    for n in range(4):
+        path = tmp_path / f"{n}.txt"
+        path.write_text(f"材料{n}", encoding="utf-8")
+        kept.append(keep_copy(source, path))
+    shas = sorted(k.sha256 for k in kept)
+    (source / "00").mkdir(exist_ok=True)
+    (source / "00" / "notasha").write_text("x")  # sorts first, is skipped
+    damaged = stored(source, shas[1])
+    damaged.chmod(0o644)
+    damaged.write_text("假", encoding="utf-8")
+    assert bring_copies(source, source) == (0, [])  # into itself: nothing, not even judged
+    target = tmp_path / "deep" / "to.evidence"  # its folder does not exist yet
+    assert bring_copies(source, target) == (3, [str(damaged)])
+    again = tmp_path / "again.evidence"
+    again.mkdir()
+    first = next(k for k in kept if k.sha256 == shas[0])
+    keep_copy(again, Path(first.path))  # the target has the first already
+        tmp_path / "0.txt"
+    ).sha256 else None
+    stored(again, shas[0]).parent.mkdir(exist_ok=True)
+    stored(again, shas[2]).parent.mkdir(exist_ok=True)  # a prefix folder already there
+    assert bring_copies(source, again)[1] == [str(damaged)]
+    for sha in (shas[0], shas[2], shas[3]):
+        assert stored(again, sha).is_file()
+
+
+def test_a_large_file_is_kept_whole_and_read_only(tmp_path: Path) -> None:
+    import hashlib
+    import stat
+
+    data = bytes(range(256)) * 9000  # more than two read blocks
+    big = tmp_path / "big.bin"
+    big.write_bytes(data)
+    store = tmp_path / "s.evidence"
+    kept = keep_copy(store, big)
+    assert (kept.size, kept.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    copy = stored(store, kept.sha256)
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o444
+    assert keep_copy(store, big) == kept  # the very bytes are there: kept as they are
+    assert [p.name for p in store.rglob("*") if p.is_file()] == [kept.sha256]
