@@ -538,3 +538,21 @@ def test_blocked_items_are_counted_apart_in_the_json(plan: Plan) -> None:
     record = digest_record(plan, digest(plan, item_states, date(2024, 2, 1), every_day))
     assert record["blocked"] == ["5.1.1"]
     assert {o["office_key"]: o["blocked"] for o in record["offices"]} == {"dangqun": 1, "cun": 0}
+
+
+def test_feedback_with_only_problems_is_feedback(plan: Plan) -> None:
+    only = Event("p", T0, "5.1.1", Status.DOING, Status.TODO, "王芳")._replace(problems="缺经费")
+    record = item_record(plan, states(plan, fold([only]))["5.1.1"])
+    assert record["parts"][0]["feedback"] == {"progress": "", "problems": "缺经费", "next": ""}
+
+
+def test_by_phase_in_english_and_of_nothing(plan: Plan) -> None:
+    measure = plan.items[3]._replace(id="6.1", phase=None, title="保障措施")
+    plan = Plan(plan.path, plan.document, plan.offices, plan.phases, (*plan.items, measure))
+    text = markdown_checklist(plan, states(plan, {}), "en", date(2024, 2, 1), group_by="phase")
+    assert "### No phase" in text.splitlines()
+    nothing = Filter(statuses=frozenset({Status.CLOSED}))
+    empty = markdown_checklist(
+        plan, states(plan, {}), "en", date(2024, 2, 1), nothing, group_by="phase"
+    )
+    assert "## " not in empty

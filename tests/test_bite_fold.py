@@ -788,3 +788,32 @@ def test_evidence_folded_in_two_pieces_keeps_both(plan: Plan) -> None:
     assert folded.evidence == {("5.1.1", ""): (photo, report)}
     assert fold_evidence([report], into=fold_evidence([photo])) == folded.evidence
     assert set(folded.kept()) == {photo, report}
+
+
+def test_parts_on_one_record_with_another_extension_are_each_their_own(villages: Plan) -> None:
+    everyone = change_event("e", Status.DOING, "4.1.1", 0)
+    later = change_event("x", Status.TODO, "4.1.1", 1)._replace(
+        kind=EventKind.EXTEND, due=date(2024, 5, 1), office="lh"
+    )
+    events = [everyone, later]
+    state = states(villages, fold(events), fold_extensions(events))["4.1.1"]
+    assert state.extension is later and state.due == date(2024, 3, 31)  # others still owe it
+    photo = change_event("z9", Status.TODO, "4.1.1", 2)._replace(
+        kind=EventKind.EVIDENCE, path="/1.jpg", sha256="1" * 64, office="xx"
+    )
+    report = change_event("a1", Status.TODO, "4.1.1", 3)._replace(
+        kind=EventKind.EVIDENCE, path="/2.doc", sha256="2" * 64, office="lh"
+    )
+    events = [everyone, report, photo]
+    state = states(villages, fold(events), fold_extensions(events), fold_evidence(events))["4.1.1"]
+    assert state.evidence == (photo, report)  # by time, though the ids sort the other way
+
+
+def test_folding_more_keeps_the_earlier_extensions(plan: Plan) -> None:
+    extension = change_event("x", Status.TODO, "5.1.1", 0)._replace(
+        kind=EventKind.EXTEND, due=date(2024, 3, 15)
+    )
+    folded = (
+        Folded.empty().more((extension,), ()).more((change_event("s", Status.DOING, "5.1.1"),), ())
+    )
+    assert folded.extended == {("5.1.1", ""): extension}

@@ -794,3 +794,52 @@ def test_a_large_file_is_kept_whole_and_read_only(tmp_path: Path) -> None:
     assert stat.S_IMODE(copy.stat().st_mode) == 0o444
     assert keep_copy(store, big) == kept  # the very bytes are there: kept as they are
     assert [p.name for p in store.rglob("*") if p.is_file()] == [kept.sha256]
+
+
+def test_a_target_starting_with_a_bom_has_its_first_record_already(tmp_path: Path) -> None:
+    data = _office_log(tmp_path / "a.jsonl", "wa", _events("a", 2))
+    target = tmp_path / "t.jsonl"
+    target.write_bytes(b"\xef\xbb\xbf" + data)
+    (result,) = merge_into(target, [("a", data)])
+    assert (result.lines, result.already, result.collisions) == ((), 2, ())
+
+
+def test_a_refused_source_says_why_under_its_own_name(tmp_path: Path) -> None:
+    data = _office_log(tmp_path / "a.jsonl", "wa", _events("a", 2))
+    edited = data.replace(b'"by":"a"', b'"by":"b"', 1) + b'{"v":1,"ev'  # and a torn last line
+    incoming = new_records({}, "office-a", edited)
+    assert incoming.already == 0 and incoming.lines == ()
+    assert [(p.path, p.line, p.code) for p in incoming.refused] == [
+        ("office-a", 1, "verify.edited")
+    ]
+    assert [(p.path, p.line, p.code) for p in incoming.warnings] == [("office-a", 3, "log.torn")]
+    torn_only = new_records({}, "office-a", data + b'{"v":1,"ev')  # a torn line is no tampering
+    assert torn_only.refused == () and len(torn_only.lines) == 2
+    target = tmp_path / "t.jsonl"
+    (taken,) = merge_into(target, [("office-a", edited)], accept_unverified=True)
+    assert len(taken.lines) == 2 and taken.unverified == 1
+
+
+def test_a_conflict_is_seen_through_a_chain_of_several_records() -> None:
+    def status(eid: str, minutes: int, item: str, to: Status, frm: Status, **more: Any) -> Event:
+        return Event(eid, T0 + timedelta(minutes=minutes), item, to, frm, "c")._replace(**more)
+
+    a = status("a", 0, "5.1.1", Status.DONE, Status.TODO, writer="x", digest="ha")
+    middle = status("m", 1, "4.1.1", Status.DOING, Status.TODO, writer="x", chain="ha", digest="hm")
+    later = status(
+        "b", 2, "5.1.1", Status.BLOCKED, Status.TODO, writer="x", chain="hm", digest="hb"
+    )
+    assert conflicts([a, middle, later]) == []  # x had seen its own change two records back
+    everyone = status("e", 3, "4.1.1", Status.DONE, Status.TODO, writer="y", digest="he")
+    unit = status("u", 4, "4.1.1", Status.BLOCKED, Status.TODO, writer="z", office="cun")
+    (found,) = conflicts([everyone, unit])
+    assert (found.office, found.stands, found.other) == ("cun", unit, everyone)
+
+
+def test_a_log_line_is_compact_json(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    append_decided(path, lambda: FULL[:2], writer="w")
+    append_event(path, FULL[2], writer="w")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        assert ", " not in line.replace("已组建", "") and '": ' not in line
+        assert "王芳" in line or "李四" in line  # not escaped
