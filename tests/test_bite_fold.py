@@ -817,3 +817,41 @@ def test_folding_more_keeps_the_earlier_extensions(plan: Plan) -> None:
         Folded.empty().more((extension,), ()).more((change_event("s", Status.DOING, "5.1.1"),), ())
     )
     assert folded.extended == {("5.1.1", ""): extension}
+
+
+def test_undo_restores_what_stood_though_its_writer_had_not_seen_it(plan: Plan) -> None:
+    from xixin_cli.rules import undo
+
+    stamp = Stamp(T0 + timedelta(hours=1), "r", "审核人")
+    other = change_event("o1", Status.BLOCKED, "5.1.1", 0)._replace(writer="w2", note="缺经费")
+    mine = change_event("mine1", Status.DONE, "5.1.1", 1)._replace(writer="w1")  # from TODO
+    after = change_event("o2", Status.DOING, "5.1.1", 2)._replace(writer="w2")
+    events = [other, mine, after]
+    now = states(plan, fold(events))
+    ((revert, target),) = undo(plan, events, now, lambda: stamp, writer="w1", which="mine")
+    assert target is mine
+    assert (revert.status, revert.previous, revert.note) == (Status.BLOCKED, Status.DOING, "缺经费")
+    extension = change_event("x1", Status.TODO, "5.1.1", 3)._replace(
+        kind=EventKind.EXTEND, due=date(2024, 3, 20), writer="w1"
+    )
+    events = [*events, extension]
+    now = states(plan, fold(events), fold_extensions(events))
+    ((back, _),) = undo(plan, events, now, lambda: stamp, writer="w1")
+    assert (back.status, back.previous, back.note, back.due, back.undoes) == (
+        Status.DOING,
+        Status.DOING,
+        "",
+        None,
+        "x1",
+    )
+    photo = change_event("p1", Status.TODO, "5.1.1", 4)._replace(
+        kind=EventKind.EVIDENCE,
+        path="/a.jpg",
+        size=3,
+        sha256="c" * 64,
+        writer="w1",
+        office="dangqun",
+    )
+    events = [*events, photo]
+    ((gone, _),) = undo(plan, events, states(plan, fold(events)), lambda: stamp, writer="w1")
+    assert (gone.kind, gone.undoes, gone.office) == (EventKind.DETACH, "p1", "dangqun")
