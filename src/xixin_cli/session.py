@@ -130,6 +130,16 @@ def open_session(
     )
 
 
+def logs_read(session: Session) -> list[Path]:
+    """The logs a session read (for the commands that then ask the logs' index for events)."""
+    from xixin_cli.paths import plan_path, state_sources
+
+    given = session.settings
+    if given is None:
+        return [session.state.path]
+    return state_sources(given.state, plan_path(given.plan))
+
+
 def written_log(settings: Settings) -> StatePath:
     """The one log a change is recorded into: --state (only one), else the plan's default."""
     from xixin_cli.paths import plan_path, state_path
