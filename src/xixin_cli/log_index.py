@@ -38,7 +38,7 @@ from xixin_cli.fold import happened_on, order_key
 from xixin_cli.model import Event
 
 #: Changes whenever what the index holds could differ: the rows, or how a line is read.
-STAMP = f"{__version__}|index 1"
+STAMP = f"{__version__}|index 2"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -55,6 +55,7 @@ CREATE TABLE events (
     k2 INTEGER NOT NULL,       -- ... and when it was written
     day INTEGER NOT NULL,      -- the day it happened (happened_on), as an ordinal
     undoes TEXT,               -- the event id it reverts, for an undo
+    kind TEXT NOT NULL,        -- status, extend, evidence, detach
     repeat INTEGER NOT NULL    -- 1 when an earlier line of this log has the same event id
 );
 CREATE INDEX events_item ON events (item);
@@ -150,11 +151,19 @@ def _cache_file(path: Path) -> Path | None:
 class LogIndex:
     """An up-to-date index of one log, with the log open: ask it for events."""
 
-    def __init__(self, path: Path, db: sqlite3.Connection, handle: BinaryIO, tail: Sequence[Event]):
+    def __init__(
+        self,
+        path: Path,
+        db: sqlite3.Connection,
+        handle: BinaryIO,
+        tail: Sequence[Event],
+        tail_line: int = 0,
+    ) -> None:
         self.path = path
         self.db = db
         self.handle = handle
         self.tail = tuple(tail)  # the events of a last line without its newline (not indexed)
+        self.tail_line = tail_line  # its line number
 
     def close(self) -> None:
         self.handle.close()
@@ -176,6 +185,21 @@ class LogIndex:
             raw = os.pread(fd, row.size, row.start)
             found += parse_log(raw, name, first_line=row.line).events
         return found
+
+    def lines_of(self, where: str, params: Sequence[object] = ()) -> list[tuple[int, Event]]:
+        """Every line (repeats too, as `parse_log` gives them) whose event `where` holds, with
+        its line number, in the log's order; and the unindexed last line's, as `keep` says."""
+        rows = [
+            Row(*found)
+            for found in self.db.execute(
+                f"SELECT line, start, size FROM events WHERE {where} ORDER BY line", tuple(params)
+            )
+        ]
+        return [(row.line, event) for row in rows for event in self.read([row])]
+
+    def count(self) -> int:
+        """How many events the log holds, repeats included (as `parse_log` counts them)."""
+        return int(self.db.execute("SELECT count(*) FROM events").fetchone()[0]) + len(self.tail)
 
     def select(self, query: Query) -> list[Event]:
         """The events `query` asks for, in the log's order, each event id once."""
@@ -302,7 +326,7 @@ def open_index(path: Path) -> LogIndex | None:
                 seen=",".join(map(str, stamps)) if stamps is not None and not tail else "",
             )
             db.execute("COMMIT")
-            return LogIndex(path, db, handle, _tail_events(tail, str(path), lines))
+            return LogIndex(path, db, handle, _tail_events(tail, str(path), lines), lines + 1)
         return LogIndex(path, db, handle, ())
     except sqlite3.Error:
         handle.close()
@@ -339,7 +363,11 @@ def _connect(target: Path) -> sqlite3.Connection:
             db.execute("PRAGMA trusted_schema = OFF")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = OFF")  # a cache: lost on a power cut, rebuilt
-            names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            names = {
+                row[0]
+                for row in db.execute("SELECT name FROM sqlite_master")
+                if not row[0].startswith("sqlite_")
+            }
             if names and names <= _OURS and _meta(db).get("stamp") == STAMP:
                 return db
             if not names:
@@ -399,10 +427,11 @@ def _index_more(
                     micros(written),
                     happened_on(event).toordinal(),
                     event.undoes,
+                    event.kind.value,
                     int(repeat),
                 )
             )
-        db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+        db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         crc = zlib.crc32(piece, crc)
         lines += piece.count(b"\n")
         offset += len(piece)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NamedTuple
 
@@ -15,7 +15,7 @@ from xixin_cli.results import Findings, Lines
 from xixin_cli.session import Settings
 
 if TYPE_CHECKING:
-    from xixin_cli.status_log import LogRead
+    from xixin_cli.log_index import LogIndex
 
 
 class _Checked(NamedTuple):
@@ -27,31 +27,89 @@ class _Checked(NamedTuple):
     repeated: int = 0
 
 
-def _check_logs(given: Settings, *, plan: object = None) -> Iterator[_Checked]:
-    """Each log the settings name, checked line by line (never through a cache): its chains,
-    its evidence files and, with a plan, whether its ids are the plan's."""
+def _check_logs(given: Settings, *, plan: object = None, full: bool = False) -> Iterator[_Checked]:
+    """Each log the settings name, checked line by line: its chains, its evidence files and,
+    with a plan, whether its ids are the plan's. Through the log's index, only the lines added
+    since the last check are read as records (`full`: every line); without a cache folder,
+    the whole log, as `checks.verify_log` reads it."""
+    from xixin_cli.log_index import open_index
+    from xixin_cli.paths import plan_path, state_sources
+
+    for where in state_sources(given.state, plan_path(given.plan)):
+        index = open_index(where)
+        if index is None:
+            yield _check_read(where, plan)
+            continue
+        try:
+            yield _check_indexed(where, index, plan, full)
+        finally:
+            index.close()
+
+
+def _check_read(where: Path, plan: object) -> _Checked:
+    """One log checked by reading it whole (no cache folder)."""
     from xixin_cli.checks import evidence_problems, plan_agreement, verify_log
     from xixin_cli.evidence import store_of
     from xixin_cli.model import Plan
-    from xixin_cli.paths import plan_path, state_sources
     from xixin_cli.status_log import parse_log, read_bytes
 
-    for where in state_sources(given.state, plan_path(given.plan)):
-        data = read_bytes(where)
-        verified = verify_log(data, str(where))
-        log = parse_log(data, str(where))
-        problems = _accepted(where, log, [*verified.problems])
-        if isinstance(plan, Plan):
-            problems += plan_agreement(plan, log, str(where))
-        problems += evidence_problems(log, str(where), store_of(where))
-        yield _Checked(
-            where,
-            problems,
-            verified.records,
-            verified.writers,
-            len(log.events) - verified.repeated,
-            verified.repeated,
-        )
+    data = read_bytes(where)
+    verified = verify_log(data, str(where))
+    log = parse_log(data, str(where))
+    lines = dict(zip(log.lines, log.events, strict=True))
+    problems = _accepted(
+        where, lambda ids: {n for n, e in lines.items() if e.event_id in ids}, [*verified.problems]
+    )
+    if isinstance(plan, Plan):
+        problems += plan_agreement(plan, log, str(where))
+    problems += evidence_problems(log, str(where), store_of(where))
+    events = len(log.events) - verified.repeated
+    return _Checked(where, problems, verified.records, verified.writers, events, verified.repeated)
+
+
+def _check_indexed(where: Path, index: LogIndex, plan: object, full: bool) -> _Checked:
+    """One log checked through its index: verified from where the last verify stopped."""
+    from collections import Counter
+
+    from xixin_cli.checks import evidence_problems, plan_agreement_of
+    from xixin_cli.evidence import store_of
+    from xixin_cli.model import EventKind, Plan
+    from xixin_cli.status_log import LogRead
+    from xixin_cli.verified import verify_open
+
+    name = str(where)
+    verified = verify_open(index.db, index.handle, name, full=full)
+
+    def lines_of(ids: frozenset[str]) -> set[int]:
+        found: set[int] = set()
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                line
+                for (line,) in index.db.execute(
+                    f"SELECT line FROM events WHERE event IN ({marks})", chunk
+                )
+            )
+        found.update(index.tail_line for e in index.tail if e.event_id in ids)
+        return found
+
+    problems = _accepted(where, lines_of, [*verified.problems])
+    if isinstance(plan, Plan):
+        rows = index.db.execute(
+            "SELECT item, count(*), min(line) FROM events GROUP BY item ORDER BY min(line)"
+        ).fetchall()
+        extra = Counter(event.item for event in index.tail)
+        rows = [(item, count + extra.pop(item, 0), line) for item, count, line in rows]
+        rows += [(item, count, index.tail_line) for item, count in extra.items()]
+        problems += plan_agreement_of(plan, rows, name)
+    files = index.lines_of("kind = ?", (EventKind.EVIDENCE.value,))
+    files += [(index.tail_line, e) for e in index.tail if e.kind is EventKind.EVIDENCE]
+    log = LogRead(tuple(e for _, e in files), (), tuple(n for n, _ in files))
+    problems += evidence_problems(log, name, store_of(where))
+    events = index.count() - verified.repeated
+    return _Checked(where, problems, verified.records, verified.writers, events, verified.repeated)
 
 
 def _failing(problems: list[Problem], strict: bool) -> list[Problem]:
@@ -60,16 +118,17 @@ def _failing(problems: list[Problem], strict: bool) -> list[Problem]:
     return [p for p in problems if strict or p.code not in NOTES]
 
 
-def _accepted(where: Path, log: LogRead, problems: list[Problem]) -> list[Problem]:
-    """Problems on lines merged with --accept-unverified, noted as such (not failures)."""
+def _accepted(
+    where: Path, lines_of: Callable[[frozenset[str]], set[int]], problems: list[Problem]
+) -> list[Problem]:
+    """Problems on lines merged with --accept-unverified, noted as such (not failures);
+    `lines_of` gives the lines that hold any of a set of event ids."""
     from xixin_cli.merge import accepted_ids
 
     ids = accepted_ids(where)
     if not ids:
         return problems
-    lines = {
-        line for event, line in zip(log.events, log.lines, strict=True) if event.event_id in ids
-    }
+    lines = lines_of(ids)
     return [
         Problem(p.path, p.line, None, "verify.accepted")
         if p.line in lines and p.code.startswith("verify.")
@@ -79,14 +138,18 @@ def _accepted(where: Path, log: LogRead, problems: list[Problem]) -> list[Proble
 
 
 def verify(
-    ctx: typer.Context, strict: Annotated[bool, typer.Option("--strict")] = False
+    ctx: typer.Context,
+    strict: Annotated[bool, typer.Option("--strict")] = False,
+    full: Annotated[bool, typer.Option("--full")] = False,
 ) -> Findings:
     """Check that no line of the status log was edited, moved or deleted, and that its
-    evidence files (or their copies kept beside it) are what was recorded."""
+    evidence files (or their copies kept beside it) are what was recorded. Only what was
+    added since the last verify is read as records (the lines verified before are checked to
+    be unchanged); --full checks every line again."""
     given = settings(ctx)
     lang = given.language()
     sections = []
-    for checked in _check_logs(given):
+    for checked in _check_logs(given, full=full):
         where, count = str(checked.where), len(_failing(checked.problems, strict))
         if count:
             verdict = message(

@@ -573,4 +573,6 @@ MESSAGES: dict[str, str] = {
     "import.sheet_unreadable": "{path} is not a readable spreadsheet; save it again as .xlsx",
     "text": "{text}",
     "col.at_event": "time / record",
+    # ---- issue #20 ----
+    "opt.full": "Verify every line from the start (otherwise only the lines added since the last verify are checked, after making sure the part verified before is unchanged).",
 }

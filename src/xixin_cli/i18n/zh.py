@@ -573,4 +573,6 @@ MESSAGES: dict[str, str] = {
     "import.sheet_unreadable": "{path} 不是可读取的表格文件；请在 Excel/WPS 中另存为 .xlsx",
     "text": "{text}",
     "col.at_event": "时间／记录号",
+    # ---- issue #20 ----
+    "opt.full": "从头核验每一行（平时只核验上次核验之后新增的行，并确认之前核验过的部分未被改动）。",
 }
