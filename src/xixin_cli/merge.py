@@ -108,12 +108,54 @@ def conflicts(events: Iterable[Event]) -> list[Conflict]:
     fold's: the later change (by time, then event id).
     """
     per_item: dict[str, list[Event]] = {}
-    parents: dict[tuple[str, str], str] = {}
+    parents: dict[str, tuple[str, str]] = {}
     for event in events:
         if event.digest:
-            parents[(event.writer, event.digest)] = event.chain
+            parents[event.digest] = (event.writer, event.chain)
         if event.kind is EventKind.STATUS:
             per_item.setdefault(event.item, []).append(event)
+    return _conflicts(per_item, parents)
+
+
+def conflicts_brought(target: Path, added: Sequence[Event]) -> list[Conflict]:
+    """The conflicts in `target` that involve one of the `added` records (what a merge brought
+    in), as `conflicts` finds them on the whole log: the log is read a piece at a time,
+    keeping only the status changes of the items the added records touch, and each record's
+    link to its writer's previous one (for what each change had seen)."""
+    from xixin_cli.status_log import open_log, pieces
+
+    touched = {event.item for event in added}
+    new = {event.event_id for event in added}
+    import sys
+
+    per_item: dict[str, list[Event]] = {}
+    parents: dict[str, tuple[str, str]] = {}
+    handle = open_log(target) if touched else None
+    if handle is None:
+        return []
+    seen: set[str] = set()
+    with handle:
+        line = 1
+        for piece in pieces(handle):
+            for event in parse_log(piece, str(target), first_line=line).events:
+                if event.event_id in seen:
+                    continue  # a repeated line counts once, as read_log's readers count it
+                seen.add(event.event_id)
+                if event.digest:
+                    parents[event.digest] = (sys.intern(event.writer), event.chain)
+                if event.kind is EventKind.STATUS and event.item in touched:
+                    per_item.setdefault(event.item, []).append(event)
+            line += piece.count(b"\n")
+    return [
+        found
+        for found in _conflicts(per_item, parents)
+        if found.stands.event_id in new or found.other.event_id in new
+    ]
+
+
+def _conflicts(
+    per_item: dict[str, list[Event]], parents: dict[str, tuple[str, str]]
+) -> list[Conflict]:
     per_part: dict[tuple[str, str], list[Event]] = {}
     for item, changes in per_item.items():
         units = {event.office for event in changes if event.office} or {""}
@@ -139,7 +181,7 @@ def conflicts(events: Iterable[Event]) -> list[Conflict]:
 _CHAIN_WALK = 10_000
 
 
-def _chained(parents: dict[tuple[str, str], str], after: Event, before: Event) -> bool:
+def _chained(parents: dict[str, tuple[str, str]], after: Event, before: Event) -> bool:
     """Whether `after` follows `before` in their writer's chain (so its writer had seen it)."""
     if not before.digest or after.writer != before.writer:
         return False
@@ -149,7 +191,9 @@ def _chained(parents: dict[tuple[str, str], str], after: Event, before: Event) -
             return False
         if link == before.digest:
             return True
-        link = parents.get((after.writer, link), "")
+        writer, link = parents.get(link, ("", ""))
+        if writer != after.writer:
+            return False
     return False
 
 
@@ -168,13 +212,7 @@ def merge_into(
     results: list[Incoming] = []
 
     def build(handle: BinaryIO) -> bytes:
-        handle.seek(0)
-        data = handle.read()
-        read = parse_log(data, str(target))
-        raw_lines = data.split(b"\n")
-        known: dict[str, bytes] = {}
-        for number, event in zip(read.lines, read.events, strict=True):
-            known.setdefault(event.event_id, _canonical_line(raw_lines[number - 1], number == 1))
+        known = _known(target, handle, sources)
         results.extend(
             new_records(known, name, data, accept_unverified=accept_unverified)
             for name, data in sources
@@ -183,6 +221,47 @@ def merge_into(
 
     append_with(target, build, make_parent=make_parent)
     return results
+
+
+def _known(
+    target: Path, handle: BinaryIO, sources: Sequence[tuple[str, bytes]]
+) -> dict[str, bytes]:
+    """Of the event ids the sources hold, those the target has, each with its (first) line as
+    `new_records` compares it: through the target's index, which says where those lines are,
+    or, without one, by reading the whole target."""
+    from xixin_cli.log_index import open_index
+
+    index = open_index(target)
+    if index is None:
+        handle.seek(0)
+        data = handle.read()
+        read = parse_log(data, str(target))
+        raw_lines = data.split(b"\n")
+        known: dict[str, bytes] = {}
+        for number, event in zip(read.lines, read.events, strict=True):
+            known.setdefault(event.event_id, _canonical_line(raw_lines[number - 1], number == 1))
+        return known
+    try:
+        ids = sorted(
+            {event.event_id for _, data in sources for event in parse_log(data, "").events}
+        )
+        found = {
+            event: _canonical_line(index.raw(row), row.line == 1)
+            for event, row in index.first_lines(ids).items()
+        }
+        for event in index.tail:  # a last line not indexed yet
+            if event.event_id not in found:
+                found[event.event_id] = _canonical_line(_last_line(handle), index.tail_line == 1)
+        return found
+    finally:
+        index.close()
+
+
+def _last_line(handle: BinaryIO) -> bytes:
+    handle.seek(0, 2)
+    size = handle.tell()
+    handle.seek(max(0, size - (64 << 10) - 1))
+    return handle.read().rsplit(b"\n", 1)[-1]
 
 
 # -- records taken in unverified -----------------------------------------------------------------

@@ -346,11 +346,18 @@ def record_hash(record: dict[str, Any]) -> str:
     a tool happened to lay out the line.
     """
     import hashlib
-    import json
 
+    global _CANONICAL
+    if _CANONICAL is None:
+        import json
+
+        _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     content = {key: value for key, value in record.items() if key != "hash"}
-    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(content).encode("utf-8")).hexdigest()
+
+
+#: The encoder of the canonical form (made once: a verify hashes every record).
+_CANONICAL: Any = None
 
 
 def append_event(path: Path, event: Event, *, writer: str, make_parent: bool = False) -> Event:

@@ -25,7 +25,7 @@ from xixin_cli.status_log import LOG_VERSION, LineError, load_line, pieces, reco
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS verified_hashes (
-    writer TEXT, hash TEXT, any_line INTEGER, signed_line INTEGER, PRIMARY KEY (writer, hash)
+    hash TEXT, writer TEXT, any_line INTEGER, signed_line INTEGER, PRIMARY KEY (hash, writer)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS verified_ids (
     event TEXT PRIMARY KEY, line INTEGER, digest BLOB
@@ -67,6 +67,7 @@ class _State:
         # (writer, hash) -> [any_line, signed_line] for the hashes added and not yet written
         self.hashes: dict[tuple[str, str], list[int | None]] = {}
         self.ids: dict[str, tuple[int, bytes]] = {}
+        self.absent: set[tuple[str, str]] = set()  # pairs the database was asked for and lacks
         self.pending: dict[tuple[str, str], list[int]] = {}  # (writer, chain) -> problem seqs
         for seq, writer, chain in db.execute("SELECT seq, writer, chain FROM verified_pending"):
             self.pending.setdefault((writer, chain), []).append(seq)
@@ -77,13 +78,29 @@ class _State:
 
     # -- lookups through memory, then the database
 
+    def prefetch(self, keys: list[tuple[str, str]]) -> None:
+        """Bring these (writer, hash) pairs into memory from the database, in batches, and
+        note the ones it does not have (so that looking them up costs nothing)."""
+        wanted = [key for key in keys if key not in self.hashes and key not in self.absent]
+        hashes = sorted({digest for _, digest in wanted})
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for digest, writer, any_line, signed_line in self.db.execute(
+                f"SELECT hash, writer, any_line, signed_line FROM verified_hashes "
+                f"WHERE hash IN ({marks})",
+                chunk,
+            ):
+                self.hashes[(writer, digest)] = [any_line, signed_line]
+        self.absent.update(key for key in wanted if key not in self.hashes)
+
     def hash_lines(self, writer: str, digest: str) -> list[int | None] | None:
         found = self.hashes.get((writer, digest))
-        if found is not None:
+        if found is not None or (writer, digest) in self.absent:
             return found
         row = self.db.execute(
-            "SELECT any_line, signed_line FROM verified_hashes WHERE writer = ? AND hash = ?",
-            (writer, digest),
+            "SELECT any_line, signed_line FROM verified_hashes WHERE hash = ? AND writer = ?",
+            (digest, writer),
         ).fetchone()
         if row is None:
             return None
@@ -106,11 +123,11 @@ class _State:
         db = self.db
         db.executemany(
             "INSERT OR REPLACE INTO verified_hashes VALUES (?, ?, ?, ?)",
-            ((w, h, lines[0], lines[1]) for (w, h), lines in self.hashes.items()),
+            sorted((h, w, lines[0], lines[1]) for (w, h), lines in self.hashes.items()),
         )
         db.executemany(
             "INSERT OR REPLACE INTO verified_ids VALUES (?, ?, ?)",
-            ((event, line, digest) for event, (line, digest) in self.ids.items()),
+            sorted((event, line, digest) for event, (line, digest) in self.ids.items()),
         )
         db.executemany(
             "INSERT OR REPLACE INTO verified_writers VALUES (?, ?)", self.writers.items()
@@ -138,6 +155,7 @@ class _State:
             (("v_records", self.records), ("v_repeated", self.repeated)),
         )
         self.hashes.clear()
+        self.absent.clear()
         self.ids.clear()
         self.problems.clear()
         self.resolved.clear()
@@ -179,6 +197,14 @@ def _check_piece(state: _State, piece: bytes, first: int, *, last: bool) -> None
             continue
         parsed.append((number, record, raw))
     prefetched = _ids_known(state, [r.get("event") for _, r, _ in parsed])
+    state.prefetch(
+        [
+            (writer, digest)
+            for _, record, _ in parsed
+            for writer, digest in ((record.get("writer"), record.get("hash")),)
+            if isinstance(writer, str) and isinstance(digest, str)
+        ]
+    )
     for number, record, raw in parsed:
         _check_record(state, number, record, raw, prefetched)
 
@@ -294,6 +320,7 @@ def verify_open(
     import os
 
     db.executescript(_TABLES)
+    db.execute("PRAGMA cache_size = -32768")  # 32 MB of pages: the tables' keys are random
     db.execute("BEGIN IMMEDIATE")
     try:
         meta = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'v_%'"))

@@ -195,10 +195,10 @@ def merge(
     A log whose records do not verify (edited, chain broken, unsigned) brings nothing unless
     --accept-unverified; a record whose event id is here with other content is a collision.
     Both are reported and end with exit 6."""
-    from xixin_cli.merge import conflicts, merge_into
+    from xixin_cli.merge import conflicts_brought, merge_into
     from xixin_cli.paths import state_sources
     from xixin_cli.present import warn
-    from xixin_cli.status_log import read_bytes, read_log
+    from xixin_cli.status_log import parse_log, read_bytes
 
     opened = session(ctx, write=True)
     target = opened.state.path
@@ -251,7 +251,8 @@ def merge(
                 already=result.already,
             )
         )
-    for conflict in conflicts(read_log(target).events):
+    added = parse_log(b"\n".join(line for r in results for line in r.lines), str(target))
+    for conflict in conflicts_brought(target, added.events):  # only those this merge brought
         item = opened.plan.get(conflict.item)
         unit = opened.plan.offices.get(conflict.office)
         where = message("part_mark", lang, office=unit.name) if unit is not None else ""
