@@ -148,9 +148,9 @@ def test_the_index_and_verify_agree_with_a_full_read(
                         with path.open("ab") as handle:
                             handle.write(whole[at].replace(b'"by":"x"', b'"by":"y"') + b"\n")
                     else:  # a line deleted in place
-                        data = path.read_bytes().replace(whole[at] + b"\n", b"", 1)
+                        kept = path.read_bytes().replace(whole[at] + b"\n", b"", 1)
                         with path.open("r+b") as handle:
-                            handle.write(data)
+                            handle.write(kept)
                             handle.truncate()
             elif kind in ("garbage", "torn"):
                 with path.open("ab") as handle:
