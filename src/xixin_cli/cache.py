@@ -78,17 +78,40 @@ def _slot(kind: str, path: Path) -> Path | None:
     return folder / f"{kind}-{key:08x}.pickle"
 
 
+#: The cache files this process loaded or wrote, with the stamps they had then: a command that
+#: records a change opens its session again under the lock, and need not unpickle them again.
+_LOADED: dict[Path, tuple[tuple[int, int, int, int], Any]] = {}
+
+
+def _file_stamps(slot: Path) -> tuple[int, int, int, int] | None:
+    try:
+        info = slot.stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
 def _load(slot: Path | None) -> Any:
     if slot is None:
         return None
+    known = _LOADED.get(slot)
+    if known is not None and known[0] == _file_stamps(slot):
+        return known[1]
     try:
         with slot.open("rb") as handle:
+            stamps = os.fstat(handle.fileno())
             if handle.readline(len(_HEADER) + 1) != _HEADER:
                 return None  # another version's, or not a cache at all: never unpickled
             stamp, payload = _Loader(handle).load()
     except Exception:  # missing, half-written, tampered with: just rebuild
         return None
-    return payload if stamp == _STAMP else None
+    if stamp != _STAMP:
+        return None
+    _LOADED[slot] = (
+        (stamps.st_ino, stamps.st_size, stamps.st_mtime_ns, stamps.st_ctime_ns),
+        payload,
+    )
+    return payload
 
 
 def _store(slot: Path | None, payload: object) -> None:
@@ -103,7 +126,10 @@ def _store(slot: Path | None, payload: object) -> None:
             pickle.dump((_STAMP, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, slot)
     except OSError:
-        pass
+        return
+    found = _file_stamps(slot)
+    if found is not None:
+        _LOADED[slot] = (found, payload)
 
 
 def derived(kind: str, key: object, build: Callable[[], object]) -> object:

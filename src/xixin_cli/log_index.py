@@ -31,14 +31,18 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from xixin_cli import __version__
+from xixin_cli.errors import Problem
 from xixin_cli.fold import happened_on, order_key
 from xixin_cli.model import Event
 
+if TYPE_CHECKING:
+    from xixin_cli.status_log import LogRead
+
 #: Changes whenever what the index holds could differ: the rows, or how a line is read.
-STAMP = f"{__version__}|index 2"
+STAMP = f"{__version__}|index 3"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -56,8 +60,14 @@ CREATE TABLE events (
     day INTEGER NOT NULL,      -- the day it happened (happened_on), as an ordinal
     undoes TEXT,               -- the event id it reverts, for an undo
     kind TEXT NOT NULL,        -- status, extend, evidence, detach
-    repeat INTEGER NOT NULL    -- 1 when an earlier line of this log has the same event id
+    repeat INTEGER NOT NULL,   -- 1 when an earlier line of this log has the same event id
+    status TEXT NOT NULL,      -- for a status change (merge's conflicts): to and from
+    previous TEXT NOT NULL,
+    office TEXT NOT NULL,
+    chain TEXT NOT NULL,       -- the writer's previous record's hash, and this one's
+    hash TEXT NOT NULL
 );
+CREATE TABLE skipped (line INTEGER PRIMARY KEY, field TEXT, code TEXT);
 CREATE INDEX events_item ON events (item);
 CREATE INDEX events_day ON events (day);
 CREATE INDEX events_event ON events (event);
@@ -65,7 +75,7 @@ CREATE INDEX events_writer ON events (writer, k1, k2);
 CREATE INDEX events_undoes ON events (undoes) WHERE undoes IS NOT NULL;
 """
 
-_OURS = frozenset({"meta", "events", "events_item", "events_day", "events_event"})
+_OURS = frozenset({"meta", "events", "skipped", "events_item", "events_day", "events_event"})
 _OURS |= {"events_writer", "events_undoes", "verified_hashes", "verified_ids", "verified_pending"}
 _OURS |= {"verified_writers", "verified_problems"}
 
@@ -158,12 +168,29 @@ class LogIndex:
         handle: BinaryIO,
         tail: Sequence[Event],
         tail_line: int = 0,
+        tail_warnings: Sequence[Problem] = (),
     ) -> None:
         self.path = path
         self.db = db
         self.handle = handle
         self.tail = tuple(tail)  # the events of a last line without its newline (not indexed)
         self.tail_line = tail_line  # its line number
+        self.tail_warnings = tuple(tail_warnings)
+
+    def warnings(self) -> list[Problem]:
+        """The lines every reader skips (as `parse_log` reports them), in the log's order."""
+        name = str(self.path)
+        found = [
+            Problem(name, line, field, code)
+            for line, field, code in self.db.execute(
+                "SELECT line, field, code FROM skipped ORDER BY line"
+            )
+        ]
+        return found + list(self.tail_warnings)
+
+    def entries(self) -> list[tuple[int, int, int, str]]:
+        """Every indexed line that holds a record: (line, start, size, event id), in order."""
+        return list(self.db.execute("SELECT line, start, size, event FROM events ORDER BY line"))
 
     def close(self) -> None:
         self.handle.close()
@@ -311,6 +338,7 @@ def open_index(path: Path) -> LogIndex | None:
             same = (fresh.st_dev, fresh.st_ino) == (meta.get("device"), meta.get("inode"))
             if not same or fresh.st_size < offset or prefix_crc(handle, offset) != crc:
                 db.execute("DELETE FROM events")
+                db.execute("DELETE FROM skipped")
                 offset = crc = lines = 0
             handle.seek(offset)
             offset, crc, lines, tail = _index_more(db, handle, str(path), offset, crc, lines)
@@ -326,7 +354,8 @@ def open_index(path: Path) -> LogIndex | None:
                 seen=",".join(map(str, stamps)) if stamps is not None and not tail else "",
             )
             db.execute("COMMIT")
-            return LogIndex(path, db, handle, _tail_events(tail, str(path), lines), lines + 1)
+            read = _tail_read(tail, str(path), lines)
+            return LogIndex(path, db, handle, read.events, lines + 1, read.warnings)
         return LogIndex(path, db, handle, ())
     except sqlite3.Error:
         handle.close()
@@ -348,10 +377,10 @@ def _unseen(text: str) -> tuple[int, int, int] | None:
         return None
 
 
-def _tail_events(tail: bytes, name: str, lines: int) -> list[Event]:
-    from xixin_cli.status_log import parse_log
+def _tail_read(tail: bytes, name: str, lines: int) -> LogRead:
+    from xixin_cli.status_log import LogRead, parse_log
 
-    return list(parse_log(tail, name, first_line=lines + 1).events) if tail else []
+    return parse_log(tail, name, first_line=lines + 1) if tail else LogRead((), ())
 
 
 def _connect(target: Path) -> sqlite3.Connection:
@@ -429,9 +458,17 @@ def _index_more(
                     event.undoes,
                     event.kind.value,
                     int(repeat),
+                    event.status.value,
+                    event.previous.value,
+                    event.office,
+                    event.chain,
+                    event.digest,
                 )
             )
-        db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        db.executemany(f"INSERT INTO events VALUES ({','.join('?' * 17)})", rows)
+        db.executemany(
+            "INSERT INTO skipped VALUES (?, ?, ?)", ((w.line, w.key, w.code) for w in read.warnings)
+        )
         crc = zlib.crc32(piece, crc)
         lines += piece.count(b"\n")
         offset += len(piece)

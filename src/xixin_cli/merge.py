@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from xixin_cli.errors import Problem
 from xixin_cli.fold import order_key
-from xixin_cli.model import Event, EventKind
+from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.status_log import append_with, parse_log
+
+if TYPE_CHECKING:
+    from xixin_cli.log_index import LogIndex
 
 
 @dataclass(frozen=True)
@@ -41,42 +44,91 @@ def source_problems(name: str, data: bytes) -> tuple[Problem, ...]:
     return tuple(p for p in found if p.code.startswith("verify.") and p.code != "verify.newer")
 
 
+class Source(NamedTuple):
+    """A log about to be merged: its bytes, each record's line (number, bytes as they are,
+    event id), the lines every reader skips, and what `verify` finds wrong with it."""
+
+    name: str
+    data: bytes
+    entries: tuple[tuple[int, bytes, str], ...]
+    warnings: tuple[Problem, ...]
+    refused: tuple[Problem, ...]
+
+
+def parsed_source(name: str, data: bytes) -> Source:
+    """A source read from its bytes alone."""
+    read = parse_log(data, name)
+    raw_lines = data.split(b"\n")
+    entries = tuple(
+        (number, raw_lines[number - 1], event.event_id)
+        for number, event in zip(read.lines, read.events, strict=True)
+    )
+    return Source(name, data, entries, read.warnings, source_problems(name, data))
+
+
+def read_source(path: Path) -> Source:
+    """A source log read through its own index where there is one: its records' places and
+    ids without decoding them, and its verification remembered, so that merging a log again,
+    or again once it has grown, reads only what is new in it."""
+    from xixin_cli.log_index import open_index
+    from xixin_cli.status_log import read_bytes
+
+    index = open_index(path)
+    if index is None:
+        return parsed_source(str(path), read_bytes(path))
+    try:
+        from xixin_cli.verified import verify_open
+
+        name = str(path)
+        verified = verify_open(index.db, index.handle, name)
+        index.handle.seek(0)
+        data = index.handle.read()
+        entries = [
+            (line, data[start : start + size], event)
+            for line, start, size, event in index.entries()
+        ]
+        if index.tail:
+            last = data[data.rfind(b"\n") + 1 :]
+            entries += [(index.tail_line, last, event.event_id) for event in index.tail]
+        refused = tuple(
+            p
+            for p in verified.problems
+            if p.code.startswith("verify.") and p.code != "verify.newer"
+        )
+        return Source(name, data, tuple(entries), tuple(index.warnings()), refused)
+    finally:
+        index.close()
+
+
 def new_records(
-    known: dict[str, bytes], name: str, data: bytes, *, accept_unverified: bool = False
+    known: dict[str, bytes], source: Source, *, accept_unverified: bool = False
 ) -> Incoming:
-    """The records of `data` whose event ids are not in `known` (event id -> its line), which
-    it then extends.
+    """The records of `source` whose event ids are not in `known` (event id -> its line),
+    which it then extends.
 
     Lines are kept byte for byte, so each record's hash and its writer's chain still verify
     after the merge. Unreadable lines are reported and left behind; a record from a newer
     version stops the merge (StateError from the reader), before anything is written. A file
     whose records do not verify brings nothing, unless `accept_unverified`.
     """
-    read = parse_log(data, name)
-    refused = source_problems(name, data)
+    name, refused = source.name, source.refused
     if refused and not accept_unverified:
-        return Incoming(name, (), 0, read.warnings, refused=refused)
-    by_line = dict(zip(read.lines, read.events, strict=True))
+        return Incoming(name, (), 0, source.warnings, refused=refused)
     lines: list[bytes] = []
     collisions: list[Problem] = []
     already = 0
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        event = by_line.get(number)
-        if event is None:
-            continue
+    for number, raw, event_id in source.entries:
         line = _canonical_line(raw, number == 1)
-        if event.event_id in known:
-            if known[event.event_id] == line:
+        if event_id in known:
+            if known[event_id] == line:
                 already += 1
             elif not any(p.line == number for p in collisions):
-                collisions.append(
-                    Problem(name, number, "event", "merge.collision", event=event.event_id)
-                )
+                collisions.append(Problem(name, number, "event", "merge.collision", event=event_id))
             continue
-        known[event.event_id] = line
+        known[event_id] = line
         lines.append(line)
     unverified = len({p.line for p in refused}) if refused else 0
-    return Incoming(name, tuple(lines), already, read.warnings, (), tuple(collisions), unverified)
+    return Incoming(name, tuple(lines), already, source.warnings, (), tuple(collisions), unverified)
 
 
 def _canonical_line(raw: bytes, first: bool) -> bytes:
@@ -119,14 +171,148 @@ def conflicts(events: Iterable[Event]) -> list[Conflict]:
 
 def conflicts_brought(target: Path, added: Sequence[Event]) -> list[Conflict]:
     """The conflicts in `target` that involve one of the `added` records (what a merge brought
-    in), as `conflicts` finds them on the whole log: the log is read a piece at a time,
-    keeping only the status changes of the items the added records touch, and each record's
-    link to its writer's previous one (for what each change had seen)."""
-    from xixin_cli.status_log import open_log, pieces
+    in), as `conflicts` finds them on the whole log. Through the log's index: the status
+    changes of the items the added records touch come from its columns, without reading their
+    records, and each writer's links from one record to the one before it only when a pair
+    of that writer's changes is in question; only the records named in a conflict are read.
+    Without an index the log is read a piece at a time."""
+    from xixin_cli.log_index import open_index
 
     touched = {event.item for event in added}
     new = {event.event_id for event in added}
+    index = open_index(target) if touched else None
+    if index is not None:
+        try:
+            return [
+                found
+                for found in _indexed_conflicts(index, sorted(touched))
+                if found.stands.event_id in new or found.other.event_id in new
+            ]
+        finally:
+            index.close()
+    return _streamed_conflicts(target, touched, new)
+
+
+class _Change(NamedTuple):
+    """What `_conflicts` needs of a status change, from the index's columns."""
+
+    item: str
+    office: str
+    key: tuple[int, int, str]
+    event_id: str
+    status: Status
+    previous: Status
+    writer: str
+    chain: str
+    digest: str
+    line: int
+
+
+class _Links(Mapping[str, tuple[str, str]]):
+    """hash -> (writer, chain) of a log's records, each writer's read from the index the first
+    time a chain of theirs is followed."""
+
+    def __init__(self, index: LogIndex) -> None:
+        self.index = index
+        self.found: dict[str, tuple[str, str]] = {}
+        self.writers: set[str] = set()
+
+    def load(self, writer: str) -> None:
+        if writer not in self.writers:
+            self.writers.add(writer)
+            for digest, chain in self.index.db.execute(
+                "SELECT hash, chain FROM events WHERE writer = ? AND hash != ''", (writer,)
+            ):
+                self.found[digest] = (writer, chain)
+            for event in self.index.tail:
+                if event.writer == writer and event.digest:
+                    self.found[event.digest] = (writer, event.chain)
+
+    def __getitem__(self, digest: str) -> tuple[str, str]:
+        return self.found[digest]
+
+    def get(self, digest: str, default: Any = None) -> Any:
+        return self.found.get(digest, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.found)
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+
+def _indexed_conflicts(index: LogIndex, items: Sequence[str]) -> list[Conflict]:
+    links = _Links(index)
+    per_item: dict[str, list[_Change]] = {}
+    for start in range(0, len(items), 500):
+        chunk = items[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in index.db.execute(
+            "SELECT item, office, k1, k2, event, status, previous, writer, chain, hash, line "
+            f"FROM events WHERE kind = 'status' AND repeat = 0 AND item IN ({marks})",
+            chunk,
+        ):
+            item, office, k1, k2, event_id, status, previous, writer, chain, digest, line = row
+            change = _Change(
+                item,
+                office,
+                (k1, k2, event_id),
+                event_id,
+                Status(status),
+                Status(previous),
+                writer,
+                chain,
+                digest,
+                line,
+            )
+            per_item.setdefault(item, []).append(change)
+    from xixin_cli.log_index import micros
+
+    for event in index.tail:
+        if event.kind is EventKind.STATUS and event.item in items:
+            first, written = order_key(event)[:2]
+            key = (micros(first), micros(written), event.event_id)
+            change = _Change(
+                event.item,
+                event.office,
+                key,
+                event.event_id,
+                event.status,
+                event.previous,
+                event.writer,
+                event.chain,
+                event.digest,
+                index.tail_line,
+            )
+            per_item.setdefault(event.item, []).append(change)
+
+    found = _conflicts(per_item, links, key=lambda change: change.key)
+    out = []
+    for conflict in found:
+        stands, other = _event_of(index, conflict.stands), _event_of(index, conflict.other)
+        if stands is not None and other is not None:
+            out.append(Conflict(conflict.item, stands, other, conflict.office))
+    return out
+
+
+def _event_of(index: LogIndex, change: Any) -> Event | None:
+    from xixin_cli.log_index import Row
+
+    if change.line == index.tail_line and index.tail:
+        return next((e for e in index.tail if e.event_id == change.event_id), None)
+    row = index.db.execute(
+        "SELECT line, start, size FROM events WHERE line = ?", (change.line,)
+    ).fetchone()
+    events = index.read([Row(*row)]) if row is not None else []
+    return events[0] if events else None
+
+
+def _streamed_conflicts(target: Path, touched: set[str], new: set[str]) -> list[Conflict]:
+    """`conflicts_brought` without an index: the log read a piece at a time, keeping only the
+    status changes of the touched items and each record's link to the one before it."""
     import sys
+
+    from xixin_cli.status_log import open_log, pieces
 
     per_item: dict[str, list[Event]] = {}
     parents: dict[str, tuple[str, str]] = {}
@@ -154,7 +340,9 @@ def conflicts_brought(target: Path, added: Sequence[Event]) -> list[Conflict]:
 
 
 def _conflicts(
-    per_item: dict[str, list[Event]], parents: dict[str, tuple[str, str]]
+    per_item: Mapping[str, Sequence[Any]],
+    parents: Mapping[str, tuple[str, str]],
+    key: Callable[[Any], object] = order_key,
 ) -> list[Conflict]:
     per_part: dict[tuple[str, str], list[Event]] = {}
     for item, changes in per_item.items():
@@ -164,7 +352,7 @@ def _conflicts(
             per_part[(item, unit)] = mine
     found: list[Conflict] = []
     for (item, unit), changes in per_part.items():
-        ordered = sorted(changes, key=order_key)
+        ordered = sorted(changes, key=key)  # type: ignore[arg-type]
         for earlier, later in reversed(list(itertools.pairwise(ordered))):
             if (
                 later.previous is not earlier.status
@@ -181,10 +369,12 @@ def _conflicts(
 _CHAIN_WALK = 10_000
 
 
-def _chained(parents: dict[str, tuple[str, str]], after: Event, before: Event) -> bool:
+def _chained(parents: Mapping[str, tuple[str, str]], after: Any, before: Any) -> bool:
     """Whether `after` follows `before` in their writer's chain (so its writer had seen it)."""
     if not before.digest or after.writer != before.writer:
         return False
+    if isinstance(parents, _Links):
+        parents.load(after.writer)  # that writer's links, read from the index once
     link = after.chain
     for _ in range(_CHAIN_WALK):
         if not link:
@@ -199,7 +389,7 @@ def _chained(parents: dict[str, tuple[str, str]], after: Event, before: Event) -
 
 def merge_into(
     target: Path,
-    sources: Sequence[tuple[str, bytes]],
+    sources: Sequence[tuple[str, bytes] | Source],
     *,
     make_parent: bool = False,
     accept_unverified: bool = False,
@@ -207,15 +397,15 @@ def merge_into(
     """Append to `target` every record of `sources` it lacks, in one locked append.
 
     The target is read under the lock, so a merge running twice at once still adds each record
-    once.
+    once. Each source is (name, bytes), or a `Source` already read (`read_source`).
     """
     results: list[Incoming] = []
+    prepared = [given if isinstance(given, Source) else parsed_source(*given) for given in sources]
 
     def build(handle: BinaryIO) -> bytes:
-        known = _known(target, handle, sources)
+        known = _known(target, handle, prepared)
         results.extend(
-            new_records(known, name, data, accept_unverified=accept_unverified)
-            for name, data in sources
+            new_records(known, source, accept_unverified=accept_unverified) for source in prepared
         )
         return b"".join(line + b"\n" for result in results for line in result.lines)
 
@@ -223,9 +413,7 @@ def merge_into(
     return results
 
 
-def _known(
-    target: Path, handle: BinaryIO, sources: Sequence[tuple[str, bytes]]
-) -> dict[str, bytes]:
+def _known(target: Path, handle: BinaryIO, sources: Sequence[Source]) -> dict[str, bytes]:
     """Of the event ids the sources hold, those the target has, each with its (first) line as
     `new_records` compares it: through the target's index, which says where those lines are,
     or, without one, by reading the whole target."""
@@ -242,9 +430,7 @@ def _known(
             known.setdefault(event.event_id, _canonical_line(raw_lines[number - 1], number == 1))
         return known
     try:
-        ids = sorted(
-            {event.event_id for _, data in sources for event in parse_log(data, "").events}
-        )
+        ids = sorted({event_id for source in sources for _, _, event_id in source.entries})
         found = {
             event: _canonical_line(index.raw(row), row.line == 1)
             for event, row in index.first_lines(ids).items()

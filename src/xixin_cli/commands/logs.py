@@ -168,12 +168,13 @@ def verify(
 
 def doctor(ctx: typer.Context) -> Findings:
     """Check the plan and the status log together; every problem with its line."""
+    from xixin_cli.cache import load_plan_cached
     from xixin_cli.paths import plan_path
-    from xixin_cli.plan_file import load_plan
 
     given = settings(ctx)
     lang = given.language()
-    plan = load_plan(plan_path(given.plan))  # plan problems end here, each on its line, exit 3
+    # Plan problems end here, each on its line, exit 3 (a cached plan is one that parsed).
+    plan = load_plan_cached(plan_path(given.plan))
     problems: list[Problem] = []
     records = 0
     for checked in _check_logs(given, plan=plan):
@@ -195,10 +196,10 @@ def merge(
     A log whose records do not verify (edited, chain broken, unsigned) brings nothing unless
     --accept-unverified; a record whose event id is here with other content is a collision.
     Both are reported and end with exit 6."""
-    from xixin_cli.merge import conflicts_brought, merge_into
+    from xixin_cli.merge import conflicts_brought, merge_into, read_source
     from xixin_cli.paths import state_sources
     from xixin_cli.present import warn
-    from xixin_cli.status_log import parse_log, read_bytes
+    from xixin_cli.status_log import parse_log
 
     opened = session(ctx, write=True)
     target = opened.state.path
@@ -207,15 +208,15 @@ def merge(
         if not path.is_file():
             raise StateError("state.not_found", path=str(path))
         if path.resolve() != target.resolve():
-            sources.append((str(path), read_bytes(path)))
+            sources.append(read_source(path))  # through its own index: only what is new
     if accept_unverified:  # said before merging: a superset of what comes in is harmless
-        from xixin_cli.merge import record_accepted, source_problems
+        from xixin_cli.merge import record_accepted
         from xixin_cli.session import recorder, stamper
 
         made = stamper(recorder(None))()
-        for name, data in sources:
-            if source_problems(name, data):
-                record_accepted(target, name, data, made.by, made.at.isoformat())
+        for source in sources:
+            if source.refused:
+                record_accepted(target, source.name, source.data, made.by, made.at.isoformat())
     results = merge_into(
         target, sources, make_parent=opened.state.is_default, accept_unverified=accept_unverified
     )
@@ -223,7 +224,7 @@ def merge(
     refused_files = {result.name for result in results if result.refused}
     from xixin_cli.evidence import bring_copies, store_of
 
-    for name, _ in sources:  # the evidence copies travel with the records they prove
+    for name, *_ in sources:  # the evidence copies travel with the records they prove
         if name not in refused_files:
             for refused in bring_copies(store_of(Path(name)), store_of(target))[1]:
                 warn(message("evidence.copy_refused", lang, file=refused), lang)
