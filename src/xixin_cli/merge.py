@@ -241,58 +241,91 @@ class _Links(Mapping[str, tuple[str, str]]):
         return len(self.found)
 
 
+_STATUSES = {status.value: status for status in Status}
+
+
 def _indexed_conflicts(index: LogIndex, items: Sequence[str]) -> list[Conflict]:
+    """`conflicts` for these items, from the index's columns: each part's changes are walked
+    from the latest back, read from the index as the walk goes, until the first pair in
+    conflict (the one `conflicts` reports), so most parts cost a few rows."""
+    import heapq
+
+    from xixin_cli.log_index import micros
+
     links = _Links(index)
-    per_item: dict[str, list[_Change]] = {}
+    wanted = set(items)
+    tail: dict[str, list[_Change]] = {}
+    for event in index.tail:
+        if event.kind is EventKind.STATUS and event.item in wanted:
+            first, written = order_key(event)[:2]
+            key = (micros(first), micros(written), event.event_id)
+            tail.setdefault(event.item, []).append(
+                _Change(
+                    event.item,
+                    event.office,
+                    key,
+                    event.event_id,
+                    event.status,
+                    event.previous,
+                    event.writer,
+                    event.chain,
+                    event.digest,
+                    index.tail_line,
+                )
+            )
+    first_lines: dict[str, int] = {}
+    units: dict[str, set[str]] = {}
     for start in range(0, len(items), 500):
         chunk = items[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        for row in index.db.execute(
-            "SELECT item, office, k1, k2, event, status, previous, writer, chain, hash, line "
-            f"FROM events WHERE kind = 'status' AND repeat = 0 AND item IN ({marks})",
+        for item, office, line in index.db.execute(
+            "SELECT item, office, min(line) FROM events WHERE kind = 'status' AND repeat = 0 "
+            f"AND item IN ({marks}) GROUP BY item, office",
             chunk,
         ):
-            item, office, k1, k2, event_id, status, previous, writer, chain, digest, line = row
-            change = _Change(
-                item,
-                office,
-                (k1, k2, event_id),
-                event_id,
-                Status(status),
-                Status(previous),
-                writer,
-                chain,
-                digest,
-                line,
-            )
-            per_item.setdefault(item, []).append(change)
-    from xixin_cli.log_index import micros
+            first_lines[item] = min(line, first_lines.get(item, line))
+            units.setdefault(item, set()).add(office)
+    for item, changes in tail.items():
+        first_lines.setdefault(item, index.tail_line)
+        units.setdefault(item, set()).update(change.office for change in changes)
+    sql = (
+        "SELECT item, office, k1, k2, event, status, previous, writer, chain, hash, line "
+        "FROM events WHERE kind = 'status' AND repeat = 0 AND item = ? AND office IN ('', ?) "
+        "ORDER BY k1 DESC, k2 DESC, event DESC"
+    )
 
-    for event in index.tail:
-        if event.kind is EventKind.STATUS and event.item in items:
-            first, written = order_key(event)[:2]
-            key = (micros(first), micros(written), event.event_id)
-            change = _Change(
-                event.item,
-                event.office,
-                key,
-                event.event_id,
-                event.status,
-                event.previous,
-                event.writer,
-                event.chain,
-                event.digest,
-                index.tail_line,
+    def latest_first(item: str, unit: str) -> Iterator[_Change]:
+        rows = (
+            _Change(
+                found[0],
+                found[1],
+                (found[2], found[3], found[4]),
+                found[4],
+                _STATUSES[found[5]],
+                _STATUSES[found[6]],
+                *found[7:],
             )
-            per_item.setdefault(event.item, []).append(change)
+            for found in index.db.execute(sql, (item, unit))
+        )
+        extra = sorted(
+            (c for c in tail.get(item, ()) if c.office in ("", unit)),
+            key=lambda c: c.key,
+            reverse=True,
+        )
+        return heapq.merge(rows, extra, key=lambda c: c.key, reverse=True)
 
-    found = _conflicts(per_item, links, key=lambda change: change.key)
-    out = []
-    for conflict in found:
-        stands, other = _event_of(index, conflict.stands), _event_of(index, conflict.other)
-        if stands is not None and other is not None:
-            out.append(Conflict(conflict.item, stands, other, conflict.office))
-    return out
+    found: list[Conflict] = []
+    for item in sorted(first_lines, key=first_lines.__getitem__):
+        for unit in sorted(units[item] - {""} or {""}):
+            later = None
+            for earlier in latest_first(item, unit):
+                if later is not None and _in_conflict(links, earlier, later):
+                    stands, other = _event_of(index, later), _event_of(index, earlier)
+                    if stands is not None and other is not None:
+                        found.append(Conflict(item, stands, other, unit))
+                    break
+                later = earlier
+    return found
 
 
 def _event_of(index: LogIndex, change: Any) -> Event | None:
@@ -354,15 +387,21 @@ def _conflicts(
     for (item, unit), changes in per_part.items():
         ordered = sorted(changes, key=key)  # type: ignore[arg-type]
         for earlier, later in reversed(list(itertools.pairwise(ordered))):
-            if (
-                later.previous is not earlier.status
-                and later.status is not earlier.status
-                and not _chained(parents, later, earlier)
-                and not _chained(parents, earlier, later)
-            ):
+            if _in_conflict(parents, earlier, later):
                 found.append(Conflict(item, later, earlier, unit))
                 break
     return found
+
+
+def _in_conflict(parents: Mapping[str, tuple[str, str]], earlier: Any, later: Any) -> bool:
+    """Whether the later change did not start from the status the earlier one set, disagrees
+    with it, and neither was made in sight of the other (its writer's chain)."""
+    return (
+        later.previous is not earlier.status
+        and later.status is not earlier.status
+        and not _chained(parents, later, earlier)
+        and not _chained(parents, earlier, later)
+    )
 
 
 #: How far back a chain is followed to see whether one record came after another.
