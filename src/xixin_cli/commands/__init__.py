@@ -37,4 +37,6 @@ MODULES = {
     "form": "forms",
     "collect": "forms",
     "unreported": "forms",
+    "config": "config",
+    "schedule": "scheduling",
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,7 +22,7 @@ from xixin_cli.commands._options import (
     session,
 )
 from xixin_cli.errors import UsageError
-from xixin_cli.results import DueList, Reminder, form
+from xixin_cli.results import DueList, Reminder, Sending, form
 from xixin_cli.session import Session, item_filter, view
 
 if TYPE_CHECKING:
@@ -104,7 +105,10 @@ def remind(
     plain: Annotated[bool, typer.Option("--plain")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue")] = False,
     as_json: JsonOpt = False,
-) -> Reminder:
+    send: Annotated[list[str] | None, typer.Option("--send", metavar="URL")] = None,
+    split_by: Annotated[str | None, typer.Option("--split-by", metavar="office")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR")] = None,
+) -> Reminder | Sending:
     """The weekly digest: overdue and due this week, per office, red/yellow/green."""
     from xixin_cli.schedule import digest
 
@@ -112,7 +116,12 @@ def remind(
     opened = session(ctx, as_of=today)
     where = item_filter(opened, office)
     result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)
-    return Reminder(opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue)
+    reminder = Reminder(opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue)
+    if send or split_by is not None or output is not None or (plain and office is not None):
+        from xixin_cli.commands.reminders import delivered  # messages per unit, or sent
+
+        return delivered(ctx, opened, where, reminder, send or (), split_by, output)
+    return reminder
 
 
 COMMANDS = {"overdue": overdue, "upcoming": upcoming, "remind": remind}
