@@ -148,6 +148,10 @@ def id_prefix(writer: str, prefix: str) -> Query:
     )
 
 
+def _end(row: Row) -> int:
+    return row.start + row.size
+
+
 def _cache_file(path: Path) -> Path | None:
     from xixin_cli.cache import cache_dir
 
@@ -208,9 +212,20 @@ class LogIndex:
         name = str(self.path)
         found: list[Event] = []
         fd = self.handle.fileno()
+        run: list[Row] = []
+
+        def flush() -> None:  # lines next to each other in the file: one read, one parse
+            if run:
+                first, last = run[0], run[-1]
+                raw = os.pread(fd, last.start + last.size - first.start, first.start)
+                found.extend(parse_log(raw, name, first_line=first.line).events)
+                run.clear()
+
         for row in rows:
-            raw = os.pread(fd, row.size, row.start)
-            found += parse_log(raw, name, first_line=row.line).events
+            if run and not (row.line == run[-1].line + 1 and row.start == _end(run[-1]) + 1):
+                flush()
+            run.append(row)
+        flush()
         return found
 
     def lines_of(self, where: str, params: Sequence[object] = ()) -> list[tuple[int, Event]]:
