@@ -235,3 +235,17 @@ def test_a_second_record_under_a_used_id_is_not_read_when_built_at_once(
     path.write_bytes(b"\n".join([*lines[:2], other, *lines[2:]]))
     assert ids(log_index.select([path], log_index.for_item("5.3.1"))) == ["e2"]
     assert ids(e for e in all_events(path) if e.item == "5.3.1") == ["e2"]
+
+
+def test_commands_read_the_whole_log_when_the_index_cannot_be_kept(
+    xixin: Runner, state_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _three(state_file)
+    kept = (xixin("history", "4.1.2"), xixin("verify"))
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(blocked))
+    unkept = (xixin("history", "4.1.2"), xixin("verify"))
+    assert [(r.code, r.out) for r in unkept] == [(r.code, r.out) for r in kept]
+    assert kept[0].code == 0 and "4.1.2" in kept[0].out
+    assert blocked.read_text(encoding="utf-8").startswith("a file")

@@ -77,10 +77,15 @@ def read_source(path: Path) -> Source:
     if index is None:
         return parsed_source(str(path), read_bytes(path))
     try:
+        import sqlite3
+
         from xixin_cli.verified import verify_open
 
         name = str(path)
-        verified = verify_open(index.db, index.handle, name)
+        try:
+            verified = verify_open(index.db, index.handle, name)
+        except sqlite3.Error:  # what verify remembers cannot be kept: read it whole
+            return parsed_source(name, read_bytes(path))
         index.handle.seek(0)
         data = index.handle.read()
         entries = [

@@ -40,10 +40,15 @@ def _check_logs(given: Settings, *, plan: object = None, full: bool = False) -> 
         if index is None:
             yield _check_read(where, plan)
             continue
+        import sqlite3
+
         try:
-            yield _check_indexed(where, index, plan, full)
+            checked = _check_indexed(where, index, plan, full)
+        except sqlite3.Error:  # the index cannot be kept (locked, disk full): read it whole
+            checked = _check_read(where, plan)
         finally:
             index.close()
+        yield checked
 
 
 def _check_read(where: Path, plan: object) -> _Checked:
