@@ -66,6 +66,7 @@ class Session(NamedTuple):
     states: dict[str, ItemState]  # every item's state, folded once from the events
     warnings: tuple[str, ...]  # what the logs' readers found, in the session's language
     settings: Settings | None = None  # what it was opened with (to open it again under a lock)
+    name: str = ""  # the plan's name in its workspace (`plans/NAME.yaml`), else ""
 
     def calendar(self) -> Calendar:
         """The official working-day calendar (from the cache when it is there)."""
@@ -85,7 +86,7 @@ def open_session(
     """
     from xixin_cli.cache import fold_logs, load_plan_cached
     from xixin_cli.fold import Folded, items_of, states
-    from xixin_cli.paths import bundled_plan, plan_path, state_path, state_sources
+    from xixin_cli.paths import bundled_plan, plan_name, plan_path, state_path, state_sources
 
     path = plan_path(settings.plan)
     plan = load_plan_cached(path)
@@ -127,7 +128,79 @@ def open_session(
         states(plan, combined.last, combined.extended, combined.evidence),
         tuple(warnings),
         settings,
+        plan_name(path),
     )
+
+
+def open_all(
+    settings: Settings, *, events: bool = False, as_of: date | None = None
+) -> list[Session]:
+    """Every plan a view covers: in a workspace of several plans with none named (--plan),
+    each of them with its own log; else the one plan `open_session` opens."""
+    from xixin_cli.paths import named_plan, workspace, workspace_plans
+
+    folder = workspace()
+    if folder is None or settings.plan or named_plan(None) is not None:
+        return [open_session(settings, events=events, as_of=as_of)]
+    found = workspace_plans(folder)
+    if not found:
+        return [open_session(settings, events=events, as_of=as_of)]
+    if settings.state:  # each plan has its own log: one --state cannot be all of them
+        raise UsageError("usage.state_needs_plan", names=", ".join(e.name for e in found))
+    return [
+        open_session(settings._replace(plan=entry.name), events=events, as_of=as_of)
+        for entry in found
+    ]
+
+
+def choose_plan(settings: Settings, typed: Sequence[str]) -> Settings:
+    """The settings for a command about the items `typed` (ids, `NAME:ID` qualified or not):
+    in a workspace of several plans with none named, the one plan that holds them all. An id
+    two plans hold must be qualified (`minzu:5.3.1`), and --plan must agree with a qualifier."""
+    from xixin_cli.paths import named_plan, workspace, workspace_plans
+
+    folder = workspace()
+    if folder is None or not typed:
+        return settings
+    found = workspace_plans(folder)
+    names = {entry.name for entry in found}
+    wanted: dict[str, None] = {}
+    plain: list[str] = []
+    for value in typed:
+        name, colon, _ = value.partition(":")
+        if colon and name in names:
+            if settings.plan and named_plan(settings.plan) is not None and settings.plan != name:
+                raise UsageError("usage.id_of_other_plan", value=value, plan=settings.plan)
+            wanted[name] = None
+        else:
+            plain.append(value)
+    if settings.plan or len(found) < 2:
+        return settings
+    from xixin_cli.cache import load_plan_cached
+
+    for value in plain:
+        having = [
+            entry.name
+            for entry in found
+            if (plan := load_plan_cached(entry.path)).get(value) is not None
+            or plan.get(numbering_id(value)) is not None
+        ]
+        if len(having) > 1:
+            refs = ", ".join(f"{name}:{value}" for name in having)
+            raise UsageError("usage.ambiguous_id", value=value, refs=refs)
+        if not having:
+            raise UsageError("usage.unknown_id_in_plans", value=value, names=", ".join(names))
+        wanted[having[0]] = None
+    if len(wanted) > 1:
+        raise UsageError("usage.ids_of_plans", names=", ".join(wanted))
+    return settings._replace(plan=next(iter(wanted))) if wanted else settings
+
+
+def plain_id(session: Session, typed: str) -> str:
+    """An id as its plan has it: `minzu:5.3.1` is 5.3.1 in the plan named minzu."""
+    if session.name and typed.startswith(session.name + ":"):
+        return typed[len(session.name) + 1 :]
+    return typed
 
 
 def written_log(settings: Settings) -> StatePath:
@@ -230,6 +303,7 @@ def close_matches(value: str, choices: list[str], n: int = 1, cutoff: float = 0.
 def item_state(session: Session, item_id: str) -> ItemState:
     """The state of the item `item_id` names, or a usage error with a did-you-mean."""
     found = session.states
+    item_id = plain_id(session, item_id)
     if not item_id.strip():
         raise UsageError("usage.empty_id")
     if item_id not in found:

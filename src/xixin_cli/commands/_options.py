@@ -51,9 +51,40 @@ def session(
     readers found (on stderr, at once)."""
     from xixin_cli.present import warn
 
-    opened = open_session(settings(ctx), events=events, write=write, as_of=as_of)
+    opened = open_session(chosen(ctx), events=events, write=write, as_of=as_of)
     for warning in opened.warnings:
         warn(warning, opened.lang)
+    return opened
+
+
+def chosen(ctx: typer.Context) -> Settings:
+    """The settings with the plan the command's item ids name, in a workspace of several plans
+    (`choose_plan`); kept as the run's settings, so every later step uses that plan."""
+    from xixin_cli.session import choose_plan
+
+    given = settings(ctx)
+    params = ctx.params
+    typed = list(params.get("item_ids") or ())
+    if isinstance(params.get("item_id"), str):
+        typed.append(params["item_id"])
+    found = choose_plan(given, typed)
+    if found is not given:
+        ctx.find_root().obj = found
+    return found
+
+
+def sessions(
+    ctx: typer.Context, *, events: bool = False, as_of: date | None = None
+) -> list[Session]:
+    """Every plan the view covers (`open_all`: each plan of a workspace, unless --plan names
+    one), each with what its logs' readers found said on stderr, under the plan's name."""
+    from xixin_cli.present import warn
+    from xixin_cli.session import open_all
+
+    opened = open_all(settings(ctx), events=events, as_of=as_of)
+    for each in opened:
+        for warning in each.warnings:
+            warn(f"{each.name}: {warning}" if len(opened) > 1 else warning, each.lang)
     return opened
 
 
@@ -64,7 +95,7 @@ def guard_output(ctx: typer.Context, opened: Session, *outputs: Path | None) -> 
         from xixin_cli.files import refuse_inputs
         from xixin_cli.session import inputs
 
-        refuse_inputs(wanted, inputs(settings(ctx), opened))
+        refuse_inputs(wanted, inputs(opened.settings or settings(ctx), opened))
 
 
 def capped(rows: Sequence[T], limit: int, show_all: bool) -> tuple[Sequence[T], int]:

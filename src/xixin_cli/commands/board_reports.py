@@ -18,9 +18,10 @@ from xixin_cli.commands._options import (
     day,
     guard_output,
     session,
+    sessions,
 )
 from xixin_cli.errors import UsageError
-from xixin_cli.results import BoardView, Document, Lines, form
+from xixin_cli.results import BoardView, Document, Lines, Several, form
 from xixin_cli.session import Session, item_filter, view
 
 if TYPE_CHECKING:
@@ -34,19 +35,28 @@ def board_(
     as_of: AsOfOpt = None,
     image: Annotated[Path | None, typer.Option("--image", metavar="FILE")] = None,
     as_json: JsonOpt = False,
-) -> BoardView:
-    """Progress and red/yellow/green counts per office and per phase."""
+) -> BoardView | Several:
+    """Progress and red/yellow/green counts per office and per phase; in a workspace of
+    several plans, each plan's board in turn (and its picture, `--image` with its name)."""
     from xixin_cli.board import board
     from xixin_cli.schedule import digest
 
     today = day(ctx, as_of)
-    opened = session(ctx, as_of=today)
-    guard_output(ctx, opened, image)
-    where = item_filter(opened, office)
-    states = view(opened, where)
-    week = digest(opened.plan, states, today, opened.calendar(), where)
-    result = board(opened.plan, states, week, where)
-    return BoardView(opened.plan, opened.lang, form(as_json), result, image)
+    found = sessions(ctx, as_of=today)
+    views = []
+    for opened in found:
+        picture = image
+        if image is not None and len(found) > 1:  # 看板.png → 看板-minzu.png, one per plan
+            picture = image.with_name(f"{image.stem}-{opened.name}{image.suffix}")
+        guard_output(ctx, opened, picture)
+        where = item_filter(opened, office)
+        states = view(opened, where)
+        week = digest(opened.plan, states, today, opened.calendar(), where)
+        result = board(opened.plan, states, week, where)
+        views.append(
+            BoardView(opened.plan, opened.lang, form(as_json), result, picture, opened.name)
+        )
+    return views[0] if len(views) == 1 else Several(tuple(views), form(as_json))
 
 
 def _renderer(fmt: str) -> str:

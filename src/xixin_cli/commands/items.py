@@ -122,6 +122,10 @@ def history(
     from xixin_cli.fold import order_key
 
     opened = session(ctx, events=True)
+    if item_id is not None:
+        from xixin_cli.session import plain_id
+
+        item_id = plain_id(opened, item_id)
     if (
         item_id is not None
         and opened.plan.get(item_id) is None

@@ -23,7 +23,6 @@ from xixin_cli.session import (
     Session,
     item_state,
     note,
-    numbering_id,
     on_day,
     parts_for,
     record,
@@ -58,8 +57,7 @@ def _record(
     against the log as it is then, and every rule is checked before anything is appended."""
     opened = session(ctx, write=True)
     for item_id in item_ids:
-        item_state(opened, item_id)
-        rules.check_leaf(opened.plan, numbering_id(item_id))
+        rules.check_leaf(opened.plan, item_state(opened, item_id).item.id)
     stamp = stamper(who, on_day(on, opened.plan))
     made: list[tuple[ItemState, Made]] = []
 
