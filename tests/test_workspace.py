@@ -174,6 +174,15 @@ def test_warning_rules_set_each_items_light(xixin: Runner, tmp_path: Path) -> No
     assert week["offices"][0]["yellow"] == 1
     late = data(xixin("--plan", str(ruled), "overdue", "--as-of", "2023-03-20", "--json"))
     assert {row["light"] for row in late} == {"red"}
+    # the ledger's 预警 column goes by the same rule
+    openpyxl = pytest.importorskip("openpyxl")
+    book = tmp_path / "台账.xlsx"
+    wrote = xixin("--plan", str(ruled), "export", "xlsx", "--as-of", "2023-03-06", "-o", str(book))
+    assert wrote.code == 0, wrote.err
+    sheet = openpyxl.load_workbook(book).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("预警")
+    assert {row[0]: row[column] for row in rows[1:]} == {"1.1": "黄", "1.2": "绿", "1.3": "绿"}
 
 
 @pytest.mark.parametrize(
@@ -368,6 +377,9 @@ def test_remind_and_board_cover_every_plan(home: tuple[Path, Runner]) -> None:
     failing = xixin("remind", "--as-of", "2023-03-24", "--fail-on-overdue", "--plain")
     assert failing.code == ExitCode.OVERDUE
     assert "【plan】" in failing.out and "【报送】" in failing.out
+    checked = xixin("validate")
+    assert checked.code == 0 and len(checked.out.splitlines()) == 2
+    assert "报送.yaml：无误" in checked.out and "plan.yaml：无误" in checked.out
     board = data(xixin("board", "--as-of", "2023-03-24", "--json"))["plans"]
     assert [p["plan"] for p in board] == ["plan", "报送"]
     assert board[1]["offices"][0]["red"] == 2  # 1.1@2023-01 and -02
@@ -420,3 +432,44 @@ def test_a_folder_made_by_init_before_workspaces_keeps_working(
     assert xixin("plan", "add", str(write(tmp_path / "报送.yaml", RECURRING))).code == 0
     assert xixin("done", "plan:5.1.3", "--on", "2022-09-29").code == 0
     assert (folder / "plan.status.jsonl").read_text("utf-8").count("\n") == 4
+
+
+def test_undo_takes_back_the_latest_change_in_whichever_plan_it_was(
+    home: tuple[Path, Runner],
+) -> None:
+    folder, xixin = home
+    assert xixin("plan", "add", str(write(folder / "报送.yaml", RECURRING))).code == 0
+    assert xixin("done", "5.1.1", "--on", "2022-09-28").code == 0
+    assert xixin("done", "1.1@2023-01", "--on", "2023-01-20").code == 0
+    undone = xixin("undo")
+    assert undone.code == 0 and "1.1@2023-01" in undone.err
+    assert data(xixin("show", "1.1@2023-01", "--json"))["status"] == "todo"
+    assert data(xixin("show", "5.1.1", "--json"))["status"] == "done"
+    again = xixin("undo")
+    assert again.code == 0 and "5.1.1" in again.err
+    assert data(xixin("show", "5.1.1", "--json"))["status"] == "todo"
+    unknown = xixin("undo", "ffffffff")
+    assert unknown.code == ExitCode.USAGE and unknown.out == ""
+
+
+def test_reports_and_exports_cover_every_plan(home: tuple[Path, Runner], tmp_path: Path) -> None:
+    folder, xixin = home
+    assert xixin("plan", "add", str(write(folder / "报送.yaml", RECURRING))).code == 0
+    weekly = xixin("report", "weekly", "--as-of", "2023-03-24")
+    assert weekly.code == 0
+    assert "【plan】" in weekly.out and "【报送】定期报送" in weekly.out
+    assert "洗府发〔2022〕145号" in weekly.out and "洗府发〔2023〕9号" in weekly.out
+    # a format that cannot follow itself on stdout needs a file per plan
+    refused = xixin("export", "csv")
+    assert refused.code == ExitCode.USAGE and refused.out == "" and "-o" in refused.err
+    made = xixin("export", "csv", "-o", str(tmp_path / "台账.csv"))
+    assert made.code == 0, made.err
+    assert "1.1@2023-03" in (tmp_path / "台账-报送.csv").read_text("utf-8-sig")
+    assert "5.3.1" in (tmp_path / "台账-plan.csv").read_text("utf-8-sig")
+    split = xixin("export", "markdown", "--split-by", "office", "-o", str(tmp_path / "清单"))
+    assert split.code == 0, split.err
+    assert (tmp_path / "清单" / "报送" / "乡民政办.md").is_file()
+    assert (tmp_path / "清单" / "plan" / "乡民政办.md").is_file()
+    # --plan NAME: that plan's alone, as before
+    one = xixin("--plan", "报送", "export", "csv")
+    assert one.code == 0 and "1.2@2023-Q4" in one.out and "5.3.1" not in one.out

@@ -20,7 +20,7 @@ from xixin_cli.model import Event, Plan, Status, find_office, short_name
 
 if TYPE_CHECKING:
     from xixin_cli.fold import ItemState
-    from xixin_cli.paths import StatePath
+    from xixin_cli.paths import NamedPlan, StatePath
     from xixin_cli.rules import Stamp
     from xixin_cli.schedule import Filter
     from xixin_cli.workdays import Calendar
@@ -74,7 +74,12 @@ class Session(NamedTuple):
 
 
 def open_session(
-    settings: Settings, *, events: bool = False, write: bool = False, as_of: date | None = None
+    settings: Settings,
+    *,
+    events: bool = False,
+    write: bool = False,
+    as_of: date | None = None,
+    named: NamedPlan | None = None,
 ) -> Session:
     """Load the plan and the logs' current state; every event too when `events` is asked for
     (history, undo and the weekly report walk them; the rest need only the fold, which is cached).
@@ -88,7 +93,7 @@ def open_session(
     from xixin_cli.fold import Folded, items_of, states
     from xixin_cli.paths import bundled_plan, plan_name, plan_path, state_path, state_sources
 
-    path = plan_path(settings.plan)
+    path = named.path if named is not None else plan_path(settings.plan)
     plan = load_plan_cached(path)
     lang = settings.lang or (
         plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
@@ -128,7 +133,7 @@ def open_session(
         states(plan, combined.last, combined.extended, combined.evidence),
         tuple(warnings),
         settings,
-        plan_name(path),
+        named.name if named is not None else plan_name(path),
     )
 
 
@@ -148,7 +153,7 @@ def open_all(
     if settings.state:  # each plan has its own log: one --state cannot be all of them
         raise UsageError("usage.state_needs_plan", names=", ".join(e.name for e in found))
     return [
-        open_session(settings._replace(plan=entry.name), events=events, as_of=as_of)
+        open_session(settings._replace(plan=entry.name), events=events, as_of=as_of, named=entry)
         for entry in found
     ]
 
@@ -194,6 +199,31 @@ def choose_plan(settings: Settings, typed: Sequence[str]) -> Settings:
     if len(wanted) > 1:
         raise UsageError("usage.ids_of_plans", names=", ".join(wanted))
     return settings._replace(plan=next(iter(wanted))) if wanted else settings
+
+
+def choose_plan_to_undo(settings: Settings, writer: str, which: str) -> Settings:
+    """The settings `undo` works in: in a workspace of several plans with none named, the plan
+    whose log holds the change to take back (the one `which` names, else this writer's
+    latest, by when it counts as made); the first plan when there is none."""
+    from xixin_cli.errors import RuleError
+    from xixin_cli.fold import order_key
+    from xixin_cli.paths import named_plan, workspace
+    from xixin_cli.rules import undo_target
+
+    if settings.plan or workspace() is None or named_plan(None) is not None:
+        return settings
+    found = []
+    plans = open_all(settings, events=True)
+    for opened in plans:
+        try:
+            target = undo_target(opened.events, writer, which)
+        except RuleError:
+            continue  # `which` names no record of this log (or more than one)
+        if target:
+            found.append((order_key(target[-1]), opened.name))
+    if not found and which:
+        raise RuleError("usage.undo_id_unknown", value=which)
+    return settings._replace(plan=max(found)[1] if found else plans[0].name)
 
 
 def plain_id(session: Session, typed: str) -> str:

@@ -291,8 +291,13 @@ def undo(
     """Revert the latest change (or the one EVENT names) by appending records; nothing is
     deleted."""
     from xixin_cli.identity import writer_id
+    from xixin_cli.session import choose_plan_to_undo
 
     who = recorder(by)
+    given = settings(ctx)
+    chosen = choose_plan_to_undo(given, writer_id(), event_id or "")
+    if chosen is not given:  # the workspace plan whose log holds the change
+        ctx.find_root().obj = chosen
     opened = session(ctx, events=True, write=True)
     made: list[tuple[Event, Event]] = []
     stamp = stamper(who)

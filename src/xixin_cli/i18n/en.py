@@ -618,4 +618,5 @@ MESSAGES: dict[str, str] = {
     "summary.rule": "{date}: {red} overdue, {yellow} due within {window}, {open} open, {closed} closed.",
     "warning.days": "{n} {n:day|days}",
     "warning.working_days": "{n} working {n:day|days}",
+    "usage.plans_need_output": "the working folder holds several plans ({names}): this format cannot follow itself on stdout; give -o FILE for a file per plan (the plan's name added), or name one with --plan",
 }

@@ -618,4 +618,5 @@ MESSAGES: dict[str, str] = {
     "summary.rule": "{date}：逾期 {red} 项，{window}内到期 {yellow} 项，进行中/未开始 {open} 项，已办结 {closed} 项。",
     "warning.days": "{n} 天",
     "warning.working_days": "{n} 个工作日",
+    "usage.plans_need_output": "工作文件夹有几份计划（{names}）：这种格式不能前后相接地输出，请用 -o 文件 为每份计划各写一个文件（文件名后加计划名），或用 --plan 指明一份",
 }
