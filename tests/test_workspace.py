@@ -473,3 +473,30 @@ def test_reports_and_exports_cover_every_plan(home: tuple[Path, Runner], tmp_pat
     # --plan NAME: that plan's alone, as before
     one = xixin("--plan", "报送", "export", "csv")
     assert one.code == 0 and "1.2@2023-Q4" in one.out and "5.3.1" not in one.out
+
+
+def test_the_workspace_sets_the_lights_of_plans_that_set_none(
+    home: tuple[Path, Runner], tmp_path: Path
+) -> None:
+    folder, xixin = home
+    mark = folder / ".xixin"
+    assert "# warnings:" in mark.read_text("utf-8")  # init writes it commented out
+    dated = (
+        "items:\n"
+        '  - {id: "1", kind: action, title: 事项, source: 一, offices: [dangqun], '
+        "due_basis: stated, due: 2023-03-13, due_text: 3月13日前}\n"
+    )
+    assert xixin("plan", "add", str(write(tmp_path / "a.yaml", HEAD + dated))).code == 0
+    own = HEAD + "warnings: {yellow: 10 days}\n" + dated
+    assert xixin("plan", "add", str(write(tmp_path / "b.yaml", own))).code == 0
+
+    def lights() -> dict[str, str]:
+        shown = xixin("upcoming", "--as-of", "2023-03-06", "--json")
+        return {row["ref"]: row["light"] for row in data(shown)}
+
+    assert lights() == {"a:1": "yellow", "b:1": "yellow"}  # 7 calendar days, 5 working days
+    mark.write_text(mark.read_text("utf-8") + "warnings: {yellow: 3 working days}\n", "utf-8")
+    assert lights() == {"a:1": "green", "b:1": "yellow"}  # b keeps its own rule
+    mark.write_text("warnings: {yellow: later}\n", "utf-8")
+    bad = xixin("upcoming", "--as-of", "2023-03-06")
+    assert bad.code == ExitCode.PLAN and f"{mark}:1: [warnings.yellow]" in bad.err

@@ -151,6 +151,7 @@ class Warnings(NamedTuple):
 
     yellow: Threshold = Threshold(7)
     blue: Threshold | None = None
+    given: bool = False  # set by the plan itself (else the workspace's `.xixin` may set them)
 
 
 #: Today's rule, for a plan that sets none: yellow within 7 days, no blue.

@@ -130,6 +130,38 @@ def read_plan_bytes(path: Path) -> bytes:
     return data
 
 
+#: What a workspace's mark file (`.xixin`, YAML) may set for all its plans.
+WORKSPACE_KEYS = {"warnings": False}
+
+
+def workspace_warnings(path: Path) -> Warnings | None:
+    """The warning lights a workspace's `.xixin` sets for the plans that set none, or None;
+    PlanError naming the file, line and key when they cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    import re
+
+    if not re.search(rb"(?m)^\s*warnings\s*:", data):  # the mark as `init` writes it
+        return None
+    import yaml
+
+    name = str(path)
+    try:
+        root = yaml.compose(decode_text(data, name), Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise PlanError([Problem(name, None, None, "plan.not_yaml", reason=str(exc))]) from None
+    if root is None:
+        return None
+    reader = _Reader(name)
+    entries = reader.mapping(root, "", WORKSPACE_KEYS)
+    found = reader.warnings(entries["warnings"][1]) if entries and "warnings" in entries else None
+    if reader.problems:
+        raise PlanError(reader.problems)
+    return found
+
+
 def decode_text(data: bytes, name: str) -> str:
     """Decode UTF-8 (with or without BOM); name GB18030 and UTF-16 text as such rather than
     misread it."""
@@ -352,7 +384,7 @@ class _Reader:
                 blue=blue.days,
                 yellow=yellow.days,
             )
-        return Warnings(yellow, blue)
+        return Warnings(yellow, blue, given=True)
 
     def threshold(self, node: Node, where: str) -> Threshold | None:
         """`7 days`, `3 working days`, `3个工作日`, `7天` or a bare number of days."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from xixin_cli import __version__
 from xixin_cli.errors import UsageError
 from xixin_cli.i18n import DEFAULT_LANGUAGE, LANGUAGES, STATUS_WORDS, catalogue, join, message
-from xixin_cli.model import Event, Plan, Status, find_office, short_name
+from xixin_cli.model import Event, Plan, Status, Warnings, find_office, short_name
 
 if TYPE_CHECKING:
     from xixin_cli.fold import ItemState
@@ -94,7 +94,7 @@ def open_session(
     from xixin_cli.paths import bundled_plan, plan_name, plan_path, state_path, state_sources
 
     path = named.path if named is not None else plan_path(settings.plan)
-    plan = load_plan_cached(path)
+    plan = with_workspace_warnings(load_plan_cached(path))
     lang = settings.lang or (
         plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
     )
@@ -135,6 +135,38 @@ def open_session(
         settings,
         named.name if named is not None else plan_name(path),
     )
+
+
+def with_workspace_warnings(plan: Plan) -> Plan:
+    """The plan with the warning lights of its workspace's `.xixin` when it sets none itself."""
+    if plan.warnings.given:
+        return plan
+    from xixin_cli.paths import workspace
+
+    folder = workspace()
+    shared = _shared_warnings(folder) if folder is not None else None
+    if shared is None:
+        return plan
+    return Plan(plan.path, plan.document, plan.offices, plan.phases, plan.items, shared)
+
+
+_SHARED: dict[tuple[Path, int, int], Warnings | None] = {}
+
+
+def _shared_warnings(folder: Path) -> Warnings | None:
+    """A workspace's own warning lights, read once while its `.xixin` is unchanged."""
+    from xixin_cli.paths import WORKSPACE_MARK
+    from xixin_cli.plan_file import workspace_warnings
+
+    mark = folder / WORKSPACE_MARK
+    try:
+        info = mark.stat()
+    except OSError:
+        return None
+    key = (folder, info.st_mtime_ns, info.st_size)
+    if key not in _SHARED:
+        _SHARED[key] = workspace_warnings(mark)
+    return _SHARED[key]
 
 
 def open_all(

@@ -380,7 +380,7 @@ MESSAGES: dict[str, str] = {
     "part_mark": " [{office}]",
     "opt.units": "Whose part this is, repeatable (乡民政办, 民政办, its key, or a village); --office all for every unit; an item with one unit needs none.",
     "output.exists_init": "{path} exists; xixin init overwrites nothing, so choose another folder",
-    "init.mark": "# xixin working folder: xixin uses the plan.yaml here and its status log plan.status.jsonl\n",
+    "init.mark": "# xixin working folder: xixin uses the plan.yaml here and its status log plan.status.jsonl\n# warning lights for every plan that sets none: remove the # before the next line\n# warnings: {{yellow: 3 working days, blue: 7 days}}\n",
     "init.next": "next: edit {plan} and list the township's villages as members of 各村 (members: [甲村, 乙村]); xixin commands run in this folder use this plan and log",
     "help.init": "Set up an office's working folder: a copy of the plan to edit (plan.yaml, where villages are listed), an empty status log beside it and git's merge rule (.gitattributes); nothing is overwritten. Commands run in that folder, or below it, use that plan and log.\n\nExample: xixin init xixin-office",
     "opt.folder": "The working folder (default: the current one; made if missing).",

@@ -380,7 +380,7 @@ MESSAGES: dict[str, str] = {
     "part_mark": "［{office}］",
     "opt.units": "哪个责任单位的进展，可重复（乡民政办、民政办、其键名，或一个村）；--office all 为全部单位；只有一个责任单位的事项可不写。",
     "output.exists_init": "{path} 已存在；xixin init 不覆盖任何文件，请换一个文件夹",
-    "init.mark": "# xixin 工作文件夹：本文件夹中的 plan.yaml 及其状态记录 plan.status.jsonl 由 xixin 使用\n",
+    "init.mark": "# xixin 工作文件夹：本文件夹中的 plan.yaml 及其状态记录 plan.status.jsonl 由 xixin 使用\n# 预警规则（计划中未写 warnings 的都用这里的）：去掉下一行的 # 即生效\n# warnings: {{yellow: 3 working days, blue: 7 days}}\n",
     "init.next": "下一步：编辑 {plan}，在“各村”下用 members 列出本乡的村（如 members: [甲村, 乙村]）；在此文件夹中运行的 xixin 命令都使用这份计划和记录",
     "help.init": "建立本单位的工作文件夹：一份可编辑的计划（plan.yaml，可在其中列出各村）、旁边的空状态记录，以及 git 合并规则（.gitattributes）；不覆盖任何已有文件。在该文件夹（或其子文件夹）中运行的命令都使用这份计划和记录。\n\n示例：xixin init 洗新乡督办",
     "opt.folder": "工作文件夹（默认：当前文件夹；不存在时新建）。",
