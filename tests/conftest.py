@@ -38,6 +38,17 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
+@pytest.fixture(autouse=True)
+def _own_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reads or writes the user's own settings (`xixin config`) or run log."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.setenv("XIXIN_RUN_LOG", str(tmp_path_factory.mktemp("runs") / "runs.jsonl"))
+    for name in ("XIXIN_BY", "XIXIN_SEND", "XIXIN_HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def process_env(tmp_path: Path) -> dict[str, str]:
     """The environment for running xixin as a process: its own log and cache, a fixed width."""

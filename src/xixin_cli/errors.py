@@ -23,6 +23,8 @@ class ExitCode(IntEnum):
     CHECK = 6
     #: `collect`: a returned form is not this plan's, not that unit's, or has a bad cell.
     FORM = 7
+    #: `remind --send`, `schedule run`: a target did not take the reminder (it was printed).
+    SEND = 8
     #: `remind --fail-on-overdue`: the command worked and something is overdue.
     OVERDUE = 10
 

@@ -26,6 +26,7 @@ from xixin_cli.results import (
     Lines,
     PlanList,
     Reminder,
+    Sending,
     Several,
 )
 
@@ -287,6 +288,54 @@ def _reminder_code(result: Reminder) -> int:
     return int(ExitCode.OVERDUE) if result.fail and result.digest.overdue else 0
 
 
+def _sending(result: Sending) -> int:
+    """The reminder printed first (it is never lost), then sent; a target that fails is named
+    with the reason, and the run ends with the send exit code."""
+    from xixin_cli.errors import ExitCode
+
+    lang = result.lang
+    reminder = result.reminder
+    code = int(ExitCode.OVERDUE) if reminder.fail and reminder.digest.overdue else 0
+    try:
+        if result.texts is None:
+            code = _reminder(reminder)
+        else:
+            sys.stdout.write(shown("\n".join(result.texts)))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `… | head` read what it wanted: the group still gets it all
+        pass
+    for document in result.documents:
+        _document(document)
+    failed, sent, count = [], [], 0
+    if result.outbox:
+        from xixin_cli.send import deliver
+
+        for target, texts in result.outbox:
+            failure = deliver(target, texts)
+            if failure is None:
+                sent.append(target.shown)
+                count += len(texts)
+                notice(message("send.sent", lang, target=target.shown, n=len(texts)))
+            else:
+                failed.append(target.shown)
+                why = message(failure.code, lang, reason=failure.reason)
+                sys.stderr.write(
+                    shown(f"xixin: {message('error', lang)}: ")
+                    + shown(message("send.failed_line", lang, target=target.shown, reason=why))
+                    + "\n"
+                )
+    if failed:
+        code = int(ExitCode.SEND)
+    if result.run_log is not None:
+        from xixin_cli.dates import now_in_china
+        from xixin_cli.scheduler import Run, log_run
+
+        run = Run(now_in_china(), tuple(sent), count, tuple(failed), code)
+        if not log_run(result.run_log, run):
+            warn(message("schedule.log_unwritten", lang, path=str(result.run_log)), lang)
+    return code
+
+
 def _board(result: BoardView) -> int:
     if result.form is Form.JSON:
         from xixin_cli.export import board_record
@@ -359,6 +408,7 @@ _SHOWN: dict[type, Callable[[Any], int]] = {
     History: _history,
     DueList: _due,
     Reminder: _reminder,
+    Sending: _sending,
     BoardView: _board,
     Document: _document,
     Files: _files,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from xixin_cli.fold import ItemState
     from xixin_cli.model import Event, Plan
     from xixin_cli.schedule import Digest, DueRow, PhaseMark
+    from xixin_cli.send import Target
     from xixin_cli.workspace import PlanSummary
 
 
@@ -117,6 +118,19 @@ class Several(NamedTuple):
 
     results: Sequence[Reminder | BoardView]
     form: Form
+
+
+class Sending(NamedTuple):
+    """`remind` as chat messages or sent to a group: what is printed (the messages, or None for
+    the reminder as `remind` shows it) and written, then each target with the messages it
+    gets; a scheduled run also notes itself in the run log."""
+
+    lang: str
+    reminder: Reminder
+    texts: Sequence[str] | None
+    outbox: Sequence[tuple[Target, Sequence[str]]] = ()
+    run_log: Path | None = None
+    documents: Sequence[Document] = ()  # written before anything is sent
 
 
 class BoardView(NamedTuple):

@@ -517,9 +517,12 @@ def note(value: str | None) -> str:
 
 
 def recorder(value: str | None) -> str:
-    """Who records a change: --by, else XIXIN_BY, else the login name."""
-    if value is None and os.environ.get("XIXIN_BY", "").strip():
-        value = os.environ["XIXIN_BY"]
+    """Who records a change: --by, else XIXIN_BY, else `xixin config set by NAME`, else the
+    login name."""
+    if value is None:
+        from xixin_cli.config import value as setting
+
+        value = setting("by")
     if value is not None:
         _check_bytes(value)
         if not value.strip() or any(ord(ch) < 32 for ch in value):

@@ -38,4 +38,6 @@ MODULES = {
     "form": "forms",
     "collect": "forms",
     "unreported": "forms",
+    "config": "config",
+    "schedule": "scheduling",
 }

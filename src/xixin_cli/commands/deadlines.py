@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,10 +19,11 @@ from xixin_cli.commands._options import (
     PhaseOpt,
     capped,
     day,
+    session,
     sessions,
 )
 from xixin_cli.errors import UsageError
-from xixin_cli.results import DueList, Reminder, Several, form
+from xixin_cli.results import DueList, Reminder, Sending, Several, form
 from xixin_cli.session import Session, item_filter, view
 
 if TYPE_CHECKING:
@@ -140,11 +142,25 @@ def remind(
     plain: Annotated[bool, typer.Option("--plain")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue")] = False,
     as_json: JsonOpt = False,
-) -> Reminder | Several:
+    send: Annotated[list[str] | None, typer.Option("--send", metavar="URL")] = None,
+    split_by: Annotated[str | None, typer.Option("--split-by", metavar="office")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR")] = None,
+) -> Reminder | Sending | Several:
     """The weekly digest: overdue and due this week, per office, red/yellow/green."""
     from xixin_cli.schedule import digest
 
     today = day(ctx, as_of)
+    if send or split_by is not None or output is not None or (plain and office is not None):
+        # Messages per unit, or sent: of one plan (in a workspace of several, --plan NAME).
+        from xixin_cli.commands.reminders import delivered
+
+        opened = session(ctx, as_of=today)
+        where = item_filter(opened, office)
+        result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)
+        reminder = Reminder(
+            opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue, opened.name
+        )
+        return delivered(ctx, opened, where, reminder, send or (), split_by, output)
     found: list[Reminder] = []
     for opened in sessions(ctx, as_of=today):
         where = item_filter(opened, office)

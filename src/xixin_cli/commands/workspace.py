@@ -50,7 +50,7 @@ def init(
 def plan_add(
     ctx: typer.Context,
     source: Annotated[Path | None, typer.Argument(metavar="[FILE]")] = None,
-    name: Annotated[str | None, typer.Option("--name", metavar="NAME")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="PLANNAME")] = None,
     document: Annotated[Path | None, typer.Option("--import", metavar="DOC")] = None,
 ) -> Document | Lines:
     """Add a plan to the workspace: a plan file (checked, then copied to plans/NAME.yaml), or
