@@ -213,6 +213,8 @@ def test_a_bad_warning_rule_is_one_line_naming_file_and_place(
         ("{unit: year, day: 13-01}", "[items[1.1].every.day]"),
         ("每月32日", "[items[1.1].every]"),
         ("隔三差五", "[items[1.1].every]"),
+        ("~", "[items[1.1].every]"),
+        ("[每月25日]", "[items[1.1].every]"),
         ("{unit: month, day: 1, from: 2023-05-01, until: 2023-01-01}", "[items[1.1].every.until]"),
         ("{unit: week, day: mon, from: 1990-01-01, until: 2100-01-01}", "[items[1.1].every]"),
     ],
@@ -232,10 +234,22 @@ def test_a_bad_recurrence_is_one_line_naming_the_item(
     assert len(lines) == 1 and key in lines[0], checked.err
 
 
-def test_a_recurring_item_takes_no_children(xixin: Runner, tmp_path: Path) -> None:
-    text = RECURRING + '  - {id: "1.1.1", kind: step, title: 子项, parent: "1.1"}\n'
-    checked = xixin("validate", str(write(tmp_path / "p.yaml", text)))
-    assert checked.code == ExitCode.PLAN and "[items[1.1.1].parent]" in checked.err
+def test_a_recurring_task_passes_its_rule_to_its_actions(xixin: Runner, tmp_path: Path) -> None:
+    # as an import writes it: the task and its action both say 每月25日
+    text = HEAD + (
+        "items:\n"
+        '  - {id: "1", kind: task, title: 报送, source: 一, offices: [dangqun], every: 每月25日}\n'
+        '  - {id: "1.1", kind: action, title: 报送进展, parent: "1", every: 每月25日前}\n'
+        '  - {id: "1.2", kind: action, title: 报送台账, parent: "1"}\n'
+    )
+    plan = write(tmp_path / "p.yaml", text)
+    shown = data(xixin("--plan", str(plan), "list", "--json"))
+    ids = [row["id"] for row in shown]
+    assert "1@2023-01" not in ids  # a task is not made again: its actions are
+    assert ids[:3] == ["1", "1.1", "1.1@2023-01"]
+    assert "1.2@2023-12" in ids and len(ids) == 1 + (1 + 12) * 2
+    task = next(row for row in shown if row["id"] == "1")
+    assert task["progress"] == {"closed": 0, "total": 24}
 
 
 # -- recurrence, unit by unit ------------------------------------------------------------------

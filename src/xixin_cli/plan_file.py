@@ -594,9 +594,10 @@ class _Reader:
             start = self.start
             self.end = max(dues) if dues else dt.date(start.year, 12, 31) if start else None
         found: list[Item] = []
+        parents = {item.parent for item in items.values()}
         for item in items.values():
             found.append(item)
-            if item.id in self.every:
+            if item.id in self.every and item.id not in parents:  # a task recurs by its leaves
                 for each in self.occurrences(nodes[item.id], item, self.every[item.id], phases):
                     if each.id in items:
                         self.problem(
@@ -615,6 +616,7 @@ class _Reader:
         from xixin_cli.recurrence import UNITS, BadRule, Every, normal_day, parse_short
 
         if isinstance(node, yaml.ScalarNode):
+            before = len(self.problems)
             text = self.text(node, where)
             found = parse_short(text) if text is not None else None
             try:
@@ -622,8 +624,8 @@ class _Reader:
                     return Every(found[0], normal_day(*found))
             except BadRule:
                 pass
-            if text is not None:
-                self.problem(node, where, "plan.bad_every", value=text)
+            if len(self.problems) == before:  # (a refused tag, say, is said already)
+                self.problem(node, where, "plan.bad_every", value=text or "")
             return None
         entries = self.mapping(node, where, EVERY_KEYS)
         if entries is None or "unit" not in entries or "day" not in entries:
@@ -738,11 +740,15 @@ class _Reader:
                     value=parent_id,
                     hint=_close(parent_id, known),
                 )
-        if parent_id is not None and parent_id in self.every:
-            self.problem(get("parent"), f"{where}.parent", "plan.every_parent", value=parent_id)
         every = (
             self.recurrence(entries["every"][1], f"{where}.every") if "every" in entries else None
         )
+        if (
+            every is None
+            and parent_id in self.every
+            and not {"every", "due", "due_basis"} & entries.keys()
+        ):  # a recurring task's actions recur by its rule, unless they set their own dates
+            every = self.every[parent_id]
         kind = self.choice(get("kind"), f"{where}.kind", ItemKind)
         title = self.text(get("title"), f"{where}.title")
         text = self.text(get("text"), f"{where}.text", required=False)
@@ -802,7 +808,7 @@ class _Reader:
         if lead_keys and office_keys and not set(lead_keys) <= set(office_keys):
             self.problem(get("lead") or node, f"{where}.lead", "plan.lead_not_office")
         phase = phases.get(phase_key) if phase_key is not None else None
-        if basis is DueBasis.RECURRING and "every" not in entries:
+        if basis is DueBasis.RECURRING and every is None and "every" not in entries:
             self.problem(get("due_basis") or node, f"{where}.every", "plan.recurring_needs_every")
         elif basis is not DueBasis.RECURRING:
             due = self._due(node, where, entries, basis, due, phase, due_text)

@@ -688,7 +688,6 @@ MESSAGES: dict[str, str] = {
     "plan.bad_every_day.year": '\'{value}\' is not a day of the year; write "MM-DD", like "03-31"',
     "plan.every_dates": "a recurring item needs its first and last day: write from/until, or give the plan its date and phases",
     "plan.every_too_many": "the recurring item makes more than {limit} occurrences; shorten from..until",
-    "plan.every_parent": "'{value}' recurs (every); xixin makes its occurrences, so it takes no child items; put this item elsewhere",
     "plan.recurring_needs_every": "due_basis: recurring needs every saying how it recurs; add every or change due_basis",
     "usage.which_plan": "this working folder holds {count} plans ({names}); name one with --plan (like --plan {first}), or put the plan's name before the id (like {first}:5.3.1)",
     "usage.state_needs_plan": "each plan of a working folder has its own status log; with --state (or XIXIN_STATE) name one plan with --plan ({names})",

@@ -688,7 +688,6 @@ MESSAGES: dict[str, str] = {
     "plan.bad_every_day.year": '每年的日子“{value}”不可用；写成“MM-DD”，如 "03-31"',
     "plan.every_dates": "定期事项需要起止日：写 from/until，或给计划写上成文日期和阶段",
     "plan.every_too_many": "定期事项生成的期数超过 {limit}；缩短 from 到 until 的时间段",
-    "plan.every_parent": "“{value}”是定期事项（every），其下各期由 xixin 生成，不能再列子事项；把此事项挂到别处",
     "plan.recurring_needs_every": "due_basis: recurring 需要 every 写明如何定期；写上 every，或改 due_basis",
     "usage.which_plan": "这个工作文件夹有 {count} 份计划（{names}）；用 --plan 指明一份（如 --plan {first}），或在编号前写上计划名（如 {first}:5.3.1）",
     "usage.state_needs_plan": "工作文件夹中每份计划各有自己的状态记录；同时给了 --state（或 XIXIN_STATE）时，请用 --plan 指明一份计划（{names}）",
