@@ -366,6 +366,10 @@ def test_ids_are_qualified_where_two_plans_share_them(
     other = xixin("--plan", "plan", "show", "minzu:5.1.1")
     assert other.code == ExitCode.USAGE and "minzu:5.1.1" in other.err and "plan" in other.err
     assert data(xixin("show", "minzu:5.1.1", "--json"))["status"] == "done"
+    photo = write(tmp_path / "照片.txt", "会议照片")
+    assert xixin("attach", "minzu:5.1.1", str(photo)).code == 0
+    assert data(xixin("show", "minzu:5.1.1", "--json"))["parts"][0]["evidence"] == 1
+    assert (folder / "plans" / "minzu.status.jsonl.evidence").is_dir()
     assert data(xixin("history", "minzu:5.1.1", "--json"))[0]["item"] == "5.1.1"
     # a command of one plan without an id says which plans there are
     listed = xixin("list")
@@ -514,3 +518,14 @@ def test_the_workspace_sets_the_lights_of_plans_that_set_none(
     mark.write_text("warnings: {yellow: later}\n", "utf-8")
     bad = xixin("upcoming", "--as-of", "2023-03-06")
     assert bad.code == ExitCode.PLAN and f"{mark}:1: [warnings.yellow]" in bad.err
+
+
+def test_a_scheduled_run_names_its_workspace_plan_by_name(home: tuple[Path, Runner]) -> None:
+    folder, xixin = home
+    assert xixin("plan", "add", str(write(folder / "报送.yaml", RECURRING))).code == 0
+    shown = xixin("--plan", "报送", "schedule", "install", "--dry-run", "--system", "linux")
+    assert shown.code == 0, shown.err
+    assert "--plan '报送' schedule run" in shown.out
+    # and the run it installs works in the folder
+    ran = xixin("--plan", "报送", "remind", "--as-of", "2023-03-24", "--plain")
+    assert ran.code == 0 and "洗府发〔2023〕9号" in ran.out

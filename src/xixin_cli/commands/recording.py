@@ -14,7 +14,16 @@ from typing import Annotated
 import typer
 
 from xixin_cli import rules
-from xixin_cli.commands._options import ByOpt, IdArg, NoteOpt, ReasonOpt, day, session, settings
+from xixin_cli.commands._options import (
+    ByOpt,
+    IdArg,
+    NoteOpt,
+    ReasonOpt,
+    chosen,
+    day,
+    session,
+    settings,
+)
 from xixin_cli.fold import ItemState, part_view
 from xixin_cli.i18n import message, status_label
 from xixin_cli.model import Event, EventKind, Status
@@ -232,7 +241,7 @@ def attach(
     text, who = note_text(note), recorder(by)
     prints = [fingerprint(path) for path in files]  # every file checked before any is recorded
     if not no_copy:  # the record names exactly the bytes kept
-        store = store_of(written_log(settings(ctx)).path)
+        store = store_of(written_log(chosen(ctx)).path)  # the log of the plan the id names
         prints = [keep_copy(store, path) for path in files]
 
     def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
