@@ -191,6 +191,8 @@ def test_warning_rules_set_each_items_light(xixin: Runner, tmp_path: Path) -> No
         ("warnings: {yellow: soon}\n", "[warnings.yellow]", "3 working days"),
         ("warnings: {red: 3 days}\n", "[warnings.red]", "yellow"),
         ("warnings: {yellow: 7 days, blue: 3 days}\n", "[warnings.blue]", "蓝灯"),
+        ("warnings: {}\n", "[warnings]", "yellow"),
+        ("warnings: {yellow: 3 weeks}\n", "[warnings.yellow]", "3个工作日"),
     ],
 )
 def test_a_bad_warning_rule_is_one_line_naming_file_and_place(

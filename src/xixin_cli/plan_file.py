@@ -369,7 +369,7 @@ class _Reader:
         entries = self.mapping(node, "warnings", WARNING_KEYS)
         if not entries:
             if entries is not None and not node.value:
-                self.problem(node, "warnings", "plan.want_keyed")
+                self.problem(node, "warnings", "plan.want_warnings")
             return DEFAULT_WARNINGS
         found = {
             key: self.threshold(value, f"warnings.{key}") for key, (_, value) in entries.items()

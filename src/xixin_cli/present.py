@@ -277,7 +277,7 @@ def _plan_list(result: PlanList) -> int:
     for row in result.plans:
         rate = f"{row.closed * 100 // row.leaves}%" if row.leaves else "—"
         progress = message("plan.progress", lang, closed=row.closed, total=row.leaves, rate=rate)
-        table.add_row(row.name, row.number, row.title, progress, str(row.overdue))
+        table.add_row(row.name or "—", row.number, row.title, progress, str(row.overdue))
     _print(table)
     return 0
 

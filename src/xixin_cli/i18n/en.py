@@ -722,4 +722,5 @@ MESSAGES: dict[str, str] = {
     "warning.days": "{n} {n:day|days}",
     "warning.working_days": "{n} working {n:day|days}",
     "usage.plans_need_output": "the working folder holds several plans ({names}): this format cannot follow itself on stdout; give -o FILE for a file per plan (the plan's name added), or name one with --plan",
+    "plan.want_warnings": "warnings needs yellow or blue (like {{yellow: 3 working days, blue: 7 days}}); leave warnings out for the default (yellow at 7 days)",
 }

@@ -722,4 +722,5 @@ MESSAGES: dict[str, str] = {
     "warning.days": "{n} 天",
     "warning.working_days": "{n} 个工作日",
     "usage.plans_need_output": "工作文件夹有几份计划（{names}）：这种格式不能前后相接地输出，请用 -o 文件 为每份计划各写一个文件（文件名后加计划名），或用 --plan 指明一份",
+    "plan.want_warnings": "warnings 里至少写一项：yellow 或 blue（如 {{yellow: 3 working days, blue: 7 days}}）；不写 warnings 即按默认（黄灯 7 天）",
 }
