@@ -1,7 +1,8 @@
 """Score `xixin import` against the hand-counted corpus, per document and in total.
 
-    python benchmarks/import_corpus.py             # the development corpus
-    python benchmarks/import_corpus.py --heldout   # the held-out documents (measure only)
+    python benchmarks/import_corpus.py             # the development corpus, then the held-out one
+    python benchmarks/import_corpus.py --dev       # the development corpus only
+    python benchmarks/import_corpus.py --heldout   # the held-out documents only (measure only)
     python benchmarks/import_corpus.py --misses    # also say what each miss was
 
 Each document's expectations (tests/data/import/corpus/expected/NAME.yaml, counted by hand, see
@@ -212,16 +213,8 @@ def _row(each: Score) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--heldout", action="store_true", help="score the held-out documents")
-    parser.add_argument("--misses", action="store_true", help="say what each miss was")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    args = parser.parse_args(argv)
-    scores, total = run(args.heldout)
-    if args.json:
-        print(json.dumps([asdict(s) for s in [*scores, total]], ensure_ascii=False, indent=1))
-        return 0
+def _table(title: str, scores: list[Score], total: Score, misses: bool) -> None:
+    print(title)
     print(
         f"{'document':<34} {'found':>7} {'':>5} {'units':>9} {'leads':>9} {'':>5} "
         f"{'dues':>9} {'dated':>7} {'inv.u':>4} {'inv.d':>4} {'wrote':>5}"
@@ -230,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         print(_row(each))
         if each.error:
             print(f"    error: {each.error}")
-        if args.misses:
+        if misses:
             for miss in each.misses:
                 print(f"    {miss}")
     print(_row(total))
@@ -238,6 +231,33 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  invented unit: {invented}")
     for invented in total.invented_dates:
         print(f"  invented date: {invented}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--dev", action="store_true", help="score the development corpus only")
+    which.add_argument("--heldout", action="store_true", help="score the held-out documents only")
+    parser.add_argument("--misses", action="store_true", help="say what each miss was")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    sets = [("development corpus", False), ("held-out documents", True)]
+    if args.dev or args.heldout:
+        sets = [s for s in sets if s[1] == args.heldout]
+    results = [(title, *run(heldout)) for title, heldout in sets]
+    if args.json:
+        print(
+            json.dumps(
+                {title: [asdict(s) for s in [*scores, total]] for title, scores, total in results},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    for index, (title, scores, total) in enumerate(results):
+        if index:
+            print()
+        _table(f"== {title} ==", scores, total, args.misses)
     return 0
 
 

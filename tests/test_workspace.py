@@ -216,6 +216,7 @@ def test_a_bad_warning_rule_is_one_line_naming_file_and_place(
         ("每月32日", "[items[1.1].every]"),
         ("隔三差五", "[items[1.1].every]"),
         ("~", "[items[1.1].every]"),
+        ('{unit: year, day: "03-31", from: 2023-05-01, until: 2023-12-31}', "[items[1.1].every]"),
         ("[每月25日]", "[items[1.1].every]"),
         ("{unit: month, day: 1, from: 2023-05-01, until: 2023-01-01}", "[items[1.1].every.until]"),
         ("{unit: week, day: mon, from: 1990-01-01, until: 2100-01-01}", "[items[1.1].every]"),
@@ -531,3 +532,34 @@ def test_a_scheduled_run_names_its_workspace_plan_by_name(home: tuple[Path, Runn
     # and the run it installs works in the folder
     ran = xixin("--plan", "报送", "remind", "--as-of", "2023-03-24", "--plain")
     assert ran.code == 0 and "洗府发〔2023〕9号" in ran.out
+
+
+RECURRING_DOC = ANQUAN.replace(
+    "（二）建立隐患台账。2023年4月30日前建立隐患台账。（乡安监办、各村负责）\n",
+    "（二）报送整治进展。每月25日前报送整治进展情况。（乡安监办负责）\n"
+    "（三）年度总结。每年12月20日前报送年度总结。（乡安监办负责）\n",
+)
+
+
+def test_an_imported_plan_with_recurring_phrases_recurs(
+    home: tuple[Path, Runner], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`plan add --import` goes through `xixin import`: once the importer writes `every:`
+    (its switch, which the lead turns on), each period is an item of its own."""
+    import xixin_cli.importer.writer as writer
+
+    monkeypatch.setattr(writer, "WRITE_EVERY", True)
+    folder, xixin = home
+    doc = write(tmp_path / "安全.txt", RECURRING_DOC)
+    added = xixin("plan", "add", "--import", str(doc), "--name", "anquan")
+    assert added.code == 0, added.err
+    assert "every:" in (folder / "plans" / "anquan.yaml").read_text("utf-8")
+    ahead = data(
+        xixin("--plan", "anquan", "upcoming", "--as-of", "2023-03-01", "-w", "90d", "--json")
+    )
+    monthly = [row["id"] for row in ahead if row["id"].startswith("1.2.1@")]
+    assert monthly == ["1.2.1@2023-03", "1.2.1@2023-04", "1.2.1@2023-05"]
+    shown = data(xixin("--plan", "anquan", "list", "--json"))
+    ids = {row["id"] for row in shown}
+    assert "1.2.1@2023-12" in ids and "1.3.1@2023" in ids  # to the end of the plan's year
+    assert not any(i.startswith("1.2@") for i in ids)  # the task recurs by its action

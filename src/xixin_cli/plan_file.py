@@ -217,6 +217,7 @@ class _Reader:
         self.start: dt.date | None = None  # the plan's date (else its first phase's start)
         self.end: dt.date | None = None  # its last phase's end
         self.every: dict[str, Every] = {}  # the recurring items read so far, by id
+        self.first_dues: list[dt.date] = []  # the `due` recurring items give (not used as such)
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -589,10 +590,12 @@ class _Reader:
                 nodes[item.id] = child
         if not self.every:
             return tuple(items.values())
-        if self.end is None:  # no phases: the last day an item is due, else the year's end
+        if self.end is None and self.start is not None:
+            # No phases: to the end of the year of the last day an item is due (a recurring
+            # item's own `due`, its first occurrence, included), at least the plan's first.
             dues = [item.due for item in items.values() if item.due is not None]
-            start = self.start
-            self.end = max(dues) if dues else dt.date(start.year, 12, 31) if start else None
+            last = max([*dues, *self.first_dues, self.start])
+            self.end = dt.date(last.year, 12, 31)
         found: list[Item] = []
         parents = {item.parent for item in items.values()}
         for item in items.values():
@@ -684,6 +687,11 @@ class _Reader:
             found = occurrences(every, start, until, working)
         except BadRule as exc:
             self.problem(node, where, "plan.every_too_many", limit=str(exc))
+            return []
+        if not found:
+            self.problem(
+                node, where, "plan.every_none", start=start.isoformat(), until=until.isoformat()
+            )
             return []
         made = []
         for suffix, due in found:
@@ -796,6 +804,8 @@ class _Reader:
         if not office_keys and get("offices") is None:
             self.problem(node, f"{where}.offices", "plan.missing_key")
         if every is not None or "every" in entries:  # each occurrence has its own due day
+            if due is not None:
+                self.first_dues.append(due)  # as an import writes it: the first occurrence
             basis, due = DueBasis.RECURRING, None
             if every is not None:
                 from xixin_cli.recurrence import describe

@@ -677,6 +677,9 @@ MESSAGES: dict[str, str] = {
     "metavar.NAME": "NAME",
     "metavar.KEY": "KEY",
     "metavar.VALUE...": "VALUE...",
+    # ---- issue #16 ----
+    "import.table_cells": "a table's cells, copied one to a line: not imported; if it is a task table, import it as a sheet",
+    "import.lines": "  lines {first}–{last} [{reason}]: {text} … ({n} lines)",
     # ---- issue #18 ----
     "basis.recurring": "recurring, each period due on its own day",
     "plan.bad_warning": "cannot read the warning distance '{value}'; write it like 3 working days, 7 days, 3个工作日 or 7天",
@@ -723,4 +726,5 @@ MESSAGES: dict[str, str] = {
     "warning.working_days": "{n} working {n:day|days}",
     "usage.plans_need_output": "the working folder holds several plans ({names}): this format cannot follow itself on stdout; give -o FILE for a file per plan (the plan's name added), or name one with --plan",
     "plan.want_warnings": "warnings needs yellow or blue (like {{yellow: 3 working days, blue: 7 days}}); leave warnings out for the default (yellow at 7 days)",
+    "plan.every_none": "the recurring item has no occurrence from {start} to {until}; change from/until or the day",
 }

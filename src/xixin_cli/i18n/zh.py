@@ -677,6 +677,9 @@ MESSAGES: dict[str, str] = {
     "metavar.NAME": "账户",
     "metavar.KEY": "设置项",
     "metavar.VALUE...": "值...",
+    # ---- issue #16 ----
+    "import.table_cells": "表格内容（复制时一格一行），未导入；如是任务表，请另存为表格再导入",
+    "import.lines": "  第 {first}–{last} 行［{reason}］：{text} …（共 {n} 行）",
     # ---- issue #18 ----
     "basis.recurring": "定期事项，每期各有截止日",
     "plan.bad_warning": "预警提前量“{value}”看不懂；写成如 3 working days、7 days、3个工作日 或 7天",
@@ -723,4 +726,5 @@ MESSAGES: dict[str, str] = {
     "warning.working_days": "{n} 个工作日",
     "usage.plans_need_output": "工作文件夹有几份计划（{names}）：这种格式不能前后相接地输出，请用 -o 文件 为每份计划各写一个文件（文件名后加计划名），或用 --plan 指明一份",
     "plan.want_warnings": "warnings 里至少写一项：yellow 或 blue（如 {{yellow: 3 working days, blue: 7 days}}）；不写 warnings 即按默认（黄灯 7 天）",
+    "plan.every_none": "定期事项在 {start} 到 {until} 之间一期也没有；改 from/until 或日子",
 }
