@@ -103,6 +103,12 @@ def test_two_plans_overdue_from_inside_the_workspace(
     # the table says which plan each row is from
     table = xixin("overdue", "--as-of", "2023-05-10", "--all")
     assert table.code == 0 and "计划" in table.out and "安全" in table.out
+    # a unit that only one plan names narrows the view to that plan; one that none names is
+    # refused as before
+    mine = data(xixin("overdue", "--as-of", "2023-05-10", "--office", "民政办", "--json"))
+    assert mine and {row["plan"] for row in mine} == {"plan"}
+    nobody = xixin("overdue", "--as-of", "2023-05-10", "--office", "教育局")
+    assert nobody.code == ExitCode.USAGE and nobody.out == ""
     # `plan list` shows both with their progress
     listed = data(xixin("plan", "list", "--as-of", "2023-05-10", "--json"))
     assert [p["plan"] for p in listed] == ["plan", "安全"]

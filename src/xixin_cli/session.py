@@ -190,6 +190,29 @@ def open_all(
     ]
 
 
+def knowing(
+    found: Sequence[Session], office_name: str | None, phase_name: str | None = None
+) -> list[Session]:
+    """Of several plans, those that know the unit and the phase typed (--office, --phase): a
+    unit only one plan names narrows the view to it; the first plan's UsageError when none
+    knows them."""
+    if len(found) < 2 or (office_name is None and phase_name is None):
+        return list(found)
+    kept: list[Session] = []
+    first: UsageError | None = None
+    for opened in found:
+        try:
+            office(opened.plan, office_name, opened.lang)
+            phase(opened.plan, phase_name, opened.lang)
+        except UsageError as error:
+            first = first or error
+            continue
+        kept.append(opened)
+    if not kept and first is not None:
+        raise first
+    return kept
+
+
 def choose_plan(settings: Settings, typed: Sequence[str]) -> Settings:
     """The settings for a command about the items `typed` (ids, `NAME:ID` qualified or not):
     in a workspace of several plans with none named, the one plan that holds them all. An id

@@ -77,14 +77,20 @@ def chosen(ctx: typer.Context) -> Settings:
 
 
 def sessions(
-    ctx: typer.Context, *, events: bool = False, as_of: date | None = None
+    ctx: typer.Context,
+    *,
+    events: bool = False,
+    as_of: date | None = None,
+    office: str | None = None,
+    phase: str | None = None,
 ) -> list[Session]:
     """Every plan the view covers (`open_all`: each plan of a workspace, unless --plan names
-    one), each with what its logs' readers found said on stderr, under the plan's name."""
+    one; of several, those that know the --office and --phase typed), each with what its
+    logs' readers found said on stderr, under the plan's name."""
     from xixin_cli.present import warn
-    from xixin_cli.session import open_all
+    from xixin_cli.session import knowing, open_all
 
-    opened = open_all(settings(ctx), events=events, as_of=as_of)
+    opened = knowing(open_all(settings(ctx), events=events, as_of=as_of), office, phase)
     for each in opened:
         for warning in each.warnings:
             warn(f"{each.name}: {warning}" if len(opened) > 1 else warning, each.lang)
@@ -99,6 +105,8 @@ def per_plan(
     events: bool = False,
     as_of: date | None = None,
     to_stdout: bool = True,
+    office: str | None = None,
+    phase: str | None = None,
 ) -> Document | Files | Lines:
     """An export or a report of every plan the view covers (`sessions`): of one plan, what
     `make` makes; of several, each plan's in turn — to stdout one after another (when the
@@ -107,7 +115,7 @@ def per_plan(
     from xixin_cli.errors import UsageError
     from xixin_cli.results import Document, Files, Lines
 
-    found = sessions(ctx, events=events, as_of=as_of)
+    found = sessions(ctx, events=events, as_of=as_of, office=office, phase=phase)
     if len(found) == 1:
         return make(found[0], output)
     if output is None and not to_stdout:

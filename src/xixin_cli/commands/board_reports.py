@@ -42,7 +42,7 @@ def board_(
     from xixin_cli.schedule import digest
 
     today = day(ctx, as_of)
-    found = sessions(ctx, as_of=today)
+    found = sessions(ctx, as_of=today, office=office)
     views = []
     for opened in found:
         picture = image
@@ -166,7 +166,7 @@ def _report(
         text = to_markdown(made) if kind == "md" else to_text(made, opened.lang)
         return Document(text, output, opened.lang)
 
-    return per_plan(ctx, output, make, events=events, as_of=today)
+    return per_plan(ctx, output, make, events=events, as_of=today, office=office)
 
 
 COMMANDS = {"board": board_}

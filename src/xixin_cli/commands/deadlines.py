@@ -44,7 +44,7 @@ def overdue(
 
     today = day(ctx, as_of)
     found = []
-    for opened in sessions(ctx, as_of=today):
+    for opened in sessions(ctx, as_of=today, office=office, phase=phase):
         where = item_filter(opened, office, phase)
         rows = find_overdue(opened.plan, view(opened, where), today, opened.calendar(), where)
         found.append((opened, rows))
@@ -73,7 +73,7 @@ def upcoming(
     except DateFormatError:
         raise UsageError("usage.bad_window", value=within) from None
     found = []
-    for opened in sessions(ctx, as_of=today):
+    for opened in sessions(ctx, as_of=today, office=office, phase=phase):
         where = item_filter(opened, office, phase)
         rows = find_upcoming(
             opened.plan, view(opened, where), today, last_day, opened.calendar(), where
@@ -162,7 +162,7 @@ def remind(
         )
         return delivered(ctx, opened, where, reminder, send or (), split_by, output)
     found: list[Reminder] = []
-    for opened in sessions(ctx, as_of=today):
+    for opened in sessions(ctx, as_of=today, office=office):
         where = item_filter(opened, office)
         result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)
         found.append(

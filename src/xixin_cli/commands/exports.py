@@ -74,7 +74,7 @@ def export_markdown(
         guard_output(ctx, opened, *(document.output for document in documents))
         return Files(documents)
 
-    return per_plan(ctx, output, make, as_of=today)
+    return per_plan(ctx, output, make, as_of=today, office=office, phase=phase)
 
 
 def export_csv(
@@ -96,7 +96,7 @@ def export_csv(
         text = csv_text(opened.plan, view(opened, where), opened.lang, today, where)
         return Document(text, output, opened.lang)
 
-    return per_plan(ctx, output, make, as_of=today, to_stdout=False)
+    return per_plan(ctx, output, make, as_of=today, to_stdout=False, office=office, phase=phase)
 
 
 def export_ics(
@@ -122,7 +122,7 @@ def export_ics(
         text = ics_text(opened.plan, states, opened.lang, now, where, remind_days=remind)
         return Document(text, output, opened.lang)
 
-    return per_plan(ctx, output, make, to_stdout=False)
+    return per_plan(ctx, output, make, to_stdout=False, office=office, phase=phase)
 
 
 def export_xlsx(
@@ -154,7 +154,7 @@ def export_xlsx(
         write_atomic_bytes(output, data)
         return Lines(notices=[message("written", opened.lang, path=str(output))])
 
-    return per_plan(ctx, output, make, as_of=today)
+    return per_plan(ctx, output, make, as_of=today, office=office, phase=phase)
 
 
 COMMANDS: dict[str, object] = {}
