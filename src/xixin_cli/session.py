@@ -309,8 +309,18 @@ def load_calendar() -> Calendar:
     key = package_stamp()
     if key is None:
         return build_calendar()  # no file to key on: build it (the import says what is wrong)
+    from xixin_cli.cache import cache_dir
+
+    kept = (key, str(cache_dir()))  # a workspace's forty plans share one read
+    if kept in _CALENDARS:
+        return _CALENDARS[kept]
     calendar = derived("calendar", key, build_calendar)
-    return calendar if isinstance(calendar, Calendar) else build_calendar()
+    found = calendar if isinstance(calendar, Calendar) else build_calendar()
+    _CALENDARS[kept] = found
+    return found
+
+
+_CALENDARS: dict[tuple[tuple[str, int, int], str], Calendar] = {}
 
 
 def inputs(settings: Settings, opened: Session) -> list[tuple[Path, str]]:
