@@ -100,6 +100,7 @@ class Reminder(NamedTuple):
     form: Form
     digest: Digest
     fail: bool
+    paged: bool = True  # on a terminal, long output goes through the pager (--no-pager: not)
     name: str = ""  # the plan's name in its workspace
 
 

@@ -40,4 +40,5 @@ MODULES = {
     "unreported": "forms",
     "config": "config",
     "schedule": "scheduling",
+    "completion": "shell",
 }

@@ -145,6 +145,7 @@ def remind(
     send: Annotated[list[str] | None, typer.Option("--send", metavar="URL")] = None,
     split_by: Annotated[str | None, typer.Option("--split-by", metavar="office")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR")] = None,
+    no_pager: Annotated[bool, typer.Option("--no-pager")] = False,
 ) -> Reminder | Sending | Several:
     """The weekly digest: overdue and due this week, per office, red/yellow/green."""
     from xixin_cli.schedule import digest
@@ -157,8 +158,9 @@ def remind(
         opened = session(ctx, as_of=today)
         where = item_filter(opened, office)
         result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)
+        shown_as = form(as_json, plain)
         reminder = Reminder(
-            opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue, opened.name
+            opened.plan, opened.lang, shown_as, result, fail_on_overdue, not no_pager, opened.name
         )
         return delivered(ctx, opened, where, reminder, send or (), split_by, output)
     found: list[Reminder] = []
@@ -167,10 +169,19 @@ def remind(
         result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)
         found.append(
             Reminder(
-                opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue, opened.name
+                opened.plan,
+                opened.lang,
+                form(as_json, plain),
+                result,
+                fail_on_overdue,
+                not no_pager,
+                opened.name,
             )
         )
-    return found[0] if len(found) == 1 else Several(tuple(found), form(as_json, plain))
+    if len(found) == 1:
+        return found[0]
+    # One after another, not a pager for each plan.
+    return Several(tuple(each._replace(paged=False) for each in found), form(as_json, plain))
 
 
 COMMANDS = {"overdue": overdue, "upcoming": upcoming, "remind": remind}
