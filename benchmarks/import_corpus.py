@@ -203,9 +203,7 @@ def score(document: Path, expected: dict[str, object]) -> Score:
 
 def run(heldout: bool = False, *, subset: str | None = None) -> tuple[list[Score], Score]:
     """Every document's figures, and their total."""
-    scores = [
-        score(document, expected) for document, expected in documents(heldout, subset=subset)
-    ]
+    scores = [score(document, expected) for document, expected in documents(heldout, subset=subset)]
     total = Score("total")
     for each in scores:
         total.add(each)
