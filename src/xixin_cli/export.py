@@ -113,6 +113,7 @@ def digest_record(plan: Plan, result: Digest) -> dict[str, Any]:
         "as_of": result.today.isoformat(),
         "overdue": [due_record(plan, row) for row in result.overdue],
         "due_soon": [due_record(plan, row) for row in result.due_soon],
+        "blocked": [state.item.id for state in result.blocked],
         "offices": [
             {
                 "office": plan.offices[unit.key].name,
@@ -121,6 +122,7 @@ def digest_record(plan: Plan, result: Digest) -> dict[str, Any]:
                 "yellow": unit.yellow,
                 "green": unit.green,
                 "closed": unit.closed,
+                "blocked": unit.blocked,
                 "group": unit.group,
             }
             for unit in result.offices
@@ -141,6 +143,7 @@ def board_record(result: Board) -> dict[str, Any]:
             "red": r.red,
             "yellow": r.yellow,
             "green": r.green,
+            "blocked": r.blocked,
             "worst": r.worst.state.item.id if r.worst is not None else None,
             "group": r.group,
         }

@@ -89,8 +89,24 @@ def console() -> Console:
     return _Shown(highlight=False, markup=False, emoji=False)
 
 
-def _print(renderable: RenderableType) -> None:
-    console().print(renderable)
+def _print(renderable: RenderableType, *, paged: bool = False) -> None:
+    """Print to a terminal as rich lays it out; to a file or a pipe without the blanks that
+    pad each line. `paged`: output longer than the terminal goes through the pager."""
+    from xixin_cli.terminal import page, trimmed
+
+    shown_on = console()
+    terminal = sys.stdout.isatty()
+    if terminal and not paged:
+        shown_on.print(renderable)
+        return
+    if terminal and sys.platform == "win32":
+        shown_on.no_color = True  # `more` shows colour codes as they are
+    with shown_on.capture() as captured:
+        shown_on.print(renderable)
+    text = trimmed(captured.get())
+    if terminal and sys.stdin.isatty() and text.count("\n") >= shown_on.height and page(text):
+        return
+    sys.stdout.write(text)
 
 
 def _json(data: Any) -> None:
@@ -202,7 +218,7 @@ def _reminder(result: Reminder) -> int:
     else:
         from xixin_cli.render import digest_view
 
-        _print(digest_view(result.plan, result.digest, result.lang))
+        _print(digest_view(result.plan, result.digest, result.lang), paged=result.paged)
     return int(ExitCode.OVERDUE) if result.fail and result.digest.overdue else 0
 
 

@@ -95,6 +95,7 @@ class Reminder(NamedTuple):
     form: Form
     digest: Digest
     fail: bool
+    paged: bool = True  # on a terminal, long output goes through the pager (--no-pager: not)
 
 
 class Sending(NamedTuple):

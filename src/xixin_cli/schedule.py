@@ -173,6 +173,7 @@ class Tally(NamedTuple):
     soon: tuple[DueRow, ...]  # 黄灯, soonest first
     worst: DueRow | None  # the most overdue item, else the one due soonest
     group: str | None = None  # for a member unit (a village), its group's key
+    stuck: tuple[ItemState, ...] = ()  # 受阻, whatever their colour, in document order
 
     @property
     def open(self) -> int:
@@ -189,6 +190,11 @@ class Tally(NamedTuple):
     @property
     def green(self) -> int:
         return self.open - self.red - self.yellow
+
+    @property
+    def blocked(self) -> int:
+        """受阻 items: counted apart as well as by their colour (a blocked item is still open)."""
+        return len(self.stuck)
 
 
 def tally(
@@ -207,8 +213,9 @@ def tally(
     if worst is None:  # nothing within the window: the open item due soonest, however far
         later = due_rows(mine, today, calendar, lambda due: True)
         worst = later[0] if later else None
+    stuck = tuple(state for state in mine if state.status is Status.BLOCKED)
     return Tally(
-        key, name, len(mine), len(mine) - open_count, tuple(late), tuple(soon), worst, group
+        key, name, len(mine), len(mine) - open_count, tuple(late), tuple(soon), worst, group, stuck
     )
 
 
@@ -279,6 +286,7 @@ class Digest(NamedTuple):
     open_total: int
     closed_total: int
     calendar: Calendar  # the calendar it was counted by, for views that count more
+    blocked: tuple[ItemState, ...] = ()  # 受阻 leaves, each once, in document order
 
 
 def digest(
@@ -305,6 +313,7 @@ def digest(
         open_total,
         len(kept) - open_total,
         calendar,
+        tuple(state for state in kept if state.status is Status.BLOCKED),
     )
 
 

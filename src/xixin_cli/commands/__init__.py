@@ -39,4 +39,5 @@ MODULES = {
     "unreported": "forms",
     "config": "config",
     "schedule": "scheduling",
+    "completion": "shell",
 }

@@ -108,6 +108,7 @@ def remind(
     send: Annotated[list[str] | None, typer.Option("--send", metavar="URL")] = None,
     split_by: Annotated[str | None, typer.Option("--split-by", metavar="office")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR")] = None,
+    no_pager: Annotated[bool, typer.Option("--no-pager")] = False,
 ) -> Reminder | Sending:
     """The weekly digest: overdue and due this week, per office, red/yellow/green."""
     from xixin_cli.schedule import digest
@@ -116,7 +117,9 @@ def remind(
     opened = session(ctx, as_of=today)
     where = item_filter(opened, office)
     result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)
-    reminder = Reminder(opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue)
+    reminder = Reminder(
+        opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue, not no_pager
+    )
     if send or split_by is not None or output is not None or (plain and office is not None):
         from xixin_cli.commands.reminders import delivered  # messages per unit, or sent
 

@@ -162,7 +162,7 @@ MESSAGES: dict[str, str] = {
     "import.done": "已导入 {items} 项（{encoding} 文本）；请逐项核对，尤其是带说明（note）的事项",
     "board.units": "督办看板·按责任单位",
     "board.phases": "按阶段",
-    "board.progress": "进度（已办结/总数）",
+    "board.progress": "已办结/总数",
     "board.worst": "最需关注",
     "col.workdays": "工作日",
     "workdays_estimated": "≈ 该年份不在官方节假日安排中，按周末估算工作日",
@@ -680,4 +680,19 @@ MESSAGES: dict[str, str] = {
     # ---- issue #16 ----
     "import.table_cells": "表格内容（复制时一格一行），未导入；如是任务表，请另存为表格再导入",
     "import.lines": "  第 {first}–{last} 行［{reason}］：{text} …（共 {n} 行）",
+    # ---- issue #21 ----
+    "col.blocked": "受阻",
+    "digest.blocked": "受阻 {n} 项，需协调解决",
+    "digest.counts_blocked": "，受阻 {n} 项",
+    "summary.blocked": "受阻 {n} 项，需协调解决。",
+    "opt.no_pager": "不分页显示（在终端上，较长的提醒默认分页）。",
+    "picture.zero": "灰色：0 项",
+    "picture.progress": "已办结（含已完成、已销号、不适用）",
+    "picture.rate": "完成率",
+    "report.problem_blocked": "受阻 {n} 项，需协调解决：{ids}",
+    "help.completion": "打印 Shell 补全脚本（bash、zsh、fish、powershell），可补全命令、选项、事项编号、状态和责任单位。\n\n示例：xixin completion bash > ~/.local/share/bash-completion/completions/xixin",
+    "opt.shell": "Shell：bash、zsh、fish 或 powershell。",
+    "opt.words": "已输入的词（补全脚本使用）。",
+    "opt.current": "正在输入的词（补全脚本使用）。",
+    "usage.bad_shell": "不支持的 Shell “{value}”；可选：{shells}",
 }
