@@ -148,7 +148,12 @@ def _command(
     program = (sys.executable, "-m", "xixin_cli") if system == here else ("xixin",)
     words: list[str] = list(program)
     if found.plan:
-        words += ["--plan", str(Path(found.plan).expanduser().absolute())]
+        from xixin_cli.paths import named_plan
+
+        # A workspace plan's name stays a name (the run resolves it in its folder); a path is
+        # made absolute.
+        named = named_plan(found.plan) is not None
+        words += ["--plan", found.plan if named else str(Path(found.plan).expanduser().absolute())]
     for state in found.state:
         words += ["--state", str(Path(state).expanduser().absolute())]
     if found.lang:
