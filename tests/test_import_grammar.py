@@ -694,7 +694,8 @@ def test_any_mix_of_the_genre_gives_a_valid_plan_or_none(lines: list[str]) -> No
     result = import_text("\n".join(lines))
     if result.items:
         plan = plan_of(result)  # what is written always loads
-        assert len(plan.items) == result.items
+        # a recurring item also stands for its occurrences (`ID@PERIOD`), made at loading
+        assert len([i for i in plan.items if "@" not in i.id]) == result.items
         text = "".join(lines)
         names = [o.name for o in plan.offices.values() if o.name != PLACEHOLDER_UNIT]
         assert [n for n in names if n not in text] == []  # no unit is made up
@@ -1202,7 +1203,7 @@ def test_a_bare_common_noun_opening_a_sentence_is_not_a_unit(text: str) -> None:
     assert find_tags(text) == []
 
 
-# -- recurring deadlines (the plan format of shared/briefs/every.md) ---------------------------
+# -- recurring deadlines (the plan format of docs/plan-format.md, `every:`) ---------------------------
 
 
 @pytest.mark.parametrize(
@@ -1307,25 +1308,23 @@ def test_a_recurring_item_keeps_its_recurrence_and_says_it() -> None:
     assert "每月重复（每月最后一天）" in "；".join(end.notes)  # type: ignore[attr-defined]
 
 
-def test_every_is_written_only_when_switched_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """While the loader on this branch reads no `every:`, the plan written loads as before;
-    switched on, each recurring item carries the mapping of every.md."""
+def test_every_is_written_for_each_recurring_item_and_loads() -> None:
+    """Each recurring item carries the mapping of docs/plan-format.md's `every:`, an item that
+    does not recur carries none, and the plan written loads with one occurrence per period."""
     import yaml
 
-    from xixin_cli.importer import writer
-
-    off = import_text(RECURRING)
-    assert "every:" not in off.yaml
-    plan = plan_of(off)  # loads
-    assert "每月重复" in plan.get("1.1").note  # type: ignore[union-attr]
-    monkeypatch.setattr(writer, "WRITE_EVERY", True)
-    on = yaml.safe_load(import_text(RECURRING).yaml)
-    every = {item["id"]: item.get("every") for item in on["items"]}
+    imported = import_text(RECURRING)
+    written = yaml.safe_load(imported.yaml)
+    every = {item["id"]: item.get("every") for item in written["items"]}
     assert every == {
         "1.1": {"unit": "month", "day": 25},
         "1.2": {"unit": "quarter", "day": "end"},
         "1.3": None,
     }
+    plan = plan_of(imported)  # loads
+    ids = {item.id for item in plan.items}
+    assert {"1.1@2024-02", "1.1@2024-12", "1.2@2024-Q1", "1.2@2024-Q4"} <= ids
+    assert not any(i.startswith("1.3@") for i in ids)  # a deadline once is one item
 
 
 # -- units as the subject of a sentence ----------------------------------------------------------

@@ -550,11 +550,8 @@ RECURRING_DOC = ANQUAN.replace(
 def test_an_imported_plan_with_recurring_phrases_recurs(
     home: tuple[Path, Runner], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`plan add --import` goes through `xixin import`: once the importer writes `every:`
-    (its switch, which the lead turns on), each period is an item of its own."""
-    import xixin_cli.importer.writer as writer
-
-    monkeypatch.setattr(writer, "WRITE_EVERY", True)
+    """`plan add --import` goes through `xixin import`, which writes `every:` for a recurring
+    phrase: each period is an item of its own."""
     folder, xixin = home
     doc = write(tmp_path / "安全.txt", RECURRING_DOC)
     added = xixin("plan", "add", "--import", str(doc), "--name", "anquan")

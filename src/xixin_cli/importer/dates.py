@@ -105,7 +105,7 @@ _WEEKDAYS = "一二三四五六日"
 
 @dataclass(frozen=True)
 class Every:
-    """A recurrence as the plan format writes it (shared/briefs/every.md): the unit, the day
+    """A recurrence as the plan format writes it (docs/plan-format.md, `every:`): the unit, the day
     within it and, when the text says so, the year it starts."""
 
     unit: str  # week | month | quarter | year
@@ -113,7 +113,7 @@ class Every:
     since: date | None = None  # 「2020年起，每年3月底前」: from 2020-01-01
 
     def as_dict(self) -> dict[str, object]:
-        """The mapping form of `every:`, keys in the order every.md gives them."""
+        """The mapping form of `every:`, keys in the order docs/plan-format.md gives them."""
         out: dict[str, object] = {"unit": self.unit, "day": self.day}
         if self.since is not None:
             out["from"] = self.since
