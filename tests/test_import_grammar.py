@@ -1203,7 +1203,7 @@ def test_a_bare_common_noun_opening_a_sentence_is_not_a_unit(text: str) -> None:
     assert find_tags(text) == []
 
 
-# -- recurring deadlines (the plan format of docs/plan-format.md, `every:`) ---------------------------
+# -- recurring deadlines (`every:` of docs/plan-format.md) -------------------------------------
 
 
 @pytest.mark.parametrize(

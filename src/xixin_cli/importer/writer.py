@@ -7,6 +7,7 @@ from datetime import date
 
 from xixin_cli.importer.build import Item, Result
 
+
 def every_field(item: Item) -> dict[str, object] | None:
     """The item's `every:` mapping as the plan format has it, or None when it does not recur."""
     return item.every.as_dict() if item.every is not None else None
