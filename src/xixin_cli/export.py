@@ -189,8 +189,9 @@ def markdown_checklist(
     kept = leaves(plan, item_states, where)
     closed = sum(1 for state in kept if not state.status.is_open)
     heading = plan.document.title
-    if where.office is not None:
-        heading += sep("bar", lang) + plan.offices[where.office].name
+    named = join([plan.offices[key].name for key in where.offices], lang)
+    if named:
+        heading += sep("bar", lang) + named
     lines = [
         "# " + md_escape(message("md.title", lang, title=heading)),
         "",
@@ -205,8 +206,8 @@ def markdown_checklist(
             )
         ),
     ]
-    if where.office is not None:
-        lines += ["", md_escape(message("md.office", lang, office=plan.offices[where.office].name))]
+    if named:
+        lines += ["", md_escape(message("md.office", lang, office=named))]
     sections = (
         _by_phase(plan, kept, lang)
         if group_by == "phase"

@@ -29,10 +29,16 @@ T = TypeVar("T")
 class Filter(NamedTuple):
     """Which items a query keeps. Empty fields keep everything."""
 
-    office: str | None = None  # office key, as typed (a group stands for its members)
+    office: str | None = None  # office key, as typed (a group stands for its members); the first
     phase: str | None = None  # phase key
     statuses: frozenset[Status] = frozenset()
-    units: frozenset[str] = frozenset()  # the units `office` stands for (`Plan.units`)
+    units: frozenset[str] = frozenset()  # the units the offices named stand for (`Plan.units`)
+    named: tuple[str, ...] = ()  # every office key typed (--office repeated: any of them)
+
+    @property
+    def offices(self) -> tuple[str, ...]:
+        """The office keys this filter names, in the order typed."""
+        return self.named or ((self.office,) if self.office is not None else ())
 
     def keeps(self, state: ItemState) -> bool:
         item = state.item

@@ -191,18 +191,20 @@ def open_all(
 
 
 def knowing(
-    found: Sequence[Session], office_name: str | None, phase_name: str | None = None
+    found: Sequence[Session],
+    office_names: str | Sequence[str] | None,
+    phase_name: str | None = None,
 ) -> list[Session]:
     """Of several plans, those that know the unit and the phase typed (--office, --phase): a
     unit only one plan names narrows the view to it; the first plan's UsageError when none
     knows them."""
-    if len(found) < 2 or (office_name is None and phase_name is None):
+    if len(found) < 2 or (not office_names and phase_name is None):
         return list(found)
     kept: list[Session] = []
     first: UsageError | None = None
     for opened in found:
         try:
-            office(opened.plan, office_name, opened.lang)
+            offices(opened.plan, office_names, opened.lang)
             phase(opened.plan, phase_name, opened.lang)
         except UsageError as error:
             first = first or error
@@ -501,21 +503,32 @@ def status(value: str, lang: str = DEFAULT_LANGUAGE) -> Status:
 
 def item_filter(
     session: Session,
-    office_name: str | None,
+    office_names: str | Sequence[str] | None,
     phase_name: str | None = None,
     statuses: Iterable[str] | None = None,
 ) -> Filter:
-    """The filter the --office, --phase and --status options describe."""
+    """The filter the --office, --phase and --status options describe; --office given more
+    than once keeps what any of the units named has a part in."""
     from xixin_cli.schedule import Filter
 
     plan, lang = session.plan, session.lang
-    key = office(plan, office_name, lang)
+    keys = offices(plan, office_names, lang)
+    units = frozenset(unit for key in keys for unit in plan.units(key))
     return Filter(
-        key,
+        keys[0] if keys else None,
         phase(plan, phase_name, lang),
         frozenset(status(s, lang) for s in statuses or ()),
-        plan.units(key) if key is not None else frozenset(),
+        units,
+        keys if len(keys) > 1 else (),
     )
+
+
+def offices(
+    plan: Plan, values: str | Sequence[str] | None, lang: str = DEFAULT_LANGUAGE
+) -> tuple[str, ...]:
+    """The keys of the offices `values` names (each as `office` reads it), once each."""
+    typed = [values] if isinstance(values, str) else list(values or ())
+    return tuple(dict.fromkeys(key for value in typed if (key := office(plan, value, lang))))
 
 
 def view(session: Session, where: Filter) -> dict[str, ItemState]:

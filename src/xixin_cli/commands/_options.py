@@ -25,7 +25,10 @@ T = TypeVar("T")
 LIST_LIMIT = 100
 TABLE_LIMIT = 20
 
-OfficeOpt = Annotated[str | None, typer.Option("--office")]
+#: --office of a view: given more than once, what any of the units named has a part in.
+OfficeOpt = Annotated[list[str] | None, typer.Option("--office")]
+#: --office where one unit is meant (a scheduled reminder for one unit).
+OneOfficeOpt = Annotated[str | None, typer.Option("--office")]
 PhaseOpt = Annotated[str | None, typer.Option("--phase", "-p")]
 StatusOpt = Annotated[list[str] | None, typer.Option("--status", "-s")]
 JsonOpt = Annotated[bool, typer.Option("--json")]
@@ -81,7 +84,7 @@ def sessions(
     *,
     events: bool = False,
     as_of: date | None = None,
-    office: str | None = None,
+    office: Sequence[str] | None = None,
     phase: str | None = None,
 ) -> list[Session]:
     """Every plan the view covers (`open_all`: each plan of a workspace, unless --plan names
@@ -105,7 +108,7 @@ def per_plan(
     events: bool = False,
     as_of: date | None = None,
     to_stdout: bool = True,
-    office: str | None = None,
+    office: Sequence[str] | None = None,
     phase: str | None = None,
 ) -> Document | Files | Lines:
     """An export or a report of every plan the view covers (`sessions`): of one plan, what

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -131,7 +131,7 @@ def report_notice(
 
 def _report(
     ctx: typer.Context,
-    office: str | None,
+    office: Sequence[str] | None,
     as_of: str | None,
     delivered: tuple[str, Path | None, Path | None],
     blocks: Callable[[Session, date, Filter], list[Block]],

@@ -151,7 +151,7 @@ def remind(
     from xixin_cli.schedule import digest
 
     today = day(ctx, as_of)
-    if send or split_by is not None or output is not None or (plain and office is not None):
+    if send or split_by is not None or output is not None or (plain and bool(office)):
         # Messages per unit, or sent: of one plan (in a workspace of several, --plan NAME).
         from xixin_cli.commands.reminders import delivered
 

@@ -327,7 +327,7 @@ MESSAGES: dict[str, str] = {
     "opt.state": "The status log (default: beside your plan, or the user data folder; or set XIXIN_STATE). Give it more than once, or a folder, to read several logs together; changes are recorded into one.",
     "opt.lang": "The UI language: zh or en (default: the plan's, Chinese; or set XIXIN_LANG).",
     "opt.version": "Show the version.",
-    "opt.office": "One office only (乡民政办, 民政办 or its key).",
+    "opt.office": "This office's items only (乡民政办, 民政办 or its key); given more than once, any of them.",
     "opt.phase": "One phase only (5.2, 全面创建 or its key).",
     "opt.status": "These statuses only, repeatable (todo doing blocked done closed dropped).",
     "opt.limit": "Show at most N rows (JSON is never cut).",

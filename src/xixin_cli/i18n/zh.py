@@ -327,7 +327,7 @@ MESSAGES: dict[str, str] = {
     "opt.state": "状态记录文件（默认：计划文件旁，或用户数据文件夹；也可设环境变量 XIXIN_STATE）。可给多次，或给一个文件夹，一并读取多个记录文件；变更只记入一个。",
     "opt.lang": "界面语言：zh 或 en（默认：计划的语言，即中文；也可设环境变量 XIXIN_LANG）。",
     "opt.version": "显示版本。",
-    "opt.office": "只看一个责任单位（乡民政办、民政办或其键名）。",
+    "opt.office": "只看这个责任单位的事项（乡民政办、民政办或其键名）；给多次则看其中任一单位的。",
     "opt.phase": "只看一个阶段（5.2、全面创建或其键名）。",
     "opt.status": "只看某种状态，可重复（todo doing blocked done closed dropped，或中文名）。",
     "opt.limit": "最多显示几行（JSON 不截断）。",
