@@ -1,7 +1,9 @@
 """Score `xixin import` against the hand-counted corpus, per document and in total.
 
-    python benchmarks/import_corpus.py             # the development corpus
-    python benchmarks/import_corpus.py --heldout   # the held-out documents (measure only)
+    python benchmarks/import_corpus.py             # the development corpus, then the held-out one
+    python benchmarks/import_corpus.py --dev       # the development corpus only
+    python benchmarks/import_corpus.py --heldout   # the held-out documents only (measure only)
+    python benchmarks/import_corpus.py --blind     # the second blind set (blind2/) only
     python benchmarks/import_corpus.py --misses    # also say what each miss was
 
 Each document's expectations (tests/data/import/corpus/expected/NAME.yaml, counted by hand, see
@@ -92,11 +94,18 @@ class Score:
         }
 
 
-def documents(heldout: bool = False) -> list[tuple[Path, dict[str, object]]]:
-    """(document, its expectations) for every expected file of the (held-out) corpus."""
+#: The sets of documents beside the development corpus, each a folder with its own expected/.
+BLIND = "blind2"
+
+
+def documents(
+    heldout: bool = False, *, subset: str | None = None
+) -> list[tuple[Path, dict[str, object]]]:
+    """(document, its expectations) for every expected file of the development corpus, of the
+    held-out documents (`heldout`), or of another set by its folder's name (`subset`)."""
     import yaml
 
-    folder = CORPUS / "heldout" if heldout else CORPUS
+    folder = CORPUS / subset if subset else CORPUS / "heldout" if heldout else CORPUS
     out = []
     for path in sorted((folder / "expected").glob("*.yaml")):
         expected = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -192,9 +201,9 @@ def score(document: Path, expected: dict[str, object]) -> Score:
     return result
 
 
-def run(heldout: bool = False) -> tuple[list[Score], Score]:
+def run(heldout: bool = False, *, subset: str | None = None) -> tuple[list[Score], Score]:
     """Every document's figures, and their total."""
-    scores = [score(document, expected) for document, expected in documents(heldout)]
+    scores = [score(document, expected) for document, expected in documents(heldout, subset=subset)]
     total = Score("total")
     for each in scores:
         total.add(each)
@@ -212,16 +221,8 @@ def _row(each: Score) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--heldout", action="store_true", help="score the held-out documents")
-    parser.add_argument("--misses", action="store_true", help="say what each miss was")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    args = parser.parse_args(argv)
-    scores, total = run(args.heldout)
-    if args.json:
-        print(json.dumps([asdict(s) for s in [*scores, total]], ensure_ascii=False, indent=1))
-        return 0
+def _table(title: str, scores: list[Score], total: Score, misses: bool) -> None:
+    print(title)
     print(
         f"{'document':<34} {'found':>7} {'':>5} {'units':>9} {'leads':>9} {'':>5} "
         f"{'dues':>9} {'dated':>7} {'inv.u':>4} {'inv.d':>4} {'wrote':>5}"
@@ -230,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         print(_row(each))
         if each.error:
             print(f"    error: {each.error}")
-        if args.misses:
+        if misses:
             for miss in each.misses:
                 print(f"    {miss}")
     print(_row(total))
@@ -238,6 +239,42 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  invented unit: {invented}")
     for invented in total.invented_dates:
         print(f"  invented date: {invented}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--dev", action="store_true", help="score the development corpus only")
+    which.add_argument("--heldout", action="store_true", help="score the held-out documents only")
+    which.add_argument("--blind", action="store_true", help=f"score the {BLIND}/ set only")
+    parser.add_argument("--misses", action="store_true", help="say what each miss was")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    sets: list[tuple[str, bool, str | None]] = [
+        ("development corpus", False, None),
+        ("held-out documents", True, None),
+        (f"second blind set ({BLIND}/)", False, BLIND),
+    ]
+    if args.dev:
+        sets = sets[:1]
+    elif args.heldout:
+        sets = sets[1:2]
+    elif args.blind:
+        sets = sets[2:]
+    results = [(title, *run(heldout, subset=subset)) for title, heldout, subset in sets]
+    if args.json:
+        print(
+            json.dumps(
+                {title: [asdict(s) for s in [*scores, total]] for title, scores, total in results},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    for index, (title, scores, total) in enumerate(results):
+        if index:
+            print()
+        _table(f"== {title} ==", scores, total, args.misses)
     return 0
 
 

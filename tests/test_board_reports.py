@@ -157,6 +157,7 @@ def record_fixed_week(state_file: Path) -> None:
         ),
         Event("w5", at(26, 16), "4.3.7", Status.DROPPED, Status.TODO, "李四", "本乡不涉及"),
         Event("w6", at(28, 9), "5.1.2", Status.CLOSED, Status.DONE, "张主任", "已核验"),
+        Event("w7", at(28, 10), "4.3.4", Status.BLOCKED, Status.TODO, "李四", "经费未到位"),
     ]
     for event in events:
         append_event(state_file, event, writer="golden")
@@ -187,6 +188,15 @@ def test_report_golden(xixin: Runner, state_file: Path, name: str, args: tuple[s
     result = xixin(*args)
     assert result.code == 0 and result.err == ""
     assert result.out == (GOLDEN / name).read_text(encoding="utf-8")
+
+
+def test_a_blocked_item_is_a_problem_of_the_self_check_with_its_reason(
+    xixin: Runner, state_file: Path
+) -> None:
+    record_fixed_week(state_file)
+    text = xixin("report", "self-check", "--as-of", "2022-11-30").out
+    problems = text.split("## 存在的问题", 1)[1]
+    assert "- 受阻 1 项，需协调解决：4.3.4（经费未到位）" in problems.splitlines()
 
 
 def test_weekly_report_lists_the_weeks_changes_only(xixin: Runner, state_file: Path) -> None:

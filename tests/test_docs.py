@@ -25,8 +25,18 @@ def quick_start() -> list[str]:
 def test_quick_start_is_two_lines_install_and_test() -> None:
     lines = quick_start()
     assert len(lines) == 2
-    assert lines[0].startswith("pip install . && xixin ")
-    assert lines[1] == "pip install -e '.[test]' && pytest"
+    venv = "python3 -m venv .venv && . .venv/bin/activate && "
+    assert lines[0].startswith(venv + "pip install . && xixin ")
+    assert lines[1] == venv + "pip install -e '.[test]' && pytest"
+
+
+def test_the_quick_start_says_it_for_windows_and_shows_something_short(xixin: Runner) -> None:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "py -m venv .venv && .venv\\Scripts\\activate && pip install . && xixin " in section
+    first = quick_start()[0].split(" && xixin ", 1)[1]
+    result = xixin(*first.split())
+    assert result.code == 0, result.err
+    assert 5 < len(result.out.splitlines()) <= 30  # a screenful, not 286 lines
 
 
 def test_ci_runs_the_readme_test_line() -> None:

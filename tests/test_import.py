@@ -155,7 +155,9 @@ def test_unit_forms(
         ("2.1.3", date(2024, 12, 31), DueBasis.STATED, False),  # 2024年12月底前
         ("2.2.1", date(2024, 6, 30), DueBasis.STATED, True),  # 上半年
         ("2.2.2", date(2024, 3, 31), DueBasis.STATED, True),  # 第一季度
-        ("2.2.3", date(2024, 3, 31), DueBasis.STATED, False),  # 每年3月底前 (recurring)
+        # 每年3月底前: the item recurs (`every:`), its first year's occurrence is due 3月31日
+        ("2.2.3", None, DueBasis.RECURRING, False),
+        ("2.2.3@2024", date(2024, 3, 31), DueBasis.STATED, False),
         ("2.3.1", None, DueBasis.STANDING, False),  # 长期坚持
         ("2.3.2", None, DueBasis.STANDING, False),  # 持续推进
         ("3.4.1", date(2024, 4, 15), DueBasis.STATED, True),  # 4月15日前, year from the phase
@@ -307,3 +309,24 @@ def test_the_seed_with_a_phase_heading_broken_across_two_lines(
     step = plan.get("5.3.1")
     assert step is not None and step.due == date(2022, 11, 30)
     assert [i.id for i in plan.items if i.kind is ItemKind.STEP][5:8] == ["5.3.1", "5.3.2", "5.3.3"]
+
+
+def test_a_table_copied_one_cell_a_line_is_listed_as_one_range(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    """Each unplaced line is listed with its number; a flattened table's cells, one per line,
+    are listed as the range of lines they take, with the first of them."""
+    source = tmp_path / "方案.txt"
+    source.write_text(
+        "测试区实施方案\n一、重点任务\n"
+        "1. 编制系统方案。2026年底前完成。（责任单位：区建设管理委）\n"
+        "表2 系统方案编制计划表\n年份\n编制区域\n面积\n2024年\n马陆社区\n4.42\n2025年\n"
+        "嘉定工业区\n14.00\n2. 推进海绵型地块建设。（责任单位：区水务局）\n3. 做好宣传。\n",
+        encoding="utf-8",
+    )
+    result = xixin("import", str(source), "-o", str(tmp_path / "方案.yaml"))
+    assert result.code == 0 and result.out == ""
+    assert "以下 11 处未能完全归入计划" in result.err
+    assert "第 4–13 行［表格内容（复制时一格一行），未导入" in result.err
+    assert "：表2 系统方案编制计划表 …（共 10 行）" in result.err
+    assert "第 15 行［未写明责任单位］：做好宣传" in result.err

@@ -49,6 +49,8 @@ FLOORS = {
     "15-sh-2026-gongyuan.txt": (17, 17, 0, 17),
     "16-huangpu-2025-kezaisheng.txt": (11, 11, 0, 11),
     "17-baoshan-2019-laji-qingdan.xlsx": (39, 39, 39, 39),
+    "20-jiading-2024-haimian.txt": (29, 29, 0, 29),
+    "21-jiading-2024-fenjie.xlsx": (12, 12, 0, 12),
 }
 
 
@@ -82,6 +84,26 @@ def test_the_corpus_meets_the_bar_and_nothing_is_invented(
     ratios = total.ratios()  # type: ignore[attr-defined]
     assert all(ratios[k] >= v for k, v in TOTAL_FLOOR.items()), ratios
     assert total.invented_units == [] and total.invented_dates == []  # type: ignore[attr-defined]
+
+
+def test_the_held_out_documents_meet_the_bar_and_nothing_is_invented() -> None:
+    """The held-out documents (counted by hand before the importer was first run on them) meet
+    the same bar; they were not used to tune the importer until they were first measured (see
+    SOURCES.md for the first, blind figures)."""
+    _, total = scorer.run(heldout=True)
+    ratios = total.ratios()
+    assert all(ratios[k] >= v for k, v in TOTAL_FLOOR.items()), (ratios, total.misses)
+    assert total.invented_units == [] and total.invented_dates == []
+
+
+def test_the_second_blind_set_meets_the_bar_and_nothing_is_invented() -> None:
+    """The second blind set (blind2/, counted before the importer first ran on it; its blind
+    figures are in SOURCES.md) meets the same bar since the fixes it showed."""
+    _, total = scorer.run(subset=scorer.BLIND)
+    ratios = total.ratios()
+    assert total.items >= 37
+    assert all(ratios[k] >= v for k, v in TOTAL_FLOOR.items()), (ratios, total.misses)
+    assert total.invented_units == [] and total.invented_dates == []
 
 
 def test_the_scorer_can_fail(tmp_path: Path) -> None:
@@ -136,7 +158,13 @@ def _document_text(path: Path) -> str:
     return "".join("".join([*source.lines, *cells]).split())
 
 
-@pytest.mark.parametrize("path", [d for d, _ in scorer.documents()], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    [d for d, _ in scorer.documents()]
+    + [d for d, _ in scorer.documents(heldout=True)]
+    + [d for d, _ in scorer.documents(subset=scorer.BLIND)],
+    ids=lambda p: p.name,
+)
 def test_every_unit_and_deadline_written_is_in_the_document(path: Path) -> None:
     """Nothing invented: each unit name, and the words of each stated deadline, are the
     document's own."""

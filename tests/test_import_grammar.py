@@ -127,6 +127,13 @@ def test_a_long_list_is_read_whole() -> None:
     ("text", "units", "lead"),
     [
         ("做好入户宣传。【责任单位】镇经发办、镇财政所", ["镇经发办", "镇财政所"], []),
+        # 「牵头责任单位：X」 over 「协同责任单位：Y…」 on lines of their own
+        (
+            "地区生产总值增长8%以上。\n牵头负责领导:金力。\n牵头责任单位:市发展改革委。\n"
+            "协同责任单位:市经信局、市商务局等,各县、市、区政府。",
+            ["市发展改革委", "市经信局", "市商务局", "各县、市、区政府"],
+            ["市发展改革委"],
+        ),
         ("做好入户宣传。〔责任单位：镇党政办〕", ["镇党政办"], []),
         ("窗口服务由县政务中心负责。", ["县政务中心"], []),
         (
@@ -443,6 +450,72 @@ def test_a_spreadsheet_with_merged_cells(tmp_path: Path) -> None:
     assert [i.due for i in rows] == [date(2024, 12, 31), date(2024, 9, 30)]
 
 
+def test_a_header_repeated_on_a_new_page_is_no_row(tmp_path: Path) -> None:
+    """A table that runs onto a new page says its header again: that row names no unit
+    (「责任单位」 is the column's name) and is no item."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    head = ["序号", "任务类型", "重点内容", "责任单位"]
+    sheet.append(head)
+    sheet.append([1, "规划", "编制系统方案", "区建设管理委"])
+    sheet.append(head)
+    sheet.append([2, "公园", "建设口袋公园", "区绿化市容局，各街镇"])
+    path = tmp_path / "分解表.xlsx"
+    book.save(str(path))
+    plan = plan_of(import_file(path))
+    assert [plan.office_names(i) for i in plan.items] == [
+        ("区建设管理委",),
+        ("区绿化市容局", "各街镇"),
+    ]
+
+
+def test_figures_of_a_flattened_table_are_not_numbering() -> None:
+    """A table copied into the text gives one cell a line: 「4.42」 after item 3. is a figure
+    (4.42 km²), not item 4 with the text 「42」."""
+    text = (
+        "一、重点任务\n1. 强化规划管控。（责任单位：区建设管理委）\n"
+        "2. 加强指标衔接。（责任单位：区规划资源局）\n"
+        "3. 编制系统方案。（责任单位：区建设管理委）\n表2 系统方案编制计划表\n年份\n2024年\n"
+        "马陆社区\n4.42\n2028年\n2025年\n14.00\n"
+        "4. 推进海绵型地块建设。（责任单位：区水务局）\n"
+    )
+    result = import_text(text)
+    plan = plan_of(result)
+    assert [i.id for i in plan.items] == ["1.1", "1.2", "1.3", "1.4"]  # no action of cells
+    assert units_of(plan, "1.4") == ["区水务局"]
+    assert plan.get("1.3").due is None  # type: ignore[union-attr]  # 「2024年」 is a cell
+    cells = [(u.line, u.text) for u in result.unplaced if u.reason == "table_cells"]
+    assert cells[0] == (5, "表2 系统方案编制计划表") and (9, "4.42") in cells and len(cells) == 8
+
+
+def test_a_mechanism_set_up_under_a_lead() -> None:
+    """「成立由X牵头，Y、Z等部门共同参与的推进机制」: X leads, Y and Z take part; 「成立由」 is no
+    part of a name (and the 由 of 自由贸易试验区 is)."""
+    tags = find_tags(
+        "成立由市交通委牵头，市发展改革委、市电力公司等部门共同参与的推进机制，统筹推进工作。"
+    )
+    assert [(t.units, t.lead) for t in tags] == [
+        (["市交通委", "市发展改革委", "市电力公司"], ["市交通委"])
+    ]
+    tags = find_tags("上海自由贸易试验区管委会牵头，市商务委配合。")
+    assert [t.lead for t in tags] == [["上海自由贸易试验区管委会"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("强化前期自查、年中指导、年末检查。", None),  # every year's checks, not a deadline
+        ("年底考核一次。", None),
+        ("年底前完成验收。", date(2024, 12, 31)),
+        ("年底完成验收。", date(2024, 12, 31)),
+    ],
+)
+def test_the_year_end_as_a_deadline_or_as_a_season(text: str, due: date | None) -> None:
+    found = find_deadline(text, date(2024, 3, 1))
+    assert (found.due if found else None) == due
+
+
 @pytest.mark.parametrize(
     ("name", "data", "error", "code"),
     [
@@ -621,7 +694,8 @@ def test_any_mix_of_the_genre_gives_a_valid_plan_or_none(lines: list[str]) -> No
     result = import_text("\n".join(lines))
     if result.items:
         plan = plan_of(result)  # what is written always loads
-        assert len(plan.items) == result.items
+        # a recurring item also stands for its occurrences (`ID@PERIOD`), made at loading
+        assert len([i for i in plan.items if "@" not in i.id]) == result.items
         text = "".join(lines)
         names = [o.name for o in plan.offices.values() if o.name != PLACEHOLDER_UNIT]
         assert [n for n in names if n not in text] == []  # no unit is made up
@@ -748,6 +822,46 @@ def test_a_phase_across_the_new_year_gives_each_day_its_year() -> None:
         date(2022, 12, 20),
         date(2023, 1, 15),
     ]
+
+
+def test_a_phase_from_a_leap_year_into_the_next_gives_each_day_its_year() -> None:
+    """「1月15日前」 in a phase 2024年11月—2025年2月 is 2025-01-15, and 「2月底前」 is 2025-02-28:
+    the end of February of the year the day falls in, not 2024's 29th moved a year on (which
+    is no day at all and stopped the whole import with a traceback)."""
+    text = """\
+测试方案
+2024年10月8日
+一、实施步骤
+（一）动员部署阶段（2024年10月）
+1. 10月底前召开动员会。（责任单位：镇党政办）
+（二）巩固提升阶段（2024年11月—2025年2月）
+1. 12月20日前完成自查。（责任单位：镇党政办）
+2. 1月15日前报送总结。（责任单位：镇党政办）
+3. 2月底前完成验收。（责任单位：镇党政办）
+"""
+    plan = plan_of(import_text(text))
+    assert [plan.get(i).due for i in ("1.1.1", "1.2.1", "1.2.2", "1.2.3")] == [  # type: ignore[union-attr]
+        date(2024, 10, 31),
+        date(2024, 12, 20),
+        date(2025, 1, 15),
+        date(2025, 2, 28),
+    ]
+    assert all(plan.get(i).phase == "巩固提升阶段" for i in ("1.2.1", "1.2.2", "1.2.3"))  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "phase_start", "due"),
+    [
+        ("2月底前完成验收", date(2024, 11, 1), date(2025, 2, 28)),
+        ("2月29日前完成验收", date(2023, 11, 1), date(2024, 2, 29)),
+        ("3月底前完成验收", date(2024, 12, 1), date(2025, 3, 31)),
+    ],
+)
+def test_a_day_with_its_year_left_out_falls_in_the_phase(
+    text: str, phase_start: date, due: date
+) -> None:
+    found = find_deadline(text, date(2024, 10, 8), phase_start)
+    assert found is not None and found.due == due and found.inferred_year
 
 
 def test_a_task_table_typed_into_the_text() -> None:
@@ -1087,3 +1201,365 @@ def test_the_subject_and_the_convener_both_answer() -> None:
 @pytest.mark.parametrize("text", ["企业是创新的主体。", "政府要发挥引导作用。", "中心为全县服务。"])
 def test_a_bare_common_noun_opening_a_sentence_is_not_a_unit(text: str) -> None:
     assert find_tags(text) == []
+
+
+# -- recurring deadlines (`every:` of docs/plan-format.md) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "issued", "first", "every"),
+    [
+        (
+            "每月25日前报送进展情况",
+            date(2024, 2, 20),
+            date(2024, 2, 25),
+            {"unit": "month", "day": 25},
+        ),
+        (
+            "每月底前报送台账",
+            date(2024, 2, 20),
+            date(2024, 2, 29),
+            {"unit": "month", "day": "last"},
+        ),
+        ("每月31日前报送", date(2024, 4, 5), date(2024, 4, 30), {"unit": "month", "day": 31}),
+        (
+            "每季度末报送工作进展",
+            date(2024, 2, 20),
+            date(2024, 3, 31),
+            {"unit": "quarter", "day": "end"},
+        ),
+        (
+            "每个季度结束前上报",
+            date(2024, 5, 6),
+            date(2024, 6, 30),
+            {"unit": "quarter", "day": "end"},
+        ),
+        (
+            "每年3月底前报送人才台账",
+            date(2024, 2, 20),
+            date(2024, 3, 31),
+            {"unit": "year", "day": "03-31"},
+        ),
+        (
+            "每年11月15日前完成考核",
+            date(2024, 12, 1),
+            date(2025, 11, 15),
+            {"unit": "year", "day": "11-15"},
+        ),
+        (
+            "2020年起，每年6月底前完成评估",
+            date(2019, 9, 1),
+            date(2020, 6, 30),
+            {"unit": "year", "day": "06-30", "from": date(2020, 1, 1)},
+        ),
+        ("每周五前报送周报", date(2024, 2, 20), date(2024, 2, 23), {"unit": "week", "day": "周五"}),
+        ("每星期一召开例会", date(2024, 2, 20), date(2024, 2, 26), {"unit": "week", "day": "周一"}),
+    ],
+)
+def test_a_recurring_deadline_and_how_it_recurs(
+    text: str, issued: date, first: date, every: dict[str, object]
+) -> None:
+    found = find_deadline(text, issued)
+    assert found is not None and found.recurring
+    assert found.due == first
+    assert found.every is not None and found.every.as_dict() == every
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2024年3月底前完成摸底", "年底前完成验收", "自印发之日起30日内制定细则", "长期坚持"],
+)
+def test_a_deadline_that_does_not_recur_has_no_recurrence(text: str) -> None:
+    found = find_deadline(text, date(2024, 2, 20))
+    assert found is not None and not found.recurring and found.every is None
+
+
+def _built(text: str) -> dict[str, object]:
+    from xixin_cli.importer.build import build
+    from xixin_cli.importer.sources import text_source
+
+    return {item.id: item for item in build(text_source(text)).items}
+
+
+RECURRING = """\
+测试镇关于印发人才工作方案的通知
+2024年2月20日
+一、重点任务
+1. 每月25日前报送工作进展。（责任单位：镇党政办）
+2. 每季度末报送人才台账。（责任单位：镇人社所）
+3. 2024年6月底前完成摸底。（责任单位：镇经发办）
+"""
+
+
+def test_a_recurring_item_keeps_its_recurrence_and_says_it() -> None:
+    from xixin_cli.importer.writer import every_field
+
+    items = _built(RECURRING)
+    monthly, quarterly, once = items["1.1"], items["1.2"], items["1.3"]
+    assert every_field(monthly) == {"unit": "month", "day": 25}  # type: ignore[arg-type]
+    assert every_field(quarterly) == {"unit": "quarter", "day": "end"}  # type: ignore[arg-type]
+    assert every_field(once) is None  # type: ignore[arg-type]
+    assert monthly.due == date(2024, 2, 25)  # type: ignore[attr-defined]
+    notes = "；".join(monthly.notes)  # type: ignore[attr-defined]
+    assert "“每月25日”每月重复；截止日为第一次（2024-02-25）" in notes
+    assert "“每季度末”每季度重复" in "；".join(quarterly.notes)  # type: ignore[attr-defined]
+    # the note says the day when the words do not: 每月底 is the month's last day
+    end = _built(RECURRING.replace("每月25日前", "每月底前"))["1.1"]
+    assert "每月重复（每月最后一天）" in "；".join(end.notes)  # type: ignore[attr-defined]
+
+
+def test_every_is_written_for_each_recurring_item_and_loads() -> None:
+    """Each recurring item carries the mapping of docs/plan-format.md's `every:`, an item that
+    does not recur carries none, and the plan written loads with one occurrence per period."""
+    import yaml
+
+    imported = import_text(RECURRING)
+    written = yaml.safe_load(imported.yaml)
+    every = {item["id"]: item.get("every") for item in written["items"]}
+    assert every == {
+        "1.1": {"unit": "month", "day": 25},
+        "1.2": {"unit": "quarter", "day": "end"},
+        "1.3": None,
+    }
+    plan = plan_of(imported)  # loads
+    ids = {item.id for item in plan.items}
+    assert {"1.1@2024-02", "1.1@2024-12", "1.2@2024-Q1", "1.2@2024-Q4"} <= ids
+    assert not any(i.startswith("1.3@") for i in ids)  # a deadline once is one item
+
+
+# -- units as the subject of a sentence ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "units", "lead"),
+    [
+        # a paragraph per office, no tag: every office its sentence names
+        (
+            "细化职责分工。\n房管所、规建生态办负责牵头组织排查整治工作；\n"
+            "经发办负责园区、企业的排查整治工作；\n财政所负责将经费纳入预算管理。",
+            ["房管所", "规建生态办", "经发办", "财政所"],
+            ["房管所", "规建生态办"],
+        ),
+        # the subject opens the sentence after the heading; the longest name wins
+        (
+            "统筹推进。\n镇房屋安全隐患排查整治工作领导小组根据职责，统筹推进。",
+            ["镇房屋安全隐患排查整治工作领导小组"],
+            [],
+        ),
+        ("市科委牵头开展关键技术研发应用。", ["市科委"], ["市科委"]),
+        # a person's role after a body: the body
+        ("派出所民警要定期开展消防宣传培训。", ["派出所"], []),
+        # a bracket after a name names the body
+        ("系统维护单位（数交公司）负责给上述账号赋予权限。", ["系统维护单位（数交公司）"], []),
+        # 「对…，X将…」: the subject after the topic
+        ("对排查中发现的危房，镇政府将及时委托专业机构鉴定。", ["镇政府"], []),
+        # 「会同Y」 names a partner; 「会同相关部门」 names no body
+        ("由居委纳入重点关注对象；会同物业每周开展巡查。", ["居委", "物业"], []),
+        (
+            "市发展改革委会同相关部门统筹资金。市委金融办引导金融机构。",
+            ["市发展改革委", "市委金融办"],
+            ["市发展改革委"],  # the convener leads, as in 「由X会同Y…负责」
+        ),
+        # a class beside a body is kept as written
+        ("各居村、相关责任单位于2021年6月20日前完成排查。", ["各居村", "相关责任单位"], []),
+        # who does it follows 由; a body after a comma before a frequent verb
+        (
+            "考勤表由各村每月5日前交于镇规保办，镇规保办汇总后统一交于社保中心。",
+            ["各村", "镇规保办"],
+            [],
+        ),
+        ("吴泾镇征询区国土资源主管部门意见。", ["吴泾镇"], []),
+        # the longest name, but never one holding a verb (「镇规建办对相关费用进行」)
+        ("镇财政所、镇规建办对相关费用进行审核，按实扣减。", ["镇财政所", "镇规建办"], []),
+        ("临时用地所属地村委会负责日常管理。", ["临时用地所属地村委会"], []),
+        # 「X依法…」「X明确…」「X作为…的责任主体，负责…」
+        (
+            "区城管执法局依法实施行政处罚。各街道、镇作为本辖区装修垃圾处理的责任主体，负责日常监管。",
+            ["区城管执法局", "各街道、镇"],
+            [],
+        ),
+    ],
+)
+def test_units_as_the_subjects_of_an_items_sentences(
+    text: str, units: list[str], lead: list[str]
+) -> None:
+    tags = find_tags(text)
+    assert [(t.units, t.lead) for t in tags] == [(units, lead)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "各地区、各部门要遵循政务新媒体发展规律。",  # classes of bodies, alone
+        "各单位要充分认清工作的重要性。",
+        "县级以上地方各级人民政府及国务院部门应当开设政务新媒体。",
+        "工业园区是指以工业生产为核心功能的园区。",  # a definition
+        "已在政务微信和网格化系统用户中心开通的人员，直接提供账号信息。",
+        "我镇根据实际情况制定整治计划。",
+        "储备用地由闵行区土地储备中心作为储备前期开发项目主体。",  # 作为 a definition
+        "管护费定价及执行。鉴于仅用于公共利益需要，免收使用费。",  # a heading ending in 执行
+        "公益性停车场如确需对外收费的：需获得区交通部门对该临时停车场的备案。",
+        "更新报送《附件4：古美路街道加强独居老人消防安全工作情况季度汇总表》。",
+        "按要求上报（附件4：古美路街道加强独居老人消防安全工作情况季度汇总表）。",
+    ],
+)
+def test_a_subject_that_is_no_body_names_no_unit(text: str) -> None:
+    assert find_tags(text) == []
+
+
+def test_a_heading_that_is_a_units_name_gives_the_item_that_unit() -> None:
+    """「1.街道消委办。牵头开展…」: the office is the item's one unit, whoever its duties
+    mention."""
+    text = (
+        "二、职责分工\n1.街道消委办。牵头开展关爱工作。消委办负责加强微型消防站建设，"
+        "协同建管中心（房办）推动增设充电场所。\n2.派出所。配合开展关爱工作。\n"
+    )
+    plan = plan_of(import_text(text))
+    assert units_of(plan, "2.1") == ["街道消委办"] and units_of(plan, "2.2") == ["派出所"]
+
+
+def test_an_attachment_list_closes_the_document() -> None:
+    """「附件：」 and the titles numbered under it are what is attached, not numbered work."""
+    text = (
+        "一、工作要求\n（一）加强信息上报。请服务办于7月21日前上报统计表。\n"
+        "附件：\n1.独居老人排摸统计表\n2.消防安全宣传实例\n"
+    )
+    plan = plan_of(import_text(text))
+    assert [i.id for i in plan.items] == ["1.1"]
+    assert units_of(plan, "1.1") == ["服务办"]
+
+
+def test_a_phases_own_sentences_above_its_steps_are_not_lost() -> None:
+    """「（四）形成体检报告（2021年10月）。10月15日前，形成正式报告…」 over numbered contents: the
+    phase's own sentence is a step with its own day, never dropped."""
+    text = (
+        "测试方案\n2021年9月9日\n三、工作步骤\n（四）形成体检报告（2021年10月）。10月15日前，"
+        "形成正式报告，报送区政府。（责任单位：区建设管理委）\n报告主要内容包括：\n"
+        "1.总体情况；\n2.指标评估情况。\n"
+    )
+    plan = plan_of(import_text(text))
+    step = plan.get("3.4.0")  # 三（四）, its own text before its numbered parts
+    assert step is not None and "形成正式报告" in step.text
+    assert step.due == date(2021, 10, 15) and units_of(plan, "3.4.0") == ["区建设管理委"]
+    assert [i.id for i in plan.items if i.parent is None] == ["3.4.0", "3.4.1", "3.4.2"]
+
+
+# -- found by the second blind set (blind2/, 30–34): general forms it showed ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        # 由X + an action the verb list did not hold
+        ("对问题突出的小区，由镇政府挂牌督办，限期整改。", ["镇政府"]),
+        ("无人管理的，由居委托底保障设施运行。", ["居委"]),
+        # a subject after a comma, before 组织开展
+        ("发生较大事故的，区政府组织开展调查处理。", ["区政府"]),
+        # a list joined by 以及, bodies named by their role
+        (
+            "各产权单位、委托管理单位以及各经营主体应签订责任协议。",
+            ["各产权单位", "委托管理单位", "各经营主体"],
+        ),
+        # the subject, a comma, then how (按照/根据…), then the verb
+        ("各街镇、开发区，按照属地原则，督促产权单位落实责任。", ["各街镇", "开发区"]),
+        # 「主体为X」「以X为主体」
+        ("本项目建设主体为区应急局，统筹开展项目建设。", ["区应急局"]),
+        ("以街镇为主体开展街镇级体检工作。", ["街镇"]),
+        # 发挥, 依据, 列出: verbs a subject takes
+        (
+            "区建设管理委发挥统筹作用。相关部门和街镇依据职责分工完成采集。",
+            ["区建设管理委", "相关部门", "街镇"],
+        ),
+        (
+            "区公安分局列出责任人清单，会同区市场监管局等部门将信息纳入征信体系。",
+            ["区公安分局", "区市场监管局"],
+        ),
+        ("区综治办要会同区公安分局结合实际开展督导。", ["区综治办", "区公安分局"]),
+        # sectors listed before 「等行业主管部门」: the body is the 行业主管部门
+        ("教育、卫生、交通等行业主管部门负责做好本行业排查。", ["行业主管部门"]),
+    ],
+)
+def test_more_subject_forms(text: str, units: list[str]) -> None:
+    tags = find_tags(text)
+    assert [t.units for t in tags] == [units]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an object or a place is not a subject
+        "今年计划在甲镇、乙镇开展试点。",
+        "指导使用管理单位建立微信群，实现信息共享。",
+        "对存在隐患不整改的，依法追究单位负责人责任。",
+        "集中查处一批存在违法行为的使用管理单位。",
+        "与市级规划编制和综合体检团队做好成果衔接。",
+        # 部署 is a verb, not a name ending in 署
+        "动员部署、排查摸底阶段。各属地单位制定工作方案。",
+        # a class of bodies: 各属地单位
+        "各属地单位要及时推进各阶段工作。",
+    ],
+)
+def test_more_that_name_no_unit(text: str) -> None:
+    assert find_tags(text) == []
+
+
+def test_a_heading_that_is_an_action_is_not_a_units_name() -> None:
+    """「（八）建强微型消防站（志愿消防队）」 ends in 队 but opens with a verb: no unit."""
+    text = (
+        "五、工作措施\n（八）建强微型消防站（志愿消防队）\n"
+        "建立集防火、灭火于一体的微型消防站，2024年底前完成。\n"
+    )
+    plan = plan_of(import_text(text))
+    assert [o.name for o in plan.offices.values() if o.name != PLACEHOLDER_UNIT] == []
+
+
+def test_a_step_numbered_right_before_its_month() -> None:
+    """「1.9月30日前，…」 is step 1 with its day, never the decimal 1.9."""
+    text = (
+        "测试方案\n2017年9月6日\n六、工作步骤\n（二）排查整治阶段（9月1日至11月30日）\n"
+        "1.9月30日前，区建设管理委对照标准开展底数排查。\n2.11月30日前，区公安分局制定整改计划。\n"
+    )
+    plan = plan_of(import_text(text))
+    first, second = plan.get("6.2.1"), plan.get("6.2.2")
+    assert first is not None and second is not None, [i.id for i in plan.items]
+    assert (first.due, second.due) == (date(2017, 9, 30), date(2017, 11, 30))
+    assert units_of(plan, "6.2.1") == ["区建设管理委"] and units_of(plan, "6.2.2") == ["区公安分局"]
+
+
+def test_a_window_of_days_gives_its_steps_their_deadline() -> None:
+    """「（三）巩固提高阶段（12月1日至12月31日）」: its steps end with it."""
+    text = (
+        "测试方案\n2017年9月6日\n六、工作步骤\n（三）巩固提高阶段（12月1日至12月31日）\n"
+        "1.区协调小组成立检查组，开展检查验收。\n2.区公安分局列出责任人清单。\n"
+    )
+    plan = plan_of(import_text(text))
+    for item_id in ("6.3.1", "6.3.2"):
+        item = plan.get(item_id)
+        assert item is not None, [i.id for i in plan.items]
+        assert item.due_basis is DueBasis.PHASE
+        assert plan.phases[item.phase].end == date(2017, 12, 31)  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        # a month opening a clause, as a year does: the month's end
+        ("2026年4月，印发工作方案，完成部署。", date(2026, 4, 30)),
+        ("2026年11月，全部验收。", date(2026, 11, 30)),
+    ],
+)
+def test_a_month_opening_a_clause_is_a_deadline(text: str, due: date) -> None:
+    found = find_deadline(text, date(2026, 1, 1))
+    assert found is not None and found.due == due
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 「…前建成的X」 describes X: no deadline
+        "重点选择2000年底前建成的老旧小区作为对象。",
+        "排查2019年前竣工的住宅。",
+    ],
+)
+def test_a_date_describing_what_was_built_is_no_deadline(text: str) -> None:
+    assert find_deadline(text, date(2026, 4, 27)) is None

@@ -96,14 +96,19 @@ def item_record(plan: Plan, state: ItemState) -> dict[str, Any]:
     return record
 
 
-def due_record(plan: Plan, row: DueRow) -> dict[str, Any]:
-    """An item object plus how late it is or how long is left, in days and working days."""
+def due_record(plan: Plan, row: DueRow, name: str | None = None) -> dict[str, Any]:
+    """An item object plus how late it is or how long is left, in days and working days, and
+    its light (`red`, `yellow`, `blue`, `green`); in a workspace of plans, the plan's `name`
+    (`plan`) and the id qualified by it (`ref`: minzu:5.3.1)."""
     record = item_record(plan, row.state)
+    if name is not None:
+        record = {"plan": name, "ref": f"{name}:{row.state.item.id}", **record}
     record["days_overdue"] = max(row.days_overdue, 0)
     record["days_left"] = max(row.days, 0)
     key = "working_days_overdue" if row.days < 0 else "working_days_left"
     record[key] = row.workdays.days
     record["working_days_estimated"] = row.workdays.estimated
+    record["light"] = row.light
     return record
 
 
@@ -113,6 +118,7 @@ def digest_record(plan: Plan, result: Digest) -> dict[str, Any]:
         "as_of": result.today.isoformat(),
         "overdue": [due_record(plan, row) for row in result.overdue],
         "due_soon": [due_record(plan, row) for row in result.due_soon],
+        "blocked": [state.item.id for state in result.blocked],
         "offices": [
             {
                 "office": plan.offices[unit.key].name,
@@ -121,6 +127,7 @@ def digest_record(plan: Plan, result: Digest) -> dict[str, Any]:
                 "yellow": unit.yellow,
                 "green": unit.green,
                 "closed": unit.closed,
+                "blocked": unit.blocked,
                 "group": unit.group,
             }
             for unit in result.offices
@@ -141,6 +148,7 @@ def board_record(result: Board) -> dict[str, Any]:
             "red": r.red,
             "yellow": r.yellow,
             "green": r.green,
+            "blocked": r.blocked,
             "worst": r.worst.state.item.id if r.worst is not None else None,
             "group": r.group,
         }
@@ -181,8 +189,9 @@ def markdown_checklist(
     kept = leaves(plan, item_states, where)
     closed = sum(1 for state in kept if not state.status.is_open)
     heading = plan.document.title
-    if where.office is not None:
-        heading += sep("bar", lang) + plan.offices[where.office].name
+    named = join([plan.offices[key].name for key in where.offices], lang)
+    if named:
+        heading += sep("bar", lang) + named
     lines = [
         "# " + md_escape(message("md.title", lang, title=heading)),
         "",
@@ -197,8 +206,8 @@ def markdown_checklist(
             )
         ),
     ]
-    if where.office is not None:
-        lines += ["", md_escape(message("md.office", lang, office=plan.offices[where.office].name))]
+    if named:
+        lines += ["", md_escape(message("md.office", lang, office=named))]
     sections = (
         _by_phase(plan, kept, lang)
         if group_by == "phase"

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from xixin_cli.fold import ItemState
 from xixin_cli.i18n import message
 from xixin_cli.model import Plan, Status
-from xixin_cli.schedule import EVERYTHING, Digest, DueRow, Filter, Tally, leaves, unit_parts
+from xixin_cli.schedule import Digest, DueRow, Tally
 
 #: The longest message, in UTF-8 bytes, that a chat takes whole. WeCom's group robot takes
 #: 2,048 bytes of text (its documented limit), the strictest of the three robots, and about
@@ -64,16 +64,10 @@ def short_title(title: str, limit: int = TITLE_CHARS) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
-def blocked_parts(
-    plan: Plan, item_states: dict[str, ItemState], where: Filter = EVERYTHING
-) -> dict[str, list[ItemState]]:
-    """Each unit's blocked (受阻) parts, as leaf states, by unit key (the units `where` keeps)."""
-    mine = unit_parts(plan, leaves(plan, item_states, where), where)
-    found = {
-        key: [state for state in states if state.status is Status.BLOCKED]
-        for key, states in mine.items()
-    }
-    return {key: states for key, states in found.items() if states}
+def blocked_parts(week: Digest) -> dict[str, list[ItemState]]:
+    """Each unit's blocked (受阻) parts, as leaf states, by unit key: what the digest's
+    per-unit tallies hold (`Tally.stuck`), for the units it keeps."""
+    return {tally.key: list(tally.stuck) for tally in week.offices if tally.stuck}
 
 
 def unit_messages(

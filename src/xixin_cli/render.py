@@ -9,16 +9,18 @@ from typing import TYPE_CHECKING
 
 from xixin_cli.fold import ItemState
 from xixin_cli.i18n import join, label, message, sep, status_label
-from xixin_cli.model import Event, EventKind, Item, Phase, Plan, Status, short_name
+from xixin_cli.model import DueBasis, Event, EventKind, Item, Phase, Plan, Status, short_name
 from xixin_cli.schedule import Digest, DueRow, PhaseMark
 from xixin_cli.terminal import clean  # plan and log text is measured as it will be shown
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
+    from rich.text import Text
 
     from xixin_cli.board import Board
     from xixin_cli.schedule import Tally
+    from xixin_cli.wrap import Wrapped
 
 STATUS_STYLES = {
     Status.TODO: "",
@@ -37,14 +39,55 @@ def offices_text(plan: Plan, item: Item, lang: str) -> str:
     return join((short_name(name) for name in plan.named_units(item)), lang)
 
 
+def offices_cell(plan: Plan, item: Item, lang: str) -> Wrapped:
+    """The item's units as a cell that breaks only between units (after 、), never in one."""
+    from xixin_cli.wrap import Wrapped, list_breaks
+
+    if len(item.offices) > 1 and set(item.offices) == set(plan.offices):
+        return Wrapped(message("all_offices", lang))
+    names = (short_name(name) for name in plan.named_units(item))
+    text, offsets = list_breaks(names, sep("list", lang))
+    return Wrapped(text, offsets=offsets)
+
+
+def unit_words(plan: Plan) -> tuple[str, ...]:
+    """The units' names, full and short, and the statuses' Chinese names: a cell never breaks
+    inside one. (Kept for the last plan asked about: a table asks once per cell.)"""
+    if _words[0] is not plan:
+        names = [office.name for office in plan.offices.values()]
+        statuses = [status_label(status.value, "zh") for status in Status]
+        _words[:] = [plan, tuple(names + [short_name(name) for name in names] + statuses)]
+    found = _words[1]
+    assert isinstance(found, tuple)
+    return found
+
+
+_words: list[object] = [None, ()]
+
+
+def cell(text: str | Text, plan: Plan, *, hang: int = 0, style: str = "") -> Wrapped:
+    """Plan or log text as a cell that wraps the Chinese way (`wrap.py`)."""
+    from xixin_cli.wrap import Wrapped
+
+    return Wrapped(
+        clean(text) if isinstance(text, str) else text,
+        words=unit_words(plan),
+        hang=hang,
+        style=style,
+    )
+
+
 def unit_label(row: Tally) -> str:
     """A unit's name in a table of units: a group's member (a village) indented under it."""
     return f"  {row.name}" if row.group is not None else row.name
 
 
 def due_text(state: ItemState, lang: str) -> str:
-    """The current due date (marked when extended), or 常态化 for standing work."""
+    """The current due date (marked when extended), the rule of a recurring item (每月25日),
+    or 常态化 for standing work."""
     if state.due is None:
+        if state.item.due_basis is DueBasis.RECURRING:
+            return state.item.due_text
         return message("standing", lang)
     return state.due.isoformat() + (message("extended_mark", lang) if state.extension else "")
 
@@ -72,9 +115,10 @@ def caption(plan: Plan, lang: str, today: date | None = None) -> str:
 def _table(title: str, cap: str, *, expand: bool = True) -> Table:
     """A table in the house style; `expand` lets the text columns share the terminal's width."""
     from rich import box
-    from rich.table import Table
 
-    return Table(
+    from xixin_cli.wrap import FittedTable
+
+    return FittedTable(
         title=title,
         caption=cap,
         box=box.SIMPLE_HEAD,
@@ -126,8 +170,8 @@ def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> 
         title = Text("  " * depth + clean(item.title), style="bold" if depth == 0 else "")
         table.add_row(
             item.id,
-            title,
-            offices_text(plan, item, lang),
+            cell(title, plan, hang=2 * depth),
+            offices_cell(plan, item, lang),
             due_text(state, lang),
             Text(status_text(state, lang), style=STATUS_STYLES[state.status]),
         )
@@ -155,7 +199,7 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
 
     def row(key: str, value: str) -> None:
         if value:
-            grid.add_row(message(key, lang), value)
+            grid.add_row(message(key, lang), cell(value, plan))
 
     row("field.kind", label("kind", item.kind.value, lang))
     if item.parent is not None:
@@ -264,12 +308,15 @@ def evidence_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> T
     table.add_column(message("col.status", lang), no_wrap=True)
     table.add_column(message("col.evidence", lang), ratio=2, overflow="fold")
     for state in item_states:
-        names = join((PurePath(e.path).name for e in state.evidence), lang)
+        from xixin_cli.wrap import Wrapped, list_breaks
+
+        files = [clean(PurePath(e.path).name) for e in state.evidence]
+        names, offsets = list_breaks(files, sep("list", lang))
         table.add_row(
             state.item.id,
-            state.item.title,
+            cell(state.item.title, plan),
             Text(status_text(state, lang), style=STATUS_STYLES[state.status]),
-            Text(names or message("none", lang), style="" if names else "red"),
+            Wrapped(names, offsets=offsets) if files else Text(message("none", lang), style="red"),
         )
     return _settled(table)
 
@@ -281,15 +328,18 @@ def history_table(
     (what `undo EVENT` takes); those an undo took back are marked."""
     from rich.text import Text
 
+    from xixin_cli.wrap import Wrapped
+
     table = _table(message("title.history", lang), caption(plan, lang))
-    # The record id goes under the time, not in a column of its own: at 80 columns every cell
-    # of width matters to the title and the note.
+    # At 80 columns every cell of width matters to the title and the note: the time goes under
+    # the date with the record id beside it, and the change from → to takes two lines.
     table.add_column(message("col.at_event", lang), no_wrap=True)
     table.add_column(message("col.id", lang), no_wrap=True)
-    table.add_column(message("col.title", lang), ratio=3, overflow="fold", min_width=10)
+    table.add_column(message("col.title", lang), ratio=3)
     table.add_column(message("col.change", lang), no_wrap=True)
     table.add_column(message("col.by", lang), no_wrap=True, max_width=10)
-    table.add_column(message("col.note", lang), ratio=2, overflow="fold", min_width=8)
+    table.add_column(message("col.note", lang), ratio=2)
+    statuses = tuple(status_label(status.value, lang) for status in Status)
     from xixin_cli.rules import by_command
 
     for event, offices in by_command(events):
@@ -317,22 +367,30 @@ def history_table(
         told = feedback_text(said, lang)  # the note is the progress line: not said twice
         if told and told != note:
             note = sep("semicolon", lang).join(n for n in (note, told) if n)
+        change = Text("\n").join(Wrapped(change, words=statuses).lines(_CHANGE_WIDTH))
         if event.event_id in undone:
             change.append("\n" + message("report.undone", lang).strip(), style="dim")
-        when = f"{event.at:%Y-%m-%d %H:%M}"
+        when = f"{event.at:%Y-%m-%d}"
         if event.on is not None:
             when = message("history.on", lang, on=event.on.isoformat(), at=f"{event.at:%m-%d}")
-        stamp = Text(when)
-        stamp.append("\n" + event.event_id[:6], style="dim")
+        stamp = Text("\n").join(Wrapped(when).lines(_STAMP_WIDTH))  # "2022-11-30, entered later"
+        stamp.append(f"\n{event.at:%H:%M} ")
+        stamp.append(event.event_id[:6], style="dim")
         table.add_row(
             stamp,
             event.item,
-            title,
+            cell(title, plan),
             change,
             event.by,
-            note,
+            cell(note, plan),
         )
     return _settled(table)
+
+
+#: The widths a change (未开始 → 进行中, 延期至 2022-12-20) and a day (2022-11-25 补记) are cut
+#: to in history.
+_CHANGE_WIDTH = 10
+_STAMP_WIDTH = 16
 
 
 def due_table(
@@ -343,9 +401,13 @@ def due_table(
     *,
     late: bool | None,
     until: date | None = None,
+    sources: Sequence[tuple[str, Plan]] = (),
+    plans: Sequence[tuple[str, Plan]] = (),
 ) -> Table:
     """Overdue (late=True), upcoming (False) or both (None) rows, with the days late or left,
-    in calendar days and in working days (≈ where estimated)."""
+    in calendar days and in working days (≈ where estimated). With `sources` (rows of several
+    plans of a workspace, one per row) a plan column comes first, and an id that several of
+    the `plans` have is qualified (minzu:5.3.1)."""
     from rich.text import Text
 
     if late:
@@ -356,6 +418,10 @@ def due_table(
         end = until or (rows[-1].state.due if rows else today)
         title = message("title.upcoming", lang, start=today.isoformat(), end=str(end))
     table = _table(title, caption(plan, lang, today) if late is not None else "")
+    if sources:
+        table.caption = message("workspace.caption", lang, date=today.isoformat())
+        table.add_column(message("col.plan", lang), no_wrap=True)
+        shared = _shared_ids(plans)
     table.add_column(message("col.id", lang), no_wrap=True)
     table.add_column(message("col.title", lang), ratio=3, overflow="fold")
     table.add_column(message("col.offices", lang), ratio=2, overflow="fold")
@@ -364,7 +430,7 @@ def due_table(
     table.add_column(message(days_column, lang), no_wrap=True, justify="right")
     table.add_column(message("col.workdays", lang), no_wrap=True, justify="right")
     table.add_column(message("col.status", lang), no_wrap=True)
-    for row in rows:
+    for n, row in enumerate(rows):
         item = row.state.item
         if row.days < 0:
             late_days = message("days" if late else "days_late", lang, n=row.days_overdue)
@@ -372,11 +438,17 @@ def due_table(
         elif row.days == 0:
             days = Text(message("due_today", lang), style="yellow")
         else:
-            days = Text(message("days", lang, n=row.days), style="yellow" if row.days <= 7 else "")
-        cells: list[RenderableType] = [
-            item.id,
-            item.title,
-            offices_text(plan, item, lang),
+            days = Text(message("days", lang, n=row.days), style=LIGHT_STYLES[row.light])
+        cells: list[RenderableType] = []
+        owner = plan
+        if sources:
+            name, owner = sources[n]
+            cells.append(name)
+        shown_id = f"{name}:{item.id}" if sources and item.id in shared else item.id
+        cells += [
+            shown_id,
+            cell(item.title, owner),
+            offices_cell(owner, item, lang),
             due_text(row.state, lang),
             days,
         ]
@@ -387,6 +459,21 @@ def due_table(
     if any(row.workdays.estimated for row in rows):
         table.caption = f"{table.caption}\n{message('workdays_estimated', lang)}"
     return _settled(table)
+
+
+#: How a due day's distance is coloured by its light (red is drawn as overdue above).
+LIGHT_STYLES = {"red": "bold red", "yellow": "yellow", "blue": "blue", "green": ""}
+
+
+def _shared_ids(plans: Sequence[tuple[str, Plan]]) -> set[str]:
+    """The item ids that more than one of the plans has (those a table qualifies)."""
+    seen: dict[str, str] = {}
+    shared: set[str] = set()
+    for name, plan in plans:
+        for item in plan.items:
+            if seen.setdefault(item.id, name) != name:
+                shared.add(item.id)
+    return shared
 
 
 def phase_table(plan: Plan, marks: Sequence[PhaseMark], lang: str) -> Table:
@@ -406,6 +493,8 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
     from rich.padding import Padding
     from rich.text import Text
 
+    from xixin_cli.wrap import Wrapped
+
     # The caption goes under the table as a line of its own: this table is only as wide as its
     # numbers, and a caption inside it would wrap to that width (截至 / 2022-11-28).
     counts = _table(message("title.remind", lang), "", expand=False)
@@ -413,6 +502,7 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
     counts.add_column(message("col.red", lang), justify="right", style="red")
     counts.add_column(message("col.yellow", lang), justify="right", style="yellow")
     counts.add_column(message("col.green", lang), justify="right", style="green")
+    counts.add_column(message("col.blocked", lang), justify="right", style="magenta")
     counts.add_column(message("col.closed", lang), justify="right")
     for office in result.offices:
         counts.add_row(
@@ -420,24 +510,38 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
             str(office.red),
             str(office.yellow),
             str(office.green),
+            str(office.blocked),
             str(office.closed),
         )
+    # The summary first: on a terminal the reminder is paged, and its first screen says it all.
     parts: list[RenderableType] = [
+        cell(Text(summary_line(result, lang), style="bold"), plan),
+        Text(""),
         _settled(counts),
         Text(caption(plan, lang, result.today), style="table.caption"),
     ]
+    words = unit_words(plan)
     for name, groups in _office_groups(plan, result, lang):
         parts.append(Text(name, style="bold"))
         for mark, when, ids in groups:
             line = "  " + message("fmt.when", lang, mark=mark, when=when)
-            parts.append(Text(line, style="red" if mark == "🔴" else "yellow"))
-            parts.append(Padding(Text(clean(" ".join(ids))), (0, 0, 0, 5)))
+            parts.append(Text(line, style=_MARK_STYLES.get(mark, "yellow")))
+            if mark == BLOCKED_MARK:  # each with its reason: one a line
+                for said in ids:
+                    parts.append(Padding(cell(said, plan, hang=2), (0, 0, 0, 5)))
+            else:
+                parts.append(Padding(Wrapped(clean(" ".join(ids)), words=words), (0, 0, 0, 5)))
     rows = (*result.overdue, *result.due_soon)
     if rows:
         parts.append(Text(""))
         parts.append(due_table(plan, rows, lang, result.today, late=None))
-    parts.append(Text(summary_line(result, lang), style="bold"))
+    parts.append(cell(Text(summary_line(result, lang), style="bold"), plan))
     return Group(*parts)
+
+
+#: The mark of a reminder's line of 受阻 items (a character every Chinese code page has).
+BLOCKED_MARK = "◆"
+_MARK_STYLES = {"🔴": "red", "🟡": "yellow", BLOCKED_MARK: "magenta"}
 
 
 _Group = tuple[str, str, list[str]]
@@ -447,9 +551,11 @@ def _office_groups(plan: Plan, result: Digest, lang: str) -> list[tuple[str, lis
     """Per unit with something late or due: a heading, then (mark, when, ids) per due date."""
     found: list[tuple[str, list[_Group]]] = []
     for office in result.offices:
-        if not office.red and not office.yellow:
+        if not office.red and not office.yellow and not office.blocked:
             continue
         counts = message("digest.counts", lang, red=office.red, yellow=office.yellow)
+        if office.blocked:
+            counts += message("digest.counts_blocked", lang, n=office.blocked)
         name = message("fmt.unit_counts", lang, office=unit_label(office), counts=counts)
         groups: list[_Group] = []
         for mark, rows in (("🔴", office.late), ("🟡", office.soon)):
@@ -458,6 +564,9 @@ def _office_groups(plan: Plan, result: Digest, lang: str) -> list[tuple[str, lis
                 assert row.state.due is not None  # only dated items are late or due soon
                 by_day.setdefault(row.state.due, []).append(row.state.item.id)
             groups += [(mark, _when(day, result.today, lang), ids) for day, ids in by_day.items()]
+        if office.stuck:
+            said = [blocked_text(state, lang) for state in office.stuck]
+            groups.append((BLOCKED_MARK, message("digest.blocked", lang, n=office.blocked), said))
         found.append((name, groups))
     return found
 
@@ -471,17 +580,31 @@ def _when(day: date, today: date, lang: str) -> str:
     return message("digest.soon", lang, due=day.isoformat(), n=days)
 
 
+def blocked_text(state: ItemState, lang: str) -> str:
+    """A 受阻 item for the reminder: its id, short title and the reason given, when there is one."""
+    text = f"{state.item.id} {clean(state.item.title)}"
+    reason = " ".join(state.last.note.split()) if state.last is not None else ""
+    return message("fmt.paren", lang, text=text, inner=clean(reason)) if reason else text
+
+
 def summary_line(result: Digest, lang: str) -> str:
-    """The reminder in one line."""
-    return message(
-        "summary",
-        lang,
-        date=result.today.isoformat(),
-        red=len(result.overdue),
-        yellow=len(result.due_soon),
-        open=result.open_total,
-        closed=result.closed_total,
-    )
+    """The reminder in one line; "due within" as the plan's yellow warning says."""
+    rule = result.yellow
+    counts = {
+        "date": result.today.isoformat(),
+        "red": len(result.overdue),
+        "yellow": len(result.due_soon),
+        "open": result.open_total,
+        "closed": result.closed_total,
+    }
+    if not rule.working and rule.days == 7:  # today's rule, said as it always was
+        text = message("summary", lang, **counts)
+    else:
+        kind = "warning.working_days" if rule.working else "warning.days"
+        text = message("summary.rule", lang, window=message(kind, lang, n=rule.days), **counts)
+    if result.blocked:
+        text += message("summary.blocked", lang, n=len(result.blocked))
+    return text
 
 
 def digest_plain(plan: Plan, result: Digest, lang: str) -> str:
@@ -533,7 +656,6 @@ def board_view(plan: Plan, result: Board, lang: str) -> RenderableType:
 def _board_table(plan: Plan, rows: Sequence[Tally], lang: str, title: str, cap: str) -> Table:
     from rich.progress_bar import ProgressBar
     from rich.table import Table as RichTable
-    from rich.text import Text
 
     table = _table(title, cap)
     table.add_column(
@@ -543,11 +665,19 @@ def _board_table(plan: Plan, rows: Sequence[Tally], lang: str, title: str, cap: 
     table.add_column("🔴", justify="right", style="red", no_wrap=True)
     table.add_column("🟡", justify="right", style="yellow", no_wrap=True)
     table.add_column("🟢", justify="right", style="green", no_wrap=True)
-    table.add_column(message("board.worst", lang), ratio=1, overflow="fold")
+    table.add_column(message("col.blocked", lang), justify="right", style="magenta", no_wrap=True)
+    table.add_column(message("board.worst", lang), ratio=1)
     for row in rows:
         bar = RichTable.grid(padding=(0, 1))
+        # Progress in blue: red and green are the lights' colours, and pink reads as red.
         bar.add_row(
-            ProgressBar(total=row.total, completed=row.closed, width=12),
+            ProgressBar(
+                total=row.total,
+                completed=row.closed,
+                width=10,
+                complete_style="blue",
+                finished_style="blue",
+            ),
             f"{row.closed}/{row.total}",
         )
         table.add_row(
@@ -556,7 +686,8 @@ def _board_table(plan: Plan, rows: Sequence[Tally], lang: str, title: str, cap: 
             str(row.red),
             str(row.yellow),
             str(row.green),
-            Text(worst_text(row, lang), style="red" if row.red else ""),
+            str(row.blocked),
+            cell(worst_text(row, lang), plan, style="red" if row.red else ""),
         )
     return _settled(table)
 

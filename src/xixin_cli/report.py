@@ -322,12 +322,21 @@ def _what_is_missing(state: ItemState, today: date, lang: str) -> str:
 def _missing(kept: Sequence[ItemState], lang: str, today: date) -> list[str]:
     late = [s.item.id for s in kept if s.status.is_open and s.due is not None and s.due < today]
     bare = [s.item.id for s in kept if s.status in (Status.DONE, Status.CLOSED) and not s.evidence]
+    stuck = [_blocked(s, lang) for s in kept if s.status is Status.BLOCKED]
     lines = []
     if late:
         lines.append(message("report.problem_late", lang, n=len(late), ids=join(late, lang)))
+    if stuck:
+        lines.append(message("report.problem_blocked", lang, n=len(stuck), ids=join(stuck, lang)))
     if bare:
         lines.append(message("report.problem_bare", lang, n=len(bare), ids=join(bare, lang)))
     return lines
+
+
+def _blocked(state: ItemState, lang: str) -> str:
+    """A 受阻 item: its id, and the reason recorded with the block when there is one."""
+    reason = " ".join(state.last.note.split()) if state.last is not None else ""
+    return message("fmt.paren", lang, text=state.item.id, inner=reason) if reason else state.item.id
 
 
 # -- rendering -------------------------------------------------------------------------------------

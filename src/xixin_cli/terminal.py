@@ -122,3 +122,47 @@ def _fd_open(fd: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def trimmed(text: str) -> str:
+    """`text` without the blanks rich pads each line with (kept before a line's closing colour
+    codes, so a file or a pipe gets lines that end where their words do)."""
+    import re
+
+    return re.sub(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", r"\1", text, flags=re.M)
+
+
+def page(text: str) -> bool:
+    """Show `text` through the user's pager: PAGER, else `less` (or `more`); as git does, LESS
+    defaults to FRX (colour, and no paging when it fits). False when no pager runs (PAGER set
+    to nothing or to cat, or no pager found): the caller prints the text itself."""
+    import shutil
+    import subprocess
+
+    command = os.environ.get("PAGER")
+    if command is None:
+        command = "less" if shutil.which("less") else "more"
+    if command.strip() in ("", "cat"):
+        return False
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX"), "LV": os.environ.get("LV", "-c")}
+    try:
+        pager = subprocess.Popen(  # PAGER is a shell command, as git runs it
+            command,
+            stdin=subprocess.PIPE,
+            env=env,
+            shell=True,
+            encoding=getattr(sys.stdout, "encoding", None) or "utf-8",
+            errors="xixin",
+        )
+    except (OSError, ValueError):
+        return False
+    assert pager.stdin is not None
+    with contextlib.suppress(OSError):  # the reader quit before the end: that is fine
+        pager.stdin.write(text)
+        pager.stdin.close()
+    while True:
+        try:
+            pager.wait()
+        except KeyboardInterrupt:  # Ctrl-C belongs to the pager while it runs
+            continue
+        return True

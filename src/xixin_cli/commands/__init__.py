@@ -34,9 +34,11 @@ MODULES = {
     "merge": "logs",
     "export": "exports",
     "init": "workspace",
+    "plan": "workspace",
     "form": "forms",
     "collect": "forms",
     "unreported": "forms",
     "config": "config",
     "schedule": "scheduling",
+    "completion": "shell",
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +11,9 @@ from xixin_cli.commands._options import settings
 from xixin_cli.errors import OutputError
 from xixin_cli.i18n import message
 from xixin_cli.results import Document
+
+if TYPE_CHECKING:
+    from xixin_cli.importer import Unplaced
 
 
 def import_(
@@ -33,16 +36,24 @@ def import_(
     notices = []
     if result.unplaced:
         notices.append(message("import.unplaced", lang, n=len(result.unplaced)))
-        notices += [
-            message(
-                "import.line",
-                lang,
-                line=miss.line,
-                reason=message(f"import.{miss.reason}", lang),
-                text=miss.text,
-            )
-            for miss in result.unplaced
-        ]
+        for run in _runs(result.unplaced):
+            first, reason = run[0], message(f"import.{run[0].reason}", lang)
+            if len(run) == 1:
+                notices.append(
+                    message("import.line", lang, line=first.line, reason=reason, text=first.text)
+                )
+            else:  # a table copied one cell a line: its lines as one range
+                notices.append(
+                    message(
+                        "import.lines",
+                        lang,
+                        first=first.line,
+                        last=run[-1].line,
+                        n=len(run),
+                        reason=reason,
+                        text=first.text,
+                    )
+                )
     if result.skipped_tables:
         notices.append(message("import.skipped_tables", lang, n=len(result.skipped_tables)))
         for table in result.skipped_tables:
@@ -77,6 +88,22 @@ def import_(
         raise OutputError("output.exists", path=str(output))
     done = message("import.done_file", lang, items=result.items, encoding=result.encoding)
     return Document(result.yaml, output, lang, notices=notices, after=[done])
+
+
+def _runs(unplaced: list[Unplaced]) -> list[list[Unplaced]]:
+    """The lines to list, a flattened table's cells (next to each other) as one run."""
+    runs: list[list[Unplaced]] = []
+    for miss in unplaced:
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and miss.reason == last.reason == "table_cells"
+            and miss.line - last.line <= 2
+        ):
+            runs[-1].append(miss)
+        else:
+            runs.append([miss])
+    return runs
 
 
 COMMANDS = {"import": import_}

@@ -71,25 +71,42 @@ def validate(
     ctx: typer.Context,
     path: Annotated[Path | None, typer.Argument(metavar="[PATH]")] = None,
 ) -> Lines:
-    """Check a plan file and report every problem found."""
+    """Check a plan file and report every problem found; in a workspace of several plans,
+    each of them."""
+    from xixin_cli.errors import PlanError, Problem
     from xixin_cli.i18n import message
-    from xixin_cli.paths import plan_path
+    from xixin_cli.paths import named_plan, plan_path, workspace, workspace_plans
     from xixin_cli.plan_file import load_plan
 
     given = settings(ctx)
-    target = path if path is not None else plan_path(given.plan)
-    plan = load_plan(target)
-    leaves = sum(1 for item in plan.items if plan.is_leaf(item.id))
-    line = message(
-        "validate.ok",
-        given.language(),
-        path=str(target),
-        items=len(plan.items),
-        leaves=leaves,
-        offices=len(plan.offices),
-        phases=len(plan.phases),
-    )
-    return Lines(out=[line])
+    folder = workspace()
+    if path is None and not given.plan and folder is not None and named_plan(None) is None:
+        targets = [entry.path for entry in workspace_plans(folder)] or [plan_path(None)]
+    else:
+        targets = [path if path is not None else plan_path(given.plan)]
+    lines: list[str] = []
+    problems: list[Problem] = []
+    for target in targets:
+        try:
+            plan = load_plan(target)
+        except PlanError as error:
+            problems += error.problems
+            continue
+        leaves = sum(1 for item in plan.items if plan.is_leaf(item.id))
+        lines.append(
+            message(
+                "validate.ok",
+                given.language(),
+                path=str(target),
+                items=len(plan.items),
+                leaves=leaves,
+                offices=len(plan.offices),
+                phases=len(plan.phases),
+            )
+        )
+    if problems:
+        raise PlanError(problems)
+    return Lines(out=lines)
 
 
 def evidence(
@@ -126,6 +143,10 @@ def history(
     from xixin_cli.status_log import read_logs
 
     opened = session(ctx)
+    if item_id is not None:
+        from xixin_cli.session import plain_id
+
+        item_id = plain_id(opened, item_id)
     sources = logs_read(opened)
     if item_id is None:
         found = read_logs(sources)[0]  # the whole trail

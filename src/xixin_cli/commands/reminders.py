@@ -16,7 +16,7 @@ from xixin_cli.commands._options import guard_output
 from xixin_cli.errors import OutputError, UsageError
 from xixin_cli.results import Document, Form, Reminder, Sending
 from xixin_cli.schedule import Filter
-from xixin_cli.session import Session, view
+from xixin_cli.session import Session
 
 if TYPE_CHECKING:
     from xixin_cli.messages import UnitMessage
@@ -47,7 +47,7 @@ def delivered(
         raise UsageError("remind.output_needs_split")
     goes_to = targets(send)
     plan, lang, week = opened.plan, opened.lang, reminder.digest
-    blocked = blocked_parts(plan, view(opened, where), where)
+    blocked = blocked_parts(week)
     per_unit = where.office is not None or split_by is not None
 
     def texts(limit: int) -> list[str]:

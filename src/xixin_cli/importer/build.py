@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from xixin_cli.importer.dates import (
     Deadline,
+    Every,
     Window,
     cell_deadline,
     date_line,
@@ -18,7 +19,7 @@ from xixin_cli.importer.dates import (
     month_end,
 )
 from xixin_cli.importer.metadata import Metadata, read_metadata
-from xixin_cli.importer.numbering import Node, build_tree, clean_lines
+from xixin_cli.importer.numbering import Line, Node, build_tree, clean_lines, flattened_tables
 from xixin_cli.importer.sources import Source, table_lines
 from xixin_cli.importer.tables import Row, Table, read_table
 from xixin_cli.importer.tags import LEGEND, TIME_LABEL, Tag, brackets, find_tags
@@ -89,6 +90,7 @@ class Item:
     due_basis: str = ""
     due_text: str = ""
     notes: list[str] = field(default_factory=list)
+    every: Every | None = None  # how a recurring deadline recurs (due is its first occurrence)
 
 
 @dataclass
@@ -120,7 +122,9 @@ def _title(text: str) -> str:
 
 
 def _clause(text: str) -> str:
-    return _title(re.split(r"[，。；]", text.strip(), maxsplit=1)[0])
+    # 「同时，X不定期组织…」: the title is the clause after the connective
+    text = re.sub(r"^(?:同时|此外|另外|其中|并且|然后|最后)[，,]\s*", "", text.strip())
+    return _title(re.split(r"[，。；]", text, maxsplit=1)[0])
 
 
 def _cn(number: int) -> str:
@@ -161,6 +165,10 @@ class Builder:
         rows = table_lines(source)
         raw = ["" if n in rows else t for n, t in enumerate(source.lines, start=1)]
         self.lines = clean_lines(raw)
+        _cut_attachment_list(self.lines)
+        for line in flattened_tables(self.lines):  # a table copied one cell a line
+            self.unplaced.append(Unplaced(line.number, line.text, "table_cells"))
+            line.text = ""
         self.root, self.preamble = build_tree(self.lines)
         self._cut_closing()
         self.meta = read_metadata(self.lines, self.preamble)
@@ -299,6 +307,14 @@ class Builder:
                 return
             self._leaf(node, item_id, parent, phase, kind, text, heading_units)
             return
+        if window is not None:  # a phase's own sentences, above its numbered steps, are a step
+            body = "\n".join(line.text for line in node.body)
+            after = node.text.split(window.words, 1)[-1].lstrip("）)：:，,。 ")
+            own = "\n".join(t for t in (after if window.words in node.text else "", body) if t)
+            if re.search(r"[\u4e00-\u9fff]{4}", own):
+                self._leaf(
+                    node, self._unique(f"{item_id}.0"), parent, phase, kind, own, heading_units
+                )
         if not top:
             self._lift_closing_tag(node, children)
         # A tag or deadline on a heading speaks for the children that name none.
@@ -417,6 +433,8 @@ class Builder:
         """The text cut after each tag's sentence; what follows the last tag stands alone."""
         if not tags:
             return [(text, None)]
+        if any(tag.whole for tag in tags):
+            return [(text, next(tag for tag in tags if tag.whole))]
         out: list[tuple[str, Tag | None]] = []
         start = 0
         for tag in tags:
@@ -443,6 +461,9 @@ class Builder:
         else at the end of the sentence the tag stands in."""
         end = tag.end
         before = text[: tag.start].rstrip()
+        if tag.inline:  # 「成立由X牵头，Y参与的推进机制，统筹…。」: the sentence it stands in
+            match = re.compile(r"[。；;！？]").search(text, end)
+            return match.end() if match else len(text)
         if before.endswith(("。", "；", ";", "！")) or not before:
             while end < len(text) and text[end] in "。；; ":
                 end += 1
@@ -503,8 +524,8 @@ class Builder:
             parent=parent.id if parent else None,
             phase=phase.key if phase else None,
         )
-        if len(sentences) == 1 or kind in ("step", "measure"):
-            item.text = clean.strip()
+        if len(sentences) == 1 or kind != "task":
+            item.text = clean.strip()  # a task's later sentences become its actions
         self._assign(item, units, report=register)
         # dates are read in the tags too: 「（X负责，2024年6月底前完成）」
         self._date(item, text.replace("\n", ""), phase, parent, True, kind == "measure")
@@ -579,6 +600,7 @@ class Builder:
             parent is not None and parent.due_text and parent.due_text != "未规定期限"
         ):
             item.due_basis, item.due, item.due_text = parent.due_basis, parent.due, parent.due_text
+            item.every = parent.every
             if parent.due_basis == "phase":
                 item.notes.append(f"原文未写期限，取{self._phase_name(item.phase)}结束日")
             return
@@ -614,14 +636,14 @@ class Builder:
             where = f"本阶段（{phase.window_text}）" if phase is not None else "成文日期"
             item.notes.append(f"原文未写年份，按{where}推定为 {found.due.year} 年")  # type: ignore[union-attr]
         if found.recurring:
-            every = (
-                "每月"
-                if found.words.startswith("每月")
-                else "每季度"
-                if "季度" in found.words
-                else "每年"
+            item.every = found.every
+            every = found.every
+            period = {"week": "每周", "month": "每月", "quarter": "每季度"}.get(
+                every.unit if every else "", "每年"
             )
-            item.notes.append(f"“{found.words}”{every}重复；此处为第一次")
+            said = every.words() if every is not None else ""
+            how = f"（{said}）" if said and not found.words.startswith(said) else ""
+            item.notes.append(f"“{found.words}”{period}重复{how}；截止日为第一次（{found.due}）")
         if found.relative:
             item.notes.append(f"“{found.words}”按成文日期 {self.meta.issued} 起算")
         if (
@@ -648,7 +670,8 @@ class Builder:
                 and find_window(section) is None
             )
         )
-        window = find_window(heading)
+        year = self.meta.issued.year if self.meta.issued is not None else None
+        window = find_window(heading, year if staged else None)
         short = len(heading) <= 20 and not re.search(r"[。；，,]", heading)
         if window is None and node.body and (staged or short):
             # 「（一）动员部署阶段」 over 「（2021年12月—2022年9月）」: a window cut off its heading
@@ -795,6 +818,23 @@ class Builder:
         return candidate
 
 
+_ATTACHMENTS = re.compile(r"^附(?:件|表)\s*\d*\s*(?:[:：].*)?$")
+
+
+def _cut_attachment_list(lines: list[Line]) -> None:
+    """「附件：」 and the titles numbered under it (「1.…统计表」) close the document: the list of
+    what is attached, not numbered work. Kept only when a sentence follows (the attachment's
+    own text, which is read as the document's)."""
+    texts = [index for index, line in enumerate(lines) if line.text]
+    for position in reversed(texts):
+        if _ATTACHMENTS.match(lines[position].text):
+            after = [lines[i].text for i in texts if i > position]
+            if all(len(t) <= 60 and not re.search(r"[。；;]", t) for t in after):
+                for line in lines[position:]:
+                    line.text = ""
+            return
+
+
 def _merge(first: Tag | None, second: Tag) -> Tag:
     if first is None:
         return second
@@ -808,6 +848,7 @@ def _merge(first: Tag | None, second: Tag) -> Tag:
         first.legend or second.legend,
         first.words + second.words,
         first.inline and second.inline,
+        first.whole or second.whole,
     )
 
 

@@ -15,6 +15,11 @@ _BEFORE = r"(?:前|之前|以前|为止|止)"
 _DONE = r"(?:完成|实现|建成|出台|印发|制定|报送|上报|启动|落实|形成|达到|开展|召开|部署|验收)"
 _PART = r"(上旬|中旬|下旬|底|末|初|中)"
 _NOT_DEADLINE = r"(?!\s*(?:起|以来|开始|至今|期间|的|召开的|印发的|发布的))"
+#: 「2000年底前建成的老旧小区」: a date before what was built, bought or set up describes it
+_DESCRIBES = re.compile(
+    r"\s*(?:已|新)?(?:建成|竣工|建造|建设|投用|投入使用|出生|入住|成立|登记|注册|批准|认定|"
+    r"开工|购买|交付|迁入|签订)(?:的|并)"
+)
 
 # Each pattern: (name, regex, strong). Strong phrases state a deadline (…前, …底, 到…, …完成);
 # weak ones are a bare date, used only when an item states nothing stronger.
@@ -31,6 +36,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
     ("y_end", re.compile(r"(?:到|截至|截止|至)" + Y + r"(?![\d一二三四上下第]|起|以来)"), True),
     ("y_half", re.compile(Y + r"(上半年|下半年)"), True),
     ("y_quarter", re.compile(Y + r"第?([一二三四1-4])季度"), True),
+    # 「2026年4月，印发方案…」: a month opening a clause is that month's aim, as a year is
+    ("ym", re.compile(r"(?:^|(?<=[。；;\s]))" + Y + r"(\d{1,2})\s*月()(?=[，,])"), True),
     ("ymd", re.compile(Y + r"(\d{1,2})\s*月(\d{1,2})\s*[日号]" + _NOT_DEADLINE), False),
     ("ym", re.compile(Y + r"(\d{1,2})\s*月()(?![\d日号])" + _NOT_DEADLINE), False),
     # 「2027年，制定出台…」「2028年逐步扩大至…」: a year opening a clause is that year's aim
@@ -55,6 +62,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
             r"(?<![\d一二三四五六七八九十两几多半])(?:年底|年末|年内|今年底|本年度内|年度内)"
             + _BEFORE
             + "?"
+            # 「年中指导、年末检查」: a check held at every year's end, not this year's deadline
+            + r"(?!检查|考核|考评|评估|评比|评议|总结|盘点|清查|述职|通报|汇报)"
         ),
         True,
     ),
@@ -68,7 +77,8 @@ _YEARLY = re.compile(
     + r")?"
 )
 _MONTHLY = re.compile(r"每月(?:的)?(?:(\d{1,2})\s*[日号]|底|末)")
-_QUARTERLY = re.compile(r"每季度(?:末|最后一个月|结束前)")
+_QUARTERLY = re.compile(r"每(?:个)?季度(?:末|最后一个月|结束前|结束后?前)")
+_WEEKLY = re.compile(r"每(?:周|星期)([一二三四五六日天])")
 _RELATIVE = re.compile(
     r"(?:自|从)?(?:本?(?:方案|通知|意见|文件|计划))?(?:印发|发布|下发|出台)(?:之日|后)(?:起)?[，,]?"
     r"(\d+|[一二三四五六七八九十两]+)\s*(?:个)?(工作日|日|天|周|个月|月|年)(?:内|以内|之内)"
@@ -90,15 +100,47 @@ _DATE_LINE = re.compile(
 )
 
 
+_WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class Every:
+    """A recurrence as the plan format writes it (docs/plan-format.md, `every:`): the unit, the day
+    within it and, when the text says so, the year it starts."""
+
+    unit: str  # week | month | quarter | year
+    day: int | str  # month: 1..31 or "last"; week: 周一..周日; quarter: "end"; year: "MM-DD"
+    since: date | None = None  # 「2020年起，每年3月底前」: from 2020-01-01
+
+    def as_dict(self) -> dict[str, object]:
+        """The mapping form of `every:`, keys in the order docs/plan-format.md gives them."""
+        out: dict[str, object] = {"unit": self.unit, "day": self.day}
+        if self.since is not None:
+            out["from"] = self.since
+        return out
+
+    def words(self) -> str:
+        """How the note says it: 每月25日, 每月最后一天, 每季度末, 每年3月31日, 每周五."""
+        if self.unit == "week":
+            return f"每{self.day}"
+        if self.unit == "month":
+            return "每月最后一天" if self.day == "last" else f"每月{self.day}日"
+        if self.unit == "quarter":
+            return "每季度末"
+        month, day = str(self.day).split("-")
+        return f"每年{int(month)}月{int(day)}日"
+
+
 @dataclass(frozen=True)
 class Deadline:
     """A deadline the text states, the words that state it and how it was resolved."""
 
-    due: date | None  # None: standing work
+    due: date | None  # None: standing work; for a recurring one, its first occurrence
     words: str
     inferred_year: bool = False
     recurring: bool = False
     relative: bool = False
+    every: Every | None = None  # how it recurs, when it does
 
 
 @dataclass(frozen=True)
@@ -178,7 +220,31 @@ def find_window(text: str, year: int | None = None) -> Window | None:
             end = end_day
         if end >= start:
             return Window(start, end, match.group(0).strip())
-    del year
+    if year is not None:
+        return _window_in_year(text, year)
+    return None
+
+
+#: 「（9月1日至11月30日）」「（4月-5月）」: a window whose year is left out
+_MONTHS_WINDOW = re.compile(
+    r"(?<![\d年.．])(\d{1,2})\s*月(?:(\d{1,2})\s*[日号])?\s*[—–\-~～－至到]+\s*"
+    r"(\d{1,2})\s*月(?:(\d{1,2})\s*[日号])?(上旬|中旬|下旬|底|末)?"
+)
+
+
+def _window_in_year(text: str, year: int) -> Window | None:
+    """A window with no year, in the document's year; one that ends in a month before it
+    starts runs into the next year (「11月至次年2月」)."""
+    for match in _MONTHS_WINDOW.finditer(text):
+        m1, d1, m2, d2, part = match.groups()
+        try:
+            start = date(year, int(m1), int(d1) if d1 else 1)
+            end_year = year + (1 if int(m2) < int(m1) else 0)
+            end = date(end_year, int(m2), int(d2)) if d2 else _day(end_year, int(m2), part)
+        except ValueError:
+            continue
+        if end is not None and end >= start:
+            return Window(start, end, match.group(0).strip())
     return None
 
 
@@ -205,25 +271,35 @@ def _resolve(
             return month_end(int(groups[0]), quarter * 3), False
         if year is None:
             return None
-        if form == "md":
-            found = date(year, int(groups[0]), int(groups[1]))
-        elif form == "m":
-            day = _day(year, int(groups[0]), groups[1] or None)
-            if day is None:
-                return None
-            found = day
-        elif form == "end":
-            found = date(year, 12, 31)
-        elif form == "half":
-            found = date(year, 6, 30) if groups[0] == "上半年" else date(year, 12, 31)
-        else:
-            found = month_end(year, ("一二三四".index(groups[0]) + 1) * 3)
     except ValueError:
         return None
+
+    def in_year(y: int) -> date | None:
+        try:
+            if form == "md":
+                return date(y, int(groups[0]), int(groups[1]))
+            if form == "m":
+                return _day(y, int(groups[0]), groups[1] or None)
+            if form == "end":
+                return date(y, 12, 31)
+            if form == "half":
+                return date(y, 6, 30) if groups[0] == "上半年" else date(y, 12, 31)
+            return month_end(y, ("一二三四".index(groups[0]) + 1) * 3)
+        except ValueError:
+            return None  # 2月29日 in a year without one
+
+    found = in_year(year)
     # A deadline does not fall before the document (or phase) it is set in: 「3月底前」 in a
-    # plan dated November is next March.
-    if floor is not None and found < floor - timedelta(days=31) and form in ("md", "m"):
-        found = found.replace(year=found.year + 1)
+    # plan dated November is next March, and 「2月底前」 in a phase 2024年11月—2025年2月 is
+    # the end of February 2025 (the day is made in the year it falls in, never moved).
+    if (
+        form in ("md", "m")
+        and floor is not None
+        and (found is None or found < floor - timedelta(days=31))
+    ):
+        found = in_year(year + 1)
+    if found is None:
+        return None
     return found, True
 
 
@@ -267,6 +343,8 @@ def find_deadline(
                 continue
             if _ONGOING.match(text, span[1]):
                 continue  # 「年内持续推进」: ongoing work, not a deadline at the year's end
+            if _DESCRIBES.match(text, span[1]):
+                continue  # 「2000年底前建成的小区」: which houses, not when
             resolved = _resolve(form, match.groups(), year, base)
             if resolved is None:
                 continue
@@ -292,13 +370,21 @@ def find_deadline(
     monthly = _MONTHLY.search(text)
     if monthly is not None and issued is not None:
         day = int(monthly.group(1)) if monthly.group(1) else 31  # 每月底: the month's end
-        first = _next_month_day(issued, day)
+        first = _next_month_day(issued, day) if 1 <= day <= 31 else None
         if first is not None:
-            return Deadline(first, monthly.group(0), recurring=True)
+            every = Every("month", day if monthly.group(1) else "last")
+            return Deadline(first, monthly.group(0), recurring=True, every=every)
     quarterly = _QUARTERLY.search(text)
     if quarterly is not None and issued is not None:
         quarter_end = month_end(issued.year, ((issued.month - 1) // 3 + 1) * 3)
-        return Deadline(quarter_end, quarterly.group(0), recurring=True)
+        every = Every("quarter", "end")
+        return Deadline(quarter_end, quarterly.group(0), recurring=True, every=every)
+    weekly = _WEEKLY.search(text)
+    if weekly is not None and issued is not None:
+        weekday = _WEEKDAYS.index(weekly.group(1).replace("天", "日"))
+        first = issued + timedelta(days=(weekday - issued.weekday()) % 7)
+        every = Every("week", "周" + _WEEKDAYS[weekday])
+        return Deadline(first, weekly.group(0), recurring=True, every=every)
     standing = _STANDING.search(text)
     if standing is not None:
         return Deadline(None, standing.group(0))
@@ -350,8 +436,21 @@ def _yearly(match: re.Match[str], issued: date | None) -> Deadline | None:
     if due is None:
         return None
     if since is None and issued is not None and due < issued:
-        due = due.replace(year=due.year + 1)  # the first occurrence after the document
-    return Deadline(due, match.group(0), recurring=True)
+        # the first occurrence after the document (made in its own year: 2月底 is 28 or 29)
+        try:
+            later = (
+                date(year + 1, int(month), int(day)) if day else _day(year + 1, int(month), part)
+            )
+        except ValueError:
+            return None
+        if later is None:
+            return None
+        due = later
+    # 「每年2月底前」 recurs on February's last day; the plan format names one day a year, the
+    # 28th, which every February has
+    month_day = f"{int(month):02d}-{min(due.day, 28) if int(month) == 2 else due.day:02d}"
+    every = Every("year", month_day, date(int(since), 1, 1) if since else None)
+    return Deadline(due, match.group(0), recurring=True, every=every)
 
 
 def _next_month_day(issued: date, day: int) -> date | None:

@@ -130,6 +130,46 @@ def clean_lines(raw: list[str]) -> list[Line]:
     return out
 
 
+_FIGURE = re.compile(
+    r"^(?:[\d.．,，%％/／\-—～~+＋*（）()㎡]+|\d{4}\s*年(?:\s*[-—～至]\s*\d{4}\s*年)?|[/／—\-]|"
+    r"\d+(?:\.\d+)?\s*(?:个|座|公里|平方公里|公顷|亩|万㎡|km|MW|%))$"
+)
+_CAPTION = re.compile(r"^(?:附)?表\s*\d{1,2}(?:[-—.．]\d{1,2})?\s*\S")
+_CELL_STOPS = re.compile(r"[。！？；;]")
+
+
+def flattened_tables(lines: list[Line]) -> list[Line]:
+    """The lines of tables that were copied into the text one cell a line: a run of short
+    lines with no sentence in them, holding figures (「4.42」「25%」「2024年」) or opened by a
+    caption (「表2 系统方案编制计划表」). They are no item's text."""
+    out: list[Line] = []
+    run: list[Line] = []
+
+    def close() -> None:
+        figures = sum(1 for line in run if _FIGURE.match(line.text))
+        captioned = bool(run) and _CAPTION.match(run[0].text) is not None
+        if (len(run) >= 4 and figures >= 2) or (captioned and len(run) >= 3 and figures >= 1):
+            out.extend(run)
+        run.clear()
+
+    for line in lines:
+        text = line.text
+        if not text:
+            continue
+        cell = (
+            len(text) <= 40
+            and not _CELL_STOPS.search(text)
+            and not text.endswith(("：", ":"))
+            and (marker(text) is None or _FIGURE.match(text) is not None)
+        )
+        if cell and (run or _CAPTION.match(text) or _FIGURE.match(text) or len(text) <= 20):
+            run.append(line)
+            continue
+        close()
+    close()
+    return out
+
+
 def _last_text(lines: list[Line]) -> Line | None:
     """The last line with text, if at most one blank line follows it."""
     for blanks, line in enumerate(reversed(lines)):
@@ -200,6 +240,10 @@ def _place(
     kind, number, text = found
     kinds = [n.kind for n in stack]
     glued = re.match(r"^\d{1,2}\s*[.．、，]\d", line.text) is not None
+    if glued and re.match(r"(?:1[0-2]|0?[1-9])\s*月(?!份?(?:以来|期间))", text):
+        glued = False  # 「1.9月30日前，…」: step 1 opening with its day, never the figure 1.9
+    if kind == "num" and glued and re.fullmatch(r"[\d.．%％\s]+", line.text):
+        return None  # 「4.42」 alone on a line is a figure (a table's cell), never a number
     if kind == "num" and glued and number != last.get(kind, -1) + 1:
         # 「3.5亿元」 is a figure, 「11.121人才梯队项目」 item 11: a digit right after the dot
         # is numbering only where the number follows on from the one before.

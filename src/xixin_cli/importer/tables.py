@@ -200,6 +200,8 @@ def read_table(table: Table) -> TableResult:
             continue
         if re.match(r"^(注|备注|说明)[:：]", texts[0]):
             continue
+        if _repeats_header(row, rows[start]):
+            continue  # the header again, where the table runs onto a new page
         task = _cells(row, roles.get("task", []))
         measure = _cells(row, roles.get("measure", []))
         if not task and not measure:
@@ -223,6 +225,14 @@ def read_table(table: Table) -> TableResult:
     if not result.rows:
         return TableResult(skipped="no_rows")
     return result
+
+
+def _repeats_header(row: list[str], head: list[str]) -> bool:
+    """A row that says its columns' names again (every cell it has is its header's)."""
+    cells = [(cell, head[c] if c < len(head) else "") for c, cell in enumerate(row) if cell]
+    return bool(cells) and all(
+        re.sub(r"\s+", "", cell) == re.sub(r"\s+", "", name) for cell, name in cells
+    )
 
 
 def _fill_down(rows: list[list[str]], columns: list[int]) -> None:

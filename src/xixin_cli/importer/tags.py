@@ -20,7 +20,9 @@ _CLOSE = {"（": "）", "(": ")", "〔": "〕", "【": "】", "[": "]", "［": "
 _UNITWORD = r"(?:单位|部门|科室|处室|股室|责任人|主体)"
 LEAD_LABEL = r"(?:牵头|主办|主责|牵头责任)" + _UNITWORD + r"?"
 OTHER_LABEL = (
-    r"(?:(?:配合|协办|参与|协助|协同)" + _UNITWORD + r"?|(?:责任|承办|实施|主要责任|具体责任|"
+    r"(?:(?:配合|协办|参与|协助|协同)(?:责任)?"
+    + _UNITWORD
+    + r"?|(?:责任|承办|实施|主要责任|具体责任|"
     r"落实|指导|督办|监督|督导)" + _UNITWORD + ")"
 )
 #: Labels in a tag that say when or who in person, not which unit: their values are skipped.
@@ -70,7 +72,7 @@ _ACTS = (
 _INLINE_CONVENE = re.compile(
     r"(?:^|(?<=[。；，,：:\s])|由)(" + _NAME + r")(?:要|应当?|负责|牵头)?[，,]?\s*(?:主动|积极)?"
     r"会同(" + _NAME + r"(?:、" + _NAME + r"){0,40})"
-    r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=[，。；]|" + _ACTS + r"|抓紧|在)"
+    r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=[，。；]|" + _ACTS + r"|抓紧|在|定期|及时|每|对|于)"
 )
 # 「…的，由镇规建办提出整改意见」: the unit named before its action does it
 _INLINE_BY_ACT = re.compile(
@@ -93,8 +95,170 @@ _LEADING_CONVENE = re.compile(
 # opens the item (read only where no tag names its units)
 _SUBJECT = re.compile(
     r"^\s*(?:由)?(" + _NAME + r"(?:(?:、|及|和)" + _NAME + r"){0,5})"
-    r"(?=应当?|要|须|必须|按照?|为|是|对|在|提出|做好|加强|组织|落实|负责|牵头)"
+    r"(?=应当?|要|须|必须|按照?|为|是(?!指)|对|在|提出|做好|加强|组织|落实|负责|牵头)"
 )
+# 「市发展改革委负责…」「各居村于2021年6月20日前…完成」「由居委纳入…」「居委、物业定期…」: a
+# unit as the subject of one of the item's sentences (read only where no tag names its units)
+_BODY = _NAME + r"(?:[（(][^（）()]{1,15}[）)])?"
+_SUBJECT_VERBS = (
+    r"要|应当?|须|必须|将|于|在|对|按照?|根据|依据|结合|依托|负责(?!人(?![员口群]))|牵头|配合|协助|协同|会同|联合|"
+    r"统筹|组织|开展|做好|加强|加快|推动|推进|制定|支持|引导|指导|协调|建立|完善|落实|提供|"
+    r"发布|定期|具体|积极|纳入|作(?!为)|督促|召集|为|是(?!指)|提出|审核|审批|核查|核实|报送|"
+    r"上报|开通|征询|签订|开具|设立|交于|交至|汇总|收取|审查|备案|办理|处理|受理|监督|检查|考核|"
+    r"宣传|排查|整治|对接|属地化|呈送|缴入|不定期|明确|依法|依规|依职责|"
+    r"作为(?=[^，。；]{0,30}(?:责任主体|主体责任|牵头单位|责任单位))|"
+    r"实施|研究|编制|出台|抓好|搭建|共享|承担|跟进|动态|及时|每|"
+    r"挂牌|督办|托底|列出|发挥|对照|抽调"
+)
+_SUBJECT_VERB = re.compile(r"(?:" + _SUBJECT_VERBS + r")")
+#: Where a sentence (or a clause after 「，由」, or after 「，」 when a strong verb follows) starts.
+_CLAUSE_START = re.compile(r"(?:^|(?<=[。；;！？\n：:])|(?<=[，,])(?=由))\s*(?:由|请|并由|同时由)?")
+_COMMA_START = re.compile(r"(?<=[，,])\s*")
+#: 「…今后由各村属地化管理」「费用由镇财政所…缴入」: who does it follows 由 (never 由于, 自由, 理由)
+_BY_START = re.compile(r"(?<![自理缘经])由(?![于此])")
+_STRONG_VERBS = re.compile(
+    r"(?:将|要|应当?|须|必须|负责(?!人(?![员口群]))|牵头|于|定期|不定期|每|汇总|具体负责|组织开展|列出|挂牌督办)"
+)
+#: 「9月30日前，区建设管理委…」: after a deadline and its comma a sentence's subject may stand
+_AFTER_A_DEADLINE = re.compile(r"(?:前|底|末|内|月)[，,]\s*")
+#: 「…建设主体为区应急局」「以街镇为主体开展…」: the body that is the work's subject
+_SUBJECT_IS = re.compile(r"主体(?:为|是)(" + _NAME + r")(?=[，,。；;]|$)")
+_AS_SUBJECT = re.compile(r"以(" + _NAME + r")为(?:责任|实施|工作)?主体")
+_LIST_SEP = re.compile(r"(?:、|和|及|与)")
+
+
+def _subject_at(text: str, start: int, verbs: re.Pattern[str]) -> tuple[list[str], int] | None:
+    """(the bodies named at `start`, where the name ends) when a subject verb follows them;
+    the longest such name wins (「…工作领导小组根据职责」, not 「…整治工」 before 「作」)."""
+    clause = re.match(r"[^，,。；;：:！？\n《]{2,80}", text[start:])
+    if clause is None or re.match(r"会同|与|同|跟|向", clause.group(0)):
+        return None  # 「会同物业…」 names a partner, read as one; 「与X做好衔接」 no subject
+    for end in range(start + len(clause.group(0)), start + 1, -1):
+        # 「各街镇、开发区，按照…原则，督促…」: the subject, a comma, then how it acts
+        how = re.match(r"[，,]\s*(?:按照|根据|依据|结合|依托|围绕)", text[end:])
+        if not verbs.match(text, end) and how is None:
+            continue
+        if re.search(r"(?:牵头|负责|配合|参与|协助|协同|落实|实施|推进|承担)$", text[start:end]):
+            continue  # 「市科委牵头」 + 「开展」: the name is 市科委, and 牵头 its verb
+        names = _bodies(text[start:end])
+        if names:
+            return names, end
+    return None
+
+
+# 「会同物业每周…」: the partner a subject works with is the item's unit too
+_PARTNER = re.compile(
+    r"会同(" + _BODY + r"(?:、" + _BODY + r"){0,10})(?:等(?:有关|相关)?(?:部门|单位))?"
+    r"(?=每|对|在|于|定期|及时|开展|做好|组成|将|结合|共同|[，。；,;])"
+)
+#: A class of bodies (「各单位」「有关部门」「相关责任单位」): as a subject alone it is said to
+#: whoever it concerns and is no unit; beside a named body in one list
+#: (「各居村、相关责任单位于…」) it is kept as written. A body named by its role (建设单位,
+#: 主管单位, 镇各相关部门) is a body.
+_CLASS = re.compile(
+    r"^(?:各|有关|相关|其他|其它|所属)(?:有关|相关|职能|成员|责任|属地)?(?:单位|部门|地区|地方|方面|机构)$"
+)
+#: Never one body: every level (「各级…」「县级以上地方各级人民政府」), or every place (「各地」).
+_LEVELS_CLASS = re.compile(r"^各地$|^各级|以上|以下")
+#: Verbs a subject's name does not hold (「市委金融办引导金融机构」 is 市委金融办, then its verb).
+_VERB_INSIDE = re.compile(
+    r"引导|推动|支持|督促|负责|牵头|会同|联合|配合|协助|加快|加强|做好|落实|获得|征询|签订|开具|"
+    r"申请|提交|审核|缴入|以|按|需|对(?!口|外)|(?:执|运|进|推|实|施|试|履|发|可|先|并)行$|"
+    r"(?<!所)在|[部布]署$|组织(?!部)"
+)
+#: Words that open no body's name: 「已在…中心开通的人员」「我镇」「自2020年嘉定区…」
+_NOT_A_BODY = re.compile(
+    r"^(?:已|未|均|都|可|对|在|按|需|经(?:研究|批准|审核|同意)|我|本|该|其|此|凡|若|一个|每个|成立|反映|设立|"
+    r"组建|形成|实现|构建|打造|提供|按照|根据|结合|围绕|通过|对于|关于|为了|为|以|"
+    r"今年|明年|当年|本年|年内|近期|目前|当前|今后|指导|督促|组织(?!部)|集中|依法|依规|严格|"
+    r"查处|追究|建强|抽调|计划)|[\d的]|"
+    r"应(?!急)|要|须|将|每"
+)
+_ROLE = re.compile(r"(?:民警|工作人员|干部|负责人|同志|人员)$")
+
+
+def _bodies(names_text: str) -> list[str]:
+    """The bodies a subject names, or [] when a name is none, or when it names only classes
+    of bodies (「各单位要…」 is said to whoever it concerns; in 「各居村、相关责任单位于…」 the
+    class stands beside a body and is kept as written)."""
+    out: list[str] = []
+    named = False
+    if re.search(r"(?<!自)由|[—\-－]", names_text):
+        return []  # 「成立由市交通委」: the name is what follows 由, read by the inline forms
+    if re.match(r"\s*(?:与|同|跟|向)", names_text):
+        return []  # 「与X做好衔接」: X is who the subject works with; the subject is left out
+    head, _, partners = names_text.partition("会同")
+    sectors = re.fullmatch(r"(?:[^、，,]{1,8}、)+[^、，,]{1,8}等(" + _NAME + r")", head)
+    if sectors and _institution(sectors.group(1)) and not _institution(head.split("、")[0]):
+        head = sectors.group(1)  # 「教育、交通等行业主管部门」: the sectors' 行业主管部门
+    for name in split_units(head) + [f"会同{n}" for n in split_units(partners)]:
+        partner = name.startswith("会同")
+        name = name.removeprefix("会同")
+        bare = _ROLE.sub("", name)
+        if bare != name and _institution(bare):
+            name = bare  # 「派出所民警要…」: the 派出所
+        plain = re.sub(r"[（(][^（）()]*[）)]$", "", name)
+        if _NOT_A_BODY.search(name) or not (looks_like_unit(plain) and _institution(name)):
+            return []
+        if _LEVELS_CLASS.search(plain) or _VERB_INSIDE.search(plain):
+            return []
+        # 「系统维护单位（数交公司）」: the bracket names the body
+        body = plain != name or not _CLASS.search(name)
+        if partner and not body:
+            continue  # 「X会同相关部门」: X, with whoever it concerns
+        named = named or body
+        out.append(name)
+    return out if named else []
+
+
+def _institution(name: str) -> bool:
+    """An institution's name, a bracket after it (「建管中心（房管办）」) left aside."""
+    return is_institution(re.sub(r"[（(][^（）()]*[）)]$", "", name))
+
+
+def _subjects(text: str, inline: list[Tag]) -> Tag | None:
+    """The units the item's sentences have as their subjects, with what its inline forms
+    (由X负责, X牵头，Y配合) name, in the text's order: one tag for the whole item.
+
+    A first sentence that is only a unit's name (「1.街道消委办。牵头开展…」) heads the item: that
+    unit is its one unit, whoever the sentences below mention.
+    """
+    first = re.split(r"[。\n]", text.strip(), maxsplit=1)[0].strip()
+    if text.strip()[len(first) :].strip(" 。\n") and len(first) <= 25:
+        heading = _bodies(first)
+        if len(heading) == 1 and heading[0] == first:
+            return Tag(0, len(text), heading, [], False, first, inline=True, whole=True)
+    found: list[tuple[int, list[str], bool]] = []  # (where, names, they lead)
+    starts = [(m.end(), _SUBJECT_VERB) for m in _CLAUSE_START.finditer(text)]
+    starts += [(m.end(), _STRONG_VERBS) for m in _COMMA_START.finditer(text)]
+    starts += [(m.end(), _SUBJECT_VERB) for m in _BY_START.finditer(text)]
+    starts += [(m.end(), _SUBJECT_VERB) for m in _AFTER_A_DEADLINE.finditer(text)]
+    for start, verbs in sorted(set(starts), key=lambda s: s[0]):
+        before = text[:start]
+        if any(before.count(o) > before.count(c) for o, c in ("《》", "（）", "()")):
+            continue  # inside a title or a bracket: 「《附件4：古美路街道…汇总表》」
+        subject = _subject_at(text, start, verbs)
+        if subject is not None:
+            leads = re.match(r"(?:负责)?牵头", text[subject[1] :]) is not None
+            found.append((start, subject[0], leads))
+    for pattern in (_SUBJECT_IS, _AS_SUBJECT):
+        for match in pattern.finditer(text):
+            if names := _bodies(match.group(1)):
+                found.append((match.start(), names, False))
+    if not found:
+        return None
+    for match in _PARTNER.finditer(text):
+        found.append((match.start(), _bodies(match.group(1)), False))
+    for tag in inline:  # 「会同相关部门」 names no body
+        names = [u for u in tag.units if not _CLASS.search(u)]
+        found.append((tag.start, names, False))
+        found.append((tag.start, [u for u in tag.lead if u in names], True))
+    found.sort(key=lambda entry: entry[0])
+    units = list(dict.fromkeys(u for _, names, _ in found for u in names))
+    lead = list(dict.fromkeys(u for _, names, leads in found if leads for u in names))
+    return Tag(0, len(text), units, lead, False, "、".join(units), inline=True, whole=True)
+
+
 _BARE_LABEL = re.compile(r"(?:^|(?<=[。；;\s]))(" + _LABEL_WITH_COLON.pattern + r"[^。\n]*)")
 _BOX_LABEL = re.compile(
     r"【\s*(" + LEAD_LABEL + "|" + OTHER_LABEL + r"|责任科室)\s*】\s*([^【。\n]*)"
@@ -112,6 +276,7 @@ class Tag:
     legend: bool = False  # the tag says the first unit of every list leads
     words: str = ""
     inline: bool = False  # inside a sentence (由X负责), not a bracket after it
+    whole: bool = False  # the item's subjects: speaks for the whole item, never cut it up
 
 
 def brackets(text: str) -> list[tuple[int, int]]:
@@ -271,7 +436,10 @@ def find_tags(text: str) -> list[Tag]:
         for match in pattern.finditer(text):
             if not free(*match.span()):
                 continue
-            first = split_units(match.group(1))
+            # 「成立由市交通委牵头，…共同参与的推进机制」: the unit is what follows 由 (never
+            # the 由 of 自由贸易试验区)
+            head = re.split(r"(?<!自)由", match.group(1))[-1]
+            first = split_units(head)
             rest = split_units(match.group(2)) if pattern.groups > 1 else []
             names = list(dict.fromkeys(first + rest))
             if names and all(looks_like_unit(n) for n in names):
@@ -282,12 +450,16 @@ def find_tags(text: str) -> list[Tag]:
     if any(not tag.inline for tag in tags):
         # a bracket or a label assigns; 「资金由县财政局负责统筹」 inside a sentence describes
         tags = [tag for tag in tags if not tag.inline]
+    else:
+        subjects = _subjects(text, tags)
+        if subjects is not None:  # the subjects, with what 由X负责 or X牵头 inside says
+            return [subjects]
     if tags and all(tag.inline for tag in tags) and tags[0].start > 0:
         # 「区政府是…的责任主体，由区住建委牵头，会同…」: the subject answers too
         subject = _SUBJECT.match(text) or _LEADING.match(text)
         if subject is not None and subject.end(1) <= tags[0].start:
-            names = split_units(subject.group(1))
-            if names and all(looks_like_unit(n) and is_institution(n) for n in names):
+            names = _bodies(subject.group(1))
+            if names:
                 tags.insert(
                     0, Tag(*subject.span(1), names, [], False, subject.group(1), inline=True)
                 )
@@ -301,8 +473,8 @@ def find_tags(text: str) -> list[Tag]:
                 span = (convene.start(1), convene.end(2))
                 tags.append(Tag(*span, names, first, False, convene.group(0), inline=True))
         elif leading is not None:
-            names = split_units(leading.group(1))
-            if names and all(looks_like_unit(n) for n in names):
+            names = _bodies(leading.group(1))  # a body, never a class of bodies
+            if names:
                 span = leading.span(1)
                 tags.append(Tag(*span, names, [], False, leading.group(1), inline=True))
     return _adjacent(sorted(tags, key=lambda tag: tag.start), text)
@@ -323,6 +495,7 @@ def _adjacent(tags: list[Tag], text: str) -> list[Tag]:
                 last.legend or tag.legend,
                 text[last.start : tag.end],
                 last.inline and tag.inline,
+                last.whole or tag.whole,
             )
         else:
             out.append(tag)

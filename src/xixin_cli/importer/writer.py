@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
-from xixin_cli.importer.build import Result
+from xixin_cli.importer.build import Item, Result
+
+
+def every_field(item: Item) -> dict[str, object] | None:
+    """The item's `every:` mapping as the plan format has it, or None when it does not recur."""
+    return item.every.as_dict() if item.every is not None else None
 
 
 def _q(text: str) -> str:
     """A YAML double-quoted scalar (JSON's string syntax is valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
+
+
+def _scalar(value: object) -> str:
+    """An `every:` value: a day number or a date as YAML reads it, anything else quoted."""
+    return str(value) if isinstance(value, int | date) else _q(str(value))
 
 
 def _comment(text: str) -> str:
@@ -79,6 +90,10 @@ def to_yaml(result: Result) -> str:
             out.append(f"    due: {item.due}")
         if item.due_text:
             out.append(f"    due_text: {_q(item.due_text)}")
+        every = every_field(item)
+        if every is not None:
+            out.append("    every:")
+            out += [f"      {key}: {_scalar(value)}" for key, value in every.items()]
         if item.notes:
             out.append(f"    note: {_q('；'.join(dict.fromkeys(item.notes)))}")
     return "\n".join(out) + "\n"

@@ -1,0 +1,374 @@
+"""Chinese line breaking for table cells, and tables whose columns are sized by it.
+
+Rich breaks lines only at spaces and folds a Chinese run at any character, so a unit name, an
+id or a date is cut in two and a line may start with 、 or ，. Here a cell's text is cut into
+pieces that never split — a unit name, an item id, a number with its measure word, a date, a
+document number (洗府发〔2022〕145号), a short bracketed phrase, a Latin word — and a line may
+break only between pieces, never before closing punctuation (、，。；：）〕」…) and never after
+opening punctuation (（〔「“…): the line-start and line-end rules (避头尾) of Chinese typesetting.
+A list of units breaks only after its 、. `Wrapped` is such a cell; `FittedTable` sizes a table's
+wrapping columns so every piece fits (a title gets room before a list of units gets more).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.measure import Measurement
+    from rich.text import Text
+
+#: Characters no line may start with (closing punctuation, pause and stop marks).
+NO_START = frozenset("、，。；：！？）〕」』”’》】〉…·,.;:!?)]}%］｝")
+#: Characters no line may end with (opening punctuation).
+NO_END = frozenset("（〔「『“‘《【〈([{［｛")
+
+#: How many rows (spread over the table) decide how two wrapping columns share the room.
+_SAMPLE = 30
+
+#: The longest bracketed phrase kept whole; a longer one breaks inside like any text.
+_BRACKETED = 18
+
+_PIECES = (
+    # a document number with its issuer's abbreviation: 洗府发〔2022〕145号, 〔2022〕60号
+    r"[\u4e00-\u9fff]{0,3}〔\d{4}〕\d+号",
+    # dates and times: 2022-11-30, 2022-11-30 09:15, 2022年11月30日, 11月30日
+    r"\d{4}-\d{1,2}-\d{1,2}(?: \d{1,2}:\d{2})?",
+    r"(?:\d{4}年)?\d{1,2}月\d{1,2}日",
+    # a number with its measure word: 66 天, 3/9 项, 12%
+    r"\d+(?:[./]\d+)* ?(?:天|日|项|个|件|次|人|份|%)",
+    # bracketed phrases, kept whole when short
+    *(
+        rf"{re.escape(a)}[^{re.escape(a + b)}]{{0,{_BRACKETED}}}{re.escape(b)}"
+        for a, b in ("（）", "〔〕", "「」", "『』", "“”", "《》", "【】", "［］", "()", "[]")
+    ),
+    # an item id, a number, a Latin word (with its inner punctuation)
+    r"[A-Za-z0-9][A-Za-z0-9.\-_/:@+'’]*",
+)
+
+
+@lru_cache(maxsize=64)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    named = sorted(set(words), key=len, reverse=True)  # the longest name first: 乡民政办, 民政办
+    alternatives = [*(re.escape(word) for word in named if word), *_PIECES, r"\S"]
+    return re.compile(rf"(?:{'|'.join(alternatives)})\s*|\s+")
+
+
+def breaks(text: str, words: Sequence[str] = ()) -> list[int]:
+    """The offsets in `text` (one line) where a line may break: between pieces, never inside
+    one of `words` (unit names), never before closing or after opening punctuation."""
+    found: list[int] = []
+    previous_end = ""
+    for match in _pattern(tuple(words)).finditer(text):
+        start = match.start()
+        piece = match.group()
+        # 逾期 66 天, 受阻 1 项: the blank between a word and its number is spacing, not a break
+        spaced = piece[0].isdigit() and text[start - 1 : start].isspace() and _cjk(previous_end)
+        if start and piece[0] not in NO_START and previous_end not in NO_END and not spaced:
+            found.append(start)
+        stripped = piece.rstrip()
+        previous_end = stripped[-1] if stripped else previous_end
+    return found
+
+
+def _cjk(ch: str) -> bool:
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
+
+
+def list_breaks(parts: Iterable[str], separator: str) -> tuple[str, list[int]]:
+    """`parts` joined by `separator`, and the offsets just after each separator: a list of
+    units (乡党群办、乡经发办) breaks only there."""
+    text, offsets = "", []
+    for n, part in enumerate(parts):
+        if n:
+            text += separator
+            offsets.append(len(text))
+        text += part
+    return text, offsets
+
+
+def _fold(piece: str, width: int) -> list[str]:
+    """A piece wider than a line, cut by cells; no cut leaves closing punctuation first."""
+    from rich.cells import chop_cells
+
+    lines = chop_cells(piece, width)
+    for n in range(1, len(lines)):
+        while lines[n] and lines[n][0] in NO_START and len(lines[n - 1]) > 1:
+            lines[n - 1], lines[n] = lines[n - 1][:-1], lines[n - 1][-1] + lines[n]
+    return [line for line in lines if line]
+
+
+def layout(text: str, offsets: Sequence[int], width: int, hang: int = 0) -> list[tuple[int, int]]:
+    """The (start, end) of each line of `text` (no newline in it) at `width` cells, breaking
+    greedily at `offsets`; continuation lines are `hang` cells narrower (they are indented)."""
+    from rich.cells import cell_len
+
+    bounds = [0, *(o for o in offsets if 0 < o < len(text)), len(text)]
+    lines: list[tuple[int, int]] = []
+    start = 0
+    used = 0
+    for left, right in pairwise(bounds):
+        piece = text[left:right]
+        room = max(1, width - (hang if lines or start else 0))
+        need = cell_len(piece.rstrip())
+        if used + need <= room:
+            used += cell_len(piece)
+            continue
+        if left > start:
+            lines.append((start, left))
+            start, used = left, 0
+            room = max(1, width - hang)
+        if need <= room:
+            used = cell_len(piece)
+            continue
+        position = left  # a piece wider than a line: folded, its last part starts a line
+        for part in _fold(piece.rstrip(), room)[:-1]:
+            position += len(part)
+            lines.append((start, position))
+            start = position
+        used = cell_len(text[start:right])
+    lines.append((start, len(text)))
+    return lines
+
+
+class Wrapped:
+    """A table cell (rich renderable) that wraps its text the Chinese way.
+
+    `offsets` fixes where it may break (a unit list); otherwise `breaks` finds the places,
+    keeping `words` whole. Continuation lines are indented by `hang` cells.
+    """
+
+    def __init__(
+        self,
+        text: Text | str,
+        *,
+        words: Sequence[str] = (),
+        offsets: Sequence[int] | None = None,
+        hang: int = 0,
+        style: str = "",
+    ) -> None:
+        from rich.text import Text
+
+        self.text = text if isinstance(text, Text) else Text(text, style=style)
+        self.hang = hang
+        self._pieces: list[list[tuple[int, int, str]]] | None = None
+        self._measured: tuple[int, int] | None = None
+        plain = self.text.plain
+        self._lines: list[tuple[int, int, list[int]]] = []  # each line: start, end, its breaks
+        start = 0
+        for line in plain.split("\n"):
+            if offsets is None:
+                found = breaks(line, words)
+            else:
+                found = [o - start for o in offsets if start < o < start + len(line)]
+            self._lines.append((start, start + len(line), found))
+            start += len(line) + 1
+
+    def pieces(self) -> list[list[tuple[int, int, str]]]:
+        """Per line of the text, each piece: its width without and with its trailing blanks,
+        and its text."""
+        if self._pieces is None:
+            from rich.cells import cell_len
+
+            plain = self.text.plain
+            self._pieces = []
+            for start, end, offsets in self._lines:
+                line = plain[start:end]
+                bounds = [0, *offsets, len(line)]
+                found = []
+                for a, b in pairwise(bounds):
+                    piece = line[a:b]
+                    found.append((cell_len(piece.rstrip()), cell_len(piece), piece))
+                self._pieces.append(found)
+        return self._pieces
+
+    def _widths(self) -> tuple[int, int]:
+        if self._measured is not None:
+            return self._measured
+        widest_piece = widest_line = 0
+        for line in self.pieces():
+            widest_line = max(widest_line, sum(p[1] for p in line[:-1]) + line[-1][0])
+            widest_piece = max(widest_piece, max(p[0] for p in line))
+        self._measured = (
+            widest_piece + (self.hang if widest_piece < widest_line else 0),
+            widest_line,
+        )
+        return self._measured
+
+    def count(self, width: int) -> int:
+        """How many lines the text takes at `width`: what `lines` gives, counted fast (the
+        same steps as `layout`, on the pieces' widths)."""
+        if self._widths()[1] <= width:  # every line fits as it is
+            return len(self._lines)
+        from rich.cells import cell_len
+
+        total = 0
+        for line in self.pieces():
+            total += 1
+            used, room = 0, width
+            for bare, full, piece in line:
+                if used + bare <= room:
+                    used += full
+                    continue
+                if used:
+                    total += 1
+                    used, room = 0, max(1, width - self.hang)
+                if bare <= room:
+                    used = full
+                    continue
+                folded = _fold(piece.rstrip(), room)
+                total += len(folded) - 1
+                used = cell_len(folded[-1]) + full - bare
+                if len(folded) > 1:
+                    room = max(1, width - self.hang)
+        return total
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.measure import Measurement
+
+        low, high = self._widths()
+        return Measurement(min(low, high), high).clamp(max_width=options.max_width)
+
+    def lines(self, width: int) -> list[Text]:
+        """The text cut into lines of at most `width` cells, trailing blanks stripped."""
+        from rich.text import Text
+
+        text = self.text
+        plain = text.plain
+        style = text.style
+        found: list[Text] = []
+        for start, end, offsets in self._lines:
+            for n, (left, right) in enumerate(layout(plain[start:end], offsets, width, self.hang)):
+                if text.spans:
+                    line = text[start + left : start + right]
+                    line.rstrip()
+                else:  # the usual cell, one style: no need to divide its spans
+                    line = Text(plain[start + left : start + right].rstrip(), style=style, end="")
+                if n and self.hang:
+                    line = Text(" " * self.hang, end="") + line
+                found.append(line)
+        return found
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        # Already cut to width: rendered line by line, rich does not measure or cut it again.
+        new_line = Segment.line()
+        for line in self.lines(options.max_width):
+            yield from line.render(console)
+            yield new_line
+
+
+class FittedTable(Table):
+    """A table whose wrapping columns (those with a ratio) are sized when it is printed: each
+    gets at least its widest piece, then the room left by ratio, never more than it needs.
+    Rich's own sharing by ratio ignores what a column's cells can be cut to, and pads the
+    table out to the terminal's width."""
+
+    _ratios: dict[int, int] | None = None
+
+    def _fit(self, console: Console, options: ConsoleOptions) -> None:
+        if self._ratios is None:
+            self._ratios = {n: c.ratio for n, c in enumerate(self.columns) if c.ratio}
+            self.expand = False  # sized here, to what the cells need
+        ratios = self._ratios
+        if not ratios:
+            return
+        for n, ratio in ratios.items():
+            self.columns[n].ratio, self.columns[n].width = ratio, None
+        width = options.max_width - self._extra_width
+        ranges = [
+            self._measure_column(console, options.update_width(width), column)
+            for column in self.columns
+        ]
+        room = width - sum(r.maximum for n, r in enumerate(ranges) if n not in ratios)
+        lows = {n: min(ranges[n].minimum, ranges[n].maximum) for n in ratios}
+        highs = {n: ranges[n].maximum for n in ratios}
+        sizes = _share(room, lows, highs, ratios)
+        if len(ratios) == 2 and sum(lows.values()) <= room < sum(highs.values()):
+            sizes = self._balance(room, lows, highs, sizes)
+        for n, size in sizes.items():
+            column = self.columns[n]
+            column.ratio = None
+            column.width = max(1, size - self._get_padding_width(n))
+
+    def _balance(
+        self, room: int, lows: dict[int, int], highs: dict[int, int], shared: dict[int, int]
+    ) -> dict[int, int]:
+        """Two wrapping columns: the split of `room` that makes the rows fewest lines in all
+        (a title and its units side by side), nearest the ratio's split among equals."""
+        first, second = sorted(lows)
+        rows = list(zip(self.columns[first].cells, self.columns[second].cells, strict=True))
+        if len(rows) > _SAMPLE:  # evenly spread rows stand for a long table
+            rows = rows[:: -(-len(rows) // _SAMPLE)]
+        pad_a, pad_b = self._get_padding_width(first), self._get_padding_width(second)
+        best: tuple[int, int, int, int] | None = None
+        for size_a in range(lows[first], min(highs[first], room - lows[second]) + 1):
+            size_b = min(highs[second], room - size_a)
+            counts = [(_count(a, size_a - pad_a), _count(b, size_b - pad_b)) for a, b in rows]
+            # fewest lines in all, then fewest cut cells (a short note on one line, not three)
+            key = (
+                sum(max(pair) for pair in counts),
+                sum(sum(pair) for pair in counts),
+                abs(size_a - shared[first]),
+                size_a,
+            )
+            if best is None or key < best:
+                best = key
+        if best is None:
+            return shared
+        size_a = best[3]
+        return {first: size_a, second: min(highs[second], room - size_a)}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        self._fit(console, options)
+        yield from super().__rich_console__(console, options)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        self._fit(console, options)
+        return super().__rich_measure__(console, options)
+
+
+def _count(cell: object, width: int) -> int:
+    if isinstance(cell, Wrapped):
+        return cell.count(max(1, width))
+    return 1
+
+
+def _share(
+    room: int, lows: dict[int, int], highs: dict[int, int], ratios: dict[int, int]
+) -> dict[int, int]:
+    """`room` shared by ratio: each column at least its low, at most its high, when it can."""
+    sizes = dict(lows)
+    left = room - sum(sizes.values())
+    while left < 0:  # the widest pieces do not all fit: the widest column gives way first
+        widest = max(sizes, key=lambda n: (sizes[n], -n))
+        others = [size for n, size in sizes.items() if n != widest]
+        floor = max(1, max(others, default=1))
+        if sizes[widest] <= floor:  # all as narrow as each other: each gives one in turn
+            if all(size <= 1 for size in sizes.values()):
+                return sizes
+            floor = sizes[widest] - 1
+        cut = min(sizes[widest] - floor, -left)
+        sizes[widest] -= cut
+        left += cut
+    hungry = {n for n in ratios if sizes[n] < highs[n]}
+    while left > 0 and hungry:
+        weight = sum(ratios[n] for n in hungry)
+        given = 0
+        for n in sorted(hungry):
+            share = min(max(1, left * ratios[n] // weight), highs[n] - sizes[n], left - given)
+            sizes[n] += share
+            given += share
+        left -= given
+        hungry = {n for n in hungry if sizes[n] < highs[n]}
+        if not given:
+            break
+    return sizes
