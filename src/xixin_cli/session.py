@@ -67,6 +67,7 @@ class Session(NamedTuple):
     warnings: tuple[str, ...]  # what the logs' readers found, in the session's language
     settings: Settings | None = None  # what it was opened with (to open it again under a lock)
     name: str = ""  # the plan's name in its workspace (`plans/NAME.yaml`), else ""
+    sources: tuple[Path, ...] = ()  # the logs it read (history, report and undo ask their index)
 
     def calendar(self) -> Calendar:
         """The official working-day calendar (from the cache when it is there)."""
@@ -134,6 +135,7 @@ def open_session(
         tuple(warnings),
         settings,
         named.name if named is not None else plan_name(path),
+        tuple(sources),
     )
 
 
@@ -288,6 +290,11 @@ def plain_id(session: Session, typed: str) -> str:
     if session.name and typed.startswith(session.name + ":"):
         return typed[len(session.name) + 1 :]
     return typed
+
+
+def logs_read(session: Session) -> list[Path]:
+    """The logs a session read (for the commands that then ask the logs' index for events)."""
+    return list(session.sources) or [session.state.path]
 
 
 def written_log(settings: Settings) -> StatePath:

@@ -83,14 +83,16 @@ def report_weekly(
     template: TemplateOpt = None,
 ) -> Document | Files | Lines:
     """The week's changes, what is overdue and next week's deadlines, per office."""
-    from xixin_cli.report import weekly
+    from xixin_cli.log_index import select
+    from xixin_cli.report import weekly, weekly_query
+    from xixin_cli.session import logs_read
 
     def blocks(opened: Session, today: date, where: Filter) -> list[Block]:
-        events, calendar = opened.events, opened.calendar()
-        states = view(opened, where)
+        events = select(logs_read(opened), weekly_query(today))  # only the week's, indexed
+        states, calendar = view(opened, where), opened.calendar()
         return weekly(opened.plan, states, events, opened.lang, today, calendar, where)
 
-    return _report(ctx, office, as_of, (fmt, output, template), blocks, events=True)
+    return _report(ctx, office, as_of, (fmt, output, template), blocks)
 
 
 def report_self_check(

@@ -136,28 +136,29 @@ def history(
     as_json: JsonOpt = False,
 ) -> History:
     """The trail of changes, newest first."""
+    from xixin_cli import log_index
     from xixin_cli.fold import order_key
+    from xixin_cli.rules import undone_ids
+    from xixin_cli.session import logs_read
+    from xixin_cli.status_log import read_logs
 
-    opened = session(ctx, events=True)
+    opened = session(ctx)
     if item_id is not None:
         from xixin_cli.session import plain_id
 
         item_id = plain_id(opened, item_id)
-    if (
-        item_id is not None
-        and opened.plan.get(item_id) is None
-        and not any(event.item == item_id for event in opened.events)
-    ):
-        item_state(opened, item_id)  # raises with a did-you-mean
-    events = sorted(
-        (e for e in opened.events if item_id is None or e.item == item_id),
-        key=order_key,
-        reverse=True,
-    )
-    from xixin_cli.rules import undone_ids
-
+    sources = logs_read(opened)
+    if item_id is None:
+        found = read_logs(sources)[0]  # the whole trail
+        undos = [event for event in found if event.undoes is not None]
+    else:  # one item's records, through the logs' index
+        found = log_index.select(sources, log_index.for_item(item_id))
+        if opened.plan.get(item_id) is None and not found:
+            item_state(opened, item_id)  # raises with a did-you-mean
+        undos = list(log_index.select(sources, log_index.undos()))
+    events = sorted(found, key=order_key, reverse=True)
     rows, hidden = (events, 0) if as_json else capped(events, limit, show_all)
-    undone = frozenset(undone_ids(opened.events))
+    undone = frozenset(undone_ids(undos))
     return History(opened.plan, opened.lang, form(as_json), rows, hidden, undone)
 
 

@@ -303,21 +303,23 @@ def undo(
     from xixin_cli.session import choose_plan_to_undo
 
     who = recorder(by)
+    from xixin_cli.log_index import undo_events
+
     given = settings(ctx)
     chosen = choose_plan_to_undo(given, writer_id(), event_id or "")
     if chosen is not given:  # the workspace plan whose log holds the change
         ctx.find_root().obj = chosen
-    opened = session(ctx, events=True, write=True)
+    opened = session(ctx, write=True)
     made: list[tuple[Event, Event]] = []
     stamp = stamper(who)
 
     def decide(fresh: Session) -> list[Event]:
-        made[:] = rules.undo(
-            fresh.plan, fresh.events, fresh.states, stamp, writer=writer_id(), which=event_id or ""
-        )
+        writer, which = writer_id(), event_id or ""
+        events = undo_events([fresh.state.path], writer, which)  # what the undo needs, indexed
+        made[:] = rules.undo(fresh.plan, events, fresh.states, stamp, writer=writer, which=which)
         return [revert for revert, _ in made]
 
-    record(opened, decide, events=True)
+    record(opened, decide)
     return Lines(notices=[_undone(opened, revert, target) for revert, target in made])
 
 

@@ -742,4 +742,6 @@ MESSAGES: dict[str, str] = {
     "usage.plans_need_output": "the working folder holds several plans ({names}): this format cannot follow itself on stdout; give -o FILE for a file per plan (the plan's name added), or name one with --plan",
     "plan.want_warnings": "warnings needs yellow or blue (like {{yellow: 3 working days, blue: 7 days}}); leave warnings out for the default (yellow at 7 days)",
     "plan.every_none": "the recurring item has no occurrence from {start} to {until}; change from/until or the day",
+    # ---- issue #20 ----
+    "opt.full": "Verify every line from the start (otherwise only the lines added since the last verify are checked, after making sure the part verified before is unchanged).",
 }

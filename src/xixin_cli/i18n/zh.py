@@ -742,4 +742,6 @@ MESSAGES: dict[str, str] = {
     "usage.plans_need_output": "工作文件夹有几份计划（{names}）：这种格式不能前后相接地输出，请用 -o 文件 为每份计划各写一个文件（文件名后加计划名），或用 --plan 指明一份",
     "plan.want_warnings": "warnings 里至少写一项：yellow 或 blue（如 {{yellow: 3 working days, blue: 7 days}}）；不写 warnings 即按默认（黄灯 7 天）",
     "plan.every_none": "定期事项在 {start} 到 {until} 之间一期也没有；改 from/until 或日子",
+    # ---- issue #20 ----
+    "opt.full": "从头核验每一行（平时只核验上次核验之后新增的行，并确认之前核验过的部分未被改动）。",
 }
