@@ -399,31 +399,52 @@ def _tail_read(tail: bytes, name: str, lines: int) -> LogRead:
 
 
 def _connect(target: Path) -> sqlite3.Connection:
-    """The index database, made anew when it is another version's, not ours, or broken."""
+    """The index database, made anew (under its write lock, so two processes starting at once
+    agree) when it is empty, another version's or not ours. A database that is busy beyond
+    the wait raises OperationalError: the caller then reads the log itself. Only a file that
+    is no database at all is removed (no process can be using it as one)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     for _attempt in range(2):
         db = sqlite3.connect(target, timeout=15, isolation_level=None)
         try:
             db.execute("PRAGMA trusted_schema = OFF")
-            db.execute("PRAGMA journal_mode = WAL")
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = OFF")  # a cache: lost on a power cut, rebuilt
-            names = {
-                row[0]
-                for row in db.execute("SELECT name FROM sqlite_master")
-                if not row[0].startswith("sqlite_")
-            }
-            if names and names <= _OURS and _meta(db).get("stamp") == STAMP:
+            if _ours(db):
                 return db
-            if not names:
-                db.executescript(_SCHEMA)
+            db.execute("BEGIN IMMEDIATE")
+            if not _ours(db):  # still not, now that no one else can be making it
+                found = db.execute(
+                    "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+                ).fetchall()
+                for kind, name in found:
+                    if kind in ("table", "view", "trigger"):
+                        quoted = name.replace('"', '""')
+                        db.execute(f'DROP {kind.upper()} IF EXISTS "{quoted}"')
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
                 _put(db, stamp=STAMP)
-                return db
-        except sqlite3.DatabaseError:
-            pass
-        db.close()
-        for suffix in ("", "-wal", "-shm"):  # another version's or broken: start again
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
+            db.execute("COMMIT")
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+            raise
+        except sqlite3.DatabaseError:  # not a database: start again
+            db.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
     raise sqlite3.DatabaseError("the index cannot be made")
+
+
+def _ours(db: sqlite3.Connection) -> bool:
+    names = {
+        row[0]
+        for row in db.execute("SELECT name FROM sqlite_master")
+        if not row[0].startswith("sqlite_")
+    }
+    return bool(names) and names <= _OURS and "meta" in names and _meta(db).get("stamp") == STAMP
 
 
 def _meta(db: sqlite3.Connection) -> dict[str, object]:
@@ -541,45 +562,37 @@ def _read_all(paths: Sequence[Path], keep: Callable[[Event], bool]) -> tuple[Eve
     return tuple(event for event in events if keep(event))
 
 
-def latest_command(paths: Sequence[Path], writer: str, skip: set[str]) -> Event | None:
-    """`writer`'s latest record that is not an undo and not in `skip`, in these logs."""
-    best: Event | None = None
-    for path in paths:
-        index = open_index(path)
-        if index is None:
-            candidates = _read_all([path], lambda e: e.writer == writer and e.undoes is None)
-            found = [e for e in candidates if e.event_id not in skip]
-            latest = max(found, key=order_key, default=None)
-        else:
-            try:
-                latest = index.latest_of(writer, skip)
-            finally:
-                index.close()
-        if latest is not None and (best is None or order_key(latest) > order_key(best)):
-            best = latest
-    return best
-
-
 def undo_events(paths: Sequence[Path], writer: str, which: str = "") -> tuple[Event, ...]:
     """The events `rules.undo` needs to decide an undo, which it then decides as it would on
     the whole log: every undo; the writer's records whose id starts with `which` or, without
     it, the writer's latest change not undone yet; and every record of the items the command
-    that made it changed (for the state before it)."""
+    that made it changed (for the state before it). All from one snapshot of the log's index,
+    so that an undo recorded meanwhile by another process is seen by all of them or none."""
     from xixin_cli.rules import undone_ids
+    from xixin_cli.status_log import read_logs
 
-    found = list(select(paths, undos()))
-    target: Event | None = None
-    if which:
-        if len(which) < 4:
-            return tuple(found)  # too short: rules.undo says so
-        named = select(paths, id_prefix(writer, which))
-        found += named
-        target = named[0] if len(named) == 1 else None
-    else:
-        target = latest_command(paths, writer, undone_ids(found))
-    if target is not None:
-        command = select(paths, by_writer_at(target.writer, target.at))
-        found += command
-        for item in dict.fromkeys(event.item for event in command):
-            found += select(paths, for_item(item))
-    return tuple({event.event_id: event for event in found}.values())
+    index = open_index(paths[0]) if len(paths) == 1 else None
+    if index is None:
+        return read_logs(paths)[0]
+    try:
+        index.db.execute("BEGIN")  # one read snapshot for every query below
+        found = index.select(undos())
+        target: Event | None = None
+        if which:
+            if len(which) < 4:
+                return tuple(found)  # too short: rules.undo says so
+            named = index.select(id_prefix(writer, which))
+            found += named
+            target = named[0] if len(named) == 1 else None
+        else:
+            target = index.latest_of(writer, undone_ids(found))
+        if target is not None:
+            command = index.select(by_writer_at(target.writer, target.at))
+            found += command
+            for item in dict.fromkeys(event.item for event in command):
+                found += index.select(for_item(item))
+        return tuple({event.event_id: event for event in found}.values())
+    finally:
+        if index.db.in_transaction:
+            index.db.execute("COMMIT")
+        index.close()
