@@ -89,9 +89,11 @@ def plan_text(items: int, rng: random.Random) -> tuple[str, list[str]]:
     return "\n".join(lines) + "\n", leaves
 
 
-def log_lines(leaves: list[str], changes: int, rng: random.Random) -> list[str]:
-    """`changes` chained records from ten writers, in time order."""
-    writers = [f"writer{n}" for n in range(10)]
+def log_lines(
+    leaves: list[str], changes: int, rng: random.Random, writer: str = "writer"
+) -> list[str]:
+    """`changes` chained records from ten writers (`writer`0…9), in time order."""
+    writers = [f"{writer}{n}" for n in range(10)]
     heads = dict.fromkeys(writers, "")
     current: dict[str, str] = {}
     at = datetime(2023, 1, 1, 8, tzinfo=CHINA)
@@ -127,12 +129,15 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=145)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--writers", default="writer", help="the writers' ids: this and 0-9 (another office's)"
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     text, leaves = plan_text(args.items, rng)
     (args.out / "plan.yaml").write_text(text, encoding="utf-8")
-    lines = log_lines(leaves, args.changes, rng)
+    lines = log_lines(leaves, args.changes, rng, args.writers)
     (args.out / "plan.status.jsonl").write_text(
         "\n".join(lines) + "\n" if lines else "", encoding="utf-8"
     )

@@ -3,6 +3,7 @@
     python benchmarks/import_corpus.py             # the development corpus, then the held-out one
     python benchmarks/import_corpus.py --dev       # the development corpus only
     python benchmarks/import_corpus.py --heldout   # the held-out documents only (measure only)
+    python benchmarks/import_corpus.py --blind     # the second blind set (blind2/) only
     python benchmarks/import_corpus.py --misses    # also say what each miss was
 
 Each document's expectations (tests/data/import/corpus/expected/NAME.yaml, counted by hand, see
@@ -93,11 +94,18 @@ class Score:
         }
 
 
-def documents(heldout: bool = False) -> list[tuple[Path, dict[str, object]]]:
-    """(document, its expectations) for every expected file of the (held-out) corpus."""
+#: The sets of documents beside the development corpus, each a folder with its own expected/.
+BLIND = "blind2"
+
+
+def documents(
+    heldout: bool = False, *, subset: str | None = None
+) -> list[tuple[Path, dict[str, object]]]:
+    """(document, its expectations) for every expected file of the development corpus, of the
+    held-out documents (`heldout`), or of another set by its folder's name (`subset`)."""
     import yaml
 
-    folder = CORPUS / "heldout" if heldout else CORPUS
+    folder = CORPUS / subset if subset else CORPUS / "heldout" if heldout else CORPUS
     out = []
     for path in sorted((folder / "expected").glob("*.yaml")):
         expected = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -193,9 +201,9 @@ def score(document: Path, expected: dict[str, object]) -> Score:
     return result
 
 
-def run(heldout: bool = False) -> tuple[list[Score], Score]:
+def run(heldout: bool = False, *, subset: str | None = None) -> tuple[list[Score], Score]:
     """Every document's figures, and their total."""
-    scores = [score(document, expected) for document, expected in documents(heldout)]
+    scores = [score(document, expected) for document, expected in documents(heldout, subset=subset)]
     total = Score("total")
     for each in scores:
         total.add(each)
@@ -238,13 +246,22 @@ def main(argv: list[str] | None = None) -> int:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--dev", action="store_true", help="score the development corpus only")
     which.add_argument("--heldout", action="store_true", help="score the held-out documents only")
+    which.add_argument("--blind", action="store_true", help=f"score the {BLIND}/ set only")
     parser.add_argument("--misses", action="store_true", help="say what each miss was")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    sets = [("development corpus", False), ("held-out documents", True)]
-    if args.dev or args.heldout:
-        sets = [s for s in sets if s[1] == args.heldout]
-    results = [(title, *run(heldout)) for title, heldout in sets]
+    sets: list[tuple[str, bool, str | None]] = [
+        ("development corpus", False, None),
+        ("held-out documents", True, None),
+        (f"second blind set ({BLIND}/)", False, BLIND),
+    ]
+    if args.dev:
+        sets = sets[:1]
+    elif args.heldout:
+        sets = sets[1:2]
+    elif args.blind:
+        sets = sets[2:]
+    results = [(title, *run(heldout, subset=subset)) for title, heldout, subset in sets]
     if args.json:
         print(
             json.dumps(

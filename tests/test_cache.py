@@ -202,7 +202,8 @@ def test_a_settled_unchanged_log_is_not_read_again(
         raise AssertionError("the log was read again")
 
     with monkeypatch.context() as m:
-        m.setattr(cache, "_read_after", no_reading)
+        m.setattr(cache, "_prefix_holds", no_reading)
+        m.setattr(status_log, "open_log", no_reading)
         m.setattr(status_log, "read_bytes", no_reading)
         assert same(fold_log(path), expected)
 

@@ -155,7 +155,9 @@ def test_unit_forms(
         ("2.1.3", date(2024, 12, 31), DueBasis.STATED, False),  # 2024年12月底前
         ("2.2.1", date(2024, 6, 30), DueBasis.STATED, True),  # 上半年
         ("2.2.2", date(2024, 3, 31), DueBasis.STATED, True),  # 第一季度
-        ("2.2.3", date(2024, 3, 31), DueBasis.STATED, False),  # 每年3月底前 (recurring)
+        # 每年3月底前: the item recurs (`every:`), its first year's occurrence is due 3月31日
+        ("2.2.3", None, DueBasis.RECURRING, False),
+        ("2.2.3@2024", date(2024, 3, 31), DueBasis.STATED, False),
         ("2.3.1", None, DueBasis.STANDING, False),  # 长期坚持
         ("2.3.2", None, DueBasis.STANDING, False),  # 持续推进
         ("3.4.1", date(2024, 4, 15), DueBasis.STATED, True),  # 4月15日前, year from the phase

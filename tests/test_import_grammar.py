@@ -694,7 +694,8 @@ def test_any_mix_of_the_genre_gives_a_valid_plan_or_none(lines: list[str]) -> No
     result = import_text("\n".join(lines))
     if result.items:
         plan = plan_of(result)  # what is written always loads
-        assert len(plan.items) == result.items
+        # a recurring item also stands for its occurrences (`ID@PERIOD`), made at loading
+        assert len([i for i in plan.items if "@" not in i.id]) == result.items
         text = "".join(lines)
         names = [o.name for o in plan.offices.values() if o.name != PLACEHOLDER_UNIT]
         assert [n for n in names if n not in text] == []  # no unit is made up
@@ -1202,7 +1203,7 @@ def test_a_bare_common_noun_opening_a_sentence_is_not_a_unit(text: str) -> None:
     assert find_tags(text) == []
 
 
-# -- recurring deadlines (the plan format of shared/briefs/every.md) ---------------------------
+# -- recurring deadlines (`every:` of docs/plan-format.md) -------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -1307,25 +1308,23 @@ def test_a_recurring_item_keeps_its_recurrence_and_says_it() -> None:
     assert "每月重复（每月最后一天）" in "；".join(end.notes)  # type: ignore[attr-defined]
 
 
-def test_every_is_written_only_when_switched_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """While the loader on this branch reads no `every:`, the plan written loads as before;
-    switched on, each recurring item carries the mapping of every.md."""
+def test_every_is_written_for_each_recurring_item_and_loads() -> None:
+    """Each recurring item carries the mapping of docs/plan-format.md's `every:`, an item that
+    does not recur carries none, and the plan written loads with one occurrence per period."""
     import yaml
 
-    from xixin_cli.importer import writer
-
-    off = import_text(RECURRING)
-    assert "every:" not in off.yaml
-    plan = plan_of(off)  # loads
-    assert "每月重复" in plan.get("1.1").note  # type: ignore[union-attr]
-    monkeypatch.setattr(writer, "WRITE_EVERY", True)
-    on = yaml.safe_load(import_text(RECURRING).yaml)
-    every = {item["id"]: item.get("every") for item in on["items"]}
+    imported = import_text(RECURRING)
+    written = yaml.safe_load(imported.yaml)
+    every = {item["id"]: item.get("every") for item in written["items"]}
     assert every == {
         "1.1": {"unit": "month", "day": 25},
         "1.2": {"unit": "quarter", "day": "end"},
         "1.3": None,
     }
+    plan = plan_of(imported)  # loads
+    ids = {item.id for item in plan.items}
+    assert {"1.1@2024-02", "1.1@2024-12", "1.2@2024-Q1", "1.2@2024-Q4"} <= ids
+    assert not any(i.startswith("1.3@") for i in ids)  # a deadline once is one item
 
 
 # -- units as the subject of a sentence ----------------------------------------------------------
@@ -1443,3 +1442,124 @@ def test_a_phases_own_sentences_above_its_steps_are_not_lost() -> None:
     assert step is not None and "形成正式报告" in step.text
     assert step.due == date(2021, 10, 15) and units_of(plan, "3.4.0") == ["区建设管理委"]
     assert [i.id for i in plan.items if i.parent is None] == ["3.4.0", "3.4.1", "3.4.2"]
+
+
+# -- found by the second blind set (blind2/, 30–34): general forms it showed ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        # 由X + an action the verb list did not hold
+        ("对问题突出的小区，由镇政府挂牌督办，限期整改。", ["镇政府"]),
+        ("无人管理的，由居委托底保障设施运行。", ["居委"]),
+        # a subject after a comma, before 组织开展
+        ("发生较大事故的，区政府组织开展调查处理。", ["区政府"]),
+        # a list joined by 以及, bodies named by their role
+        (
+            "各产权单位、委托管理单位以及各经营主体应签订责任协议。",
+            ["各产权单位", "委托管理单位", "各经营主体"],
+        ),
+        # the subject, a comma, then how (按照/根据…), then the verb
+        ("各街镇、开发区，按照属地原则，督促产权单位落实责任。", ["各街镇", "开发区"]),
+        # 「主体为X」「以X为主体」
+        ("本项目建设主体为区应急局，统筹开展项目建设。", ["区应急局"]),
+        ("以街镇为主体开展街镇级体检工作。", ["街镇"]),
+        # 发挥, 依据, 列出: verbs a subject takes
+        (
+            "区建设管理委发挥统筹作用。相关部门和街镇依据职责分工完成采集。",
+            ["区建设管理委", "相关部门", "街镇"],
+        ),
+        (
+            "区公安分局列出责任人清单，会同区市场监管局等部门将信息纳入征信体系。",
+            ["区公安分局", "区市场监管局"],
+        ),
+        ("区综治办要会同区公安分局结合实际开展督导。", ["区综治办", "区公安分局"]),
+        # sectors listed before 「等行业主管部门」: the body is the 行业主管部门
+        ("教育、卫生、交通等行业主管部门负责做好本行业排查。", ["行业主管部门"]),
+    ],
+)
+def test_more_subject_forms(text: str, units: list[str]) -> None:
+    tags = find_tags(text)
+    assert [t.units for t in tags] == [units]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an object or a place is not a subject
+        "今年计划在甲镇、乙镇开展试点。",
+        "指导使用管理单位建立微信群，实现信息共享。",
+        "对存在隐患不整改的，依法追究单位负责人责任。",
+        "集中查处一批存在违法行为的使用管理单位。",
+        "与市级规划编制和综合体检团队做好成果衔接。",
+        # 部署 is a verb, not a name ending in 署
+        "动员部署、排查摸底阶段。各属地单位制定工作方案。",
+        # a class of bodies: 各属地单位
+        "各属地单位要及时推进各阶段工作。",
+    ],
+)
+def test_more_that_name_no_unit(text: str) -> None:
+    assert find_tags(text) == []
+
+
+def test_a_heading_that_is_an_action_is_not_a_units_name() -> None:
+    """「（八）建强微型消防站（志愿消防队）」 ends in 队 but opens with a verb: no unit."""
+    text = (
+        "五、工作措施\n（八）建强微型消防站（志愿消防队）\n"
+        "建立集防火、灭火于一体的微型消防站，2024年底前完成。\n"
+    )
+    plan = plan_of(import_text(text))
+    assert [o.name for o in plan.offices.values() if o.name != PLACEHOLDER_UNIT] == []
+
+
+def test_a_step_numbered_right_before_its_month() -> None:
+    """「1.9月30日前，…」 is step 1 with its day, never the decimal 1.9."""
+    text = (
+        "测试方案\n2017年9月6日\n六、工作步骤\n（二）排查整治阶段（9月1日至11月30日）\n"
+        "1.9月30日前，区建设管理委对照标准开展底数排查。\n2.11月30日前，区公安分局制定整改计划。\n"
+    )
+    plan = plan_of(import_text(text))
+    first, second = plan.get("6.2.1"), plan.get("6.2.2")
+    assert first is not None and second is not None, [i.id for i in plan.items]
+    assert (first.due, second.due) == (date(2017, 9, 30), date(2017, 11, 30))
+    assert units_of(plan, "6.2.1") == ["区建设管理委"] and units_of(plan, "6.2.2") == ["区公安分局"]
+
+
+def test_a_window_of_days_gives_its_steps_their_deadline() -> None:
+    """「（三）巩固提高阶段（12月1日至12月31日）」: its steps end with it."""
+    text = (
+        "测试方案\n2017年9月6日\n六、工作步骤\n（三）巩固提高阶段（12月1日至12月31日）\n"
+        "1.区协调小组成立检查组，开展检查验收。\n2.区公安分局列出责任人清单。\n"
+    )
+    plan = plan_of(import_text(text))
+    for item_id in ("6.3.1", "6.3.2"):
+        item = plan.get(item_id)
+        assert item is not None, [i.id for i in plan.items]
+        assert item.due_basis is DueBasis.PHASE
+        assert plan.phases[item.phase].end == date(2017, 12, 31)  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        # a month opening a clause, as a year does: the month's end
+        ("2026年4月，印发工作方案，完成部署。", date(2026, 4, 30)),
+        ("2026年11月，全部验收。", date(2026, 11, 30)),
+    ],
+)
+def test_a_month_opening_a_clause_is_a_deadline(text: str, due: date) -> None:
+    found = find_deadline(text, date(2026, 1, 1))
+    assert found is not None and found.due == due
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 「…前建成的X」 describes X: no deadline
+        "重点选择2000年底前建成的老旧小区作为对象。",
+        "排查2019年前竣工的住宅。",
+    ],
+)
+def test_a_date_describing_what_was_built_is_no_deadline(text: str) -> None:
+    assert find_deadline(text, date(2026, 4, 27)) is None

@@ -13,7 +13,7 @@ from xixin_cli.dates import relative_day
 from xixin_cli.errors import ExitCode
 from xixin_cli.session import numbering_id
 
-from conftest import Runner
+from conftest import Result, Runner
 
 
 @pytest.mark.parametrize(
@@ -102,3 +102,29 @@ def test_split_exports_make_their_folder(xixin: Runner, tmp_path: Path) -> None:
     result = xixin("export", "markdown", "--split-by", "office", "-o", str(folder))
     assert result.code == 0, result.err
     assert (folder / "乡民政办.md").is_file()
+
+
+def _ids(run: Result) -> set[str]:
+    assert run.code == 0, run.err
+    return {row["id"] for row in json.loads(run.out)}
+
+
+def test_office_given_twice_means_either_unit(xixin: Runner) -> None:
+    """Repeating --office keeps what either unit has a part in (it used to keep the last)."""
+    day = ("--as-of", "2022-12-05", "--json", "--all")
+    sifa = _ids(xixin("overdue", "--office", "司法所", *day))
+    zuzhi = _ids(xixin("overdue", "--office", "组织办", *day))
+    assert sifa and zuzhi and sifa != zuzhi
+    both = _ids(xixin("overdue", "--office", "司法所", "--office", "组织办", *day))
+    assert both == sifa | zuzhi
+    listed = _ids(xixin("list", "--office", "乡司法所", "--office", "乡组织办", "--json"))
+    assert _ids(xixin("list", "--office", "乡司法所", "--json")) < listed
+    checklist = xixin("export", "markdown", "--office", "司法所", "--office", "组织办")
+    assert checklist.code == 0, checklist.err
+    assert "乡司法所、乡组织办" in checklist.out.splitlines()[0]  # the heading names both
+    messages = xixin(
+        "remind", "--plain", "--office", "司法所", "--office", "组织办", day[0], day[1]
+    )
+    assert messages.code == 0, messages.err
+    assert "【督办提醒】乡司法所" in messages.out and "【督办提醒】乡组织办" in messages.out
+    assert "【督办提醒】乡民政办" not in messages.out

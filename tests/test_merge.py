@@ -258,3 +258,58 @@ def test_two_clones_record_pull_and_push_through_git(
     merged = {d["id"]: d for d in json.loads(xixin("--state", str(log_a), "list", "--json").out)}
     assert merged["4.1.3"]["status"] == "done"  # b's change came later
     assert merged["4.1.1"]["status"] == "doing" and merged["4.3.1"]["status"] == "done"
+
+
+def test_merge_reports_only_the_conflicts_it_brought_in(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours, first, second = (tmp_path / name for name in ("ours.jsonl", "a.jsonl", "b.jsonl"))
+    xixin("--state", str(ours), "done", "4.3.2", "--office", "民政办", "--by", "王芳")
+    xixin("--state", str(ours), "done", "5.1.1", "--by", "王芳")
+    monkeypatch.setenv("XIXIN_WRITER", "village-pc")
+    xixin("--state", str(first), "block", "4.3.2", "--office", "民政办", "--by", "李四")
+    monkeypatch.setenv("XIXIN_WRITER", "other-pc")
+    xixin("--state", str(second), "block", "5.1.1", "--by", "张三")
+    monkeypatch.setenv("XIXIN_WRITER", "test-writer")
+    one = xixin("--state", str(ours), "merge", str(first))
+    assert [line[:9] for line in one.out.splitlines()[1:]] == ["冲突 4.3.2［"], one.out
+    two = xixin("--state", str(ours), "merge", str(second))
+    conflicts_told = [line for line in two.out.splitlines() if line.startswith("冲突")]
+    assert len(conflicts_told) == 1 and conflicts_told[0].startswith("冲突 5.1.1［"), two.out
+    again = xixin("--state", str(ours), "merge", str(first), str(second))
+    assert not [line for line in again.out.splitlines() if line.startswith("冲突")], again.out
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(changes, min_size=2, max_size=3), st.booleans())
+def test_the_conflicts_a_merge_brought_are_those_of_the_whole_log(
+    tmp_path_factory: pytest.TempPathFactory,
+    offices: list[list[tuple[str, Status, int]]],
+    indexed: bool,
+) -> None:
+    from xixin_cli.merge import conflicts_brought
+
+    folder = tmp_path_factory.mktemp("brought")
+    os.environ["XIXIN_CACHE"] = "on" if indexed else "off"
+    try:
+        target = folder / "target.jsonl"
+        write_office(target, "ours", offices[0])
+        for n, entries in enumerate(offices[1:]):
+            source = folder / f"office{n}.jsonl"
+            write_office(source, f"w{n}", entries)
+            if source.exists():
+                merge_into(target, [(str(source), source.read_bytes())])
+        events = read_log(target).events
+        added = [e for e in events if not e.event_id.startswith("ours-")]
+        new = {e.event_id for e in added}
+        expected = [
+            (c.item, c.office, c.stands, c.other)
+            for c in conflicts(events)
+            if c.stands.event_id in new or c.other.event_id in new
+        ]
+        found = [(c.item, c.office, c.stands, c.other) for c in conflicts_brought(target, added)]
+        assert sorted(found, key=repr) == sorted(expected, key=repr)
+    finally:
+        del os.environ["XIXIN_CACHE"]

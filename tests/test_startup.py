@@ -65,6 +65,13 @@ def test_a_table_command_does_not_load_yaml_or_dateutil_once_cached(env: dict[st
     assert modules.isdisjoint({"yaml", "dateutil", "pydantic", "json", "chinese_calendar"})
 
 
+def test_only_the_commands_that_ask_the_index_load_sqlite(env: dict[str, str]) -> None:
+    loaded(["done", "5.1.1"], env)
+    for args in (["overdue", "--as-of", "2022-12-05"], ["list"], ["done", "5.1.2"]):
+        assert "sqlite3" not in loaded(args, env), args  # the fold's cache is enough
+    assert "sqlite3" in loaded(["history", "5.1.1"], env)  # one item's lines, through the index
+
+
 # -- only the command that runs is built ----------------------------------------------------
 
 

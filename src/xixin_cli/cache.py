@@ -26,7 +26,7 @@ import time
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from xixin_cli import __version__
 from xixin_cli.fold import Folded
@@ -78,17 +78,40 @@ def _slot(kind: str, path: Path) -> Path | None:
     return folder / f"{kind}-{key:08x}.pickle"
 
 
+#: The cache files this process loaded or wrote, with the stamps they had then: a command that
+#: records a change opens its session again under the lock, and need not unpickle them again.
+_LOADED: dict[Path, tuple[tuple[int, int, int, int], Any]] = {}
+
+
+def _file_stamps(slot: Path) -> tuple[int, int, int, int] | None:
+    try:
+        info = slot.stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
 def _load(slot: Path | None) -> Any:
     if slot is None:
         return None
+    known = _LOADED.get(slot)
+    if known is not None and known[0] == _file_stamps(slot):
+        return known[1]
     try:
         with slot.open("rb") as handle:
+            stamps = os.fstat(handle.fileno())
             if handle.readline(len(_HEADER) + 1) != _HEADER:
                 return None  # another version's, or not a cache at all: never unpickled
             stamp, payload = _Loader(handle).load()
     except Exception:  # missing, half-written, tampered with: just rebuild
         return None
-    return payload if stamp == _STAMP else None
+    if stamp != _STAMP:
+        return None
+    _LOADED[slot] = (
+        (stamps.st_ino, stamps.st_size, stamps.st_mtime_ns, stamps.st_ctime_ns),
+        payload,
+    )
+    return payload
 
 
 def _store(slot: Path | None, payload: object) -> None:
@@ -103,7 +126,10 @@ def _store(slot: Path | None, payload: object) -> None:
             pickle.dump((_STAMP, payload), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, slot)
     except OSError:
-        pass
+        return
+    found = _file_stamps(slot)
+    if found is not None:
+        _LOADED[slot] = (found, payload)
 
 
 def derived(kind: str, key: object, build: Callable[[], object]) -> object:
@@ -220,7 +246,10 @@ def fold_logs(paths: Sequence[Path]) -> Folded:
 def fold_log(path: Path) -> Folded:
     """Fold the log at `path`, reading only what was appended since the cached fold.
 
-    Gives exactly what folding the whole log gives (a property test holds it to that).
+    Gives exactly what folding the whole log gives (a property test holds it to that). The log
+    is read a piece at a time: each piece's events are folded and dropped before the next is
+    read, so memory stays flat however long the log (a county's 200,000 events held at once
+    took ~0.5 GB, and the fold slowed as the heap grew).
     """
     before = _now_ns()
     try:
@@ -228,10 +257,10 @@ def fold_log(path: Path) -> Folded:
     except FileNotFoundError:
         return Folded.empty()
     except OSError:
-        info = None  # read_bytes below says what is wrong
-    if info is not None:
-        from xixin_cli.status_log import check_regular
+        info = None  # open_log below says what is wrong
+    from xixin_cli.status_log import check_regular, open_log, parse_log, pieces
 
+    if info is not None:
         check_regular(path, info)  # a FIFO or a device is refused before it is opened
     slot = _slot("log", path)
     cached = _load(slot) if info is not None else None
@@ -240,74 +269,81 @@ def fold_log(path: Path) -> Folded:
     unchanged = info is not None and _vouch(info, (base.device, base.inode), base.seen)
     if unchanged and base.offset == base.seen[0]:  # type: ignore[index]
         return base.folded  # nothing written since, and nothing after the cached prefix
-    new = None
-    if base is not _EMPTY and info is not None:
-        new = _read_after(path, base, check_prefix=not unchanged)
-    from xixin_cli.status_log import parse_log, read_bytes
+    handle = open_log(path)
+    if handle is None:
+        return Folded.empty()
+    name = str(path)
+    with handle:
+        opened = os.fstat(handle.fileno())
+        if base is not _EMPTY and not _prefix_holds(handle, base, check=not unchanged):
+            base = _EMPTY
+        handle.seek(base.offset)
+        folded, crc, lines, offset = base.folded, base.crc, base.lines, base.offset
+        tail = b""
+        for piece in pieces(handle, _PIECE):
+            if not piece.endswith(b"\n"):  # the last line may still be growing: not cached
+                tail = piece
+                break
+            read = parse_log(piece, name, first_line=lines + 1)
+            folded = folded.more(read.events, read.warnings)
+            crc = zlib.crc32(piece, crc)
+            lines += piece.count(b"\n")
+            offset += len(piece)
+        held(opened, offset, crc)
+    if info is not None and (offset != base.offset or (stamps is not None and base.seen != stamps)):
+        _store(slot, _LogCache(info.st_dev, info.st_ino, offset, crc, lines, folded, stamps))
+    if not tail:
+        return folded
+    read = parse_log(tail, name, first_line=lines + 1)
+    return folded.more(read.events, read.warnings)
 
-    if new is None:
-        base, new = _EMPTY, read_bytes(path)
-    data = new  # the bytes from base.offset on
-    # Whole lines go into the cache; a last line without its newline may still be growing.
-    end = data.rfind(b"\n") + 1
-    covered = _fold_lines(base.folded, data, end, str(path), base.lines + 1)
-    lines = base.lines + data.count(b"\n", 0, end)
-    if info is not None and (end or (stamps is not None and base.seen != stamps)):
-        crc = zlib.crc32(memoryview(data)[:end], base.crc)
-        offset = base.offset + end
-        store = _LogCache(info.st_dev, info.st_ino, offset, crc, lines, covered, stamps)
-        _store(slot, store)
-    if end == len(data):
-        return covered
-    tail = parse_log(data[end:], str(path), first_line=lines + 1)
-    return covered.more(tail.events, tail.warnings)
 
-
-#: How much of a log is parsed at a time: each piece's events are folded and dropped before
-#: the next is read, so memory stays flat however long the log (a county's 200,000 events held
-#: at once took ~0.5 GB, and the fold slowed as the heap grew).
+#: How much of a log is parsed at a time (status_log.PIECE; tests make it small).
 _PIECE = 4 << 20
 
 
-def _fold_lines(folded: Folded, data: bytes, end: int, name: str, first_line: int) -> Folded:
-    """`folded` with the whole lines of data[:end] folded on top, a piece at a time."""
-    from xixin_cli.status_log import parse_log
-
-    start, line = 0, first_line
-    while start < end:
-        stop = data.rfind(b"\n", start, min(start + _PIECE, end)) + 1
-        if stop <= start:  # a single line longer than a piece
-            stop = data.index(b"\n", start) + 1
-        read = parse_log(data[start:stop], name, first_line=line)
-        folded = folded.more(read.events, read.warnings)
-        line += data.count(b"\n", start, stop)
-        start = stop
-    return folded
-
-
-def _read_after(path: Path, base: _LogCache, *, check_prefix: bool = True) -> bytes | None:
-    """The bytes after the cached prefix, or None when the prefix is not what was cached.
-
-    The prefix is checked through a read-only memory map, so a large log is not copied;
-    `check_prefix` is False when the file's stamps vouched for it a moment ago; they are
-    looked at again on the open file, and the prefix is checked after all if they moved.
-    """
-    import mmap
-
+def _prefix_holds(handle: BinaryIO, base: _LogCache, *, check: bool = True) -> bool:
+    """Whether the open log still starts with the cached prefix: the same file, not shorter,
+    and (unless `check` is False because the file's settled stamps vouched for it a moment
+    ago, and still do on the open file) the prefix's CRC-32 unchanged. The prefix is read a
+    megabyte at a time, so a large log is never held."""
     try:
-        with path.open("rb") as handle:
-            info = os.fstat(handle.fileno())
-            if (info.st_dev, info.st_ino) != (base.device, base.inode):
-                return None
-            if info.st_size < base.offset:
-                return None
-            if not check_prefix and _vouch(info, (base.device, base.inode), base.seen):
-                handle.seek(base.offset)
-                return handle.read()
-            with mmap.mmap(handle.fileno(), base.offset, access=mmap.ACCESS_READ) as prefix:
-                if zlib.crc32(prefix) != base.crc:
-                    return None
-            handle.seek(base.offset)
-            return handle.read()
-    except (OSError, ValueError):  # no mmap here, or the file went away: read from scratch
-        return None
+        info = os.fstat(handle.fileno())
+    except OSError:
+        return False
+    if (info.st_dev, info.st_ino) != (base.device, base.inode) or info.st_size < base.offset:
+        return False
+    if not check and _vouch(info, (base.device, base.inode), base.seen):
+        return True
+    return prefix_crc(handle, base.offset) == base.crc
+
+
+#: Prefixes this process has read: (device, inode) -> (the file's stamps just before, bytes,
+#: CRC-32). While the stamps stay exactly as they were, the prefix is not read again in this
+#: process (a command that records a change reads the log again under the lock, and the fold
+#: and the index both check the same prefix): any write moves them.
+_HELD: dict[tuple[int, int], tuple[tuple[int, int, int], int, int]] = {}
+
+
+def held(info: os.stat_result, offset: int, crc: int) -> None:
+    """Note that the file whose stamps were `info` just before it was read starts with
+    `offset` bytes whose CRC-32 is `crc`."""
+    _HELD[info.st_dev, info.st_ino] = (_seen(info), offset, crc)
+
+
+def prefix_crc(handle: BinaryIO, length: int) -> int:
+    """The CRC-32 of the first `length` bytes of an open file (-1 when it is shorter)."""
+    info = os.fstat(handle.fileno())
+    known = _HELD.get((info.st_dev, info.st_ino))
+    if known is not None and known[0] == _seen(info) and known[1] == length:
+        return known[2]
+    handle.seek(0)
+    crc, left = 0, length
+    while left > 0:
+        block = handle.read(min(1 << 20, left))
+        if not block:
+            return -1
+        crc = zlib.crc32(block, crc)
+        left -= len(block)
+    held(info, length, crc)
+    return crc

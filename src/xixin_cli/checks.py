@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,19 +107,27 @@ def plan_agreement(plan: Plan, log: LogRead, name: str) -> list[Problem]:
 
     Such records are kept as they are; an id that comes back into the plan takes them up again.
     """
-    problems: list[Problem] = []
     counts = Counter(event.item for event in log.events)
     first_line: dict[str, int] = {}
     for event, line in zip(log.events, log.lines, strict=True):
         first_line.setdefault(event.item, line)
-    for item_id, line in first_line.items():
+    return plan_agreement_of(
+        plan, ((item, counts[item], line) for item, line in first_line.items()), name
+    )
+
+
+def plan_agreement_of(
+    plan: Plan, items: Iterable[tuple[str, int, int]], name: str
+) -> list[Problem]:
+    """`plan_agreement` from each item's (id, how many records, first line), in the order of
+    their first lines (what the log's index gives without reading the records)."""
+    problems: list[Problem] = []
+    for item_id, count, line in items:
         if plan.get(item_id) is None:
-            problems.append(
-                Problem(name, line, "item", "doctor.orphan", item=item_id, count=counts[item_id])
-            )
+            problems.append(Problem(name, line, "item", "doctor.orphan", item=item_id, count=count))
         elif not plan.is_leaf(item_id):
             problems.append(
-                Problem(name, line, "item", "doctor.not_leaf", item=item_id, count=counts[item_id])
+                Problem(name, line, "item", "doctor.not_leaf", item=item_id, count=count)
             )
     return problems
 

@@ -96,14 +96,19 @@ def item_record(plan: Plan, state: ItemState) -> dict[str, Any]:
     return record
 
 
-def due_record(plan: Plan, row: DueRow) -> dict[str, Any]:
-    """An item object plus how late it is or how long is left, in days and working days."""
+def due_record(plan: Plan, row: DueRow, name: str | None = None) -> dict[str, Any]:
+    """An item object plus how late it is or how long is left, in days and working days, and
+    its light (`red`, `yellow`, `blue`, `green`); in a workspace of plans, the plan's `name`
+    (`plan`) and the id qualified by it (`ref`: minzu:5.3.1)."""
     record = item_record(plan, row.state)
+    if name is not None:
+        record = {"plan": name, "ref": f"{name}:{row.state.item.id}", **record}
     record["days_overdue"] = max(row.days_overdue, 0)
     record["days_left"] = max(row.days, 0)
     key = "working_days_overdue" if row.days < 0 else "working_days_left"
     record[key] = row.workdays.days
     record["working_days_estimated"] = row.workdays.estimated
+    record["light"] = row.light
     return record
 
 
@@ -184,8 +189,9 @@ def markdown_checklist(
     kept = leaves(plan, item_states, where)
     closed = sum(1 for state in kept if not state.status.is_open)
     heading = plan.document.title
-    if where.office is not None:
-        heading += sep("bar", lang) + plan.offices[where.office].name
+    named = join([plan.offices[key].name for key in where.offices], lang)
+    if named:
+        heading += sep("bar", lang) + named
     lines = [
         "# " + md_escape(message("md.title", lang, title=heading)),
         "",
@@ -200,8 +206,8 @@ def markdown_checklist(
             )
         ),
     ]
-    if where.office is not None:
-        lines += ["", md_escape(message("md.office", lang, office=plan.offices[where.office].name))]
+    if named:
+        lines += ["", md_escape(message("md.office", lang, office=named))]
     sections = (
         _by_phase(plan, kept, lang)
         if group_by == "phase"

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from xixin_cli.errors import Problem
 from xixin_cli.fold import order_key
-from xixin_cli.model import Event, EventKind
+from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.status_log import append_with, parse_log
+
+if TYPE_CHECKING:
+    from xixin_cli.log_index import LogIndex
 
 
 @dataclass(frozen=True)
@@ -41,42 +44,96 @@ def source_problems(name: str, data: bytes) -> tuple[Problem, ...]:
     return tuple(p for p in found if p.code.startswith("verify.") and p.code != "verify.newer")
 
 
+class Source(NamedTuple):
+    """A log about to be merged: its bytes, each record's line (number, bytes as they are,
+    event id), the lines every reader skips, and what `verify` finds wrong with it."""
+
+    name: str
+    data: bytes
+    entries: tuple[tuple[int, bytes, str], ...]
+    warnings: tuple[Problem, ...]
+    refused: tuple[Problem, ...]
+
+
+def parsed_source(name: str, data: bytes) -> Source:
+    """A source read from its bytes alone."""
+    read = parse_log(data, name)
+    raw_lines = data.split(b"\n")
+    entries = tuple(
+        (number, raw_lines[number - 1], event.event_id)
+        for number, event in zip(read.lines, read.events, strict=True)
+    )
+    return Source(name, data, entries, read.warnings, source_problems(name, data))
+
+
+def read_source(path: Path) -> Source:
+    """A source log read through its own index where there is one: its records' places and
+    ids without decoding them, and its verification remembered, so that merging a log again,
+    or again once it has grown, reads only what is new in it."""
+    from xixin_cli.log_index import open_index
+    from xixin_cli.status_log import read_bytes
+
+    index = open_index(path)
+    if index is None:
+        return parsed_source(str(path), read_bytes(path))
+    try:
+        import sqlite3
+
+        from xixin_cli.verified import verify_open
+
+        name = str(path)
+        try:
+            verified = verify_open(index.db, index.handle, name)
+        except sqlite3.Error:  # what verify remembers cannot be kept: read it whole
+            return parsed_source(name, read_bytes(path))
+        index.handle.seek(0)
+        data = index.handle.read()
+        entries = [
+            (line, data[start : start + size], event)
+            for line, start, size, event in index.entries()
+        ]
+        if index.tail:
+            last = data[data.rfind(b"\n") + 1 :]
+            entries += [(index.tail_line, last, event.event_id) for event in index.tail]
+        refused = tuple(
+            p
+            for p in verified.problems
+            if p.code.startswith("verify.") and p.code != "verify.newer"
+        )
+        return Source(name, data, tuple(entries), tuple(index.warnings()), refused)
+    finally:
+        index.close()
+
+
 def new_records(
-    known: dict[str, bytes], name: str, data: bytes, *, accept_unverified: bool = False
+    known: dict[str, bytes], source: Source, *, accept_unverified: bool = False
 ) -> Incoming:
-    """The records of `data` whose event ids are not in `known` (event id -> its line), which
-    it then extends.
+    """The records of `source` whose event ids are not in `known` (event id -> its line),
+    which it then extends.
 
     Lines are kept byte for byte, so each record's hash and its writer's chain still verify
     after the merge. Unreadable lines are reported and left behind; a record from a newer
     version stops the merge (StateError from the reader), before anything is written. A file
     whose records do not verify brings nothing, unless `accept_unverified`.
     """
-    read = parse_log(data, name)
-    refused = source_problems(name, data)
+    name, refused = source.name, source.refused
     if refused and not accept_unverified:
-        return Incoming(name, (), 0, read.warnings, refused=refused)
-    by_line = dict(zip(read.lines, read.events, strict=True))
+        return Incoming(name, (), 0, source.warnings, refused=refused)
     lines: list[bytes] = []
     collisions: list[Problem] = []
     already = 0
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        event = by_line.get(number)
-        if event is None:
-            continue
+    for number, raw, event_id in source.entries:
         line = _canonical_line(raw, number == 1)
-        if event.event_id in known:
-            if known[event.event_id] == line:
+        if event_id in known:
+            if known[event_id] == line:
                 already += 1
             elif not any(p.line == number for p in collisions):
-                collisions.append(
-                    Problem(name, number, "event", "merge.collision", event=event.event_id)
-                )
+                collisions.append(Problem(name, number, "event", "merge.collision", event=event_id))
             continue
-        known[event.event_id] = line
+        known[event_id] = line
         lines.append(line)
     unverified = len({p.line for p in refused}) if refused else 0
-    return Incoming(name, tuple(lines), already, read.warnings, (), tuple(collisions), unverified)
+    return Incoming(name, tuple(lines), already, source.warnings, (), tuple(collisions), unverified)
 
 
 def _canonical_line(raw: bytes, first: bool) -> bytes:
@@ -108,12 +165,223 @@ def conflicts(events: Iterable[Event]) -> list[Conflict]:
     fold's: the later change (by time, then event id).
     """
     per_item: dict[str, list[Event]] = {}
-    parents: dict[tuple[str, str], str] = {}
+    parents: dict[str, tuple[str, str]] = {}
     for event in events:
         if event.digest:
-            parents[(event.writer, event.digest)] = event.chain
+            parents[event.digest] = (event.writer, event.chain)
         if event.kind is EventKind.STATUS:
             per_item.setdefault(event.item, []).append(event)
+    return _conflicts(per_item, parents)
+
+
+def conflicts_brought(target: Path, added: Sequence[Event]) -> list[Conflict]:
+    """The conflicts in `target` that involve one of the `added` records (what a merge brought
+    in), as `conflicts` finds them on the whole log. Through the log's index: the status
+    changes of the items the added records touch come from its columns, without reading their
+    records, and each writer's links from one record to the one before it only when a pair
+    of that writer's changes is in question; only the records named in a conflict are read.
+    Without an index the log is read a piece at a time."""
+    from xixin_cli.log_index import open_index
+
+    touched = {event.item for event in added}
+    new = {event.event_id for event in added}
+    index = open_index(target) if touched else None
+    if index is not None:
+        try:
+            return [
+                found
+                for found in _indexed_conflicts(index, sorted(touched))
+                if found.stands.event_id in new or found.other.event_id in new
+            ]
+        finally:
+            index.close()
+    return _streamed_conflicts(target, touched, new)
+
+
+class _Change(NamedTuple):
+    """What `_conflicts` needs of a status change, from the index's columns."""
+
+    item: str
+    office: str
+    key: tuple[int, int, str]
+    event_id: str
+    status: Status
+    previous: Status
+    writer: str
+    chain: str
+    digest: str
+    line: int
+
+
+class _Links(Mapping[str, tuple[str, str]]):
+    """hash -> (writer, chain) of a log's records, each writer's read from the index the first
+    time a chain of theirs is followed."""
+
+    def __init__(self, index: LogIndex) -> None:
+        self.index = index
+        self.found: dict[str, tuple[str, str]] = {}
+        self.writers: set[str] = set()
+
+    def load(self, writer: str) -> None:
+        if writer not in self.writers:
+            self.writers.add(writer)
+            for digest, chain in self.index.db.execute(
+                "SELECT hash, chain FROM events WHERE writer = ? AND hash != ''", (writer,)
+            ):
+                self.found[digest] = (writer, chain)
+            for event in self.index.tail:
+                if event.writer == writer and event.digest:
+                    self.found[event.digest] = (writer, event.chain)
+
+    def __getitem__(self, digest: str) -> tuple[str, str]:
+        return self.found[digest]
+
+    def get(self, digest: str, default: Any = None) -> Any:
+        return self.found.get(digest, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.found)
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+
+_STATUSES = {status.value: status for status in Status}
+
+
+def _indexed_conflicts(index: LogIndex, items: Sequence[str]) -> list[Conflict]:
+    """`conflicts` for these items, from the index's columns: each part's changes are walked
+    from the latest back, read from the index as the walk goes, until the first pair in
+    conflict (the one `conflicts` reports), so most parts cost a few rows."""
+    import heapq
+
+    from xixin_cli.log_index import micros
+
+    links = _Links(index)
+    wanted = set(items)
+    tail: dict[str, list[_Change]] = {}
+    for event in index.tail:
+        if event.kind is EventKind.STATUS and event.item in wanted:
+            first, written = order_key(event)[:2]
+            key = (micros(first), micros(written), event.event_id)
+            tail.setdefault(event.item, []).append(
+                _Change(
+                    event.item,
+                    event.office,
+                    key,
+                    event.event_id,
+                    event.status,
+                    event.previous,
+                    event.writer,
+                    event.chain,
+                    event.digest,
+                    index.tail_line,
+                )
+            )
+    first_lines: dict[str, int] = {}
+    units: dict[str, set[str]] = {}
+    for start in range(0, len(items), 500):
+        chunk = items[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for item, office, line in index.db.execute(
+            "SELECT item, office, min(line) FROM events WHERE kind = 'status' AND repeat = 0 "
+            f"AND item IN ({marks}) GROUP BY item, office",
+            chunk,
+        ):
+            first_lines[item] = min(line, first_lines.get(item, line))
+            units.setdefault(item, set()).add(office)
+    for item, changes in tail.items():
+        first_lines.setdefault(item, index.tail_line)
+        units.setdefault(item, set()).update(change.office for change in changes)
+    sql = (
+        "SELECT item, office, k1, k2, event, status, previous, writer, chain, hash, line "
+        "FROM events WHERE kind = 'status' AND repeat = 0 AND item = ? AND office IN ('', ?) "
+        "ORDER BY k1 DESC, k2 DESC, event DESC"
+    )
+
+    def latest_first(item: str, unit: str) -> Iterator[_Change]:
+        rows = (
+            _Change(
+                found[0],
+                found[1],
+                (found[2], found[3], found[4]),
+                found[4],
+                _STATUSES[found[5]],
+                _STATUSES[found[6]],
+                *found[7:],
+            )
+            for found in index.db.execute(sql, (item, unit))
+        )
+        extra = sorted(
+            (c for c in tail.get(item, ()) if c.office in ("", unit)),
+            key=lambda c: c.key,
+            reverse=True,
+        )
+        return heapq.merge(rows, extra, key=lambda c: c.key, reverse=True)
+
+    found: list[Conflict] = []
+    for item in sorted(first_lines, key=first_lines.__getitem__):
+        for unit in sorted(units[item] - {""} or {""}):
+            later = None
+            for earlier in latest_first(item, unit):
+                if later is not None and _in_conflict(links, earlier, later):
+                    stands, other = _event_of(index, later), _event_of(index, earlier)
+                    if stands is not None and other is not None:
+                        found.append(Conflict(item, stands, other, unit))
+                    break
+                later = earlier
+    return found
+
+
+def _event_of(index: LogIndex, change: Any) -> Event | None:
+    from xixin_cli.log_index import Row
+
+    if change.line == index.tail_line and index.tail:
+        return next((e for e in index.tail if e.event_id == change.event_id), None)
+    row = index.db.execute(
+        "SELECT line, start, size FROM events WHERE line = ?", (change.line,)
+    ).fetchone()
+    events = index.read([Row(*row)]) if row is not None else []
+    return events[0] if events else None
+
+
+def _streamed_conflicts(target: Path, touched: set[str], new: set[str]) -> list[Conflict]:
+    """`conflicts_brought` without an index: the log read a piece at a time, keeping only the
+    status changes of the touched items and each record's link to the one before it."""
+    import sys
+
+    from xixin_cli.status_log import open_log, pieces
+
+    per_item: dict[str, list[Event]] = {}
+    parents: dict[str, tuple[str, str]] = {}
+    handle = open_log(target) if touched else None
+    if handle is None:
+        return []
+    seen: set[str] = set()
+    with handle:
+        line = 1
+        for piece in pieces(handle):
+            for event in parse_log(piece, str(target), first_line=line).events:
+                if event.event_id in seen:
+                    continue  # a repeated line counts once, as read_log's readers count it
+                seen.add(event.event_id)
+                if event.digest:
+                    parents[event.digest] = (sys.intern(event.writer), event.chain)
+                if event.kind is EventKind.STATUS and event.item in touched:
+                    per_item.setdefault(event.item, []).append(event)
+            line += piece.count(b"\n")
+    return [
+        found
+        for found in _conflicts(per_item, parents)
+        if found.stands.event_id in new or found.other.event_id in new
+    ]
+
+
+def _conflicts(
+    per_item: Mapping[str, Sequence[Any]],
+    parents: Mapping[str, tuple[str, str]],
+    key: Callable[[Any], object] = order_key,
+) -> list[Conflict]:
     per_part: dict[tuple[str, str], list[Event]] = {}
     for item, changes in per_item.items():
         units = {event.office for event in changes if event.office} or {""}
@@ -122,40 +390,50 @@ def conflicts(events: Iterable[Event]) -> list[Conflict]:
             per_part[(item, unit)] = mine
     found: list[Conflict] = []
     for (item, unit), changes in per_part.items():
-        ordered = sorted(changes, key=order_key)
+        ordered = sorted(changes, key=key)  # type: ignore[arg-type]
         for earlier, later in reversed(list(itertools.pairwise(ordered))):
-            if (
-                later.previous is not earlier.status
-                and later.status is not earlier.status
-                and not _chained(parents, later, earlier)
-                and not _chained(parents, earlier, later)
-            ):
+            if _in_conflict(parents, earlier, later):
                 found.append(Conflict(item, later, earlier, unit))
                 break
     return found
+
+
+def _in_conflict(parents: Mapping[str, tuple[str, str]], earlier: Any, later: Any) -> bool:
+    """Whether the later change did not start from the status the earlier one set, disagrees
+    with it, and neither was made in sight of the other (its writer's chain)."""
+    return (
+        later.previous is not earlier.status
+        and later.status is not earlier.status
+        and not _chained(parents, later, earlier)
+        and not _chained(parents, earlier, later)
+    )
 
 
 #: How far back a chain is followed to see whether one record came after another.
 _CHAIN_WALK = 10_000
 
 
-def _chained(parents: dict[tuple[str, str], str], after: Event, before: Event) -> bool:
+def _chained(parents: Mapping[str, tuple[str, str]], after: Any, before: Any) -> bool:
     """Whether `after` follows `before` in their writer's chain (so its writer had seen it)."""
     if not before.digest or after.writer != before.writer:
         return False
+    if isinstance(parents, _Links):
+        parents.load(after.writer)  # that writer's links, read from the index once
     link = after.chain
     for _ in range(_CHAIN_WALK):
         if not link:
             return False
         if link == before.digest:
             return True
-        link = parents.get((after.writer, link), "")
+        writer, link = parents.get(link, ("", ""))
+        if writer != after.writer:
+            return False
     return False
 
 
 def merge_into(
     target: Path,
-    sources: Sequence[tuple[str, bytes]],
+    sources: Sequence[tuple[str, bytes] | Source],
     *,
     make_parent: bool = False,
     accept_unverified: bool = False,
@@ -163,11 +441,30 @@ def merge_into(
     """Append to `target` every record of `sources` it lacks, in one locked append.
 
     The target is read under the lock, so a merge running twice at once still adds each record
-    once.
+    once. Each source is (name, bytes), or a `Source` already read (`read_source`).
     """
     results: list[Incoming] = []
+    prepared = [given if isinstance(given, Source) else parsed_source(*given) for given in sources]
 
     def build(handle: BinaryIO) -> bytes:
+        known = _known(target, handle, prepared)
+        results.extend(
+            new_records(known, source, accept_unverified=accept_unverified) for source in prepared
+        )
+        return b"".join(line + b"\n" for result in results for line in result.lines)
+
+    append_with(target, build, make_parent=make_parent)
+    return results
+
+
+def _known(target: Path, handle: BinaryIO, sources: Sequence[Source]) -> dict[str, bytes]:
+    """Of the event ids the sources hold, those the target has, each with its (first) line as
+    `new_records` compares it: through the target's index, which says where those lines are,
+    or, without one, by reading the whole target."""
+    from xixin_cli.log_index import open_index
+
+    index = open_index(target)
+    if index is None:
         handle.seek(0)
         data = handle.read()
         read = parse_log(data, str(target))
@@ -175,14 +472,26 @@ def merge_into(
         known: dict[str, bytes] = {}
         for number, event in zip(read.lines, read.events, strict=True):
             known.setdefault(event.event_id, _canonical_line(raw_lines[number - 1], number == 1))
-        results.extend(
-            new_records(known, name, data, accept_unverified=accept_unverified)
-            for name, data in sources
-        )
-        return b"".join(line + b"\n" for result in results for line in result.lines)
+        return known
+    try:
+        ids = sorted({event_id for source in sources for _, _, event_id in source.entries})
+        found = {
+            event: _canonical_line(index.raw(row), row.line == 1)
+            for event, row in index.first_lines(ids).items()
+        }
+        for event in index.tail:  # a last line not indexed yet
+            if event.event_id not in found:
+                found[event.event_id] = _canonical_line(_last_line(handle), index.tail_line == 1)
+        return found
+    finally:
+        index.close()
 
-    append_with(target, build, make_parent=make_parent)
-    return results
+
+def _last_line(handle: BinaryIO) -> bytes:
+    handle.seek(0, 2)
+    size = handle.tell()
+    handle.seek(max(0, size - (64 << 10) - 1))
+    return handle.read().rsplit(b"\n", 1)[-1]
 
 
 # -- records taken in unverified -----------------------------------------------------------------

@@ -57,6 +57,9 @@ class DueBasis(str, Enum):
     STATED = "stated"  # the text gives the day
     PHASE = "phase"  # the end of the item's phase window
     STANDING = "standing"  # 常态化/持续 work: no single deadline
+    RECURRING = (
+        "recurring"  # `every:` in the plan: each period is an item of its own (`ID@2023-03`)
+    )
 
 
 class Document(NamedTuple):
@@ -134,20 +137,52 @@ class Item(NamedTuple):
     lead: tuple[str, ...] = ()  # 牵头单位, where the document names them apart from 配合单位
 
 
-class Plan:
-    """A whole plan: the document, its offices, phases and items in document order.
+class Threshold(NamedTuple):
+    """How far ahead of a due date a warning light comes on: N days, or N working days by the
+    official calendar (an item due today is 0 days ahead)."""
 
-    Read-only, compared by its five fields; a plain class only so that it indexes its items
+    days: int
+    working: bool = False
+
+
+class Warnings(NamedTuple):
+    """A plan's warning lights before a due date: yellow, then (further out) blue. Red is
+    always "overdue", green everything later (and standing work)."""
+
+    yellow: Threshold = Threshold(7)
+    blue: Threshold | None = None
+    given: bool = False  # set by the plan itself (else the workspace's `.xixin` may set them)
+
+
+#: Today's rule, for a plan that sets none: yellow within 7 days, no blue.
+DEFAULT_WARNINGS = Warnings()
+
+
+class Plan:
+    """A whole plan: the document, its offices, phases and items in document order, and its
+    warning lights.
+
+    Read-only, compared by its six fields; a plain class only so that it indexes its items
     once when made (a NamedTuple cannot) without a dataclass's start-up cost.
     """
 
-    __slots__ = ("_by_id", "_children", "document", "items", "offices", "path", "phases")
+    __slots__ = (
+        "_by_id",
+        "_children",
+        "document",
+        "items",
+        "offices",
+        "path",
+        "phases",
+        "warnings",
+    )
 
     path: str
     document: Document
     offices: Mapping[str, Office]
     phases: Mapping[str, Phase]
     items: tuple[Item, ...]
+    warnings: Warnings
     _by_id: Mapping[str, Item]
     _children: Mapping[str, tuple[str, ...]]
 
@@ -158,6 +193,7 @@ class Plan:
         offices: Mapping[str, Office],
         phases: Mapping[str, Phase],
         items: tuple[Item, ...],
+        warnings: Warnings = DEFAULT_WARNINGS,
     ) -> None:
         children: dict[str, list[str]] = {}
         for item in items:
@@ -169,6 +205,7 @@ class Plan:
             "offices": offices,
             "phases": phases,
             "items": items,
+            "warnings": warnings,
             "_by_id": {item.id: item for item in items},
             "_children": {key: tuple(ids) for key, ids in children.items()},
         }
@@ -176,7 +213,7 @@ class Plan:
             object.__setattr__(self, name, value)
 
     def _fields(self) -> tuple[object, ...]:
-        return (self.path, self.document, self.offices, self.phases, self.items)
+        return (self.path, self.document, self.offices, self.phases, self.items, self.warnings)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Plan is read-only; use with_path() for another path ({name})")
@@ -194,7 +231,7 @@ class Plan:
     def __repr__(self) -> str:
         return (
             f"Plan(path={self.path!r}, document={self.document!r}, offices={self.offices!r}, "
-            f"phases={self.phases!r}, items={self.items!r})"
+            f"phases={self.phases!r}, items={self.items!r}, warnings={self.warnings!r})"
         )
 
     def __reduce__(self) -> tuple[type[Plan], tuple[object, ...]]:
@@ -202,7 +239,7 @@ class Plan:
 
     def with_path(self, path: str) -> Plan:
         """The same plan, said to come from `path`."""
-        return Plan(path, self.document, self.offices, self.phases, self.items)
+        return Plan(path, self.document, self.offices, self.phases, self.items, self.warnings)
 
     def get(self, item_id: str) -> Item | None:
         """The item with this id, or None."""

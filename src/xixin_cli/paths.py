@@ -34,11 +34,23 @@ class StatePath(NamedTuple):
 #: The file that marks an office's working folder (`xixin init`), beside its `plan.yaml`.
 WORKSPACE_MARK = ".xixin"
 WORKSPACE_PLAN = "plan.yaml"
+#: The folder of a workspace's further plans (`xixin plan add`): `plans/NAME.yaml`, each with
+#: its log `plans/NAME.status.jsonl` beside it.
+WORKSPACE_PLANS = "plans"
+#: The name of a workspace's `plan.yaml` (the plan `xixin init` writes): its file's stem.
+FIRST_PLAN = "plan"
+
+
+class NamedPlan(NamedTuple):
+    """A plan of a workspace: its name (`--plan NAME`, `NAME:5.3.1`) and its file."""
+
+    name: str
+    path: Path
 
 
 def workspace() -> Path | None:
     """The office's working folder: XIXIN_HOME, else the nearest folder from the current one
-    up that `xixin init` made (it holds `.xixin` and `plan.yaml`), else None."""
+    up that `xixin init` made (it holds `.xixin`, and `plan.yaml` or `plans/`), else None."""
     import os
 
     home = os.environ.get("XIXIN_HOME")
@@ -46,18 +58,69 @@ def workspace() -> Path | None:
         return Path(home).expanduser()
     here = Path.cwd()
     for folder in (here, *here.parents):
-        if (folder / WORKSPACE_MARK).is_file() and (folder / WORKSPACE_PLAN).is_file():
+        if (folder / WORKSPACE_MARK).is_file() and (
+            (folder / WORKSPACE_PLAN).is_file() or (folder / WORKSPACE_PLANS).is_dir()
+        ):
             return folder
     return None
 
 
+def workspace_plans(folder: Path) -> list[NamedPlan]:
+    """The workspace's plans: its `plan.yaml` (named `plan`), then `plans/*.yaml` by name."""
+    found = []
+    if (folder / WORKSPACE_PLAN).is_file():
+        found.append(NamedPlan(FIRST_PLAN, folder / WORKSPACE_PLAN))
+    more = folder / WORKSPACE_PLANS
+    if more.is_dir():
+        found += [NamedPlan(p.stem, p) for p in sorted(more.glob("*.yaml")) if p.is_file()]
+    return found
+
+
+def named_plan(given: str | None) -> NamedPlan | None:
+    """The workspace plan `given` (--plan or XIXIN_PLAN) names, or, without a value, the
+    workspace's only plan; None outside a workspace, or for a value that names no plan of it
+    (a path, then)."""
+    folder = workspace()
+    if folder is None:
+        return None
+    found = workspace_plans(folder)
+    if given:
+        return next((entry for entry in found if entry.name == given), None)
+    return found[0] if len(found) == 1 else None
+
+
 def plan_path(given: str | None) -> Path:
-    """The plan: --plan or XIXIN_PLAN (Typer merges both into `given`), else the working
-    folder's, else the bundled one."""
+    """The plan: --plan or XIXIN_PLAN (Typer merges both into `given`) — in a workspace a value
+    naming one of its plans is that plan, any other value a path — else the working folder's
+    only plan, else the bundled one. A workspace of several plans needs one named
+    (UsageError), except in the views that cover every plan (`session.open_all`)."""
+    named = named_plan(given)
+    if named is not None:
+        return named.path
     if given:
         return Path(given).expanduser()
     folder = workspace()
-    return folder / WORKSPACE_PLAN if folder is not None else bundled_plan()
+    if folder is None:
+        return bundled_plan()
+    found = workspace_plans(folder)
+    if len(found) > 1:
+        from xixin_cli.errors import UsageError
+
+        names = ", ".join(entry.name for entry in found)
+        raise UsageError("usage.which_plan", count=len(found), names=names, first=found[0].name)
+    return folder / WORKSPACE_PLAN
+
+
+def plan_name(path: Path) -> str:
+    """The name of the workspace plan at `path`, or "" for a plan of no workspace."""
+    folder = workspace()
+    if folder is None:
+        return ""
+    try:
+        resolved = path.resolve()
+        return next((e.name for e in workspace_plans(folder) if e.path.resolve() == resolved), "")
+    except OSError:
+        return ""
 
 
 def state_path(given: str | None, plan: Path) -> StatePath:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from xixin_cli.dates import DateFormatError, parse_date
 from xixin_cli.errors import PlanError, Problem
 from xixin_cli.model import (
+    DEFAULT_WARNINGS,
     Document,
     DueBasis,
     Item,
@@ -17,11 +18,15 @@ from xixin_cli.model import (
     Office,
     Phase,
     Plan,
+    Threshold,
+    Warnings,
     find_office,
 )
 
 if TYPE_CHECKING:
     from yaml import Node
+
+    from xixin_cli.recurrence import Every
 
 #: The plan format this version reads. A file with another number is refused, not guessed at.
 FORMAT_VERSION = 1
@@ -29,7 +34,18 @@ FORMAT_VERSION = 1
 #: Guards against YAML alias bombs: no real plan comes near this many nodes.
 MAX_NODES = 2_000_000
 
-TOP_KEYS = {"format": True, "document": True, "offices": True, "phases": True, "items": True}
+TOP_KEYS = {
+    "format": True,
+    "document": True,
+    "offices": True,
+    "phases": True,
+    "items": True,
+    "warnings": False,
+}
+#: `warnings:` — the lights before a due date (red is always "overdue").
+WARNING_KEYS = {"yellow": False, "blue": False}
+#: `every:` on an item — how it recurs (docs/plan-format.md, "Recurring items").
+EVERY_KEYS = {"unit": True, "day": True, "from": False, "until": False}
 DOCUMENT_KEYS = {
     "number": True,
     "issuer": True,
@@ -64,6 +80,7 @@ ITEM_KEYS = {
     "due_basis": False,
     "due_text": False,
     "note": False,
+    "every": False,
 }
 #: What an item takes from its parent when it does not say otherwise.
 INHERITED = ("source", "offices", "lead", "offices_text", "phase", "due", "due_basis", "due_text")
@@ -111,6 +128,38 @@ def read_plan_bytes(path: Path) -> bytes:
     if path.is_dir():  # Windows reports a folder as PermissionError above; others may get here
         raise PlanError([Problem(name, None, None, "plan.is_dir")])
     return data
+
+
+#: What a workspace's mark file (`.xixin`, YAML) may set for all its plans.
+WORKSPACE_KEYS = {"warnings": False}
+
+
+def workspace_warnings(path: Path) -> Warnings | None:
+    """The warning lights a workspace's `.xixin` sets for the plans that set none, or None;
+    PlanError naming the file, line and key when they cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    import re
+
+    if not re.search(rb"(?m)^\s*warnings\s*:", data):  # the mark as `init` writes it
+        return None
+    import yaml
+
+    name = str(path)
+    try:
+        root = yaml.compose(decode_text(data, name), Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise PlanError([Problem(name, None, None, "plan.not_yaml", reason=str(exc))]) from None
+    if root is None:
+        return None
+    reader = _Reader(name)
+    entries = reader.mapping(root, "", WORKSPACE_KEYS)
+    found = reader.warnings(entries["warnings"][1]) if entries and "warnings" in entries else None
+    if reader.problems:
+        raise PlanError(reader.problems)
+    return found
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -165,6 +214,10 @@ class _Reader:
         self.name = name
         self.problems: list[Problem] = []
         self.nodes_seen = 0
+        self.start: dt.date | None = None  # the plan's date (else its first phase's start)
+        self.end: dt.date | None = None  # its last phase's end
+        self.every: dict[str, Every] = {}  # the recurring items read so far, by id
+        self.first_dues: list[dt.date] = []  # the `due` recurring items give (not used as such)
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -302,10 +355,54 @@ class _Reader:
         document = self.document(top["document"][1]) if "document" in top else None
         offices = self.offices(top["offices"][1]) if "offices" in top else {}
         phases = self.phases(top["phases"][1]) if "phases" in top else {}
+        warnings = self.warnings(top["warnings"][1]) if "warnings" in top else DEFAULT_WARNINGS
+        self.start = (document.date if document is not None else None) or min(
+            (phase.start for phase in phases.values()), default=None
+        )
+        self.end = max((phase.end for phase in phases.values()), default=None)
         items = self.items(top["items"][1], offices, phases) if "items" in top else ()
         if document is None or self.problems:
             return None
-        return Plan(self.name, document, offices, phases, items)
+        return Plan(self.name, document, offices, phases, items, warnings)
+
+    def warnings(self, node: Node) -> Warnings:
+        """`warnings: {yellow: 3 working days, blue: 7 days}`: each light's distance ahead."""
+        entries = self.mapping(node, "warnings", WARNING_KEYS)
+        if not entries:
+            if entries is not None and not node.value:
+                self.problem(node, "warnings", "plan.want_warnings")
+            return DEFAULT_WARNINGS
+        found = {
+            key: self.threshold(value, f"warnings.{key}") for key, (_, value) in entries.items()
+        }
+        yellow = found.get("yellow") or DEFAULT_WARNINGS.yellow
+        blue = found.get("blue")
+        if blue is not None and blue.working == yellow.working and blue.days <= yellow.days:
+            self.problem(
+                entries["blue"][1],
+                "warnings.blue",
+                "plan.blue_not_after_yellow",
+                blue=blue.days,
+                yellow=yellow.days,
+            )
+        return Warnings(yellow, blue, given=True)
+
+    def threshold(self, node: Node, where: str) -> Threshold | None:
+        """`7 days`, `3 working days`, `3个工作日`, `7天` or a bare number of days."""
+        import re
+
+        value = self.text(node, where)
+        if value is None:
+            return None
+        match = re.fullmatch(
+            r"(\d{1,3})\s*(working\s+days?|workdays?|个?工作日|days?|d|天|日)?",
+            value.strip().lower(),
+        )
+        if match is None:
+            self.problem(node, where, "plan.bad_warning", value=value)
+            return None
+        unit = match.group(2) or "days"
+        return Threshold(int(match.group(1)), "work" in unit or "工作日" in unit)
 
     def _format(self, node: Node) -> bool:
         value = self.text(node, "format")
@@ -484,12 +581,131 @@ class _Reader:
             return ()
         items: dict[str, Item] = {}
         lines: dict[str, int] = {}
+        nodes: dict[str, Node] = {}
         for index, child in enumerate(node.value):
             item = self.item(child, index, items, lines, offices, phases)
             if item is not None:
                 items[item.id] = item
                 lines[item.id] = child.start_mark.line + 1
-        return tuple(items.values())
+                nodes[item.id] = child
+        if not self.every:
+            return tuple(items.values())
+        if self.end is None and self.start is not None:
+            # No phases: to the end of the year of the last day an item is due (a recurring
+            # item's own `due`, its first occurrence, included), at least the plan's first.
+            dues = [item.due for item in items.values() if item.due is not None]
+            last = max([*dues, *self.first_dues, self.start])
+            self.end = dt.date(last.year, 12, 31)
+        found: list[Item] = []
+        parents = {item.parent for item in items.values()}
+        for item in items.values():
+            found.append(item)
+            if item.id in self.every and item.id not in parents:  # a task recurs by its leaves
+                for each in self.occurrences(nodes[item.id], item, self.every[item.id], phases):
+                    if each.id in items:
+                        self.problem(
+                            nodes[item.id],
+                            f"items[{each.id}].id",
+                            "plan.duplicate_id",
+                            first_line=lines[each.id],
+                        )
+                    found.append(each)
+        return tuple(found)
+
+    def recurrence(self, node: Node, where: str) -> Every | None:
+        """`every:` as a mapping (unit, day, from, until) or in its short form (每月25日)."""
+        import yaml
+
+        from xixin_cli.recurrence import UNITS, BadRule, Every, normal_day, parse_short
+
+        if isinstance(node, yaml.ScalarNode):
+            before = len(self.problems)
+            text = self.text(node, where)
+            found = parse_short(text) if text is not None else None
+            try:
+                if found is not None:
+                    return Every(found[0], normal_day(*found))
+            except BadRule:
+                pass
+            if len(self.problems) == before:  # (a refused tag, say, is said already)
+                self.problem(node, where, "plan.bad_every", value=text or "")
+            return None
+        entries = self.mapping(node, where, EVERY_KEYS)
+        if entries is None or "unit" not in entries or "day" not in entries:
+            return None
+        unit = self.text(entries["unit"][1], f"{where}.unit")
+        day = self.text(entries["day"][1], f"{where}.day")
+        start = self.date(entries["from"][1], f"{where}.from") if "from" in entries else None
+        until = self.date(entries["until"][1], f"{where}.until") if "until" in entries else None
+        if unit is None or day is None:
+            return None
+        if unit not in UNITS:
+            allowed = ", ".join(UNITS)
+            self.problem(
+                entries["unit"][1], f"{where}.unit", "plan.bad_choice", value=unit, allowed=allowed
+            )
+            return None
+        try:
+            return Every(unit, normal_day(unit, day), start, until)
+        except BadRule:
+            self.problem(entries["day"][1], f"{where}.day", f"plan.bad_every_day.{unit}", value=day)
+            return None
+
+    def occurrences(
+        self, node: Node, item: Item, every: Every, phases: dict[str, Phase]
+    ) -> list[Item]:
+        """The items a recurring item stands for, one per period (`ID@2023-03`), each due on
+        its period's day and under the phase whose window holds that day."""
+        from xixin_cli.recurrence import BadRule, occurrences
+
+        where = f"items[{item.id}].every"
+        start, until = every.start or self.start, every.until or self.end
+        if start is None or until is None:
+            self.problem(
+                node, f"{where}.{'from' if start is None else 'until'}", "plan.every_dates"
+            )
+            return []
+        if until < start:
+            self.problem(
+                node,
+                f"{where}.until",
+                "plan.end_before_start",
+                start=start.isoformat(),
+                end=until.isoformat(),
+            )
+            return []
+        working = None
+        if every.day == "last workday":
+            from xixin_cli.workdays import build_calendar
+
+            calendar = build_calendar()  # the plan's parse is cached, and the calendar with it
+
+            def working(day: dt.date) -> bool:
+                return calendar.is_working_day(day)[0]
+
+        try:
+            found = occurrences(every, start, until, working)
+        except BadRule as exc:
+            self.problem(node, where, "plan.every_too_many", limit=str(exc))
+            return []
+        if not found:
+            self.problem(
+                node, where, "plan.every_none", start=start.isoformat(), until=until.isoformat()
+            )
+            return []
+        made = []
+        for suffix, due in found:
+            phase = next((p.key for p in phases.values() if p.start <= due <= p.end), item.phase)
+            made.append(
+                item._replace(
+                    id=f"{item.id}@{suffix}",
+                    parent=item.id,
+                    phase=phase,
+                    due=due,
+                    due_basis=DueBasis.STATED,
+                )
+            )
+        return made
 
     def item(
         self,
@@ -532,6 +748,15 @@ class _Reader:
                     value=parent_id,
                     hint=_close(parent_id, known),
                 )
+        every = (
+            self.recurrence(entries["every"][1], f"{where}.every") if "every" in entries else None
+        )
+        if (
+            every is None
+            and parent_id in self.every
+            and not {"every", "due", "due_basis"} & entries.keys()
+        ):  # a recurring task's actions recur by its rule, unless they set their own dates
+            every = self.every[parent_id]
         kind = self.choice(get("kind"), f"{where}.kind", ItemKind)
         title = self.text(get("title"), f"{where}.title")
         text = self.text(get("text"), f"{where}.text", required=False)
@@ -578,6 +803,14 @@ class _Reader:
 
         if not office_keys and get("offices") is None:
             self.problem(node, f"{where}.offices", "plan.missing_key")
+        if every is not None or "every" in entries:  # each occurrence has its own due day
+            if due is not None:
+                self.first_dues.append(due)  # as an import writes it: the first occurrence
+            basis, due = DueBasis.RECURRING, None
+            if every is not None:
+                from xixin_cli.recurrence import describe
+
+                due_text = due_text or describe(every)
         if basis is None and get("due_basis") is None:
             self.problem(node, f"{where}.due_basis", "plan.missing_key")
         if source is None and get("source") is None:
@@ -585,7 +818,12 @@ class _Reader:
         if lead_keys and office_keys and not set(lead_keys) <= set(office_keys):
             self.problem(get("lead") or node, f"{where}.lead", "plan.lead_not_office")
         phase = phases.get(phase_key) if phase_key is not None else None
-        due = self._due(node, where, entries, basis, due, phase, due_text)
+        if basis is DueBasis.RECURRING and every is None and "every" not in entries:
+            self.problem(get("due_basis") or node, f"{where}.every", "plan.recurring_needs_every")
+        elif basis is not DueBasis.RECURRING:
+            due = self._due(node, where, entries, basis, due, phase, due_text)
+        elif every is not None and item_id is not None:
+            self.every[item_id] = every
         if len(self.problems) > problems_before or item_id is None:
             return None
         assert kind is not None and title is not None and basis is not None

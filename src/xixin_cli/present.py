@@ -24,8 +24,10 @@ from xixin_cli.results import (
     History,
     ItemView,
     Lines,
+    PlanList,
     Reminder,
     Sending,
+    Several,
 )
 
 if TYPE_CHECKING:
@@ -185,7 +187,11 @@ def _due(result: DueList) -> int:
     if result.form is Form.JSON:
         from xixin_cli.export import due_record
 
-        _json([due_record(result.plan, row) for row in result.rows])
+        if result.sources:
+            named = zip(result.rows, result.sources, strict=True)
+            _json([due_record(plan, row, name) for row, (name, plan) in named])
+        else:
+            _json([due_record(result.plan, row) for row in result.rows])
         return 0
     from xixin_cli.render import due_table, phase_table
 
@@ -193,7 +199,14 @@ def _due(result: DueList) -> int:
     if result.rows:
         _print(
             due_table(
-                result.plan, result.rows, lang, result.today, late=result.late, until=result.until
+                result.plan,
+                result.rows,
+                lang,
+                result.today,
+                late=result.late,
+                until=result.until,
+                sources=result.sources if result.plans else (),
+                plans=result.plans,
             )
         )
         _left_out(result.hidden, lang)
@@ -219,6 +232,75 @@ def _reminder(result: Reminder) -> int:
         from xixin_cli.render import digest_view
 
         _print(digest_view(result.plan, result.digest, result.lang), paged=result.paged)
+    return int(ExitCode.OVERDUE) if result.fail and result.digest.overdue else 0
+
+
+def _several(result: Several) -> int:
+    """One result per plan of a workspace: each in turn under its plan's name; as JSON, one
+    object listing them. The code is the most urgent any of them ends with."""
+    if result.form is Form.JSON:
+        from xixin_cli.export import board_record, digest_record
+
+        plans = []
+        for each in result.results:
+            if isinstance(each, Reminder):
+                plans.append({"plan": each.name, **digest_record(each.plan, each.digest)})
+            else:
+                plans.append({"plan": each.name, **board_record(each.board)})
+        _json({"plans": plans})
+        codes = [_reminder_code(each) for each in result.results if isinstance(each, Reminder)]
+        return max(codes, default=0)
+    code = 0
+    for n, each in enumerate(result.results):
+        if n:
+            out("")
+        out(
+            message(
+                "workspace.plan_heading", each.lang, name=each.name, title=each.plan.document.title
+            )
+        )
+        code = max(code, present(each))
+    return code
+
+
+def _plan_list(result: PlanList) -> int:
+    """`plan list`: one row per plan of the workspace."""
+    if result.form is Form.JSON:
+        _json(
+            [
+                {
+                    "plan": row.name,
+                    "path": row.path,
+                    "number": row.number,
+                    "title": row.title,
+                    "total": row.leaves,
+                    "closed": row.closed,
+                    "overdue": row.overdue,
+                }
+                for row in result.plans
+            ]
+        )
+        return 0
+    from rich.table import Table
+
+    lang = result.lang
+    table = Table(
+        title=message("title.plans", lang),
+        caption=message("as_of", lang, date=result.today.isoformat()),
+    )
+    for key in ("col.plan", "col.number", "col.title", "col.progress", "col.overdue_count"):
+        table.add_column(message(key, lang), overflow="fold")
+    for row in result.plans:
+        rate = f"{row.closed * 100 // row.leaves}%" if row.leaves else "—"
+        progress = message("plan.progress", lang, closed=row.closed, total=row.leaves, rate=rate)
+        table.add_row(row.name or "—", row.number, row.title, progress, str(row.overdue))
+    _print(table)
+    return 0
+
+
+def _reminder_code(result: Reminder) -> int:
+    from xixin_cli.errors import ExitCode
+
     return int(ExitCode.OVERDUE) if result.fail and result.digest.overdue else 0
 
 
@@ -348,4 +430,6 @@ _SHOWN: dict[type, Callable[[Any], int]] = {
     Files: _files,
     Lines: _lines,
     Findings: _findings,
+    Several: _several,
+    PlanList: _plan_list,
 }

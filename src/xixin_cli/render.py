@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from xixin_cli.fold import ItemState
 from xixin_cli.i18n import join, label, message, sep, status_label
-from xixin_cli.model import Event, EventKind, Item, Phase, Plan, Status, short_name
+from xixin_cli.model import DueBasis, Event, EventKind, Item, Phase, Plan, Status, short_name
 from xixin_cli.schedule import Digest, DueRow, PhaseMark
 from xixin_cli.terminal import clean  # plan and log text is measured as it will be shown
 
@@ -83,8 +83,11 @@ def unit_label(row: Tally) -> str:
 
 
 def due_text(state: ItemState, lang: str) -> str:
-    """The current due date (marked when extended), or 常态化 for standing work."""
+    """The current due date (marked when extended), the rule of a recurring item (每月25日),
+    or 常态化 for standing work."""
     if state.due is None:
+        if state.item.due_basis is DueBasis.RECURRING:
+            return state.item.due_text
         return message("standing", lang)
     return state.due.isoformat() + (message("extended_mark", lang) if state.extension else "")
 
@@ -398,9 +401,13 @@ def due_table(
     *,
     late: bool | None,
     until: date | None = None,
+    sources: Sequence[tuple[str, Plan]] = (),
+    plans: Sequence[tuple[str, Plan]] = (),
 ) -> Table:
     """Overdue (late=True), upcoming (False) or both (None) rows, with the days late or left,
-    in calendar days and in working days (≈ where estimated)."""
+    in calendar days and in working days (≈ where estimated). With `sources` (rows of several
+    plans of a workspace, one per row) a plan column comes first, and an id that several of
+    the `plans` have is qualified (minzu:5.3.1)."""
     from rich.text import Text
 
     if late:
@@ -411,6 +418,10 @@ def due_table(
         end = until or (rows[-1].state.due if rows else today)
         title = message("title.upcoming", lang, start=today.isoformat(), end=str(end))
     table = _table(title, caption(plan, lang, today) if late is not None else "")
+    if sources:
+        table.caption = message("workspace.caption", lang, date=today.isoformat())
+        table.add_column(message("col.plan", lang), no_wrap=True)
+        shared = _shared_ids(plans)
     table.add_column(message("col.id", lang), no_wrap=True)
     table.add_column(message("col.title", lang), ratio=3, overflow="fold")
     table.add_column(message("col.offices", lang), ratio=2, overflow="fold")
@@ -419,7 +430,7 @@ def due_table(
     table.add_column(message(days_column, lang), no_wrap=True, justify="right")
     table.add_column(message("col.workdays", lang), no_wrap=True, justify="right")
     table.add_column(message("col.status", lang), no_wrap=True)
-    for row in rows:
+    for n, row in enumerate(rows):
         item = row.state.item
         if row.days < 0:
             late_days = message("days" if late else "days_late", lang, n=row.days_overdue)
@@ -427,11 +438,17 @@ def due_table(
         elif row.days == 0:
             days = Text(message("due_today", lang), style="yellow")
         else:
-            days = Text(message("days", lang, n=row.days), style="yellow" if row.days <= 7 else "")
-        cells: list[RenderableType] = [
-            item.id,
-            cell(item.title, plan),
-            offices_cell(plan, item, lang),
+            days = Text(message("days", lang, n=row.days), style=LIGHT_STYLES[row.light])
+        cells: list[RenderableType] = []
+        owner = plan
+        if sources:
+            name, owner = sources[n]
+            cells.append(name)
+        shown_id = f"{name}:{item.id}" if sources and item.id in shared else item.id
+        cells += [
+            shown_id,
+            cell(item.title, owner),
+            offices_cell(owner, item, lang),
             due_text(row.state, lang),
             days,
         ]
@@ -442,6 +459,21 @@ def due_table(
     if any(row.workdays.estimated for row in rows):
         table.caption = f"{table.caption}\n{message('workdays_estimated', lang)}"
     return _settled(table)
+
+
+#: How a due day's distance is coloured by its light (red is drawn as overdue above).
+LIGHT_STYLES = {"red": "bold red", "yellow": "yellow", "blue": "blue", "green": ""}
+
+
+def _shared_ids(plans: Sequence[tuple[str, Plan]]) -> set[str]:
+    """The item ids that more than one of the plans has (those a table qualifies)."""
+    seen: dict[str, str] = {}
+    shared: set[str] = set()
+    for name, plan in plans:
+        for item in plan.items:
+            if seen.setdefault(item.id, name) != name:
+                shared.add(item.id)
+    return shared
 
 
 def phase_table(plan: Plan, marks: Sequence[PhaseMark], lang: str) -> Table:
@@ -556,16 +588,20 @@ def blocked_text(state: ItemState, lang: str) -> str:
 
 
 def summary_line(result: Digest, lang: str) -> str:
-    """The reminder in one line."""
-    text = message(
-        "summary",
-        lang,
-        date=result.today.isoformat(),
-        red=len(result.overdue),
-        yellow=len(result.due_soon),
-        open=result.open_total,
-        closed=result.closed_total,
-    )
+    """The reminder in one line; "due within" as the plan's yellow warning says."""
+    rule = result.yellow
+    counts = {
+        "date": result.today.isoformat(),
+        "red": len(result.overdue),
+        "yellow": len(result.due_soon),
+        "open": result.open_total,
+        "closed": result.closed_total,
+    }
+    if not rule.working and rule.days == 7:  # today's rule, said as it always was
+        text = message("summary", lang, **counts)
+    else:
+        kind = "warning.working_days" if rule.working else "warning.days"
+        text = message("summary.rule", lang, window=message(kind, lang, n=rule.days), **counts)
     if result.blocked:
         text += message("summary.blocked", lang, n=len(result.blocked))
     return text

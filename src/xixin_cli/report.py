@@ -21,6 +21,7 @@ from xixin_cli.schedule import (
 )
 
 if TYPE_CHECKING:
+    from xixin_cli.log_index import Query
     from xixin_cli.workdays import Calendar
 
 
@@ -33,6 +34,19 @@ class Block(NamedTuple):
 
 
 # -- the weekly report --------------------------------------------------------------------------
+
+
+def week_start(today: date) -> date:
+    """The first day of the week a weekly report ending `today` covers."""
+    return today - timedelta(days=6)
+
+
+def weekly_query(today: date) -> Query:
+    """What the weekly report reads of the log: the changes that happened in its week, and the
+    undos up to its end (to mark the changes taken back), through the log's index."""
+    from xixin_cli.log_index import happened_between
+
+    return happened_between(week_start(today), today)
 
 
 def weekly(
@@ -49,7 +63,7 @@ def weekly(
     week's deadlines, per unit."""
     from xixin_cli.rules import by_command, undone_ids
 
-    start = today - timedelta(days=6)
+    start = week_start(today)
     kept = {state.item.id for state in leaves(plan, item_states, where)}
     undone = undone_ids(events)
     changes = sorted(

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from xixin_cli.model import Event, Plan
     from xixin_cli.schedule import Digest, DueRow, PhaseMark
     from xixin_cli.send import Target
+    from xixin_cli.workspace import PlanSummary
 
 
 class Form(str, Enum):
@@ -85,6 +86,10 @@ class DueList(NamedTuple):
     late: bool
     until: date | None = None
     marks: Sequence[PhaseMark] = ()
+    # In a workspace: each row's plan, by name (one per shown row); empty outside one.
+    sources: Sequence[tuple[str, Plan]] = ()
+    # Every plan the rows come from, when several (a plan column, ids qualified where shared).
+    plans: Sequence[tuple[str, Plan]] = ()
 
 
 class Reminder(NamedTuple):
@@ -96,6 +101,24 @@ class Reminder(NamedTuple):
     digest: Digest
     fail: bool
     paged: bool = True  # on a terminal, long output goes through the pager (--no-pager: not)
+    name: str = ""  # the plan's name in its workspace
+
+
+class PlanList(NamedTuple):
+    """`plan list`: the workspace's plans with their progress."""
+
+    lang: str
+    form: Form
+    plans: Sequence[PlanSummary]
+    today: date
+
+
+class Several(NamedTuple):
+    """One result per plan of a workspace (`remind`, `board`), shown in turn; as JSON, one
+    object `{"plans": [{"plan": NAME, ...}, ...]}`. It ends with the most urgent code."""
+
+    results: Sequence[Reminder | BoardView]
+    form: Form
 
 
 class Sending(NamedTuple):
@@ -119,6 +142,7 @@ class BoardView(NamedTuple):
     form: Form
     board: Board
     image: Path | None
+    name: str = ""  # the plan's name in its workspace
 
 
 class Document(NamedTuple):

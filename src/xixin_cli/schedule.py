@@ -11,13 +11,17 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from xixin_cli.fold import ItemState, PartState
-from xixin_cli.model import Item, Phase, Plan, Status
+from xixin_cli.model import DEFAULT_WARNINGS, Item, Phase, Plan, Status, Threshold, Warnings
 
 if TYPE_CHECKING:
     from xixin_cli.workdays import Calendar, WorkingDays
 
-#: Days ahead that count as "due soon" (黄灯) in the reminder and on the board: a week.
-WARNING_DAYS = 7
+#: Days ahead that count as "due soon" (黄灯) in the reminder and on the board: a week, unless
+#: the plan sets its own (`warnings:`, `Plan.warnings`).
+WARNING_DAYS = DEFAULT_WARNINGS.yellow.days
+
+#: The lights, most urgent first: overdue, within the yellow warning, within the blue, later.
+LIGHTS = ("red", "yellow", "blue", "green")
 
 T = TypeVar("T")
 
@@ -25,10 +29,16 @@ T = TypeVar("T")
 class Filter(NamedTuple):
     """Which items a query keeps. Empty fields keep everything."""
 
-    office: str | None = None  # office key, as typed (a group stands for its members)
+    office: str | None = None  # office key, as typed (a group stands for its members); the first
     phase: str | None = None  # phase key
     statuses: frozenset[Status] = frozenset()
-    units: frozenset[str] = frozenset()  # the units `office` stands for (`Plan.units`)
+    units: frozenset[str] = frozenset()  # the units the offices named stand for (`Plan.units`)
+    named: tuple[str, ...] = ()  # every office key typed (--office repeated: any of them)
+
+    @property
+    def offices(self) -> tuple[str, ...]:
+        """The office keys this filter names, in the order typed."""
+        return self.named or ((self.office,) if self.office is not None else ())
 
     def keeps(self, state: ItemState) -> bool:
         item = state.item
@@ -52,12 +62,13 @@ EVERYTHING = Filter()
 
 
 class DueRow(NamedTuple):
-    """An open leaf with a due date: its distance from today (negative: overdue), and the
-    working days late (overdue) or left (not yet due)."""
+    """An open leaf with a due date: its distance from today (negative: overdue), the
+    working days late (overdue) or left (not yet due), and its light by the plan's rule."""
 
     state: ItemState
     days: int  # due minus today
     workdays: WorkingDays
+    light: str = "green"  # one of LIGHTS
 
     @property
     def days_overdue(self) -> int:
@@ -73,8 +84,44 @@ def leaves(
     return found if where == EVERYTHING else [state for state in found if where.keeps(state)]
 
 
+def within(threshold: Threshold, days: int, workdays: int) -> bool:
+    """True when a due day `days` ahead (`workdays` working days) is inside the threshold."""
+    return days >= 0 and (workdays if threshold.working else days) <= threshold.days
+
+
+def light(days: int, workdays: int, warnings: Warnings = DEFAULT_WARNINGS) -> str:
+    """The light of an open item due `days` from today (`workdays` working days; negative
+    days: overdue): red when overdue, yellow and blue within the plan's warnings, else green."""
+    if days < 0:
+        return "red"
+    if within(warnings.yellow, days, workdays):
+        return "yellow"
+    if warnings.blue is not None and within(warnings.blue, days, workdays):
+        return "blue"
+    return "green"
+
+
+def warning_end(threshold: Threshold, today: date, calendar: Calendar) -> date:
+    """The last day inside a threshold from today: N days on, or the day before the
+    (N+1)th working day after today."""
+    if not threshold.working:
+        return today + timedelta(days=threshold.days)
+    day, counted, one = today, 0, timedelta(days=1)
+    while True:
+        following = day + one
+        if calendar.is_working_day(following)[0]:
+            if counted == threshold.days:
+                return day
+            counted += 1
+        day = following
+
+
 def due_rows(
-    kept: Iterable[ItemState], today: date, calendar: Calendar, keep: Callable[[date], bool]
+    kept: Iterable[ItemState],
+    today: date,
+    calendar: Calendar,
+    keep: Callable[[date], bool],
+    warnings: Warnings = DEFAULT_WARNINGS,
 ) -> list[DueRow]:
     rows = []
     for state in kept:
@@ -85,7 +132,8 @@ def due_rows(
                 if due < today
                 else calendar.working_days_after(today, due)
             )
-            rows.append(DueRow(state, (due - today).days, counted))
+            days = (due - today).days
+            rows.append(DueRow(state, days, counted, light(days, counted.days, warnings)))
     return sorted(rows, key=lambda row: row.days)  # stable: document order within a day
 
 
@@ -97,7 +145,9 @@ def overdue(
     where: Filter = EVERYTHING,
 ) -> list[DueRow]:
     """Open leaves due before today, most overdue first. An item due today is not overdue."""
-    return due_rows(leaves(plan, item_states, where), today, calendar, lambda due: due < today)
+    return due_rows(
+        leaves(plan, item_states, where), today, calendar, lambda due: due < today, plan.warnings
+    )
 
 
 def upcoming(
@@ -110,7 +160,11 @@ def upcoming(
 ) -> list[DueRow]:
     """Open leaves due from today to `last_day`, both included, soonest first."""
     return due_rows(
-        leaves(plan, item_states, where), today, calendar, lambda due: today <= due <= last_day
+        leaves(plan, item_states, where),
+        today,
+        calendar,
+        lambda due: today <= due <= last_day,
+        plan.warnings,
     )
 
 
@@ -206,12 +260,13 @@ def tally(
     today: date,
     calendar: Calendar,
     group: str | None = None,
+    warnings: Warnings = DEFAULT_WARNINGS,
 ) -> Tally:
     """The tally of one group of leaves, given its overdue and due-soon rows."""
     open_count = sum(1 for state in mine if state.status.is_open)
     worst = late[0] if late else soon[0] if soon else None
     if worst is None:  # nothing within the window: the open item due soonest, however far
-        later = due_rows(mine, today, calendar, lambda due: True)
+        later = due_rows(mine, today, calendar, lambda due: True, warnings)
         worst = later[0] if later else None
     stuck = tuple(state for state in mine if state.status is Status.BLOCKED)
     return Tally(
@@ -261,11 +316,14 @@ def unit_tallies(
     the one grouping that the board and the reminder share."""
     mine = unit_parts(plan, kept, where)
     found = {}
+    rule = plan.warnings
     for key, states in mine.items():
-        late = due_rows(states, today, calendar, lambda due: due < today)
-        soon = due_rows(states, today, calendar, lambda due: today <= due <= last_day)
+        late = due_rows(states, today, calendar, lambda due: due < today, rule)
+        soon = due_rows(states, today, calendar, lambda due: today <= due <= last_day, rule)
         office = plan.offices[key]
-        found[key] = tally(key, office.name, states, late, soon, today, calendar, office.parent)
+        found[key] = tally(
+            key, office.name, states, late, soon, today, calendar, office.parent, rule
+        )
     order = urgency(list(plan.offices))
     result = []
     for top in sorted((t for t in found.values() if t.group is None), key=order):
@@ -287,6 +345,7 @@ class Digest(NamedTuple):
     closed_total: int
     calendar: Calendar  # the calendar it was counted by, for views that count more
     blocked: tuple[ItemState, ...] = ()  # 受阻 leaves, each once, in document order
+    yellow: Threshold = DEFAULT_WARNINGS.yellow  # what "due soon" meant (the plan's warnings)
 
 
 def digest(
@@ -295,10 +354,12 @@ def digest(
     today: date,
     calendar: Calendar,
     where: Filter = EVERYTHING,
-    warning_days: int = WARNING_DAYS,
+    warning_days: int | None = None,
 ) -> Digest:
-    """Overdue and due-soon leaves, per unit (units with most overdue first) and overall."""
-    last_day = today + timedelta(days=warning_days)
+    """Overdue and due-soon leaves, per unit (units with most overdue first) and overall;
+    due soon is the plan's yellow warning (`warnings:`, else 7 days) unless `warning_days`."""
+    rule = plan.warnings.yellow if warning_days is None else Threshold(warning_days)
+    last_day = warning_end(rule, today, calendar)
     kept = leaves(plan, item_states, where)
     late = overdue(plan, item_states, today, calendar, where)
     soon = upcoming(plan, item_states, today, last_day, calendar, where)
@@ -314,6 +375,7 @@ def digest(
         len(kept) - open_total,
         calendar,
         tuple(state for state in kept if state.status is Status.BLOCKED),
+        rule,
     )
 
 

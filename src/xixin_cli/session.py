@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, NamedTuple
 from xixin_cli import __version__
 from xixin_cli.errors import UsageError
 from xixin_cli.i18n import DEFAULT_LANGUAGE, LANGUAGES, STATUS_WORDS, catalogue, join, message
-from xixin_cli.model import Event, Plan, Status, find_office, short_name
+from xixin_cli.model import Event, Plan, Status, Warnings, find_office, short_name
 
 if TYPE_CHECKING:
     from xixin_cli.fold import ItemState
-    from xixin_cli.paths import StatePath
+    from xixin_cli.paths import NamedPlan, StatePath
     from xixin_cli.rules import Stamp
     from xixin_cli.schedule import Filter
     from xixin_cli.workdays import Calendar
@@ -66,6 +66,8 @@ class Session(NamedTuple):
     states: dict[str, ItemState]  # every item's state, folded once from the events
     warnings: tuple[str, ...]  # what the logs' readers found, in the session's language
     settings: Settings | None = None  # what it was opened with (to open it again under a lock)
+    name: str = ""  # the plan's name in its workspace (`plans/NAME.yaml`), else ""
+    sources: tuple[Path, ...] = ()  # the logs it read (history, report and undo ask their index)
 
     def calendar(self) -> Calendar:
         """The official working-day calendar (from the cache when it is there)."""
@@ -73,7 +75,12 @@ class Session(NamedTuple):
 
 
 def open_session(
-    settings: Settings, *, events: bool = False, write: bool = False, as_of: date | None = None
+    settings: Settings,
+    *,
+    events: bool = False,
+    write: bool = False,
+    as_of: date | None = None,
+    named: NamedPlan | None = None,
 ) -> Session:
     """Load the plan and the logs' current state; every event too when `events` is asked for
     (history, undo and the weekly report walk them; the rest need only the fold, which is cached).
@@ -85,10 +92,10 @@ def open_session(
     """
     from xixin_cli.cache import fold_logs, load_plan_cached
     from xixin_cli.fold import Folded, items_of, states
-    from xixin_cli.paths import bundled_plan, plan_path, state_path, state_sources
+    from xixin_cli.paths import bundled_plan, plan_name, plan_path, state_path, state_sources
 
-    path = plan_path(settings.plan)
-    plan = load_plan_cached(path)
+    path = named.path if named is not None else plan_path(settings.plan)
+    plan = with_workspace_warnings(load_plan_cached(path))
     lang = settings.lang or (
         plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
     )
@@ -127,7 +134,167 @@ def open_session(
         states(plan, combined.last, combined.extended, combined.evidence),
         tuple(warnings),
         settings,
+        named.name if named is not None else plan_name(path),
+        tuple(sources),
     )
+
+
+def with_workspace_warnings(plan: Plan) -> Plan:
+    """The plan with the warning lights of its workspace's `.xixin` when it sets none itself."""
+    if plan.warnings.given:
+        return plan
+    from xixin_cli.paths import workspace
+
+    folder = workspace()
+    shared = _shared_warnings(folder) if folder is not None else None
+    if shared is None:
+        return plan
+    return Plan(plan.path, plan.document, plan.offices, plan.phases, plan.items, shared)
+
+
+_SHARED: dict[tuple[Path, int, int], Warnings | None] = {}
+
+
+def _shared_warnings(folder: Path) -> Warnings | None:
+    """A workspace's own warning lights, read once while its `.xixin` is unchanged."""
+    from xixin_cli.paths import WORKSPACE_MARK
+    from xixin_cli.plan_file import workspace_warnings
+
+    mark = folder / WORKSPACE_MARK
+    try:
+        info = mark.stat()
+    except OSError:
+        return None
+    key = (folder, info.st_mtime_ns, info.st_size)
+    if key not in _SHARED:
+        _SHARED[key] = workspace_warnings(mark)
+    return _SHARED[key]
+
+
+def open_all(
+    settings: Settings, *, events: bool = False, as_of: date | None = None
+) -> list[Session]:
+    """Every plan a view covers: in a workspace of several plans with none named (--plan),
+    each of them with its own log; else the one plan `open_session` opens."""
+    from xixin_cli.paths import named_plan, workspace, workspace_plans
+
+    folder = workspace()
+    if folder is None or settings.plan or named_plan(None) is not None:
+        return [open_session(settings, events=events, as_of=as_of)]
+    found = workspace_plans(folder)
+    if not found:
+        return [open_session(settings, events=events, as_of=as_of)]
+    if settings.state:  # each plan has its own log: one --state cannot be all of them
+        raise UsageError("usage.state_needs_plan", names=", ".join(e.name for e in found))
+    return [
+        open_session(settings._replace(plan=entry.name), events=events, as_of=as_of, named=entry)
+        for entry in found
+    ]
+
+
+def knowing(
+    found: Sequence[Session],
+    office_names: str | Sequence[str] | None,
+    phase_name: str | None = None,
+) -> list[Session]:
+    """Of several plans, those that know the unit and the phase typed (--office, --phase): a
+    unit only one plan names narrows the view to it; the first plan's UsageError when none
+    knows them."""
+    if len(found) < 2 or (not office_names and phase_name is None):
+        return list(found)
+    kept: list[Session] = []
+    first: UsageError | None = None
+    for opened in found:
+        try:
+            offices(opened.plan, office_names, opened.lang)
+            phase(opened.plan, phase_name, opened.lang)
+        except UsageError as error:
+            first = first or error
+            continue
+        kept.append(opened)
+    if not kept and first is not None:
+        raise first
+    return kept
+
+
+def choose_plan(settings: Settings, typed: Sequence[str]) -> Settings:
+    """The settings for a command about the items `typed` (ids, `NAME:ID` qualified or not):
+    in a workspace of several plans with none named, the one plan that holds them all. An id
+    two plans hold must be qualified (`minzu:5.3.1`), and --plan must agree with a qualifier."""
+    from xixin_cli.paths import named_plan, workspace, workspace_plans
+
+    folder = workspace()
+    if folder is None or not typed:
+        return settings
+    found = workspace_plans(folder)
+    names = {entry.name for entry in found}
+    wanted: dict[str, None] = {}
+    plain: list[str] = []
+    for value in typed:
+        name, colon, _ = value.partition(":")
+        if colon and name in names:
+            if settings.plan and named_plan(settings.plan) is not None and settings.plan != name:
+                raise UsageError("usage.id_of_other_plan", value=value, plan=settings.plan)
+            wanted[name] = None
+        else:
+            plain.append(value)
+    if settings.plan or len(found) < 2:
+        return settings
+    from xixin_cli.cache import load_plan_cached
+
+    for value in plain:
+        having = [
+            entry.name
+            for entry in found
+            if (plan := load_plan_cached(entry.path)).get(value) is not None
+            or plan.get(numbering_id(value)) is not None
+        ]
+        if len(having) > 1:
+            refs = ", ".join(f"{name}:{value}" for name in having)
+            raise UsageError("usage.ambiguous_id", value=value, refs=refs)
+        if not having:
+            raise UsageError("usage.unknown_id_in_plans", value=value, names=", ".join(names))
+        wanted[having[0]] = None
+    if len(wanted) > 1:
+        raise UsageError("usage.ids_of_plans", names=", ".join(wanted))
+    return settings._replace(plan=next(iter(wanted))) if wanted else settings
+
+
+def choose_plan_to_undo(settings: Settings, writer: str, which: str) -> Settings:
+    """The settings `undo` works in: in a workspace of several plans with none named, the plan
+    whose log holds the change to take back (the one `which` names, else this writer's
+    latest, by when it counts as made); the first plan when there is none."""
+    from xixin_cli.errors import RuleError
+    from xixin_cli.fold import order_key
+    from xixin_cli.paths import named_plan, workspace
+    from xixin_cli.rules import undo_target
+
+    if settings.plan or workspace() is None or named_plan(None) is not None:
+        return settings
+    found = []
+    plans = open_all(settings, events=True)
+    for opened in plans:
+        try:
+            target = undo_target(opened.events, writer, which)
+        except RuleError:
+            continue  # `which` names no record of this log (or more than one)
+        if target:
+            found.append((order_key(target[-1]), opened.name))
+    if not found and which:
+        raise RuleError("usage.undo_id_unknown", value=which)
+    return settings._replace(plan=max(found)[1] if found else plans[0].name)
+
+
+def plain_id(session: Session, typed: str) -> str:
+    """An id as its plan has it: `minzu:5.3.1` is 5.3.1 in the plan named minzu."""
+    if session.name and typed.startswith(session.name + ":"):
+        return typed[len(session.name) + 1 :]
+    return typed
+
+
+def logs_read(session: Session) -> list[Path]:
+    """The logs a session read (for the commands that then ask the logs' index for events)."""
+    return list(session.sources) or [session.state.path]
 
 
 def written_log(settings: Settings) -> StatePath:
@@ -151,8 +318,18 @@ def load_calendar() -> Calendar:
     key = package_stamp()
     if key is None:
         return build_calendar()  # no file to key on: build it (the import says what is wrong)
+    from xixin_cli.cache import cache_dir
+
+    kept = (key, str(cache_dir()))  # a workspace's forty plans share one read
+    if kept in _CALENDARS:
+        return _CALENDARS[kept]
     calendar = derived("calendar", key, build_calendar)
-    return calendar if isinstance(calendar, Calendar) else build_calendar()
+    found = calendar if isinstance(calendar, Calendar) else build_calendar()
+    _CALENDARS[kept] = found
+    return found
+
+
+_CALENDARS: dict[tuple[tuple[str, int, int], str], Calendar] = {}
 
 
 def inputs(settings: Settings, opened: Session) -> list[tuple[Path, str]]:
@@ -230,6 +407,7 @@ def close_matches(value: str, choices: list[str], n: int = 1, cutoff: float = 0.
 def item_state(session: Session, item_id: str) -> ItemState:
     """The state of the item `item_id` names, or a usage error with a did-you-mean."""
     found = session.states
+    item_id = plain_id(session, item_id)
     if not item_id.strip():
         raise UsageError("usage.empty_id")
     if item_id not in found:
@@ -332,21 +510,32 @@ def status(value: str, lang: str = DEFAULT_LANGUAGE) -> Status:
 
 def item_filter(
     session: Session,
-    office_name: str | None,
+    office_names: str | Sequence[str] | None,
     phase_name: str | None = None,
     statuses: Iterable[str] | None = None,
 ) -> Filter:
-    """The filter the --office, --phase and --status options describe."""
+    """The filter the --office, --phase and --status options describe; --office given more
+    than once keeps what any of the units named has a part in."""
     from xixin_cli.schedule import Filter
 
     plan, lang = session.plan, session.lang
-    key = office(plan, office_name, lang)
+    keys = offices(plan, office_names, lang)
+    units = frozenset(unit for key in keys for unit in plan.units(key))
     return Filter(
-        key,
+        keys[0] if keys else None,
         phase(plan, phase_name, lang),
         frozenset(status(s, lang) for s in statuses or ()),
-        plan.units(key) if key is not None else frozenset(),
+        units,
+        keys if len(keys) > 1 else (),
     )
+
+
+def offices(
+    plan: Plan, values: str | Sequence[str] | None, lang: str = DEFAULT_LANGUAGE
+) -> tuple[str, ...]:
+    """The keys of the offices `values` names (each as `office` reads it), once each."""
+    typed = [values] if isinstance(values, str) else list(values or ())
+    return tuple(dict.fromkeys(key for value in typed if (key := office(plan, value, lang))))
 
 
 def view(session: Session, where: Filter) -> dict[str, ItemState]:

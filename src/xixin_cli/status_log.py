@@ -76,6 +76,49 @@ def read_logs(paths: Sequence[Path]) -> tuple[tuple[Event, ...], tuple[Problem, 
     return tuple(events), tuple(warnings)
 
 
+#: How much of a log is read at a time by the readers that stream it: each piece's records are
+#: used and dropped before the next is read, so memory stays flat however long the log.
+PIECE = 4 << 20
+
+
+def pieces(handle: BinaryIO, size: int = PIECE) -> Iterator[bytes]:
+    """The rest of an open log, in pieces of whole lines (each ends with a newline), and last
+    the final line if it has no newline (a write cut short, or one still being made)."""
+    rest = b""
+    while True:
+        block = handle.read(size)
+        if not block:
+            break
+        if rest:
+            block = rest + block
+        cut = block.rfind(b"\n") + 1
+        if cut == 0:  # no line ends in this block yet: a line longer than a piece
+            rest = block
+            continue
+        rest = block[cut:]
+        yield block[:cut]
+    if rest:
+        yield rest
+
+
+def open_log(path: Path) -> BinaryIO | None:
+    """The log opened for reading (None when there is none); StateError as `read_bytes`."""
+    name = str(path)
+    try:
+        check_regular(path, path.stat())
+        return path.open("rb")
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise StateError("state.is_dir", path=name) from None
+    except PermissionError:
+        raise StateError("state.no_permission", path=name) from None
+    except OSError as exc:
+        if path.is_dir():
+            raise StateError("state.is_dir", path=name) from None
+        raise StateError("state.unreadable", path=name, reason=str(exc)) from None
+
+
 def read_bytes(path: Path) -> bytes:
     """The log's bytes; a missing file is an empty log. StateError when it cannot be read."""
     name = str(path)
@@ -303,11 +346,18 @@ def record_hash(record: dict[str, Any]) -> str:
     a tool happened to lay out the line.
     """
     import hashlib
-    import json
 
+    global _CANONICAL
+    if _CANONICAL is None:
+        import json
+
+        _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     content = {key: value for key, value in record.items() if key != "hash"}
-    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(content).encode("utf-8")).hexdigest()
+
+
+#: The encoder of the canonical form (made once: a verify hashes every record).
+_CANONICAL: Any = None
 
 
 def append_event(path: Path, event: Event, *, writer: str, make_parent: bool = False) -> Event:

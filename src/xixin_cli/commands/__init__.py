@@ -34,6 +34,7 @@ MODULES = {
     "merge": "logs",
     "export": "exports",
     "init": "workspace",
+    "plan": "workspace",
     "form": "forms",
     "collect": "forms",
     "unreported": "forms",

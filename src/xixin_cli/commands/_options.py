@@ -6,14 +6,17 @@ them in by parameter name), so that the Chinese help is all Chinese and the Engl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from xixin_cli.session import Session, Settings, open_session
+
+if TYPE_CHECKING:
+    from xixin_cli.results import Document, Files, Lines
 
 T = TypeVar("T")
 
@@ -22,7 +25,10 @@ T = TypeVar("T")
 LIST_LIMIT = 100
 TABLE_LIMIT = 20
 
-OfficeOpt = Annotated[str | None, typer.Option("--office")]
+#: --office of a view: given more than once, what any of the units named has a part in.
+OfficeOpt = Annotated[list[str] | None, typer.Option("--office")]
+#: --office where one unit is meant (a scheduled reminder for one unit).
+OneOfficeOpt = Annotated[str | None, typer.Option("--office")]
 PhaseOpt = Annotated[str | None, typer.Option("--phase", "-p")]
 StatusOpt = Annotated[list[str] | None, typer.Option("--status", "-s")]
 JsonOpt = Annotated[bool, typer.Option("--json")]
@@ -51,10 +57,107 @@ def session(
     readers found (on stderr, at once)."""
     from xixin_cli.present import warn
 
-    opened = open_session(settings(ctx), events=events, write=write, as_of=as_of)
+    opened = open_session(chosen(ctx), events=events, write=write, as_of=as_of)
     for warning in opened.warnings:
         warn(warning, opened.lang)
     return opened
+
+
+def chosen(ctx: typer.Context) -> Settings:
+    """The settings with the plan the command's item ids name, in a workspace of several plans
+    (`choose_plan`); kept as the run's settings, so every later step uses that plan."""
+    from xixin_cli.session import choose_plan
+
+    given = settings(ctx)
+    params = ctx.params
+    typed = list(params.get("item_ids") or ())
+    if isinstance(params.get("item_id"), str):
+        typed.append(params["item_id"])
+    found = choose_plan(given, typed)
+    if found is not given:
+        ctx.find_root().obj = found
+    return found
+
+
+def sessions(
+    ctx: typer.Context,
+    *,
+    events: bool = False,
+    as_of: date | None = None,
+    office: Sequence[str] | None = None,
+    phase: str | None = None,
+) -> list[Session]:
+    """Every plan the view covers (`open_all`: each plan of a workspace, unless --plan names
+    one; of several, those that know the --office and --phase typed), each with what its
+    logs' readers found said on stderr, under the plan's name."""
+    from xixin_cli.present import warn
+    from xixin_cli.session import knowing, open_all
+
+    opened = knowing(open_all(settings(ctx), events=events, as_of=as_of), office, phase)
+    for each in opened:
+        for warning in each.warnings:
+            warn(f"{each.name}: {warning}" if len(opened) > 1 else warning, each.lang)
+    return opened
+
+
+def per_plan(
+    ctx: typer.Context,
+    output: Path | None,
+    make: Callable[[Session, Path | None], Document | Files | Lines],
+    *,
+    events: bool = False,
+    as_of: date | None = None,
+    to_stdout: bool = True,
+    office: Sequence[str] | None = None,
+    phase: str | None = None,
+) -> Document | Files | Lines:
+    """An export or a report of every plan the view covers (`sessions`): of one plan, what
+    `make` makes; of several, each plan's in turn — to stdout one after another (when the
+    format can follow itself: `to_stdout`), to files one per plan, `FILE-NAME.ext` (a folder
+    for `--split-by`: `DIR/NAME/`)."""
+    from xixin_cli.errors import UsageError
+    from xixin_cli.results import Document, Files, Lines
+
+    found = sessions(ctx, events=events, as_of=as_of, office=office, phase=phase)
+    if len(found) == 1:
+        return make(found[0], output)
+    if output is None and not to_stdout:
+        raise UsageError("usage.plans_need_output", names=", ".join(o.name for o in found))
+    made = [make(opened, _plan_output(output, opened.name)) for opened in found]
+    documents: list[Document] = []
+    notices: list[str] = []
+    for opened, result in zip(found, made, strict=True):
+        if isinstance(result, Document) and result.output is None:
+            heading = message_for(opened, "workspace.plan_heading")
+            documents.append(result._replace(text=f"{heading}\n\n{result.text}\n"))
+        elif isinstance(result, Document):
+            documents.append(result)
+        elif isinstance(result, Files):
+            documents += result.documents
+        else:
+            notices += result.notices
+    if notices and not documents:
+        return Lines(notices=notices)
+    if all(document.output is None for document in documents):
+        first = documents[0]
+        return first._replace(text="\n".join(document.text for document in documents))
+    return Files([*documents, *(Document("", None, found[0].lang, after=notices),)])
+
+
+def message_for(opened: Session, code: str) -> str:
+    """The heading of a plan in a workspace's output: its name and title."""
+    from xixin_cli.i18n import message
+
+    return message(code, opened.lang, name=opened.name, title=opened.plan.document.title)
+
+
+def _plan_output(output: Path | None, name: str) -> Path | None:
+    """Where one plan's part of an output goes: 周报.md → 周报-minzu.md, 清单/ → 清单/minzu/."""
+    if output is None:
+        return None
+    if output.is_dir() or not output.suffix:
+        return output / name
+    return output.with_name(f"{output.stem}-{name}{output.suffix}")
 
 
 def guard_output(ctx: typer.Context, opened: Session, *outputs: Path | None) -> None:
@@ -64,7 +167,7 @@ def guard_output(ctx: typer.Context, opened: Session, *outputs: Path | None) -> 
         from xixin_cli.files import refuse_inputs
         from xixin_cli.session import inputs
 
-        refuse_inputs(wanted, inputs(settings(ctx), opened))
+        refuse_inputs(wanted, inputs(opened.settings or settings(ctx), opened))
 
 
 def capped(rows: Sequence[T], limit: int, show_all: bool) -> tuple[Sequence[T], int]:

@@ -20,9 +20,10 @@ from xixin_cli.commands._options import (
     capped,
     day,
     session,
+    sessions,
 )
 from xixin_cli.errors import UsageError
-from xixin_cli.results import DueList, Reminder, Sending, form
+from xixin_cli.results import DueList, Reminder, Sending, Several, form
 from xixin_cli.session import Session, item_filter, view
 
 if TYPE_CHECKING:
@@ -42,10 +43,12 @@ def overdue(
     from xixin_cli.schedule import overdue as find_overdue
 
     today = day(ctx, as_of)
-    opened = session(ctx, as_of=today)
-    where = item_filter(opened, office, phase)
-    rows = find_overdue(opened.plan, view(opened, where), today, opened.calendar(), where)
-    return _listed(opened, rows, (limit, show_all, as_json), today, None)
+    found = []
+    for opened in sessions(ctx, as_of=today, office=office, phase=phase):
+        where = item_filter(opened, office, phase)
+        rows = find_overdue(opened.plan, view(opened, where), today, opened.calendar(), where)
+        found.append((opened, rows))
+    return _listed(found, (limit, show_all, as_json), today, None)
 
 
 def upcoming(
@@ -63,38 +66,72 @@ def upcoming(
     from xixin_cli.schedule import upcoming as find_upcoming
 
     today = day(ctx, as_of)
-    opened = session(ctx, as_of=today)
     try:
         last_day = window_end(today, within)
     except DateRangeError:
         raise UsageError("usage.window_range", value=within) from None
     except DateFormatError:
         raise UsageError("usage.bad_window", value=within) from None
-    where = item_filter(opened, office, phase)
-    rows = find_upcoming(
-        opened.plan, view(opened, where), today, last_day, opened.calendar(), where
-    )
-    return _listed(opened, rows, (limit, show_all, as_json), today, last_day)
+    found = []
+    for opened in sessions(ctx, as_of=today, office=office, phase=phase):
+        where = item_filter(opened, office, phase)
+        rows = find_upcoming(
+            opened.plan, view(opened, where), today, last_day, opened.calendar(), where
+        )
+        found.append((opened, rows))
+    return _listed(found, (limit, show_all, as_json), today, last_day)
 
 
 def _listed(
-    opened: Session,
-    rows: Sequence[DueRow],
+    found: Sequence[tuple[Session, Sequence[DueRow]]],
     shown_as: tuple[int, bool, bool],
     today: date,
     last_day: date | None,
 ) -> DueList:
     """Overdue rows (no `last_day`) or upcoming ones with the phase dates of their window,
-    cut to --limit unless --all or --json; `shown_as` is (limit, show_all, as_json)."""
+    cut to --limit unless --all or --json; `shown_as` is (limit, show_all, as_json). Rows of
+    several plans (a workspace) are merged by their days, each with the plan it comes from."""
     from xixin_cli.schedule import phase_marks
 
     limit, show_all, as_json = shown_as
+    first = found[0][0]
+    plans = [(opened.name, opened.plan) for opened, _ in found] if len(found) > 1 else []
+    merged = sorted(
+        ((row, (opened.name, opened.plan)) for opened, rows in found for row in rows),
+        key=lambda pair: pair[0].days,
+    )
+    rows = [row for row, _ in merged]
+    sources = [source for _, source in merged] if plans or first.name else []
     shown, hidden = (rows, 0) if as_json else capped(rows, limit, show_all)
+    sources = sources[: len(shown)]
     if last_day is None:
-        return DueList(opened.plan, opened.lang, form(as_json), shown, hidden, today, late=True)
-    marks = phase_marks(opened.plan, today, last_day)
+        return DueList(
+            first.plan,
+            first.lang,
+            form(as_json),
+            shown,
+            hidden,
+            today,
+            True,
+            sources=sources,
+            plans=plans,
+        )
+    marks = sorted(
+        (mark for opened, _ in found for mark in phase_marks(opened.plan, today, last_day)),
+        key=lambda mark: mark.day,
+    )
     return DueList(
-        opened.plan, opened.lang, form(as_json), shown, hidden, today, False, last_day, marks
+        first.plan,
+        first.lang,
+        form(as_json),
+        shown,
+        hidden,
+        today,
+        False,
+        last_day,
+        marks,
+        sources,
+        plans,
     )
 
 
@@ -109,22 +146,42 @@ def remind(
     split_by: Annotated[str | None, typer.Option("--split-by", metavar="office")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DIR")] = None,
     no_pager: Annotated[bool, typer.Option("--no-pager")] = False,
-) -> Reminder | Sending:
+) -> Reminder | Sending | Several:
     """The weekly digest: overdue and due this week, per office, red/yellow/green."""
     from xixin_cli.schedule import digest
 
     today = day(ctx, as_of)
-    opened = session(ctx, as_of=today)
-    where = item_filter(opened, office)
-    result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)
-    reminder = Reminder(
-        opened.plan, opened.lang, form(as_json, plain), result, fail_on_overdue, not no_pager
-    )
-    if send or split_by is not None or output is not None or (plain and office is not None):
-        from xixin_cli.commands.reminders import delivered  # messages per unit, or sent
+    if send or split_by is not None or output is not None or (plain and bool(office)):
+        # Messages per unit, or sent: of one plan (in a workspace of several, --plan NAME).
+        from xixin_cli.commands.reminders import delivered
 
+        opened = session(ctx, as_of=today)
+        where = item_filter(opened, office)
+        result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)
+        shown_as = form(as_json, plain)
+        reminder = Reminder(
+            opened.plan, opened.lang, shown_as, result, fail_on_overdue, not no_pager, opened.name
+        )
         return delivered(ctx, opened, where, reminder, send or (), split_by, output)
-    return reminder
+    found: list[Reminder] = []
+    for opened in sessions(ctx, as_of=today, office=office):
+        where = item_filter(opened, office)
+        result = digest(opened.plan, view(opened, where), today, opened.calendar(), where)
+        found.append(
+            Reminder(
+                opened.plan,
+                opened.lang,
+                form(as_json, plain),
+                result,
+                fail_on_overdue,
+                not no_pager,
+                opened.name,
+            )
+        )
+    if len(found) == 1:
+        return found[0]
+    # One after another, not a pager for each plan.
+    return Several(tuple(each._replace(paged=False) for each in found), form(as_json, plain))
 
 
 COMMANDS = {"overdue": overdue, "upcoming": upcoming, "remind": remind}

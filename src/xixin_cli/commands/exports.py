@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,11 +15,11 @@ from xixin_cli.commands._options import (
     StatusOpt,
     day,
     guard_output,
-    session,
+    per_plan,
 )
 from xixin_cli.errors import OutputError, UsageError
 from xixin_cli.results import Document, Files, Lines
-from xixin_cli.session import item_filter, view
+from xixin_cli.session import Session, item_filter, view
 
 
 def export_markdown(
@@ -30,7 +31,7 @@ def export_markdown(
     group_by: Annotated[str, typer.Option("--group-by")] = "task",
     output: OutputOpt = None,
     split_by: Annotated[str | None, typer.Option("--split-by", metavar="office")] = None,
-) -> Document | Files:
+) -> Document | Files | Lines:
     """A GitHub-style checklist (- [ ] / - [x]), grouped by task or phase."""
     from xixin_cli.export import markdown_checklist
     from xixin_cli.files import file_in
@@ -42,32 +43,38 @@ def export_markdown(
     if split_by is not None and output is None:
         raise UsageError("usage.split_needs_folder")
     today = day(ctx, as_of)
-    opened = session(ctx, as_of=today)
-    guard_output(ctx, opened, output)
-    if split_by is None or output is None:
-        where = item_filter(opened, office, phase, status)
-        text = markdown_checklist(
-            opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by
-        )
-        return Document(text, output, opened.lang)
-    if output.exists() and not output.is_dir():
+    if split_by is not None and output is not None and output.exists() and not output.is_dir():
         raise OutputError("output.not_a_folder", path=str(output))
-    try:
-        output.mkdir(parents=True, exist_ok=True)  # `-o 清单/` makes the folder, as README says
-    except OSError as exc:
-        raise OutputError("output.cannot_write", path=str(output), reason=str(exc)) from None
-    documents = []
-    taken: set[str] = set()
-    for key, unit in opened.plan.offices.items():  # one checklist per office, `<name>.md`
-        where = item_filter(opened, key, phase, status)
-        text = markdown_checklist(
-            opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by
-        )
-        # The name comes from the plan: made a plain file name inside the folder, never a path.
-        path = file_in(output, unit.name, ".md", taken)
-        documents.append(Document(text, path, opened.lang))
-    guard_output(ctx, opened, *(document.output for document in documents))
-    return Files(documents)
+
+    def make(opened: Session, output: Path | None) -> Document | Files:
+        guard_output(ctx, opened, output)
+        if split_by is None or output is None:
+            where = item_filter(opened, office, phase, status)
+            text = markdown_checklist(
+                opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by
+            )
+            return Document(text, output, opened.lang)
+        if output.exists() and not output.is_dir():
+            raise OutputError("output.not_a_folder", path=str(output))
+        try:
+            output.mkdir(parents=True, exist_ok=True)  # `-o 清单/` makes the folder (README)
+        except OSError as exc:
+            raise OutputError("output.cannot_write", path=str(output), reason=str(exc)) from None
+        documents = []
+        taken: set[str] = set()
+        for key, unit in opened.plan.offices.items():  # one checklist per office, `<name>.md`
+            where = item_filter(opened, key, phase, status)
+            text = markdown_checklist(
+                opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by
+            )
+            # The name comes from the plan: made a plain file name inside the folder, never a
+            # path.
+            path = file_in(output, unit.name, ".md", taken)
+            documents.append(Document(text, path, opened.lang))
+        guard_output(ctx, opened, *(document.output for document in documents))
+        return Files(documents)
+
+    return per_plan(ctx, output, make, as_of=today, office=office, phase=phase)
 
 
 def export_csv(
@@ -77,16 +84,19 @@ def export_csv(
     status: StatusOpt = None,
     as_of: AsOfOpt = None,
     output: OutputOpt = None,
-) -> Document:
+) -> Document | Files | Lines:
     """The checklist as CSV for Excel: UTF-8 with BOM, no cell run as a formula."""
     from xixin_cli.export import csv_text
 
     today = day(ctx, as_of)
-    opened = session(ctx, as_of=today)
-    guard_output(ctx, opened, output)
-    where = item_filter(opened, office, phase, status)
-    text = csv_text(opened.plan, view(opened, where), opened.lang, today, where)
-    return Document(text, output, opened.lang)
+
+    def make(opened: Session, output: Path | None) -> Document:
+        guard_output(ctx, opened, output)
+        where = item_filter(opened, office, phase, status)
+        text = csv_text(opened.plan, view(opened, where), opened.lang, today, where)
+        return Document(text, output, opened.lang)
+
+    return per_plan(ctx, output, make, as_of=today, to_stdout=False, office=office, phase=phase)
 
 
 def export_ics(
@@ -96,20 +106,23 @@ def export_ics(
     status: StatusOpt = None,
     remind: Annotated[int, typer.Option("--remind", metavar="DAYS")] = 3,
     output: OutputOpt = None,
-) -> Document:
+) -> Document | Files | Lines:
     """Each deadline as an all-day calendar event with a reminder."""
     from xixin_cli.dates import now_in_china
     from xixin_cli.export import ics_text
 
     if remind < 0:
         raise UsageError("usage.bad_remind", value=remind)
-    opened = session(ctx)
-    guard_output(ctx, opened, output)
-    where = item_filter(opened, office, phase, status)
-    text = ics_text(
-        opened.plan, view(opened, where), opened.lang, now_in_china(), where, remind_days=remind
-    )
-    return Document(text, output, opened.lang)
+    now = now_in_china()
+
+    def make(opened: Session, output: Path | None) -> Document:
+        guard_output(ctx, opened, output)
+        where = item_filter(opened, office, phase, status)
+        states = view(opened, where)
+        text = ics_text(opened.plan, states, opened.lang, now, where, remind_days=remind)
+        return Document(text, output, opened.lang)
+
+    return per_plan(ctx, output, make, to_stdout=False, office=office, phase=phase)
 
 
 def export_xlsx(
@@ -119,7 +132,7 @@ def export_xlsx(
     status: StatusOpt = None,
     as_of: AsOfOpt = None,
     output: OutputOpt = None,
-) -> Lines:
+) -> Document | Files | Lines:
     """The ledger (台账) in Excel: one row per part, 红黄绿 fills, a summary sheet per unit."""
     from xixin_cli.files import write_atomic_bytes
     from xixin_cli.i18n import message
@@ -131,13 +144,17 @@ def export_xlsx(
     if output is None:
         raise UsageError("usage.needs_output", format="xlsx")
     today = day(ctx, as_of)
-    opened = session(ctx, as_of=today)
-    guard_output(ctx, opened, output)
-    where = item_filter(opened, office, phase, status)
-    kept = leaves(opened.plan, view(opened, where), where)
-    data = ledger_bytes(opened.plan, kept, opened.lang, today, opened.calendar(), where)
-    write_atomic_bytes(output, data)
-    return Lines(notices=[message("written", opened.lang, path=str(output))])
+
+    def make(opened: Session, output: Path | None) -> Lines:
+        assert output is not None
+        guard_output(ctx, opened, output)
+        where = item_filter(opened, office, phase, status)
+        kept = leaves(opened.plan, view(opened, where), where)
+        data = ledger_bytes(opened.plan, kept, opened.lang, today, opened.calendar(), where)
+        write_atomic_bytes(output, data)
+        return Lines(notices=[message("written", opened.lang, path=str(output))])
+
+    return per_plan(ctx, output, make, as_of=today, office=office, phase=phase)
 
 
 COMMANDS: dict[str, object] = {}

@@ -71,25 +71,42 @@ def validate(
     ctx: typer.Context,
     path: Annotated[Path | None, typer.Argument(metavar="[PATH]")] = None,
 ) -> Lines:
-    """Check a plan file and report every problem found."""
+    """Check a plan file and report every problem found; in a workspace of several plans,
+    each of them."""
+    from xixin_cli.errors import PlanError, Problem
     from xixin_cli.i18n import message
-    from xixin_cli.paths import plan_path
+    from xixin_cli.paths import named_plan, plan_path, workspace, workspace_plans
     from xixin_cli.plan_file import load_plan
 
     given = settings(ctx)
-    target = path if path is not None else plan_path(given.plan)
-    plan = load_plan(target)
-    leaves = sum(1 for item in plan.items if plan.is_leaf(item.id))
-    line = message(
-        "validate.ok",
-        given.language(),
-        path=str(target),
-        items=len(plan.items),
-        leaves=leaves,
-        offices=len(plan.offices),
-        phases=len(plan.phases),
-    )
-    return Lines(out=[line])
+    folder = workspace()
+    if path is None and not given.plan and folder is not None and named_plan(None) is None:
+        targets = [entry.path for entry in workspace_plans(folder)] or [plan_path(None)]
+    else:
+        targets = [path if path is not None else plan_path(given.plan)]
+    lines: list[str] = []
+    problems: list[Problem] = []
+    for target in targets:
+        try:
+            plan = load_plan(target)
+        except PlanError as error:
+            problems += error.problems
+            continue
+        leaves = sum(1 for item in plan.items if plan.is_leaf(item.id))
+        lines.append(
+            message(
+                "validate.ok",
+                given.language(),
+                path=str(target),
+                items=len(plan.items),
+                leaves=leaves,
+                offices=len(plan.offices),
+                phases=len(plan.phases),
+            )
+        )
+    if problems:
+        raise PlanError(problems)
+    return Lines(out=lines)
 
 
 def evidence(
@@ -119,24 +136,29 @@ def history(
     as_json: JsonOpt = False,
 ) -> History:
     """The trail of changes, newest first."""
+    from xixin_cli import log_index
     from xixin_cli.fold import order_key
-
-    opened = session(ctx, events=True)
-    if (
-        item_id is not None
-        and opened.plan.get(item_id) is None
-        and not any(event.item == item_id for event in opened.events)
-    ):
-        item_state(opened, item_id)  # raises with a did-you-mean
-    events = sorted(
-        (e for e in opened.events if item_id is None or e.item == item_id),
-        key=order_key,
-        reverse=True,
-    )
     from xixin_cli.rules import undone_ids
+    from xixin_cli.session import logs_read
+    from xixin_cli.status_log import read_logs
 
+    opened = session(ctx)
+    if item_id is not None:
+        from xixin_cli.session import plain_id
+
+        item_id = plain_id(opened, item_id)
+    sources = logs_read(opened)
+    if item_id is None:
+        found = read_logs(sources)[0]  # the whole trail
+        undos = [event for event in found if event.undoes is not None]
+    else:  # one item's records, through the logs' index
+        found = log_index.select(sources, log_index.for_item(item_id))
+        if opened.plan.get(item_id) is None and not found:
+            item_state(opened, item_id)  # raises with a did-you-mean
+        undos = list(log_index.select(sources, log_index.undos()))
+    events = sorted(found, key=order_key, reverse=True)
     rows, hidden = (events, 0) if as_json else capped(events, limit, show_all)
-    undone = frozenset(undone_ids(opened.events))
+    undone = frozenset(undone_ids(undos))
     return History(opened.plan, opened.lang, form(as_json), rows, hidden, undone)
 
 

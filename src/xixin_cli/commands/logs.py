@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NamedTuple
 
@@ -15,7 +15,7 @@ from xixin_cli.results import Findings, Lines
 from xixin_cli.session import Settings
 
 if TYPE_CHECKING:
-    from xixin_cli.status_log import LogRead
+    from xixin_cli.log_index import LogIndex
 
 
 class _Checked(NamedTuple):
@@ -27,31 +27,94 @@ class _Checked(NamedTuple):
     repeated: int = 0
 
 
-def _check_logs(given: Settings, *, plan: object = None) -> Iterator[_Checked]:
-    """Each log the settings name, checked line by line (never through a cache): its chains,
-    its evidence files and, with a plan, whether its ids are the plan's."""
+def _check_logs(given: Settings, *, plan: object = None, full: bool = False) -> Iterator[_Checked]:
+    """Each log the settings name, checked line by line: its chains, its evidence files and,
+    with a plan, whether its ids are the plan's. Through the log's index, only the lines added
+    since the last check are read as records (`full`: every line); without a cache folder,
+    the whole log, as `checks.verify_log` reads it."""
+    from xixin_cli.log_index import open_index
+    from xixin_cli.paths import plan_path, state_sources
+
+    for where in state_sources(given.state, plan_path(given.plan)):
+        index = open_index(where)
+        if index is None:
+            yield _check_read(where, plan)
+            continue
+        import sqlite3
+
+        try:
+            checked = _check_indexed(where, index, plan, full)
+        except sqlite3.Error:  # the index cannot be kept (locked, disk full): read it whole
+            checked = _check_read(where, plan)
+        finally:
+            index.close()
+        yield checked
+
+
+def _check_read(where: Path, plan: object) -> _Checked:
+    """One log checked by reading it whole (no cache folder)."""
     from xixin_cli.checks import evidence_problems, plan_agreement, verify_log
     from xixin_cli.evidence import store_of
     from xixin_cli.model import Plan
-    from xixin_cli.paths import plan_path, state_sources
     from xixin_cli.status_log import parse_log, read_bytes
 
-    for where in state_sources(given.state, plan_path(given.plan)):
-        data = read_bytes(where)
-        verified = verify_log(data, str(where))
-        log = parse_log(data, str(where))
-        problems = _accepted(where, log, [*verified.problems])
-        if isinstance(plan, Plan):
-            problems += plan_agreement(plan, log, str(where))
-        problems += evidence_problems(log, str(where), store_of(where))
-        yield _Checked(
-            where,
-            problems,
-            verified.records,
-            verified.writers,
-            len(log.events) - verified.repeated,
-            verified.repeated,
-        )
+    data = read_bytes(where)
+    verified = verify_log(data, str(where))
+    log = parse_log(data, str(where))
+    lines = dict(zip(log.lines, log.events, strict=True))
+    problems = _accepted(
+        where, lambda ids: {n for n, e in lines.items() if e.event_id in ids}, [*verified.problems]
+    )
+    if isinstance(plan, Plan):
+        problems += plan_agreement(plan, log, str(where))
+    problems += evidence_problems(log, str(where), store_of(where))
+    events = len(log.events) - verified.repeated
+    return _Checked(where, problems, verified.records, verified.writers, events, verified.repeated)
+
+
+def _check_indexed(where: Path, index: LogIndex, plan: object, full: bool) -> _Checked:
+    """One log checked through its index: verified from where the last verify stopped."""
+    from collections import Counter
+
+    from xixin_cli.checks import evidence_problems, plan_agreement_of
+    from xixin_cli.evidence import store_of
+    from xixin_cli.model import EventKind, Plan
+    from xixin_cli.status_log import LogRead
+    from xixin_cli.verified import verify_open
+
+    name = str(where)
+    verified = verify_open(index.db, index.handle, name, full=full)
+
+    def lines_of(ids: frozenset[str]) -> set[int]:
+        found: set[int] = set()
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                line
+                for (line,) in index.db.execute(
+                    f"SELECT line FROM events WHERE event IN ({marks})", chunk
+                )
+            )
+        found.update(index.tail_line for e in index.tail if e.event_id in ids)
+        return found
+
+    problems = _accepted(where, lines_of, [*verified.problems])
+    if isinstance(plan, Plan):
+        rows = index.db.execute(
+            "SELECT item, count(*), min(line) FROM events GROUP BY item ORDER BY min(line)"
+        ).fetchall()
+        extra = Counter(event.item for event in index.tail)
+        rows = [(item, count + extra.pop(item, 0), line) for item, count, line in rows]
+        rows += [(item, count, index.tail_line) for item, count in extra.items()]
+        problems += plan_agreement_of(plan, rows, name)
+    files = index.lines_of("kind = ?", (EventKind.EVIDENCE.value,))
+    files += [(index.tail_line, e) for e in index.tail if e.kind is EventKind.EVIDENCE]
+    log = LogRead(tuple(e for _, e in files), (), tuple(n for n, _ in files))
+    problems += evidence_problems(log, name, store_of(where))
+    events = index.count() - verified.repeated
+    return _Checked(where, problems, verified.records, verified.writers, events, verified.repeated)
 
 
 def _failing(problems: list[Problem], strict: bool) -> list[Problem]:
@@ -60,16 +123,17 @@ def _failing(problems: list[Problem], strict: bool) -> list[Problem]:
     return [p for p in problems if strict or p.code not in NOTES]
 
 
-def _accepted(where: Path, log: LogRead, problems: list[Problem]) -> list[Problem]:
-    """Problems on lines merged with --accept-unverified, noted as such (not failures)."""
+def _accepted(
+    where: Path, lines_of: Callable[[frozenset[str]], set[int]], problems: list[Problem]
+) -> list[Problem]:
+    """Problems on lines merged with --accept-unverified, noted as such (not failures);
+    `lines_of` gives the lines that hold any of a set of event ids."""
     from xixin_cli.merge import accepted_ids
 
     ids = accepted_ids(where)
     if not ids:
         return problems
-    lines = {
-        line for event, line in zip(log.events, log.lines, strict=True) if event.event_id in ids
-    }
+    lines = lines_of(ids)
     return [
         Problem(p.path, p.line, None, "verify.accepted")
         if p.line in lines and p.code.startswith("verify.")
@@ -79,14 +143,18 @@ def _accepted(where: Path, log: LogRead, problems: list[Problem]) -> list[Proble
 
 
 def verify(
-    ctx: typer.Context, strict: Annotated[bool, typer.Option("--strict")] = False
+    ctx: typer.Context,
+    strict: Annotated[bool, typer.Option("--strict")] = False,
+    full: Annotated[bool, typer.Option("--full")] = False,
 ) -> Findings:
     """Check that no line of the status log was edited, moved or deleted, and that its
-    evidence files (or their copies kept beside it) are what was recorded."""
+    evidence files (or their copies kept beside it) are what was recorded. Only what was
+    added since the last verify is read as records (the lines verified before are checked to
+    be unchanged); --full checks every line again."""
     given = settings(ctx)
     lang = given.language()
     sections = []
-    for checked in _check_logs(given):
+    for checked in _check_logs(given, full=full):
         where, count = str(checked.where), len(_failing(checked.problems, strict))
         if count:
             verdict = message(
@@ -105,12 +173,13 @@ def verify(
 
 def doctor(ctx: typer.Context) -> Findings:
     """Check the plan and the status log together; every problem with its line."""
+    from xixin_cli.cache import load_plan_cached
     from xixin_cli.paths import plan_path
-    from xixin_cli.plan_file import load_plan
 
     given = settings(ctx)
     lang = given.language()
-    plan = load_plan(plan_path(given.plan))  # plan problems end here, each on its line, exit 3
+    # Plan problems end here, each on its line, exit 3 (a cached plan is one that parsed).
+    plan = load_plan_cached(plan_path(given.plan))
     problems: list[Problem] = []
     records = 0
     for checked in _check_logs(given, plan=plan):
@@ -132,10 +201,10 @@ def merge(
     A log whose records do not verify (edited, chain broken, unsigned) brings nothing unless
     --accept-unverified; a record whose event id is here with other content is a collision.
     Both are reported and end with exit 6."""
-    from xixin_cli.merge import conflicts, merge_into
+    from xixin_cli.merge import conflicts_brought, merge_into, read_source
     from xixin_cli.paths import state_sources
     from xixin_cli.present import warn
-    from xixin_cli.status_log import read_bytes, read_log
+    from xixin_cli.status_log import parse_log
 
     opened = session(ctx, write=True)
     target = opened.state.path
@@ -144,15 +213,15 @@ def merge(
         if not path.is_file():
             raise StateError("state.not_found", path=str(path))
         if path.resolve() != target.resolve():
-            sources.append((str(path), read_bytes(path)))
+            sources.append(read_source(path))  # through its own index: only what is new
     if accept_unverified:  # said before merging: a superset of what comes in is harmless
-        from xixin_cli.merge import record_accepted, source_problems
+        from xixin_cli.merge import record_accepted
         from xixin_cli.session import recorder, stamper
 
         made = stamper(recorder(None))()
-        for name, data in sources:
-            if source_problems(name, data):
-                record_accepted(target, name, data, made.by, made.at.isoformat())
+        for source in sources:
+            if source.refused:
+                record_accepted(target, source.name, source.data, made.by, made.at.isoformat())
     results = merge_into(
         target, sources, make_parent=opened.state.is_default, accept_unverified=accept_unverified
     )
@@ -160,7 +229,7 @@ def merge(
     refused_files = {result.name for result in results if result.refused}
     from xixin_cli.evidence import bring_copies, store_of
 
-    for name, _ in sources:  # the evidence copies travel with the records they prove
+    for name, *_ in sources:  # the evidence copies travel with the records they prove
         if name not in refused_files:
             for refused in bring_copies(store_of(Path(name)), store_of(target))[1]:
                 warn(message("evidence.copy_refused", lang, file=refused), lang)
@@ -188,7 +257,8 @@ def merge(
                 already=result.already,
             )
         )
-    for conflict in conflicts(read_log(target).events):
+    added = parse_log(b"\n".join(line for r in results for line in r.lines), str(target))
+    for conflict in conflicts_brought(target, added.events):  # only those this merge brought
         item = opened.plan.get(conflict.item)
         unit = opened.plan.offices.get(conflict.office)
         where = message("part_mark", lang, office=unit.name) if unit is not None else ""

@@ -14,7 +14,16 @@ from typing import Annotated
 import typer
 
 from xixin_cli import rules
-from xixin_cli.commands._options import ByOpt, IdArg, NoteOpt, ReasonOpt, day, session, settings
+from xixin_cli.commands._options import (
+    ByOpt,
+    IdArg,
+    NoteOpt,
+    ReasonOpt,
+    chosen,
+    day,
+    session,
+    settings,
+)
 from xixin_cli.fold import ItemState, part_view
 from xixin_cli.i18n import message, status_label
 from xixin_cli.model import Event, EventKind, Status
@@ -23,7 +32,6 @@ from xixin_cli.session import (
     Session,
     item_state,
     note,
-    numbering_id,
     on_day,
     parts_for,
     record,
@@ -58,8 +66,7 @@ def _record(
     against the log as it is then, and every rule is checked before anything is appended."""
     opened = session(ctx, write=True)
     for item_id in item_ids:
-        item_state(opened, item_id)
-        rules.check_leaf(opened.plan, numbering_id(item_id))
+        rules.check_leaf(opened.plan, item_state(opened, item_id).item.id)
     stamp = stamper(who, on_day(on, opened.plan))
     made: list[tuple[ItemState, Made]] = []
 
@@ -234,7 +241,7 @@ def attach(
     text, who = note_text(note), recorder(by)
     prints = [fingerprint(path) for path in files]  # every file checked before any is recorded
     if not no_copy:  # the record names exactly the bytes kept
-        store = store_of(written_log(settings(ctx)).path)
+        store = store_of(written_log(chosen(ctx)).path)  # the log of the plan the id names
         prints = [keep_copy(store, path) for path in files]
 
     def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
@@ -293,19 +300,26 @@ def undo(
     """Revert the latest change (or the one EVENT names) by appending records; nothing is
     deleted."""
     from xixin_cli.identity import writer_id
+    from xixin_cli.session import choose_plan_to_undo
 
     who = recorder(by)
-    opened = session(ctx, events=True, write=True)
+    from xixin_cli.log_index import undo_events
+
+    given = settings(ctx)
+    chosen = choose_plan_to_undo(given, writer_id(), event_id or "")
+    if chosen is not given:  # the workspace plan whose log holds the change
+        ctx.find_root().obj = chosen
+    opened = session(ctx, write=True)
     made: list[tuple[Event, Event]] = []
     stamp = stamper(who)
 
     def decide(fresh: Session) -> list[Event]:
-        made[:] = rules.undo(
-            fresh.plan, fresh.events, fresh.states, stamp, writer=writer_id(), which=event_id or ""
-        )
+        writer, which = writer_id(), event_id or ""
+        events = undo_events([fresh.state.path], writer, which)  # what the undo needs, indexed
+        made[:] = rules.undo(fresh.plan, events, fresh.states, stamp, writer=writer, which=which)
         return [revert for revert, _ in made]
 
-    record(opened, decide, events=True)
+    record(opened, decide)
     return Lines(notices=[_undone(opened, revert, target) for revert, target in made])
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from xixin_cli.commands._options import AsOfOpt, OfficeOpt, day, session, settings
+from xixin_cli.commands._options import AsOfOpt, OneOfficeOpt, day, session, settings
 from xixin_cli.errors import UsageError, XixinError
 from xixin_cli.i18n import message
 from xixin_cli.results import Lines, Sending
@@ -23,7 +23,7 @@ def install(
     weekly: Annotated[str, typer.Option("--weekly", metavar="DAY")] = "周一",
     at: Annotated[str, typer.Option("--at", metavar="HH:MM")] = "08:30",
     send: SendOpt = None,
-    office: OfficeOpt = None,
+    office: OneOfficeOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
     system: Annotated[str | None, typer.Option("--system", metavar="linux|macos|windows")] = None,
     account: AccountOpt = None,
@@ -104,7 +104,7 @@ def remove(ctx: typer.Context, account: AccountOpt = None) -> Lines:
 def run_scheduled(
     ctx: typer.Context,
     send: SendOpt = None,
-    office: OfficeOpt = None,
+    office: OneOfficeOpt = None,
     folder: Annotated[Path | None, typer.Option("--in", metavar="DIR")] = None,
     as_of: AsOfOpt = None,
 ) -> Sending:
@@ -148,7 +148,12 @@ def _command(
     program = (sys.executable, "-m", "xixin_cli") if system == here else ("xixin",)
     words: list[str] = list(program)
     if found.plan:
-        words += ["--plan", str(Path(found.plan).expanduser().absolute())]
+        from xixin_cli.paths import named_plan
+
+        # A workspace plan's name stays a name (the run resolves it in its folder); a path is
+        # made absolute.
+        named = named_plan(found.plan) is not None
+        words += ["--plan", found.plan if named else str(Path(found.plan).expanduser().absolute())]
     for state in found.state:
         words += ["--state", str(Path(state).expanduser().absolute())]
     if found.lang:

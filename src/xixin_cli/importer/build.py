@@ -670,7 +670,8 @@ class Builder:
                 and find_window(section) is None
             )
         )
-        window = find_window(heading)
+        year = self.meta.issued.year if self.meta.issued is not None else None
+        window = find_window(heading, year if staged else None)
         short = len(heading) <= 20 and not re.search(r"[。；，,]", heading)
         if window is None and node.body and (staged or short):
             # 「（一）动员部署阶段」 over 「（2021年12月—2022年9月）」: a window cut off its heading

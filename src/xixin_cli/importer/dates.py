@@ -15,6 +15,11 @@ _BEFORE = r"(?:前|之前|以前|为止|止)"
 _DONE = r"(?:完成|实现|建成|出台|印发|制定|报送|上报|启动|落实|形成|达到|开展|召开|部署|验收)"
 _PART = r"(上旬|中旬|下旬|底|末|初|中)"
 _NOT_DEADLINE = r"(?!\s*(?:起|以来|开始|至今|期间|的|召开的|印发的|发布的))"
+#: 「2000年底前建成的老旧小区」: a date before what was built, bought or set up describes it
+_DESCRIBES = re.compile(
+    r"\s*(?:已|新)?(?:建成|竣工|建造|建设|投用|投入使用|出生|入住|成立|登记|注册|批准|认定|"
+    r"开工|购买|交付|迁入|签订)(?:的|并)"
+)
 
 # Each pattern: (name, regex, strong). Strong phrases state a deadline (…前, …底, 到…, …完成);
 # weak ones are a bare date, used only when an item states nothing stronger.
@@ -31,6 +36,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str], bool]] = [
     ("y_end", re.compile(r"(?:到|截至|截止|至)" + Y + r"(?![\d一二三四上下第]|起|以来)"), True),
     ("y_half", re.compile(Y + r"(上半年|下半年)"), True),
     ("y_quarter", re.compile(Y + r"第?([一二三四1-4])季度"), True),
+    # 「2026年4月，印发方案…」: a month opening a clause is that month's aim, as a year is
+    ("ym", re.compile(r"(?:^|(?<=[。；;\s]))" + Y + r"(\d{1,2})\s*月()(?=[，,])"), True),
     ("ymd", re.compile(Y + r"(\d{1,2})\s*月(\d{1,2})\s*[日号]" + _NOT_DEADLINE), False),
     ("ym", re.compile(Y + r"(\d{1,2})\s*月()(?![\d日号])" + _NOT_DEADLINE), False),
     # 「2027年，制定出台…」「2028年逐步扩大至…」: a year opening a clause is that year's aim
@@ -98,7 +105,7 @@ _WEEKDAYS = "一二三四五六日"
 
 @dataclass(frozen=True)
 class Every:
-    """A recurrence as the plan format writes it (shared/briefs/every.md): the unit, the day
+    """A recurrence as the plan format writes it (docs/plan-format.md, `every:`): the unit, the day
     within it and, when the text says so, the year it starts."""
 
     unit: str  # week | month | quarter | year
@@ -106,7 +113,7 @@ class Every:
     since: date | None = None  # 「2020年起，每年3月底前」: from 2020-01-01
 
     def as_dict(self) -> dict[str, object]:
-        """The mapping form of `every:`, keys in the order every.md gives them."""
+        """The mapping form of `every:`, keys in the order docs/plan-format.md gives them."""
         out: dict[str, object] = {"unit": self.unit, "day": self.day}
         if self.since is not None:
             out["from"] = self.since
@@ -213,7 +220,31 @@ def find_window(text: str, year: int | None = None) -> Window | None:
             end = end_day
         if end >= start:
             return Window(start, end, match.group(0).strip())
-    del year
+    if year is not None:
+        return _window_in_year(text, year)
+    return None
+
+
+#: 「（9月1日至11月30日）」「（4月-5月）」: a window whose year is left out
+_MONTHS_WINDOW = re.compile(
+    r"(?<![\d年.．])(\d{1,2})\s*月(?:(\d{1,2})\s*[日号])?\s*[—–\-~～－至到]+\s*"
+    r"(\d{1,2})\s*月(?:(\d{1,2})\s*[日号])?(上旬|中旬|下旬|底|末)?"
+)
+
+
+def _window_in_year(text: str, year: int) -> Window | None:
+    """A window with no year, in the document's year; one that ends in a month before it
+    starts runs into the next year (「11月至次年2月」)."""
+    for match in _MONTHS_WINDOW.finditer(text):
+        m1, d1, m2, d2, part = match.groups()
+        try:
+            start = date(year, int(m1), int(d1) if d1 else 1)
+            end_year = year + (1 if int(m2) < int(m1) else 0)
+            end = date(end_year, int(m2), int(d2)) if d2 else _day(end_year, int(m2), part)
+        except ValueError:
+            continue
+        if end is not None and end >= start:
+            return Window(start, end, match.group(0).strip())
     return None
 
 
@@ -312,6 +343,8 @@ def find_deadline(
                 continue
             if _ONGOING.match(text, span[1]):
                 continue  # 「年内持续推进」: ongoing work, not a deadline at the year's end
+            if _DESCRIBES.match(text, span[1]):
+                continue  # 「2000年底前建成的小区」: which houses, not when
             resolved = _resolve(form, match.groups(), year, base)
             if resolved is None:
                 continue

@@ -240,6 +240,8 @@ def _place(
     kind, number, text = found
     kinds = [n.kind for n in stack]
     glued = re.match(r"^\d{1,2}\s*[.．、，]\d", line.text) is not None
+    if glued and re.match(r"(?:1[0-2]|0?[1-9])\s*月(?!份?(?:以来|期间))", text):
+        glued = False  # 「1.9月30日前，…」: step 1 opening with its day, never the figure 1.9
     if kind == "num" and glued and re.fullmatch(r"[\d.．%％\s]+", line.text):
         return None  # 「4.42」 alone on a line is a figure (a table's cell), never a number
     if kind == "num" and glued and number != last.get(kind, -1) + 1:

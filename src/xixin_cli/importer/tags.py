@@ -101,13 +101,14 @@ _SUBJECT = re.compile(
 # unit as the subject of one of the item's sentences (read only where no tag names its units)
 _BODY = _NAME + r"(?:[（(][^（）()]{1,15}[）)])?"
 _SUBJECT_VERBS = (
-    r"要|应当?|须|必须|将|于|在|对|按照?|根据|结合|依托|负责|牵头|配合|协助|协同|会同|联合|"
+    r"要|应当?|须|必须|将|于|在|对|按照?|根据|依据|结合|依托|负责(?!人(?![员口群]))|牵头|配合|协助|协同|会同|联合|"
     r"统筹|组织|开展|做好|加强|加快|推动|推进|制定|支持|引导|指导|协调|建立|完善|落实|提供|"
     r"发布|定期|具体|积极|纳入|作(?!为)|督促|召集|为|是(?!指)|提出|审核|审批|核查|核实|报送|"
     r"上报|开通|征询|签订|开具|设立|交于|交至|汇总|收取|审查|备案|办理|处理|受理|监督|检查|考核|"
     r"宣传|排查|整治|对接|属地化|呈送|缴入|不定期|明确|依法|依规|依职责|"
     r"作为(?=[^，。；]{0,30}(?:责任主体|主体责任|牵头单位|责任单位))|"
-    r"实施|研究|编制|出台|抓好|搭建|共享|承担|跟进|动态|及时|每"
+    r"实施|研究|编制|出台|抓好|搭建|共享|承担|跟进|动态|及时|每|"
+    r"挂牌|督办|托底|列出|发挥|对照|抽调"
 )
 _SUBJECT_VERB = re.compile(r"(?:" + _SUBJECT_VERBS + r")")
 #: Where a sentence (or a clause after 「，由」, or after 「，」 when a strong verb follows) starts.
@@ -115,7 +116,14 @@ _CLAUSE_START = re.compile(r"(?:^|(?<=[。；;！？\n：:])|(?<=[，,])(?=由))
 _COMMA_START = re.compile(r"(?<=[，,])\s*")
 #: 「…今后由各村属地化管理」「费用由镇财政所…缴入」: who does it follows 由 (never 由于, 自由, 理由)
 _BY_START = re.compile(r"(?<![自理缘经])由(?![于此])")
-_STRONG_VERBS = re.compile(r"(?:将|要|应当?|须|必须|负责|牵头|于|定期|不定期|每|汇总|具体负责)")
+_STRONG_VERBS = re.compile(
+    r"(?:将|要|应当?|须|必须|负责(?!人(?![员口群]))|牵头|于|定期|不定期|每|汇总|具体负责|组织开展|列出|挂牌督办)"
+)
+#: 「9月30日前，区建设管理委…」: after a deadline and its comma a sentence's subject may stand
+_AFTER_A_DEADLINE = re.compile(r"(?:前|底|末|内|月)[，,]\s*")
+#: 「…建设主体为区应急局」「以街镇为主体开展…」: the body that is the work's subject
+_SUBJECT_IS = re.compile(r"主体(?:为|是)(" + _NAME + r")(?=[，,。；;]|$)")
+_AS_SUBJECT = re.compile(r"以(" + _NAME + r")为(?:责任|实施|工作)?主体")
 _LIST_SEP = re.compile(r"(?:、|和|及|与)")
 
 
@@ -123,10 +131,12 @@ def _subject_at(text: str, start: int, verbs: re.Pattern[str]) -> tuple[list[str
     """(the bodies named at `start`, where the name ends) when a subject verb follows them;
     the longest such name wins (「…工作领导小组根据职责」, not 「…整治工」 before 「作」)."""
     clause = re.match(r"[^，,。；;：:！？\n《]{2,80}", text[start:])
-    if clause is None or clause.group(0).startswith("会同"):
-        return None  # 「会同物业…」 names a partner, read as one
+    if clause is None or re.match(r"会同|与|同|跟|向", clause.group(0)):
+        return None  # 「会同物业…」 names a partner, read as one; 「与X做好衔接」 no subject
     for end in range(start + len(clause.group(0)), start + 1, -1):
-        if not verbs.match(text, end):
+        # 「各街镇、开发区，按照…原则，督促…」: the subject, a comma, then how it acts
+        how = re.match(r"[，,]\s*(?:按照|根据|依据|结合|依托|围绕)", text[end:])
+        if not verbs.match(text, end) and how is None:
             continue
         if re.search(r"(?:牵头|负责|配合|参与|协助|协同|落实|实施|推进|承担)$", text[start:end]):
             continue  # 「市科委牵头」 + 「开展」: the name is 市科委, and 牵头 its verb
@@ -138,30 +148,30 @@ def _subject_at(text: str, start: int, verbs: re.Pattern[str]) -> tuple[list[str
 
 # 「会同物业每周…」: the partner a subject works with is the item's unit too
 _PARTNER = re.compile(
-    r"会同("
-    + _BODY
-    + r"(?:、"
-    + _BODY
-    + r"){0,10})(?=每|对|在|于|定期|及时|开展|做好|组成|[，。；,;])"
+    r"会同(" + _BODY + r"(?:、" + _BODY + r"){0,10})(?:等(?:有关|相关)?(?:部门|单位))?"
+    r"(?=每|对|在|于|定期|及时|开展|做好|组成|将|结合|共同|[，。；,;])"
 )
 #: A class of bodies (「各单位」「有关部门」「相关责任单位」): as a subject alone it is said to
 #: whoever it concerns and is no unit; beside a named body in one list
 #: (「各居村、相关责任单位于…」) it is kept as written. A body named by its role (建设单位,
 #: 主管单位, 镇各相关部门) is a body.
 _CLASS = re.compile(
-    r"^(?:各|有关|相关|其他|其它|所属)(?:有关|相关|职能|成员|责任)?(?:单位|部门|地区|地方|方面|机构)$"
+    r"^(?:各|有关|相关|其他|其它|所属)(?:有关|相关|职能|成员|责任|属地)?(?:单位|部门|地区|地方|方面|机构)$"
 )
 #: Never one body: every level (「各级…」「县级以上地方各级人民政府」), or every place (「各地」).
 _LEVELS_CLASS = re.compile(r"^各地$|^各级|以上|以下")
 #: Verbs a subject's name does not hold (「市委金融办引导金融机构」 is 市委金融办, then its verb).
 _VERB_INSIDE = re.compile(
     r"引导|推动|支持|督促|负责|牵头|会同|联合|配合|协助|加快|加强|做好|落实|获得|征询|签订|开具|"
-    r"申请|提交|审核|缴入|以|按|需|对(?!口|外)|(?:执|运|进|推|实|施|试|履|发|可|先|并)行$"
+    r"申请|提交|审核|缴入|以|按|需|对(?!口|外)|(?:执|运|进|推|实|施|试|履|发|可|先|并)行$|"
+    r"(?<!所)在|[部布]署$|组织(?!部)"
 )
 #: Words that open no body's name: 「已在…中心开通的人员」「我镇」「自2020年嘉定区…」
 _NOT_A_BODY = re.compile(
     r"^(?:已|未|均|都|可|对|在|按|需|经(?:研究|批准|审核|同意)|我|本|该|其|此|凡|若|一个|每个|成立|反映|设立|"
-    r"组建|形成|实现|构建|打造|提供|按照|根据|结合|围绕|通过|对于|关于|为了|为|以)|[\d的]|"
+    r"组建|形成|实现|构建|打造|提供|按照|根据|结合|围绕|通过|对于|关于|为了|为|以|"
+    r"今年|明年|当年|本年|年内|近期|目前|当前|今后|指导|督促|组织(?!部)|集中|依法|依规|严格|"
+    r"查处|追究|建强|抽调|计划)|[\d的]|"
     r"应(?!急)|要|须|将|每"
 )
 _ROLE = re.compile(r"(?:民警|工作人员|干部|负责人|同志|人员)$")
@@ -175,7 +185,12 @@ def _bodies(names_text: str) -> list[str]:
     named = False
     if re.search(r"(?<!自)由|[—\-－]", names_text):
         return []  # 「成立由市交通委」: the name is what follows 由, read by the inline forms
+    if re.match(r"\s*(?:与|同|跟|向)", names_text):
+        return []  # 「与X做好衔接」: X is who the subject works with; the subject is left out
     head, _, partners = names_text.partition("会同")
+    sectors = re.fullmatch(r"(?:[^、，,]{1,8}、)+[^、，,]{1,8}等(" + _NAME + r")", head)
+    if sectors and _institution(sectors.group(1)) and not _institution(head.split("、")[0]):
+        head = sectors.group(1)  # 「教育、交通等行业主管部门」: the sectors' 行业主管部门
     for name in split_units(head) + [f"会同{n}" for n in split_units(partners)]:
         partner = name.startswith("会同")
         name = name.removeprefix("会同")
@@ -217,6 +232,7 @@ def _subjects(text: str, inline: list[Tag]) -> Tag | None:
     starts = [(m.end(), _SUBJECT_VERB) for m in _CLAUSE_START.finditer(text)]
     starts += [(m.end(), _STRONG_VERBS) for m in _COMMA_START.finditer(text)]
     starts += [(m.end(), _SUBJECT_VERB) for m in _BY_START.finditer(text)]
+    starts += [(m.end(), _SUBJECT_VERB) for m in _AFTER_A_DEADLINE.finditer(text)]
     for start, verbs in sorted(set(starts), key=lambda s: s[0]):
         before = text[:start]
         if any(before.count(o) > before.count(c) for o, c in ("《》", "（）", "()")):
@@ -225,6 +241,10 @@ def _subjects(text: str, inline: list[Tag]) -> Tag | None:
         if subject is not None:
             leads = re.match(r"(?:负责)?牵头", text[subject[1] :]) is not None
             found.append((start, subject[0], leads))
+    for pattern in (_SUBJECT_IS, _AS_SUBJECT):
+        for match in pattern.finditer(text):
+            if names := _bodies(match.group(1)):
+                found.append((match.start(), names, False))
     if not found:
         return None
     for match in _PARTNER.finditer(text):

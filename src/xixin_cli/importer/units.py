@@ -14,6 +14,7 @@ _ENDING_WORDS = """
         总局 总署 总队 支队 大队 中队 派出所 街道 社区 公司 集团 银行 学校 高校 医院 法院 检察院
         党委 党组 工委 纪委 监委 团委 工会 妇联 残联 侨联 科协 文联 社科联 工商联 供销社 红十字会
         协会 学会 商会 联合会 研究院 研究所 设计院 中央 海关 专班 管委会 服务队 工作队
+        经营主体
         产权方 出租方 承租方 建设方 使用方 管理方 施工方 监理方 业主方 运营方 权属方 物业
         部 委 局 厅 办 署 院 会 行 所 站 村 组 队 处 科 室 股 校 馆 台 社 团 联 庭 监
         区 县 市 省 州 盟 旗 乡 镇 企业 各地
@@ -34,21 +35,22 @@ _LEVELS = {"县级市", "县", "区", "县区", "区县", "市", "乡镇", "乡"
 #: Common words that end as institutions' names do.
 _NOT_A_UNIT_WORDS = """
 社会 农村 乡村 城乡 城市 乡镇 市县 省市 县乡 机关 单位 部门
-企业 政府 党委 学校 医院 银行 公司 集团 中心 机构 协会 社区
+企业 政府 党委 学校 医院 银行 公司 集团 中心 机构 协会 社区 园区 小区
 """
 # the second row: a bare common noun names no particular unit (「企业是创新的主体」)
 _NOT_UNITS = set(_NOT_A_UNIT_WORDS.split())
 
 _NOT_A_NAME_START = (
     r"含|包括|包含|不含|除|如|即|其中|推动|推进|加强|加快|建立|健全|完善|落实|开展|做好|抓好|"
-    r"强化|深化|支持|鼓励|引导|提升|提高|促进|确保|坚持|全面|积极|大力"
+    r"强化|深化|支持|鼓励|引导|提升|提高|促进|确保|坚持|全面|积极|大力|建强|建好|筑牢|织密|畅通|"
+    r"严格|加大|发挥|规范"
 )
 
 _LEVEL_GOVERNMENTS = r"(?:县级市|县区|区县|县|区|市|乡镇|乡|镇|街道)(?:人民政府|政府)"
 _PEOPLE = re.compile(r"(?:干部|党员|群众|人员|同志|人才|职工|居民|农民|学生|家庭|个人|代表)$")
 
 _SEPARATORS = re.compile(r"[、，,；;/／\s　]+")
-_CONJUNCTIONS = re.compile(r"[和及与]")
+_CONJUNCTIONS = re.compile(r"以及|[和及与]")
 
 
 def is_institution(name: str) -> bool:
@@ -117,6 +119,8 @@ def looks_like_unit(name: str) -> bool:
         return False
     if re.search(r"要|应当|进一步|切实|认真|亲自", name):
         return False  # 「各级领导干部要亲自负责」 is a sentence, not a unit
+    if re.search(r"[部布]署$|小区$", name):
+        return False  # 「动员部署」: the verb 部署, not a name ending in 署; a 小区 is a place
     if name in _NOT_UNITS or re.fullmatch(r"全(?:国|省|市|县|区|镇|乡|社会|体)", name):
         return False  # 「全社会」「农村」 end as units' names do and are not units
     if _PEOPLE.search(name):

@@ -7,11 +7,6 @@ from datetime import date
 
 from xixin_cli.importer.build import Item, Result
 
-#: Whether recurring items are written with `every:` (shared/briefs/every.md). Off while the
-#: plan loader on this branch does not read `every:`: the recurrence is then said in the
-#: item's note only. The one switch to turn on once the loader reads it.
-WRITE_EVERY = False
-
 
 def every_field(item: Item) -> dict[str, object] | None:
     """The item's `every:` mapping as the plan format has it, or None when it does not recur."""
@@ -95,7 +90,7 @@ def to_yaml(result: Result) -> str:
             out.append(f"    due: {item.due}")
         if item.due_text:
             out.append(f"    due_text: {_q(item.due_text)}")
-        every = every_field(item) if WRITE_EVERY else None
+        every = every_field(item)
         if every is not None:
             out.append("    every:")
             out += [f"      {key}: {_scalar(value)}" for key, value in every.items()]

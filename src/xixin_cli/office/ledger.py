@@ -36,15 +36,16 @@ COLUMNS = (
 )
 
 
-def light(state: ItemState, today: date) -> str:
-    """A part's light: red overdue, yellow due within the warning window, green on track or
-    done; none for a part that does not apply (不适用)."""
+def light(state: ItemState, today: date, last_day: date | None = None) -> str:
+    """A part's light: red overdue, yellow due within the warning window (up to `last_day`:
+    the plan's yellow warning, else 7 days), green on track or done; none for a part that
+    does not apply (不适用)."""
     if state.status is Status.DROPPED:
         return "none"
     if state.status.is_open and state.due is not None:
         if state.due < today:
             return "red"
-        if state.due <= today + timedelta(days=WARNING_DAYS):
+        if state.due <= (last_day or today + timedelta(days=WARNING_DAYS)):
             return "yellow"
     return "green"
 
@@ -67,8 +68,9 @@ def ledger_bytes(
 
     from xixin_cli.fold import leaf_state
     from xixin_cli.office.forms import raw, row_height
-    from xixin_cli.schedule import unit_tallies
+    from xixin_cli.schedule import unit_tallies, warning_end
 
+    last_day = warning_end(plan.warnings.yellow, today, calendar)  # the plan's yellow window
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -92,7 +94,7 @@ def ledger_bytes(
             if not where.keeps_office(part.office) and where.office is not None:
                 continue
             mine = leaf_state(item, [part])
-            shade = light(mine, today)
+            shade = light(mine, today, last_day)
             last = part.last
             late = (today - part.due).days if part.status.is_open and part.due else 0
             office = plan.offices[part.office].name if part.office in plan.offices else ""
@@ -138,7 +140,6 @@ def ledger_bytes(
         cell = summary.cell(1, column, message(f"ledger.sum_{key}", lang))
         cell.font, cell.fill = bold, heading
         summary.column_dimensions[get_column_letter(column)].width = 14 if column == 1 else 10
-    last_day = today + timedelta(days=WARNING_DAYS)
     for row, tally in enumerate(
         sorted(
             unit_tallies(plan, leaves, today, last_day, calendar, where),

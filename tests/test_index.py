@@ -1,0 +1,251 @@
+"""The log's index and the remembered verify give exactly the answers of a full read."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xixin_cli import log_index
+from xixin_cli.checks import verify_log
+from xixin_cli.errors import StateError
+from xixin_cli.model import Event, Status
+from xixin_cli.rules import undo_target
+from xixin_cli.status_log import append_event, read_logs
+from xixin_cli.verified import verify_open
+
+from conftest import Runner
+
+CHINA = timezone(timedelta(hours=8))
+ITEMS = ["4.1.1", "4.1.2", "5.3.1"]
+WRITERS = ["w1", "w2"]
+START = datetime(2022, 11, 1, 9, tzinfo=CHINA)
+
+
+def all_events(path: Path) -> tuple[Event, ...]:
+    return read_logs([path])[0]
+
+
+def ids(events: object) -> list[str]:
+    return [event.event_id for event in events]  # type: ignore[attr-defined]
+
+
+def problems(found: object) -> list[tuple[object, ...]]:
+    return [(p.line, p.key, p.code, p.params) for p in found]  # type: ignore[attr-defined]
+
+
+def check(path: Path, full: bool) -> None:
+    """Every query through the index, and verify, against the whole log read from scratch."""
+    try:
+        events = all_events(path)
+    except StateError:
+        with pytest.raises(StateError):
+            log_index.select([path], log_index.for_item(ITEMS[0]))
+        return
+    for item in ITEMS:
+        assert ids(log_index.select([path], log_index.for_item(item))) == ids(
+            e for e in events if e.item == item
+        )
+    first, last = date(2022, 11, 1), date(2022, 11, 2)
+    query = log_index.happened_between(first, last)
+    assert ids(log_index.select([path], query)) == ids(e for e in events if query.keep(e))
+    for writer in WRITERS:
+        subset = log_index.undo_events([path], writer)
+        assert ids(undo_target(subset, writer)) == ids(undo_target(events, writer))
+    index = log_index.open_index(path)
+    if index is None:
+        return
+    try:
+        found = verify_open(index.db, index.handle, str(path), full=full)
+    finally:
+        index.close()
+    truth = verify_log(path.read_bytes() if path.exists() else b"", str(path))
+    assert (found.records, found.writers, found.repeated) == (
+        truth.records,
+        truth.writers,
+        truth.repeated,
+    )
+    assert problems(found.problems) == problems(truth.problems)
+
+
+operations = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("append"),
+            st.sampled_from(ITEMS),
+            st.sampled_from(list(Status)),
+            st.sampled_from(WRITERS),
+            st.integers(0, 3),  # days after the start
+            st.booleans(),  # with an `on` day
+        ),
+        st.tuples(st.just("undo"), st.sampled_from(WRITERS)),
+        st.tuples(st.just("repeat"), st.integers(min_value=0)),
+        st.tuples(st.just("collide"), st.integers(min_value=0)),
+        st.tuples(st.just("garbage"), st.binary(max_size=20)),
+        st.tuples(st.just("torn"), st.binary(min_size=1, max_size=20)),
+        st.tuples(st.just("flip"), st.integers(min_value=0)),
+        st.tuples(st.just("truncate"), st.integers(min_value=0)),
+        st.tuples(st.just("drop"), st.integers(min_value=0)),
+    ),
+    max_size=18,
+)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(operations, st.sampled_from([1, 61, 4 << 20]), st.booleans())
+def test_the_index_and_verify_agree_with_a_full_read(
+    tmp_path_factory: pytest.TempPathFactory,
+    ops: list[tuple[object, ...]],
+    piece: int,
+    full: bool,
+) -> None:
+    from xixin_cli import cache
+
+    folder = tmp_path_factory.mktemp("index")
+    os.environ["XIXIN_CACHE_DIR"] = str(folder / "cache")
+    path = folder / "log.jsonl"
+    real_piece, cache._PIECE = cache._PIECE, piece
+    try:
+        for n, op in enumerate(ops):
+            kind = op[0]
+            if kind == "append":
+                _, item, status, writer, days, on = op
+                at = START + timedelta(days=int(days), minutes=n)  # type: ignore[call-overload]
+                event = Event(
+                    f"e{n:03d}",
+                    at,
+                    str(item),
+                    status,  # type: ignore[arg-type]
+                    Status.TODO,
+                    "x",
+                    on=(at - timedelta(days=1)).date() if on else None,
+                )
+                append_event(path, event, writer=str(writer))
+            elif kind == "undo":
+                events = all_events(path) if path.exists() else ()
+                writer = str(op[1])
+                targets = undo_target(events, writer) if events else []
+                if targets:
+                    revert = targets[0]._replace(
+                        event_id=f"u{n:03d}", at=START + timedelta(days=5, minutes=n), on=None
+                    )
+                    append_event(path, revert._replace(undoes=targets[0].event_id), writer=writer)
+            elif kind in ("repeat", "collide", "drop") and path.exists():
+                lines = path.read_bytes().split(b"\n")
+                whole = [line for line in lines[:-1] if line.strip()]
+                if whole:
+                    at = int(op[1]) % len(whole)  # type: ignore[call-overload]
+                    if kind == "repeat":  # a git union's copy of a record
+                        with path.open("ab") as handle:
+                            handle.write(whole[at] + b"\n")
+                    elif kind == "collide":  # another record under a used event id
+                        with path.open("ab") as handle:
+                            handle.write(whole[at].replace(b'"by":"x"', b'"by":"y"') + b"\n")
+                    else:  # a line deleted in place
+                        kept = path.read_bytes().replace(whole[at] + b"\n", b"", 1)
+                        with path.open("r+b") as handle:
+                            handle.write(kept)
+                            handle.truncate()
+            elif kind in ("garbage", "torn"):
+                with path.open("ab") as handle:
+                    written = op[1]
+                    assert isinstance(written, bytes)
+                    handle.write(written + (b"\n" if kind == "garbage" else b""))
+            elif kind == "flip" and path.exists() and path.stat().st_size:
+                data = bytearray(path.read_bytes())
+                at_byte = int(op[1]) % len(data)  # type: ignore[call-overload]
+                data[at_byte] = (data[at_byte] + 1) % 256
+                with path.open("r+b") as handle:  # in place: same file, same size
+                    handle.write(bytes(data))
+            elif kind == "truncate" and path.exists():
+                size = path.stat().st_size
+                with path.open("r+b") as handle:
+                    handle.truncate(int(op[1]) % (size + 1))  # type: ignore[call-overload]
+            check(path, full)
+            check(path, False)  # and again, from what the index remembers
+    finally:
+        del os.environ["XIXIN_CACHE_DIR"]
+        cache._PIECE = real_piece
+
+
+def _three(path: Path) -> None:
+    for n, item in enumerate(ITEMS):
+        event = Event(f"e{n}", START + timedelta(minutes=n), item, Status.DOING, Status.TODO, "x")
+        append_event(path, event, writer="w1")
+
+
+def test_an_edit_to_lines_verified_before_is_still_caught(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "log.jsonl"
+    _three(path)
+
+    def verified() -> list[tuple[object, ...]]:
+        index = log_index.open_index(path)
+        assert index is not None
+        try:
+            return problems(verify_open(index.db, index.handle, str(path)).problems)
+        finally:
+            index.close()
+
+    assert verified() == []
+    data = path.read_bytes()  # the same length, in place, then a new change after it
+    with path.open("r+b") as handle:
+        handle.write(data.replace(b'"item":"4.1.2"', b'"item":"4.1.3"'))
+    later = Event("e9", START + timedelta(hours=1), "5.3.1", Status.DONE, Status.DOING, "x")
+    append_event(path, later, writer="w1")
+    assert verified() == [(2, None, "verify.edited", {})]
+    assert verified() == [(2, None, "verify.edited", {})]  # remembered, and still reported
+
+
+def test_verify_full_and_incremental_say_the_same_on_the_command_line(
+    xixin: Runner, state_file: Path
+) -> None:
+    _three(state_file)
+    first, again, full = xixin("verify"), xixin("verify"), xixin("verify", "--full")
+    assert first.code == again.code == full.code == 0
+    assert first.out == again.out == full.out
+    assert "3 条记录" in first.out, first.out
+    with state_file.open("ab") as handle:
+        handle.write(
+            b'{"v":1,"event":"zz","at":"2022-11-01T09:00:00+08:00","item":"4.1.1",'
+            b'"status":"done","previous":"todo","by":"x"}\n'
+        )
+    unsigned = xixin("verify")
+    assert unsigned.code == 6, unsigned.out
+    assert f"{state_file}:4" in unsigned.out + unsigned.err
+    assert xixin("verify", "--full").out == unsigned.out
+
+
+def test_a_second_record_under_a_used_id_is_not_read_when_built_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "log.jsonl"
+    _three(path)
+    lines = path.read_bytes().split(b"\n")
+    other = lines[1].replace(b'"item":"4.1.2"', b'"item":"5.3.1"')  # e1 again, another item
+    path.write_bytes(b"\n".join([*lines[:2], other, *lines[2:]]))
+    assert ids(log_index.select([path], log_index.for_item("5.3.1"))) == ["e2"]
+    assert ids(e for e in all_events(path) if e.item == "5.3.1") == ["e2"]
+
+
+def test_commands_read_the_whole_log_when_the_index_cannot_be_kept(
+    xixin: Runner, state_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _three(state_file)
+    kept = (xixin("history", "4.1.2"), xixin("verify"))
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(blocked))
+    unkept = (xixin("history", "4.1.2"), xixin("verify"))
+    assert [(r.code, r.out) for r in unkept] == [(r.code, r.out) for r in kept]
+    assert kept[0].code == 0 and "4.1.2" in kept[0].out
+    assert blocked.read_text(encoding="utf-8").startswith("a file")
