@@ -31,6 +31,7 @@ from xixin_cli.merge import (
     conflicts,
     merge_into,
     new_records,
+    parsed_source,
     record_accepted,
 )
 from xixin_cli.model import Event, EventKind, Status
@@ -309,7 +310,7 @@ def test_records_two_sources_share_are_merged_once(tmp_path: Path) -> None:
 def test_a_shared_id_with_other_content_is_a_collision_not_a_record(tmp_path: Path) -> None:
     data = _office_log(tmp_path / "a.jsonl", "wa", _events("a", 1))
     known = {"a0": b"something else"}
-    incoming = new_records(known, "a", data)
+    incoming = new_records(known, parsed_source("a", data))
     assert incoming.lines == () and incoming.already == 0
     assert [(p.line, p.key, p.code) for p in incoming.collisions] == [
         (1, "event", "merge.collision")
@@ -331,10 +332,10 @@ def test_a_source_that_does_not_verify_brings_nothing_unless_accepted(tmp_path: 
     data = _office_log(tmp_path / "a.jsonl", "wa", _events("a", 2))
     edited = data.replace(b'"by":"a"', b'"by":"b"', 1)
     known: dict[str, bytes] = {}
-    refused = new_records(known, "a", edited)
+    refused = new_records(known, parsed_source("a", edited))
     assert refused.lines == () and refused.refused and known == {}
     assert refused.refused[0].code == "verify.edited"
-    taken = new_records(known, "a", edited, accept_unverified=True)
+    taken = new_records(known, parsed_source("a", edited), accept_unverified=True)
     assert len(taken.lines) == 2 and taken.unverified == 1 and taken.refused == ()
 
 
@@ -807,13 +808,15 @@ def test_a_target_starting_with_a_bom_has_its_first_record_already(tmp_path: Pat
 def test_a_refused_source_says_why_under_its_own_name(tmp_path: Path) -> None:
     data = _office_log(tmp_path / "a.jsonl", "wa", _events("a", 2))
     edited = data.replace(b'"by":"a"', b'"by":"b"', 1) + b'{"v":1,"ev'  # and a torn last line
-    incoming = new_records({}, "office-a", edited)
+    incoming = new_records({}, parsed_source("office-a", edited))
     assert incoming.already == 0 and incoming.lines == ()
     assert [(p.path, p.line, p.code) for p in incoming.refused] == [
         ("office-a", 1, "verify.edited")
     ]
     assert [(p.path, p.line, p.code) for p in incoming.warnings] == [("office-a", 3, "log.torn")]
-    torn_only = new_records({}, "office-a", data + b'{"v":1,"ev')  # a torn line is no tampering
+    torn_only = new_records(
+        {}, parsed_source("office-a", data + b'{"v":1,"ev')
+    )  # a torn line is no tampering
     assert torn_only.refused == () and len(torn_only.lines) == 2
     target = tmp_path / "t.jsonl"
     (taken,) = merge_into(target, [("office-a", edited)], accept_unverified=True)

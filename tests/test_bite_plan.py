@@ -285,7 +285,7 @@ BAD = [
             45,
             "items[5.1.1].due_basis",
             "plan.bad_choice",
-            {"value": "said", "allowed": "stated, phase, standing"},
+            {"value": "said", "allowed": "stated, phase, standing, recurring"},
         ),
     ),
     # One hint at most (4.1.1 and 4.1.2 are half like 4.3 too), from half alike up.
@@ -441,7 +441,7 @@ BAD = [
             2,
             "extra",
             "plan.unknown_key",
-            {"allowed": "format, document, offices, phases, items", "hint": []},
+            {"allowed": "format, document, offices, phases, items, warnings", "hint": []},
         ),
     ),
     (
@@ -458,7 +458,7 @@ BAD = [
             3,
             "x",
             "plan.unknown_key",
-            {"allowed": "format, document, offices, phases, items", "hint": []},
+            {"allowed": "format, document, offices, phases, items, warnings", "hint": []},
         ),
     ),
     (
@@ -469,7 +469,7 @@ BAD = [
             21,
             "zz",
             "plan.unknown_key",
-            {"allowed": "format, document, offices, phases, items", "hint": []},
+            {"allowed": "format, document, offices, phases, items, warnings", "hint": []},
         ),
     ),
     (
@@ -504,7 +504,7 @@ BAD = [
             15,
             "phases_x",
             "plan.unknown_key",
-            {"allowed": "format, document, offices, phases, items", "hint": ["phases"]},
+            {"allowed": "format, document, offices, phases, items, warnings", "hint": ["phases"]},
         ),
     ),
     (
