@@ -106,8 +106,8 @@ def keep_copy(store: Path, source: Path) -> Fingerprint:
             os.fsync(out.fileno())
         target = stored(store, digest.hexdigest())
         target.parent.mkdir(exist_ok=True)
-        if target.is_file() and target.stat().st_size == size:
-            Path(temp).unlink()
+        if target.is_file() and file_hash(target) == digest.hexdigest():
+            Path(temp).unlink()  # the very bytes are there already
         else:
             os.chmod(temp, 0o444)
             os.replace(temp, target)

@@ -1,0 +1,80 @@
+"""The figures of the mutation run kept in mutants/: per core module and overall.
+
+Run by tools/mutation.sh after each run, or alone: `python tools/mutation_report.py`
+(`--survivors` lists the mutants that survived, by name, for `mutmut show NAME`;
+`--sample PERCENT` names a seeded random PERCENT of each module's mutants not judged yet).
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import sys
+
+#: mutmut's exit codes (mutmut/stats.py): the tests failed (killed), passed (survived), none
+#: reached the mutant, or it ran past its time (counted as killed: the mutant hangs the code).
+KILLED = {1, 3}
+SURVIVED = {0}
+NO_TESTS = {5, 33}
+TIMEOUT = {36, -24, 24, 152, 255}
+
+
+def kind(code: int | None) -> str:
+    if code is None:
+        return "not run"
+    for name, codes in (
+        ("killed", KILLED),
+        ("survived", SURVIVED),
+        ("no tests", NO_TESTS),
+        ("timeout", TIMEOUT),
+    ):
+        if code in codes:
+            return name
+    return "other"
+
+
+def main() -> None:
+    metas = sorted(glob.glob("mutants/src/xixin_cli/*.py.meta"))
+    if "--sample" in sys.argv:
+        import random
+
+        share = float(sys.argv[sys.argv.index("--sample") + 1]) / 100
+        pick = random.Random(22)  # the issue's number: the same sample on every machine
+        for meta in metas:
+            with open(meta, encoding="utf-8") as handle:
+                codes = json.load(handle)["exit_code_by_key"]
+            waiting = sorted(name for name, code in codes.items() if code is None)
+            for name in sorted(pick.sample(waiting, round(len(waiting) * share))):
+                print(name)
+        return
+    if "--survivors" in sys.argv:
+        for meta in metas:
+            with open(meta, encoding="utf-8") as handle:
+                codes = json.load(handle)["exit_code_by_key"]
+            for name, code in sorted(codes.items()):
+                if kind(code) in ("survived", "no tests"):
+                    print(name)
+        return
+    names = ("killed", "timeout", "survived", "no tests", "other", "not run")
+    total = dict.fromkeys(names, 0)
+    rows = []
+    for meta in metas:
+        with open(meta, encoding="utf-8") as handle:
+            codes = json.load(handle)["exit_code_by_key"].values()
+        row = dict.fromkeys(names, 0)
+        for code in codes:
+            row[kind(code)] += 1
+        for key in names:
+            total[key] += row[key]
+        rows.append((os.path.basename(meta)[: -len(".py.meta")], row))
+    rows.append(("core", total))
+    for module, row in rows:
+        judged = sum(row.values()) - row["not run"]
+        share = 100 * (row["killed"] + row["timeout"]) / judged if judged else 0.0
+        counts = "  ".join(f"{key} {value}" for key, value in row.items() if value)
+        print(f"{module:11} {share:5.1f}% killed of {judged:4} judged   {counts}")
+
+
+if __name__ == "__main__":
+    main()
