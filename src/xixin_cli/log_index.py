@@ -264,16 +264,7 @@ class LogIndex:
 
     def known(self, ids: Sequence[str]) -> set[str]:
         """Which of these event ids the log holds."""
-        found: set[str] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                row[0]
-                for row in self.db.execute(
-                    f"SELECT event FROM events WHERE event IN ({marks})", tuple(chunk)
-                )
-            )
+        found = _present(self.db, ids)
         found.update(event.event_id for event in self.tail if event.event_id in ids)
         return found
 
@@ -512,6 +503,8 @@ def _index_more(
 
 
 def _present(db: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+    """Which of these event ids the index holds (asked 500 at a time: SQLite's limit on
+    parameters is 999 in older builds)."""
     found: set[str] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
