@@ -245,7 +245,7 @@ CHECKLIST_ZH = """\
 
 ## 实施步骤
 
-### 5.1 第一阶段（）
+### 5.1 第一阶段
 
 - [x] **5.1.1** ~~自查~~ — 责任单位：乡党群办｜截止：2024-02-29｜状态：不适用｜最新备注：不适用
 """
@@ -257,7 +257,7 @@ CHECKLIST_EN_BY_PHASE = """\
 
 ## By phase
 
-### 5.1 第一阶段 ()
+### 5.1 第一阶段
 
 - [ ] **4.1.1** 第一个行动 — offices: 乡党群办, 各村 | due: 2024-04-30 (ext.) | status: in progress | latest note: 推进中
 - [ ] **4.1.2** 第二个行动 — offices: 乡党群办, 各村 | due: standing | status: to do
@@ -354,7 +354,7 @@ def test_an_item_of_no_phase_is_listed_apart_by_phase(plan: Plan) -> None:
     assert sections == [
         "# 测试实施方案 任务清单",
         "## 按阶段",
-        "### 5.1 第一阶段（）",
+        "### 5.1 第一阶段",  # a phase the plan gives no window in words: no empty （）
         "### 不分阶段",
     ]
     assert text.rstrip().endswith(
@@ -486,7 +486,7 @@ def test_measures_and_steps_of_no_phase_in_the_checklist(plan: Plan) -> None:
         "## 主要任务",
         "### 四（一） 第一项任务（0/2）",
         "## 实施步骤",
-        "### 5.1 第一阶段（）",
+        "### 5.1 第一阶段",
         "## 保障措施",
     ]
     lines = text.splitlines()
@@ -525,7 +525,7 @@ def test_the_checklist_in_english_by_task_for_one_office(
         "## Main tasks",
         "### 四（一） 第一项任务 (0/2)",
         "## Implementation steps",
-        "### 5.1 第一阶段 ()",
+        "### 5.1 第一阶段",
         "## Safeguard measures",
     ]
     assert "offices: 乡党群办" in text and "due: 2024-02-29 | status: dropped" in text

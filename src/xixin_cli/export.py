@@ -274,7 +274,11 @@ def task_heading(task: ItemState, lang: str) -> str:
 
 
 def _phase_title(phase: Phase, lang: str) -> str:
-    return message("fmt.paren", lang, text=f"{phase.number} {phase.name}", inner=phase.window_text)
+    """5.1 动员部署阶段（2022年9月底前）; without its window in words when the plan gives none."""
+    title = f"{phase.number} {phase.name}"
+    if not phase.window_text:
+        return title
+    return message("fmt.paren", lang, text=title, inner=phase.window_text)
 
 
 def _by_phase(plan: Plan, leaves: Sequence[ItemState], lang: str) -> _Groups:
