@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from xixin_cli.i18n import message
+from xixin_cli.terminal import clean, lights
 from xixin_cli.results import (
     BoardView,
     Checklist,
@@ -48,9 +49,8 @@ def present(result: object) -> int:
 
 def shown(text: str) -> str:
     """Text as it may reach a terminal: escapes from plans and logs written out, lights as this
-    run shows them (`terminal.py`)."""
-    from xixin_cli.terminal import clean, lights
-
+    run shows them (`terminal.py`). Called for every segment of a table: imports stay at the
+    top of the module."""
     return lights(clean(text))
 
 
