@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from xixin_cli.i18n import message
-from xixin_cli.terminal import clean, lights
 from xixin_cli.results import (
     BoardView,
     Checklist,
@@ -30,6 +29,7 @@ from xixin_cli.results import (
     Sending,
     Several,
 )
+from xixin_cli.terminal import clean, lights
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
