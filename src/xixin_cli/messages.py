@@ -9,7 +9,7 @@ into numbered parts (1/3, 2/3…) where a chat would refuse it whole.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from xixin_cli.fold import ItemState
@@ -64,16 +64,9 @@ def short_title(title: str, limit: int = TITLE_CHARS) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
-def blocked_parts(week: Digest) -> dict[str, list[ItemState]]:
-    """Each unit's blocked (受阻) parts, as leaf states, by unit key: what the digest's
-    per-unit tallies hold (`Tally.stuck`), for the units it keeps."""
-    return {tally.key: list(tally.stuck) for tally in week.offices if tally.stuck}
-
-
 def unit_messages(
     plan: Plan,
     week: Digest,
-    blocked: Mapping[str, Sequence[ItemState]],
     lang: str,
     limit: int = CHAT_LIMIT,
     everyone: bool = True,
@@ -83,7 +76,7 @@ def unit_messages(
     `everyone=False` leaves out the units with nothing overdue, due or blocked."""
     found = []
     for tally in _units(plan, week):
-        stuck = blocked.get(tally.key, ())
+        stuck = tally.stuck  # its blocked (受阻) parts, as the digest counted them
         if not everyone and not (tally.late or tally.soon or stuck):
             continue
         title = message("msg.unit_title", lang, unit=tally.name)
@@ -103,7 +96,6 @@ def unit_messages(
 def office_message(
     plan: Plan,
     week: Digest,
-    blocked: Mapping[str, Sequence[ItemState]],
     lang: str,
     limit: int = CHAT_LIMIT,
 ) -> list[str]:
@@ -118,7 +110,7 @@ def office_message(
     )
     sections = []
     for tally in _units(plan, week):
-        stuck = blocked.get(tally.key, ())
+        stuck = tally.stuck
         lines = [
             line
             for section in _item_sections(tally, stuck, week, lang)

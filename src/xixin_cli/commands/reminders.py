@@ -36,7 +36,7 @@ def delivered(
     """What `remind` prints, writes and sends when it is asked for messages: per unit when
     `--office` or `--split-by office` says so, else the whole office's; printed as messages
     with `--plain` (or `as_texts`), else as `remind` prints it."""
-    from xixin_cli.messages import CHAT_LIMIT, blocked_parts, office_message, unit_messages
+    from xixin_cli.messages import CHAT_LIMIT, office_message, unit_messages
     from xixin_cli.send import targets
 
     if split_by not in (None, "office"):
@@ -47,18 +47,17 @@ def delivered(
         raise UsageError("remind.output_needs_split")
     goes_to = targets(send)
     plan, lang, week = opened.plan, opened.lang, reminder.digest
-    blocked = blocked_parts(week)
     per_unit = where.office is not None or split_by is not None
 
     def texts(limit: int) -> list[str]:
         if not per_unit:
-            return office_message(plan, week, blocked, lang, limit)
-        found = unit_messages(plan, week, blocked, lang, limit)
+            return office_message(plan, week, lang, limit)
+        found = unit_messages(plan, week, lang, limit)
         return [part for unit in found for part in unit.parts]
 
     documents: list[Document] = []
     if split_by is not None and output is not None:
-        documents = _files(ctx, opened, output, unit_messages(plan, week, blocked, lang))
+        documents = _files(ctx, opened, output, unit_messages(plan, week, lang))
     plain = as_texts or reminder.form is Form.PLAIN
     printed = ([] if documents else texts(CHAT_LIMIT)) if plain else None
     return Sending(
