@@ -53,29 +53,28 @@ def _numbered(text: str) -> bool:
 
 def _fonts(run: Any, name: str, size: float | None = None, bold: bool = False) -> None:
     """Set a run's font for Chinese and Latin text alike (Word keeps them apart)."""
-    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     run.font.name = name
-    properties = run._element.get_or_add_rPr()
-    fonts = properties.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = properties.makeelement(qn("w:rFonts"), {})
-        properties.insert(0, fonts)
-    for key in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(key), name)
+    _every_script(run._element.get_or_add_rPr(), name)
     if size is not None:
         run.font.size = Pt(size)
     run.font.bold = bold
 
 
 def _style_fonts(style: Any, name: str, size: float) -> None:
-    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     style.font.name = name
     style.font.size = Pt(size)
-    properties = style.element.get_or_add_rPr()
+    _every_script(style.element.get_or_add_rPr(), name)
+
+
+def _every_script(properties: Any, name: str) -> None:
+    """Name the font for every script in run properties (w:rPr): Word keeps East Asian text's
+    font (w:eastAsia) apart from Latin's, and python-docx sets only the Latin one."""
+    from docx.oxml.ns import qn
+
     fonts = properties.find(qn("w:rFonts"))
     if fonts is None:
         fonts = properties.makeelement(qn("w:rFonts"), {})
