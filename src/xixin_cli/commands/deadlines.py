@@ -91,7 +91,7 @@ def _listed(
     """Overdue rows (no `last_day`) or upcoming ones with the phase dates of their window,
     cut to --limit unless --all or --json; `shown_as` is (limit, show_all, as_json). Rows of
     several plans (a workspace) are merged by their days, each with the plan it comes from."""
-    from xixin_cli.schedule import phase_marks
+    from xixin_cli.schedule import PhaseMark, phase_marks
 
     limit, show_all, as_json = shown_as
     first = found[0][0]
@@ -104,22 +104,12 @@ def _listed(
     sources = [source for _, source in merged] if plans or first.name else []
     shown, hidden = (rows, 0) if as_json else capped(rows, limit, show_all)
     sources = sources[: len(shown)]
-    if last_day is None:
-        return DueList(
-            first.plan,
-            first.lang,
-            form(as_json),
-            shown,
-            hidden,
-            today,
-            True,
-            sources=sources,
-            plans=plans,
+    marks: Sequence[PhaseMark] = ()
+    if last_day is not None:  # upcoming: the phase dates of its window
+        marks = sorted(
+            (mark for opened, _ in found for mark in phase_marks(opened.plan, today, last_day)),
+            key=lambda mark: mark.day,
         )
-    marks = sorted(
-        (mark for opened, _ in found for mark in phase_marks(opened.plan, today, last_day)),
-        key=lambda mark: mark.day,
-    )
     return DueList(
         first.plan,
         first.lang,
@@ -127,7 +117,7 @@ def _listed(
         shown,
         hidden,
         today,
-        False,
+        last_day is None,
         last_day,
         marks,
         sources,
