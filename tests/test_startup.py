@@ -49,6 +49,25 @@ def test_help_and_version_load_nothing_heavy(env: dict[str, str], args: list[str
     assert loaded(args, env).isdisjoint(HEAVY)
 
 
+def test_the_console_scripts_version_imports_not_even_typer(env: dict[str, str]) -> None:
+    """`xixin --version` is what a script asks to see whether xixin is there and which one:
+    it answers without the command line's machinery (typer and click are ~60% of a start)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "xixin_cli", "--version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    from xixin_cli import __version__
+
+    assert (done.returncode, done.stdout) == (0, f"xixin {__version__}\n")
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines()}
+    assert "xixin_cli" in imported  # the probe does see our own imports
+    assert imported.isdisjoint({"typer", "click", "rich", "xixin_cli.cli"}), imported
+
+
 def test_recording_a_change_loads_nothing_heavy_once_the_plan_is_cached(
     env: dict[str, str],
 ) -> None:

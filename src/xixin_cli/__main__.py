@@ -12,7 +12,16 @@ def main() -> None:
     # 5-7% of a start-up and of loading a county-sized cache, measured with benchmarks/run.py),
     # and what a command allocates is freed when it exits.
     gc.disable()
-    from xixin_cli.cli import finish, run
+    if sys.argv[1:] == ["--version"]:
+        # What a script asks to learn whether xixin is there and which one: answered without
+        # typer and click, which are most of a start. Any other use of --version goes through
+        # the command line (cli._version) and prints the same line.
+        from xixin_cli import version_line
+        from xixin_cli.finish import finish
+
+        os._exit(finish(0, version_line()))
+    from xixin_cli.cli import run
+    from xixin_cli.finish import finish
 
     code = finish(run())
     # Every file a command writes is closed (and synced) before run() returns; what is left is

@@ -8,7 +8,6 @@ and usage errors are put in the UI's language by `help.py`.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -16,9 +15,10 @@ from typing import Annotated, Any
 
 import typer
 
-from xixin_cli import __version__
+from xixin_cli import version_line
 from xixin_cli.errors import ExitCode, XixinError
-from xixin_cli.i18n import DEFAULT_LANGUAGE, LANGUAGES, message
+from xixin_cli.finish import error_line, language, output_failed
+from xixin_cli.i18n import DEFAULT_LANGUAGE, message
 
 #: The global options that take a value, so that `run` can find the command's name after them.
 VALUE_OPTIONS = frozenset({"--plan", "--state", "--lang"})
@@ -26,7 +26,7 @@ VALUE_OPTIONS = frozenset({"--plan", "--state", "--lang"})
 
 def _version(value: bool) -> None:
     if value:
-        sys.stdout.write(f"xixin {__version__}\n")
+        sys.stdout.write(version_line())
         raise typer.Exit()
 
 
@@ -118,7 +118,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     identity.forget()
     args = list(argv) if argv is not None else sys.argv[1:]
-    lang = _language(args)
+    lang = language(args)
     # --ascii is read here, before the command is even built: it is how everything is shown.
     prepare(
         lang,
@@ -133,7 +133,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return code
     except XixinError as error:
         for line in error.lines(lang):
-            _error(line, lang)
+            error_line(line, lang)
         return int(error.exit_code)
     except click_errors.NoArgsIsHelpError as asked:
         sys.stderr.write(asked.ctx.get_help() + "\n")
@@ -141,7 +141,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click_errors.UsageError as error:
         from xixin_cli.help import usage_error
 
-        _error(usage_error(error, lang), lang)
+        error_line(usage_error(error, lang), lang)
         return int(ExitCode.USAGE)
     except KeyboardInterrupt:
         return 130
@@ -159,19 +159,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         if exc.filename is not None:  # our own files are reported as XixinError; not this
             raise
-        return _output_failed(exc, lang)  # the terminal or file that stdout goes to
-
-
-def finish(code: int) -> int:
-    """Flush what was printed, before the process leaves without the interpreter's teardown:
-    a reader that went away is no error, a full disk is."""
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        pass
-    except OSError as exc:
-        return _output_failed(exc, _language(sys.argv[1:]))
-    return code
+        return output_failed(exc, lang)  # the terminal or file that stdout goes to
 
 
 def _writer_unkept(lang: str) -> None:
@@ -183,27 +171,3 @@ def _writer_unkept(lang: str) -> None:
             from xixin_cli.present import warn
 
             warn(message("writer.unkept", lang, path=str(identity.unkept)), lang)
-
-
-def _error(line: str, lang: str) -> None:
-    from xixin_cli.terminal import clean, lights
-
-    sys.stderr.write(lights(clean(f"xixin: {message('error', lang)}: {line}")) + "\n")
-
-
-def _output_failed(exc: OSError, lang: str) -> int:
-    """One line for output that could not be written, e.g. `xixin list > f` on a full disk."""
-    with contextlib.suppress(OSError):
-        _error(message("output.stdout", lang, reason=exc.strerror or str(exc)), lang)
-    return int(ExitCode.OUTPUT)
-
-
-def _language(args: Sequence[str]) -> str:
-    """The UI language before any plan is read: --lang, else XIXIN_LANG, else Chinese."""
-    lang = os.environ.get("XIXIN_LANG", "")
-    for index, arg in enumerate(args):
-        if arg == "--lang" and index + 1 < len(args):
-            lang = args[index + 1]
-        elif arg.startswith("--lang="):
-            lang = arg.removeprefix("--lang=")
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
