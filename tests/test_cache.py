@@ -230,6 +230,34 @@ def test_a_settled_unchanged_log_is_not_read_again(
     assert same(fold_log(path), truth(path))
 
 
+def test_a_log_with_a_skipped_line_is_still_served_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line the reader skips (and warns of) is kept in the cached fold like the rest: the
+    next process does not read the whole log again because of it."""
+    import time
+
+    from xixin_cli import cache, status_log
+
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "log.jsonl"
+    _log_of_three(path)
+    with path.open("ab") as handle:
+        handle.write(b"not a record\n")
+    monkeypatch.setattr(cache, "_now_ns", lambda: time.time_ns() + 10_000_000_000)
+    expected = truth(path)
+    assert [w.code for w in expected.warnings] == ["log.bad_line"]
+    assert same(fold_log(path), expected)
+    cache._LOADED.clear()  # as a new process finds it: only what is on disk
+
+    def no_reading(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the log was read again")
+
+    monkeypatch.setattr(cache, "_prefix_holds", no_reading)
+    monkeypatch.setattr(status_log, "open_log", no_reading)
+    assert same(fold_log(path), expected)
+
+
 def test_stamps_vouch_for_a_log_only_once_settled(tmp_path: Path) -> None:
     import time
 

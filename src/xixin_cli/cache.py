@@ -39,7 +39,16 @@ _HEADER = f"xixin-cache {_STAMP}\n".encode()
 
 #: The only things a cache may build: our own value classes and the datetime types they hold.
 #: Anyone who can write XIXIN_CACHE_DIR could otherwise have pickle run any code they like.
-_MODULES = frozenset({"xixin_cli.model", "xixin_cli.fold", "xixin_cli.cache", "xixin_cli.workdays"})
+#: (errors: the problems of the lines a fold skipped, which it keeps as warnings.)
+_MODULES = frozenset(
+    {
+        "xixin_cli.model",
+        "xixin_cli.fold",
+        "xixin_cli.cache",
+        "xixin_cli.workdays",
+        "xixin_cli.errors",
+    }
+)
 _DATETIME = frozenset({"date", "datetime", "time", "timedelta", "timezone"})
 
 
