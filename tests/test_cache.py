@@ -56,9 +56,12 @@ operations = st.lists(
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(operations, st.sampled_from([1, 97, 4 << 20]))
+@given(operations, st.sampled_from([1, 97, 4 << 20]), st.sampled_from([0, 2, 1000]))
 def test_the_log_cache_agrees_with_a_full_read(
-    tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[object, ...]], piece: int
+    tmp_path_factory: pytest.TempPathFactory,
+    ops: list[tuple[object, ...]],
+    piece: int,
+    tail_max: int,
 ) -> None:
     from xixin_cli import cache
 
@@ -66,6 +69,8 @@ def test_the_log_cache_agrees_with_a_full_read(
     os.environ["XIXIN_CACHE_DIR"] = str(folder / "cache")
     path = folder / "log.jsonl"
     real_piece, cache._PIECE = cache._PIECE, piece  # bytes parsed at a time: lines cut or not
+    # how many events appended are kept as a tail beside the fold before it is written whole
+    real_tail, cache._TAIL_MAX = cache._TAIL_MAX, tail_max
     try:
         for n, op in enumerate(ops):
             kind = op[0]
@@ -131,9 +136,12 @@ def test_the_log_cache_agrees_with_a_full_read(
                 continue
             assert same(fold_log(path), expected), ops[: n + 1]
             assert same(fold_log(path), expected), ops[: n + 1]  # and again, from the cache
+            cache._LOADED.clear()
+            assert same(fold_log(path), expected), ops[: n + 1]  # as the next process reads it
     finally:
         del os.environ["XIXIN_CACHE_DIR"]
         cache._PIECE = real_piece
+        cache._TAIL_MAX = real_tail
 
 
 def test_the_plan_cache_follows_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -256,6 +264,49 @@ def test_a_log_with_a_skipped_line_is_still_served_from_the_cache(
     monkeypatch.setattr(cache, "_prefix_holds", no_reading)
     monkeypatch.setattr(status_log, "open_log", no_reading)
     assert same(fold_log(path), expected)
+
+
+def test_a_few_changes_appended_leave_the_folds_cache_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After one more change the next command keeps it in a small tail beside the fold instead
+    of writing the whole fold again (at county scale ~150 ms); past _TAIL_MAX changes the fold
+    is written whole and the tail goes."""
+    from xixin_cli import cache
+
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_TAIL_MAX", 3)
+    path = tmp_path / "log.jsonl"
+    _log_of_three(path)
+    fold_log(path)
+    [whole] = (tmp_path / "cache").glob("log-*[0-9a-f].pickle")
+    tail = whole.with_name(whole.stem + ".tail.pickle")
+    written = whole.stat().st_mtime_ns, whole.stat().st_ino
+    for n in range(3):
+        at = datetime(2022, 11, 3, tzinfo=CHINA) + timedelta(minutes=n)
+        append_event(path, Event(f"t{n}", at, "9.9.9", Status.DONE, Status.TODO, "x"), writer="w")
+        cache._LOADED.clear()
+        assert same(fold_log(path), truth(path))
+        assert (whole.stat().st_mtime_ns, whole.stat().st_ino) == written, n
+        assert tail.exists()
+    at = datetime(2022, 11, 4, tzinfo=CHINA)
+    append_event(path, Event("t9", at, "4.1.1", Status.DONE, Status.DOING, "x"), writer="w")
+    cache._LOADED.clear()
+    assert same(fold_log(path), truth(path))
+    assert (whole.stat().st_mtime_ns, whole.stat().st_ino) != written  # the fold, whole again
+    assert not tail.exists()
+    cache._LOADED.clear()
+    assert same(fold_log(path), truth(path))
+    # A tail whose fold is gone (the cache folder cleaned by hand) goes with the next fold.
+    at = datetime(2022, 11, 5, tzinfo=CHINA)
+    append_event(path, Event("u1", at, "4.1.2", Status.DONE, Status.TODO, "x"), writer="w")
+    cache._LOADED.clear()
+    fold_log(path)
+    assert tail.exists()
+    whole.unlink()
+    cache._LOADED.clear()
+    assert same(fold_log(path), truth(path))
+    assert whole.exists() and not tail.exists()
 
 
 def test_stamps_vouch_for_a_log_only_once_settled(tmp_path: Path) -> None:

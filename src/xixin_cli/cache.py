@@ -7,6 +7,9 @@ rebuilds it from the plan and the log. A cache is used only when it provably mat
 - the log's cache covers a prefix of the log (up to a newline) and is used only if that prefix's
   CRC-32 is unchanged, the file is the same file (device, inode) and it has not shrunk; what
   was appended since is read and folded on top. Any other change rebuilds from scratch.
+  A few changes appended are kept as a small tail beside the fold (their events, and the CRC
+  of the prefix they end) rather than by writing the whole fold again: a county's fold takes
+  ~150 ms to pickle, its tail of one change well under 1 ms.
   When the file's size, modification and change times are exactly those seen when it was last
   read, and those times were already settled then (older than SETTLED_NS), nothing has been
   written since and the prefix is not read again: any write moves the change time, which no
@@ -19,6 +22,7 @@ move it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import sys
@@ -29,8 +33,9 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 from xixin_cli import __version__
+from xixin_cli.errors import Problem
 from xixin_cli.fold import Folded
-from xixin_cli.model import Plan
+from xixin_cli.model import Event, Plan
 
 #: Changes whenever what is pickled could differ: our version and the interpreter's.
 _STAMP = f"{__version__}|{sys.version_info[:2]}|7"  # 7: events carry a unit's feedback
@@ -215,6 +220,33 @@ class _LogCache(NamedTuple):
 _EMPTY = _LogCache(0, 0, 0, 0, 0, Folded.empty())
 
 
+class _LogTail(NamedTuple):
+    """What was appended after a kept fold: its events, to fold on top of it, and the prefix
+    they end (its length, CRC-32 and newlines, and the stamps that can vouch for it)."""
+
+    base: tuple[int, int]  # (offset, crc) of the fold it extends
+    offset: int
+    crc: int
+    lines: int
+    events: tuple[Event, ...]
+    warnings: tuple[Problem, ...]
+    seen: tuple[int, int, int] | None
+
+
+#: At most this many events are kept as a tail; one more and the whole fold is written again.
+_TAIL_MAX = 1000
+
+
+def _joined(base: _LogCache, tail: object) -> _LogCache:
+    """The fold `base` with the tail kept beside it, when that tail extends this very fold."""
+    if not isinstance(tail, _LogTail) or tail.base != (base.offset, base.crc):
+        return base
+    folded = base.folded.more(tail.events, tail.warnings)
+    return base._replace(
+        offset=tail.offset, crc=tail.crc, lines=tail.lines, folded=folded, seen=tail.seen
+    )
+
+
 def _now_ns() -> int:
     return time.time_ns()
 
@@ -272,8 +304,15 @@ def fold_log(path: Path) -> Folded:
     if info is not None:
         check_regular(path, info)  # a FIFO or a device is refused before it is opened
     slot = _slot("log", path)
+    tail_slot = slot.with_name(f"{slot.stem}.tail.pickle") if slot is not None else None
     cached = _load(slot) if info is not None else None
-    base = cached if isinstance(cached, _LogCache) else _EMPTY
+    kept = cached if isinstance(cached, _LogCache) else _EMPTY
+    kept_tail = _load(tail_slot) if kept is not _EMPTY else None
+    base = _joined(kept, kept_tail)
+    extra = kept_tail if isinstance(kept_tail, _LogTail) and base is not kept else None
+    # The events read after the kept fold, while few enough to be kept as its tail.
+    fresh: list[Event] | None = list(extra.events) if extra is not None else []
+    fresh_warnings = list(extra.warnings) if extra is not None else []
     stamps = _stamps(info, before) if info is not None else None
     unchanged = info is not None and _vouch(info, (base.device, base.inode), base.seen)
     if unchanged and base.offset == base.seen[0]:  # type: ignore[index]
@@ -285,7 +324,9 @@ def fold_log(path: Path) -> Folded:
     with handle:
         opened = os.fstat(handle.fileno())
         if base is not _EMPTY and not _prefix_holds(handle, base, check=not unchanged):
-            base = _EMPTY
+            base = kept = _EMPTY
+        if kept is _EMPTY:
+            fresh = None  # nothing to keep a tail beside: the fold is written whole
         handle.seek(base.offset)
         folded, crc, lines, offset = base.folded, base.crc, base.lines, base.offset
         tail = b""
@@ -295,12 +336,27 @@ def fold_log(path: Path) -> Folded:
                 break
             read = parse_log(piece, name, first_line=lines + 1)
             folded = folded.more(read.events, read.warnings)
+            if fresh is not None:
+                fresh += read.events
+                fresh_warnings += read.warnings
+                if len(fresh) > _TAIL_MAX:
+                    fresh = None
             crc = zlib.crc32(piece, crc)
             lines += piece.count(b"\n")
             offset += len(piece)
         held(opened, offset, crc)
     if info is not None and (offset != base.offset or (stamps is not None and base.seen != stamps)):
-        _store(slot, _LogCache(info.st_dev, info.st_ino, offset, crc, lines, folded, stamps))
+        if fresh is not None:
+            joins = (kept.offset, kept.crc)
+            _store(
+                tail_slot,
+                _LogTail(joins, offset, crc, lines, tuple(fresh), tuple(fresh_warnings), stamps),
+            )
+        else:
+            _store(slot, _LogCache(info.st_dev, info.st_ino, offset, crc, lines, folded, stamps))
+            if tail_slot is not None:
+                with contextlib.suppress(OSError):
+                    tail_slot.unlink(missing_ok=True)  # it extended an older fold
     if not tail:
         return folded
     read = parse_log(tail, name, first_line=lines + 1)
