@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from xixin_cli.cache import fold_log, load_plan_cached
 from xixin_cli.errors import PlanError, StateError
-from xixin_cli.fold import Folded
+from xixin_cli.fold import Folded, happened_on
 from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.plan_file import load_plan
 from xixin_cli.status_log import append_event, parse_log
@@ -23,10 +23,14 @@ CHINA = timezone(timedelta(hours=8))
 ITEMS = ["4.1.1", "4.1.2", "5.3.1", "9.9.9"]
 
 
-def truth(path: Path) -> Folded:
-    """The fold of the whole file, read from scratch."""
+def truth(path: Path, as_of: date | None = None) -> Folded:
+    """The fold of the whole file, read from scratch (only the changes that happened by the end
+    of `as_of`, when given)."""
     read = parse_log(path.read_bytes() if path.exists() else b"", str(path))
-    return Folded.empty().more(read.events, read.warnings)
+    events = read.events
+    if as_of is not None:
+        events = tuple(e for e in events if happened_on(e) <= as_of)
+    return Folded.empty().more(events, read.warnings)
 
 
 def same(a: Folded, b: Folded) -> bool:
@@ -39,7 +43,12 @@ def same(a: Folded, b: Folded) -> bool:
 
 operations = st.lists(
     st.one_of(
-        st.tuples(st.just("append"), st.sampled_from(ITEMS), st.sampled_from(list(Status))),
+        st.tuples(
+            st.just("append"),
+            st.sampled_from(ITEMS),
+            st.sampled_from(list(Status)),
+            st.none() | st.dates(date(2022, 10, 28), date(2022, 11, 8)),  # a back-dated --on
+        ),
         st.tuples(st.just("extend"), st.sampled_from(ITEMS), st.integers(0, 60)),
         st.tuples(st.just("evidence"), st.sampled_from(ITEMS), st.binary(max_size=8)),
         st.tuples(st.just("garbage"), st.binary(max_size=30)),
@@ -56,12 +65,18 @@ operations = st.lists(
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(operations, st.sampled_from([1, 97, 4 << 20]), st.sampled_from([0, 2, 1000]))
+@given(
+    operations,
+    st.sampled_from([1, 97, 4 << 20]),
+    st.sampled_from([0, 2, 1000]),
+    st.lists(st.dates(date(2022, 10, 31), date(2022, 11, 9)), max_size=3),
+)
 def test_the_log_cache_agrees_with_a_full_read(
     tmp_path_factory: pytest.TempPathFactory,
     ops: list[tuple[object, ...]],
     piece: int,
     tail_max: int,
+    as_of: list[date],
 ) -> None:
     from xixin_cli import cache
 
@@ -75,11 +90,11 @@ def test_the_log_cache_agrees_with_a_full_read(
         for n, op in enumerate(ops):
             kind = op[0]
             if kind == "append":
-                at = datetime(2022, 11, 1, tzinfo=CHINA) + timedelta(minutes=n)
-                event = Event(f"e{n}", at, str(op[1]), op[2], Status.TODO, "x")  # type: ignore[arg-type]
+                at = datetime(2022, 11, 1, tzinfo=CHINA) + timedelta(hours=7 * n)
+                event = Event(f"e{n}", at, str(op[1]), op[2], Status.TODO, "x", on=op[3])  # type: ignore[arg-type]
                 append_event(path, event, writer="w")
             elif kind == "extend":
-                at = datetime(2022, 11, 1, tzinfo=CHINA) + timedelta(minutes=n)
+                at = datetime(2022, 11, 1, tzinfo=CHINA) + timedelta(hours=7 * n)
                 due = date(2022, 12, 1) + timedelta(days=int(op[2]))  # type: ignore[call-overload]
                 event = Event(
                     f"x{n}",
@@ -138,6 +153,8 @@ def test_the_log_cache_agrees_with_a_full_read(
             assert same(fold_log(path), expected), ops[: n + 1]  # and again, from the cache
             cache._LOADED.clear()
             assert same(fold_log(path), expected), ops[: n + 1]  # as the next process reads it
+            for day in as_of:  # the replays of past days, kept as the fold is
+                assert same(fold_log(path, day), truth(path, day)), (ops[: n + 1], day)
     finally:
         del os.environ["XIXIN_CACHE_DIR"]
         cache._PIECE = real_piece
@@ -351,3 +368,24 @@ def test_a_settled_unchanged_plan_is_not_read_again(
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert load_plan_cached(path).get("6.1").title == "强化组织领寻"  # type: ignore[union-attr]
     assert load_plan_cached(path) == load_plan(path)
+
+
+def test_the_replays_of_the_last_days_asked_are_kept_and_no_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xixin_cli import cache
+
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "log.jsonl"
+    _log_of_three(path)
+    days = [date(2022, 10, 20) + timedelta(days=n) for n in range(cache.AS_OF_KEPT + 2)]
+    for day in days:
+        assert same(fold_log(path, day), truth(path, day))
+    kept = sorted(p.name for p in (tmp_path / "cache").glob("log-????-??-??-*.pickle"))
+    assert [name[4:14] for name in kept] == [d.isoformat() for d in days[2:]]
+    # asking an older day again makes it the newest; the oldest kept then goes
+    assert same(fold_log(path, days[2]), truth(path, days[2]))
+    assert same(fold_log(path, days[0]), truth(path, days[0]))
+    kept = sorted(p.name[4:14] for p in (tmp_path / "cache").glob("log-????-??-??-*.pickle"))
+    assert days[3].isoformat() not in kept and days[2].isoformat() in kept
+    assert len(kept) == cache.AS_OF_KEPT

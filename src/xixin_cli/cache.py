@@ -29,13 +29,17 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from xixin_cli import __version__
 from xixin_cli.errors import Problem
 from xixin_cli.fold import Folded
 from xixin_cli.model import Event, Plan
+
+if TYPE_CHECKING:
+    from xixin_cli.status_log import LogRead
 
 #: Changes whenever what is pickled could differ: our version and the interpreter's.
 _STAMP = f"{__version__}|{sys.version_info[:2]}|7"  # 7: events carry a unit's feedback
@@ -273,24 +277,31 @@ def _vouch(info: os.stat_result, file: tuple[int, int], seen: tuple[int, int, in
     return seen is not None and (info.st_dev, info.st_ino) == file and _seen(info) == seen
 
 
-def fold_logs(paths: Sequence[Path]) -> Folded:
+def fold_logs(paths: Sequence[Path], as_of: date | None = None) -> Folded:
     """Several logs folded together; an event found in two of them counts once."""
     if len(paths) == 1:
-        return fold_log(paths[0])  # the usual case: nothing to fold it together with
+        return fold_log(paths[0], as_of)  # the usual case: nothing to fold it together with
     combined = Folded.empty()
     for path in paths:
-        folded = fold_log(path)
+        folded = fold_log(path, as_of)
         combined = combined.more(folded.kept(), folded.warnings)
     return combined
 
 
-def fold_log(path: Path) -> Folded:
-    """Fold the log at `path`, reading only what was appended since the cached fold.
+#: How many days' replays (`--as-of` a day before the log's last change) are kept per log.
+AS_OF_KEPT = 6
+
+
+def fold_log(path: Path, as_of: date | None = None) -> Folded:
+    """Fold the log at `path`, reading only what was appended since the cached fold; with
+    `as_of`, only the changes that happened by the end of that day (fold.happened_on).
 
     Gives exactly what folding the whole log gives (a property test holds it to that). The log
     is read a piece at a time: each piece's events are folded and dropped before the next is
     read, so memory stays flat however long the log (a county's 200,000 events held at once
-    took ~0.5 GB, and the fold slowed as the heap grew).
+    took ~0.5 GB, and the fold slowed as the heap grew). A day's replay is kept like the fold
+    itself, for the last AS_OF_KEPT days asked (a county's 800,000 changes take a minute to
+    replay and, held at once, 1.4 GB).
     """
     before = _now_ns()
     try:
@@ -303,7 +314,9 @@ def fold_log(path: Path) -> Folded:
 
     if info is not None:
         check_regular(path, info)  # a FIFO or a device is refused before it is opened
-    slot = _slot("log", path)
+    slot = _slot("log" if as_of is None else f"log-{as_of.isoformat()}", path)
+    if slot is not None and as_of is not None:
+        _forget_old_days(slot)
     tail_slot = slot.with_name(f"{slot.stem}.tail.pickle") if slot is not None else None
     cached = _load(slot) if info is not None else None
     kept = cached if isinstance(cached, _LogCache) else _EMPTY
@@ -334,7 +347,7 @@ def fold_log(path: Path) -> Folded:
             if not piece.endswith(b"\n"):  # the last line may still be growing: not cached
                 tail = piece
                 break
-            read = parse_log(piece, name, first_line=lines + 1)
+            read = _by(as_of, parse_log(piece, name, first_line=lines + 1))
             folded = folded.more(read.events, read.warnings)
             if fresh is not None:
                 fresh += read.events
@@ -359,8 +372,37 @@ def fold_log(path: Path) -> Folded:
                     tail_slot.unlink(missing_ok=True)  # it extended an older fold
     if not tail:
         return folded
-    read = parse_log(tail, name, first_line=lines + 1)
+    read = _by(as_of, parse_log(tail, name, first_line=lines + 1))
     return folded.more(read.events, read.warnings)
+
+
+def _by(as_of: date | None, read: LogRead) -> LogRead:
+    """The changes read that had happened by the end of `as_of` (all of them for None)."""
+    if as_of is None:
+        return read
+    from xixin_cli.fold import happened_on
+
+    return read._replace(events=tuple(e for e in read.events if happened_on(e) <= as_of))
+
+
+def _forget_old_days(slot: Path) -> None:
+    """Keep the replays of the AS_OF_KEPT days last asked of this log (`slot` is the one
+    about to be used): the others, and their tails, are removed."""
+    key = slot.stem.rsplit("-", 1)[1]
+    with contextlib.suppress(OSError):
+        os.utime(slot)  # asked now: the newest
+    try:
+        others = sorted(
+            (found for found in slot.parent.glob(f"log-????-??-??-{key}.pickle") if found != slot),
+            key=lambda found: found.stat().st_mtime_ns,
+            reverse=True,
+        )
+    except OSError:
+        return
+    for old in others[AS_OF_KEPT - 1 :]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+            old.with_name(f"{old.stem}.tail.pickle").unlink(missing_ok=True)
 
 
 #: How much of a log is parsed at a time (status_log.PIECE; tests make it small).

@@ -113,7 +113,8 @@ def open_session(
     all_events: tuple[Event, ...] = ()
     combined = None if events else fold_logs(sources)
     if combined is not None and as_of is not None and not combined.settled_by(as_of):
-        combined = None  # changes happened after the day asked for: replay up to that day
+        # changes happened after the day asked for: replay up to that day (kept, as the fold)
+        combined = fold_logs(sources, as_of)
     if combined is None:
         from xixin_cli.fold import happened_on
         from xixin_cli.status_log import read_logs
