@@ -667,7 +667,7 @@ def _found(text: str) -> list[tuple[int | None, str | None, str]]:
     [
         # A value that must be text given as a list: the key it was given for is named.
         ("format: 1\n", "format: [1]\n", (1, "format", "plan.want_text")),
-        ("  - id: \"5.1.1\"\n", "  - id: [5.1.1]\n", (38, "items[3].id", "plan.want_text")),
+        ('  - id: "5.1.1"\n', "  - id: [5.1.1]\n", (38, "items[3].id", "plan.want_text")),
         (
             "    end: 2024-03-31\n",
             "    end: 2024-03-31\n    window_text: [2024年1月]\n",
@@ -697,7 +697,11 @@ def _found(text: str) -> list[tuple[int | None, str | None, str]]:
             (8, "offices", "plan.want_keyed"),
         ),
         # A source that is not text is one problem, not also a missing source.
-        ("    source: 五（一）1\n", "    source: [五（一）1]\n", (41, "items[5.1.1].source", "plan.want_text")),
+        (
+            "    source: 五（一）1\n",
+            "    source: [五（一）1]\n",
+            (41, "items[5.1.1].source", "plan.want_text"),
+        ),
         # Without a parent to take them from, an item must say its units and its due basis.
         ("    offices: [乡党群办]\n", "", (38, "items[5.1.1].offices", "plan.missing_key")),
         ("    due_basis: stated\n", "", (38, "items[5.1.1].due_basis", "plan.missing_key")),
@@ -715,7 +719,8 @@ def test_a_problem_names_the_key_and_line_it_is_about(
 
 def test_a_duplicate_office_key_is_named_at_its_line_and_the_rest_still_read() -> None:
     text = WITH_MEMBERS.replace(
-        "  dangqun: {name: 乡党群办}\n", "  dangqun: {name: 乡党群办}\n  dangqun: {name: 乡民政办}\n"
+        "  dangqun: {name: 乡党群办}\n",
+        "  dangqun: {name: 乡党群办}\n  dangqun: {name: 乡民政办}\n",
     )
     # Only the duplicate: 各村 after it is still read (the items naming it find it).
     assert _found(text) == [(9, "offices.dangqun", "plan.duplicate_key")]
@@ -723,12 +728,16 @@ def test_a_duplicate_office_key_is_named_at_its_line_and_the_rest_still_read() -
 
 def test_an_unknown_key_is_hinted_only_when_it_is_close_to_an_allowed_one() -> None:
     with pytest.raises(PlanError) as caught:
-        parse_plan(WITH_MEMBERS.replace("    title: 自查\n", "    title: 自查\n    deadline: 2月底\n"), "p")
+        parse_plan(
+            WITH_MEMBERS.replace("    title: 自查\n", "    title: 自查\n    deadline: 2月底\n"), "p"
+        )
     (problem,) = caught.value.problems
     assert (problem.key, problem.code) == ("items[5.1.1].deadline", "plan.unknown_key")
     assert problem.params["hint"] == []  # not "lead": too far to be what was meant
     with pytest.raises(PlanError) as caught:
-        parse_plan(WITH_MEMBERS.replace("    title: 自查\n", "    title: 自查\n    phaze: one\n"), "p")
+        parse_plan(
+            WITH_MEMBERS.replace("    title: 自查\n", "    title: 自查\n    phaze: one\n"), "p"
+        )
     assert caught.value.problems[0].params["hint"] == ["phase"]
 
 
@@ -750,9 +759,13 @@ def test_the_document_as_written_and_what_it_leaves_out() -> None:
 
 def test_an_office_may_say_it_is_no_group() -> None:
     for value in ("no", "false", "off"):
-        text = WITH_MEMBERS.replace("  dangqun: {name: 乡党群办}\n", f"  dangqun: {{name: 乡党群办, group: {value}}}\n")
+        text = WITH_MEMBERS.replace(
+            "  dangqun: {name: 乡党群办}\n", f"  dangqun: {{name: 乡党群办, group: {value}}}\n"
+        )
         assert parse_plan(text, "p.yaml").offices["dangqun"].group is False
-    text = WITH_MEMBERS.replace("  dangqun: {name: 乡党群办}\n", "  dangqun: {name: 乡党群办, group: yes}\n")
+    text = WITH_MEMBERS.replace(
+        "  dangqun: {name: 乡党群办}\n", "  dangqun: {name: 乡党群办, group: yes}\n"
+    )
     assert parse_plan(text, "p.yaml").offices["dangqun"].group is True
 
 
@@ -775,7 +788,9 @@ def test_an_action_takes_its_tasks_lead_and_keeps_its_own_due_text() -> None:
 
 
 def test_an_items_note_may_be_empty_and_is_empty_when_not_given() -> None:
-    plan = parse_plan(WITH_MEMBERS.replace("    title: 自查\n", "    title: 自查\n    note: ''\n"), "p")
+    plan = parse_plan(
+        WITH_MEMBERS.replace("    title: 自查\n", "    title: 自查\n    note: ''\n"), "p"
+    )
     step = plan.get("5.1.1")
     assert step is not None and step.note == ""
     first = parse_plan(WITH_MEMBERS, "p").get("4.1.1")
@@ -810,7 +825,12 @@ def test_text_that_is_not_yaml_is_said_with_the_parsers_reason() -> None:
     with pytest.raises(PlanError) as caught:
         parse_plan("format: 1\x07\n", "p.yaml")  # a control character: no place to point at
     (problem,) = caught.value.problems
-    assert (problem.path, problem.line, problem.key, problem.code) == ("p.yaml", None, None, "plan.not_yaml")
+    assert (problem.path, problem.line, problem.key, problem.code) == (
+        "p.yaml",
+        None,
+        None,
+        "plan.not_yaml",
+    )
     assert "#x0007" in problem.params["reason"]
 
 
@@ -833,14 +853,19 @@ def test_a_plan_that_cannot_be_read_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(PlanError) as caught:
         load_plan(path)
     (problem,) = caught.value.problems
-    assert (problem.path, problem.line, problem.key, problem.code) == (str(path), None, None, "plan.unreadable")
+    assert (problem.path, problem.line, problem.key, problem.code) == (
+        str(path),
+        None,
+        None,
+        "plan.unreadable",
+    )
     assert problem.params["reason"]
 
 
 def test_a_folder_read_as_a_file_is_named_as_a_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Where reading a folder gives bytes rather than an error (not Linux's way), still plan.is_dir."""
+    """Where reading a folder gives bytes, not an error (not Linux's way): still plan.is_dir."""
     from xixin_cli.plan_file import read_plan_bytes
 
     monkeypatch.setattr(Path, "read_bytes", lambda self: b"")

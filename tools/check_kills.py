@@ -27,9 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "src" / "xixin_cli"
 HEADING = "### Killed since, by the test named"
 FUNCTION = re.compile(r"^- `(\w+)\.(x[^`]+)` \(\d+\)")
-MUTANT = re.compile(
-    r"^  - `(\d+)`: `(.+)` → `(.+)` — `(tests/[^`]+)`(?: \(the (\d+)\w\w\))?\s*$"
-)
+MUTANT = re.compile(r"^  - `(\d+)`: `(.+)` → `(.+)` — `(tests/[^`]+)`(?: \(the (\d+)\w\w\))?\s*$")
 
 
 def listed(doc: str) -> list[tuple[str, str, str, str, str, str, int]]:
