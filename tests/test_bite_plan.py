@@ -836,11 +836,14 @@ def test_text_that_is_not_yaml_is_said_with_the_parsers_reason() -> None:
 
 def test_a_plan_nested_too_deep_for_the_pure_python_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without libyaml the parser nests by recursion: a deep plan is the plan error, not a crash."""
+    import sys
+
     import yaml
 
     monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    depth = sys.getrecursionlimit()  # each level takes more than one frame
     with pytest.raises(PlanError) as caught:
-        parse_plan("items: " + "[" * 5000 + "]" * 5000 + "\n", "deep.yaml")
+        parse_plan("items: " + "[" * depth + "]" * depth + "\n", "deep.yaml")
     assert [(p.path, p.line, p.key, p.code, p.params) for p in caught.value.problems] == [
         ("deep.yaml", None, None, "plan.too_deep", {})
     ]
