@@ -5,7 +5,7 @@ the day itself, and a line break inside a markdown checklist item."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -117,7 +117,7 @@ histories = st.lists(
         st.sampled_from(["a", "b"]),
         st.sampled_from(["", "dangqun"]),
         st.sampled_from(list(Status)),
-        st.integers(0, 30),
+        st.integers(0, 4),  # few minutes: changes at the very same time are common
         st.sampled_from([None, date(2024, 1, 9), date(2024, 1, 10)]),
     ),
     max_size=12,
@@ -141,11 +141,17 @@ def test_the_fold_does_not_depend_on_line_order_nor_on_event_id_order(
     shuffled = rnd.sample(events, len(events))
     folded = fold(events)
     assert fold(shuffled) == folded
-    # The reference: per part, the greatest (time it counts, time written, id).
+
+    # The reference, written out apart from the code: per part, the greatest (time it counts,
+    # time written, id); a change said to have happened on a day counts at that day's end.
+    def counts(event: Event) -> tuple[datetime, datetime, str]:
+        end = datetime.combine(event.on, time.max, tzinfo=CHINA) if event.on else event.at
+        return (end, event.at, event.event_id)
+
     expected: dict[tuple[str, str], Event] = {}
     for event in events:
         key = (event.item, event.office)
-        if key not in expected or order_key(event) > order_key(expected[key]):
+        if key not in expected or counts(event) > counts(expected[key]):
             expected[key] = event
     assert folded == expected
     # Ids renamed so their order is the reverse of what it was: only exact ties can change.
@@ -153,7 +159,7 @@ def test_the_fold_does_not_depend_on_line_order_nor_on_event_id_order(
     renamed = dict(zip(names, reversed(names), strict=True))
     flipped = [e._replace(event_id=renamed[e.event_id]) for e in events]
     for key, event in fold(flipped).items():
-        assert order_key(event)[:2] == order_key(folded[key])[:2]
+        assert counts(event)[:2] == counts(folded[key])[:2]
     # Folded in two pieces, the second on top of the first: the same.
     cut = rnd.randint(0, len(events))
     assert fold(shuffled[cut:], into=fold(shuffled[:cut])) == folded
@@ -855,3 +861,68 @@ def test_undo_restores_what_stood_though_its_writer_had_not_seen_it(plan: Plan) 
     events = [*events, photo]
     ((gone, _),) = undo(plan, events, states(plan, fold(events)), lambda: stamp, writer="w1")
     assert (gone.kind, gone.undoes, gone.office) == (EventKind.DETACH, "p1", "dangqun")
+
+
+def test_one_units_extension_shows_on_an_item_of_two_units(plan: Plan) -> None:
+    # 4.1.1 is for 乡党群办 and 各村; the extension is 各村's alone, on a record for both.
+    everyone = change_event("e", Status.DOING, "4.1.1", 0)
+    theirs = change_event("x", Status.TODO, "4.1.1", 1)._replace(
+        kind=EventKind.EXTEND, due=date(2024, 5, 1), office="cun"
+    )
+    events = [everyone, theirs]
+    state = states(plan, fold(events), fold_extensions(events))["4.1.1"]
+    assert state.extension is theirs and state.due == date(2024, 3, 31)  # 乡党群办 still owes it
+    assert [(p.office, p.due) for p in state.parts] == [
+        ("dangqun", date(2024, 3, 31)),
+        ("cun", date(2024, 5, 1)),
+    ]
+
+
+def test_a_unit_sees_its_tasks_own_extension(plan: Plan) -> None:
+    from xixin_cli.fold import project
+
+    task_extension = change_event("x", Status.TODO, "4.1", 0)._replace(
+        kind=EventKind.EXTEND, due=date(2024, 4, 15)
+    )
+    leaf_extension = change_event("y", Status.TODO, "5.1.1", 0)._replace(
+        kind=EventKind.EXTEND, due=date(2024, 3, 15)
+    )
+    events = [task_extension, leaf_extension]
+    item_states = states(plan, fold(events), fold_extensions(events))
+    mine = project(plan, item_states, frozenset({"dangqun"}))
+    assert (mine["4.1"].due, mine["4.1"].extension) == (date(2024, 4, 15), task_extension)
+    assert (mine["5.1.1"].due, mine["5.1.1"].extension) == (date(2024, 3, 15), leaf_extension)
+
+
+def test_undo_by_id_reverts_that_command_not_the_latest(plan: Plan) -> None:
+    from xixin_cli.rules import undo
+
+    stamp = Stamp(T0 + timedelta(hours=1), "r", "审核人")
+    older = change_event("old1", Status.DONE, "5.1.1", 0)._replace(writer="w")
+    newer = change_event("new1", Status.DOING, "4.1.2", 1)._replace(writer="w")
+    events = [older, newer]
+    now = states(plan, fold(events))
+    ((revert, target),) = undo(plan, events, now, lambda: stamp, writer="w", which="old1")
+    assert target is older
+    assert (revert.item, revert.status, revert.previous, revert.undoes) == (
+        "5.1.1",
+        Status.TODO,
+        Status.DONE,
+        "old1",
+    )
+
+
+def test_undo_of_an_extension_to_an_item_the_plan_no_longer_has_withdraws_it(plan: Plan) -> None:
+    from xixin_cli.rules import undo
+
+    stamp = Stamp(T0 + timedelta(hours=1), "r", "审核人")
+    gone = change_event("x1", Status.TODO, "9.9.9", 0)._replace(
+        kind=EventKind.EXTEND, due=date(2024, 3, 20), writer="w"
+    )
+    ((revert, _),) = undo(plan, [gone], states(plan, {}), lambda: stamp, writer="w")
+    assert (revert.kind, revert.item, revert.due, revert.undoes) == (
+        EventKind.EXTEND,
+        "9.9.9",
+        None,
+        "x1",
+    )

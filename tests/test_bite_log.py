@@ -846,3 +846,132 @@ def test_a_log_line_is_compact_json(tmp_path: Path) -> None:
     for line in path.read_text(encoding="utf-8").splitlines():
         assert ", " not in line.replace("已组建", "") and '": ' not in line
         assert "王芳" in line or "李四" in line  # not escaped
+
+
+# -- what an error names, and the corners of reading -----------------------------------------------
+
+
+def test_an_extension_to_the_first_or_last_year_dates_have_is_read() -> None:
+    for day in (date(1900, 1, 1), date(2200, 12, 31)):
+        record = event_to_record(FULL[2]._replace(due=day))
+        read = parse_log(json.dumps(record).encode() + b"\n", "log")
+        assert read.warnings == () and read.events[0].due == day
+
+
+@pytest.mark.parametrize("tail", [b'{"v":1,"event":"cu', b"XXXX", b"\xff\xfe", b"}"])
+def test_a_last_line_cut_short_is_torn_whatever_its_bytes(tail: bytes) -> None:
+    data = json.dumps(event_to_record(FULL[0])).encode() + b"\n" + tail
+    read = parse_log(data, "log")
+    assert [(p.line, p.code) for p in read.warnings] == [(2, "log.torn")]
+    assert [e.event_id for e in read.events] == ["s1"]
+    whole = parse_log(data + b"\n", "log")  # the same line ended: damaged, not torn
+    assert [(p.line, p.code) for p in whole.warnings] == [(2, "log.bad_line")]
+
+
+def test_a_log_that_cannot_be_read_for_another_reason_says_so(tmp_path: Path) -> None:
+    path = tmp_path / ("x" * 300 + ".jsonl")  # too long a name: neither missing nor forbidden
+    with pytest.raises(StateError) as caught:
+        read_bytes(path)
+    assert caught.value.code == "state.unreadable"
+    assert caught.value.params["path"] == str(path) and caught.value.params["reason"]
+
+
+def test_an_append_says_which_folder_is_missing_and_which_path_is_a_folder(tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such" / "l.jsonl"
+    with pytest.raises(StateError) as caught:
+        append_event(missing, FULL[0], writer="w")
+    assert (caught.value.code, caught.value.params) == (
+        "state.no_folder",
+        {"path": str(missing), "folder": str(tmp_path / "no" / "such")},
+    )
+    folder = tmp_path / "log.jsonl"
+    folder.mkdir()
+    with pytest.raises(StateError) as caught:
+        append_event(folder, FULL[0], writer="w")
+    assert (caught.value.code, caught.value.params) == ("state.is_dir", {"path": str(folder)})
+
+
+def test_an_append_that_waits_too_long_for_the_lock_says_the_log_is_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer holding the lock past the timeout (made short here): state.locked,
+    naming the log, and nothing written."""
+    import fcntl
+    import os
+
+    from xixin_cli import locking
+
+    real = locking.locked
+    monkeypatch.setattr(locking, "locked", lambda path: real(path, timeout=0.2))
+    path = tmp_path / "log.jsonl"
+    append_event(path, FULL[0], writer="w")
+    before = path.read_bytes()
+    holder = os.open(path.with_name(path.name + ".lock"), os.O_RDWR)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        with pytest.raises(StateError) as caught:
+            append_event(path, FULL[1], writer="w")
+    finally:
+        os.close(holder)
+    assert (caught.value.code, caught.value.params) == ("state.locked", {"path": str(path)})
+    assert path.read_bytes() == before
+
+
+def test_the_chain_skips_a_writers_unreadable_last_line(tmp_path: Path) -> None:
+    """A torn record of this writer after its last good one: the next record chains to the
+    good one, and verify finds the damaged line only, no broken chain."""
+    path = tmp_path / "log.jsonl"
+    first = append_event(path, FULL[0], writer="mine")
+    with path.open("ab") as handle:
+        handle.write(b'{"v":1,"writer":"mine","event":"cu')  # a write of "mine" cut short
+    second = append_event(path, FULL[1], writer="mine")
+    assert second.chain == first.digest != ""
+    problems = verify_log(path.read_bytes(), str(path)).problems
+    assert [(p.line, p.code) for p in problems] == [(2, "log.bad_line")]
+
+
+def test_the_evidence_store_is_the_logs_name_with_evidence(tmp_path: Path) -> None:
+    from xixin_cli.evidence import store_of
+
+    log = tmp_path / "乡党群办.jsonl"
+    assert store_of(log) == tmp_path / "乡党群办.jsonl.evidence"
+
+
+def test_store_files_whose_names_are_no_sha256_are_skipped_not_refused(tmp_path: Path) -> None:
+    source, target = tmp_path / "from.evidence", tmp_path / "to.evidence"
+    report = tmp_path / "r.txt"
+    report.write_text("报告", encoding="utf-8")
+    kept = keep_copy(source, report)
+    strays = ["abc", "z" * 64, "X" * 64, "AB" * 32, kept.sha256[:63]]
+    (source / "zz").mkdir()
+    for name in strays:
+        (source / "zz" / name).write_text("x")
+    assert bring_copies(source, target) == (1, [])
+    assert sorted(p.name for p in target.rglob("*") if p.is_file()) == [kept.sha256]
+    assert sorted(store_problems(source)) == sorted(str(source / "zz" / n) for n in strays)
+
+
+def test_a_copy_that_changes_while_it_is_brought_is_refused_and_the_rest_brought(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    source, target = tmp_path / "from.evidence", tmp_path / "to.evidence"
+    kept = []
+    for n in range(3):
+        path = tmp_path / f"{n}.txt"
+        path.write_text(f"材料{n}", encoding="utf-8")
+        kept.append(keep_copy(source, path))
+    shas = sorted(k.sha256 for k in kept)
+    changing = stored(source, shas[0])  # the first brought
+    real = shutil.copyfile
+
+    def copy(src: Any, dst: Any, **kwargs: Any) -> Any:
+        done = real(src, dst, **kwargs)
+        if Path(src) == changing:
+            Path(dst).write_text("正在改", encoding="utf-8")  # written to while copied
+        return done
+
+    monkeypatch.setattr(shutil, "copyfile", copy)
+    assert bring_copies(source, target) == (2, [str(changing)])
+    assert sorted(p.name for p in target.rglob("*") if p.is_file()) == shas[1:]  # no half copy

@@ -650,3 +650,230 @@ def test_members_as_a_mapping_keep_their_notes_and_say_where_a_key_is_empty() ->
     assert [(p.line, p.key, p.code) for p in caught.value.problems] == [
         (14, "offices.cun.members", "plan.empty_text")
     ]
+
+
+# -- what a problem names: the code, the line and the key, each exactly ----------------------------
+
+
+def _found(text: str) -> list[tuple[int | None, str | None, str]]:
+    with pytest.raises(PlanError) as caught:
+        parse_plan(text, "p.yaml")
+    assert all(p.path == "p.yaml" for p in caught.value.problems)
+    return [(p.line, p.key, p.code) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # A value that must be text given as a list: the key it was given for is named.
+        ("format: 1\n", "format: [1]\n", (1, "format", "plan.want_text")),
+        ('  - id: "5.1.1"\n', "  - id: [5.1.1]\n", (38, "items[3].id", "plan.want_text")),
+        (
+            "    end: 2024-03-31\n",
+            "    end: 2024-03-31\n    window_text: [2024年1月]\n",
+            (20, "phases.one.window_text", "plan.want_text"),
+        ),
+        (
+            "{name: 洗新村, key: xx}",
+            "{name: 洗新村, key: xx, note: [村委]}",
+            (13, "offices.cun.members.0.note", "plan.want_text"),
+        ),
+        # Members as a mapping are named by their key, not their place.
+        (
+            "    members:\n      - {name: 洗新村, key: xx}\n",
+            "    members:\n      xx: {name: [洗新村]}\n",
+            (13, "offices.cun.members.xx.name", "plan.want_text"),
+        ),
+        (
+            "      - {name: 洗新村, key: xx}\n",
+            "      - {name: 洗新村, key: xx}\n      - ''\n",
+            (14, "offices.cun.members.1", "plan.empty_text"),
+        ),
+        # Offices as a list instead of a mapping of keys.
+        (
+            "  dangqun: {name: 乡党群办}\n  cun:\n    name: 各村\n    group: true\n"
+            "    members:\n      - {name: 洗新村, key: xx}\n",
+            "  - 乡党群办\n",
+            (8, "offices", "plan.want_keyed"),
+        ),
+        # A source that is not text is one problem, not also a missing source.
+        (
+            "    source: 五（一）1\n",
+            "    source: [五（一）1]\n",
+            (41, "items[5.1.1].source", "plan.want_text"),
+        ),
+        # Without a parent to take them from, an item must say its units and its due basis.
+        ("    offices: [乡党群办]\n", "", (38, "items[5.1.1].offices", "plan.missing_key")),
+        ("    due_basis: stated\n", "", (38, "items[5.1.1].due_basis", "plan.missing_key")),
+    ],
+)
+def test_a_problem_names_the_key_and_line_it_is_about(
+    old: str, new: str, expected: tuple[int, str, str]
+) -> None:
+    assert old in WITH_MEMBERS
+    found = _found(WITH_MEMBERS.replace(old, new, 1))
+    assert found[0] == expected
+    if not expected[1].startswith("offices"):
+        assert found == [expected]  # one mistake, one problem
+
+
+def test_a_duplicate_office_key_is_named_at_its_line_and_the_rest_still_read() -> None:
+    text = WITH_MEMBERS.replace(
+        "  dangqun: {name: 乡党群办}\n",
+        "  dangqun: {name: 乡党群办}\n  dangqun: {name: 乡民政办}\n",
+    )
+    # Only the duplicate: 各村 after it is still read (the items naming it find it).
+    assert _found(text) == [(9, "offices.dangqun", "plan.duplicate_key")]
+
+
+def test_an_unknown_key_is_hinted_only_when_it_is_close_to_an_allowed_one() -> None:
+    with pytest.raises(PlanError) as caught:
+        parse_plan(
+            WITH_MEMBERS.replace("    title: 自查\n", "    title: 自查\n    deadline: 2月底\n"), "p"
+        )
+    (problem,) = caught.value.problems
+    assert (problem.key, problem.code) == ("items[5.1.1].deadline", "plan.unknown_key")
+    assert problem.params["hint"] == []  # not "lead": too far to be what was meant
+    with pytest.raises(PlanError) as caught:
+        parse_plan(
+            WITH_MEMBERS.replace("    title: 自查\n", "    title: 自查\n    phaze: one\n"), "p"
+        )
+    assert caught.value.problems[0].params["hint"] == ["phase"]
+
+
+def test_the_document_as_written_and_what_it_leaves_out() -> None:
+    from xixin_cli.model import Document
+
+    plan = parse_plan(WITH_MEMBERS, "p.yaml")
+    assert plan.document == Document(
+        number="测府发〔2024〕1号",
+        issuer="测试乡人民政府",
+        date=date(2024, 1, 5),
+        title="测试实施方案",
+        notice="",
+        recipients=(),
+        goal="",
+        language="zh",  # a plan that names no language is Chinese
+    )
+
+
+def test_an_office_may_say_it_is_no_group() -> None:
+    for value in ("no", "false", "off"):
+        text = WITH_MEMBERS.replace(
+            "  dangqun: {name: 乡党群办}\n", f"  dangqun: {{name: 乡党群办, group: {value}}}\n"
+        )
+        assert parse_plan(text, "p.yaml").offices["dangqun"].group is False
+    text = WITH_MEMBERS.replace(
+        "  dangqun: {name: 乡党群办}\n", "  dangqun: {name: 乡党群办, group: yes}\n"
+    )
+    assert parse_plan(text, "p.yaml").offices["dangqun"].group is True
+
+
+def test_an_action_takes_its_tasks_lead_and_keeps_its_own_due_text() -> None:
+    text = WITH_MEMBERS.replace(
+        "    offices: [dangqun, cun]\n    phase: one\n    due_basis: phase\n",
+        "    offices: [dangqun, cun]\n    lead: [dangqun]\n    phase: one\n    due_basis: phase\n"
+        "    due_text: 3月底前\n",
+    ).replace("    title: 第一个行动\n", "    title: 第一个行动\n    due_text: 2月中旬\n")
+    plan = parse_plan(text, "p.yaml")
+    own, other = plan.get("4.1.1"), plan.get("4.1.2")
+    assert own is not None and other is not None
+    assert (own.lead, own.due_text, own.due_basis.value, own.due) == (
+        ("dangqun",),
+        "2月中旬",
+        "phase",
+        date(2024, 3, 31),
+    )
+    assert (other.lead, other.due_text) == (("dangqun",), "常态化")  # its own basis, its own text
+
+
+def test_an_items_note_may_be_empty_and_is_empty_when_not_given() -> None:
+    plan = parse_plan(
+        WITH_MEMBERS.replace("    title: 自查\n", "    title: 自查\n    note: ''\n"), "p"
+    )
+    step = plan.get("5.1.1")
+    assert step is not None and step.note == ""
+    first = parse_plan(WITH_MEMBERS, "p").get("4.1.1")
+    assert first is not None and first.note == ""
+
+
+def test_a_plan_past_the_node_limit_says_so_at_its_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The alias-bomb guard, with its limit made small: the plan error naming the limit and the
+    line of the node that passed it, and no more reading."""
+    from xixin_cli import plan_file
+
+    monkeypatch.setattr(plan_file, "MAX_NODES", 30)
+    with pytest.raises(PlanError) as caught:
+        parse_plan(WITH_MEMBERS, "p.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.key, problem.code, problem.params) == (
+        "p.yaml",
+        None,
+        "plan.too_large",
+        {"limit": 30},
+    )
+    assert problem.line is not None and 10 < problem.line < 46
+
+
+def test_text_that_is_not_yaml_is_said_with_the_parsers_reason() -> None:
+    with pytest.raises(PlanError) as caught:
+        parse_plan("format: 1\ndocument: [a\n", "p.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.code) == ("p.yaml", "plan.not_yaml")
+    assert problem.line is not None
+    assert "expected" in problem.params["reason"]  # the parser's own words, never None
+    with pytest.raises(PlanError) as caught:
+        parse_plan("format: 1\x07\n", "p.yaml")  # a control character: no place to point at
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line, problem.key, problem.code) == (
+        "p.yaml",
+        None,
+        None,
+        "plan.not_yaml",
+    )
+    assert "#x0007" in problem.params["reason"]
+
+
+def test_a_plan_nested_too_deep_for_the_pure_python_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without libyaml the parser nests by recursion: a deep plan is the plan error, not a crash."""
+    import sys
+
+    import yaml
+
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    depth = sys.getrecursionlimit()  # each level takes more than one frame
+    with pytest.raises(PlanError) as caught:
+        parse_plan("items: " + "[" * depth + "]" * depth + "\n", "deep.yaml")
+    assert [(p.path, p.line, p.key, p.code, p.params) for p in caught.value.problems] == [
+        ("deep.yaml", None, None, "plan.too_deep", {})
+    ]
+
+
+def test_a_plan_that_cannot_be_read_names_the_file(tmp_path: Path) -> None:
+    from xixin_cli.plan_file import load_plan
+
+    path = tmp_path / ("x" * 300 + ".yaml")  # too long a name: neither missing nor forbidden
+    with pytest.raises(PlanError) as caught:
+        load_plan(path)
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line, problem.key, problem.code) == (
+        str(path),
+        None,
+        None,
+        "plan.unreadable",
+    )
+    assert problem.params["reason"]
+
+
+def test_a_folder_read_as_a_file_is_named_as_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where reading a folder gives bytes, not an error (not Linux's way): still plan.is_dir."""
+    from xixin_cli.plan_file import read_plan_bytes
+
+    monkeypatch.setattr(Path, "read_bytes", lambda self: b"")
+    with pytest.raises(PlanError) as caught:
+        read_plan_bytes(tmp_path)
+    assert [(p.path, p.line, p.key, p.code) for p in caught.value.problems] == [
+        (str(tmp_path), None, None, "plan.is_dir")
+    ]
