@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from xixin_cli.errors import Problem
-from xixin_cli.status_log import LOG_VERSION, LineError, load_line, pieces, record_hash
+from xixin_cli.status_log import LOG_VERSION, LineError, Signed, pieces, read_signed
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS verified_hashes (
@@ -184,25 +184,24 @@ def _check_piece(state: _State, piece: bytes, first: int, *, last: bool) -> None
     """Check the lines of `piece` (its first line is number `first`); `last` when it is the
     log's last line, without a newline (a bad one is torn)."""
     name = state.name
-    parsed: list[tuple[int, dict[str, Any], bytes]] = []
+    parsed: list[tuple[int, Signed, bytes]] = []
     for number, raw in _lines(piece, first):
         try:
-            record = load_line(raw)
+            record = read_signed(raw)
         except LineError as bad:
             torn = last and bad.code == "log.bad_line"
             state.problem(Problem(name, number, None, "log.torn" if torn else bad.code))
             continue
-        if not isinstance(record, dict) or not isinstance(record.get("v"), int):
+        if record is None:
             state.problem(Problem(name, number, "v", "log.bad_record"))
             continue
         parsed.append((number, record, raw))
-    prefetched = _ids_known(state, [r.get("event") for _, r, _ in parsed])
+    prefetched = _ids_known(state, [record.event for _, record, _ in parsed])
     state.prefetch(
         [
-            (writer, digest)
+            (record.writer, record.digest)
             for _, record, _ in parsed
-            for writer, digest in ((record.get("writer"), record.get("hash")),)
-            if isinstance(writer, str) and isinstance(digest, str)
+            if isinstance(record.writer, str) and isinstance(record.digest, str)
         ]
     )
     for number, record, raw in parsed:
@@ -225,15 +224,15 @@ def _ids_known(state: _State, ids: list[object]) -> dict[str, tuple[int, bytes]]
 def _check_record(
     state: _State,
     number: int,
-    record: dict[str, Any],
+    record: Signed,
     raw: bytes,
     prefetched: dict[str, tuple[int, bytes]],
 ) -> None:
     name = state.name
-    if record["v"] > LOG_VERSION:
-        state.problem(Problem(name, number, "v", "verify.newer", found=record["v"]))
+    if record.version > LOG_VERSION:
+        state.problem(Problem(name, number, "v", "verify.newer", found=record.version))
         return
-    event = record.get("event")
+    event = record.event
     if isinstance(event, str):
         digest_of = _digest(raw.rstrip(b"\r"))
         before = state.id_line(event, prefetched)
@@ -244,7 +243,7 @@ def _check_record(
                 state.problem(Problem(name, number, "event", "verify.duplicate", first=before[0]))
             return
         state.ids[event] = (number, digest_of)
-    writer, chain, digest = (record.get(key) for key in ("writer", "chain", "hash"))
+    writer, chain, digest = record.writer, record.chain, record.digest
     if isinstance(writer, str) and isinstance(digest, str):
         lines = state.hash_lines(writer, digest)
         if lines is None:
@@ -259,7 +258,7 @@ def _check_record(
     if not (isinstance(writer, str) and isinstance(chain, str) and isinstance(digest, str)):
         state.problem(Problem(name, number, None, "verify.unsigned"))
         return
-    if record_hash(record) != digest:
+    if record.hashed() != digest:
         state.problem(Problem(name, number, None, "verify.edited"))
     if chain and state.heads.get(writer) != chain:
         known = state.hash_lines(writer, chain)
