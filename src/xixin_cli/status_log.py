@@ -476,30 +476,34 @@ class Signed(NamedTuple):
         return record_hash(self.record)
 
 
-#: The canonical form of each shape of fast-path line: a %-template of the values in sorted key
-#: order (without `hash`) and the groups that fill it.
-_FORMS: dict[tuple[bool, ...], tuple[str, tuple[int, ...]]] = {}
+#: The canonical form of each shape of fast-path line (which keys it has): a %-template of
+#: its values in sorted key order (without `hash`), and what picks them from the line's groups.
+_FORMS: dict[tuple[bool, ...], tuple[str, Callable[[Sequence[Any]], Any]]] = {}
 
 
-def _form(found: re.Match[str]) -> tuple[str, tuple[int, ...]]:
-    shape = tuple(found.group(n) is None for n in (5, 8, 9, 10, 13, 14, 17, 20, 21))
+def _canonical(groups: tuple[Any, ...]) -> str:
+    """The canonical JSON of a fast-path line's record without its `hash` (as `record_hash`
+    encodes it), made from the line's own text: its values need no escaping."""
+    g = groups
+    shape = (g[4] is None, g[7] is None, g[8] is None, g[9] is None, g[12] is None)
+    shape += (g[13] is None, g[16] is None, g[19] is None, g[20] is None)
     form = _FORMS.get(shape)
     if form is None:
-        parts, groups = [], []
+        from operator import itemgetter
+
+        parts, used = [], []
         for key in sorted(_GROUPS):
             group = _GROUPS[key]
-            if found.group(_THERE.get(key, group)) is None:
+            if g[_THERE.get(key, group) - 1] is None:
                 continue
-            if found.group(group) is None:  # `"due":null`
+            if g[group - 1] is None:  # `"due":null`
                 parts.append(f'"{key}":null')
-            elif key in ("v", "size"):
-                parts.append(f'"{key}":%s')
-                groups.append(group)
-            else:
-                parts.append(f'"{key}":"%s"')
-                groups.append(group)
-        form = _FORMS[shape] = ("{" + ",".join(parts) + "}", tuple(groups))
-    return form
+                continue
+            parts.append(f'"{key}":%s' if key in ("v", "size") else f'"{key}":"%s"')
+            used.append(group - 1)
+        pick = itemgetter(*used)  # at least v, event, at and item: always a tuple
+        form = _FORMS[shape] = ("{" + ",".join(parts) + "}", pick)
+    return form[0] % form[1](g)  # type: ignore[no-any-return]
 
 
 def read_signed(raw: bytes) -> Signed | None:
@@ -518,9 +522,7 @@ def read_signed(raw: bytes) -> Signed | None:
             if writer is not None and digest is not None:
                 import hashlib
 
-                template, used = _form(found)
-                canonical = template % tuple(groups[n - 1] for n in used)
-                known = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+                known = hashlib.sha256(_canonical(groups).encode("utf-8")).hexdigest()
             return Signed(int(groups[0]), groups[1], writer, chain, digest, None, known)
     record = load_line(raw)
     if not isinstance(record, dict) or not isinstance(record.get("v"), int):
