@@ -148,6 +148,8 @@ def _decoded(raw: bytes) -> tuple[object, ...]:
          b'"due":null,"by":"","note":""}')  # fmt: skip
 @example(b'{"v":1,"event":"e","at":"2023-01-01T08:60:00+08:00","item":"1","status":"done",'
          b'"previous":"todo","by":"","note":""}')  # fmt: skip
+@example(b'{"v":4,"event":"e","at":"2023-01-01T08:00:00+08:00","item":"1","status":"done",'
+         b'"previous":"todo","by":"","note":"","progress":"p","problems":"","next":""}')  # fmt: skip
 def test_a_line_reads_as_the_general_path_reads_it(raw: bytes) -> None:
     assert _decoded(raw) == _general(raw)
 
