@@ -315,7 +315,7 @@ def _day(value: object) -> date | None:
 #: text between the quotes, and `json.dumps(..., ensure_ascii=False)` writes it back as it was.
 _S = r'"([^"\\\x00-\x1f]+)"'
 _S0 = r'"([^"\\\x00-\x1f]*)"'
-_LINE = re.compile(
+_LAYOUT = (
     r'\{"v":([1-5]),"event":' + _S + ',"at":' + _S + ',"item":' + _S
     + r'(?:,"status":' + _S + ',"previous":' + _S + ',|,"kind":' + _S + ",)"
     + r'("due":(?:null|' + _S + "),)?"
@@ -328,6 +328,16 @@ _LINE = re.compile(
     + r'(?:,"writer":' + _S0 + ',"chain":' + _S0 + ")?"
     + r'(?:,"hash":' + _S0 + r")?\}"
 )
+
+
+_LINE: re.Pattern[str] | None = None  # _LAYOUT compiled, when a line is first read (~20 ms)
+
+
+def _line_pattern() -> re.Pattern[str]:
+    global _LINE
+    if _LINE is None:
+        _LINE = re.compile(_LAYOUT)
+    return _LINE
 
 #: The groups of `_LINE`, by key: the record's keys in canonical (sorted) order, each with its
 #: group, whether its value is a JSON string, and the group that says the key is there.
@@ -347,7 +357,13 @@ _new = tuple.__new__
 #: -> their two bytes. A time is then made without parsing it again (`datetime(state, zone)`,
 #: as unpickling does), about a tenth of the general path's cost.
 _HOURS: dict[str, tuple[bytes, tzinfo]] = {}
-_MINUTES = {f":{m:02d}:{s:02d}": bytes((m, s)) for m in range(60) for s in range(60)}
+_MINUTES: dict[str, bytes] = {}  # filled when first needed: not every command reads a log
+
+
+def _minutes() -> dict[str, bytes]:
+    if not _MINUTES:
+        _MINUTES.update((f":{m:02d}:{s:02d}", bytes((m, s))) for m in range(60) for s in range(60))
+    return _MINUTES
 _NO_MICROS = bytes(3)
 
 
@@ -363,7 +379,7 @@ def _fast_at(text: str) -> datetime | None:
         zone, micros = text[26:], int(digits).to_bytes(3, "big")
     else:
         return None
-    minutes = _MINUTES.get(text[13:19])
+    minutes = (_MINUTES or _minutes()).get(text[13:19])
     if minutes is None:
         return None
     hour = _HOURS.get(text[:13] + zone)
@@ -384,7 +400,7 @@ def _fast_at(text: str) -> datetime | None:
 def _fast_event(text: str) -> Event | None:
     """The event of a line laid out as this version writes it, exactly as `event_from_record`
     gives it; None when the line is not in that layout or the general path must judge it."""
-    found = _LINE.fullmatch(text)
+    found = _line_pattern().fullmatch(text)
     if found is None:
         return None
     (
@@ -514,7 +530,7 @@ def read_signed(raw: bytes) -> Signed | None:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise LineError("log.bad_line") from None
-        found = _LINE.fullmatch(text)
+        found = _line_pattern().fullmatch(text)
         if found is not None:
             groups = found.groups()
             writer, chain, digest = groups[20], groups[21], groups[22]
