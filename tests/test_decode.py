@@ -149,7 +149,8 @@ def _decoded(raw: bytes) -> tuple[object, ...]:
 @example(b'{"v":1,"event":"e","at":"2023-01-01T08:60:00+08:00","item":"1","status":"done",'
          b'"previous":"todo","by":"","note":""}')  # fmt: skip
 @example(b'{"v":4,"event":"e","at":"2023-01-01T08:00:00+08:00","item":"1","status":"done",'
-         b'"previous":"todo","by":"","note":"","progress":"p","problems":"","next":""}')  # fmt: skip
+         b'"previous":"todo","by":"","note":"","progress":"p","problems":"",'
+         b'"next":""}')  # fmt: skip
 def test_a_line_reads_as_the_general_path_reads_it(raw: bytes) -> None:
     assert _decoded(raw) == _general(raw)
 
@@ -221,7 +222,11 @@ def test_a_time_reads_as_the_general_path_reads_it(text: str) -> None:
         return
     fast = status_log._fast_at(text)
     if fast is not None:
-        assert (fast, fast.isoformat(), fast.tzinfo) == (general, general.isoformat(), general.tzinfo)
+        assert (fast, fast.isoformat(), fast.tzinfo) == (
+            general,
+            general.isoformat(),
+            general.tzinfo,
+        )
         assert fast.tzinfo is general.tzinfo  # one zone object per offset, as the cache wants
 
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple, cast
 
 from xixin_cli.errors import Problem, StateError
 from xixin_cli.model import Event, EventKind, Status
@@ -309,24 +309,28 @@ def _day(value: object) -> date | None:
 # helpers, enum and datetime work. Anything else (another layout, an escape, a value the
 # general path would refuse or has to think about) is left to the general path, so the fast
 # path changes no answer and no message: it returns what the general path returns, or None
-# (tests/test_status_log.py holds it to that, for any record).
+# (tests/test_decode.py holds it to that, for any line).
 
 #: A JSON string's text when it has no escape and no control character: then its value is the
 #: text between the quotes, and `json.dumps(..., ensure_ascii=False)` writes it back as it was.
 _S = r'"([^"\\\x00-\x1f]+)"'
 _S0 = r'"([^"\\\x00-\x1f]*)"'
 _LAYOUT = (
-    r'\{"v":([1-5]),"event":' + _S + ',"at":' + _S + ',"item":' + _S
-    + r'(?:,"status":' + _S + ',"previous":' + _S + ',|,"kind":' + _S + ",)"
-    + r'("due":(?:null|' + _S + "),)?"
-    + r'(?:"path":' + _S + r',"size":(0|[1-9][0-9]{0,17}),"sha256":' + _S + ",)?"
-    + r'(?:"on":' + _S + ",)?"
-    + r'(?:"office":' + _S0 + ",)?"
-    + r'"by":' + _S0 + ',"note":' + _S0
-    + r'(?:,"progress":' + _S0 + ',"problems":' + _S0 + ',"next":' + _S0 + ")?"
-    + r"(?:,\"undoes\":" + _S0 + ")?"
-    + r'(?:,"writer":' + _S0 + ',"chain":' + _S0 + ")?"
-    + r'(?:,"hash":' + _S0 + r")?\}"
+    (
+        r'\{"v":([1-5]),"event":<S>,"at":<S>,"item":<S>'
+        r'(?:,"status":<S>,"previous":<S>,|,"kind":<S>,)'
+        r'("due":(?:null|<S>),)?'
+        r'(?:"path":<S>,"size":(0|[1-9][0-9]{0,17}),"sha256":<S>,)?'
+        r'(?:"on":<S>,)?'
+        r'(?:"office":<T>,)?'
+        r'"by":<T>,"note":<T>'
+        r'(?:,"progress":<T>,"problems":<T>,"next":<T>)?'
+        r'(?:,"undoes":<T>)?'
+        r'(?:,"writer":<T>,"chain":<T>)?'
+        r'(?:,"hash":<T>)?\}'
+    )
+    .replace("<S>", _S)
+    .replace("<T>", _S0)
 )
 
 
@@ -338,6 +342,7 @@ def _line_pattern() -> re.Pattern[str]:
     if _LINE is None:
         _LINE = re.compile(_LAYOUT)
     return _LINE
+
 
 #: The groups of `_LINE`, by key: the record's keys in canonical (sorted) order, each with its
 #: group, whether its value is a JSON string, and the group that says the key is there.
@@ -364,6 +369,8 @@ def _minutes() -> dict[str, bytes]:
     if not _MINUTES:
         _MINUTES.update((f":{m:02d}:{s:02d}", bytes((m, s))) for m in range(60) for s in range(60))
     return _MINUTES
+
+
 _NO_MICROS = bytes(3)
 
 
@@ -393,8 +400,11 @@ def _fast_at(text: str) -> datetime | None:
             return None
         if len(_HOURS) >= 100_000:  # a hostile log of ever new hours: memory stays bounded
             _HOURS.clear()
-        hour = _HOURS[text[:13] + zone] = (at.__reduce__()[1][0][:5], at.tzinfo)  # type: ignore[index]
-    return datetime(hour[0] + minutes + micros, hour[1])  # type: ignore[arg-type,call-arg]
+        shared = at.tzinfo
+        assert shared is not None  # _parse_at refuses a time without one
+        state = cast(bytes, at.__reduce__()[1][0])  # year, month, day, hour, minute, ...
+        hour = _HOURS[text[:13] + zone] = (state[:5], shared)
+    return datetime(hour[0] + minutes + micros, hour[1])  # type: ignore[call-arg, arg-type]
 
 
 def _fast_event(text: str) -> Event | None:
@@ -404,7 +414,7 @@ def _fast_event(text: str) -> Event | None:
     if found is None:
         return None
     (
-        v, event_id, at_text, item, status_text, previous_text, kind_text, due_there, due_text,
+        v, event_id, at_text, item, status_text, previous_text, kind_text, _due_key, due_text,
         path, size, sha256, on_text, office, by, note, progress, problems, next_, undoes,
         writer, chain, digest,
     ) = found.groups()  # fmt: skip
@@ -447,7 +457,7 @@ def _fast_event(text: str) -> Event | None:
         size_value = int(size)
     if version < 5 or progress is None:
         progress = problems = next_ = ""
-    return _new(  # type: ignore[no-any-return]
+    return _new(
         Event,
         (
             event_id, at, item, status, previous, by, note, undoes, writer or "", chain or "",
@@ -501,8 +511,17 @@ def _canonical(groups: tuple[Any, ...]) -> str:
     """The canonical JSON of a fast-path line's record without its `hash` (as `record_hash`
     encodes it), made from the line's own text: its values need no escaping."""
     g = groups
-    shape = (g[4] is None, g[7] is None, g[8] is None, g[9] is None, g[12] is None)
-    shape += (g[13] is None, g[16] is None, g[19] is None, g[20] is None)
+    shape = (
+        g[4] is None,  # status (else kind)
+        g[7] is None,  # due
+        g[8] is None,  # a due day (else null)
+        g[9] is None,  # path, size, sha256
+        g[12] is None,  # on
+        g[13] is None,  # office
+        g[16] is None,  # progress, problems, next
+        g[19] is None,  # undoes
+        g[20] is None,  # writer, chain
+    )
     form = _FORMS.get(shape)
     if form is None:
         from operator import itemgetter
