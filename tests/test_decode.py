@@ -235,4 +235,4 @@ def test_the_hours_remembered_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> N
     for hour in range(24 * 365 * 12):  # twelve years of hours, each new
         at = datetime(2020, 1, 1, tzinfo=timezone.utc) + timedelta(hours=hour)
         assert status_log._fast_at(at.isoformat()) == at
-    assert 0 < len(status_log._HOURS) <= 100_000
+    assert 0 < len(status_log._HOURS) <= 30_000

@@ -398,7 +398,7 @@ def _fast_at(text: str) -> datetime | None:
             return None
         if at.isoformat() != whole:  # another form of the same time: the general path reads it
             return None
-        if len(_HOURS) >= 100_000:  # a hostile log of ever new hours: memory stays bounded
+        if len(_HOURS) >= 30_000:  # a hostile log of ever new hours: memory stays bounded
             _HOURS.clear()
         shared = at.tzinfo
         assert shared is not None  # _parse_at refuses a time without one
