@@ -9,7 +9,7 @@ from pathlib import Path
 
 from xixin_cli.errors import Problem
 from xixin_cli.model import Event, Plan
-from xixin_cli.status_log import LOG_VERSION, LineError, LogRead, load_line, record_hash
+from xixin_cli.status_log import LOG_VERSION, LineError, LogRead, Signed, read_signed
 
 
 @dataclass(frozen=True)
@@ -43,24 +43,24 @@ def verify_log(data: bytes, name: str) -> Verified:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     lines = data.split(b"\n")
-    parsed: list[tuple[int, dict[str, object], bytes]] = []
+    parsed: list[tuple[int, Signed]] = []
     later_hashes: dict[tuple[str, str], int] = {}
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:
-            record = load_line(raw)
+            record = read_signed(raw)
         except LineError as bad:
             torn = number == len(lines) and bad.code == "log.bad_line"
             problems.append(Problem(name, number, None, "log.torn" if torn else bad.code))
             continue
-        if not isinstance(record, dict) or not isinstance(record.get("v"), int):
+        if record is None:
             problems.append(Problem(name, number, "v", "log.bad_record"))
             continue
-        if record["v"] > LOG_VERSION:
-            problems.append(Problem(name, number, "v", "verify.newer", found=record["v"]))
+        if record.version > LOG_VERSION:
+            problems.append(Problem(name, number, "v", "verify.newer", found=record.version))
             continue
-        event = record.get("event")
+        event = record.event
         content = raw.rstrip(b"\r")
         if isinstance(event, str):
             if event in event_lines:
@@ -71,17 +71,17 @@ def verify_log(data: bytes, name: str) -> Verified:
                     problems.append(Problem(name, number, "event", "verify.duplicate", first=first))
                 continue
             event_lines[event] = (number, content)
-        parsed.append((number, record, content))
-        writer, digest = record.get("writer"), record.get("hash")
+        parsed.append((number, record))
+        writer, digest = record.writer, record.digest
         if isinstance(writer, str) and isinstance(digest, str):
             later_hashes.setdefault((writer, digest), number)
-    for number, record, _ in parsed:
+    for number, record in parsed:
         records += 1
-        writer, chain, digest = (record.get(key) for key in ("writer", "chain", "hash"))
+        writer, chain, digest = record.writer, record.chain, record.digest
         if not (isinstance(writer, str) and isinstance(chain, str) and isinstance(digest, str)):
             problems.append(Problem(name, number, None, "verify.unsigned"))
             continue
-        if record_hash(record) != digest:
+        if record.hashed() != digest:
             problems.append(Problem(name, number, None, "verify.edited"))
         if chain and (writer, chain) not in seen_hashes:
             ahead = later_hashes.get((writer, chain))

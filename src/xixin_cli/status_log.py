@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple, cast
 
 from xixin_cli.errors import Problem, StateError
 from xixin_cli.model import Event, EventKind, Status
@@ -165,14 +166,11 @@ def parse_log(data: bytes, name: str, first_line: int = 1) -> LogRead:
         if not raw.strip():
             continue
         try:
-            record = load_line(raw)
+            events.append(decode_line(raw))
+            numbers.append(number)
         except LineError as bad:
             last = number == last_line and torn and bad.code == "log.bad_line"
             warnings.append(Problem(name, number, None, "log.torn" if last else bad.code))
-            continue
-        try:
-            events.append(event_from_record(record))
-            numbers.append(number)
         except _NewerRecord as exc:
             raise StateError(
                 "state.newer_version",
@@ -217,15 +215,7 @@ def event_from_record(record: Any) -> Event:
             raise _BadRecord(key)
         return value
 
-    try:
-        at = datetime.fromisoformat(text("at"))
-    except ValueError:
-        raise _BadRecord("at") from None
-    if at.tzinfo is None or not 1900 <= at.year <= 2200:  # dates.FIRST_YEAR…LAST_YEAR
-        raise _BadRecord("at")
-    zone = _ZONES.setdefault(at.tzinfo, at.tzinfo)
-    if zone is not at.tzinfo:  # one shared object per offset: the cache pickles it once
-        at = at.replace(tzinfo=zone)
+    at = _parse_at(text("at"))
     try:
         kind = EventKind(record.get("kind", "status"))
     except ValueError:
@@ -242,12 +232,7 @@ def event_from_record(record: Any) -> Event:
         if record.get("due") is None and version >= 4:
             extra["due"] = None  # the extension was withdrawn (an undo)
         else:
-            try:
-                extra["due"] = date.fromisoformat(text("due"))
-            except ValueError:
-                raise _BadRecord("due") from None
-            if not 1900 <= extra["due"].year <= 2200:  # dates.FIRST_YEAR…LAST_YEAR
-                raise _BadRecord("due")
+            extra["due"] = _due(text("due"))
     else:
         size = record.get("size")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
@@ -278,6 +263,31 @@ def event_from_record(record: Any) -> Event:
     )
 
 
+def _parse_at(value: str) -> datetime:
+    """The `at` field: an aware time, in one shared time zone object per offset."""
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise _BadRecord("at") from None
+    if at.tzinfo is None or not 1900 <= at.year <= 2200:  # dates.FIRST_YEAR…LAST_YEAR
+        raise _BadRecord("at")
+    zone = _ZONES.setdefault(at.tzinfo, at.tzinfo)
+    if zone is not at.tzinfo:  # one shared object per offset: the cache pickles it once
+        at = at.replace(tzinfo=zone)
+    return at
+
+
+def _due(value: str) -> date:
+    """The `due` field of an extension: its new due day."""
+    try:
+        due = date.fromisoformat(value)
+    except ValueError:
+        raise _BadRecord("due") from None
+    if not 1900 <= due.year <= 2200:  # dates.FIRST_YEAR…LAST_YEAR
+        raise _BadRecord("due")
+    return due
+
+
 def _day(value: object) -> date | None:
     """The `on` field: the day a change happened, or None."""
     if value is None:
@@ -288,6 +298,272 @@ def _day(value: object) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise _BadRecord("on") from None
+
+
+# -- the fast path -------------------------------------------------------------------------------
+#
+# Nearly every line of a log is laid out exactly as `append_event` writes it: the keys in
+# `event_to_record`'s order, no spaces, strings without escapes. Such a line is read here by
+# one regular expression instead of the JSON parser and `event_from_record`: a county's cold
+# read decodes 200,000 of them, and the general path spent most of that time in per-field
+# helpers, enum and datetime work. Anything else (another layout, an escape, a value the
+# general path would refuse or has to think about) is left to the general path, so the fast
+# path changes no answer and no message: it returns what the general path returns, or None
+# (tests/test_decode.py holds it to that, for any line).
+
+#: A JSON string's text when it has no escape and no control character: then its value is the
+#: text between the quotes, and `json.dumps(..., ensure_ascii=False)` writes it back as it was.
+_S = r'"([^"\\\x00-\x1f]+)"'
+_S0 = r'"([^"\\\x00-\x1f]*)"'
+_LAYOUT = (
+    (
+        r'\{"v":([1-5]),"event":<S>,"at":<S>,"item":<S>'
+        r'(?:,"status":<S>,"previous":<S>,|,"kind":<S>,)'
+        r'("due":(?:null|<S>),)?'
+        r'(?:"path":<S>,"size":(0|[1-9][0-9]{0,17}),"sha256":<S>,)?'
+        r'(?:"on":<S>,)?'
+        r'(?:"office":<T>,)?'
+        r'"by":<T>,"note":<T>'
+        r'(?:,"progress":<T>,"problems":<T>,"next":<T>)?'
+        r'(?:,"undoes":<T>)?'
+        r'(?:,"writer":<T>,"chain":<T>)?'
+        r'(?:,"hash":<T>)?\}'
+    )
+    .replace("<S>", _S)
+    .replace("<T>", _S0)
+)
+
+
+_LINE: re.Pattern[str] | None = None  # _LAYOUT compiled, when a line is first read (~20 ms)
+
+
+def _line_pattern() -> re.Pattern[str]:
+    global _LINE
+    if _LINE is None:
+        _LINE = re.compile(_LAYOUT)
+    return _LINE
+
+
+#: The groups of `_LINE`, by key: the record's keys in canonical (sorted) order, each with its
+#: group, whether its value is a JSON string, and the group that says the key is there.
+_GROUPS = {
+    "v": 1, "event": 2, "at": 3, "item": 4, "status": 5, "previous": 6, "kind": 7, "due": 9,
+    "path": 10, "size": 11, "sha256": 12, "on": 13, "office": 14, "by": 15, "note": 16,
+    "progress": 17, "problems": 18, "next": 19, "undoes": 20, "writer": 21, "chain": 22,
+}  # fmt: skip
+_THERE = {"due": 8}  # `"due":null` has no value group, only the group of the whole key
+
+_STATUSES = {status.value: status for status in Status}
+_KINDS = {kind.value: kind for kind in EventKind if kind is not EventKind.STATUS}
+_new = tuple.__new__
+
+#: Each hour seen (`YYYY-MM-DDTHH` and the offset) -> the first five bytes of a datetime's
+#: pickled state and its time zone (one object per offset, from _ZONES); minutes and seconds
+#: -> their two bytes. A time is then made without parsing it again (`datetime(state, zone)`,
+#: as unpickling does), about a tenth of the general path's cost.
+_HOURS: dict[str, tuple[bytes, tzinfo]] = {}
+_MINUTES: dict[str, bytes] = {}  # filled when first needed: not every command reads a log
+
+
+def _minutes() -> dict[str, bytes]:
+    if not _MINUTES:
+        _MINUTES.update((f":{m:02d}:{s:02d}", bytes((m, s))) for m in range(60) for s in range(60))
+    return _MINUTES
+
+
+_NO_MICROS = bytes(3)
+
+
+def _fast_at(text: str) -> datetime | None:
+    """The time `text` gives, when it is in the form this version writes
+    (`YYYY-MM-DDTHH:MM:SS[.ffffff]+HH:MM`) and the general path accepts it; else None."""
+    if len(text) == 25:
+        zone, micros = text[19:], _NO_MICROS
+    elif len(text) == 32 and text[19] == ".":
+        digits = text[20:26]
+        if not (digits.isascii() and digits.isdigit()):
+            return None
+        zone, micros = text[26:], int(digits).to_bytes(3, "big")
+    else:
+        return None
+    minutes = (_MINUTES or _minutes()).get(text[13:19])
+    if minutes is None:
+        return None
+    hour = _HOURS.get(text[:13] + zone)
+    if hour is None:
+        whole = text[:13] + ":00:00" + zone
+        try:
+            at = _parse_at(whole)
+        except _BadRecord:
+            return None
+        if at.isoformat() != whole:  # another form of the same time: the general path reads it
+            return None
+        if len(_HOURS) >= 30_000:  # a hostile log of ever new hours: memory stays bounded
+            _HOURS.clear()
+        shared = at.tzinfo
+        assert shared is not None  # _parse_at refuses a time without one
+        state = cast(bytes, at.__reduce__()[1][0])  # year, month, day, hour, minute, ...
+        hour = _HOURS[text[:13] + zone] = (state[:5], shared)
+    return datetime(hour[0] + minutes + micros, hour[1])  # type: ignore[call-arg, arg-type]
+
+
+def _fast_event(text: str) -> Event | None:
+    """The event of a line laid out as this version writes it, exactly as `event_from_record`
+    gives it; None when the line is not in that layout or the general path must judge it."""
+    found = _line_pattern().fullmatch(text)
+    if found is None:
+        return None
+    (
+        v, event_id, at_text, item, status_text, previous_text, kind_text, _due_key, due_text,
+        path, size, sha256, on_text, office, by, note, progress, problems, next_, undoes,
+        writer, chain, digest,
+    ) = found.groups()  # fmt: skip
+    at = _fast_at(at_text)
+    if at is None:
+        return None
+    version = int(v)
+    due = on = None
+    if kind_text is None:
+        kind = EventKind.STATUS
+        status = _STATUSES.get(status_text)
+        previous = _STATUSES.get(previous_text)
+        if status is None or previous is None:
+            return None
+    else:
+        found_kind = _KINDS.get(kind_text)
+        if found_kind is None:
+            return None
+        kind, status, previous = found_kind, Status.TODO, Status.TODO
+        if kind is EventKind.EXTEND:
+            if due_text is None:
+                if version < 4:
+                    return None
+            else:
+                try:
+                    due = _due(due_text)
+                except _BadRecord:
+                    return None
+            path = sha256 = None
+        elif path is None:
+            return None
+    if on_text is not None:
+        try:
+            on = _day(on_text)
+        except _BadRecord:
+            return None
+    if path is None or kind is EventKind.STATUS:
+        path, size_value, sha256 = "", -1, ""
+    else:
+        size_value = int(size)
+    if version < 5 or progress is None:
+        progress = problems = next_ = ""
+    return _new(
+        Event,
+        (
+            event_id, at, item, status, previous, by, note, undoes, writer or "", chain or "",
+            digest or "", kind, due, path, size_value, sha256, office or "", on, progress,
+            problems, next_,
+        ),
+    )  # fmt: skip
+
+
+def decode_line(raw: bytes) -> Event:
+    """One line's event: LineError as `load_line`, _BadRecord and _NewerRecord as
+    `event_from_record` (the fast path where it can, else those two)."""
+    if len(raw) <= MAX_LINE:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise LineError("log.bad_line") from None
+        fast = _fast_event(text)
+        if fast is not None:
+            return fast
+    return event_from_record(load_line(raw))
+
+
+class Signed(NamedTuple):
+    """What `verify` reads of a record: its format, event id, writer, chain and own hash (each
+    as found: any JSON value, None when missing), and the record's content hash when the
+    record is signed (writer, chain and hash are text)."""
+
+    version: int
+    event: object
+    writer: object
+    chain: object
+    digest: object
+    record: dict[str, Any] | None  # the record, when its hash must still be worked out
+    known: str | None = None  # its hash, when the fast path has worked it out already
+
+    def hashed(self) -> str:
+        """`record_hash` of the record (for a signed record)."""
+        if self.known is not None:
+            return self.known
+        assert self.record is not None
+        return record_hash(self.record)
+
+
+#: The canonical form of each shape of fast-path line (which keys it has): a %-template of
+#: its values in sorted key order (without `hash`), and what picks them from the line's groups.
+_FORMS: dict[tuple[bool, ...], tuple[str, Callable[[Sequence[Any]], Any]]] = {}
+
+
+def _canonical(groups: tuple[Any, ...]) -> str:
+    """The canonical JSON of a fast-path line's record without its `hash` (as `record_hash`
+    encodes it), made from the line's own text: its values need no escaping."""
+    g = groups
+    shape = (
+        g[4] is None,  # status (else kind)
+        g[7] is None,  # due
+        g[8] is None,  # a due day (else null)
+        g[9] is None,  # path, size, sha256
+        g[12] is None,  # on
+        g[13] is None,  # office
+        g[16] is None,  # progress, problems, next
+        g[19] is None,  # undoes
+        g[20] is None,  # writer, chain
+    )
+    form = _FORMS.get(shape)
+    if form is None:
+        from operator import itemgetter
+
+        parts, used = [], []
+        for key in sorted(_GROUPS):
+            group = _GROUPS[key]
+            if g[_THERE.get(key, group) - 1] is None:
+                continue
+            if g[group - 1] is None:  # `"due":null`
+                parts.append(f'"{key}":null')
+                continue
+            parts.append(f'"{key}":%s' if key in ("v", "size") else f'"{key}":"%s"')
+            used.append(group - 1)
+        pick = itemgetter(*used)  # at least v, event, at and item: always a tuple
+        form = _FORMS[shape] = ("{" + ",".join(parts) + "}", pick)
+    return form[0] % form[1](g)  # type: ignore[no-any-return]
+
+
+def read_signed(raw: bytes) -> Signed | None:
+    """A line as `verify` reads it: LineError as `load_line`; None when it is JSON but not a
+    record (not an object, or its `v` is not a whole number)."""
+    if len(raw) <= MAX_LINE:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise LineError("log.bad_line") from None
+        found = _line_pattern().fullmatch(text)
+        if found is not None:
+            groups = found.groups()
+            writer, chain, digest = groups[20], groups[21], groups[22]
+            known = None
+            if writer is not None and digest is not None:
+                import hashlib
+
+                known = hashlib.sha256(_canonical(groups).encode("utf-8")).hexdigest()
+            return Signed(int(groups[0]), groups[1], writer, chain, digest, None, known)
+    record = load_line(raw)
+    if not isinstance(record, dict) or not isinstance(record.get("v"), int):
+        return None
+    writer, chain, digest = (record.get(key) for key in ("writer", "chain", "hash"))
+    return Signed(record["v"], record.get("event"), writer, chain, digest, record)
 
 
 def event_to_record(event: Event) -> dict[str, Any]:

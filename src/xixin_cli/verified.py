@@ -17,11 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from xixin_cli.errors import Problem
-from xixin_cli.status_log import LOG_VERSION, LineError, load_line, pieces, record_hash
+from xixin_cli.status_log import LOG_VERSION, LineError, Signed, pieces, read_signed
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS verified_hashes (
@@ -56,9 +56,12 @@ class _State:
     """What verification remembers, read from the database as needed and held in memory
     until it is written back (or dropped, for a last line without its newline)."""
 
-    def __init__(self, db: sqlite3.Connection, name: str) -> None:
+    def __init__(self, db: sqlite3.Connection, name: str, *, fresh: bool = False) -> None:
         self.db = db
         self.name = name
+        # When verifying from the start, what the database holds is what this run wrote: a key
+        # the filter has not seen is in no table, and is not looked up.
+        self.written = _Written() if fresh else None
         meta = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'v_%'"))
         self.records = int(meta.get("v_records", 0))
         self.repeated = int(meta.get("v_repeated", 0))
@@ -82,7 +85,9 @@ class _State:
         """Bring these (writer, hash) pairs into memory from the database, in batches, and
         note the ones it does not have (so that looking them up costs nothing)."""
         wanted = [key for key in keys if key not in self.hashes and key not in self.absent]
-        hashes = sorted({digest for _, digest in wanted})
+        written = self.written
+        asked = wanted if written is None else [key for key in wanted if key in written]
+        hashes = sorted({digest for _, digest in asked})
         for start in range(0, len(hashes), 500):
             chunk = hashes[start : start + 500]
             marks = ",".join("?" * len(chunk))
@@ -98,6 +103,8 @@ class _State:
         found = self.hashes.get((writer, digest))
         if found is not None or (writer, digest) in self.absent:
             return found
+        if self.written is not None and (writer, digest) not in self.written:
+            return None
         row = self.db.execute(
             "SELECT any_line, signed_line FROM verified_hashes WHERE hash = ? AND writer = ?",
             (digest, writer),
@@ -121,6 +128,9 @@ class _State:
     def flush(self) -> None:
         """Write what was found back, and forget it from memory."""
         db = self.db
+        if self.written is not None:
+            self.written.add(self.hashes)
+            self.written.add(self.ids)
         db.executemany(
             "INSERT OR REPLACE INTO verified_hashes VALUES (?, ?, ?, ?)",
             sorted((h, w, lines[0], lines[1]) for (w, h), lines in self.hashes.items()),
@@ -174,6 +184,28 @@ class _State:
         return ordered
 
 
+class _Written:
+    """A Bloom filter of keys (event ids, (writer, hash) pairs): it can say a key was added
+    when it was not (rarely: then the database is asked), never the other way round."""
+
+    def __init__(self) -> None:
+        self.bits = bytearray(1 << 21)  # 16 million bits, two for each key: 2 MB
+
+    def add(self, keys: Iterable[object]) -> None:
+        bits = self.bits
+        for key in keys:
+            h = hash(key)
+            one, two = h & 0xFFFFFF, (h >> 24) & 0xFFFFFF
+            bits[one >> 3] |= 1 << (one & 7)
+            bits[two >> 3] |= 1 << (two & 7)
+
+    def __contains__(self, key: object) -> bool:
+        h = hash(key)
+        one, two = h & 0xFFFFFF, (h >> 24) & 0xFFFFFF
+        bits = self.bits
+        return bool(bits[one >> 3] >> (one & 7) & 1) and bool(bits[two >> 3] >> (two & 7) & 1)
+
+
 def _lines(piece: bytes, first: int) -> Iterator[tuple[int, bytes]]:
     for number, raw in enumerate(piece.split(b"\n"), start=first):
         if raw.strip():
@@ -184,25 +216,24 @@ def _check_piece(state: _State, piece: bytes, first: int, *, last: bool) -> None
     """Check the lines of `piece` (its first line is number `first`); `last` when it is the
     log's last line, without a newline (a bad one is torn)."""
     name = state.name
-    parsed: list[tuple[int, dict[str, Any], bytes]] = []
+    parsed: list[tuple[int, Signed, bytes]] = []
     for number, raw in _lines(piece, first):
         try:
-            record = load_line(raw)
+            record = read_signed(raw)
         except LineError as bad:
             torn = last and bad.code == "log.bad_line"
             state.problem(Problem(name, number, None, "log.torn" if torn else bad.code))
             continue
-        if not isinstance(record, dict) or not isinstance(record.get("v"), int):
+        if record is None:
             state.problem(Problem(name, number, "v", "log.bad_record"))
             continue
         parsed.append((number, record, raw))
-    prefetched = _ids_known(state, [r.get("event") for _, r, _ in parsed])
+    prefetched = _ids_known(state, [record.event for _, record, _ in parsed])
     state.prefetch(
         [
-            (writer, digest)
+            (record.writer, record.digest)
             for _, record, _ in parsed
-            for writer, digest in ((record.get("writer"), record.get("hash")),)
-            if isinstance(writer, str) and isinstance(digest, str)
+            if isinstance(record.writer, str) and isinstance(record.digest, str)
         ]
     )
     for number, record, raw in parsed:
@@ -210,7 +241,14 @@ def _check_piece(state: _State, piece: bytes, first: int, *, last: bool) -> None
 
 
 def _ids_known(state: _State, ids: list[object]) -> dict[str, tuple[int, bytes]]:
-    wanted = [event for event in ids if isinstance(event, str) and event not in state.ids]
+    written = state.written
+    wanted = [
+        event
+        for event in ids
+        if isinstance(event, str)
+        and event not in state.ids
+        and (written is None or event in written)
+    ]
     found: dict[str, tuple[int, bytes]] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
@@ -225,15 +263,15 @@ def _ids_known(state: _State, ids: list[object]) -> dict[str, tuple[int, bytes]]
 def _check_record(
     state: _State,
     number: int,
-    record: dict[str, Any],
+    record: Signed,
     raw: bytes,
     prefetched: dict[str, tuple[int, bytes]],
 ) -> None:
     name = state.name
-    if record["v"] > LOG_VERSION:
-        state.problem(Problem(name, number, "v", "verify.newer", found=record["v"]))
+    if record.version > LOG_VERSION:
+        state.problem(Problem(name, number, "v", "verify.newer", found=record.version))
         return
-    event = record.get("event")
+    event = record.event
     if isinstance(event, str):
         digest_of = _digest(raw.rstrip(b"\r"))
         before = state.id_line(event, prefetched)
@@ -244,12 +282,14 @@ def _check_record(
                 state.problem(Problem(name, number, "event", "verify.duplicate", first=before[0]))
             return
         state.ids[event] = (number, digest_of)
-    writer, chain, digest = (record.get(key) for key in ("writer", "chain", "hash"))
+    writer, chain, digest = record.writer, record.chain, record.digest
+    own = None
     if isinstance(writer, str) and isinstance(digest, str):
-        lines = state.hash_lines(writer, digest)
-        if lines is None:
-            state.hashes[(writer, digest)] = [number, None]
-            for seq in state.pending.pop((writer, digest), []):  # a chain that pointed here
+        own = state.hash_lines(writer, digest)
+        if own is None:
+            own = state.hashes[(writer, digest)] = [number, None]
+            pointed = state.pending.pop((writer, digest), ()) if state.pending else ()
+            for seq in pointed:  # a chain that pointed here
                 waiting = state.problems.get(seq) or _stored(state, seq)
                 state.problems[seq] = Problem(
                     name, waiting.line, "chain", "verify.moved", writer=writer, other=number
@@ -259,7 +299,7 @@ def _check_record(
     if not (isinstance(writer, str) and isinstance(chain, str) and isinstance(digest, str)):
         state.problem(Problem(name, number, None, "verify.unsigned"))
         return
-    if record_hash(record) != digest:
+    if record.hashed() != digest:
         state.problem(Problem(name, number, None, "verify.edited"))
     if chain and state.heads.get(writer) != chain:
         known = state.hash_lines(writer, chain)
@@ -285,10 +325,9 @@ def _check_record(
                     Problem(name, number, "chain", "verify.no_start", writer=writer)
                 )
                 state.pending.setdefault((writer, chain), []).append(seq)
-    lines = state.hash_lines(writer, digest)
-    assert lines is not None  # added above
-    if lines[1] is None:
-        lines[1] = number
+    assert own is not None  # found or added above
+    if own[1] is None:
+        own[1] = number
         state.writers[writer] = number
     elif writer not in state.writers:
         state.writers[writer] = number
@@ -330,6 +369,7 @@ def verify_open(
         hasher = hashlib.sha256()
         if (
             full
+            or offset == 0  # nothing verified yet: start from empty tables, known to be empty
             or not same
             or info.st_size < offset
             or not _prefix_same(handle, offset, hasher, meta)
@@ -342,10 +382,10 @@ def verify_open(
             )
             offset = lines = 0
             hasher = hashlib.sha256()
-        state = _State(db, name)
+        state = _State(db, name, fresh=offset == 0)
         handle.seek(offset)
         tail = b""
-        for piece in pieces(handle):
+        for piece in pieces(handle, _PIECE):
             if not piece.endswith(b"\n"):
                 tail = piece
                 break
@@ -373,6 +413,10 @@ def verify_open(
         text = tail[3:] if offset == 0 and tail.startswith(b"\xef\xbb\xbf") else tail
         _check_piece(state, text, lines + 1, last=True)
     return Result(state.records, len(state.writers), state.all_problems(), state.repeated)
+
+
+#: How much of the log is checked at a time (status_log.PIECE; tests make it small).
+_PIECE = 4 << 20
 
 
 def _prefix_same(handle: BinaryIO, offset: int, hasher: Any, meta: dict[str, Any]) -> bool:
