@@ -21,9 +21,6 @@ if TYPE_CHECKING:
     from rich.style import Style
     from rich.table import Table
 
-#: A cell's lines: each a list of segments exactly its column's width.
-_Lines = list[list["Segment"]]
-
 
 def can_print(table: Table) -> bool:
     """Whether `body` prints this table as rich would: the layouts our tables use (padding
@@ -46,7 +43,8 @@ def body(
     table: Table, console: Console, options: ConsoleOptions, widths: Sequence[int]
 ) -> Iterator[Segment]:
     """The segments of the table's borders, header and rows at `widths` (what rich's
-    `Table._render` yields for a table `can_print` accepts)."""
+    `Table._render` yields for a table `can_print` accepts). Printed without colour (a file,
+    a pipe), each line of the table is one segment."""
     from rich.segment import Segment
 
     get_style = console.get_style
@@ -61,23 +59,24 @@ def body(
         (box.mid_left, box.mid_right, box.mid_vertical),
         (box.foot_left, box.foot_right, box.foot_vertical),
     )
-    if table.show_edge:
+    show_edge = table.show_edge
+    if show_edge:
         yield Segment(box.get_top(widths), border)
         yield new_line
     columns = table.columns
     _, right, _, left = table.padding
-    pads = []
-    for n in range(len(columns)):
-        first, last = n == 0, n == len(columns) - 1
-        pads.append(
-            (
-                0 if first and not table.pad_edge else left,
-                0 if last and not table.pad_edge else right,
-            )
+    last = len(columns) - 1
+    pads = [
+        (
+            0 if n == 0 and not table.pad_edge else left,
+            0 if n == last and not table.pad_edge else right,
         )
-    escape = getattr(console, "segment_text", None)
+        for n in range(len(columns))
+    ]
+    # Without colour codes, and not recorded (an SVG keeps styles), a style changes no byte.
+    plain = console.color_system is None and not console.record
     renderers = [
-        _Cells(console, options, column, width, pad, escape)
+        _Cells(console, options, column, width, pad, plain=plain)
         for column, width, pad in zip(columns, widths, pads, strict=True)
     ]
     header_style = get_style(table.header_style or "")
@@ -89,7 +88,7 @@ def body(
         rows.append((False, list(zip(cells, styles, strict=True))))
     total = len(rows)
     for index, (header, cells) in enumerate(rows):
-        rendered = [
+        rendered: list[list[Any]] = [
             renderer.lines(renderable, style)
             for renderer, (renderable, style) in zip(renderers, cells, strict=True)
         ]
@@ -97,34 +96,39 @@ def body(
         if any(len(lines) != tallest for lines in rendered):
             rendered = [
                 _aligned(
-                    lines, width, tallest, style, "bottom" if header else renderer.vertical(cell)
+                    lines,
+                    tallest,
+                    renderer.blank(style),
+                    "bottom" if header else renderer.vertical(cell),
                 )
-                for lines, width, (cell, style), renderer in zip(
-                    rendered, widths, cells, renderers, strict=True
-                )
+                for lines, (cell, style), renderer in zip(rendered, cells, renderers, strict=True)
             ]
-        height = max(1, tallest)  # a row is a line at least, even of cells with none
-        if not tallest:
-            rendered = [[[Segment(" " * width)]] for width in widths]
+        if not tallest:  # a row is a line at least, even of cells with none
+            rendered = [[renderer.blank(None)] for renderer in renderers]
         edge_left, edge_right, divider = edges[
             0 if index == 0 else (2 if index == total - 1 else 1)
         ]
-        for line_no in range(height):
+        for line_no in range(max(1, tallest)):
+            if plain:
+                text = divider.join([lines[line_no] for lines in rendered])
+                yield Segment(edge_left + text + edge_right if show_edge else text)
+                yield new_line
+                continue
             segments: list[Segment] = []
-            if table.show_edge:
+            if show_edge:
                 segments.append(Segment(edge_left, border))
             for n, lines in enumerate(rendered):
                 if n:
                     segments.append(Segment(divider, border))
                 segments += lines[line_no]
-            if table.show_edge:
+            if show_edge:
                 segments.append(Segment(edge_right, border))
             yield from _merged(segments)
             yield new_line
         if header:
-            yield Segment(box.get_row(widths, "head", edge=table.show_edge), border)
+            yield Segment(box.get_row(widths, "head", edge=show_edge), border)
             yield new_line
-    if table.show_edge:
+    if show_edge:
         yield Segment(box.get_bottom(widths), border)
         yield new_line
 
@@ -151,13 +155,11 @@ def _merged(segments: list[Segment]) -> Iterator[Segment]:
         yield Segment("".join(run))
 
 
-def _aligned(lines: _Lines, width: int, height: int, style: Style, vertical: str) -> _Lines:
-    from rich.segment import Segment
-
+def _aligned(lines: list[Any], height: int, blank: Any, vertical: str) -> list[Any]:
+    """A cell's lines made `height` high with `blank` lines, as rich aligns them."""
     extra = height - len(lines)
     if not extra:
         return lines
-    blank = [Segment(" " * width, style)]
     if vertical == "top":
         return lines + [blank] * extra
     if vertical == "middle":
@@ -165,8 +167,25 @@ def _aligned(lines: _Lines, width: int, height: int, style: Style, vertical: str
     return [blank] * extra + lines
 
 
+def _justified(plain: str, width: int, justify: str, cell_len: Any) -> str | None:
+    """One line of text that fits `width`, padded as rich justifies it (None: not a way
+    rich pads inside the text)."""
+    if justify == "left":
+        return plain + " " * (width - cell_len(plain))
+    if justify == "right":
+        plain = plain.rstrip()
+        return " " * (width - cell_len(plain)) + plain
+    if justify == "center":
+        plain = plain.rstrip()
+        size = cell_len(plain)
+        before = (width - size) // 2
+        return " " * before + plain + " " * (width - size - before)
+    return None
+
+
 class _Cells:
-    """The cells of one column, each made into lines of its width."""
+    """The cells of one column, each made into its lines at the column's width: lists of
+    segments, or (`plain`: printed without colour) the lines' text."""
 
     def __init__(
         self,
@@ -175,16 +194,19 @@ class _Cells:
         column: Any,
         width: int,
         pad: tuple[int, int],
-        escape: Any,
+        *,
+        plain: bool,
     ) -> None:
         from rich.cells import cell_len
 
         self.console = console
         self.column = column
         self.width = width
+        self.plain = plain
         self.left, self.right = pad
         self.inner = width - self.left - self.right
-        self.escape = escape
+        #: What the console does to every segment's text (ours escapes: `present.console`).
+        self.escape = getattr(console, "segment_text", None)
         self.options = options.update(
             width=width,
             justify=column.justify,
@@ -198,23 +220,26 @@ class _Cells:
     def vertical(self, renderable: object) -> str:
         return getattr(renderable, "vertical", None) or self.column.vertical  # type: ignore[no-any-return]
 
-    def lines(self, renderable: object, style: Style) -> _Lines:
+    def blank(self, style: Style | None) -> Any:
+        """A line of blanks the cell's width (what pads a short cell to its row's height)."""
+        from rich.segment import Segment
+
+        return " " * self.width if self.plain else [Segment(" " * self.width, style)]
+
+    def lines(self, renderable: object, style: Style) -> list[Any]:
         """The cell's lines as rich's Table renders it (through rich when it is not text)."""
         from rich.padding import Padding
         from rich.text import Text
 
         from xixin_cli.wrap import Wrapped
 
-        found: _Lines | None = None
+        found: list[Any] | None = None
         if self.inner > 0:
             if isinstance(renderable, str):
-                found = self._text(
-                    self.console.render_str(
-                        renderable, highlight=self.options.highlight, markup=self.options.markup
-                    ),
-                    style,
-                    escaped=True,
+                text = self.console.render_str(
+                    renderable, highlight=self.options.highlight, markup=self.options.markup
                 )
+                found = self._text(text, style, escaped=True)
             elif isinstance(renderable, Text):
                 found = self._text(renderable, style, escaped=False)
             elif isinstance(renderable, Wrapped):
@@ -222,7 +247,10 @@ class _Cells:
         if found is not None:
             return found
         pad = (0, self.right, 0, self.left)
-        return self.console.render_lines(Padding(renderable, pad), self.options, style=style)
+        lines = self.console.render_lines(Padding(renderable, pad), self.options, style=style)
+        if self.plain:
+            return ["".join(segment.text for segment in line) for line in lines]
+        return lines
 
     def _framed(self, inner: list[Segment], style: Style) -> list[Segment]:
         """One line of the cell: its padding either side, the cell's style under every part."""
@@ -236,7 +264,8 @@ class _Cells:
             inner.append(Segment(" " * self.right, style))
         return inner
 
-    def _text(self, text: Any, style: Style, *, escaped: bool) -> _Lines | None:
+    def _text(self, text: Any, style: Style, *, escaped: bool) -> list[Any] | None:
+        """One line of text that fits; None for what rich would cut, fold or escape."""
         from rich.segment import Segment
 
         plain: str = text.plain
@@ -247,65 +276,54 @@ class _Cells:
             or len(plain) > width
             or text.end not in ("\n", "")
             or (not escaped and self.escape is not None and self.escape(plain) != plain)
+            or self.cell_len(plain) > width
         ):
             return None
-        size = self.cell_len(plain)
-        if size > width:
-            return None
         justify = text.justify or self.options.justify or "default"
+        shown = _justified(plain, width, justify, self.cell_len)
+        if shown is None:
+            return None
+        if self.plain:
+            return [" " * self.left + shown + " " * self.right]
         if text.spans:
             return self._spanned(text, style, justify)
-        if justify == "left":
-            shown = plain + " " * (width - size)
-        elif justify == "right":
-            plain = plain.rstrip()
-            shown = " " * (width - self.cell_len(plain)) + plain
-        elif justify == "center":
-            plain = plain.rstrip()
-            size = self.cell_len(plain)
-            before = (width - size) // 2
-            shown = " " * before + plain + " " * (width - size - before)
-        else:
-            return None
-        own = self.console.get_style(text.style) if text.style and shown else None
+        own = self.console.get_style(text.style) if text.style else None
         return [self._framed([Segment(shown, own)], style)]
 
-    def _spanned(self, text: Any, style: Style, justify: str) -> _Lines | None:
-        """Text with spans of its own style: cut and justified by rich, joined here."""
-        from rich.segment import Segment
+    def _spanned(self, text: Any, style: Style, justify: str) -> list[Any] | None:
+        """Text with spans of its own style: justified by rich, its segments framed here."""
         from rich.text import Text
 
-        if justify not in ("left", "right", "center"):
-            return None
         lines = text.wrap(
-            self.console,
-            self.inner,
-            justify=justify,
-            overflow=self.options.overflow,
-            no_wrap=True,
+            self.console, self.inner, justify=justify, overflow=self.options.overflow, no_wrap=True
         )
         if len(lines) != 1:
             return None
-        segments = list(Text("\n").join(lines).render(self.console))
-        size = sum(self.cell_len(s.text) for s in segments)
-        if size < self.inner:
-            segments.append(Segment(" " * (self.inner - size)))
-        return [self._framed(segments, style)]
+        return [self._framed(list(Text("\n").join(lines).render(self.console)), style)]
 
-    def _wrapped(self, cell: Any, style: Style) -> _Lines | None:
+    def _wrapped(self, cell: Any, style: Style) -> list[Any] | None:
+        """A Wrapped cell's lines, padded to the width; None if one is wider (rich crops it)."""
         from rich.segment import Segment
 
         if self.escape is not None:
             plain = cell.text.plain
             if self.escape(plain) != plain:
                 return None
-        found = []
         width = self.inner
-        for line in cell.rendered(self.console, width):
-            size = sum(self.cell_len(s.text) for s in line)
+        found: list[Any] = []
+        if self.plain:
+            left, right = " " * self.left, " " * self.right
+            for line in cell.plain_lines(width):
+                size = self.cell_len(line)
+                if size > width:
+                    return None
+                found.append(left + line + " " * (width - size) + right)
+            return found
+        for segments in cell.rendered(self.console, width):
+            size = sum(self.cell_len(s.text) for s in segments)
             if size > width:
                 return None
             if size < width:
-                line.append(Segment(" " * (width - size)))
-            found.append(self._framed(line, style))
+                segments.append(Segment(" " * (width - size)))
+            found.append(self._framed(segments, style))
         return found

@@ -47,7 +47,16 @@ def offices_cell(plan: Plan, item: Item, lang: str) -> Wrapped:
         return Wrapped(message("all_offices", lang))
     names = (short_name(name) for name in plan.named_units(item))
     text, offsets = list_breaks(names, sep("list", lang))
-    return Wrapped(text, offsets=offsets)
+    key = (text, tuple(offsets))
+    found = _unit_cells.get(key)
+    if found is None:  # one cell for each list of units: its lines are cut once per width
+        if len(_unit_cells) > 10_000:
+            _unit_cells.clear()
+        found = _unit_cells[key] = Wrapped(text, offsets=offsets)
+    return found
+
+
+_unit_cells: dict[tuple[str, tuple[int, ...]], Wrapped] = {}
 
 
 def unit_words(plan: Plan) -> tuple[str, ...]:
