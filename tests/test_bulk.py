@@ -258,3 +258,47 @@ def test_commands_print_the_same_in_bulk(
         assert "\x1b" not in bulk.out and "\u202e" not in bulk.out
     if args[0] in ("list", "history"):  # the hostile text is there, written out
         assert "\\x1b" in bulk.out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(TEXT, max_size=4),
+    hang=st.sampled_from([0, 2]),
+    indent=st.sampled_from([0, 2, 5]),
+    width=st.integers(1, 60),
+    colour=st.sampled_from([None, "truecolor"]),
+    escaped=st.booleans(),
+)
+def test_indented_cells_print_as_each_padded(
+    texts: list[str], hang: int, indent: int, width: int, colour: str | None, escaped: bool
+) -> None:
+    from rich.console import Group
+    from rich.padding import Padding
+
+    from xixin_cli.terminal import clean
+    from xixin_cli.wrap import Indented
+
+    def of(renderable: Any) -> str:
+        options: dict[str, Any] = {
+            "file": io.StringIO(),
+            "width": width,
+            "force_terminal": colour is not None,
+            "color_system": colour,
+        }
+        console = shown_console(**options) if escaped else Console(**options)
+        console.print(renderable)
+        return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
+
+    cells = [Wrapped(clean(text), words=("乡民政办",), hang=hang, style="bold") for text in texts]
+    padded = Group(*(Padding(each, (0, 0, 0, indent)) for each in cells))
+    assert of(Indented(cells, indent)) == of(padded)
+
+
+@given(st.lists(st.sampled_from([" ", "\t", "\n", "a", "中", "\r", "\x0b", "\u3000"]), max_size=30))
+def test_trailing_blanks_are_stripped_as_the_pattern_strips_them(chars: list[str]) -> None:
+    import re
+
+    from xixin_cli.terminal import trimmed
+
+    text = "".join(chars)
+    assert trimmed(text) == re.sub(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", r"\1", text, flags=re.M)

@@ -15,9 +15,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+# Imported only when a table is printed, rich with it; these run for every cell.
+from rich.cells import cell_len
+from rich.padding import Padding
+from rich.segment import Segment
+from rich.text import Text
+
+from xixin_cli.wrap import Wrapped
+
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions
-    from rich.segment import Segment
     from rich.style import Style
     from rich.table import Table
 
@@ -45,7 +52,6 @@ def body(
     """The segments of the table's borders, header and rows at `widths` (what rich's
     `Table._render` yields for a table `can_print` accepts). Printed without colour (a file,
     a pipe), each line of the table is one segment."""
-    from rich.segment import Segment
 
     get_style = console.get_style
     border = get_style(table.style or "") + get_style(table.border_style or "")
@@ -140,7 +146,6 @@ def _pick(*values: bool | None) -> bool:
 def _merged(segments: list[Segment]) -> Iterator[Segment]:
     """The line's segments with each run of unstyled ones as one: the same bytes printed
     (a styled segment is kept as it is: each carries its own colour codes)."""
-    from rich.segment import Segment
 
     run: list[str] = []
     for segment in segments:
@@ -197,7 +202,6 @@ class _Cells:
         *,
         plain: bool,
     ) -> None:
-        from rich.cells import cell_len
 
         self.console = console
         self.column = column
@@ -216,23 +220,17 @@ class _Cells:
             highlight=column.highlight,
         )
         self.cell_len = cell_len
+        self._blank = " " * width
 
     def vertical(self, renderable: object) -> str:
         return getattr(renderable, "vertical", None) or self.column.vertical  # type: ignore[no-any-return]
 
     def blank(self, style: Style | None) -> Any:
         """A line of blanks the cell's width (what pads a short cell to its row's height)."""
-        from rich.segment import Segment
-
-        return " " * self.width if self.plain else [Segment(" " * self.width, style)]
+        return self._blank if self.plain else [Segment(self._blank, style)]
 
     def lines(self, renderable: object, style: Style) -> list[Any]:
         """The cell's lines as rich's Table renders it (through rich when it is not text)."""
-        from rich.padding import Padding
-        from rich.text import Text
-
-        from xixin_cli.wrap import Wrapped
-
         found: list[Any] | None = None
         if self.inner > 0:
             if isinstance(renderable, str):
@@ -254,7 +252,6 @@ class _Cells:
 
     def _framed(self, inner: list[Segment], style: Style) -> list[Segment]:
         """One line of the cell: its padding either side, the cell's style under every part."""
-        from rich.segment import Segment
 
         if style:
             inner = [Segment(s.text, style + s.style) for s in inner]
@@ -266,7 +263,6 @@ class _Cells:
 
     def _text(self, text: Any, style: Style, *, escaped: bool) -> list[Any] | None:
         """One line of text that fits; None for what rich would cut, fold or escape."""
-        from rich.segment import Segment
 
         plain: str = text.plain
         width = self.inner
@@ -292,7 +288,6 @@ class _Cells:
 
     def _spanned(self, text: Any, style: Style, justify: str) -> list[Any] | None:
         """Text with spans of its own style: justified by rich, its segments framed here."""
-        from rich.text import Text
 
         lines = text.wrap(
             self.console, self.inner, justify=justify, overflow=self.options.overflow, no_wrap=True
@@ -303,7 +298,6 @@ class _Cells:
 
     def _wrapped(self, cell: Any, style: Style) -> list[Any] | None:
         """A Wrapped cell's lines, padded to the width; None if one is wider (rich crops it)."""
-        from rich.segment import Segment
 
         if self.escape is not None:
             plain = cell.text.plain

@@ -499,10 +499,9 @@ def phase_table(plan: Plan, marks: Sequence[PhaseMark], lang: str) -> Table:
 def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
     """The weekly reminder: counts per unit, each unit's ids by due date, then each item once."""
     from rich.console import Group
-    from rich.padding import Padding
     from rich.text import Text
 
-    from xixin_cli.wrap import Wrapped
+    from xixin_cli.wrap import Indented, Wrapped
 
     # The caption goes under the table as a line of its own: this table is only as wide as its
     # numbers, and a caption inside it would wrap to that width (截至 / 2022-11-28).
@@ -536,10 +535,9 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
             line = "  " + message("fmt.when", lang, mark=mark, when=when)
             parts.append(Text(line, style=_MARK_STYLES.get(mark, "yellow")))
             if mark == BLOCKED_MARK:  # each with its reason: one a line
-                for said in ids:
-                    parts.append(Padding(cell(said, plan, hang=2), (0, 0, 0, 5)))
+                parts.append(Indented([cell(said, plan, hang=2) for said in ids], 5))
             else:
-                parts.append(Padding(Wrapped(clean(" ".join(ids)), words=words), (0, 0, 0, 5)))
+                parts.append(Indented([Wrapped(clean(" ".join(ids)), words=words)], 5))
     rows = (*result.overdue, *result.due_soon)
     if rows:
         parts.append(Text(""))

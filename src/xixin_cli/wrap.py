@@ -315,6 +315,43 @@ class Wrapped:
             yield new_line
 
 
+class Indented:
+    """Wrapped cells one under another, each `indent` cells in: what a Padding (0, 0, 0,
+    indent) around each prints, without a nested render of each (a county's reminder lists
+    thousands of blocked items, one a line)."""
+
+    def __init__(self, cells: Sequence[Wrapped], indent: int) -> None:
+        self.cells = cells
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.cells import cell_len
+        from rich.padding import Padding
+        from rich.segment import Segment
+
+        width = options.max_width - self.indent
+        if width < 1:  # no room: as Padding has it
+            for each in self.cells:
+                yield Padding(each, (0, 0, 0, self.indent))
+            return
+        left = Segment(" " * self.indent)
+        new_line = Segment.line()
+        escape = getattr(console, "segment_text", None)  # measured as shown, as Padding does
+        for each in self.cells:
+            changed = escape is not None and escape(each.text.plain) != each.text.plain
+            for line in each.rendered(console, width):
+                if changed:
+                    line = [s if s.control else Segment(escape(s.text), s.style) for s in line]
+                size = sum(cell_len(segment.text) for segment in line)
+                if size > width:  # cut to the width, as rich cuts a line too long
+                    line = Segment.adjust_line_length(line, width)
+                yield left
+                yield from line
+                if size < width:
+                    yield Segment(" " * (width - size))
+                yield new_line
+
+
 class FittedTable(Table):
     """A table whose wrapping columns (those with a ratio) are sized when it is printed: each
     gets at least its widest piece, then the room left by ratio, never more than it needs.
