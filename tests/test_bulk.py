@@ -102,7 +102,8 @@ def tables(draw: st.DrawFn) -> FittedTable:
     for _ in range(draw(st.integers(0, 8))):
         table.add_row(*(draw(cells(kind)) for kind in kinds))
     if draw(st.booleans()):
-        table = render._settled(table)  # the one-line columns given their widths
+        render._settled(table)  # the one-line columns given their widths
+    assert isinstance(table, FittedTable)
     return table
 
 
@@ -159,6 +160,7 @@ def test_the_bulk_path_is_taken() -> None:
 
     Counting(file=io.StringIO(), width=40).print(table)
     assert calls == []
+    assert isinstance(table, FittedTable)
     table.bulk = False
     Counting(file=io.StringIO(), width=40).print(table)
     assert calls  # rich's own path renders each cell: the test above can tell them apart

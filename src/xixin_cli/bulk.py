@@ -12,7 +12,7 @@ table; so the printed bytes are rich's own, colours and all (`tests/test_bulk.py
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 # Imported only when a table is printed, rich with it; these run for every cell.
@@ -24,7 +24,7 @@ from rich.text import Text
 from xixin_cli.wrap import Wrapped
 
 if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions
+    from rich.console import Console, ConsoleOptions, RenderableType
     from rich.style import Style
     from rich.table import Table
 
@@ -90,8 +90,8 @@ def body(
     if table.show_header:
         rows.append((True, [(c.header, header_style + get_style(c.header_style)) for c in columns]))
     styles = [get_style(column.style or "") for column in columns]
-    for cells in zip(*(column.cells for column in columns), strict=True):
-        rows.append((False, list(zip(cells, styles, strict=True))))
+    for row in zip(*(column.cells for column in columns), strict=True):
+        rows.append((False, list(zip(row, styles, strict=True))))
     total = len(rows)
     for index, (header, cells) in enumerate(rows):
         rendered: list[list[Any]] = [
@@ -172,7 +172,7 @@ def _aligned(lines: list[Any], height: int, blank: Any, vertical: str) -> list[A
     return [blank] * extra + lines
 
 
-def _justified(plain: str, width: int, justify: str, cell_len: Any) -> str | None:
+def _justified(plain: str, width: int, justify: str, cell_len: Callable[[str], int]) -> str | None:
     """One line of text that fits `width`, padded as rich justifies it (None: not a way
     rich pads inside the text)."""
     if justify == "left":
@@ -229,7 +229,7 @@ class _Cells:
         """A line of blanks the cell's width (what pads a short cell to its row's height)."""
         return self._blank if self.plain else [Segment(self._blank, style)]
 
-    def lines(self, renderable: object, style: Style) -> list[Any]:
+    def lines(self, renderable: RenderableType, style: Style) -> list[Any]:
         """The cell's lines as rich's Table renders it (through rich when it is not text)."""
         found: list[Any] | None = None
         if self.inner > 0:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
@@ -340,7 +340,7 @@ class Indented:
         for each in self.cells:
             changed = escape is not None and escape(each.text.plain) != each.text.plain
             for line in each.rendered(console, width):
-                if changed:
+                if changed and escape is not None:
                     line = [s if s.control else Segment(escape(s.text), s.style) for s in line]
                 size = sum(cell_len(segment.text) for segment in line)
                 if size > width:  # cut to the width, as rich cuts a line too long
@@ -429,7 +429,7 @@ class FittedTable(Table):
 
         if not self.bulk or column.width is not None:
             return super()._measure_column(console, options, column)
-        seen: dict[object, object] = {}
+        seen: dict[object, Any] = {}
         for cell in column.cells:
             key = (Wrapped, cell._widths()) if isinstance(cell, Wrapped) else (None, id(cell))
             seen.setdefault(key, cell)
