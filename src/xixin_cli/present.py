@@ -68,13 +68,17 @@ def warn(text: str, lang: str) -> None:
     sys.stderr.write(shown(f"xixin: {message('warning', lang)}: {text}") + "\n")
 
 
-def console() -> Console:
+def console(**options: Any) -> Console:
+    """The console every table is printed on (`options`: rich's, for a test's width or file)."""
     from rich.console import Console
     from rich.segment import Segment
 
     class _Shown(Console):
         """A console that escapes what it is given to show (see `shown`): strings before
         they are measured, and every segment's text at the end, whatever made it."""
+
+        #: What every segment's text becomes (a table printed in bulk asks: `bulk.py`).
+        segment_text = staticmethod(shown)
 
         def render_str(self, text: str, **kwargs: Any) -> Any:
             return super().render_str(shown(text), **kwargs)
@@ -88,7 +92,7 @@ def console() -> Console:
 
     # Every string we print is the user's or ours, never rich markup: a title like "[b]…" or a
     # note with ":x:" prints as written (and skipping the markup parser speeds up every table).
-    return _Shown(highlight=False, markup=False, emoji=False)
+    return _Shown(highlight=False, markup=False, emoji=False, **options)
 
 
 def _print(renderable: RenderableType, *, paged: bool = False) -> None:

@@ -47,7 +47,16 @@ def offices_cell(plan: Plan, item: Item, lang: str) -> Wrapped:
         return Wrapped(message("all_offices", lang))
     names = (short_name(name) for name in plan.named_units(item))
     text, offsets = list_breaks(names, sep("list", lang))
-    return Wrapped(text, offsets=offsets)
+    key = (text, tuple(offsets))
+    found = _unit_cells.get(key)
+    if found is None:  # one cell for each list of units: its lines are cut once per width
+        if len(_unit_cells) > 10_000:
+            _unit_cells.clear()
+        found = _unit_cells[key] = Wrapped(text, offsets=offsets)
+    return found
+
+
+_unit_cells: dict[tuple[str, tuple[int, ...]], Wrapped] = {}
 
 
 def unit_words(plan: Plan) -> tuple[str, ...]:
@@ -490,10 +499,9 @@ def phase_table(plan: Plan, marks: Sequence[PhaseMark], lang: str) -> Table:
 def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
     """The weekly reminder: counts per unit, each unit's ids by due date, then each item once."""
     from rich.console import Group
-    from rich.padding import Padding
     from rich.text import Text
 
-    from xixin_cli.wrap import Wrapped
+    from xixin_cli.wrap import Indented, Wrapped
 
     # The caption goes under the table as a line of its own: this table is only as wide as its
     # numbers, and a caption inside it would wrap to that width (截至 / 2022-11-28).
@@ -527,10 +535,9 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
             line = "  " + message("fmt.when", lang, mark=mark, when=when)
             parts.append(Text(line, style=_MARK_STYLES.get(mark, "yellow")))
             if mark == BLOCKED_MARK:  # each with its reason: one a line
-                for said in ids:
-                    parts.append(Padding(cell(said, plan, hang=2), (0, 0, 0, 5)))
+                parts.append(Indented([cell(said, plan, hang=2) for said in ids], 5))
             else:
-                parts.append(Padding(Wrapped(clean(" ".join(ids)), words=words), (0, 0, 0, 5)))
+                parts.append(Indented([Wrapped(clean(" ".join(ids)), words=words)], 5))
     rows = (*result.overdue, *result.due_soon)
     if rows:
         parts.append(Text(""))

@@ -16,13 +16,15 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
     from rich.measure import Measurement
+    from rich.segment import Segment
+    from rich.table import Column
     from rich.text import Text
 
 #: Characters no line may start with (closing punctuation, pause and stop marks).
@@ -56,9 +58,48 @@ _PIECES = (
 
 @lru_cache(maxsize=64)
 def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    named = sorted(set(words), key=len, reverse=True)  # the longest name first: 乡民政办, 民政办
-    alternatives = [*(re.escape(word) for word in named if word), *_PIECES, r"\S"]
+    named = _alternation(word for word in words if word)
+    alternatives = [*([named] if named else []), *_PIECES, r"\S"]
     return re.compile(rf"(?:{'|'.join(alternatives)})\s*|\s+")
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """The words as one pattern, factored by their common starts (乡民政办|乡经发办 as
+    乡(?:民政办|经发办)), the longest that matches first (乡民政办 before 乡民政): the regex
+    engine tries alternatives one by one at every character, and a county has 60 names."""
+    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(ch) + pattern(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        inner = "|".join(branches)
+        if "" in node:  # a word ends here: the longer ones first, else nothing more
+            return f"(?:{inner})?"
+        return inner if len(branches) == 1 else f"(?:{inner})"
+
+    return pattern(tree)
+
+
+#: The widths of pieces already measured: a table measures the same characters and names
+#: over and over (`rich.cells.cell_len`, remembered without its wrappers' cost).
+_WIDTHS: dict[str, int] = {}
+
+
+def _width(text: str) -> int:
+    found = _WIDTHS.get(text)
+    if found is None:
+        from rich.cells import cell_len
+
+        if len(_WIDTHS) > 100_000:
+            _WIDTHS.clear()
+        found = _WIDTHS[text] = cell_len(text)
+    return found
 
 
 def breaks(text: str, words: Sequence[str] = ()) -> list[int]:
@@ -105,36 +146,40 @@ def _fold(piece: str, width: int) -> list[str]:
     return [line for line in lines if line]
 
 
-def layout(text: str, offsets: Sequence[int], width: int, hang: int = 0) -> list[tuple[int, int]]:
-    """The (start, end) of each line of `text` (no newline in it) at `width` cells, breaking
-    greedily at `offsets`; continuation lines are `hang` cells narrower (they are indented)."""
+def layout(
+    pieces: Sequence[tuple[int, int, str]], width: int, hang: int = 0
+) -> list[tuple[int, int]]:
+    """The (start, end) of each line of a text at `width` cells, from its `pieces` (each its
+    width without and with its trailing blanks, and its text: `Wrapped.pieces`), breaking
+    greedily between them; continuation lines are `hang` cells narrower (they are indented)."""
     from rich.cells import cell_len
 
-    bounds = [0, *(o for o in offsets if 0 < o < len(text)), len(text)]
     lines: list[tuple[int, int]] = []
-    start = 0
-    used = 0
-    for left, right in pairwise(bounds):
-        piece = text[left:right]
+    start = left = used = 0
+    for bare, full, piece in pieces:
+        right = left + len(piece)
         room = max(1, width - (hang if lines or start else 0))
-        need = cell_len(piece.rstrip())
-        if used + need <= room:
-            used += cell_len(piece)
+        if used + bare <= room:
+            used += full
+            left = right
             continue
         if left > start:
             lines.append((start, left))
             start, used = left, 0
             room = max(1, width - hang)
-        if need <= room:
-            used = cell_len(piece)
+        if bare <= room:
+            used = full
+            left = right
             continue
         position = left  # a piece wider than a line: folded, its last part starts a line
-        for part in _fold(piece.rstrip(), room)[:-1]:
+        folded = _fold(piece.rstrip(), room)
+        for part in folded[:-1]:
             position += len(part)
             lines.append((start, position))
             start = position
-        used = cell_len(text[start:right])
-    lines.append((start, len(text)))
+        used = cell_len(folded[-1]) + full - bare
+        left = right
+    lines.append((start, left))
     return lines
 
 
@@ -160,6 +205,7 @@ class Wrapped:
         self.hang = hang
         self._pieces: list[list[tuple[int, int, str]]] | None = None
         self._measured: tuple[int, int] | None = None
+        self._laid: tuple[int, list[tuple[int, int, bool]]] | None = None
         plain = self.text.plain
         self._lines: list[tuple[int, int, list[int]]] = []  # each line: start, end, its breaks
         start = 0
@@ -175,8 +221,6 @@ class Wrapped:
         """Per line of the text, each piece: its width without and with its trailing blanks,
         and its text."""
         if self._pieces is None:
-            from rich.cells import cell_len
-
             plain = self.text.plain
             self._pieces = []
             for start, end, offsets in self._lines:
@@ -185,7 +229,7 @@ class Wrapped:
                 found = []
                 for a, b in pairwise(bounds):
                     piece = line[a:b]
-                    found.append((cell_len(piece.rstrip()), cell_len(piece), piece))
+                    found.append((_width(piece.rstrip()), _width(piece), piece))
                 self._pieces.append(found)
         return self._pieces
 
@@ -203,38 +247,40 @@ class Wrapped:
         return self._measured
 
     def count(self, width: int) -> int:
-        """How many lines the text takes at `width`: what `lines` gives, counted fast (the
-        same steps as `layout`, on the pieces' widths)."""
+        """How many lines the text takes at `width`: what `lines` gives."""
         if self._widths()[1] <= width:  # every line fits as it is
             return len(self._lines)
-        from rich.cells import cell_len
-
-        total = 0
-        for line in self.pieces():
-            total += 1
-            used, room = 0, width
-            for bare, full, piece in line:
-                if used + bare <= room:
-                    used += full
-                    continue
-                if used:
-                    total += 1
-                    used, room = 0, max(1, width - self.hang)
-                if bare <= room:
-                    used = full
-                    continue
-                folded = _fold(piece.rstrip(), room)
-                total += len(folded) - 1
-                used = cell_len(folded[-1]) + full - bare
-                if len(folded) > 1:
-                    room = max(1, width - self.hang)
-        return total
+        return sum(len(layout(line, width, self.hang)) for line in self.pieces())
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         from rich.measure import Measurement
 
         low, high = self._widths()
         return Measurement(min(low, high), high).clamp(max_width=options.max_width)
+
+    def _bounds(self, width: int) -> list[tuple[int, int, bool]]:
+        """Each line at `width`: its start and end in the text, and whether it continues a
+        line of the text (so hangs)."""
+        if self._laid is not None and self._laid[0] == width:  # a cell shared by rows
+            return self._laid[1]
+        if self._widths()[1] <= width:  # every line fits as it is
+            found = [(start, end, False) for start, end, _ in self._lines]
+        else:
+            found = []
+            for (start, _, _), pieces in zip(self._lines, self.pieces(), strict=True):
+                for n, (left, right) in enumerate(layout(pieces, width, self.hang)):
+                    found.append((start + left, start + right, n > 0))
+        self._laid = (width, found)
+        return found
+
+    def plain_lines(self, width: int) -> list[str]:
+        """The text of each of `lines`: what a terminal without colour shows."""
+        plain = self.text.plain
+        indent = " " * self.hang
+        return [
+            (indent if hangs else "") + plain[start:end].rstrip()
+            for start, end, hangs in self._bounds(width)
+        ]
 
     def lines(self, width: int) -> list[Text]:
         """The text cut into lines of at most `width` cells, trailing blanks stripped."""
@@ -244,26 +290,66 @@ class Wrapped:
         plain = text.plain
         style = text.style
         found: list[Text] = []
-        for start, end, offsets in self._lines:
-            for n, (left, right) in enumerate(layout(plain[start:end], offsets, width, self.hang)):
-                if text.spans:
-                    line = text[start + left : start + right]
-                    line.rstrip()
-                else:  # the usual cell, one style: no need to divide its spans
-                    line = Text(plain[start + left : start + right].rstrip(), style=style, end="")
-                if n and self.hang:
-                    line = Text(" " * self.hang, end="") + line
-                found.append(line)
+        for start, end, hangs in self._bounds(width):
+            if text.spans:
+                line = text[start:end]
+                line.rstrip()
+            else:  # the usual cell, one style: no need to divide its spans
+                line = Text(plain[start:end].rstrip(), style=style, end="")
+            if hangs and self.hang:
+                line = Text(" " * self.hang, end="") + line
+            found.append(line)
         return found
+
+    def rendered(self, console: Console, width: int) -> list[list[Segment]]:
+        """The segments of each line at `width` (what a table pads to its column)."""
+        return [list(line.render(console)) for line in self.lines(width)]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.segment import Segment
 
         # Already cut to width: rendered line by line, rich does not measure or cut it again.
         new_line = Segment.line()
-        for line in self.lines(options.max_width):
-            yield from line.render(console)
+        for line in self.rendered(console, options.max_width):
+            yield from line
             yield new_line
+
+
+class Indented:
+    """Wrapped cells one under another, each `indent` cells in: what a Padding (0, 0, 0,
+    indent) around each prints, without a nested render of each (a county's reminder lists
+    thousands of blocked items, one a line)."""
+
+    def __init__(self, cells: Sequence[Wrapped], indent: int) -> None:
+        self.cells = cells
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.cells import cell_len
+        from rich.padding import Padding
+        from rich.segment import Segment
+
+        width = options.max_width - self.indent
+        if width < 1:  # no room: as Padding has it
+            for each in self.cells:
+                yield Padding(each, (0, 0, 0, self.indent))
+            return
+        left = Segment(" " * self.indent)
+        new_line = Segment.line()
+        escape = getattr(console, "segment_text", None)  # measured as shown, as Padding does
+        for each in self.cells:
+            changed = escape is not None and escape(each.text.plain) != each.text.plain
+            for line in each.rendered(console, width):
+                if changed and escape is not None:
+                    line = [s if s.control else Segment(escape(s.text), s.style) for s in line]
+                size = sum(cell_len(segment.text) for segment in line)
+                if size > width:  # cut to the width, as rich cuts a line too long
+                    line = Segment.adjust_line_length(line, width)
+                yield left
+                yield from line
+                if size < width:
+                    yield Segment(" " * (width - size))
+                yield new_line
 
 
 class FittedTable(Table):
@@ -273,6 +359,8 @@ class FittedTable(Table):
     table out to the terminal's width."""
 
     _ratios: dict[int, int] | None = None
+    #: False: every cell rendered by rich's Table (what the bulk rows are held to in tests).
+    bulk = True
 
     def _fit(self, console: Console, options: ConsoleOptions) -> None:
         if self._ratios is None:
@@ -330,6 +418,32 @@ class FittedTable(Table):
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         self._fit(console, options)
         yield from super().__rich_console__(console, options)
+
+    def _measure_column(
+        self, console: Console, options: ConsoleOptions, column: Column
+    ) -> Measurement:
+        """Rich's measure of the column, with each Wrapped cell of the same two widths asked
+        once: its measure depends on those alone, and a column's is the widest of its cells'
+        (a county's 5,000 titles have a few dozen)."""
+        from dataclasses import replace
+
+        if not self.bulk or column.width is not None:
+            return super()._measure_column(console, options, column)
+        seen: dict[object, Any] = {}
+        for cell in column.cells:
+            key = (Wrapped, cell._widths()) if isinstance(cell, Wrapped) else (None, id(cell))
+            seen.setdefault(key, cell)
+        if len(seen) == len(column._cells):
+            return super()._measure_column(console, options, column)
+        return super()._measure_column(console, options, replace(column, _cells=[*seen.values()]))
+
+    def _render(self, console: Console, options: ConsoleOptions, widths: list[int]) -> RenderResult:
+        """The borders and rows: in bulk (`bulk.py`) when it can, else cell by cell by rich."""
+        from xixin_cli.bulk import body, can_print
+
+        if self.bulk and can_print(self):
+            return body(self, console, options, widths)
+        return super()._render(console, options, widths)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         self._fit(console, options)
