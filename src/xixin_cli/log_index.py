@@ -120,12 +120,21 @@ def happened_between(first: date, last: date) -> Query:
         day = happened_on(event).toordinal()
         return lo <= day <= hi or (event.undoes is not None and day <= hi)
 
-    return Query("(day BETWEEN ? AND ?) OR (undoes IS NOT NULL AND day <= ?)", (lo, hi, hi), keep)
+    where = (
+        "line IN (SELECT line FROM events WHERE day BETWEEN ? AND ? UNION ALL "
+        f"SELECT line FROM {_UNDOS} AND day < ?)"
+    )
+    return Query(where, (lo, hi, lo), keep)
+
+
+#: The undos, through their own (partial) index: without statistics SQLite would otherwise
+#: scan the whole table for them (70-110 ms at 200,000 records, for none).
+_UNDOS = "events INDEXED BY events_undoes WHERE undoes IS NOT NULL"
 
 
 def undos() -> Query:
     """Every undo."""
-    return Query("undoes IS NOT NULL", (), lambda event: event.undoes is not None)
+    return Query(f"line IN (SELECT line FROM {_UNDOS})", (), lambda event: event.undoes is not None)
 
 
 def by_writer_at(writer: str, moment: datetime) -> Query:
