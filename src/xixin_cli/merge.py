@@ -443,24 +443,84 @@ def merge_into(
     The target is read under the lock, so a merge running twice at once still adds each record
     once. Each source is (name, bytes), or a `Source` already read (`read_source`).
     """
+    return merge_logs(
+        target, sources, make_parent=make_parent, accept_unverified=accept_unverified
+    )[0]
+
+
+def merge_logs(
+    target: Path,
+    sources: Sequence[tuple[str, bytes] | Source],
+    *,
+    make_parent: bool = False,
+    accept_unverified: bool = False,
+) -> tuple[list[Incoming], tuple[Event, ...]]:
+    """`merge_into`, and the events of the records it appended (read once: the target's
+    index takes them in from the same bytes, and keeps what was found of each source, so
+    that merging it again finds it without looking up its records one by one)."""
+    import hashlib
+
     results: list[Incoming] = []
     prepared = [given if isinstance(given, Source) else parsed_source(*given) for given in sources]
+    digests = [hashlib.sha256(source.data).hexdigest() for source in prepared]
+    at: list[int] = []  # where the payload goes, when the index covers the log up to there
 
     def build(handle: BinaryIO) -> bytes:
-        known = _known(target, handle, prepared)
-        results.extend(
-            new_records(known, source, accept_unverified=accept_unverified) for source in prepared
-        )
+        known, memos, covered = _known(target, handle, prepared, digests)
+        for source, digest in zip(prepared, digests, strict=True):
+            memo = memos.get(digest)
+            if memo is not None and not source.refused:
+                results.append(_remembered(source, *memo))
+            else:
+                results.append(new_records(known, source, accept_unverified=accept_unverified))
+        size = handle.seek(0, 2)
+        if covered == size:
+            at.append(size)
         return b"".join(line + b"\n" for result in results for line in result.lines)
 
     append_with(target, build, make_parent=make_parent)
-    return results
+    payload = b"".join(line + b"\n" for result in results for line in result.lines)
+    read = None
+    if at:
+        from xixin_cli.log_index import extend
+
+        remember = [
+            (digest, result.already + len(result.lines), _collisions_text(result))
+            for digest, source, result in zip(digests, prepared, results, strict=True)
+            if not source.refused
+        ]
+        read = extend(target, at[0], payload, remember)
+    if read is None:
+        read = parse_log(payload, str(target))
+    return results, read.events
 
 
-def _known(target: Path, handle: BinaryIO, sources: Sequence[Source]) -> dict[str, bytes]:
+def _collisions_text(result: Incoming) -> str:
+    import json
+
+    return json.dumps([[p.line, p.event] for p in result.collisions], ensure_ascii=False)
+
+
+def _remembered(source: Source, already: int, collisions: str) -> Incoming:
+    """What merging `source` finds once every record of it is in the target, as the merge
+    that brought them in found it: nothing new, the same collisions."""
+    import json
+
+    found = tuple(
+        Problem(source.name, line, "event", "merge.collision", event=event)
+        for line, event in json.loads(collisions)
+    )
+    return Incoming(source.name, (), already, source.warnings, (), found, 0)
+
+
+def _known(
+    target: Path, handle: BinaryIO, sources: Sequence[Source], digests: Sequence[str]
+) -> tuple[dict[str, bytes], dict[str, tuple[int, str]], int]:
     """Of the event ids the sources hold, those the target has, each with its (first) line as
     `new_records` compares it: through the target's index, which says where those lines are,
-    or, without one, by reading the whole target."""
+    or, without one, by reading the whole target. Also what the index remembers of merging
+    each source before (by digest; those sources' ids are not looked up), and how far the
+    index covers the log (-1 without one)."""
     from xixin_cli.log_index import open_index
 
     index = open_index(target)
@@ -472,9 +532,21 @@ def _known(target: Path, handle: BinaryIO, sources: Sequence[Source]) -> dict[st
         known: dict[str, bytes] = {}
         for number, event in zip(read.lines, read.events, strict=True):
             known.setdefault(event.event_id, _canonical_line(raw_lines[number - 1], number == 1))
-        return known
+        return known, {}, -1
     try:
-        ids = sorted({event_id for source in sources for _, _, event_id in source.entries})
+        memos: dict[str, tuple[int, str]] = {}
+        for digest in digests:
+            memo = index.merged(digest)
+            if memo is not None:
+                memos[digest] = memo
+        ids = sorted(
+            {
+                event_id
+                for source, digest in zip(sources, digests, strict=True)
+                if digest not in memos or source.refused
+                for _, _, event_id in source.entries
+            }
+        )
         found = {
             event: _canonical_line(index.raw(row), row.line == 1)
             for event, row in index.first_lines(ids).items()
@@ -482,9 +554,15 @@ def _known(target: Path, handle: BinaryIO, sources: Sequence[Source]) -> dict[st
         for event in index.tail:  # a last line not indexed yet
             if event.event_id not in found:
                 found[event.event_id] = _canonical_line(_last_line(handle), index.tail_line == 1)
-        return found
+        covered = -1 if index.tail else int(_covered(index))
+        return found, memos, covered
     finally:
         index.close()
+
+
+def _covered(index: LogIndex) -> int:
+    found = index.db.execute("SELECT value FROM meta WHERE key = 'offset'").fetchone()
+    return int(found[0]) if found is not None else -1
 
 
 def _last_line(handle: BinaryIO) -> bytes:
