@@ -119,6 +119,22 @@ def _merged(path: Path, source: Path) -> tuple[object, ...]:
     return (found.lines, found.already, problems(found.collisions), problems(found.warnings))
 
 
+def _same_fold(folded: object, path: Path) -> bool:
+    """Whether a fold (the cache's, after a merge folded what it appended) is the log's."""
+    from xixin_cli.fold import Folded
+    from xixin_cli.status_log import parse_log
+
+    read = parse_log(path.read_bytes() if path.exists() else b"", str(path))
+    truth = Folded.empty().more(read.events, read.warnings)
+
+    def key(f: Folded) -> object:
+        warnings = [(w.line, w.key, w.code) for w in f.warnings]
+        return (f.last, warnings, f.total, f.extended, f.evidence, f.latest, f.latest_on)
+
+    assert isinstance(folded, Folded)
+    return key(folded) == key(truth)
+
+
 def _merged_from_scratch(path: Path, source: Path, folder: Path) -> tuple[object, ...]:
     """`_merged` on a copy of the log, with no cache at all; and the log it leaves."""
     copy = folder / "scratch.jsonl"
@@ -154,9 +170,11 @@ def test_the_index_and_verify_agree_with_a_full_read(
             if kind == "merge":  # indexed from its own bytes, and what it found remembered
                 source = sources[int(op[1])]  # type: ignore[call-overload]
                 expected = _merged_from_scratch(path, source, folder)
+                cache.fold_log(path)  # a fold cached before: the merge folds onto it
                 assert (*_merged(path, source), path.read_bytes()) == expected
                 again = _merged_from_scratch(path, source, folder)
                 assert (*_merged(path, source), path.read_bytes()) == again
+                assert _same_fold(cache.fold_log(path), path)
             elif kind == "append":
                 _, item, status, writer, days, on = op
                 at = START + timedelta(days=int(days), minutes=n)  # type: ignore[call-overload]

@@ -26,11 +26,14 @@ import time
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from xixin_cli import __version__
 from xixin_cli.fold import Folded
 from xixin_cli.model import Plan
+
+if TYPE_CHECKING:
+    from xixin_cli.status_log import LogRead
 
 #: Changes whenever what is pickled could differ: our version and the interpreter's.
 _STAMP = f"{__version__}|{sys.version_info[:2]}|7"  # 7: events carry a unit's feedback
@@ -296,6 +299,27 @@ def fold_log(path: Path) -> Folded:
         return folded
     read = parse_log(tail, name, first_line=lines + 1)
     return folded.more(read.events, read.warnings)
+
+
+def fold_appended(path: Path, start: int, payload: bytes, read: LogRead) -> None:
+    """After a merge appended `payload` at byte `start` (under the log's lock) and read it
+    (`read`): fold it onto the log's cached fold when that covers exactly the log before it,
+    so that the next command need not read it back. No stamps are kept: the next read checks
+    the prefix's CRC, as after any write."""
+    slot = _slot("log", path)
+    base = _load(slot) if slot is not None else None
+    if not isinstance(base, _LogCache) or base.offset != start:
+        return
+    try:
+        info = path.stat()
+    except OSError:
+        return
+    end = start + len(payload)
+    if (info.st_dev, info.st_ino) != (base.device, base.inode) or info.st_size < end:
+        return
+    folded = base.folded.more(read.events, read.warnings)
+    crc, lines = zlib.crc32(payload, base.crc), base.lines + payload.count(b"\n")
+    _store(slot, _LogCache(base.device, base.inode, end, crc, lines, folded))
 
 
 #: How much of a log is parsed at a time (status_log.PIECE; tests make it small).

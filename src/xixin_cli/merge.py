@@ -490,6 +490,10 @@ def merge_logs(
             if not source.refused
         ]
         read = extend(target, at[0], payload, remember)
+        if read is not None and payload:  # and the fold, from the same events
+            from xixin_cli.cache import fold_appended
+
+            fold_appended(target, at[0], payload, read)
     if read is None:
         read = parse_log(payload, str(target))
     return results, read.events
@@ -498,7 +502,7 @@ def merge_logs(
 def _collisions_text(result: Incoming) -> str:
     import json
 
-    return json.dumps([[p.line, p.event] for p in result.collisions], ensure_ascii=False)
+    return json.dumps([[p.line, p.params["event"]] for p in result.collisions], ensure_ascii=False)
 
 
 def _remembered(source: Source, already: int, collisions: str) -> Incoming:
