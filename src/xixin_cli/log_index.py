@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from xixin_cli.status_log import LogRead
 
 #: Changes whenever what the index holds could differ: the rows, or how a line is read.
-STAMP = f"{__version__}|index 4"
+STAMP = f"{__version__}|index 5"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -74,6 +74,9 @@ CREATE TABLE merged (
     digest TEXT PRIMARY KEY, upto INTEGER NOT NULL, already INTEGER NOT NULL, collisions TEXT
 ) WITHOUT ROWID;
 CREATE INDEX events_item ON events (item);
+-- an item's status changes, latest first, without reading their rows (merge's conflicts)
+CREATE INDEX events_part ON events (item, kind, repeat, k1, k2, event, office, status, previous,
+    writer);
 CREATE INDEX events_day ON events (day);
 CREATE INDEX events_event ON events (event);
 CREATE INDEX events_writer ON events (writer, k1, k2);
@@ -82,7 +85,7 @@ CREATE INDEX events_undoes ON events (undoes) WHERE undoes IS NOT NULL;
 
 _OURS = frozenset({"meta", "events", "skipped", "events_item", "events_day", "events_event"})
 _OURS |= {"events_writer", "events_undoes", "verified_hashes", "verified_ids", "verified_pending"}
-_OURS |= {"verified_writers", "verified_problems", "merged"}
+_OURS |= {"verified_writers", "verified_problems", "merged", "events_part"}
 
 
 def micros(moment: datetime) -> int:
