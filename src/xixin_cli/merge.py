@@ -335,10 +335,10 @@ def _indexed_conflicts(
     found: list[Conflict] = []
     for item in sorted(first_lines, key=first_lines.__getitem__):
         for unit in sorted(units[item] - {""} or {""}):
-            marks = [oldest[mark] for mark in ((item, ""), (item, unit)) if mark in oldest]
-            if not marks:
+            brought = [oldest[mark] for mark in ((item, ""), (item, unit)) if mark in oldest]
+            if not brought:
                 continue  # the merge brought no change to this part
-            bottom = min(marks)
+            bottom = min(brought)
             later: Raw | None = None
             for earlier in latest_first(item, unit):
                 if later is not None:
