@@ -90,9 +90,61 @@ operations = st.lists(
         st.tuples(st.just("flip"), st.integers(min_value=0)),
         st.tuples(st.just("truncate"), st.integers(min_value=0)),
         st.tuples(st.just("drop"), st.integers(min_value=0)),
+        st.tuples(st.just("merge"), st.integers(0, 2)),
     ),
     max_size=18,
 )
+
+
+def _sources(folder: Path) -> list[Path]:
+    """Three other offices' logs to merge: one of its own, one with a record under an id the
+    target may use (a collision, or a record new to it), and one a copy of another's records."""
+    made = []
+    for k, writer in enumerate(("s0", "s1", "s0")):
+        source = folder / f"source{k}.jsonl"
+        for n, item in enumerate(ITEMS[: 3 - k]):
+            at = START + timedelta(days=k, minutes=n)
+            event_id = "e000" if (k, n) == (1, 0) else f"{writer}-{n}"
+            event = Event(event_id, at, item, Status.BLOCKED, Status.TODO, "s")
+            append_event(source, event, writer=writer)
+        made.append(source)
+    return made
+
+
+def _merged(path: Path, source: Path) -> tuple[object, ...]:
+    """Merge `source` into `path`: what it found, as the command reports it."""
+    from xixin_cli.merge import merge_into, read_source
+
+    [found] = merge_into(path, [read_source(source)])
+    return (found.lines, found.already, problems(found.collisions), problems(found.warnings))
+
+
+def _same_fold(folded: object, path: Path) -> bool:
+    """Whether a fold (the cache's, after a merge folded what it appended) is the log's."""
+    from xixin_cli.fold import Folded
+    from xixin_cli.status_log import parse_log
+
+    read = parse_log(path.read_bytes() if path.exists() else b"", str(path))
+    truth = Folded.empty().more(read.events, read.warnings)
+
+    def key(f: Folded) -> object:
+        warnings = [(w.line, w.key, w.code) for w in f.warnings]
+        return (f.last, warnings, f.total, f.extended, f.evidence, f.latest, f.latest_on)
+
+    assert isinstance(folded, Folded)
+    return key(folded) == key(truth)
+
+
+def _merged_from_scratch(path: Path, source: Path, folder: Path) -> tuple[object, ...]:
+    """`_merged` on a copy of the log, with no cache at all; and the log it leaves."""
+    copy = folder / "scratch.jsonl"
+    copy.write_bytes(path.read_bytes() if path.exists() else b"")
+    os.environ["XIXIN_CACHE"] = "off"
+    try:
+        found = _merged(copy, source)
+    finally:
+        del os.environ["XIXIN_CACHE"]
+    return (*found, copy.read_bytes())
 
 
 @settings(
@@ -112,10 +164,19 @@ def test_the_index_and_verify_agree_with_a_full_read(
     path = folder / "log.jsonl"
     real_piece, cache._PIECE = cache._PIECE, piece
     verified._PIECE = piece  # verify checks a piece at a time too: keys found in earlier ones
+    sources = _sources(folder)
     try:
         for n, op in enumerate(ops):
             kind = op[0]
-            if kind == "append":
+            if kind == "merge":  # indexed from its own bytes, and what it found remembered
+                source = sources[int(op[1])]  # type: ignore[call-overload]
+                expected = _merged_from_scratch(path, source, folder)
+                cache.fold_log(path)  # a fold cached before: the merge folds onto it
+                assert (*_merged(path, source), path.read_bytes()) == expected
+                again = _merged_from_scratch(path, source, folder)
+                assert (*_merged(path, source), path.read_bytes()) == again
+                assert _same_fold(cache.fold_log(path), path)
+            elif kind == "append":
                 _, item, status, writer, days, on = op
                 at = START + timedelta(days=int(days), minutes=n)  # type: ignore[call-overload]
                 event = Event(

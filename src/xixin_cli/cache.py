@@ -241,6 +241,11 @@ class _LogTail(NamedTuple):
 _TAIL_MAX = 1000
 
 
+def _tail_slot(slot: Path) -> Path:
+    """Where the tail of the fold kept at `slot` is kept."""
+    return slot.with_name(f"{slot.stem}.tail.pickle")
+
+
 def _joined(base: _LogCache, tail: object) -> _LogCache:
     """The fold `base` with the tail kept beside it, when that tail extends this very fold."""
     if not isinstance(tail, _LogTail) or tail.base != (base.offset, base.crc):
@@ -317,7 +322,7 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
     slot = _slot("log" if as_of is None else f"log-{as_of.isoformat()}", path)
     if slot is not None and as_of is not None:
         _forget_old_days(slot)
-    tail_slot = slot.with_name(f"{slot.stem}.tail.pickle") if slot is not None else None
+    tail_slot = _tail_slot(slot) if slot is not None else None
     cached = _load(slot) if info is not None else None
     kept = cached if isinstance(cached, _LogCache) else _EMPTY
     kept_tail = _load(tail_slot) if kept is not _EMPTY else None
@@ -376,6 +381,33 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
     return folded.more(read.events, read.warnings)
 
 
+def fold_appended(path: Path, start: int, payload: bytes, read: LogRead) -> None:
+    """After a merge appended `payload` at byte `start` (under the log's lock) and read it
+    (`read`): fold it onto the log's cached fold when that covers exactly the log before it,
+    so that the next command need not read it back. No stamps are kept: the next read checks
+    the prefix's CRC, as after any write."""
+    slot = _slot("log", path)
+    kept = _load(slot) if slot is not None else None
+    if not isinstance(kept, _LogCache) or slot is None:
+        return
+    tail_slot = _tail_slot(slot)
+    base = _joined(kept, _load(tail_slot))
+    if base.offset != start:
+        return
+    try:
+        info = path.stat()
+    except OSError:
+        return
+    end = start + len(payload)
+    if (info.st_dev, info.st_ino) != (base.device, base.inode) or info.st_size < end:
+        return
+    folded = base.folded.more(read.events, read.warnings)
+    crc, lines = zlib.crc32(payload, base.crc), base.lines + payload.count(b"\n")
+    _store(slot, _LogCache(base.device, base.inode, end, crc, lines, folded))
+    with contextlib.suppress(OSError):
+        tail_slot.unlink(missing_ok=True)  # it extended the fold just replaced
+
+
 def _by(as_of: date | None, read: LogRead) -> LogRead:
     """The changes read that had happened by the end of `as_of` (all of them for None)."""
     if as_of is None:
@@ -402,7 +434,7 @@ def _forget_old_days(slot: Path) -> None:
     for old in others[AS_OF_KEPT - 1 :]:
         with contextlib.suppress(OSError):
             old.unlink()
-            old.with_name(f"{old.stem}.tail.pickle").unlink(missing_ok=True)
+            _tail_slot(old).unlink(missing_ok=True)
 
 
 #: How much of a log is parsed at a time (status_log.PIECE; tests make it small).

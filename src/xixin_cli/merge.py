@@ -188,11 +188,7 @@ def conflicts_brought(target: Path, added: Sequence[Event]) -> list[Conflict]:
     index = open_index(target) if touched else None
     if index is not None:
         try:
-            return [
-                found
-                for found in _indexed_conflicts(index, sorted(touched))
-                if found.stands.event_id in new or found.other.event_id in new
-            ]
+            return _indexed_conflicts(index, sorted(touched), added, new)
         finally:
             index.close()
     return _streamed_conflicts(target, touched, new)
@@ -249,10 +245,15 @@ class _Links(Mapping[str, tuple[str, str]]):
 _STATUSES = {status.value: status for status in Status}
 
 
-def _indexed_conflicts(index: LogIndex, items: Sequence[str]) -> list[Conflict]:
-    """`conflicts` for these items, from the index's columns: each part's changes are walked
-    from the latest back, read from the index as the walk goes, until the first pair in
-    conflict (the one `conflicts` reports), so most parts cost a few rows."""
+def _indexed_conflicts(
+    index: LogIndex, items: Sequence[str], added: Sequence[Event], new: set[str]
+) -> list[Conflict]:
+    """`conflicts` for these items, of those that involve a record of `new`, from the index's
+    columns (one of its indexes holds every column the walk asks for): each part's changes
+    are walked from the latest back until the first pair in conflict (the one `conflicts`
+    reports), or until the walk has passed the part's oldest `new` record (no pair further
+    back can involve one). A record's chain is read only when a pair of one writer's changes
+    is in question, and a record whole only when it is named in a conflict brought."""
     import heapq
 
     from xixin_cli.log_index import micros
@@ -278,14 +279,21 @@ def _indexed_conflicts(index: LogIndex, items: Sequence[str]) -> list[Conflict]:
                     index.tail_line,
                 )
             )
+    oldest: dict[tuple[str, str], tuple[int, int, str]] = {}  # the oldest brought, per unit
+    for event in added:
+        if event.kind is EventKind.STATUS:
+            first, written = order_key(event)[:2]
+            key = (micros(first), micros(written), event.event_id)
+            mark = (event.item, event.office)
+            oldest[mark] = min(key, oldest.get(mark, key))
     first_lines: dict[str, int] = {}
     units: dict[str, set[str]] = {}
     for start in range(0, len(items), 500):
         chunk = items[start : start + 500]
         marks = ",".join("?" * len(chunk))
         for item, office, line in index.db.execute(
-            "SELECT item, office, min(line) FROM events WHERE kind = 'status' AND repeat = 0 "
-            f"AND item IN ({marks}) GROUP BY item, office",
+            "SELECT item, office, min(line) FROM events INDEXED BY events_part WHERE "
+            f"item IN ({marks}) AND kind = 'status' AND repeat = 0 GROUP BY item, office",
             chunk,
         ):
             first_lines[item] = min(line, first_lines.get(item, line))
@@ -294,43 +302,80 @@ def _indexed_conflicts(index: LogIndex, items: Sequence[str]) -> list[Conflict]:
         first_lines.setdefault(item, index.tail_line)
         units.setdefault(item, set()).update(change.office for change in changes)
     sql = (
-        "SELECT item, office, k1, k2, event, status, previous, writer, chain, hash, line "
-        "FROM events WHERE kind = 'status' AND repeat = 0 AND item = ? AND office IN ('', ?) "
-        "ORDER BY k1 DESC, k2 DESC, event DESC"
+        "SELECT item, office, k1, k2, event, status, previous, writer, line "
+        "FROM events INDEXED BY events_part WHERE item = ? AND kind = 'status' AND repeat = 0 "
+        "AND office IN ('', ?) ORDER BY k1 DESC, k2 DESC, event DESC"
     )
 
-    def latest_first(item: str, unit: str) -> Iterator[_Change]:
-        rows = (
-            _Change(
-                found[0],
-                found[1],
-                (found[2], found[3], found[4]),
-                found[4],
-                _STATUSES[found[5]],
-                _STATUSES[found[6]],
-                *found[7:],
-            )
-            for found in index.db.execute(sql, (item, unit))
-        )
+    Raw = tuple[Any, ...]  # (item, office, k1, k2, event, status, previous, writer, line)
+    tail_rows: dict[str, list[Raw]] = {}
+    tail_changes: dict[str, _Change] = {}
+    for item, changes in tail.items():
+        for c in changes:
+            raw = (c.item, c.office, *c.key, c.status.value, c.previous.value, c.writer, c.line)
+            tail_rows.setdefault(item, []).append(raw)
+            tail_changes[c.event_id] = c
+
+    def latest_first(item: str, unit: str) -> Iterator[Raw]:
+        rows = index.db.execute(sql, (item, unit))
+        if item not in tail_rows:
+            return iter(rows)
         extra = sorted(
-            (c for c in tail.get(item, ()) if c.office in ("", unit)),
-            key=lambda c: c.key,
-            reverse=True,
+            (r for r in tail_rows[item] if r[1] in ("", unit)), key=lambda r: r[2:5], reverse=True
         )
-        return heapq.merge(rows, extra, key=lambda c: c.key, reverse=True)
+        return heapq.merge(rows, extra, key=lambda r: r[2:5], reverse=True)
+
+    def change(raw: Raw) -> _Change:
+        if raw[8] == index.tail_line and raw[4] in tail_changes:
+            return tail_changes[raw[4]]
+        status, previous = _STATUSES[raw[5]], _STATUSES[raw[6]]
+        # chain and hash: read when a pair of one writer's is in question (`_linked`)
+        return _Change(raw[0], raw[1], raw[2:5], raw[4], status, previous, raw[7], "", "", raw[8])
 
     found: list[Conflict] = []
     for item in sorted(first_lines, key=first_lines.__getitem__):
         for unit in sorted(units[item] - {""} or {""}):
-            later = None
+            brought = [oldest[mark] for mark in ((item, ""), (item, unit)) if mark in oldest]
+            if not brought:
+                continue  # the merge brought no change to this part
+            bottom = min(brought)
+            later: Raw | None = None
             for earlier in latest_first(item, unit):
-                if later is not None and _in_conflict(links, earlier, later):
-                    stands, other = _event_of(index, later), _event_of(index, earlier)
-                    if stands is not None and other is not None:
-                        found.append(Conflict(item, stands, other, unit))
-                    break
+                if later is not None:
+                    if later[2:5] < bottom:
+                        break  # both older than anything brought: no conflict of theirs counts
+                    # `_in_conflict`'s first two tests, on the columns as they are
+                    if later[6] != earlier[5] and later[5] != earlier[5]:
+                        one, two = change(earlier), change(later)
+                        if _in_conflict(links, *_linked(index, one, two)):
+                            if two.event_id in new or one.event_id in new:
+                                stands, other = _event_of(index, two), _event_of(index, one)
+                                if stands is not None and other is not None:
+                                    found.append(Conflict(item, stands, other, unit))
+                            break
                 later = earlier
     return found
+
+
+def _linked(index: LogIndex, earlier: _Change, later: _Change) -> tuple[_Change, _Change]:
+    """The pair with each one's chain and hash, read from the index when the pair is one
+    writer's and its statuses disagree (only then does `_in_conflict` follow the chain)."""
+    if (
+        earlier.writer != later.writer
+        or later.previous is earlier.status
+        or later.status is earlier.status
+    ):
+        return earlier, later
+    pair = []
+    for change in (earlier, later):
+        if change.line != index.tail_line or not index.tail:
+            found = index.db.execute(
+                "SELECT chain, hash FROM events WHERE line = ?", (change.line,)
+            ).fetchone()
+            if found is not None:
+                change = change._replace(chain=found[0], digest=found[1])
+        pair.append(change)
+    return pair[0], pair[1]
 
 
 def _event_of(index: LogIndex, change: Any) -> Event | None:
@@ -443,24 +488,88 @@ def merge_into(
     The target is read under the lock, so a merge running twice at once still adds each record
     once. Each source is (name, bytes), or a `Source` already read (`read_source`).
     """
+    return merge_logs(
+        target, sources, make_parent=make_parent, accept_unverified=accept_unverified
+    )[0]
+
+
+def merge_logs(
+    target: Path,
+    sources: Sequence[tuple[str, bytes] | Source],
+    *,
+    make_parent: bool = False,
+    accept_unverified: bool = False,
+) -> tuple[list[Incoming], tuple[Event, ...]]:
+    """`merge_into`, and the events of the records it appended (read once: the target's
+    index takes them in from the same bytes, and keeps what was found of each source, so
+    that merging it again finds it without looking up its records one by one)."""
+    import hashlib
+
     results: list[Incoming] = []
     prepared = [given if isinstance(given, Source) else parsed_source(*given) for given in sources]
+    digests = [hashlib.sha256(source.data).hexdigest() for source in prepared]
+    at: list[int] = []  # where the payload goes, when the index covers the log up to there
 
     def build(handle: BinaryIO) -> bytes:
-        known = _known(target, handle, prepared)
-        results.extend(
-            new_records(known, source, accept_unverified=accept_unverified) for source in prepared
-        )
+        known, memos, covered = _known(target, handle, prepared, digests)
+        for source, digest in zip(prepared, digests, strict=True):
+            memo = memos.get(digest)
+            if memo is not None and not source.refused:
+                results.append(_remembered(source, *memo))
+            else:
+                results.append(new_records(known, source, accept_unverified=accept_unverified))
+        size = handle.seek(0, 2)
+        if covered == size:
+            at.append(size)
         return b"".join(line + b"\n" for result in results for line in result.lines)
 
     append_with(target, build, make_parent=make_parent)
-    return results
+    payload = b"".join(line + b"\n" for result in results for line in result.lines)
+    read = None
+    if at:
+        from xixin_cli.log_index import extend
+
+        remember = [
+            (digest, result.already + len(result.lines), _collisions_text(result))
+            for digest, source, result in zip(digests, prepared, results, strict=True)
+            if not source.refused
+        ]
+        read = extend(target, at[0], payload, remember)
+        if read is not None and payload:  # and the fold, from the same events
+            from xixin_cli.cache import fold_appended
+
+            fold_appended(target, at[0], payload, read)
+    if read is None:
+        read = parse_log(payload, str(target))
+    return results, read.events
 
 
-def _known(target: Path, handle: BinaryIO, sources: Sequence[Source]) -> dict[str, bytes]:
+def _collisions_text(result: Incoming) -> str:
+    import json
+
+    return json.dumps([[p.line, p.params["event"]] for p in result.collisions], ensure_ascii=False)
+
+
+def _remembered(source: Source, already: int, collisions: str) -> Incoming:
+    """What merging `source` finds once every record of it is in the target, as the merge
+    that brought them in found it: nothing new, the same collisions."""
+    import json
+
+    found = tuple(
+        Problem(source.name, line, "event", "merge.collision", event=event)
+        for line, event in json.loads(collisions)
+    )
+    return Incoming(source.name, (), already, source.warnings, (), found, 0)
+
+
+def _known(
+    target: Path, handle: BinaryIO, sources: Sequence[Source], digests: Sequence[str]
+) -> tuple[dict[str, bytes], dict[str, tuple[int, str]], int]:
     """Of the event ids the sources hold, those the target has, each with its (first) line as
     `new_records` compares it: through the target's index, which says where those lines are,
-    or, without one, by reading the whole target."""
+    or, without one, by reading the whole target. Also what the index remembers of merging
+    each source before (by digest; those sources' ids are not looked up), and how far the
+    index covers the log (-1 without one)."""
     from xixin_cli.log_index import open_index
 
     index = open_index(target)
@@ -472,9 +581,21 @@ def _known(target: Path, handle: BinaryIO, sources: Sequence[Source]) -> dict[st
         known: dict[str, bytes] = {}
         for number, event in zip(read.lines, read.events, strict=True):
             known.setdefault(event.event_id, _canonical_line(raw_lines[number - 1], number == 1))
-        return known
+        return known, {}, -1
     try:
-        ids = sorted({event_id for source in sources for _, _, event_id in source.entries})
+        memos: dict[str, tuple[int, str]] = {}
+        for digest in digests:
+            memo = index.merged(digest)
+            if memo is not None:
+                memos[digest] = memo
+        ids = sorted(
+            {
+                event_id
+                for source, digest in zip(sources, digests, strict=True)
+                if digest not in memos or source.refused
+                for _, _, event_id in source.entries
+            }
+        )
         found = {
             event: _canonical_line(index.raw(row), row.line == 1)
             for event, row in index.first_lines(ids).items()
@@ -482,9 +603,15 @@ def _known(target: Path, handle: BinaryIO, sources: Sequence[Source]) -> dict[st
         for event in index.tail:  # a last line not indexed yet
             if event.event_id not in found:
                 found[event.event_id] = _canonical_line(_last_line(handle), index.tail_line == 1)
-        return found
+        covered = -1 if index.tail else int(_covered(index))
+        return found, memos, covered
     finally:
         index.close()
+
+
+def _covered(index: LogIndex) -> int:
+    found = index.db.execute("SELECT value FROM meta WHERE key = 'offset'").fetchone()
+    return int(found[0]) if found is not None else -1
 
 
 def _last_line(handle: BinaryIO) -> bytes:

@@ -64,16 +64,16 @@ def weekly(
     from xixin_cli.rules import by_command, undone_ids
 
     start = week_start(today)
-    kept = {state.item.id for state in leaves(plan, item_states, where)}
+    kept_states = leaves(plan, item_states, where)
+    kept = {state.item.id for state in kept_states}
     undone = undone_ids(events)
-    changes = sorted(
-        (
-            e
-            for e in events
-            if e.item in kept and e.undoes is None and start <= happened_on(e) <= today
-        ),
-        key=order_key,
-    )
+    days = {}  # the day each change of the week happened (each asked once: a week has 10,000)
+    for e in events:
+        if e.item in kept and e.undoes is None:
+            day = happened_on(e)
+            if start <= day <= today:
+                days[e.event_id] = day
+    changes = sorted((e for e in events if e.event_id in days), key=order_key)
     blocks = [
         Block(
             "h1",
@@ -87,15 +87,17 @@ def weekly(
         ),
         Block("h2", message("report.changes", lang)),
     ]
+    line_of = _change_lines(plan, lang)
+    taken_back = message("report.undone", lang)
     for event, offices in by_command(changes):
-        line = _change_line(plan, event, offices, lang)
+        line = line_of(event, offices, days[event.event_id])
         if event.event_id in undone:
-            line += message("report.undone", lang)
+            line += taken_back
         blocks.append(Block("item", line))
     if not changes:
         blocks.append(Block("para", message("report.no_changes", lang)))
     blocks.append(Block("h2", message("report.overdue", lang)))
-    units = unit_parts(plan, leaves(plan, item_states, where), where)
+    units = unit_parts(plan, kept_states, where)
     blocks += _per_office(plan, units, lang, today, calendar, lambda due: due < today)
     next_week = today + timedelta(days=WARNING_DAYS)
     blocks.append(
@@ -111,38 +113,47 @@ def weekly(
     )
     blocks += _per_office(plan, units, lang, today, calendar, lambda due: today < due <= next_week)
     blocks.append(Block("h2", message("report.by_office", lang)))
-    blocks.append(_office_table(plan, item_states, lang, today, where))
+    blocks.append(_office_table(plan, item_states, lang, today, where, (kept_states, units)))
     return blocks
 
 
-def _change_line(plan: Plan, event: Event, offices: Sequence[str], lang: str) -> str:
-    item = plan.get(event.item)
-    title = item.title if item else ""
-    if item is not None and set(offices) != set(item.offices) and "" not in offices:
-        names = [plan.offices[key].name for key in offices if key in plan.offices]
-        title += message("part_mark", lang, office=join(names, lang))
-    if event.kind is EventKind.EXTEND:
-        what = message("history.extend", lang, due=str(event.due or "—"))
-    elif event.kind in (EventKind.EVIDENCE, EventKind.DETACH):
-        from pathlib import PurePath
+def _change_lines(plan: Plan, lang: str) -> Callable[[Event, Sequence[str], date], str]:
+    """The line of the week's list for one change (a command's first record, the units it
+    was for, the day it happened), with what every line shares looked up once."""
+    labels = {status: status_label(status.value, lang) for status in Status}
+    days: dict[date, str] = {}
 
-        code = "history.evidence" if event.kind is EventKind.EVIDENCE else "history.detach"
-        what = message(code, lang, name=PurePath(event.path).name)
-    else:
-        what = (
-            f"{status_label(event.previous.value, lang)} → {status_label(event.status.value, lang)}"
+    def line_of(event: Event, offices: Sequence[str], day: date) -> str:
+        item = plan.get(event.item)
+        title = item.title if item else ""
+        if item is not None and set(offices) != set(item.offices) and "" not in offices:
+            names = [plan.offices[key].name for key in offices if key in plan.offices]
+            title += message("part_mark", lang, office=join(names, lang))
+        if event.kind is EventKind.EXTEND:
+            what = message("history.extend", lang, due=str(event.due or "—"))
+        elif event.kind in (EventKind.EVIDENCE, EventKind.DETACH):
+            from pathlib import PurePath
+
+            code = "history.evidence" if event.kind is EventKind.EVIDENCE else "history.detach"
+            what = message(code, lang, name=PurePath(event.path).name)
+        else:
+            what = f"{labels[event.previous]} → {labels[event.status]}"
+        note = message("fmt.note", lang, note=event.note) if event.note else ""
+        at = days.get(day)
+        if at is None:
+            at = days[day] = f"{day:%m-%d}"
+        return message(
+            "fmt.change",
+            lang,
+            at=at,
+            by=event.by,
+            item=event.item,
+            title=title,
+            what=what,
+            note=note,
         )
-    note = message("fmt.note", lang, note=event.note) if event.note else ""
-    return message(
-        "fmt.change",
-        lang,
-        at=f"{happened_on(event):%m-%d}",
-        by=event.by,
-        item=event.item,
-        title=title,
-        what=what,
-        note=note,
-    )
+
+    return line_of
 
 
 def _per_office(
@@ -192,18 +203,21 @@ def _office_table(
     lang: str,
     today: date,
     where: Filter,
+    known: tuple[Sequence[ItemState], dict[str, list[ItemState]]] | None = None,
 ) -> Block:
-    """Per unit, its own parts: done of those that count, the rate, how many are overdue."""
+    """Per unit, its own parts: done of those that count, the rate, how many are overdue.
+    `known`: the kept leaves and their units' parts (`unit_parts`), when already made."""
     header = tuple(
         message(f"report.col_{key}", lang) for key in ("office", "done", "counted", "rate", "late")
     )
     rows = [header]
-    kept = leaves(plan, item_states, where)
+    kept = leaves(plan, item_states, where) if known is None else known[0]
+    units = unit_parts(plan, kept, where) if known is None else known[1]
 
     def late(states: Sequence[ItemState]) -> int:
         return sum(1 for s in states if s.status.is_open and s.due is not None and s.due < today)
 
-    for key, mine in unit_parts(plan, kept, where).items():
+    for key, mine in units.items():
         done, counted = completion(mine)
         rows.append(
             (plan.offices[key].name, str(done), str(counted), _rate(done, counted), str(late(mine)))

@@ -242,7 +242,8 @@ def undo(
         raise RuleError("usage.nothing_to_undo")
     first = min(order_key(target) for target in targets)
     prior = [e for e in events if order_key(e) < first]
-    before = states(plan, fold(prior), fold_extensions(prior), fold_evidence(prior))
+    below = _with_descendants(plan, {target.item for target in targets})
+    before = states(below, fold(prior), fold_extensions(prior), fold_evidence(prior))
     reverts = []
     for target in targets:
         then, now = before.get(target.item), item_states.get(target.item)
@@ -250,6 +251,21 @@ def undo(
             then, now = part_view(then, target.office), part_view(now, target.office)
         reverts.append((_revert(target, then, now, stamp()), target))
     return reverts
+
+
+def _with_descendants(plan: Plan, item_ids: set[str]) -> Plan:
+    """The plan cut down to these items and everything below them: what their states are
+    folded from (an item's state depends on its own records and its leaves' only), so that
+    the state before an undo is not folded for a county's every item."""
+    keep: set[str] = set()
+    todo = [item_id for item_id in item_ids if plan.get(item_id) is not None]
+    while todo:
+        item_id = todo.pop()
+        if item_id not in keep:
+            keep.add(item_id)
+            todo.extend(plan.children(item_id))
+    items = tuple(item for item in plan.items if item.id in keep)
+    return Plan(plan.path, plan.document, plan.offices, plan.phases, items, plan.warnings)
 
 
 def _revert(target: Event, then: ItemState | None, now: ItemState | None, stamp: Stamp) -> Event:

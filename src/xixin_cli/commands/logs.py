@@ -201,10 +201,9 @@ def merge(
     A log whose records do not verify (edited, chain broken, unsigned) brings nothing unless
     --accept-unverified; a record whose event id is here with other content is a collision.
     Both are reported and end with exit 6."""
-    from xixin_cli.merge import conflicts_brought, merge_into, read_source
+    from xixin_cli.merge import conflicts_brought, merge_logs, read_source
     from xixin_cli.paths import state_sources
     from xixin_cli.present import warn
-    from xixin_cli.status_log import parse_log
 
     opened = session(ctx, write=True)
     target = opened.state.path
@@ -222,7 +221,7 @@ def merge(
         for source in sources:
             if source.refused:
                 record_accepted(target, source.name, source.data, made.by, made.at.isoformat())
-    results = merge_into(
+    results, added = merge_logs(
         target, sources, make_parent=opened.state.is_default, accept_unverified=accept_unverified
     )
     lang = opened.lang
@@ -257,8 +256,7 @@ def merge(
                 already=result.already,
             )
         )
-    added = parse_log(b"\n".join(line for r in results for line in r.lines), str(target))
-    for conflict in conflicts_brought(target, added.events):  # only those this merge brought
+    for conflict in conflicts_brought(target, added):  # only those this merge brought
         item = opened.plan.get(conflict.item)
         unit = opened.plan.offices.get(conflict.office)
         where = message("part_mark", lang, office=unit.name) if unit is not None else ""
