@@ -9,6 +9,7 @@ same exception and field), the same record hash, the same time (offset and zone 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -114,11 +115,11 @@ at_texts = st.from_regex(
 ) | st.text("0123456789-:T.+Z", max_size=34)
 
 
-def _general(raw: bytes) -> tuple[object, ...]:
-    """What the general path makes of a line: its event (with the time's exact text and zone
-    object), or the refusal."""
+def _outcome(read: Callable[[bytes], Event], raw: bytes) -> tuple[object, ...]:
+    """What a reader makes of a line: its event (with the time's exact text and zone object),
+    or the refusal."""
     try:
-        found = event_from_record(load_line(raw))
+        found = read(raw)
     except LineError as bad:
         return ("line", bad.code)
     except status_log._BadRecord as bad:
@@ -126,18 +127,16 @@ def _general(raw: bytes) -> tuple[object, ...]:
     except status_log._NewerRecord as newer:
         return ("newer", newer.version)
     return ("event", found, found.at.isoformat(), id(found.at.tzinfo))
+
+
+def _general(raw: bytes) -> tuple[object, ...]:
+    """The general path: the JSON parser, then the record's fields one by one."""
+    return _outcome(lambda line: event_from_record(load_line(line)), raw)
 
 
 def _decoded(raw: bytes) -> tuple[object, ...]:
-    try:
-        found = decode_line(raw)
-    except LineError as bad:
-        return ("line", bad.code)
-    except status_log._BadRecord as bad:
-        return ("bad", bad.field)
-    except status_log._NewerRecord as newer:
-        return ("newer", newer.version)
-    return ("event", found, found.at.isoformat(), id(found.at.tzinfo))
+    """The reader every log goes through (the fast path first)."""
+    return _outcome(decode_line, raw)
 
 
 @settings(max_examples=600, deadline=None)
