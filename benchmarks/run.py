@@ -562,6 +562,10 @@ def main() -> None:
         help=f"where generated county data is kept between runs (default {FIXTURES})",
     )
     args = parser.parse_args()
+    import importlib.util
+
+    if importlib.util.find_spec("openpyxl") is None:  # before minutes of timing, not after
+        raise SystemExit("benchmarks/run.py: the paper rows need openpyxl: pip install '.[xlsx]'")
     runs = 5 if args.quick else 15
     county_runs = 3 if args.quick else 7
     globals()["FIXTURES"] = args.fixtures
