@@ -1,0 +1,61 @@
+"""`xixin import`, held to what a clerk relies on: the tests that kill the importer's surviving
+mutants (docs/mutation-importer.md lists each one). Every test states what a document gives
+(its items, units, lead units, deadlines, phases) or what is refused, not how the code does it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from xixin_cli.importer import import_text
+
+from test_import_grammar import plan_of
+
+# -- a document in traditional characters is written back in its own characters ---------------
+
+
+TRADITIONAL = """關於印發《某鎮環境整治實施方案》的通知
+一、指導思想
+堅持以人民為中心，實現環境整治目標。
+二、工作步驟
+（一）動員部署階段（方案印發之日起30日內）
+1. 制定實施細則（鎮黨政辦負責）。
+（二）集中整治階段（2024年4月—9月）
+1. 開展集中整治（鎮綜治辦負責）。組織各村開展清理。
+某鎮人民政府
+2024年3月1日
+"""
+
+
+def test_a_traditional_document_keeps_its_characters_in_phases_and_notes() -> None:
+    """A phase timed 「方案印發之日起30日內」 keeps those words as written, and the section kept
+    as a note (指導思想) is listed in the document's characters, not a simplified copy."""
+    result = import_text(TRADITIONAL)
+    plan = plan_of(result)
+    windows = {p.name: (p.window_text, p.start, p.end) for p in plan.phases.values()}
+    assert windows == {
+        "動員部署階段": ("方案印發之日起30日內", date(2024, 3, 1), date(2024, 3, 31)),
+        "集中整治階段": ("2024年4月—9月", date(2024, 4, 1), date(2024, 9, 30)),
+    }
+    assert result.notes == [(2, "指導思想")]
+    assert "第 2 行：指導思想" in result.yaml
+
+
+# -- an item due at its phase's end says which phase ---------------------------------------------
+
+
+TWO_PHASES = """一、工作步骤
+（一）动员部署阶段（2024年1月—3月）
+1. 制定实施细则（镇党政办负责）。
+（二）集中整治阶段（2024年4月—9月）
+1. 开展集中整治。
+（1）清理河道垃圾（镇水利站负责）。
+（2）拆除违章建筑（镇城管中队负责）。
+"""
+
+
+def test_a_step_under_a_task_of_the_second_phase_is_due_at_that_phase_end() -> None:
+    plan = plan_of(import_text(TWO_PHASES))
+    step = plan.get("1.2.1.1")
+    assert step is not None and step.phase == "集中整治阶段"
+    assert step.due == date(2024, 9, 30)
+    assert "取集中整治阶段结束日" in step.note and "动员部署" not in step.note
