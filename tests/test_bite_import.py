@@ -5,8 +5,11 @@ mutants (docs/mutation-importer.md lists each one). Every test states what a doc
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from xixin_cli.importer import import_text
+import pytest
+
+from xixin_cli.importer import import_file, import_text
 
 from test_import_grammar import plan_of
 
@@ -59,3 +62,31 @@ def test_a_step_under_a_task_of_the_second_phase_is_due_at_that_phase_end() -> N
     assert step is not None and step.phase == "集中整治阶段"
     assert step.due == date(2024, 9, 30)
     assert "取集中整治阶段结束日" in step.note and "动员部署" not in step.note
+
+
+# -- Word's own numbering -----------------------------------------------------------------------
+
+
+def test_word_numbering_given_by_a_heading_style_counts_past_ten(tmp_path: Path) -> None:
+    """Headings numbered by their style (标题 1 carries the list, no level given: the first):
+    eleven tasks are 一、 to 十一、, each with its unit; the eleventh is not lost in the tenth."""
+    docx = pytest.importorskip("docx")
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    style = document.styles["Heading 1"]
+    numbering = OxmlElement("w:numPr")
+    num = OxmlElement("w:numId")
+    num.set(qn("w:val"), "1")
+    numbering.append(num)
+    style.element.get_or_add_pPr().append(numbering)
+    units = [f"镇{name}办" for name in "甲乙丙丁戊己庚辛壬癸子"]
+    for index, unit in enumerate(units, start=1):
+        document.add_paragraph(f"落实第{index}项整治任务（{unit}负责）。", style="Heading 1")
+    path = tmp_path / "方案.docx"
+    document.save(str(path))
+    plan = plan_of(import_file(path))
+    assert [(i.id, plan.office_names(i)) for i in plan.items] == [
+        (str(n), (unit,)) for n, unit in enumerate(units, start=1)
+    ]
