@@ -90,3 +90,18 @@ def test_word_numbering_given_by_a_heading_style_counts_past_ten(tmp_path: Path)
     assert [(i.id, plan.office_names(i)) for i in plan.items] == [
         (str(n), (unit,)) for n, unit in enumerate(units, start=1)
     ]
+
+
+# -- spreadsheets ---------------------------------------------------------------------------------
+
+
+def test_an_old_excel_sheet_with_blank_merged_cells_below_its_table_is_read() -> None:
+    """tests/data/import/merged-below.xls (written by xlwt): a task table, then a blank block of
+    merged cells under it (a form's empty footer). The table is read, not refused as unreadable."""
+    pytest.importorskip("python_calamine")
+    result = import_file(Path(__file__).parent / "data" / "import" / "merged-below.xls")
+    plan = plan_of(result)
+    assert [(i.id, plan.office_names(i), i.due) for i in plan.items] == [
+        ("t1.1", ("县住建局",), date(2024, 9, 30)),
+        ("t1.2", ("县生态环境局",), date(2024, 12, 31)),
+    ]
