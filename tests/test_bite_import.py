@@ -105,3 +105,68 @@ def test_an_old_excel_sheet_with_blank_merged_cells_below_its_table_is_read() ->
         ("t1.1", ("县住建局",), date(2024, 9, 30)),
         ("t1.2", ("县生态环境局",), date(2024, 12, 31)),
     ]
+
+
+def _with_cached_values(path: Path) -> None:
+    """Give the sheet's formulas (=ROW()-1) the values Excel saves beside them: openpyxl writes
+    a formula without its value, Excel and WPS write both."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+    sheet = re.sub(
+        r'<c r="A(\d+)"><f>ROW\(\)-1</f><v\s*/?>(?:</v>)?',
+        lambda m: f'<c r="A{m.group(1)}"><f>ROW()-1</f><v>{int(m.group(1)) - 1}</v>',
+        sheet,
+    )
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+
+
+def test_a_workbook_is_read_as_excel_shows_it(tmp_path: Path) -> None:
+    """A task sheet whose 序号 is a formula (=ROW()-1) numbers its items as Excel shows them
+    (1, 2: the values saved, not the formula's text), the import says it read an XLSX, and a
+    sheet that is no task table is named by its sheet's name."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "任务分解表"
+    sheet.append(["序号", "重点任务", "责任单位", "完成时限"])
+    sheet.append(["=ROW()-1", "开展农村人居环境整治", "县住建局", "2024年9月底前"])
+    sheet.append(["=ROW()-1", "建设污水处理设施", "县生态环境局", "2024年12月底前"])
+    book.create_sheet("填表说明").append(["本表由各单位填写后报县委办"])
+    path = tmp_path / "分解表.xlsx"
+    book.save(str(path))
+    _with_cached_values(path)
+    result = import_file(path)
+    plan = plan_of(result)
+    assert result.encoding == "XLSX"
+    assert [(i.id, plan.office_names(i), i.due) for i in plan.items] == [
+        ("t1.1", ("县住建局",), date(2024, 9, 30)),
+        ("t1.2", ("县生态环境局",), date(2024, 12, 31)),
+    ]
+    assert [(s.index, s.sheet, s.reason) for s in result.skipped_tables] == [
+        (2, "填表说明", "no_header")
+    ]
+
+
+def test_a_workbook_without_the_xlsx_extra_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without openpyxl (the `xlsx` extra) an .xlsx is refused with the line that says which
+    extra to install, exit 2, never a traceback."""
+    import sys
+
+    from xixin_cli.errors import ExitCode, UsageError
+
+    path = tmp_path / "分解表.xlsx"
+    path.write_bytes(b"PK\x03\x04")
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(UsageError) as caught:
+        import_file(path)
+    assert caught.value.code == "import.xlsx_needs_extra"
+    assert caught.value.exit_code == ExitCode.USAGE
