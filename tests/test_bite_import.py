@@ -108,8 +108,8 @@ def test_an_old_excel_sheet_with_blank_merged_cells_below_its_table_is_read() ->
 
 
 def _with_cached_values(path: Path) -> None:
-    """Give the sheet's formulas (=ROW()-1) the values Excel saves beside them: openpyxl writes
-    a formula without its value, Excel and WPS write both."""
+    """Give the sheet's formulas (=ROW()-1) the values Excel saves beside them (openpyxl writes
+    a formula without its value, Excel and WPS write both), and save the year 2024 as 2024.0."""
     import re
     import zipfile
 
@@ -121,6 +121,8 @@ def _with_cached_values(path: Path) -> None:
         lambda m: f'<c r="A{m.group(1)}"><f>ROW()-1</f><v>{int(m.group(1)) - 1}</v>',
         sheet,
     )
+    # a whole number saved as a double (「2024.0」), as some programs save every number
+    sheet = sheet.replace("<v>2024</v>", "<v>2024.0</v>")
     parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
     with zipfile.ZipFile(path, "w") as book:
         for name, data in parts.items():
@@ -129,7 +131,8 @@ def _with_cached_values(path: Path) -> None:
 
 def test_a_workbook_is_read_as_excel_shows_it(tmp_path: Path) -> None:
     """A task sheet whose 序号 is a formula (=ROW()-1) numbers its items as Excel shows them
-    (1, 2: the values saved, not the formula's text), the import says it read an XLSX, and a
+    (1, 2: the values saved, not the formula's text), a 完成时限 of the number 2024 is that
+    year's end however the number was saved, the import says it read an XLSX, and a
     sheet that is no task table is named by its sheet's name."""
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
@@ -137,7 +140,7 @@ def test_a_workbook_is_read_as_excel_shows_it(tmp_path: Path) -> None:
     sheet.title = "任务分解表"
     sheet.append(["序号", "重点任务", "责任单位", "完成时限"])
     sheet.append(["=ROW()-1", "开展农村人居环境整治", "县住建局", "2024年9月底前"])
-    sheet.append(["=ROW()-1", "建设污水处理设施", "县生态环境局", "2024年12月底前"])
+    sheet.append(["=ROW()-1", "建设污水处理设施", "县生态环境局", 2024])
     book.create_sheet("填表说明").append(["本表由各单位填写后报县委办"])
     path = tmp_path / "分解表.xlsx"
     book.save(str(path))
