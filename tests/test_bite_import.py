@@ -173,3 +173,37 @@ def test_a_workbook_without_the_xlsx_extra_is_a_usage_error(
         import_file(path)
     assert caught.value.code == "import.xlsx_needs_extra"
     assert caught.value.exit_code == ExitCode.USAGE
+
+
+# -- a phase that runs into the next year ---------------------------------------------------------
+
+
+WINTER = """关于印发《某镇冬春季环境整治方案》的通知
+一、工作步骤
+（一）动员部署阶段（10月1日至10月31日）
+1. 制定实施细则（镇党政办负责）。
+（二）集中整治阶段（11月至次年2月）
+1. 清理河道垃圾（镇水利站负责）。
+2. 1月15日前完成中期检查（镇督查办负责）。
+（三）巩固提升阶段（2025年3月至次年1月）
+1. 健全河道管护制度（镇综治办负责）。
+某镇人民政府
+2024年9月20日
+"""
+
+
+def test_a_phase_written_to_the_next_year_runs_into_it() -> None:
+    """「11月至次年2月」 in a plan of September 2024 is November 2024 to February 2025 (and
+    「2025年3月至次年1月」 ends in January 2026): the phase is read, its steps are due at its end
+    or on their own day inside it (1月15日前 is 2025-01-15), never left without a phase."""
+    plan = plan_of(import_text(WINTER))
+    windows = {p.name: (p.start, p.end) for p in plan.phases.values()}
+    assert windows == {
+        "动员部署阶段": (date(2024, 10, 1), date(2024, 10, 31)),
+        "集中整治阶段": (date(2024, 11, 1), date(2025, 2, 28)),
+        "巩固提升阶段": (date(2025, 3, 1), date(2026, 1, 31)),
+    }
+    due = {i.id: (i.phase, i.due) for i in plan.items if i.title != "集中整治阶段"}
+    assert due["1.2.1"] == ("集中整治阶段", date(2025, 2, 28))
+    assert due["1.2.2"] == ("集中整治阶段", date(2025, 1, 15))
+    assert due["1.3.1"] == ("巩固提升阶段", date(2026, 1, 31))
