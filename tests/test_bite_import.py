@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from xixin_cli.importer import import_file, import_text
+from xixin_cli.importer.dates import find_deadline
 
 from test_import_grammar import plan_of
 
@@ -207,3 +208,69 @@ def test_a_phase_written_to_the_next_year_runs_into_it() -> None:
     assert due["1.2.1"] == ("集中整治阶段", date(2025, 2, 28))
     assert due["1.2.2"] == ("集中整治阶段", date(2025, 1, 15))
     assert due["1.3.1"] == ("巩固提升阶段", date(2026, 1, 31))
+
+
+# -- deadlines as written ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "issued", "due"),
+    [
+        # parts of a month: 初 the 5th, 上旬 the 10th, 中旬 the 20th, 下旬 and 底 its last day
+        ("3月初前完成摸底", date(2024, 1, 10), date(2024, 3, 5)),
+        ("3月上旬前完成摸底", date(2024, 1, 10), date(2024, 3, 10)),
+        ("3月中旬前完成摸底", date(2024, 1, 10), date(2024, 3, 20)),
+        ("2月下旬前完成摸底", date(2024, 1, 10), date(2024, 2, 29)),
+        ("2025年2月底前完成摸底", date(2024, 1, 10), date(2025, 2, 28)),
+        # every year: the first such day on or after the document, the part of the month kept
+        ("每年3月上旬前报送总结", date(2024, 1, 1), date(2024, 3, 10)),
+        ("每年3月上旬前报送总结", date(2024, 5, 1), date(2025, 3, 10)),
+        ("每年3月中旬前报送总结", date(2024, 4, 1), date(2025, 3, 20)),
+        ("每年12月20日前报送总结", date(2024, 12, 21), date(2025, 12, 20)),
+        ("每年6月30日前报送总结", date(2024, 6, 30), date(2024, 6, 30)),
+        # every month: a day already past this month is next month's, December's is January's
+        ("每月15日前报送进度", date(2024, 12, 20), date(2025, 1, 15)),
+        ("每月15日前报送进度", date(2024, 11, 20), date(2024, 12, 15)),
+        ("每月31日前报送进度", date(2024, 2, 10), date(2024, 2, 29)),
+        ("每月31日前报送进度", date(2024, 4, 5), date(2024, 4, 30)),
+        ("每月5日前报送进度", date(2024, 1, 31), date(2024, 2, 5)),
+    ],
+)
+def test_a_deadline_phrase_is_due_on_its_day(words: str, issued: date, due: date) -> None:
+    found = find_deadline(words, issued)
+    assert found is not None and found.due == due
+
+
+def test_every_year_and_every_month_say_how_they_recur() -> None:
+    """The plan's `every:` for 每年3月上旬 is the 10th of March, for 每月底 the month's last day."""
+    yearly = find_deadline("每年3月上旬前报送总结", date(2024, 5, 1))
+    monthly = find_deadline("每月底前报送进度", date(2024, 12, 31))
+    assert yearly is not None and yearly.every is not None and yearly.recurring
+    assert (yearly.every.unit, yearly.every.day, yearly.every.since) == ("year", "03-10", None)
+    assert monthly is not None and monthly.every is not None
+    assert (monthly.due, monthly.every.unit, monthly.every.day) == (
+        date(2024, 12, 31),
+        "month",
+        "last",
+    )
+
+
+@pytest.mark.parametrize(
+    ("signed", "day"),
+    [
+        ("二〇二二年九月二十三日", date(2022, 9, 23)),
+        ("二〇二四年十二月十日", date(2024, 12, 10)),
+        ("二〇二四年十一月二十日", date(2024, 11, 20)),
+        ("二〇一九年十月三十一日", date(2019, 10, 31)),
+        ("2024年3月1日", date(2024, 3, 1)),
+    ],
+)
+def test_the_signing_date_in_chinese_numerals_is_the_document_date(signed: str, day: date) -> None:
+    """The date under the signature, written in Chinese numerals, dates the plan; a deadline
+    written without its year is read in that year."""
+    text = f"一、重点任务\n1. 12月15日前完成排查（镇综治办负责）。\n某镇人民政府\n{signed}\n"
+    plan = plan_of(import_text(text))
+    assert plan.document.date == day
+    item = plan.get("1.1")
+    assert item is not None
+    assert item.due == date(day.year, 12, 15)
