@@ -274,3 +274,38 @@ def test_the_signing_date_in_chinese_numerals_is_the_document_date(signed: str, 
     item = plan.get("1.1")
     assert item is not None
     assert item.due == date(day.year, 12, 15)
+
+
+# -- tags: two in one sentence, and two side by side ----------------------------------------------
+
+
+RIVERS = """一、重点任务
+（一）加强河道治理。开展河道排查（镇水利站负责），建立问题台账（镇综治办负责）。完成河道清淤（镇农服中心负责）。
+（二）加强垃圾治理。开展垃圾分类。（牵头单位：镇城管中队）（配合单位：各村）推进垃圾减量（镇环卫所负责）。
+"""
+
+
+def test_two_tags_in_one_sentence_name_its_units_and_leave_its_text() -> None:
+    """「开展河道排查（X负责），建立问题台账（Y负责）。」 is one action of X and Y; its title and
+    text are the sentence without the tags, as every other action's are."""
+    result = import_text(RIVERS)
+    plan = plan_of(result)
+    first = plan.get("1.1.1")
+    assert first is not None
+    assert plan.office_names(first) == ("镇水利站", "镇综治办")
+    assert (first.title, first.text) == ("开展河道排查", "开展河道排查，建立问题台账。")
+    second = plan.get("1.1.2")
+    assert second is not None and plan.office_names(second) == ("镇农服中心",)
+    assert (second.title, second.text) == ("完成河道清淤", "完成河道清淤。")
+
+
+def test_two_labelled_tags_side_by_side_are_read_and_not_reported_unread() -> None:
+    """「（牵头单位：X）（配合单位：Y）」 names X, leading, and Y: both brackets were read, so
+    neither is listed among the tags that could not be read."""
+    result = import_text(RIVERS)
+    plan = plan_of(result)
+    sorting = plan.get("1.2.1")
+    assert sorting is not None
+    assert plan.office_names(sorting) == ("镇城管中队", "各村")
+    assert [plan.offices[key].name for key in sorting.lead] == ["镇城管中队"]
+    assert [(u.line, u.reason) for u in result.unplaced] == []
