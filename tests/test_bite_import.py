@@ -8,11 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from test_import_grammar import plan_of
 
 from xixin_cli.importer import import_file, import_text
 from xixin_cli.importer.dates import find_deadline
-
-from test_import_grammar import plan_of
 
 # -- a document in traditional characters is written back in its own characters ---------------
 
