@@ -241,7 +241,8 @@ def test_a_deadline_phrase_is_due_on_its_day(words: str, issued: date, due: date
 
 
 def test_every_year_and_every_month_say_how_they_recur() -> None:
-    """The plan's `every:` for 每年3月上旬 is the 10th of March, for 每月底 the month's last day."""
+    """The plan's `every:` for 每年3月上旬 is the 10th of March, for 每月底 the month's last day,
+    for 每年2月底 the 28th (which every February has), due first on the February's own last day."""
     yearly = find_deadline("每年3月上旬前报送总结", date(2024, 5, 1))
     monthly = find_deadline("每月底前报送进度", date(2024, 12, 31))
     assert yearly is not None and yearly.every is not None and yearly.recurring
@@ -252,6 +253,13 @@ def test_every_year_and_every_month_say_how_they_recur() -> None:
         "month",
         "last",
     )
+    for issued, first in (
+        (date(2023, 3, 1), date(2024, 2, 29)),
+        (date(2024, 3, 1), date(2025, 2, 28)),
+    ):
+        february = find_deadline("每年2月底前报送总结", issued)
+        assert february is not None and february.every is not None
+        assert (february.due, february.every.day) == (first, "02-28")
 
 
 @pytest.mark.parametrize(
@@ -308,3 +316,27 @@ def test_two_labelled_tags_side_by_side_are_read_and_not_reported_unread() -> No
     assert plan.office_names(sorting) == ("镇城管中队", "各村")
     assert [plan.offices[key].name for key in sorting.lead] == ["镇城管中队"]
     assert [(u.line, u.reason) for u in result.unplaced] == []
+
+
+def test_a_label_names_the_unit_without_its_short_name() -> None:
+    """「责任单位：市发展和改革委员会（简称发改委）、市财政局」: the 简称 is a remark, not part of
+    the unit's name."""
+    text = "一、重点任务\n1. 完善工作机制。责任单位：市发展和改革委员会（简称发改委）、市财政局\n"
+    plan = plan_of(import_text(text))
+    item = plan.get("1.1")
+    assert item is not None and plan.office_names(item) == ("市发展和改革委员会", "市财政局")
+
+
+def test_a_tag_on_a_short_heading_speaks_for_the_sentences_below_it() -> None:
+    """「加强组织领导（牵头单位：X，配合单位：Y）。」 then two sentences: each is an action of X
+    (leading) and Y, though the tag holds a comma."""
+    text = (
+        "一、重点任务\n1. 加强组织领导（牵头单位：镇党政办，配合单位：各村）。"
+        "定期召开推进会议。及时通报工作进展。\n"
+    )
+    plan = plan_of(import_text(text))
+    for item_id in ("1.1", "1.1.1", "1.1.2"):
+        item = plan.get(item_id)
+        assert item is not None, item_id
+        assert plan.office_names(item) == ("镇党政办", "各村"), item_id
+        assert [plan.offices[key].name for key in item.lead] == ["镇党政办"], item_id
