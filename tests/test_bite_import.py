@@ -340,3 +340,57 @@ def test_a_tag_on_a_short_heading_speaks_for_the_sentences_below_it() -> None:
         assert item is not None, item_id
         assert plan.office_names(item) == ("镇党政办", "各村"), item_id
         assert [plan.offices[key].name for key in item.lead] == ["镇党政办"], item_id
+
+
+def test_word_blank_paragraphs_are_blank_lines(tmp_path: Path) -> None:
+    """Empty paragraphs between the numbered ones add nothing to any item's text, and the
+    line numbers the import reports are the paragraphs' own."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for text in [
+        "一、重点任务",
+        "",
+        "1. 开展河道排查（镇水利站负责）。",
+        "",
+        "",
+        "2. 建立问题台账。",
+    ]:
+        document.add_paragraph(text)
+    path = tmp_path / "方案.docx"
+    document.save(str(path))
+    result = import_file(path)
+    plan = plan_of(result)
+    assert [(i.id, i.text) for i in plan.items] == [
+        ("1.1", "开展河道排查。"),
+        ("1.2", "建立问题台账。"),
+    ]
+    assert [(u.line, u.reason, u.text) for u in result.unplaced] == [(6, "no_unit", "建立问题台账")]
+
+
+def test_a_word_table_with_a_malformed_merge_is_still_read(tmp_path: Path) -> None:
+    """A table whose top-left cell says it continues a vertical merge from a row that does not
+    exist (as some converters write it): its cells are read as they stand, rows become items."""
+    docx = pytest.importorskip("docx")
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    cells = [
+        ["序号", "重点任务", "责任单位"],
+        ["1", "开展河道排查", "镇水利站"],
+        ["2", "建立问题台账", "镇综治办"],
+    ]
+    for r, row in enumerate(cells):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    merge = OxmlElement("w:vMerge")
+    merge.set(qn("w:val"), "continue")
+    table.rows[0]._tr.tc_lst[0].get_or_add_tcPr().append(merge)
+    path = tmp_path / "分解表.docx"
+    document.save(str(path))
+    plan = plan_of(import_file(path))
+    assert [(i.id, i.title, plan.office_names(i)) for i in plan.items] == [
+        ("t1.1", "开展河道排查", ("镇水利站",)),
+        ("t1.2", "建立问题台账", ("镇综治办",)),
+    ]
