@@ -394,3 +394,50 @@ def test_a_word_table_with_a_malformed_merge_is_still_read(tmp_path: Path) -> No
         ("t1.1", "开展河道排查", ("镇水利站",)),
         ("t1.2", "建立问题台账", ("镇综治办",)),
     ]
+
+
+# -- what the notes tell the clerk ----------------------------------------------------------------
+
+
+RECURRING = """一、重点任务
+1. 每周五报送巡查情况（镇城管中队负责）。
+2. 每月25日前报送工作进展（镇党政办负责）。
+3. 每季度末报送工作总结（镇经发办负责）。
+4. 每年3月底前报送年度总结（镇综治办负责）。
+二、工作步骤
+（一）集中整治阶段（2024年11月—2025年2月）
+1. 1月15日前完成中期检查（镇督查办负责）。
+某镇人民政府
+2024年9月20日
+"""
+
+
+def test_notes_say_how_a_deadline_recurs_and_where_its_year_came_from() -> None:
+    """Each recurring item's note says its period, the day it recurs on when the words do
+    not say it (每年3月底: 每年3月31日), and its first due day; a day without its year says
+    that the year was taken from the phase, naming the phase's window."""
+    plan = plan_of(import_text(RECURRING))
+    notes = {i.id: i.note for i in plan.items if "@" not in i.id}
+    assert notes["1.1"] == "“每周五”每周重复；截止日为第一次（2024-09-20）"
+    assert notes["1.2"] == "“每月25日”每月重复；截止日为第一次（2024-09-25）"
+    assert notes["1.3"] == "“每季度末”每季度重复；截止日为第一次（2024-09-30）"
+    assert notes["1.4"].startswith(
+        "“每年3月底”每年重复（每年3月31日）；截止日为第一次（2025-03-31）"
+    )
+    assert notes["2.1.1"] == "原文未写年份，按本阶段（2024年11月—2025年2月）推定为 2025 年"
+    first = {
+        each: min(i.due for i in plan.items if i.id.startswith(f"{each}@") and i.due)
+        for each in ("1.1", "1.2", "1.3")
+    }
+    assert first == {"1.1": date(2024, 9, 20), "1.2": date(2024, 9, 25), "1.3": date(2024, 9, 30)}
+
+
+def test_a_yearly_item_whose_first_day_is_after_the_last_phase_still_loads() -> None:
+    """「每年3月底前」 in a plan whose phases end in February 2025: the plan loads (exit 0, not
+    the plan error that a recurrence with no occurrence is), the item is due once, on
+    2025-03-31, and its note says why only once."""
+    plan = plan_of(import_text(RECURRING))
+    yearly = [(i.id, i.due) for i in plan.items if i.id.startswith("1.4@")]
+    assert yearly == [("1.4@2025", date(2025, 3, 31))]
+    item = plan.get("1.4")
+    assert item is not None and "只列第一次（2025-03-31）" in item.note

@@ -191,6 +191,7 @@ class Builder:
                 item.notes.append(f"截止日不在{phase.name}时间内，按原文日期")
             if item.phase is None:
                 self._no_phase_above(item)
+        self._recur_past_the_phases()
         found = Found(
             len([line for line in self.lines if line.text]),
             len(self.root.walk()) - 1,
@@ -208,6 +209,17 @@ class Builder:
             self.notes,
             found,
         )
+
+    def _recur_past_the_phases(self) -> None:
+        """A recurring item recurs until the plan's last phase ends (docs/plan-format.md); one
+        whose first day falls after that (「每年3月底前」 in phases ending in February) would have
+        no occurrence and the plan would not load: it recurs until its first day, said so."""
+        end = max((p.end for p in self.phases), default=None)
+        for item in self.items:
+            if item.every is None or item.due is None or end is None or item.due <= end:
+                continue
+            item.every = replace(item.every, until=item.due)
+            item.notes.append(f"各阶段于 {end} 结束，早于第一次截止日：只列第一次（{item.due}）")
 
     def _cut_closing(self) -> None:
         """The signature, date, 附件 and 抄送 lines after the last numbered piece: not its text."""

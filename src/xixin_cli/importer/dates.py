@@ -116,12 +116,15 @@ class Every:
     unit: str  # week | month | quarter | year
     day: int | str  # month: 1..31 or "last"; week: 周一..周日; quarter: "end"; year: "MM-DD"
     since: date | None = None  # 「2020年起，每年3月底前」: from 2020-01-01
+    until: date | None = None  # set when the plan's phases end before its first occurrence
 
     def as_dict(self) -> dict[str, object]:
         """The mapping form of `every:`, keys in the order docs/plan-format.md gives them."""
         out: dict[str, object] = {"unit": self.unit, "day": self.day}
         if self.since is not None:
             out["from"] = self.since
+        if self.until is not None:
+            out["until"] = self.until
         return out
 
     def words(self) -> str:
