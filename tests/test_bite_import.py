@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_import_grammar import plan_of
 
-from xixin_cli.importer import import_file, import_text
+from xixin_cli.importer import PLACEHOLDER_UNIT, import_file, import_text
 from xixin_cli.importer.dates import find_deadline
 
 # -- a document in traditional characters is written back in its own characters ---------------
@@ -441,3 +441,37 @@ def test_a_yearly_item_whose_first_day_is_after_the_last_phase_still_loads() -> 
     assert yearly == [("1.4@2025", date(2025, 3, 31))]
     item = plan.get("1.4")
     assert item is not None and "只列第一次（2025-03-31）" in item.note
+
+
+def test_a_task_sheet_row_by_row(tmp_path: Path) -> None:
+    """A 任务分解表 with its note 「列第一位的为牵头单位」: the first unit of each list leads; a
+    row's title is its measure's first sentence; a task name left empty under a task is that
+    task (its text says so); a second units column is read when the first is empty; a units
+    cell that is no list of names is reported at its row, never made a unit; and an item read
+    from a cell keeps no tag text (there was none)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "重点任务", "具体措施", "责任单位", "配合单位", "完成时限"])
+    sheet.append(
+        [1, "人居环境", "新建公厕5座。完成改厕100户。", "县住建局、县财政局", None, "2024年9月底前"]
+    )
+    sheet.append([2, None, "完成污水治理村庄6个", None, "县生态环境局", "2024年12月底前"])
+    sheet.append([3, "产业发展", "培育龙头企业2家", "详见附件：责任清单", None, "2024年"])
+    sheet.append(["注：责任单位中列第一位的为牵头单位。"])
+    path = tmp_path / "分解表.xlsx"
+    book.save(str(path))
+    result = import_file(path)
+    plan = plan_of(result)
+    rows = {i.id: i for i in plan.items}
+    assert list(rows) == ["t1.1", "t1.2", "t1.3"]
+    first, second, third = rows["t1.1"], rows["t1.2"], rows["t1.3"]
+    assert (first.title, plan.office_names(first)) == ("新建公厕5座", ("县住建局", "县财政局"))
+    assert [plan.offices[key].name for key in first.lead] == ["县住建局"]
+    assert first.offices_text == ""
+    assert second.text.startswith("人居环境") and plan.office_names(second) == ("县生态环境局",)
+    assert plan.office_names(third) == (PLACEHOLDER_UNIT,)
+    assert [(u.line, u.reason, u.text) for u in result.unplaced] == [
+        (4, "no_unit", "培育龙头企业2家"),
+        (4, "unread_units", "详见附件：责任清单"),
+    ]
