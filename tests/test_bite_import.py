@@ -475,3 +475,30 @@ def test_a_task_sheet_row_by_row(tmp_path: Path) -> None:
         (4, "no_unit", "培育龙头企业2家"),
         (4, "unread_units", "详见附件：责任清单"),
     ]
+
+
+# -- text files -----------------------------------------------------------------------------------
+
+
+PLAIN = "一、重点任务\n1. 开展河道排查（镇水利站负责）。\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (PLAIN.encode("utf-8"), "UTF-8"),
+        (b"\xef\xbb\xbf" + PLAIN.encode("utf-8"), "UTF-8"),
+        (PLAIN.encode("utf-16-le"), "UTF-16"),  # saved without its BOM
+        (PLAIN.encode("utf-16-be"), "UTF-16"),
+    ],
+)
+def test_a_text_file_is_read_in_its_encoding(tmp_path: Path, data: bytes, encoding: str) -> None:
+    """A plan saved as UTF-8 (with or without a BOM) or as UTF-16 without a BOM gives its item,
+    and the import names the encoding it read."""
+    path = tmp_path / "方案.txt"
+    path.write_bytes(data)
+    result = import_file(path)
+    plan = plan_of(result)
+    item = plan.get("1.1")
+    assert result.encoding == encoding
+    assert item is not None and plan.office_names(item) == ("镇水利站",)
