@@ -502,3 +502,53 @@ def test_a_text_file_is_read_in_its_encoding(tmp_path: Path, data: bytes, encodi
     item = plan.get("1.1")
     assert result.encoding == encoding
     assert item is not None and plan.office_names(item) == ("镇水利站",)
+
+
+def test_word_tables_that_are_no_task_tables_are_named_and_group_rows_are_no_items(
+    tmp_path: Path,
+) -> None:
+    """Of four Word tables: an empty one, and a note, are skipped with their first words (none
+    for the empty one) for the clerk to find; a header with no rows under it is skipped as such;
+    in the task table a group row merged across its three columns (「一、产业发展」) is no item."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("附表：重点任务分解")
+    document.add_table(rows=2, cols=2)
+    tasks = document.add_table(rows=3, cols=3)
+    for c, value in enumerate(["序号", "重点任务", "责任单位"]):
+        tasks.cell(0, c).text = value
+    group = tasks.cell(1, 0).merge(tasks.cell(1, 2))
+    group.text = "一、产业发展"
+    for c, value in enumerate(["1", "培育龙头企业", "县工信局"]):
+        tasks.cell(2, c).text = value
+    note = document.add_table(rows=1, cols=1)
+    note.cell(
+        0, 0
+    ).text = "填表说明：本表由各单位如实填写，于每月5日前报县委办汇总，逾期未报的予以通报"
+    header = document.add_table(rows=1, cols=3)
+    for c, value in enumerate(["序号", "重点任务", "责任单位"]):
+        header.cell(0, c).text = value
+    path = tmp_path / "分解表.docx"
+    document.save(str(path))
+    result = import_file(path)
+    plan = plan_of(result)
+    assert [(i.id, i.title, plan.office_names(i)) for i in plan.items] == [
+        ("t2.1", "培育龙头企业", ("县工信局",))
+    ]
+    assert [(s.index, s.reason, s.first) for s in result.skipped_tables] == [
+        (1, "no_header", ""),
+        (3, "no_header", "填表说明：本表由各单位如实填写，于每月5日前报县委办汇总，逾"),
+        (4, "no_rows", "序号"),
+    ]
+
+
+def test_a_group_row_in_a_typed_table_is_no_item() -> None:
+    """A table typed into the text, its group row written in the first cell only."""
+    text = (
+        "| 序号 | 重点任务 | 责任单位 | 完成时限 |\n|---|---|---|---|\n"
+        "| 一、产业发展 | | | |\n| 1 | 培育龙头企业 | 县工信局 | 2024年底前 |\n"
+    )
+    plan = plan_of(import_text(text))
+    assert [(i.title, plan.office_names(i), i.due) for i in plan.items] == [
+        ("培育龙头企业", ("县工信局",), date(2024, 12, 31))
+    ]
