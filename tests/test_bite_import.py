@@ -552,3 +552,25 @@ def test_a_group_row_in_a_typed_table_is_no_item() -> None:
     assert [(i.title, plan.office_names(i), i.due) for i in plan.items] == [
         ("培育龙头企业", ("县工信局",), date(2024, 12, 31))
     ]
+
+
+# -- the document's own title ---------------------------------------------------------------------
+
+
+TASK = "一、重点任务\n1. 开展河道排查（镇水利站负责）。\n"
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # 「关于…的实施意见」 is a title as 公文 write them (only 「关于印发…的通知」 is a notice)
+        ("关于加强河道管理的实施意见\n", "关于加强河道管理的实施意见"),
+        # a 通知 line is not the plan's title; the title below it, over two lines, is
+        ("紧急通知\n某镇河道整治\n工作方案\n", "某镇河道整治工作方案"),
+        # the issuer's name over the title is not part of it
+        ("某镇人民政府\n河道整治工作方案\n", "河道整治工作方案"),
+    ],
+)
+def test_the_title_standing_above_the_text(head: str, title: str) -> None:
+    plan = plan_of(import_text(head + TASK))
+    assert plan.document.title == title
