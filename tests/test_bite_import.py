@@ -574,3 +574,28 @@ TASK = "一、重点任务\n1. 开展河道排查（镇水利站负责）。\n"
 def test_the_title_standing_above_the_text(head: str, title: str) -> None:
     plan = plan_of(import_text(head + TASK))
     assert plan.document.title == title
+
+
+def test_timing_sharing_a_tag_is_not_a_unit() -> None:
+    """「（镇党政办负责，每季度报送一次）」: the unit is 镇党政办; how often is no unit."""
+    plan = plan_of(import_text("一、重点任务\n1. 报送工作进展（镇党政办负责，每季度报送一次）。\n"))
+    item = plan.get("1.1")
+    assert item is not None and plan.office_names(item) == ("镇党政办",)
+
+
+def test_a_two_row_header_names_lead_and_partner_columns(tmp_path: Path) -> None:
+    """「责任单位」 over 「牵头单位 | 配合单位」: the first column's units lead, the second's help."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "重点任务", "责任单位", None, "完成时限"])
+    sheet.append([None, None, "牵头单位", "配合单位", None])
+    sheet.append([1, "开展河道排查", "县水利局", "各乡镇", "2024年9月底前"])
+    sheet.merge_cells("C1:D1")
+    path = tmp_path / "分解表.xlsx"
+    book.save(str(path))
+    plan = plan_of(import_file(path))
+    item = plan.get("t1.1")
+    assert item is not None and plan.office_names(item) == ("县水利局", "各乡镇")
+    assert [plan.offices[key].name for key in item.lead] == ["县水利局"]
+    assert item.due == date(2024, 9, 30)
