@@ -569,9 +569,10 @@ TASK = "一、重点任务\n1. 开展河道排查（镇水利站负责）。\n"
         ("紧急通知\n某镇河道整治\n工作方案\n", "某镇河道整治工作方案"),
         # the issuer's name over the title is not part of it
         ("某镇人民政府\n河道整治工作方案\n", "河道整治工作方案"),
-        # nor is the document number over it, nor a line below it
+        # nor is the document number over it, nor a line below it, nor the date above it
         ("某政发〔2024〕5号\n河道整治工作方案\n", "河道整治工作方案"),
         ("河道整治工作方案\n镇属各单位\n", "河道整治工作方案"),
+        ("2024年3月1日\n河道整治工作方案\n", "河道整治工作方案"),
     ],
 )
 def test_the_title_standing_above_the_text(head: str, title: str) -> None:
