@@ -603,3 +603,28 @@ def test_a_two_row_header_names_lead_and_partner_columns(tmp_path: Path) -> None
     assert item is not None and plan.office_names(item) == ("县水利局", "各乡镇")
     assert [plan.offices[key].name for key in item.lead] == ["县水利局"]
     assert item.due == date(2024, 9, 30)
+
+
+def test_a_title_only_quoted_in_the_opening_sentence_is_the_title() -> None:
+    text = "为落实《某镇河道整治工作方案》，现就有关事项通知如下。\n" + TASK
+    assert plan_of(import_text(text)).document.title == "某镇河道整治工作方案"
+
+
+PHASES_BY_MONTH = """一、工作步骤
+第一阶段：2024年1月—2月
+1. 制定实施细则（镇党政办负责）。
+（二）宣传发动阶段（2024年4月）
+1. 开展宣传发动（镇宣传办负责）。
+某镇人民政府
+2024年1月5日
+"""
+
+
+def test_phases_named_by_one_month_or_by_their_window_alone() -> None:
+    """A phase headed only by its window is named by its number; a phase given one month
+    (「（2024年4月）」) is that month, not the time since the phase before."""
+    plan = plan_of(import_text(PHASES_BY_MONTH))
+    assert [(p.name, p.start, p.end) for p in plan.phases.values()] == [
+        ("阶段1.1", date(2024, 1, 1), date(2024, 2, 29)),
+        ("宣传发动阶段", date(2024, 4, 1), date(2024, 4, 30)),
+    ]
