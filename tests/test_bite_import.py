@@ -628,3 +628,29 @@ def test_phases_named_by_one_month_or_by_their_window_alone() -> None:
         ("阶段1.1", date(2024, 1, 1), date(2024, 2, 29)),
         ("宣传发动阶段", date(2024, 4, 1), date(2024, 4, 30)),
     ]
+
+
+def test_a_folder_or_an_unreadable_file_is_a_plan_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`xixin import` given a folder, or a file it may not read, says which path and why
+    (exit 3), never a traceback."""
+    from xixin_cli.errors import ExitCode, PlanError
+
+    with pytest.raises(PlanError) as folder:
+        import_file(tmp_path)
+    locked = tmp_path / "方案.txt"
+    locked.write_text(PLAIN, encoding="utf-8")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(PlanError) as denied:
+        import_file(locked)
+    for caught, path, code in (
+        (folder, str(tmp_path), "import.is_dir"),
+        (denied, str(locked), "import.no_permission"),
+    ):
+        assert caught.value.exit_code == ExitCode.PLAN
+        assert [(p.path, p.code) for p in caught.value.problems] == [(path, code)]
