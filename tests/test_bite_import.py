@@ -588,7 +588,7 @@ def test_timing_sharing_a_tag_is_not_a_unit() -> None:
 
 
 def test_a_two_row_header_names_lead_and_partner_columns(tmp_path: Path) -> None:
-    """「责任单位」 over 「牵头单位 | 配合单位」: the first column's units lead, the second's help."""
+    """「责任单位」 over 「牵头单位 | 配合单位」: the first column's units lead."""
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     sheet = book.active
@@ -633,24 +633,29 @@ def test_phases_named_by_one_month_or_by_their_window_alone() -> None:
 def test_a_folder_or_an_unreadable_file_is_a_plan_error_naming_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`xixin import` given a folder, or a file it may not read, says which path and why
-    (exit 3), never a traceback."""
+    """`xixin import` given a folder, a file it may not read, or one the disk fails to give,
+    says which path and why (exit 3), never a traceback."""
     from xixin_cli.errors import ExitCode, PlanError
 
     with pytest.raises(PlanError) as folder:
         import_file(tmp_path)
-    locked = tmp_path / "方案.txt"
-    locked.write_text(PLAIN, encoding="utf-8")
-
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
-
-    monkeypatch.setattr(Path, "read_bytes", refuse)
-    with pytest.raises(PlanError) as denied:
-        import_file(locked)
-    for caught, path, code in (
-        (folder, str(tmp_path), "import.is_dir"),
-        (denied, str(locked), "import.no_permission"),
+    path = tmp_path / "方案.txt"
+    path.write_text(PLAIN, encoding="utf-8")
+    caught = {"import.is_dir": (folder, str(tmp_path))}
+    for code, error in (
+        ("import.no_permission", PermissionError(13, "Permission denied")),
+        ("import.unreadable", OSError(5, "Input/output error")),
     ):
-        assert caught.value.exit_code == ExitCode.PLAN
-        assert [(p.path, p.code) for p in caught.value.problems] == [(path, code)]
+
+        def refuse(self: Path, error: OSError = error) -> bytes:
+            raise error
+
+        monkeypatch.setattr(Path, "read_bytes", refuse)
+        with pytest.raises(PlanError) as failed:
+            import_file(path)
+        caught[code] = (failed, str(path))
+    for code, (failure, named) in caught.items():
+        assert failure.value.exit_code == ExitCode.PLAN
+        assert [(p.path, p.code) for p in failure.value.problems] == [(named, code)]
+    (unreadable,) = caught["import.unreadable"][0].value.problems
+    assert "Input/output error" in str(unreadable.params["reason"])
