@@ -659,3 +659,20 @@ def test_a_folder_or_an_unreadable_file_is_a_plan_error_naming_it(
         assert [(p.path, p.code) for p in failure.value.problems] == [(named, code)]
     (unreadable,) = caught["import.unreadable"][0].value.problems
     assert "Input/output error" in str(unreadable.params["reason"])
+
+
+@pytest.mark.parametrize("suffix", [".doc", ".wps", ".pdf", ".et", ".ofd"])
+def test_a_kind_of_file_not_read_is_refused_naming_its_kind(tmp_path: Path, suffix: str) -> None:
+    """An old Word, WPS, PDF, ET or OFD file, even one holding plain text, is refused (exit 2)
+    with its kind named, to be saved as .docx, .xlsx or .txt first."""
+    from xixin_cli.errors import ExitCode, UsageError
+
+    path = tmp_path / f"方案{suffix}"
+    path.write_text(PLAIN, encoding="utf-8")
+    with pytest.raises(UsageError) as refused:
+        import_file(path)
+    assert refused.value.exit_code == ExitCode.USAGE
+    assert (refused.value.code, refused.value.params) == (
+        "import.unsupported",
+        {"path": str(path), "suffix": suffix},
+    )
