@@ -676,3 +676,18 @@ def test_a_kind_of_file_not_read_is_refused_naming_its_kind(tmp_path: Path, suff
         "import.unsupported",
         {"path": str(path), "suffix": suffix},
     )
+
+
+@pytest.mark.parametrize(("name", "suffix"), [("方案.txt", ".txt"), ("方案", "?")])
+def test_an_old_word_file_renamed_is_refused_as_what_it_is(
+    tmp_path: Path, name: str, suffix: str
+) -> None:
+    """An old binary Word or Excel file saved under another name (or none) is refused as a
+    kind not read, never read as text."""
+    from xixin_cli.errors import UsageError
+
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    with pytest.raises(UsageError) as refused:
+        import_file(path)
+    assert (refused.value.code, refused.value.params["suffix"]) == ("import.unsupported", suffix)
