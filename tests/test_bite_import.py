@@ -304,6 +304,10 @@ def test_two_tags_in_one_sentence_name_its_units_and_leave_its_text() -> None:
     second = plan.get("1.1.2")
     assert second is not None and plan.office_names(second) == ("镇农服中心",)
     assert (second.title, second.text) == ("完成河道清淤", "完成河道清淤。")
+    task = plan.get("1.1")  # it names no unit: its actions' units are its own, and it says so
+    assert task is not None
+    assert plan.office_names(task) == ("镇水利站", "镇综治办", "镇农服中心")
+    assert task.note.endswith("本任务未单列责任单位，取其下各项的责任单位")
 
 
 def test_two_labelled_tags_side_by_side_are_read_and_not_reported_unread() -> None:
@@ -691,3 +695,11 @@ def test_an_old_word_file_renamed_is_refused_as_what_it_is(
     with pytest.raises(UsageError) as refused:
         import_file(path)
     assert (refused.value.code, refused.value.params["suffix"]) == ("import.unsupported", suffix)
+
+
+def test_a_csv_that_is_no_task_table_is_named_by_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "填表说明.csv"
+    path.write_text("本表由各单位填写\n于每月5日前报送\n", encoding="utf-8")
+    result = import_file(path)
+    assert result.items == 0
+    assert [(s.sheet, s.reason) for s in result.skipped_tables] == [("填表说明", "no_header")]
