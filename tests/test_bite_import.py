@@ -703,3 +703,16 @@ def test_a_csv_that_is_no_task_table_is_named_by_its_file(tmp_path: Path) -> Non
     result = import_file(path)
     assert result.items == 0
     assert [(s.sheet, s.reason) for s in result.skipped_tables] == [("填表说明", "no_header")]
+
+
+@pytest.mark.parametrize("stop", ["。", "；", ";"])
+def test_a_tag_after_its_sentence_speaks_for_that_sentence_only(stop: str) -> None:
+    """「开展河道排查。（X负责）完成河道清淤。（Y负责）」: the tag standing after a sentence's
+    stop is that sentence's; the next sentence is the next tag's."""
+    text = (
+        f"一、重点任务\n（一）加强河道治理。开展河道排查{stop}（镇水利站负责）"
+        f"完成河道清淤{stop}（镇农服中心负责）\n"
+    )
+    plan = plan_of(import_text(text))
+    actions = [(i.title, plan.office_names(i)) for i in plan.items if i.parent == "1.1"]
+    assert actions == [("开展河道排查", ("镇水利站",)), ("完成河道清淤", ("镇农服中心",))]
