@@ -716,3 +716,21 @@ def test_a_tag_after_its_sentence_speaks_for_that_sentence_only(stop: str) -> No
     plan = plan_of(import_text(text))
     actions = [(i.title, plan.office_names(i)) for i in plan.items if i.parent == "1.1"]
     assert actions == [("开展河道排查", ("镇水利站",)), ("完成河道清淤", ("镇农服中心",))]
+
+
+def test_a_sentence_opened_by_a_connective_is_titled_by_what_it_says() -> None:
+    text = "一、重点任务\n1. 加强河道巡查（镇水利站负责）。同时，各村定期开展自查。\n"
+    plan = plan_of(import_text(text))
+    assert [i.title for i in plan.items] == ["加强河道巡查", "各村定期开展自查"]
+
+
+def test_the_issuers_signing_above_the_date() -> None:
+    """A joint signing block (blank lines between its names) is the issuers; 「特此通知」 above
+    it is not one."""
+    text = (
+        "一、重点任务\n1. 加强河道巡查（镇水利站负责）。\n特此通知\n"
+        "中共某镇委员会\n\n某镇人民政府\n2024年3月1日\n"
+    )
+    plan = plan_of(import_text(text))
+    assert plan.document.issuer == "中共某镇委员会 某镇人民政府"
+    assert plan.document.date == date(2024, 3, 1)
