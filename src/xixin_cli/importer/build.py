@@ -191,6 +191,7 @@ class Builder:
                 item.notes.append(f"截止日不在{phase.name}时间内，按原文日期")
             if item.phase is None:
                 self._no_phase_above(item)
+        self._recur_past_the_phases()
         found = Found(
             len([line for line in self.lines if line.text]),
             len(self.root.walk()) - 1,
@@ -208,6 +209,17 @@ class Builder:
             self.notes,
             found,
         )
+
+    def _recur_past_the_phases(self) -> None:
+        """A recurring item recurs until the plan's last phase ends (docs/plan-format.md); one
+        whose first day falls after that (「每年3月底前」 in phases ending in February) would have
+        no occurrence and the plan would not load: it recurs until its first day, said so."""
+        end = max((p.end for p in self.phases), default=None)
+        for item in self.items:
+            if item.every is None or item.due is None or end is None or item.due <= end:
+                continue
+            item.every = replace(item.every, until=item.due)
+            item.notes.append(f"各阶段于 {end} 结束，早于第一次截止日：只列第一次（{item.due}）")
 
     def _cut_closing(self) -> None:
         """The signature, date, 附件 and 抄送 lines after the last numbered piece: not its text."""
@@ -393,7 +405,7 @@ class Builder:
         item = self._item(node, item_id, parent, phase, kind, text, tags, None, False)
         heading = segments[0][1] if self._is_heading(segments[0][0], node) else None
         title = _sentences(self._clean(text, tags))[:1]
-        first = self._clean(segments[0][0], [t for t in tags if t is segments[0][1]])
+        first = self._clean(segments[0][0], _made_of(segments[0][1], tags))
         if title and first.startswith(title[0]) and first != title[0]:
             # the title sentence is the item's own; the first stretch starts after it
             cut = segments[0][0].find(title[0][-1]) + 1
@@ -405,7 +417,7 @@ class Builder:
                 units = self._units_of([heading], node.line)
             else:
                 units = heading_units
-            clean = self._clean(segment, [tag] if tag else [])
+            clean = self._clean(segment, _made_of(tag, tags))
             child = Item(
                 self._unique(f"{item_id}.{index}"),
                 "action" if kind in ("task", "action") else kind,
@@ -792,7 +804,9 @@ class Builder:
         read = {(t.start, t.end) for t in tags}
         for start, end in brackets(text):
             inside = text[start + 1 : end - 1]
-            if (start, end) in read or not _TAGLIKE.search(inside) or len(inside) > 200:
+            # 「（牵头单位：X）（配合单位：Y）」 side by side are read as one tag spanning both
+            within = any(s <= start and end <= e for s, e in read)
+            if within or not _TAGLIKE.search(inside) or len(inside) > 200:
                 continue
             if LEGEND.fullmatch(inside.strip("。 ")):
                 continue
@@ -833,6 +847,14 @@ def _cut_attachment_list(lines: list[Line]) -> None:
                 for line in lines[position:]:
                     line.text = ""
             return
+
+
+def _made_of(tag: Tag | None, tags: list[Tag]) -> list[Tag]:
+    """The tags a stretch's tag was made of: two in one sentence (「开展排查（X负责），建立台账
+    （Y负责）。」) speak together as one, and each is taken out of the text."""
+    if tag is None:
+        return []
+    return [t for t in tags if tag.start <= t.start and t.end <= tag.end] or [tag]
 
 
 def _merge(first: Tag | None, second: Tag) -> Tag:

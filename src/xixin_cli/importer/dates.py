@@ -86,9 +86,14 @@ _RELATIVE = re.compile(
 _ONGOING = re.compile(r"\s*(?:持续|长期|常态化|不断)")
 _STANDING = re.compile(r"长期坚持|持续推进|常态化|长期|长效|持续开展|持续|经常性")
 
+#: 「11月至次年2月」「2024年3月至翌年1月」: the end is in the year after the start's
+_NEXT_YEAR = r"(?:次年|翌年|第二年|下一年|来年)"
+
 WINDOW = re.compile(
     r"(\d{4})\s*年(?:(\d{1,2})\s*月(?:(\d{1,2})\s*日)?(?:上旬|中旬|下旬|初|底)?)?\s*"
-    r"(?:[—–\-~～－至到]+|—+)\s*(?:(\d{4})\s*年)?(?:(\d{1,2})\s*月(?:(\d{1,2})\s*日)?"
+    r"(?:[—–\-~～－至到]+|—+)\s*(?:(\d{4})\s*年|"
+    + _NEXT_YEAR
+    + r")?(?:(\d{1,2})\s*月(?:(\d{1,2})\s*日)?"
     r"(上旬|中旬|下旬|底|末)?)?"
 )
 
@@ -111,12 +116,15 @@ class Every:
     unit: str  # week | month | quarter | year
     day: int | str  # month: 1..31 or "last"; week: 周一..周日; quarter: "end"; year: "MM-DD"
     since: date | None = None  # 「2020年起，每年3月底前」: from 2020-01-01
+    until: date | None = None  # set when the plan's phases end before its first occurrence
 
     def as_dict(self) -> dict[str, object]:
         """The mapping form of `every:`, keys in the order docs/plan-format.md gives them."""
         out: dict[str, object] = {"unit": self.unit, "day": self.day}
         if self.since is not None:
             out["from"] = self.since
+        if self.until is not None:
+            out["until"] = self.until
         return out
 
     def words(self) -> str:
@@ -211,7 +219,8 @@ def find_window(text: str, year: int | None = None) -> Window | None:
         else:
             try:
                 start = date(int(y1), int(m1 or 1), int(d1) if d1 else 1)
-                end_year = int(y2) if y2 else int(y1) + (1 if m1 and int(m2) < int(m1) else 0)
+                later = bool(m1 and int(m2) < int(m1)) or _said_next_year(match.group(0))
+                end_year = int(y2) if y2 else int(y1) + later
                 end_day = date(end_year, int(m2), int(d2)) if d2 else _day(end_year, int(m2), part)
             except ValueError:
                 continue
@@ -228,8 +237,13 @@ def find_window(text: str, year: int | None = None) -> Window | None:
 #: 「（9月1日至11月30日）」「（4月-5月）」: a window whose year is left out
 _MONTHS_WINDOW = re.compile(
     r"(?<![\d年.．])(\d{1,2})\s*月(?:(\d{1,2})\s*[日号])?\s*[—–\-~～－至到]+\s*"
-    r"(\d{1,2})\s*月(?:(\d{1,2})\s*[日号])?(上旬|中旬|下旬|底|末)?"
+    + _NEXT_YEAR
+    + r"?(\d{1,2})\s*月(?:(\d{1,2})\s*[日号])?(上旬|中旬|下旬|底|末)?"
 )
+
+
+def _said_next_year(words: str) -> bool:
+    return re.search(_NEXT_YEAR, words) is not None
 
 
 def _window_in_year(text: str, year: int) -> Window | None:
@@ -239,7 +253,7 @@ def _window_in_year(text: str, year: int) -> Window | None:
         m1, d1, m2, d2, part = match.groups()
         try:
             start = date(year, int(m1), int(d1) if d1 else 1)
-            end_year = year + (1 if int(m2) < int(m1) else 0)
+            end_year = year + (int(m2) < int(m1) or _said_next_year(match.group(0)))
             end = date(end_year, int(m2), int(d2)) if d2 else _day(end_year, int(m2), part)
         except ValueError:
             continue

@@ -110,7 +110,7 @@ def _title_lines(preamble: list[Line]) -> str:
     for index, text in enumerate(texts):
         if len(text) > 40 or re.search(r"[。，；：]", text):
             continue
-        if _TITLE_END.search(text) and "关于" not in text and not text.endswith("通知"):
+        if _TITLE_END.search(text) and not text.endswith("通知"):
             if (
                 index > 0
                 and len(texts[index - 1]) <= 30

@@ -34,15 +34,22 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
         pass
-    if data[:200].count(b"\x00") > 20:  # UTF-16 saved without its BOM
+    if b"\x00" in data[:400]:  # UTF-16 saved without its BOM (GB18030 has no zero byte)
         for codec in ("utf-16-le", "utf-16-be"):
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError:
                 continue
-            if re.search(r"[\u4e00-\u9fff]", text):
+            if _reads_as_text(text[:2000]):
                 return text, "UTF-16"
     return data.decode("gb18030", errors="replace"), "GB18030"
+
+
+def _reads_as_text(text: str) -> bool:
+    """Chinese text with some figures and punctuation, as UTF-16 in the right byte order gives
+    (in the wrong one, 「一、重点任务」 comes out as Hangul and other scripts' letters)."""
+    plain = re.findall(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s]", text)
+    return bool(re.search(r"[\u4e00-\u9fff]", text)) and len(plain) >= 0.9 * len(text)
 
 
 def read_bytes(path: Path) -> bytes:
