@@ -35,7 +35,7 @@ def kind(code: int | None) -> str:
 
 
 def main() -> None:
-    metas = sorted(glob.glob("mutants/src/xixin_cli/*.py.meta"))
+    metas = sorted(glob.glob("mutants/src/xixin_cli/**/*.py.meta", recursive=True))
     if "--sample" in sys.argv:
         import random
 
@@ -67,13 +67,14 @@ def main() -> None:
             row[kind(code)] += 1
         for key in names:
             total[key] += row[key]
-        rows.append((os.path.basename(meta)[: -len(".py.meta")], row))
+        module = os.path.relpath(meta, "mutants/src/xixin_cli")[: -len(".py.meta")]
+        rows.append((module.replace(os.sep, "."), row))
     rows.append(("core", total))
     for module, row in rows:
         judged = sum(row.values()) - row["not run"]
         share = 100 * (row["killed"] + row["timeout"]) / judged if judged else 0.0
         counts = "  ".join(f"{key} {value}" for key, value in row.items() if value)
-        print(f"{module:11} {share:5.1f}% killed of {judged:4} judged   {counts}")
+        print(f"{module:20} {share:5.1f}% killed of {judged:5} judged   {counts}")
 
 
 if __name__ == "__main__":
