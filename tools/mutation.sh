@@ -10,6 +10,9 @@
 #   tools/mutation.sh --sample 30     judge a seeded random 30% of each module's mutants not
 #                                     judged yet (a figure for the core when time is short)
 #   tools/mutation.sh --survivors --sample 10   both in one run
+#   tools/mutation.sh --names FILE    judge the mutants named in FILE (a sample kept, e.g.
+#                                     tools/mutation-sample.txt) not judged yet or that lived,
+#                                     then print the figures over them alone
 #   tools/mutation.sh --report        only print the figures of the results kept
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +25,12 @@ run() {
 names=()
 case "${1:-}" in
   --report) ;;
+  --names)
+    mapfile -t names < <(python3 tools/mutation_report.py --names "$2" --waiting)
+    if [ ${#names[@]} -gt 0 ]; then run "${names[@]}"; fi
+    python3 tools/mutation_report.py --names "$2"
+    exit 0
+    ;;
   --survivors | --sample)
     while [ $# -gt 0 ]; do
       case "$1" in

@@ -2,7 +2,9 @@
 
 Run by tools/mutation.sh after each run, or alone: `python tools/mutation_report.py`
 (`--survivors` lists the mutants that survived, by name, for `mutmut show NAME`;
-`--sample PERCENT` names a seeded random PERCENT of each module's mutants not judged yet).
+`--sample PERCENT` names a seeded random PERCENT of each module's mutants not judged yet;
+`--names FILE` keeps to the mutants named in FILE, e.g. a sample drawn once and kept, and
+`--waiting` then names those of them not judged yet or that survived, to judge again).
 """
 
 from __future__ import annotations
@@ -34,8 +36,25 @@ def kind(code: int | None) -> str:
     return "other"
 
 
+def _codes(meta: str, only: set[str] | None) -> dict[str, int | None]:
+    """The exit code of each mutant of one module (only those in `only`, when given)."""
+    with open(meta, encoding="utf-8") as handle:
+        codes: dict[str, int | None] = json.load(handle)["exit_code_by_key"]
+    return codes if only is None else {k: v for k, v in codes.items() if k in only}
+
+
 def main() -> None:
-    metas = sorted(glob.glob("mutants/src/xixin_cli/*.py.meta"))
+    metas = sorted(glob.glob("mutants/src/xixin_cli/**/*.py.meta", recursive=True))
+    only = None
+    if "--names" in sys.argv:  # figures, survivors and waiting over these mutants only
+        with open(sys.argv[sys.argv.index("--names") + 1], encoding="utf-8") as handle:
+            only = {line.strip() for line in handle if line.strip()}
+    if "--waiting" in sys.argv:  # the mutants (of --names) not judged yet, or that lived
+        for meta in metas:
+            for name, code in sorted(_codes(meta, only).items()):
+                if kind(code) in ("not run", "survived", "no tests"):
+                    print(name)
+        return
     if "--sample" in sys.argv:
         import random
 
@@ -50,9 +69,7 @@ def main() -> None:
         return
     if "--survivors" in sys.argv:
         for meta in metas:
-            with open(meta, encoding="utf-8") as handle:
-                codes = json.load(handle)["exit_code_by_key"]
-            for name, code in sorted(codes.items()):
+            for name, code in sorted(_codes(meta, only).items()):
                 if kind(code) in ("survived", "no tests"):
                     print(name)
         return
@@ -60,20 +77,22 @@ def main() -> None:
     total = dict.fromkeys(names, 0)
     rows = []
     for meta in metas:
-        with open(meta, encoding="utf-8") as handle:
-            codes = json.load(handle)["exit_code_by_key"].values()
+        codes = _codes(meta, only).values()
+        if not codes:
+            continue
         row = dict.fromkeys(names, 0)
         for code in codes:
             row[kind(code)] += 1
         for key in names:
             total[key] += row[key]
-        rows.append((os.path.basename(meta)[: -len(".py.meta")], row))
+        module = os.path.relpath(meta, "mutants/src/xixin_cli")[: -len(".py.meta")]
+        rows.append((module.replace(os.sep, "."), row))
     rows.append(("core", total))
     for module, row in rows:
         judged = sum(row.values()) - row["not run"]
         share = 100 * (row["killed"] + row["timeout"]) / judged if judged else 0.0
         counts = "  ".join(f"{key} {value}" for key, value in row.items() if value)
-        print(f"{module:11} {share:5.1f}% killed of {judged:4} judged   {counts}")
+        print(f"{module:20} {share:5.1f}% killed of {judged:5} judged   {counts}")
 
 
 if __name__ == "__main__":
