@@ -180,13 +180,25 @@ def test_the_last_working_day_is_the_official_calendars_stepping_back_over_holid
 # -- what each bad rule says ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("written", ["每天", "每月32日", "每年13月底", '""'])
+@pytest.mark.parametrize("written", ["每天", "每月32日", "每年13月底"])
 def test_an_unreadable_short_form_is_named_at_its_line(written: str) -> None:
     text = plan_text(f"    every: {written}\n")
-    value = "" if written == '""' else written
-    code = "plan.empty_text" if value == "" else "plan.bad_every"
-    params = {} if value == "" else {"value": value}
-    assert problems(text) == [(line_of(text, "every:"), "items[1].every", code, params)]
+    assert problems(text) == [
+        (line_of(text, "every:"), "items[1].every", "plan.bad_every", {"value": written})
+    ]
+
+
+@pytest.mark.parametrize("written", ["", " ~", " null"])
+def test_an_every_left_empty_is_an_unreadable_rule_of_no_words(written: str) -> None:
+    text = plan_text(f"    every:{written}\n")
+    assert problems(text) == [
+        (line_of(text, "every:"), "items[1].every", "plan.bad_every", {"value": ""})
+    ]
+
+
+def test_an_every_of_empty_quotes_is_an_empty_text() -> None:
+    text = plan_text('    every: ""\n')
+    assert problems(text) == [(line_of(text, "every:"), "items[1].every", "plan.empty_text", {})]
 
 
 def test_an_every_that_is_a_list_wants_a_mapping() -> None:
