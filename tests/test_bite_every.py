@@ -363,3 +363,53 @@ def test_an_unreadable_light_in_the_mark_is_named_at_its_line(tmp_path: Path) ->
         "plan.bad_warning",
         {"value": "soon"},
     )
+
+
+def test_a_mark_that_is_one_text_wants_a_mapping(tmp_path: Path) -> None:
+    (problem,) = refused(mark(tmp_path, "|\n  warnings: 3 days\n"))
+    assert (problem.line, problem.code) == (1, "plan.want_mapping")
+
+
+def test_a_mark_in_gb18030_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / ".xixin"
+    path.write_bytes("# 乡工作目录\nwarnings: {yellow: 3天}\n".encode("gb18030"))
+    (problem,) = refused(path)
+    assert (problem.line, problem.key, problem.code) == (1, None, "file.gb18030")
+
+
+# -- more of what a rule gives --------------------------------------------------------------
+
+
+def test_a_window_of_one_day_holding_the_day_gives_one_occurrence() -> None:
+    found = occurrences("    every: {unit: month, day: 25, from: 2023-03-25, until: 2023-03-25}\n")
+    assert found == [("1@2023-03", date(2023, 3, 25))]
+
+
+def test_an_occurrence_on_a_phases_first_or_last_day_stands_under_that_phase() -> None:
+    plan = parse_plan(plan_text("    every: {unit: month, day: 1, until: 2023-07-31}\n"), "p.yaml")
+    assert [(i.id, i.phase) for i in plan.items if i.parent][::6] == [
+        ("1@2023-01", "h1"),  # 2023-01-01: h1's first day
+        ("1@2023-07", "h2"),  # 2023-07-01: h2's first day
+    ]
+    plan = parse_plan(plan_text("    every: {unit: quarter, day: end}\n"), "p.yaml")
+    assert [i.phase for i in plan.items if i.parent] == ["h1", "h1", "h2", "h2"]  # 06-30: h1's last
+
+
+def test_an_occurrence_outside_every_phase_keeps_the_items_own_phase() -> None:
+    text = plan_text(
+        "    phase: h1\n    every: {unit: month, day: 25, from: 2023-12-01, until: 2024-01-31}\n"
+    )
+    plan = parse_plan(text, "p.yaml")
+    assert [(i.id, i.phase) for i in plan.items if i.parent] == [
+        ("1@2023-12", "h2"),
+        ("1@2024-01", "h1"),
+    ]
+
+
+@pytest.mark.parametrize("key", ["unit", "day"])
+def test_a_unit_or_day_that_is_no_text_is_named_at_its_key(key: str) -> None:
+    given = {"unit": "month", "day": "25", key: "[1, 2]"}
+    text = plan_text(f"    every:\n      unit: {given['unit']}\n      day: {given['day']}\n")
+    assert problems(text) == [
+        (line_of(text, f"{key}: [1, 2]"), f"items[1].every.{key}", "plan.want_text", {})
+    ]
