@@ -323,7 +323,7 @@ def mark(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def refused(path: Path) -> list[Problem]:
+def refused(path: Path) -> tuple[Problem, ...]:
     with pytest.raises(PlanError) as raised:
         workspace_warnings(path)
     assert all(p.path == str(path) for p in raised.value.problems)
