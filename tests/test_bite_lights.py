@@ -110,6 +110,7 @@ def test_blue_counted_otherwise_than_yellow_may_be_nearer_in_number() -> None:
         ),
         ("warnings: {}\n", [(6, "warnings", "plan.want_warnings")]),
         ("warnings: x\n", [(6, "warnings", "plan.want_mapping")]),
+        ("warnings: {yellow: [3]}\n", [(6, "warnings.yellow", "plan.want_text")]),
         ('warnings: ""\n', [(6, "warnings", "plan.want_mapping")]),  # one problem, not two
         ("warnings:\n", [(6, "warnings", "plan.want_mapping")]),
         ("warnings:\n  yellow: 3 days\n  blue: x\n", [(8, "warnings.blue", "plan.bad_warning")]),
