@@ -102,3 +102,13 @@ def test_a_fold_is_settled_by_a_day_in_chinas_time_not_the_machines() -> None:
     folded = Folded.empty()._replace(latest=utc_evening)
     assert not folded.settled_by(date(2022, 11, 30))
     assert folded.settled_by(date(2022, 12, 1))
+
+
+def test_one_file_attached_for_two_units_shows_once_as_first_attached() -> None:
+    plan = parse_plan(SMALL, "small.yaml")
+    events = [  # the same file, for each unit; the later one's id sorts first
+        evidence("z1", 1, "4.1.1", "/联合报告.pdf")._replace(office="dangqun"),
+        evidence("a2", 2, "4.1.1", "/联合报告.pdf")._replace(office="cun"),
+    ]
+    state = states(plan, fold([]), {}, fold_evidence(events))["4.1.1"]
+    assert [(e.path, e.event_id) for e in state.evidence] == [("/联合报告.pdf", "z1")]
