@@ -104,3 +104,18 @@ def task_paragraphs(text: str) -> dict[int, tuple[list[str], list[str]]]:
         number = numerals.index(match.group(1)) + 1
         result[number] = (sentences(match.group(2)), match.group(3).split("、"))
     return result
+
+
+def damage(path: Path, kind: str, at: int) -> None:
+    """What the property tests do to a log behind xixin's back: `flip` one byte in place (the
+    same file, the same size), or `truncate` it to `at` bytes (both taken modulo its size)."""
+    if kind == "flip" and path.exists() and path.stat().st_size:
+        data = bytearray(path.read_bytes())
+        at_byte = at % len(data)
+        data[at_byte] = (data[at_byte] + 1) % 256
+        with path.open("r+b") as handle:
+            handle.write(bytes(data))
+    elif kind == "truncate" and path.exists():
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            handle.truncate(at % (size + 1))

@@ -17,7 +17,7 @@ from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.plan_file import load_plan
 from xixin_cli.status_log import append_event, parse_log
 
-from conftest import ROOT
+from conftest import ROOT, damage
 
 CHINA = timezone(timedelta(hours=8))
 ITEMS = ["4.1.1", "4.1.2", "5.3.1", "9.9.9"]
@@ -129,16 +129,8 @@ def test_the_log_cache_agrees_with_a_full_read(
                     written = op[1] if len(op) > 1 else b""
                     assert isinstance(written, bytes)
                     handle.write(written + tail if kind != "newline" else b"\n")
-            elif kind == "flip" and path.exists() and path.stat().st_size:
-                data = bytearray(path.read_bytes())
-                at_byte = int(op[1]) % len(data)  # type: ignore[call-overload]
-                data[at_byte] = (data[at_byte] + 1) % 256
-                with path.open("r+b") as handle:  # in place: same file, same size
-                    handle.write(bytes(data))
-            elif kind == "truncate" and path.exists():
-                size = path.stat().st_size
-                with path.open("r+b") as handle:
-                    handle.truncate(int(op[1]) % (size + 1))  # type: ignore[call-overload]
+            elif kind in ("flip", "truncate"):
+                damage(path, kind, int(op[1]))  # type: ignore[call-overload]
             elif kind == "replace" and path.exists():
                 copy = folder / "copy"
                 copy.write_bytes(path.read_bytes())

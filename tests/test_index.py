@@ -18,7 +18,7 @@ from xixin_cli.rules import undo_target
 from xixin_cli.status_log import append_event, read_logs
 from xixin_cli.verified import verify_open
 
-from conftest import Runner
+from conftest import Runner, damage
 
 CHINA = timezone(timedelta(hours=8))
 ITEMS = ["4.1.1", "4.1.2", "5.3.1"]
@@ -219,16 +219,8 @@ def test_the_index_and_verify_agree_with_a_full_read(
                     written = op[1]
                     assert isinstance(written, bytes)
                     handle.write(written + (b"\n" if kind == "garbage" else b""))
-            elif kind == "flip" and path.exists() and path.stat().st_size:
-                data = bytearray(path.read_bytes())
-                at_byte = int(op[1]) % len(data)  # type: ignore[call-overload]
-                data[at_byte] = (data[at_byte] + 1) % 256
-                with path.open("r+b") as handle:  # in place: same file, same size
-                    handle.write(bytes(data))
-            elif kind == "truncate" and path.exists():
-                size = path.stat().st_size
-                with path.open("r+b") as handle:
-                    handle.truncate(int(op[1]) % (size + 1))  # type: ignore[call-overload]
+            elif kind in ("flip", "truncate"):
+                damage(path, kind, int(op[1]))  # type: ignore[call-overload]
             check(path, full)
             check(path, False)  # and again, from what the index remembers
     finally:
