@@ -230,3 +230,20 @@ def test_closing_needs_done_work_whichever_command_asks(xixin: Runner, state_fil
     assert xixin("done", "4.3.4", "--office", "民政办").code == 0
     closed = xixin("set", "4.3.4", "已销号", "--office", "民政办")
     assert closed.code == 0 and "已完成 → 已销号" in closed.err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_formatter_fills_a_message_as_message_does(lang: str) -> None:
+    """`formatter` is `message` with the template looked up once: the same words for every
+    message of both catalogues, counts ({n:one|other}) included."""
+    from string import Formatter
+
+    from xixin_cli.i18n import catalogue, formatter, message
+
+    for code, template in catalogue(lang).items():
+        names = {field for _, field, _, _ in Formatter().parse(template) if field}
+        if "hint" in names or any(not name.isidentifier() for name in names):
+            continue
+        for n in (1, 2):
+            params = {name: n if name == "n" else f"<{name}>" for name in names}
+            assert formatter(code, lang)(**params) == message(code, lang, **params), code

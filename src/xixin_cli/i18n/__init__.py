@@ -13,6 +13,8 @@ no file reading or parsing at start-up; a test checks both have every code with 
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
+from functools import partial
 from importlib import import_module
 from typing import Any
 
@@ -67,6 +69,16 @@ def message(code: str, lang: str, **params: Any) -> str:
     if "|" in template:
         return _FORMATTER.format(template, **params)
     return template.format(**params)
+
+
+def formatter(code: str, lang: str) -> Callable[..., str]:
+    """`message(code, lang, **params)` as a function of the values, the template looked up
+    once: for a line filled thousands of times (a weekly report has 10,000 changes). It takes
+    no `hint`."""
+    template = catalogue(lang)[code]
+    if "|" in template:
+        return partial(_FORMATTER.format, template)
+    return template.format
 
 
 def status_label(code: str, lang: str) -> str:
