@@ -172,6 +172,13 @@ class _PlanCache(NamedTuple):
     plan: Plan
 
 
+def is_cold(path: Path) -> bool:
+    """Whether the plan at `path` has no cache here: never opened on this PC, or the cache
+    folder was cleared (one stat). False when caching is off: there is nothing to warm."""
+    slot = _slot("plan", path)
+    return slot is not None and not slot.exists()
+
+
 def load_plan_cached(path: Path) -> Plan:
     """The plan at `path`, from the cache when the file's bytes are the ones it was made from,
     or when its settled stamps show it has not been written since (then it is not even read)."""

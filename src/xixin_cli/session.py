@@ -187,10 +187,16 @@ def open_all(
         return [open_session(settings, events=events, as_of=as_of)]
     if settings.state:  # each plan has its own log: one --state cannot be all of them
         raise UsageError("usage.state_needs_plan", names=", ".join(e.name for e in found))
-    return [
-        open_session(settings._replace(plan=entry.name), events=events, as_of=as_of, named=entry)
-        for entry in found
-    ]
+    from xixin_cli.warmup import open_each
+
+    return open_each(
+        found,
+        settings,
+        lambda entry: open_session(
+            settings._replace(plan=entry.name), events=events, as_of=as_of, named=entry
+        ),
+        as_of,
+    )
 
 
 def knowing(
