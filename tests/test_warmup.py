@@ -179,16 +179,22 @@ def test_a_bad_plan_is_reported_as_one_process_reports_it(
     assert (cold.code, cold.out, cold.err) == (alone.code, alone.out, alone.err)
 
 
-@pytest.mark.parametrize(("count", "cores"), [(warmup.MIN_COLD - 1, 4), (8, 1)])
-def test_no_helpers_for_a_few_plans_or_one_core(
+@pytest.mark.parametrize(
+    ("count", "cores", "fork"), [(warmup.MIN_COLD - 1, 4, True), (8, 1, True), (8, 4, False)]
+)
+def test_no_helpers_for_a_few_plans_one_core_or_no_fork(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     shares: list[list[str]],
     count: int,
     cores: int,
+    fork: bool,
 ) -> None:
+    """Below MIN_COLD plans, on one core, or where a helper cannot be a copy of the command
+    (not Linux, or another thread running): the plans are opened in turn."""
     entries = make_workspace(tmp_path / "ws", count)
     monkeypatch.setattr(warmup, "cores", lambda: cores)
+    monkeypatch.setattr(warmup, "can_fork", lambda: fork)
     monkeypatch.setenv("XIXIN_HOME", str(tmp_path / "ws"))
     monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
     settings = Settings(None, (), None)

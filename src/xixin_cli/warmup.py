@@ -41,6 +41,14 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def can_fork() -> bool:
+    """Whether a helper can be a copy of this process: on Linux, with no other thread running
+    (a fork copies only the thread that calls it). Elsewhere the plans are opened in turn: a
+    helper would be a fresh interpreter importing the program again, which macOS and Windows
+    do differently for an installed command, and which these tests could not hold."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
 def open_each(
     entries: Sequence[NamedPlan],
     settings: Settings,
@@ -53,7 +61,7 @@ def open_each(
 
     cold = [entry for entry in entries if is_cold(entry.path)]
     shares = min(cores(), 8)
-    if len(cold) < MIN_COLD or shares < 2:
+    if len(cold) < MIN_COLD or shares < 2 or not can_fork():
         return [open_one(entry) for entry in entries]
     # The command keeps the first share: the plans it would open first, so that an error in
     # one of them comes first, as it would with no helpers.
@@ -76,12 +84,7 @@ def _helpers(
 ) -> Iterator[Callable[[], None]]:
     """Start a process for each share; yield what waits for all of them to end. Leaving
     early (an error in the command's own share) stops them: their work is not needed."""
-    # fork where it is safe (Linux, one thread): nothing is imported or read again. Elsewhere a
-    # fresh interpreter imports what opening a plan needs (~0.2 s), still less than a share.
-    safe_fork = sys.platform.startswith("linux") and threading.active_count() == 1
-    context = (
-        multiprocessing.get_context("fork") if safe_fork else multiprocessing.get_context("spawn")
-    )
+    context = multiprocessing.get_context("fork")
     with contextlib.suppress(OSError):
         sys.stdout.flush()  # a forked helper must not hold a copy of what is still to be written
     started: list[BaseProcess] = []
