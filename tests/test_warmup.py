@@ -93,14 +93,17 @@ def shares(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return given
 
 
-def views(xixin: Runner, monkeypatch: pytest.MonkeyPatch, cache: str) -> list[tuple[object, ...]]:
+View = tuple[tuple[str, ...], int, str, str]  # the command, its exit code, stdout, stderr
+
+
+def views(xixin: Runner, monkeypatch: pytest.MonkeyPatch, cache: str) -> list[View]:
     """What the office sees of the workspace, with the cache folder `cache` (or none: off)."""
     if cache == "off":
         monkeypatch.setenv("XIXIN_CACHE", "off")
     else:
         monkeypatch.delenv("XIXIN_CACHE", raising=False)
         monkeypatch.setenv("XIXIN_CACHE_DIR", cache)
-    seen = []
+    seen: list[View] = []
     for args in (
         ("overdue", "--as-of", "2023-05-10", "--all"),
         ("overdue", "--as-of", "2023-05-10", "--json"),
