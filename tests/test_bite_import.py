@@ -734,3 +734,14 @@ def test_the_issuers_signing_above_the_date() -> None:
     plan = plan_of(import_text(text))
     assert plan.document.issuer == "中共某镇委员会 某镇人民政府"
     assert plan.document.date == date(2024, 3, 1)
+
+
+def test_a_bracket_of_up_to_eight_characters_is_part_of_a_name() -> None:
+    """「各县(市、区)政府」keeps its bracket; a longer remark (nine characters or more), a
+    legend or 「简称」 is dropped."""
+    from xixin_cli.importer.tags import _outside_brackets
+
+    assert _outside_brackets("各县（市、区、旗）政府") == "各县（市、区、旗）政府"
+    assert _outside_brackets("乡党群办（负责牵头抓总工作）") == "乡党群办（负责牵头抓总工作）"
+    assert _outside_brackets("乡党群办（负责牵头抓总各项工作）") == "乡党群办"
+    assert _outside_brackets("乡人民政府（以下简称乡政府）") == "乡人民政府"

@@ -192,6 +192,7 @@ def test_each_record_says_the_oldest_format_that_reads_it(event: Event, version:
         ("on", 20221119),
         ("on", "2022-13-01"),
         ("by", 1),
+        ("kind", "teleport"),
     ],
 )
 def test_a_record_with_one_bad_field_is_skipped_naming_it(field: str, value: object) -> None:
@@ -221,6 +222,16 @@ def test_evidence_with_a_bad_size_is_skipped(size: object) -> None:
     record["size"] = size
     (problem,) = parse_log(json.dumps(record).encode(), "log").warnings
     assert problem.key == "size"
+
+
+def test_evidence_of_an_empty_file_is_read() -> None:
+    """An empty file is evidence too (a form sent back blank is still what was sent)."""
+    record = event_to_record(FULL[3])
+    record["size"] = 0
+    read = parse_log(json.dumps(record).encode() + b"\n", "log")
+    assert read.warnings == ()
+    (event,) = read.events
+    assert event.size == 0 and event.path == FULL[3].path
 
 
 def test_an_extension_written_as_format_3_with_no_day_is_refused_not_withdrawn() -> None:
