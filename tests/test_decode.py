@@ -18,13 +18,16 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xixin_cli import status_log
+from xixin_cli.errors import Problem, StateError
 from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.status_log import (
     LineError,
+    LogRead,
     decode_line,
     event_from_record,
     event_to_record,
     load_line,
+    parse_log,
     read_signed,
     record_hash,
 )
@@ -235,3 +238,85 @@ def test_the_hours_remembered_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> N
         at = datetime(2020, 1, 1, tzinfo=timezone.utc) + timedelta(hours=hour)
         assert status_log._fast_at(at.isoformat()) == at
     assert 0 < len(status_log._HOURS) <= 30_000
+
+
+def _line_by_line(data: bytes, name: str, first_line: int) -> LogRead:
+    """`parse_log` as it read before it decoded a piece at once: each line's bytes alone."""
+    events, warnings, numbers = [], [], []
+    if first_line == 1 and data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    lines = data.split(b"\n")
+    torn = bool(lines) and lines[-1] != b""
+    for number, raw in enumerate(lines, start=first_line):
+        if not raw.strip():
+            continue
+        try:
+            events.append(decode_line(raw))
+            numbers.append(number)
+        except LineError as bad:
+            last = number == first_line + len(lines) - 1 and torn and bad.code == "log.bad_line"
+            warnings.append(Problem(name, number, None, "log.torn" if last else bad.code))
+        except status_log._NewerRecord as exc:
+            found = exc.version
+            raise StateError("state.newer_version", path=f"{name}:{number}", found=found) from None
+        except status_log._BadRecord as exc:
+            warnings.append(Problem(name, number, exc.field, "log.bad_record"))
+    return LogRead(tuple(events), tuple(warnings), tuple(numbers))
+
+
+def _what_is_read(read: Callable[[], LogRead]) -> tuple[object, ...]:
+    """A read's events with their line numbers and its warnings as (path, line, key, code,
+    values); or where a newer record stopped it."""
+    try:
+        found = read()
+    except StateError as stop:
+        return ("stop", stop.code, stop.params["path"], stop.params["found"])
+    problems = [(p.path, p.line, p.key, p.code, p.params) for p in found.warnings]
+    return (found.events, found.lines, problems)
+
+
+#: Lines of every kind a log can hold: xixin's own (changed or not), blank ones, ones that
+#: only look blank (an ideographic space is no space to the reader), bytes that are no UTF-8,
+#: a BOM, a carriage return, text that is no JSON, a line longer than a line may be.
+log_lines = (
+    lines()
+    | st.sampled_from(
+        [
+            b"",
+            b"  \t",
+            "\u3000".encode(),
+            b"\xff\xfe",
+            b"\xef\xbb\xbf",
+            b"not json",
+            b'{"v":1}',
+            "中文".encode(),
+            b"\x80abc",
+        ]
+    )
+    | lines().map(lambda raw: raw + b"\r")
+    | lines().map(lambda raw: raw[:-1] + b" " * (status_log.MAX_LINE // 4) + b"}")
+    | events.map(  # fewer characters than MAX_LINE, more bytes: too long all the same
+        lambda e: _line(event_to_record(e._replace(note="中" * (status_log.MAX_LINE // 3))))
+    )
+    | lines().map(lambda raw: raw[: len(raw) // 2])
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(log_lines, max_size=8),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([1, 2, 57]),
+)
+def test_a_log_reads_as_it_reads_line_by_line(
+    found: list[bytes], bom: bool, newline_at_end: bool, first_line: int
+) -> None:
+    """Reading a piece at once (decoded whole when it can be) gives exactly the events,
+    numbers and warnings that reading each line's bytes alone gives."""
+    data = (b"\xef\xbb\xbf" if bom else b"") + b"\n".join(found)
+    if newline_at_end and found:
+        data += b"\n"
+    assert _what_is_read(lambda: parse_log(data, "log", first_line)) == _what_is_read(
+        lambda: _line_by_line(data, "log", first_line)
+    )

@@ -159,10 +159,27 @@ def parse_log(data: bytes, name: str, first_line: int = 1) -> LogRead:
     numbers: list[int] = []
     if first_line == 1 and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    lines = data.split(b"\n")
-    torn = bool(lines) and lines[-1] != b""  # the last line has no newline: a write was cut
+    # All of it as text at once, when it is UTF-8 (one call instead of one a line, ~20% of a
+    # read): each line is then exactly the decoded bytes of its own line, as no newline byte
+    # is ever part of another character. A piece with a bad byte is read line by line.
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    lines: Sequence[str | bytes] = data.split(b"\n") if text is None else text.split("\n")
+    torn = bool(lines) and lines[-1] not in ("", b"")  # no newline at the end: a write was cut
     last_line = first_line + len(lines) - 1
-    for number, raw in enumerate(lines, start=first_line):
+    for number, line in enumerate(lines, start=first_line):
+        if isinstance(line, str):
+            # A line of n characters is at most 4n bytes: under MAX_LINE, as decode_line asks.
+            fast = _fast_event(line) if len(line) <= MAX_LINE // 4 else None
+            if fast is not None:
+                events.append(fast)
+                numbers.append(number)
+                continue
+            raw = line.encode("utf-8")
+        else:
+            raw = line
         if not raw.strip():
             continue
         try:
