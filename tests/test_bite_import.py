@@ -745,3 +745,66 @@ def test_a_bracket_of_up_to_eight_characters_is_part_of_a_name() -> None:
     assert _outside_brackets("乡党群办（负责牵头抓总工作）") == "乡党群办（负责牵头抓总工作）"
     assert _outside_brackets("乡党群办（负责牵头抓总各项工作）") == "乡党群办"
     assert _outside_brackets("乡人民政府（以下简称乡政府）") == "乡人民政府"
+
+
+def test_a_typed_table_below_an_item_is_no_part_of_its_text() -> None:
+    """The rows of a table typed into the text are read as the table's items, never as the
+    words of the item standing above them."""
+    text = (
+        "一、重点任务\n1. 开展河道排查（镇水利站负责）。\n"
+        "| 序号 | 重点任务 | 责任单位 | 完成时限 |\n|---|---|---|---|\n"
+        "| 一、产业发展 | | | |\n| 1 | 培育龙头企业 | 县工信局 | 2024年底前 |\n"
+    )
+    plan = plan_of(import_text(text))
+    assert [(i.id, i.title, plan.office_names(i), i.due) for i in plan.items] == [
+        ("1.1", "开展河道排查", ("镇水利站",), None),
+        ("t1.1", "培育龙头企业", ("县工信局",), date(2024, 12, 31)),
+    ]
+
+
+def test_a_phase_due_the_day_the_last_one_ends_is_that_month() -> None:
+    """Two phases both 「9月30日前」: the second is September too, not a window that starts
+    after it ends (the plan would not load)."""
+    text = (
+        "某镇河道整治工作方案\n一、工作步骤\n（一）动员部署阶段（2022年9月30日前）\n"
+        "1. 召开动员会议（镇水利站负责）。\n（二）集中整治阶段（2022年9月30日前）\n"
+        "2. 开展河道清理（镇水利站负责）。\n"
+    )
+    plan = plan_of(import_text(text))
+    assert [(p.name, p.start, p.end) for p in plan.phases.values()] == [
+        ("动员部署阶段", date(2022, 9, 1), date(2022, 9, 30)),
+        ("集中整治阶段", date(2022, 9, 1), date(2022, 9, 30)),
+    ]
+
+
+def test_the_stops_after_a_tag_end_its_stretch() -> None:
+    """「开展河道排查。（X负责）。完成清淤。（Y负责）；…」: the stops standing after a tag are
+    its own; the next sentence starts after them, whole."""
+    text = (
+        "一、重点任务\n（一）加强河道治理。开展河道排查。（镇水利站负责）。"
+        "完成河道清淤。（镇农服中心负责）；建立巡河台账。（镇林业站负责）\n"
+    )
+    plan = plan_of(import_text(text))
+    assert [(i.title, plan.office_names(i)) for i in plan.items if i.parent == "1.1"] == [
+        ("开展河道排查", ("镇水利站",)),
+        ("完成河道清淤", ("镇农服中心",)),
+        ("建立巡河台账", ("镇林业站",)),
+    ]
+
+
+def test_a_closing_tag_after_a_list_with_a_unit_of_its_own_stays_with_the_last_item() -> None:
+    """A tag on a line of its own after a list speaks for the whole list only when no item
+    of the list names a unit; here the last one does, so the tag is that item's, and the item
+    that names none is reported for the clerk to place."""
+    text = (
+        "一、重点任务\n（一）加强河道治理\n1. 开展河道排查。\n"
+        "2. 完成河道清淤（镇农服中心负责）。\n（镇水利站负责）\n"
+    )
+    result = import_text(text)
+    plan = plan_of(result)
+    assert [(i.id, plan.office_names(i)) for i in plan.items] == [
+        ("1.1", ("镇农服中心", "镇水利站")),
+        ("1.1.1", (PLACEHOLDER_UNIT,)),
+        ("1.1.2", ("镇农服中心", "镇水利站")),
+    ]
+    assert [(u.line, u.reason) for u in result.unplaced] == [(3, "no_unit")]
