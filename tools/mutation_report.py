@@ -4,7 +4,9 @@ Run by tools/mutation.sh after each run, or alone: `python tools/mutation_report
 (`--survivors` lists the mutants that survived, by name, for `mutmut show NAME`;
 `--sample PERCENT` names a seeded random PERCENT of each module's mutants not judged yet;
 `--names FILE` keeps to the mutants named in FILE, e.g. a sample drawn once and kept, and
-`--waiting` then names those of them not judged yet or that survived, to judge again).
+`--waiting` then names those of them not judged yet or that survived, to judge again;
+`--thin FILE PERCENT` names a seeded PERCENT of each module's names in FILE, a smaller sample
+of the same draw when a run must fit in less time).
 """
 
 from __future__ import annotations
@@ -54,6 +56,22 @@ def main() -> None:
             for name, code in sorted(_codes(meta, only).items()):
                 if kind(code) in ("not run", "survived", "no tests"):
                     print(name)
+        return
+    if "--thin" in sys.argv:
+        import random
+
+        at = sys.argv.index("--thin")
+        with open(sys.argv[at + 1], encoding="utf-8") as handle:
+            kept = sorted({line.strip() for line in handle if line.strip()})
+        share = float(sys.argv[at + 2]) / 100
+        modules: dict[str, list[str]] = {}
+        for name in kept:
+            modules.setdefault(name.rsplit(".", 1)[0], []).append(name)
+        pick = random.Random(22)
+        for module in sorted(modules):
+            found = modules[module]
+            for name in sorted(pick.sample(found, round(len(found) * share))):
+                print(name)
         return
     if "--sample" in sys.argv:
         import random
