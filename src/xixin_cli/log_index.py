@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
@@ -533,21 +533,21 @@ def _index_more(
 def _insert(db: sqlite3.Connection, piece: bytes, read: LogRead, offset: int, lines: int) -> None:
     """The rows of one piece of whole lines starting at byte `offset` after `lines` lines,
     from what `parse_log` read of it."""
-    starts: list[tuple[int, int]] = []
-    position = offset
-    for raw in piece.split(b"\n")[:-1]:
-        starts.append((position, len(raw)))
-        position += len(raw) + 1
+    starts: list[tuple[int, int]] = []  # each line's (byte offset, length), found in place
+    at, end = 0, piece.find(b"\n")
+    while end >= 0:
+        starts.append((offset + at, end - at))
+        at, end = end + 1, piece.find(b"\n", end + 1)
     ids = [event.event_id for event in read.events]
     repeated = _present(db, ids)
-    rows = []
-    for event, number in zip(read.events, read.lines, strict=True):
-        start, size = starts[number - lines - 1]
-        first, written = order_key(event)[:2]
-        repeat = event.event_id in repeated
-        repeated.add(event.event_id)
-        rows.append(
-            (
+
+    def rows() -> Iterator[tuple[object, ...]]:  # made as SQLite takes them: none held at once
+        for event, number in zip(read.events, read.lines, strict=True):
+            start, size = starts[number - lines - 1]
+            first, written = order_key(event)[:2]
+            repeat = event.event_id in repeated
+            repeated.add(event.event_id)
+            yield (
                 number,
                 start,
                 size,
@@ -566,8 +566,8 @@ def _insert(db: sqlite3.Connection, piece: bytes, read: LogRead, offset: int, li
                 event.chain,
                 event.digest,
             )
-        )
-    db.executemany(f"INSERT INTO events VALUES ({','.join('?' * 17)})", rows)
+
+    db.executemany(f"INSERT INTO events VALUES ({','.join('?' * 17)})", rows())
     db.executemany(
         "INSERT INTO skipped VALUES (?, ?, ?)", ((w.line, w.key, w.code) for w in read.warnings)
     )

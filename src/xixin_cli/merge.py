@@ -74,14 +74,15 @@ def _sha256(data: bytes) -> str:
 
 
 def parsed_source(name: str, data: bytes) -> Source:
-    """A source read from its bytes alone."""
+    """A source read from its bytes alone (verified first: what verifying holds is let go
+    before the events are read, so that a process holds one or the other at a time)."""
+    problems = source_problems(name, data)
     read = parse_log(data, name)
     raw_lines = data.split(b"\n")
     entries = tuple(
         (number, raw_lines[number - 1], event.event_id)
         for number, event in zip(read.lines, read.events, strict=True)
     )
-    problems = source_problems(name, data)
     return Source(name, data, entries, read.warnings, problems, read.events, _sha256(data))
 
 
@@ -380,10 +381,12 @@ def _indexed_conflicts(
             if not brought:
                 continue  # the merge brought no change to this part
             bottom = min(brought)
+            first = bottom[0]
             later: Raw | None = None
             for earlier in latest_first(item, unit):
                 if later is not None:
-                    if later[2:5] < bottom:
+                    k1 = later[2]  # `later[2:5] < bottom`, without a tuple made for each row
+                    if k1 <= first and (k1 < first or later[2:5] < bottom):
                         break  # both older than anything brought: no conflict of theirs counts
                     # `_in_conflict`'s first two tests, on the columns as they are
                     if later[6] != earlier[5] and later[5] != earlier[5]:
@@ -585,10 +588,12 @@ def merge_logs(
         size = handle.seek(0, 2)
         if covered == size:
             at.append(size)
-        return b"".join(line + b"\n" for result in results for line in result.lines)
+        made.append(b"".join(line + b"\n" for result in results for line in result.lines))
+        return made[-1]
 
+    made: list[bytes] = []  # what was appended (once: a county's merge brings megabytes)
     append_with(target, build, make_parent=make_parent)
-    payload = b"".join(line + b"\n" for result in results for line in result.lines)
+    payload = made[-1] if made else b""
     read = None
     if at:
         from xixin_cli.log_index import extend
