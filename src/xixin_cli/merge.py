@@ -381,12 +381,12 @@ def _indexed_conflicts(
             if not brought:
                 continue  # the merge brought no change to this part
             bottom = min(brought)
-            first = bottom[0]
+            floor = bottom[0]
             later: Raw | None = None
             for earlier in latest_first(item, unit):
                 if later is not None:
                     k1 = later[2]  # `later[2:5] < bottom`, without a tuple made for each row
-                    if k1 <= first and (k1 < first or later[2:5] < bottom):
+                    if k1 <= floor and (k1 < floor or later[2:5] < bottom):
                         break  # both older than anything brought: no conflict of theirs counts
                     # `_in_conflict`'s first two tests, on the columns as they are
                     if later[6] != earlier[5] and later[5] != earlier[5]:
