@@ -90,15 +90,17 @@ operations = st.lists(
         st.tuples(st.just("flip"), st.integers(min_value=0)),
         st.tuples(st.just("truncate"), st.integers(min_value=0)),
         st.tuples(st.just("drop"), st.integers(min_value=0)),
-        st.tuples(st.just("merge"), st.integers(0, 2)),
+        st.tuples(st.just("merge"), st.integers(0, 3)),
     ),
     max_size=18,
 )
 
 
 def _sources(folder: Path) -> list[Path]:
-    """Three other offices' logs to merge: one of its own, one with a record under an id the
-    target may use (a collision, or a record new to it), and one a copy of another's records."""
+    """Four other offices' logs to merge: one of its own, one with a record under an id the
+    target may use (a collision, or a record new to it), one a copy of another's records, and
+    the first with lines every reader skips (which a merge of it again, remembered, still
+    reports)."""
     made = []
     for k, writer in enumerate(("s0", "s1", "s0")):
         source = folder / f"source{k}.jsonl"
@@ -108,14 +110,19 @@ def _sources(folder: Path) -> list[Path]:
             event = Event(event_id, at, item, Status.BLOCKED, Status.TODO, "s")
             append_event(source, event, writer=writer)
         made.append(source)
+    skipping = folder / "source3.jsonl"
+    first, *rest = made[0].read_bytes().split(b"\n", 1)
+    skipping.write_bytes(first + b"\nnot a record\n" + b"".join(rest) + b'{"torn')
+    made.append(skipping)
     return made
 
 
 def _merged(path: Path, source: Path) -> tuple[object, ...]:
-    """Merge `source` into `path`: what it found, as the command reports it."""
+    """Merge `source` into `path`: what it found, as the command reports it (the source read
+    as the command reads it: not at all when the target's index remembers its bytes)."""
     from xixin_cli.merge import merge_into, read_source
 
-    [found] = merge_into(path, [read_source(source)])
+    [found] = merge_into(path, [read_source(source, path)])
     return (found.lines, found.already, problems(found.collisions), problems(found.warnings))
 
 

@@ -313,3 +313,35 @@ def test_the_conflicts_a_merge_brought_are_those_of_the_whole_log(
         assert sorted(found, key=repr) == sorted(expected, key=repr)
     finally:
         del os.environ["XIXIN_CACHE"]
+
+
+def test_merging_a_log_again_decodes_none_of_it_and_says_the_same(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The target's index remembers each source it took in whole: the same bytes merged again
+    are neither decoded nor verified, and the merge says what it said (the lines it skips
+    too). Bytes it has not seen are read, as ever."""
+    from xixin_cli import merge, verified
+
+    ours, theirs = tmp_path / "ours.jsonl", tmp_path / "cun.jsonl"
+    every = ("--office", "all")
+    assert xixin("--state", str(ours), "done", "5.1.1", *every, "--by", "王芳").code == 0
+    monkeypatch.setenv("XIXIN_WRITER", "village-pc")
+    assert xixin("--state", str(theirs), "start", "4.3.2", *every, "--by", "李四").code == 0
+    with theirs.open("ab") as handle:
+        handle.write(b"not a record\n")
+    first = xixin("--state", str(ours), "merge", str(theirs))
+    assert first.code == 0 and f"{theirs}:4:" in first.err, first.err
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the source was read again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(merge, "parsed_source", refuse)
+        patched.setattr(verified, "verify_open", refuse)
+        again = xixin("--state", str(ours), "merge", str(theirs))
+    assert (again.code, again.err) == (0, first.err)
+    assert again.out == f"从 {theirs} 并入 0 条新记录（已有 3 条，未重复写入）\n"
+    assert xixin("--state", str(theirs), "done", "4.3.2", *every, "--by", "李四").code == 0
+    grown = xixin("--state", str(ours), "merge", str(theirs))
+    assert grown.out == f"从 {theirs} 并入 3 条新记录（已有 3 条，未重复写入）\n", grown.out

@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from xixin_cli.status_log import LogRead
 
 #: Changes whenever what the index holds could differ: the rows, or how a line is read.
-STAMP = f"{__version__}|index 5"
+STAMP = f"{__version__}|index 6"  # 6: merged keeps the lines a source's readers skip
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -69,9 +69,11 @@ CREATE TABLE events (
 );
 CREATE TABLE skipped (line INTEGER PRIMARY KEY, field TEXT, code TEXT);
 -- what merging a source log (by the SHA-256 of its bytes) into this log found, once every
--- record of it was here: merging it again finds the same, as long as these rows stand
+-- record of it was here and it verified: merging it again finds the same, as long as these
+-- rows stand (the lines its readers skip too, so that it need not be read again)
 CREATE TABLE merged (
-    digest TEXT PRIMARY KEY, upto INTEGER NOT NULL, already INTEGER NOT NULL, collisions TEXT
+    digest TEXT PRIMARY KEY, upto INTEGER NOT NULL, already INTEGER NOT NULL, collisions TEXT,
+    warnings TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX events_item ON events (item);
 -- an item's status changes, latest first, without reading their rows (merge's conflicts)
@@ -309,6 +311,19 @@ class LogIndex:
         ).fetchone()
         return (int(found[0]), str(found[1])) if found is not None else None
 
+    def skipped_of(self, digest: str) -> list[tuple[int, str | None, str]] | None:
+        """The lines the readers of the source whose bytes have this SHA-256 skip, (line,
+        field, code) as `parse_log` reports them, when `merged` knows it; else None."""
+        if self.tail:
+            return None
+        found = self.db.execute("SELECT warnings FROM merged WHERE digest = ?", (digest,))
+        row = found.fetchone()
+        if row is None:
+            return None
+        import json
+
+        return [(int(line), field, str(code)) for line, field, code in json.loads(row[0])]
+
     def raw(self, row: Row) -> bytes:
         return os.pread(self.handle.fileno(), row.size, row.start)
 
@@ -333,6 +348,28 @@ class LogIndex:
             ):
                 best = event
         return best
+
+
+def has_index(path: Path) -> bool:
+    """Whether the log has an index file already (up to date or not)."""
+    target = _cache_file(path)
+    return target is not None and target.is_file()
+
+
+def merged_before(target: Path, digest: str, name: str) -> tuple[Problem, ...] | None:
+    """When `target`'s index remembers merging the source whose bytes have this SHA-256
+    (every record of it there, and it verified): the lines that source's readers skip, as
+    `parse_log` reports them (named `name`). Else None."""
+    index = open_index(target)
+    if index is None:
+        return None
+    try:
+        found = index.skipped_of(digest)
+    finally:
+        index.close()
+    if found is None:
+        return None
+    return tuple(Problem(name, line, field, code) for line, field, code in found)
 
 
 def open_index(path: Path) -> LogIndex | None:
@@ -496,21 +533,21 @@ def _index_more(
 def _insert(db: sqlite3.Connection, piece: bytes, read: LogRead, offset: int, lines: int) -> None:
     """The rows of one piece of whole lines starting at byte `offset` after `lines` lines,
     from what `parse_log` read of it."""
-    starts: list[tuple[int, int]] = []
-    position = offset
-    for raw in piece.split(b"\n")[:-1]:
-        starts.append((position, len(raw)))
-        position += len(raw) + 1
+    starts: list[tuple[int, int]] = []  # each line's (byte offset, length), found in place
+    at, end = 0, piece.find(b"\n")
+    while end >= 0:
+        starts.append((offset + at, end - at))
+        at, end = end + 1, piece.find(b"\n", end + 1)
     ids = [event.event_id for event in read.events]
     repeated = _present(db, ids)
-    rows = []
-    for event, number in zip(read.events, read.lines, strict=True):
-        start, size = starts[number - lines - 1]
-        first, written = order_key(event)[:2]
-        repeat = event.event_id in repeated
-        repeated.add(event.event_id)
-        rows.append(
-            (
+
+    def rows() -> Iterator[tuple[object, ...]]:  # made as SQLite takes them: none held at once
+        for event, number in zip(read.events, read.lines, strict=True):
+            start, size = starts[number - lines - 1]
+            first, written = order_key(event)[:2]
+            repeat = event.event_id in repeated
+            repeated.add(event.event_id)
+            yield (
                 number,
                 start,
                 size,
@@ -529,25 +566,33 @@ def _insert(db: sqlite3.Connection, piece: bytes, read: LogRead, offset: int, li
                 event.chain,
                 event.digest,
             )
-        )
-    db.executemany(f"INSERT INTO events VALUES ({','.join('?' * 17)})", rows)
+
+    db.executemany(f"INSERT INTO events VALUES ({','.join('?' * 17)})", rows())
     db.executemany(
         "INSERT INTO skipped VALUES (?, ?, ?)", ((w.line, w.key, w.code) for w in read.warnings)
     )
 
 
 #: What a merge found of one source, kept in the target's index: (SHA-256 of the source's
-#: bytes, records the target has already, [line, event id] of each collision).
-Memo = tuple[str, int, str]
+#: bytes, records the target has already, [line, event id] of each collision, [line, field,
+#: code] of each line its readers skip).
+Memo = tuple[str, int, str, str]
 
 
-def extend(path: Path, start: int, payload: bytes, memos: Sequence[Memo]) -> LogRead | None:
+def extend(
+    path: Path,
+    start: int,
+    payload: bytes,
+    memos: Sequence[Memo],
+    events: Sequence[Event] | None = None,
+) -> LogRead | None:
     """After `payload` was appended to the log at byte `start` (under its lock, by a merge):
     index it from those bytes, without reading the log again, and keep what the merge found
     of each source (`memos`, for `merged`). What `parse_log` read of the payload, or None when
     the index did not cover exactly the log before it (then the next command indexes it, as
-    any growth) or the log no longer holds the payload there."""
-    from xixin_cli.status_log import parse_log
+    any growth) or the log no longer holds the payload there. `events` are the payload's
+    events, one a line, when the merge decoded them already (they are not decoded again)."""
+    from xixin_cli.status_log import LogRead, parse_log
 
     target = _cache_file(path)
     if target is None:
@@ -570,17 +615,21 @@ def extend(path: Path, start: int, payload: bytes, memos: Sequence[Memo]) -> Log
                 db.execute("ROLLBACK")
                 return None
         lines = int(meta.get("lines", 0))  # type: ignore[call-overload]
-        read = parse_log(payload, str(path), first_line=lines + 1)
+        count = payload.count(b"\n")
+        if events is not None and len(events) == count:
+            read = LogRead(tuple(events), (), tuple(range(lines + 1, lines + 1 + count)))
+        else:
+            read = parse_log(payload, str(path), first_line=lines + 1)
         if payload:  # the stamps the write moved can no longer vouch: the CRC decides
             _insert(db, payload, read, start, lines)
             crc = zlib.crc32(payload, int(meta.get("crc", 0)))  # type: ignore[call-overload]
-            _put(db, offset=end, crc=crc, lines=lines + payload.count(b"\n"), seen="")
+            _put(db, offset=end, crc=crc, lines=lines + count, seen="")
             from xixin_cli.cache import held
 
             held(info, end, crc)  # this process need not read the prefix back for its CRC
         db.executemany(
-            "INSERT OR REPLACE INTO merged VALUES (?, ?, ?, ?)",
-            ((digest, end, already, found) for digest, already, found in memos),
+            "INSERT OR REPLACE INTO merged VALUES (?, ?, ?, ?, ?)",
+            ((digest, end, already, found, skipped) for digest, already, found, skipped in memos),
         )
         db.execute("COMMIT")
         return read

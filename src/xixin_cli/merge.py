@@ -32,6 +32,7 @@ class Incoming:
     refused: tuple[Problem, ...] = ()
     collisions: tuple[Problem, ...] = ()
     unverified: int = 0  # records taken in although they do not verify (--accept-unverified)
+    events: tuple[Event, ...] | None = None  # the events of `lines`, when they were decoded
 
 
 def source_problems(name: str, data: bytes) -> tuple[Problem, ...]:
@@ -46,42 +47,76 @@ def source_problems(name: str, data: bytes) -> tuple[Problem, ...]:
 
 class Source(NamedTuple):
     """A log about to be merged: its bytes, each record's line (number, bytes as they are,
-    event id), the lines every reader skips, and what `verify` finds wrong with it."""
+    event id), the lines every reader skips, and what `verify` finds wrong with it.
+
+    `events` are the records' events, in the order of `entries`, when they were read from
+    the bytes (None when the entries came from the source's own index): the lines a merge
+    appends are then taken into the target's index and fold without being decoded again.
+    `digest` is the SHA-256 of `data` ("" when not worked out yet). A source that is not
+    `whole` was read only as far as the target's index says it was merged before, whole and
+    verified (its entries are not read): if the target no longer says so when the merge
+    holds its lock, the source is read then."""
 
     name: str
     data: bytes
     entries: tuple[tuple[int, bytes, str], ...]
     warnings: tuple[Problem, ...]
     refused: tuple[Problem, ...]
+    events: tuple[Event, ...] | None = None
+    digest: str = ""
+    whole: bool = True
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def parsed_source(name: str, data: bytes) -> Source:
-    """A source read from its bytes alone."""
+    """A source read from its bytes alone (verified first: what verifying holds is let go
+    before the events are read, so that a process holds one or the other at a time)."""
+    problems = source_problems(name, data)
     read = parse_log(data, name)
     raw_lines = data.split(b"\n")
     entries = tuple(
         (number, raw_lines[number - 1], event.event_id)
         for number, event in zip(read.lines, read.events, strict=True)
     )
-    return Source(name, data, entries, read.warnings, source_problems(name, data))
+    return Source(name, data, entries, read.warnings, problems, read.events, _sha256(data))
 
 
-def read_source(path: Path) -> Source:
-    """A source log read through its own index where there is one: its records' places and
-    ids without decoding them, and its verification remembered, so that merging a log again,
-    or again once it has grown, reads only what is new in it."""
-    from xixin_cli.log_index import open_index
+def read_source(path: Path, target: Path | None = None) -> Source:
+    """A source log, read as little as it can be.
+
+    When `target`'s index remembers merging these very bytes before (every record of them
+    is there, and they verified), nothing more is read of them: merging a log again costs
+    its SHA-256. Else through the source's own index where it has one already (its records'
+    places and ids without decoding them, and its verification remembered, so that a log
+    merged again once it has grown is read only where it is new); else from its bytes,
+    decoded once (building an index of a log read once, as most sources are, costs more
+    than the reading it would save)."""
+    from xixin_cli.log_index import has_index, merged_before, open_index
     from xixin_cli.status_log import read_bytes
 
+    name = str(path)
+    if target is not None:
+        data = read_bytes(path)
+        digest = _sha256(data)
+        warnings = merged_before(target, digest, name)
+        if warnings is not None:
+            return Source(name, data, (), warnings, (), None, digest, whole=False)
+    if not has_index(path):
+        data = read_bytes(path) if target is None else data
+        return parsed_source(name, data)
     index = open_index(path)
     if index is None:
-        return parsed_source(str(path), read_bytes(path))
+        return parsed_source(name, read_bytes(path))
     try:
         import sqlite3
 
         from xixin_cli.verified import verify_open
 
-        name = str(path)
         try:
             verified = verify_open(index.db, index.handle, name)
         except sqlite3.Error:  # what verify remembers cannot be kept: read it whole
@@ -100,7 +135,8 @@ def read_source(path: Path) -> Source:
             for p in verified.problems
             if p.code.startswith("verify.") and p.code != "verify.newer"
         )
-        return Source(name, data, tuple(entries), tuple(index.warnings()), refused)
+        warnings = tuple(index.warnings())
+        return Source(name, data, tuple(entries), warnings, refused, None, _sha256(data))
     finally:
         index.close()
 
@@ -120,9 +156,10 @@ def new_records(
     if refused and not accept_unverified:
         return Incoming(name, (), 0, source.warnings, refused=refused)
     lines: list[bytes] = []
+    taken: list[int] = []  # which entries they are
     collisions: list[Problem] = []
     already = 0
-    for number, raw, event_id in source.entries:
+    for at, (number, raw, event_id) in enumerate(source.entries):
         line = _canonical_line(raw, number == 1)
         if event_id in known:
             if known[event_id] == line:
@@ -132,8 +169,12 @@ def new_records(
             continue
         known[event_id] = line
         lines.append(line)
+        taken.append(at)
     unverified = len({p.line for p in refused}) if refused else 0
-    return Incoming(name, tuple(lines), already, source.warnings, (), tuple(collisions), unverified)
+    events = None if source.events is None else tuple(source.events[at] for at in taken)
+    return Incoming(
+        name, tuple(lines), already, source.warnings, (), tuple(collisions), unverified, events
+    )
 
 
 def _canonical_line(raw: bytes, first: bool) -> bytes:
@@ -333,27 +374,33 @@ def _indexed_conflicts(
         return _Change(raw[0], raw[1], raw[2:5], raw[4], status, previous, raw[7], "", "", raw[8])
 
     found: list[Conflict] = []
+    pairs: list[tuple[str, str, _Change, _Change]] = []  # (item, unit, stands, other)
     for item in sorted(first_lines, key=first_lines.__getitem__):
         for unit in sorted(units[item] - {""} or {""}):
             brought = [oldest[mark] for mark in ((item, ""), (item, unit)) if mark in oldest]
             if not brought:
                 continue  # the merge brought no change to this part
             bottom = min(brought)
+            floor = bottom[0]
             later: Raw | None = None
             for earlier in latest_first(item, unit):
                 if later is not None:
-                    if later[2:5] < bottom:
+                    k1 = later[2]  # `later[2:5] < bottom`, without a tuple made for each row
+                    if k1 <= floor and (k1 < floor or later[2:5] < bottom):
                         break  # both older than anything brought: no conflict of theirs counts
                     # `_in_conflict`'s first two tests, on the columns as they are
                     if later[6] != earlier[5] and later[5] != earlier[5]:
                         one, two = change(earlier), change(later)
                         if _in_conflict(links, *_linked(index, one, two)):
                             if two.event_id in new or one.event_id in new:
-                                stands, other = _event_of(index, two), _event_of(index, one)
-                                if stands is not None and other is not None:
-                                    found.append(Conflict(item, stands, other, unit))
+                                pairs.append((item, unit, two, one))
                             break
                 later = earlier
+    events = _events_of(index, [c for _, _, *pair in pairs for c in pair], added)
+    for item, unit, two, one in pairs:
+        stands, other = events.get((two.line, two.event_id)), events.get((one.line, one.event_id))
+        if stands is not None and other is not None:
+            found.append(Conflict(item, stands, other, unit))
     return found
 
 
@@ -378,16 +425,37 @@ def _linked(index: LogIndex, earlier: _Change, later: _Change) -> tuple[_Change,
     return pair[0], pair[1]
 
 
-def _event_of(index: LogIndex, change: Any) -> Event | None:
+def _events_of(
+    index: LogIndex, changes: Sequence[_Change], added: Sequence[Event]
+) -> dict[tuple[int, str], Event]:
+    """The event of each change named in a conflict, by (line, event id): a record the merge
+    brought as it brought it (the same bytes), the log's last line from its tail, any other
+    read from its line in the log (their places asked of the index 500 at a time)."""
     from xixin_cli.log_index import Row
 
-    if change.line == index.tail_line and index.tail:
-        return next((e for e in index.tail if e.event_id == change.event_id), None)
-    row = index.db.execute(
-        "SELECT line, start, size FROM events WHERE line = ?", (change.line,)
-    ).fetchone()
-    events = index.read([Row(*row)]) if row is not None else []
-    return events[0] if events else None
+    brought = {event.event_id: event for event in added}
+    found: dict[tuple[int, str], Event] = {}
+    lines: set[int] = set()
+    for change in changes:
+        key = (change.line, change.event_id)
+        if change.line == index.tail_line and index.tail:
+            event = next((e for e in index.tail if e.event_id == change.event_id), None)
+            if event is not None:
+                found[key] = event
+        elif change.event_id in brought:
+            found[key] = brought[change.event_id]
+        else:
+            lines.add(change.line)
+    wanted = sorted(lines)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in index.db.execute(
+            f"SELECT line, start, size FROM events WHERE line IN ({marks})", chunk
+        ):
+            for event in index.read([Row(*row)]):
+                found[(row[0], event.event_id)] = event
+    return found
 
 
 def _streamed_conflicts(target: Path, touched: set[str], new: set[str]) -> list[Conflict]:
@@ -503,11 +571,10 @@ def merge_logs(
     """`merge_into`, and the events of the records it appended (read once: the target's
     index takes them in from the same bytes, and keeps what was found of each source, so
     that merging it again finds it without looking up its records one by one)."""
-    import hashlib
-
     results: list[Incoming] = []
     prepared = [given if isinstance(given, Source) else parsed_source(*given) for given in sources]
-    digests = [hashlib.sha256(source.data).hexdigest() for source in prepared]
+    prepared = [s if s.digest else s._replace(digest=_sha256(s.data)) for s in prepared]
+    digests = [source.digest for source in prepared]
     at: list[int] = []  # where the payload goes, when the index covers the log up to there
 
     def build(handle: BinaryIO) -> bytes:
@@ -521,20 +588,27 @@ def merge_logs(
         size = handle.seek(0, 2)
         if covered == size:
             at.append(size)
-        return b"".join(line + b"\n" for result in results for line in result.lines)
+        made.append(b"".join(line + b"\n" for result in results for line in result.lines))
+        return made[-1]
 
+    made: list[bytes] = []  # what was appended (once: a county's merge brings megabytes)
     append_with(target, build, make_parent=make_parent)
-    payload = b"".join(line + b"\n" for result in results for line in result.lines)
+    payload = made[-1] if made else b""
     read = None
     if at:
         from xixin_cli.log_index import extend
 
         remember = [
-            (digest, result.already + len(result.lines), _collisions_text(result))
+            (digest, result.already + len(result.lines), _collisions_text(result), warnings)
             for digest, source, result in zip(digests, prepared, results, strict=True)
             if not source.refused
+            for warnings in [_warnings_text(source.warnings)]
         ]
-        read = extend(target, at[0], payload, remember)
+        decoded = [result.events for result in results if result.lines]
+        events = None
+        if all(found is not None for found in decoded):  # the payload's events, read already
+            events = tuple(event for found in decoded for event in found or ())
+        read = extend(target, at[0], payload, remember, events)
         if read is not None and payload:  # and the fold, from the same events
             from xixin_cli.cache import fold_appended
 
@@ -542,6 +616,12 @@ def merge_logs(
     if read is None:
         read = parse_log(payload, str(target))
     return results, read.events
+
+
+def _warnings_text(warnings: Sequence[Problem]) -> str:
+    import json
+
+    return json.dumps([[p.line, p.key, p.code] for p in warnings], ensure_ascii=False)
 
 
 def _collisions_text(result: Incoming) -> str:
@@ -563,17 +643,19 @@ def _remembered(source: Source, already: int, collisions: str) -> Incoming:
 
 
 def _known(
-    target: Path, handle: BinaryIO, sources: Sequence[Source], digests: Sequence[str]
+    target: Path, handle: BinaryIO, sources: list[Source], digests: Sequence[str]
 ) -> tuple[dict[str, bytes], dict[str, tuple[int, str]], int]:
     """Of the event ids the sources hold, those the target has, each with its (first) line as
     `new_records` compares it: through the target's index, which says where those lines are,
     or, without one, by reading the whole target. Also what the index remembers of merging
     each source before (by digest; those sources' ids are not looked up), and how far the
-    index covers the log (-1 without one)."""
+    index covers the log (-1 without one). A source read only as far as a memo that is gone
+    now is read whole (in `sources`)."""
     from xixin_cli.log_index import open_index
 
     index = open_index(target)
     if index is None:
+        _read_whole(sources, {})
         handle.seek(0)
         data = handle.read()
         read = parse_log(data, str(target))
@@ -588,6 +670,7 @@ def _known(
             memo = index.merged(digest)
             if memo is not None:
                 memos[digest] = memo
+        _read_whole(sources, memos)
         ids = sorted(
             {
                 event_id
@@ -607,6 +690,13 @@ def _known(
         return found, memos, covered
     finally:
         index.close()
+
+
+def _read_whole(sources: list[Source], memos: Mapping[str, object]) -> None:
+    """Read whole each source read only as far as a memo that `memos` no longer holds."""
+    for n, source in enumerate(sources):
+        if not source.whole and source.digest not in memos:
+            sources[n] = parsed_source(source.name, source.data)
 
 
 def _covered(index: LogIndex) -> int:

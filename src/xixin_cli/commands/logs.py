@@ -212,7 +212,7 @@ def merge(
         if not path.is_file():
             raise StateError("state.not_found", path=str(path))
         if path.resolve() != target.resolve():
-            sources.append(read_source(path))  # through its own index: only what is new
+            sources.append(read_source(path, target))  # only what is new in it
     if accept_unverified:  # said before merging: a superset of what comes in is harmless
         from xixin_cli.merge import record_accepted
         from xixin_cli.session import recorder, stamper
