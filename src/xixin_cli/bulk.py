@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 # Imported only when a table is printed, rich with it; these run for every cell.
-from rich.cells import cell_len
 from rich.padding import Padding
 from rich.segment import Segment
 from rich.text import Text
 
 from xixin_cli.wrap import Wrapped
+from xixin_cli.wrap import cells as cell_width
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType
@@ -219,7 +219,7 @@ class _Cells:
             height=None,
             highlight=column.highlight,
         )
-        self.cell_len = cell_len
+        self.cell_len = cell_width
         self._blank = " " * width
 
     def vertical(self, renderable: object) -> str:

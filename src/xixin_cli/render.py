@@ -40,7 +40,24 @@ def offices_text(plan: Plan, item: Item, lang: str) -> str:
 
 
 def offices_cell(plan: Plan, item: Item, lang: str) -> Wrapped:
-    """The item's units as a cell that breaks only between units (after 、), never in one."""
+    """The item's units as a cell that breaks only between units (after 、), never in one.
+    (Kept per list of units of the last plan asked about: a county's 5,000 items have a few
+    hundred lists.)"""
+    if _cells_of[0] is not plan:
+        _cells_of[:] = [plan, {}]
+    known = _cells_of[1]
+    assert isinstance(known, dict)
+    key = (item.offices, lang)
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _offices_cell(plan, item, lang)
+    return found
+
+
+_cells_of: list[object] = [None, {}]
+
+
+def _offices_cell(plan: Plan, item: Item, lang: str) -> Wrapped:
     from xixin_cli.wrap import Wrapped, list_breaks
 
     if len(item.offices) > 1 and set(item.offices) == set(plan.offices):
@@ -146,8 +163,9 @@ def _settled(table: Table) -> Table:
     skips measuring every cell of it on each print, a quarter of a 20-row table's rendering
     time. Columns that wrap are left for rich to share out.
     """
-    from rich.cells import cell_len
     from rich.text import Text
+
+    from xixin_cli.wrap import cells as width
 
     for column in table.columns:
         if not column.no_wrap or column.width is not None:
@@ -158,7 +176,7 @@ def _settled(table: Table) -> Table:
         texts = [cell.plain if isinstance(cell, Text) else cell for cell in cells]
         if all(isinstance(text, str) for text in texts):
             column.width = max(
-                (cell_len(line) for text in texts for line in str(text).split("\n")), default=0
+                (width(line) for text in texts for line in str(text).split("\n")), default=0
             )
     return table
 

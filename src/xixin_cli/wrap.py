@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise
+from operator import sub
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -86,19 +87,86 @@ def _alternation(words: Iterable[str]) -> str:
     return pattern(tree)
 
 
+class _Marks(dict[int, str | None]):
+    """For `str.translate`: each character as a mark of its width in cells, learnt from rich
+    the first time it is seen: none for one cell, "+" for two, "-" for none."""
+
+    def __missing__(self, code: int) -> str | None:
+        from rich.cells import get_character_cell_size
+
+        size = get_character_cell_size(chr(code))
+        found = self[code] = "-" if size == 0 else ("+" if size == 2 else None)
+        return found
+
+
+_MARKS = _Marks()
+
+
+def cells(text: str) -> int:
+    """`rich.cells.cell_len(text)`, the width a terminal gives the text, without a Python
+    call per character: a county's table measures megabytes of Chinese text. Rich sums its
+    characters' widths unless a joiner or a variation selector joins two (it is asked then)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    if "\u200d" in text or "\ufe0f" in text:
+        from rich.cells import cell_len
+
+        return cell_len(text)
+    marks = text.translate(_MARKS)
+    return len(text) + marks.count("+") - marks.count("-")
+
+
 #: The widths of pieces already measured: a table measures the same characters and names
-#: over and over (`rich.cells.cell_len`, remembered without its wrappers' cost).
+#: over and over.
 _WIDTHS: dict[str, int] = {}
 
 
 def _width(text: str) -> int:
     found = _WIDTHS.get(text)
     if found is None:
-        from rich.cells import cell_len
-
         if len(_WIDTHS) > 100_000:
             _WIDTHS.clear()
-        found = _WIDTHS[text] = cell_len(text)
+        found = _WIDTHS[text] = cells(text)
+    return found
+
+
+class _Sizes(dict[str, int]):
+    """Each character's width in cells, as rich gives it, learnt the first time it is seen."""
+
+    def __missing__(self, character: str) -> int:
+        from rich.cells import get_character_cell_size
+
+        found = self[character] = get_character_cell_size(character)
+        return found
+
+
+_SIZES = _Sizes()
+_BLANK = re.compile(r"\s")
+
+
+def _sums(line: str) -> Sequence[int] | None:
+    """The width of each start of `line` (entry n: of its first n characters); None when a
+    joiner or a variation selector makes two characters one, and widths do not add up."""
+    if line.isascii() and line.isprintable():
+        return range(len(line) + 1)
+    if "\u200d" in line or "\ufe0f" in line:
+        return None
+    return list(accumulate(map(_SIZES.__getitem__, line), initial=0))
+
+
+def _pieces(line: str, offsets: Sequence[int]) -> list[tuple[int, int, str]]:
+    """The pieces of one line of text cut at `offsets` (see `Wrapped.pieces`)."""
+    bounds = [0, *offsets, len(line)]
+    found = []
+    sums = _sums(line)
+    for a, b in pairwise(bounds):
+        piece = line[a:b]
+        bare = piece.rstrip()
+        if sums is not None:
+            found.append((sums[a + len(bare)] - sums[a], sums[b] - sums[a], piece))
+        else:
+            full = _width(piece)
+            found.append((full if len(bare) == len(piece) else _width(bare), full, piece))
     return found
 
 
@@ -107,15 +175,23 @@ def breaks(text: str, words: Sequence[str] = ()) -> list[int]:
     one of `words` (unit names), never before closing or after opening punctuation."""
     found: list[int] = []
     previous_end = ""
-    for match in _pattern(tuple(words)).finditer(text):
-        start = match.start()
-        piece = match.group()
+    start = 0
+    # The pattern's matches tile the text (each is a piece, or blanks): found all at once, the
+    # offsets are their lengths added up.
+    for piece in _pattern(tuple(words)).findall(text):
+        first = piece[0]
         # 逾期 66 天, 受阻 1 项: the blank between a word and its number is spacing, not a break
-        spaced = piece[0].isdigit() and text[start - 1 : start].isspace() and _cjk(previous_end)
-        if start and piece[0] not in NO_START and previous_end not in NO_END and not spaced:
+        if (
+            start
+            and first not in NO_START
+            and previous_end not in NO_END
+            and not (first.isdigit() and text[start - 1].isspace() and _cjk(previous_end))
+        ):
             found.append(start)
+        start += len(piece)
         stripped = piece.rstrip()
-        previous_end = stripped[-1] if stripped else previous_end
+        if stripped:
+            previous_end = stripped[-1]
     return found
 
 
@@ -152,8 +228,6 @@ def layout(
     """The (start, end) of each line of a text at `width` cells, from its `pieces` (each its
     width without and with its trailing blanks, and its text: `Wrapped.pieces`), breaking
     greedily between them; continuation lines are `hang` cells narrower (they are indented)."""
-    from rich.cells import cell_len
-
     lines: list[tuple[int, int]] = []
     start = left = used = 0
     for bare, full, piece in pieces:
@@ -177,7 +251,7 @@ def layout(
             position += len(part)
             lines.append((start, position))
             start = position
-        used = cell_len(folded[-1]) + full - bare
+        used = cells(folded[-1]) + full - bare
         left = right
     lines.append((start, left))
     return lines
@@ -219,27 +293,38 @@ class Wrapped:
 
     def pieces(self) -> list[list[tuple[int, int, str]]]:
         """Per line of the text, each piece: its width without and with its trailing blanks,
-        and its text."""
+        and its text. (Kept once asked for, as the table's sharing of its room asks again
+        and again of a few rows; measuring and laying out a cell do not keep them: a
+        county's cells would hold a million pieces.)"""
         if self._pieces is None:
-            plain = self.text.plain
-            self._pieces = []
-            for start, end, offsets in self._lines:
-                line = plain[start:end]
-                bounds = [0, *offsets, len(line)]
-                found = []
-                for a, b in pairwise(bounds):
-                    piece = line[a:b]
-                    found.append((_width(piece.rstrip()), _width(piece), piece))
-                self._pieces.append(found)
+            self._pieces = self._cut()
         return self._pieces
 
+    def _cut(self) -> list[list[tuple[int, int, str]]]:
+        if self._pieces is not None:
+            return self._pieces
+        plain = self.text.plain
+        return [_pieces(plain[start:end], offsets) for start, end, offsets in self._lines]
+
     def _widths(self) -> tuple[int, int]:
+        """The widest piece (with the hang, when the text can be cut) and the widest line:
+        what the pieces' widths add up to, without making the pieces of a line that has no
+        blanks (a title, a list of units), whose pieces are as wide as they are long."""
         if self._measured is not None:
             return self._measured
         widest_piece = widest_line = 0
-        for line in self.pieces():
-            widest_line = max(widest_line, sum(p[1] for p in line[:-1]) + line[-1][0])
-            widest_piece = max(widest_piece, max(p[0] for p in line))
+        plain = self.text.plain
+        for start, end, offsets in self._lines:
+            line = plain[start:end]
+            sums = _sums(line)
+            if sums is not None and _BLANK.search(line) is None:
+                at = [sums[0], *(sums[offset] for offset in offsets), sums[-1]]
+                widest_line = max(widest_line, at[-1])
+                widest_piece = max(widest_piece, max(map(sub, at[1:], at[:-1])))
+                continue
+            pieces = _pieces(line, offsets)
+            widest_line = max(widest_line, sum(p[1] for p in pieces[:-1]) + pieces[-1][0])
+            widest_piece = max(widest_piece, max(p[0] for p in pieces))
         self._measured = (
             widest_piece + (self.hang if widest_piece < widest_line else 0),
             widest_line,
@@ -267,7 +352,7 @@ class Wrapped:
             found = [(start, end, False) for start, end, _ in self._lines]
         else:
             found = []
-            for (start, _, _), pieces in zip(self._lines, self.pieces(), strict=True):
+            for (start, _, _), pieces in zip(self._lines, self._cut(), strict=True):
                 for n, (left, right) in enumerate(layout(pieces, width, self.hang)):
                     found.append((start + left, start + right, n > 0))
         self._laid = (width, found)
@@ -325,7 +410,6 @@ class Indented:
         self.indent = indent
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.cells import cell_len
         from rich.padding import Padding
         from rich.segment import Segment
 
@@ -342,7 +426,7 @@ class Indented:
             for line in each.rendered(console, width):
                 if changed and escape is not None:
                     line = [s if s.control else Segment(escape(s.text), s.style) for s in line]
-                size = sum(cell_len(segment.text) for segment in line)
+                size = sum(cells(segment.text) for segment in line)
                 if size > width:  # cut to the width, as rich cuts a line too long
                     line = Segment.adjust_line_length(line, width)
                 yield left

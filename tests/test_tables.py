@@ -1,0 +1,152 @@
+"""The shortcuts wide tables take are the long way's answers: widths from a table of each
+character's width (`wrap.cells`, `Wrapped._widths`), line breaks found all at once
+(`wrap.breaks`), and output streamed line by line to a file or a pipe (`present.streamed`)."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from rich.console import Group
+from rich.text import Text
+from test_bulk import TEXT, _views, tables
+
+from xixin_cli import wrap
+from xixin_cli.present import console as shown_console
+from xixin_cli.present import streamed, streams
+from xixin_cli.terminal import trimmed
+from xixin_cli.wrap import Wrapped, breaks, cells, list_breaks
+
+#: Characters of every width rich knows: wide, narrow, none (controls, combining marks), and
+#: the joiner and variation selector that make two characters one.
+ODD = st.sampled_from(
+    ["中", "a", " ", "\u3000", "\x1b", "\x00", "\u0301", "\u200d", "\ufe0f", "👍", "🔴", "ｱ", "\t"]
+)
+ANY_TEXT = st.one_of(
+    TEXT, st.text(), st.lists(st.one_of(ODD, st.characters()), max_size=30).map("".join)
+)
+
+
+@given(ANY_TEXT)
+def test_cells_measure_as_rich_does(text: str) -> None:
+    assert cells(text) == cell_len(text)
+
+
+def _long_way(cell: Wrapped) -> tuple[int, int]:
+    """`Wrapped._widths` from the cell's pieces, as it was first written."""
+    widest_piece = widest_line = 0
+    for line in cell.pieces():
+        widest_line = max(widest_line, sum(p[1] for p in line[:-1]) + line[-1][0])
+        widest_piece = max(widest_piece, max(p[0] for p in line))
+    return widest_piece + (cell.hang if widest_piece < widest_line else 0), widest_line
+
+
+def _pieces_long_way(cell: Wrapped) -> list[list[tuple[int, int, str]]]:
+    """The cell's pieces measured one by one with rich."""
+    return [[(cell_len(p.rstrip()), cell_len(p), p) for _, _, p in line] for line in cell._cut()]
+
+
+@given(
+    text=ANY_TEXT,
+    units=st.lists(st.sampled_from(["乡民政办", "党群办", "👍\u200d", "a b "]), max_size=5),
+    hang=st.sampled_from([0, 2]),
+    listed=st.booleans(),
+)
+def test_a_cell_is_measured_as_its_pieces_add_up(
+    text: str, units: list[str], hang: int, listed: bool
+) -> None:
+    if listed:
+        joined, offsets = list_breaks(units, "、")
+        cell = Wrapped(joined, offsets=offsets, hang=hang)
+    else:
+        cell = Wrapped(text, words=("乡民政办",), hang=hang)
+    measured = cell._widths()
+    assert cell._cut() == _pieces_long_way(cell)
+    assert measured == _long_way(cell)
+
+
+def _breaks_long_way(text: str, words: tuple[str, ...]) -> list[int]:
+    """`breaks` as it was first written: match by match."""
+    found: list[int] = []
+    previous_end = ""
+    for match in wrap._pattern(words).finditer(text):
+        start = match.start()
+        piece = match.group()
+        spaced = (
+            piece[0].isdigit() and text[start - 1 : start].isspace() and wrap._cjk(previous_end)
+        )
+        if (
+            start
+            and piece[0] not in wrap.NO_START
+            and previous_end not in wrap.NO_END
+            and not spaced
+        ):
+            found.append(start)
+        stripped = piece.rstrip()
+        previous_end = stripped[-1] if stripped else previous_end
+    return found
+
+
+@given(ANY_TEXT.map(lambda text: text.replace("\n", "")))
+def test_breaks_are_found_as_match_by_match(text: str) -> None:
+    words = ("乡民政办", "党群办")
+    assert breaks(text, words) == _breaks_long_way(text, words)
+
+
+def _captured(console: Any, renderable: Any) -> str:
+    with console.capture() as captured:
+        console.print(renderable)
+    return trimmed(captured.get())
+
+
+def _consoles(width: int) -> Any:
+    return shown_console(file=io.StringIO(), width=width, height=50, legacy_windows=False)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table=tables(), width=st.integers(8, 160), lines=st.sampled_from([1, 3, 2000]))
+def test_a_streamed_table_is_the_captured_one(table: Any, width: int, lines: int) -> None:
+    import xixin_cli.present as present
+
+    console = _consoles(width)
+    assert streams(console, table)
+    expected = _captured(_consoles(width), table)
+    old, present._STREAM_LINES = present._STREAM_LINES, lines
+    try:
+        assert "".join(streamed(console, table)) == expected
+    finally:
+        present._STREAM_LINES = old
+
+
+@given(texts=st.lists(ANY_TEXT, max_size=5), width=st.integers(1, 60))
+def test_streamed_text_is_cropped_and_trimmed_as_captured(texts: list[str], width: int) -> None:
+    """Lines wider than the console (no table crops them), blanks, joiners and controls."""
+    group = Group(*(Text(text) for text in texts))
+    console = _consoles(width)
+    assert "".join(streamed(console, group)) == _captured(_consoles(width), group)
+
+
+def test_the_real_views_stream_as_captured() -> None:
+    for width in (40, 80, 120):
+        for name, view in _views():
+            console = _consoles(width)
+            assert "".join(streamed(console, view)) == _captured(_consoles(width), view), name
+
+
+def test_only_plain_output_to_a_file_streams() -> None:
+    table = Group(Text("x"))
+    assert streams(_consoles(80), table)
+    assert not streams(_consoles(80), Text("x"))  # print joins a Text and ends it anew
+    coloured = shown_console(file=io.StringIO(), width=80, color_system="truecolor")
+    assert not streams(coloured, table)
+    terminal = shown_console(file=io.StringIO(), width=80, force_terminal=True)
+    assert not streams(terminal, table)
+
+
+def test_no_blank_at_a_line_end() -> None:
+    text = "".join(streamed(_consoles(30), _views()[0][1]))
+    assert not re.search(r"[ \t]\n", text)
