@@ -13,6 +13,7 @@ table; so the printed bytes are rich's own, colours and all (`tests/test_bulk.py
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 # Imported only when a table is printed, rich with it; these run for every cell.
@@ -86,13 +87,19 @@ def body(
         for column, width, pad in zip(columns, widths, pads, strict=True)
     ]
     header_style = get_style(table.header_style or "")
-    rows: list[tuple[bool, list[tuple[Any, Style]]]] = []
-    if table.show_header:
-        rows.append((True, [(c.header, header_style + get_style(c.header_style)) for c in columns]))
     styles = [get_style(column.style or "") for column in columns]
-    for row in zip(*(column.cells for column in columns), strict=True):
-        rows.append((False, list(zip(row, styles, strict=True))))
-    total = len(rows)
+    head: list[tuple[bool, list[tuple[Any, Style]]]] = []
+    if table.show_header:
+        head.append((True, [(c.header, header_style + get_style(c.header_style)) for c in columns]))
+    # Row by row as they are printed: a county's 20,000 rows are not all held at once.
+    rows = chain(
+        head,
+        (
+            (False, list(zip(row, styles, strict=True)))
+            for row in zip(*(column.cells for column in columns), strict=True)
+        ),
+    )
+    total = len(head) + table.row_count
     for index, (header, cells) in enumerate(rows):
         rendered: list[list[Any]] = [
             renderer.lines(renderable, style)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import PurePath
 from typing import TYPE_CHECKING
@@ -61,7 +61,7 @@ def _offices_cell(plan: Plan, item: Item, lang: str) -> Wrapped:
     from xixin_cli.wrap import Wrapped, list_breaks
 
     if len(item.offices) > 1 and set(item.offices) == set(plan.offices):
-        return Wrapped(message("all_offices", lang))
+        return Wrapped(message("all_offices", lang), shared=True)
     names = (short_name(name) for name in plan.named_units(item))
     text, offsets = list_breaks(names, sep("list", lang))
     key = (text, tuple(offsets))
@@ -69,7 +69,7 @@ def _offices_cell(plan: Plan, item: Item, lang: str) -> Wrapped:
     if found is None:  # one cell for each list of units: its lines are cut once per width
         if len(_unit_cells) > 10_000:
             _unit_cells.clear()
-        found = _unit_cells[key] = Wrapped(text, offsets=offsets)
+        found = _unit_cells[key] = Wrapped(text, offsets=offsets, shared=True)
     return found
 
 
@@ -191,6 +191,7 @@ def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> 
     table.add_column(message("col.offices", lang), ratio=2, overflow="fold")
     table.add_column(message("col.due", lang), no_wrap=True)
     table.add_column(message("col.status", lang), no_wrap=True)
+    styled = _styled()
     for state in item_states:
         item = state.item
         depth = _depth(plan, item)
@@ -200,9 +201,26 @@ def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> 
             cell(title, plan, hang=2 * depth),
             offices_cell(plan, item, lang),
             due_text(state, lang),
-            Text(status_text(state, lang), style=STATUS_STYLES[state.status]),
+            styled(status_text(state, lang), STATUS_STYLES[state.status]),
         )
     return _settled(table)
+
+
+def _styled() -> Callable[[str, str], Text]:
+    """A maker of one-line Text cells that gives the same object for the same words and style:
+    a county's table has 20,000 statuses and day counts, and a few hundred distinct ones (a
+    table reads its cells, never changes them)."""
+    from rich.text import Text
+
+    made: dict[tuple[str, str], Text] = {}
+
+    def styled(text: str, style: str) -> Text:
+        found = made.get((text, style))
+        if found is None:
+            found = made[text, style] = Text(text, style=style)
+        return found
+
+    return styled
 
 
 def _depth(plan: Plan, item: Item) -> int:
@@ -435,8 +453,6 @@ def due_table(
     in calendar days and in working days (≈ where estimated). With `sources` (rows of several
     plans of a workspace, one per row) a plan column comes first, and an id that several of
     the `plans` have is qualified (minzu:5.3.1)."""
-    from rich.text import Text
-
     if late:
         title = message("title.overdue", lang)
     elif late is None:
@@ -457,15 +473,16 @@ def due_table(
     table.add_column(message(days_column, lang), no_wrap=True, justify="right")
     table.add_column(message("col.workdays", lang), no_wrap=True, justify="right")
     table.add_column(message("col.status", lang), no_wrap=True)
+    styled = _styled()
     for n, row in enumerate(rows):
         item = row.state.item
         if row.days < 0:
             late_days = message("days" if late else "days_late", lang, n=row.days_overdue)
-            days = Text(late_days, style="bold red")
+            days = styled(late_days, "bold red")
         elif row.days == 0:
-            days = Text(message("due_today", lang), style="yellow")
+            days = styled(message("due_today", lang), "yellow")
         else:
-            days = Text(message("days", lang, n=row.days), style=LIGHT_STYLES[row.light])
+            days = styled(message("days", lang, n=row.days), LIGHT_STYLES[row.light])
         cells: list[RenderableType] = []
         owner = plan
         if sources:
@@ -481,7 +498,7 @@ def due_table(
         ]
         counted = row.workdays
         cells.append(f"{'≈' if counted.estimated else ''}{counted.days}")
-        cells.append(Text(status_text(row.state, lang), style=STATUS_STYLES[row.state.status]))
+        cells.append(styled(status_text(row.state, lang), STATUS_STYLES[row.state.status]))
         table.add_row(*cells)
     if any(row.workdays.estimated for row in rows):
         table.caption = f"{table.caption}\n{message('workdays_estimated', lang)}"

@@ -261,7 +261,8 @@ class Wrapped:
     """A table cell (rich renderable) that wraps its text the Chinese way.
 
     `offsets` fixes where it may break (a unit list); otherwise `breaks` finds the places,
-    keeping `words` whole. Continuation lines are indented by `hang` cells.
+    keeping `words` whole. Continuation lines are indented by `hang` cells. A `shared`
+    cell (one object in many rows) keeps its lines at the width it was last cut to.
     """
 
     def __init__(
@@ -272,11 +273,14 @@ class Wrapped:
         offsets: Sequence[int] | None = None,
         hang: int = 0,
         style: str = "",
+        shared: bool = False,
     ) -> None:
         from rich.text import Text
 
         self.text = text if isinstance(text, Text) else Text(text, style=style)
         self.hang = hang
+        #: A cell many rows show (a list of units): its lines at the last width are kept.
+        self.shared = shared
         self._pieces: list[list[tuple[int, int, str]]] | None = None
         self._measured: tuple[int, int] | None = None
         self._laid: tuple[int, list[tuple[int, int, bool]]] | None = None
@@ -355,7 +359,8 @@ class Wrapped:
             for (start, _, _), pieces in zip(self._lines, self._cut(), strict=True):
                 for n, (left, right) in enumerate(layout(pieces, width, self.hang)):
                     found.append((start + left, start + right, n > 0))
-        self._laid = (width, found)
+        if self.shared:
+            self._laid = (width, found)
         return found
 
     def plain_lines(self, width: int) -> list[str]:
