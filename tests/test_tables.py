@@ -69,6 +69,25 @@ def test_a_cell_is_measured_as_its_pieces_add_up(
     assert measured == _long_way(cell)
 
 
+@given(text=ANY_TEXT, hang=st.sampled_from([0, 2]), width=st.integers(0, 40))
+def test_a_cell_fits_as_its_pieces_say(text: str, hang: int, width: int) -> None:
+    """Whether a cell fits a width is known without its breaks, as its pieces would say."""
+    fresh = Wrapped(text, words=("乡民政办",), hang=hang)
+    fits = fresh._fits(width)
+    assert fresh._found is None or _sums_fail(text)  # its breaks were not sought
+    assert fits == (_long_way(Wrapped(text, words=("乡民政办",), hang=hang))[1] <= width)
+    laid = Wrapped(text, words=("乡民政办",), hang=hang)
+    assert laid._lines is not None  # its breaks known: the long way
+    assert laid._fits(width) == fits
+    assert Wrapped(text, words=("乡民政办",), hang=hang).plain_lines(width) == laid.plain_lines(
+        width
+    )
+
+
+def _sums_fail(text: str) -> bool:
+    return any(wrap._sums(line) is None for line in text.split("\n"))
+
+
 def _breaks_long_way(text: str, words: tuple[str, ...]) -> list[int]:
     """`breaks` as it was first written: match by match."""
     found: list[int] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import PurePath
 from typing import TYPE_CHECKING
@@ -14,7 +14,7 @@ from xixin_cli.schedule import Digest, DueRow, PhaseMark
 from xixin_cli.terminal import clean  # plan and log text is measured as it will be shown
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
     from rich.table import Table
     from rich.text import Text
 
@@ -536,8 +536,6 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
-    from xixin_cli.wrap import Indented, Wrapped
-
     # The caption goes under the table as a line of its own: this table is only as wide as its
     # numbers, and a caption inside it would wrap to that width (截至 / 2022-11-28).
     counts = _table(message("title.remind", lang), "", expand=False)
@@ -563,22 +561,39 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
         _settled(counts),
         Text(caption(plan, lang, result.today), style="table.caption"),
     ]
-    words = unit_words(plan)
-    for name, groups in _office_groups(plan, result, lang):
-        parts.append(Text(name, style="bold"))
-        for mark, when, ids in groups:
-            line = "  " + message("fmt.when", lang, mark=mark, when=when)
-            parts.append(Text(line, style=_MARK_STYLES.get(mark, "yellow")))
-            if mark == BLOCKED_MARK:  # each with its reason: one a line
-                parts.append(Indented([cell(said, plan, hang=2) for said in ids], 5))
-            else:
-                parts.append(Indented([Wrapped(clean(" ".join(ids)), words=words)], 5))
+    parts.append(_Units(plan, result, lang))
     rows = (*result.overdue, *result.due_soon)
     if rows:
         parts.append(Text(""))
         parts.append(due_table(plan, rows, lang, result.today, late=None))
     parts.append(cell(Text(summary_line(result, lang), style="bold"), plan))
     return Group(*parts)
+
+
+class _Units:
+    """The reminder's part per unit (its heading, then its ids by due date, then its 受阻
+    items, one a line), each unit's made as it is printed: a county's reminder lists every
+    late item of 30 units, and held at once their lines were 10 MB at 20,000 items."""
+
+    def __init__(self, plan: Plan, result: Digest, lang: str) -> None:
+        self.plan, self.result, self.lang = plan, result, lang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        from xixin_cli.wrap import Indented, Wrapped
+
+        plan, lang = self.plan, self.lang
+        words = unit_words(plan)
+        for name, groups in _each_office_group(plan, self.result, lang):
+            yield Text(name, style="bold")
+            for mark, when, ids in groups:
+                line = "  " + message("fmt.when", lang, mark=mark, when=when)
+                yield Text(line, style=_MARK_STYLES.get(mark, "yellow"))
+                if mark == BLOCKED_MARK:  # each with its reason: one a line
+                    yield Indented([cell(said, plan, hang=2) for said in ids], 5)
+                else:
+                    yield Indented([Wrapped(clean(" ".join(ids)), words=words)], 5)
 
 
 #: The mark of a reminder's line of 受阻 items (a character every Chinese code page has).
@@ -591,7 +606,10 @@ _Group = tuple[str, str, list[str]]
 
 def _office_groups(plan: Plan, result: Digest, lang: str) -> list[tuple[str, list[_Group]]]:
     """Per unit with something late or due: a heading, then (mark, when, ids) per due date."""
-    found: list[tuple[str, list[_Group]]] = []
+    return list(_each_office_group(plan, result, lang))
+
+
+def _each_office_group(plan: Plan, result: Digest, lang: str) -> Iterator[tuple[str, list[_Group]]]:
     for office in result.offices:
         if not office.red and not office.yellow and not office.blocked:
             continue
@@ -609,8 +627,7 @@ def _office_groups(plan: Plan, result: Digest, lang: str) -> list[tuple[str, lis
         if office.stuck:
             said = [blocked_text(state, lang) for state in office.stuck]
             groups.append((BLOCKED_MARK, message("digest.blocked", lang, n=office.blocked), said))
-        found.append((name, groups))
-    return found
+        yield name, groups
 
 
 def _when(day: date, today: date, lang: str) -> str:

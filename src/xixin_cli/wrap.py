@@ -284,16 +284,52 @@ class Wrapped:
         self._pieces: list[list[tuple[int, int, str]]] | None = None
         self._measured: tuple[int, int] | None = None
         self._laid: tuple[int, list[tuple[int, int, bool]]] | None = None
-        plain = self.text.plain
-        self._lines: list[tuple[int, int, list[int]]] = []  # each line: start, end, its breaks
+        self._words = words
+        self._offsets = offsets
+        self._found: list[tuple[int, int, list[int]]] | None = None
+
+    @property
+    def _lines(self) -> list[tuple[int, int, list[int]]]:
+        """Each line of the text: its start, its end and where it may break (found when first
+        asked: a line of the reminder that fits is never cut, so its breaks are not sought)."""
+        if self._found is None:
+            offsets = self._offsets
+            self._found = []
+            start = 0
+            for line in self.text.plain.split("\n"):
+                if offsets is None:
+                    found = breaks(line, self._words)
+                else:
+                    found = [o - start for o in offsets if start < o < start + len(line)]
+                self._found.append((start, start + len(line), found))
+                start += len(line) + 1
+        return self._found
+
+    def _spans(self) -> list[tuple[int, int]]:
+        """Each line's start and end (without seeking its breaks)."""
+        if self._found is not None:
+            return [(start, end) for start, end, _ in self._found]
+        found = []
         start = 0
-        for line in plain.split("\n"):
-            if offsets is None:
-                found = breaks(line, words)
-            else:
-                found = [o - start for o in offsets if start < o < start + len(line)]
-            self._lines.append((start, start + len(line), found))
+        for line in self.text.plain.split("\n"):
+            found.append((start, start + len(line)))
             start += len(line) + 1
+        return found
+
+    def _fits(self, width: int) -> bool:
+        """Whether every line is at most `width` cells (what `_widths` says of the widest),
+        measured without its breaks when they are not known yet: a line cut by `breaks`
+        ends in a piece that is blank only when the line is, so it is as wide as its text
+        without its trailing blanks (when widths add up, as `_sums` tells)."""
+        if self._measured is not None or self._found is not None or self._offsets is not None:
+            return self._widths()[1] <= width
+        for line in self.text.plain.split("\n"):
+            sums = _sums(line)
+            if sums is None:
+                return self._widths()[1] <= width
+            if sums[len(line.rstrip())] > width:
+                return False
+        return True
 
     def pieces(self) -> list[list[tuple[int, int, str]]]:
         """Per line of the text, each piece: its width without and with its trailing blanks,
@@ -337,7 +373,7 @@ class Wrapped:
 
     def count(self, width: int) -> int:
         """How many lines the text takes at `width`: what `lines` gives."""
-        if self._widths()[1] <= width:  # every line fits as it is
+        if self._fits(width):  # every line fits as it is
             return len(self._lines)
         return sum(len(layout(line, width, self.hang)) for line in self.pieces())
 
@@ -352,8 +388,8 @@ class Wrapped:
         line of the text (so hangs)."""
         if self._laid is not None and self._laid[0] == width:  # a cell shared by rows
             return self._laid[1]
-        if self._widths()[1] <= width:  # every line fits as it is
-            found = [(start, end, False) for start, end, _ in self._lines]
+        if self._fits(width):  # every line fits as it is
+            found = [(start, end, False) for start, end in self._spans()]
         else:
             found = []
             for (start, _, _), pieces in zip(self._lines, self._cut(), strict=True):
