@@ -154,11 +154,36 @@ def _sums(line: str) -> Sequence[int] | None:
     return list(accumulate(map(_SIZES.__getitem__, line), initial=0))
 
 
+def _measured(line: str, offsets: Sequence[int]) -> tuple[int, int]:
+    """The widest piece of one line cut at `offsets`, and what the line's pieces add up to
+    (its last without its trailing blanks): from `_pieces`, without making them."""
+    sums = _sums(line)
+    if sums is None:
+        pieces = _pieces(line, offsets)
+        return max(p[0] for p in pieces), sum(p[1] for p in pieces[:-1]) + pieces[-1][0]
+    bounds = [0, *offsets, len(line)]
+    at = [sums[n] for n in bounds]
+    if _BLANK.search(line) is None:  # each piece as wide as its text
+        return max(map(sub, at[1:], at[:-1])), at[-1]
+    widest = last = 0
+    for a, b in pairwise(bounds):
+        if b > a and line[b - 1].isspace():
+            last = sums[a + len(line[a:b].rstrip())] - sums[a]
+        else:
+            last = sums[b] - sums[a]
+        widest = max(widest, last)
+    return widest, at[-2] + last
+
+
 def _pieces(line: str, offsets: Sequence[int]) -> list[tuple[int, int, str]]:
     """The pieces of one line of text cut at `offsets` (see `Wrapped.pieces`)."""
     bounds = [0, *offsets, len(line)]
-    found = []
     sums = _sums(line)
+    if sums is not None and _BLANK.search(line) is None:  # each piece as wide as its text
+        at = [sums[n] for n in bounds]
+        texts = map(line.__getitem__, map(slice, bounds, bounds[1:]))
+        return [(size, size, text) for size, text in zip(map(sub, at[1:], at), texts)]
+    found = []
     for a, b in pairwise(bounds):
         piece = line[a:b]
         bare = piece.rstrip()
@@ -356,15 +381,9 @@ class Wrapped:
         plain = self.text.plain
         for start, end, offsets in self._lines:
             line = plain[start:end]
-            sums = _sums(line)
-            if sums is not None and _BLANK.search(line) is None:
-                at = [sums[0], *(sums[offset] for offset in offsets), sums[-1]]
-                widest_line = max(widest_line, at[-1])
-                widest_piece = max(widest_piece, max(map(sub, at[1:], at[:-1])))
-                continue
-            pieces = _pieces(line, offsets)
-            widest_line = max(widest_line, sum(p[1] for p in pieces[:-1]) + pieces[-1][0])
-            widest_piece = max(widest_piece, max(p[0] for p in pieces))
+            piece, whole = _measured(line, offsets)
+            widest_piece = max(widest_piece, piece)
+            widest_line = max(widest_line, whole)
         self._measured = (
             widest_piece + (self.hang if widest_piece < widest_line else 0),
             widest_line,
