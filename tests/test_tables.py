@@ -8,7 +8,7 @@ import io
 import re
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Group
@@ -45,6 +45,10 @@ def _long_way(cell: Wrapped) -> tuple[int, int]:
     return widest_piece + (cell.hang if widest_piece < widest_line else 0), widest_line
 
 
+def draw_separator(units: list[str]) -> str:
+    return "、" if len(units) % 2 else " "
+
+
 def _pieces_long_way(cell: Wrapped) -> list[list[tuple[int, int, str]]]:
     """The cell's pieces measured one by one with rich."""
     return [[(cell_len(p.rstrip()), cell_len(p), p) for _, _, p in line] for line in cell._cut()]
@@ -52,16 +56,22 @@ def _pieces_long_way(cell: Wrapped) -> list[list[tuple[int, int, str]]]:
 
 @given(
     text=ANY_TEXT,
-    units=st.lists(st.sampled_from(["乡民政办", "党群办", "👍\u200d", "a b "]), max_size=5),
+    units=st.lists(
+        st.sampled_from(["乡民政办", "党群办", "👍\u200d", "a b ", " ", ""]), max_size=5
+    ),
     hang=st.sampled_from([0, 2]),
-    listed=st.booleans(),
+    listed=st.sampled_from(["no", "units", "any"]),
+    offsets=st.lists(st.integers(-2, 40), max_size=6),
 )
+@example(text="a b", units=[], hang=0, listed="any", offsets=[2, 2])  # a blank, then a repeat
 def test_a_cell_is_measured_as_its_pieces_add_up(
-    text: str, units: list[str], hang: int, listed: bool
+    text: str, units: list[str], hang: int, listed: str, offsets: list[int]
 ) -> None:
-    if listed:
-        joined, offsets = list_breaks(units, "、")
-        cell = Wrapped(joined, offsets=offsets, hang=hang)
+    if listed == "units":
+        joined, at = list_breaks(units, draw_separator(units))
+        cell = Wrapped(joined, offsets=at, hang=hang)
+    elif listed == "any":  # offsets as a caller may give them: out of order, repeated
+        cell = Wrapped(text, offsets=offsets, hang=hang)
     else:
         cell = Wrapped(text, words=("乡民政办",), hang=hang)
     measured = cell._widths()
@@ -86,6 +96,47 @@ def test_a_cell_fits_as_its_pieces_say(text: str, hang: int, width: int) -> None
 
 def _sums_fail(text: str) -> bool:
     return any(wrap._sums(line) is None for line in text.split("\n"))
+
+
+def _layout_long_way(
+    pieces: list[tuple[int, int, str]], width: int, hang: int
+) -> list[tuple[int, int]]:
+    """`wrap.layout` as it was first written."""
+    lines: list[tuple[int, int]] = []
+    start = left = used = 0
+    for bare, full, piece in pieces:
+        right = left + len(piece)
+        room = max(1, width - (hang if lines or start else 0))
+        if used + bare <= room:
+            used += full
+            left = right
+            continue
+        if left > start:
+            lines.append((start, left))
+            start, used = left, 0
+            room = max(1, width - hang)
+        if bare <= room:
+            used = full
+            left = right
+            continue
+        position = left
+        folded = wrap._fold(piece.rstrip(), room)
+        for part in folded[:-1]:
+            position += len(part)
+            lines.append((start, position))
+            start = position
+        used = cell_len(folded[-1]) + full - bare
+        left = right
+    lines.append((start, left))
+    return lines
+
+
+@given(text=ANY_TEXT, hang=st.sampled_from([0, 2, 4]), width=st.integers(-1, 30))
+@example(text="abcdefg xy", hang=2, width=5)  # folded on the first line: then the hang counts
+def test_lines_are_laid_out_as_first_written(text: str, hang: int, width: int) -> None:
+    cell = Wrapped(text, words=("乡民政办",), hang=hang)
+    for line in cell.pieces():
+        assert wrap.layout(line, width, hang) == _layout_long_way(line, width, hang)
 
 
 def _breaks_long_way(text: str, words: tuple[str, ...]) -> list[int]:

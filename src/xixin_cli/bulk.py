@@ -195,6 +195,10 @@ def _justified(plain: str, width: int, justify: str, cell_len: Callable[[str], i
     return None
 
 
+#: How many cells' lines a column keeps (the distinct ones of a county's table fit).
+_KNOWN = 2000
+
+
 class _Cells:
     """The cells of one column, each made into its lines at the column's width: lists of
     segments, or (`plain`: printed without colour) the lines' text."""
@@ -228,6 +232,8 @@ class _Cells:
         )
         self.cell_len = cell_width
         self._blank = " " * width
+        #: The lines of cells already made, each with its cell (which keeps its id its own).
+        self._known: dict[tuple[object, Style], tuple[object, list[Any]]] = {}
 
     def vertical(self, renderable: object) -> str:
         return getattr(renderable, "vertical", None) or self.column.vertical  # type: ignore[no-any-return]
@@ -237,7 +243,25 @@ class _Cells:
         return self._blank if self.plain else [Segment(self._blank, style)]
 
     def lines(self, renderable: RenderableType, style: Style) -> list[Any]:
-        """The cell's lines as rich's Table renders it (through rich when it is not text)."""
+        """The cell's lines as rich's Table renders it (through rich when it is not text).
+
+        Made once for each string, each Text and each `shared` Wrapped cell of the column:
+        a county's table has 5,000 rows and a few hundred distinct due dates, statuses, day
+        counts and lists of units. (A cell is only read: the lines are the same each time.)"""
+        if isinstance(renderable, str):
+            key: tuple[object, Style] = (renderable, style)
+        elif isinstance(renderable, Text) or getattr(renderable, "shared", False):
+            key = (id(renderable), style)
+        else:
+            return self._lines(renderable, style)
+        known = self._known.get(key)
+        if known is None:
+            if len(self._known) >= _KNOWN:
+                self._known.clear()
+            known = self._known[key] = (renderable, self._lines(renderable, style))
+        return known[1]
+
+    def _lines(self, renderable: RenderableType, style: Style) -> list[Any]:
         found: list[Any] | None = None
         if self.inner > 0:
             if isinstance(renderable, str):

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, pairwise
-from operator import sub
+from operator import le, sub
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -158,40 +158,51 @@ def _measured(line: str, offsets: Sequence[int]) -> tuple[int, int]:
     """The widest piece of one line cut at `offsets`, and what the line's pieces add up to
     (its last without its trailing blanks): from `_pieces`, without making them."""
     sums = _sums(line)
-    if sums is None:
+    bounds = [0, *offsets, len(line)]
+    if sums is None or not _ordered(bounds):
         pieces = _pieces(line, offsets)
         return max(p[0] for p in pieces), sum(p[1] for p in pieces[:-1]) + pieces[-1][0]
-    bounds = [0, *offsets, len(line)]
     at = [sums[n] for n in bounds]
     if _BLANK.search(line) is None:  # each piece as wide as its text
         return max(map(sub, at[1:], at[:-1])), at[-1]
-    widest = last = 0
-    for a, b in pairwise(bounds):
-        if b > a and line[b - 1].isspace():
-            last = sums[a + len(line[a:b].rstrip())] - sums[a]
-        else:
-            last = sums[b] - sums[a]
-        widest = max(widest, last)
-    return widest, at[-2] + last
+    sizes = _bare(line, bounds, sums, list(map(sub, at[1:], at[:-1])))
+    return max(sizes), at[-2] + sizes[-1]
+
+
+def _ordered(bounds: list[int]) -> bool:
+    """Whether the pieces' bounds go forward (offsets given out of order make empty pieces)."""
+    return all(map(le, bounds, bounds[1:]))
+
+
+def _bare(line: str, bounds: list[int], sums: Sequence[int], sizes: list[int]) -> list[int]:
+    """`sizes` (each piece's width) with a piece that ends in blanks measured without them."""
+    ends = {end: n for n, end in reversed(list(enumerate(bounds[1:])))}  # the first to end there
+    for blank in _BLANK.finditer(line):
+        n = ends.get(blank.end())
+        if n is not None:
+            a = bounds[n]
+            sizes[n] = sums[a + len(line[a : bounds[n + 1]].rstrip())] - sums[a]
+    return sizes
 
 
 def _pieces(line: str, offsets: Sequence[int]) -> list[tuple[int, int, str]]:
     """The pieces of one line of text cut at `offsets` (see `Wrapped.pieces`)."""
     bounds = [0, *offsets, len(line)]
     sums = _sums(line)
-    if sums is not None and _BLANK.search(line) is None:  # each piece as wide as its text
+    if sums is not None and _ordered(bounds):
         at = [sums[n] for n in bounds]
         texts = map(line.__getitem__, map(slice, bounds, bounds[1:]))
-        return [(size, size, text) for size, text in zip(map(sub, at[1:], at), texts)]
+        sizes = list(map(sub, at[1:], at[:-1]))
+        if _BLANK.search(line) is None:  # each piece as wide as its text
+            return [(size, size, text) for size, text in zip(sizes, texts, strict=True)]
+        bares = _bare(line, bounds, sums, sizes[:])
+        return list(zip(bares, sizes, texts, strict=True))
     found = []
     for a, b in pairwise(bounds):
         piece = line[a:b]
         bare = piece.rstrip()
-        if sums is not None:
-            found.append((sums[a + len(bare)] - sums[a], sums[b] - sums[a], piece))
-        else:
-            full = _width(piece)
-            found.append((full if len(bare) == len(piece) else _width(bare), full, piece))
+        full = _width(piece)
+        found.append((full if len(bare) == len(piece) else _width(bare), full, piece))
     return found
 
 
@@ -214,9 +225,13 @@ def breaks(text: str, words: Sequence[str] = ()) -> list[int]:
         ):
             found.append(start)
         start += len(piece)
-        stripped = piece.rstrip()
-        if stripped:
-            previous_end = stripped[-1]
+        last = piece[-1]
+        if not last.isspace():
+            previous_end = last
+        else:
+            stripped = piece.rstrip()
+            if stripped:
+                previous_end = stripped[-1]
     return found
 
 
@@ -255,9 +270,10 @@ def layout(
     greedily between them; continuation lines are `hang` cells narrower (they are indented)."""
     lines: list[tuple[int, int]] = []
     start = left = used = 0
+    room = max(1, width)  # the first line's; a continuation line has `rest`
+    rest = max(1, width - hang)
     for bare, full, piece in pieces:
         right = left + len(piece)
-        room = max(1, width - (hang if lines or start else 0))
         if used + bare <= room:
             used += full
             left = right
@@ -265,7 +281,7 @@ def layout(
         if left > start:
             lines.append((start, left))
             start, used = left, 0
-            room = max(1, width - hang)
+            room = rest
         if bare <= room:
             used = full
             left = right
@@ -276,6 +292,8 @@ def layout(
             position += len(part)
             lines.append((start, position))
             start = position
+        if lines or start:
+            room = rest
         used = cells(folded[-1]) + full - bare
         left = right
     lines.append((start, left))
