@@ -52,7 +52,7 @@ def body(
 ) -> Iterator[Segment]:
     """The segments of the table's borders, header and rows at `widths` (what rich's
     `Table._render` yields for a table `can_print` accepts). Printed without colour (a file,
-    a pipe), each line of the table is one segment."""
+    a pipe), each line of the table is one segment, its newline with it."""
 
     get_style = console.get_style
     border = get_style(table.style or "") + get_style(table.border_style or "")
@@ -122,10 +122,9 @@ def body(
             0 if index == 0 else (2 if index == total - 1 else 1)
         ]
         for line_no in range(max(1, tallest)):
-            if plain:
+            if plain:  # the line and its end as one segment: the same text, half the segments
                 text = divider.join([lines[line_no] for lines in rendered])
-                yield Segment(edge_left + text + edge_right if show_edge else text)
-                yield new_line
+                yield Segment((edge_left + text + edge_right if show_edge else text) + "\n")
                 continue
             segments: list[Segment] = []
             if show_edge:

@@ -163,6 +163,15 @@ def streamed(console: Console, renderable: RenderableType) -> Iterator[str]:
         if segment.control or "\n" not in text:
             line.append(segment)
             continue
+        if not line and text.find("\n") == len(text) - 1:  # a line whole (a table's row)
+            shown = text[:-1]
+            if len(shown) > width // 2 and cells(shown) > width:
+                shown = _line_text([Segment(shown, segment.style)], width, cells)
+            batch.append(shown.rstrip(" \t") + "\n")
+            if len(batch) >= _STREAM_LINES:
+                yield "".join(batch)
+                batch.clear()
+            continue
         while text:
             part, new_line, text = text.partition("\n")
             if part:

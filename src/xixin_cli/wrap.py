@@ -13,6 +13,7 @@ wrapping columns so every piece fits (a title gets room before a list of units g
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, pairwise
@@ -176,12 +177,12 @@ def _ordered(bounds: list[int]) -> bool:
 
 def _bare(line: str, bounds: list[int], sums: Sequence[int], sizes: list[int]) -> list[int]:
     """`sizes` (each piece's width) with a piece that ends in blanks measured without them."""
-    ends = {end: n for n, end in reversed(list(enumerate(bounds[1:])))}  # the first to end there
     for blank in _BLANK.finditer(line):
-        n = ends.get(blank.end())
-        if n is not None:
-            a = bounds[n]
-            sizes[n] = sums[a + len(line[a : bounds[n + 1]].rstrip())] - sums[a]
+        end = blank.end()
+        n = bisect_left(bounds, end, 1)  # the first piece to end there
+        if n < len(bounds) and bounds[n] == end:
+            a = bounds[n - 1]
+            sizes[n - 1] = sums[a + len(line[a:end].rstrip())] - sums[a]
     return sizes
 
 
@@ -499,6 +500,8 @@ class Indented:
         left = Segment(" " * self.indent)
         new_line = Segment.line()
         escape = getattr(console, "segment_text", None)  # measured as shown, as Padding does
+        # Without colour codes, and not recorded, a style changes no byte: a line is one segment.
+        plain = console.color_system is None and not console.record
         for each in self.cells:
             changed = escape is not None and escape(each.text.plain) != each.text.plain
             for line in each.rendered(console, width):
@@ -507,6 +510,10 @@ class Indented:
                 size = sum(cells(segment.text) for segment in line)
                 if size > width:  # cut to the width, as rich cuts a line too long
                     line = Segment.adjust_line_length(line, width)
+                if plain and not any(segment.control for segment in line):
+                    text = "".join([segment.text for segment in line])
+                    yield Segment(f"{left.text}{text}{' ' * (width - size)}\n")
+                    continue
                 yield left
                 yield from line
                 if size < width:
