@@ -137,7 +137,7 @@ def streams(console: Console, renderable: object) -> bool:
 
 
 #: How many lines `streamed` gathers into each piece of text it hands on.
-_STREAM_LINES = 2000
+_STREAM_LINES = 500
 
 
 def streamed(console: Console, renderable: RenderableType) -> Iterator[str]:
