@@ -220,3 +220,35 @@ def test_only_plain_output_to_a_file_streams() -> None:
 def test_no_blank_at_a_line_end() -> None:
     text = "".join(streamed(_consoles(30), _views()[0][1]))
     assert not re.search(r"[ \t]\n", text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    texts=st.lists(TEXT, max_size=4),
+    hang=st.sampled_from([0, 2]),
+    width=st.integers(1, 60),
+)
+def test_indented_lines_shown_otherwise_are_measured_as_shown(
+    texts: list[str], hang: int, width: int
+) -> None:
+    """Lights shown as [红] and raw escapes are wider than written: a file gets each line
+    padded as the padded cell would be."""
+    from rich.padding import Padding
+
+    from xixin_cli import terminal
+    from xixin_cli.wrap import Indented
+
+    def of(renderable: Any) -> str:
+        console = shown_console(file=io.StringIO(), width=width)
+        console.print(renderable)
+        return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
+
+    cells = [Wrapped(text, words=("乡民政办",), hang=hang) for text in texts]
+    padded = Group(*(Padding(each, (0, 0, 0, 5)) for each in cells))
+    saved = dict(terminal._lights)
+    terminal._lights.update({ord(mark): shown for mark, shown in terminal._FALLBACK["zh"].items()})
+    try:
+        assert of(Indented(cells, 5)) == of(padded)
+    finally:
+        terminal._lights.clear()
+        terminal._lights.update(saved)

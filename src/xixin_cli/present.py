@@ -51,6 +51,8 @@ def shown(text: str) -> str:
     """Text as it may reach a terminal: escapes from plans and logs written out, lights as this
     run shows them (`terminal.py`). Called for every segment of a table: imports stay at the
     top of the module."""
+    if text[-1:] == "\n":  # a line with its end (a row printed in bulk): the end stays as it is
+        return lights(clean(text[:-1])) + "\n"
     return lights(clean(text))
 
 

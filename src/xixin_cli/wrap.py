@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, pairwise
 from operator import le, sub
@@ -519,6 +519,11 @@ class Indented:
         plain = console.color_system is None and not console.record
         for each in self.cells:
             changed = escape is not None and escape(each.text.plain) != each.text.plain
+            if plain and not each.text.spans:
+                shown = self._plain(each, width, escape if changed else None)
+                if shown is not None:
+                    yield Segment(shown)
+                    continue
             for line in each.rendered(console, width):
                 if changed and escape is not None:
                     line = [s if s.control else Segment(escape(s.text), s.style) for s in line]
@@ -534,6 +539,22 @@ class Indented:
                 if size < width:
                     yield Segment(" " * (width - size))
                 yield new_line
+
+    def _plain(self, cell: Wrapped, width: int, escape: Callable[[str], str] | None) -> str | None:
+        """The cell's lines as a file gets them (no colour): the text of the segments of
+        `Wrapped.rendered`, which for a cell of one style are its `plain_lines` (the hang's
+        blanks and the line, whose widths add up); None when a line is too wide (rich cuts it:
+        the segments' way)."""
+        found = []
+        left = " " * self.indent
+        for line in cell.plain_lines(width):
+            if escape is not None:
+                line = escape(line)
+            size = cells(line)
+            if size > width:
+                return None
+            found.append(f"{left}{line}{' ' * (width - size)}\n")
+        return "".join(found)
 
 
 class FittedTable(Table):
