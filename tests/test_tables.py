@@ -161,9 +161,16 @@ def _breaks_long_way(text: str, words: tuple[str, ...]) -> list[int]:
     return found
 
 
-@given(ANY_TEXT.map(lambda text: text.replace("\n", "")))
-def test_breaks_are_found_as_match_by_match(text: str) -> None:
-    words = ("乡民政办", "党群办")
+@given(
+    text=st.one_of(
+        ANY_TEXT, st.tuples(st.sampled_from(["", " ", "  ", "\u3000"]), TEXT).map("".join)
+    ),
+    words=st.sampled_from([("乡民政办", "党群办"), (" 办", "a b"), ()]),
+)
+@example(text="  、（第1项", words=())  # an indent, then what may not start a line
+@example(text=" 办公", words=(" 办",))  # a word that starts with a blank: not an indent
+def test_breaks_are_found_as_match_by_match(text: str, words: tuple[str, ...]) -> None:
+    text = text.replace("\n", "")
     assert breaks(text, words) == _breaks_long_way(text, words)
 
 

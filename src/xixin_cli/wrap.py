@@ -210,12 +210,27 @@ def _pieces(line: str, offsets: Sequence[int]) -> list[tuple[int, int, str]]:
 def breaks(text: str, words: Sequence[str] = ()) -> list[int]:
     """The offsets in `text` (one line) where a line may break: between pieces, never inside
     one of `words` (unit names), never before closing or after opening punctuation."""
-    found: list[int] = []
-    previous_end = ""
-    start = 0
     # The pattern's matches tile the text (each is a piece, or blanks): found all at once, the
     # offsets are their lengths added up.
-    for piece in _pattern(tuple(words)).findall(text):
+    pieces = _pattern(tuple(words)).findall(text)
+    ends = list(accumulate(map(len, pieces)))
+    body = text.lstrip()
+    lead = len(text) - len(body)
+    if _BLANK.search(body) is None and (not lead or ends[0] == lead):
+        # No blank but an indent (its own piece): what ends the piece before a place is the
+        # character before it, and no number follows a blank.
+        found = [
+            at
+            for at in ends[:-1]
+            if at > lead and text[at] not in NO_START and text[at - 1] not in NO_END
+        ]
+        if 0 < lead < len(text) and text[lead] not in NO_START:
+            found.insert(0, lead)
+        return found
+    found = []
+    previous_end = ""
+    start = 0
+    for piece in pieces:
         first = piece[0]
         # 逾期 66 天, 受阻 1 项: the blank between a word and its number is spacing, not a break
         if (
