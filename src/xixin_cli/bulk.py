@@ -13,15 +13,16 @@ table; so the printed bytes are rich's own, colours and all (`tests/test_bulk.py
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 # Imported only when a table is printed, rich with it; these run for every cell.
-from rich.cells import cell_len
 from rich.padding import Padding
 from rich.segment import Segment
 from rich.text import Text
 
 from xixin_cli.wrap import Wrapped
+from xixin_cli.wrap import cells as cell_width
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType
@@ -51,7 +52,7 @@ def body(
 ) -> Iterator[Segment]:
     """The segments of the table's borders, header and rows at `widths` (what rich's
     `Table._render` yields for a table `can_print` accepts). Printed without colour (a file,
-    a pipe), each line of the table is one segment."""
+    a pipe), each line of the table is one segment, its newline with it."""
 
     get_style = console.get_style
     border = get_style(table.style or "") + get_style(table.border_style or "")
@@ -86,13 +87,19 @@ def body(
         for column, width, pad in zip(columns, widths, pads, strict=True)
     ]
     header_style = get_style(table.header_style or "")
-    rows: list[tuple[bool, list[tuple[Any, Style]]]] = []
-    if table.show_header:
-        rows.append((True, [(c.header, header_style + get_style(c.header_style)) for c in columns]))
     styles = [get_style(column.style or "") for column in columns]
-    for row in zip(*(column.cells for column in columns), strict=True):
-        rows.append((False, list(zip(row, styles, strict=True))))
-    total = len(rows)
+    head: list[tuple[bool, list[tuple[Any, Style]]]] = []
+    if table.show_header:
+        head.append((True, [(c.header, header_style + get_style(c.header_style)) for c in columns]))
+    # Row by row as they are printed: a county's 20,000 rows are not all held at once.
+    rows = chain(
+        head,
+        (
+            (False, list(zip(row, styles, strict=True)))
+            for row in zip(*(column.cells for column in columns), strict=True)
+        ),
+    )
+    total = len(head) + table.row_count
     for index, (header, cells) in enumerate(rows):
         rendered: list[list[Any]] = [
             renderer.lines(renderable, style)
@@ -115,10 +122,9 @@ def body(
             0 if index == 0 else (2 if index == total - 1 else 1)
         ]
         for line_no in range(max(1, tallest)):
-            if plain:
+            if plain:  # the line and its end as one segment: the same text, half the segments
                 text = divider.join([lines[line_no] for lines in rendered])
-                yield Segment(edge_left + text + edge_right if show_edge else text)
-                yield new_line
+                yield Segment((edge_left + text + edge_right if show_edge else text) + "\n")
                 continue
             segments: list[Segment] = []
             if show_edge:
@@ -188,6 +194,10 @@ def _justified(plain: str, width: int, justify: str, cell_len: Callable[[str], i
     return None
 
 
+#: How many cells' lines a column keeps (the distinct ones of a county's table fit).
+_KNOWN = 2000
+
+
 class _Cells:
     """The cells of one column, each made into its lines at the column's width: lists of
     segments, or (`plain`: printed without colour) the lines' text."""
@@ -219,8 +229,10 @@ class _Cells:
             height=None,
             highlight=column.highlight,
         )
-        self.cell_len = cell_len
+        self.cell_len = cell_width
         self._blank = " " * width
+        #: The lines of cells already made, each with its cell (which keeps its id its own).
+        self._known: dict[tuple[object, Style], tuple[object, list[Any]]] = {}
 
     def vertical(self, renderable: object) -> str:
         return getattr(renderable, "vertical", None) or self.column.vertical  # type: ignore[no-any-return]
@@ -230,7 +242,25 @@ class _Cells:
         return self._blank if self.plain else [Segment(self._blank, style)]
 
     def lines(self, renderable: RenderableType, style: Style) -> list[Any]:
-        """The cell's lines as rich's Table renders it (through rich when it is not text)."""
+        """The cell's lines as rich's Table renders it (through rich when it is not text).
+
+        Made once for each string, each Text and each `shared` Wrapped cell of the column:
+        a county's table has 5,000 rows and a few hundred distinct due dates, statuses, day
+        counts and lists of units. (A cell is only read: the lines are the same each time.)"""
+        if isinstance(renderable, str):
+            key: tuple[object, Style] = (renderable, style)
+        elif isinstance(renderable, Text) or getattr(renderable, "shared", False):
+            key = (id(renderable), style)
+        else:
+            return self._lines(renderable, style)
+        known = self._known.get(key)
+        if known is None:
+            if len(self._known) >= _KNOWN:
+                self._known.clear()
+            known = self._known[key] = (renderable, self._lines(renderable, style))
+        return known[1]
+
+    def _lines(self, renderable: RenderableType, style: Style) -> list[Any]:
         found: list[Any] | None = None
         if self.inner > 0:
             if isinstance(renderable, str):

@@ -8,7 +8,7 @@ Data goes to stdout, confirmations and warnings to stderr, so `xixin list --json
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from xixin_cli.i18n import message
@@ -51,6 +51,8 @@ def shown(text: str) -> str:
     """Text as it may reach a terminal: escapes from plans and logs written out, lights as this
     run shows them (`terminal.py`). Called for every segment of a table: imports stay at the
     top of the module."""
+    if text[-1:] == "\n":  # a line with its end (a row printed in bulk): the end stays as it is
+        return lights(clean(text[:-1])) + "\n"
     return lights(clean(text))
 
 
@@ -105,6 +107,10 @@ def _print(renderable: RenderableType, *, paged: bool = False) -> None:
     if terminal and not paged:
         shown_on.print(renderable)
         return
+    if not terminal and streams(shown_on, renderable):
+        for chunk in streamed(shown_on, renderable):
+            sys.stdout.write(chunk)
+        return
     if terminal and sys.platform == "win32":
         shown_on.no_color = True  # `more` shows colour codes as they are
     with shown_on.capture() as captured:
@@ -113,6 +119,89 @@ def _print(renderable: RenderableType, *, paged: bool = False) -> None:
     if terminal and sys.stdin.isatty() and text.count("\n") >= shown_on.height and page(text):
         return
     sys.stdout.write(text)
+
+
+def streams(console: Console, renderable: object) -> bool:
+    """Whether `streamed` prints `renderable` as `console.print` and `trimmed` would: output
+    without colour codes that does not reach a terminal (a file, a pipe), and a renderable
+    that print passes on as it is (a str or a Text it would join and end anew)."""
+    from rich.console import ConsoleRenderable
+    from rich.text import Text
+
+    return (
+        console.color_system is None
+        and not console.is_terminal
+        and not console.record
+        and not console.soft_wrap
+        and isinstance(renderable, ConsoleRenderable)
+        and not isinstance(renderable, Text)
+    )
+
+
+#: How many lines `streamed` gathers into each piece of text it hands on.
+_STREAM_LINES = 500
+
+
+def streamed(console: Console, renderable: RenderableType) -> Iterator[str]:
+    """The text `console.print(renderable)` captures, blanks trimmed from each line's end, in
+    pieces of a few thousand lines as they are rendered (for a `streams` case only).
+
+    A county's table is megabytes of text: captured whole, its segments, its lines and the
+    text were all held at once (200 MB for `list --all` of 20,000 items), and rich measured
+    every line to crop it. Here each line is measured only when it may be too wide, cropped
+    by rich when it is, and handed on with the rest of its batch."""
+    from rich.segment import Segment
+
+    from xixin_cli.wrap import cells
+
+    width = console.width
+    options = console.options.update(
+        justify=None, overflow=None, height=None, no_wrap=None, markup=None, highlight=None
+    )
+    batch: list[str] = []
+    line: list[Segment] = []
+    for segment in console.render(renderable, options):
+        text = segment.text
+        if segment.control or "\n" not in text:
+            line.append(segment)
+            continue
+        if not line and text.find("\n") == len(text) - 1:  # a line whole (a table's row)
+            shown = text[:-1]
+            if len(shown) > width // 2 and cells(shown) > width:
+                shown = _line_text([Segment(shown, segment.style)], width, cells)
+            batch.append(shown.rstrip(" \t") + "\n")
+            if len(batch) >= _STREAM_LINES:
+                yield "".join(batch)
+                batch.clear()
+            continue
+        while text:
+            part, new_line, text = text.partition("\n")
+            if part:
+                line.append(Segment(part, segment.style))
+            if new_line:
+                batch.append(_line_text(line, width, cells) + "\n")
+                line.clear()
+                if len(batch) >= _STREAM_LINES:
+                    yield "".join(batch)
+                    batch.clear()
+    if line:
+        batch.append(_line_text(line, width, cells))
+    if batch:
+        yield "".join(batch)
+
+
+def _line_text(line: list[Any], width: int, cell_len: Callable[[str], int]) -> str:
+    """One line's text as rich writes it to a file: cropped to `width`, control codes left out
+    (a file is not a terminal), without the blanks that pad its end."""
+    shown = [segment.text for segment in line if not segment.control]
+    text = "".join(shown)
+    # No character is wider than two cells: a short line fits without being measured.
+    if len(text) > width // 2 and sum(map(cell_len, shown)) > width:
+        from rich.segment import Segment
+
+        cropped = Segment.adjust_line_length(line, width, pad=False)
+        text = "".join([segment.text for segment in cropped if not segment.control])
+    return text.rstrip(" \t")
 
 
 def _json(data: Any) -> None:

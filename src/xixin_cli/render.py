@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import PurePath
 from typing import TYPE_CHECKING
@@ -14,7 +14,7 @@ from xixin_cli.schedule import Digest, DueRow, PhaseMark
 from xixin_cli.terminal import clean  # plan and log text is measured as it will be shown
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
     from rich.table import Table
     from rich.text import Text
 
@@ -40,11 +40,28 @@ def offices_text(plan: Plan, item: Item, lang: str) -> str:
 
 
 def offices_cell(plan: Plan, item: Item, lang: str) -> Wrapped:
-    """The item's units as a cell that breaks only between units (after 、), never in one."""
+    """The item's units as a cell that breaks only between units (after 、), never in one.
+    (Kept per list of units of the last plan asked about: a county's 5,000 items have a few
+    hundred lists.)"""
+    if _cells_of[0] is not plan:
+        _cells_of[:] = [plan, {}]
+    known = _cells_of[1]
+    assert isinstance(known, dict)
+    key = (item.offices, lang)
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _offices_cell(plan, item, lang)
+    return found
+
+
+_cells_of: list[object] = [None, {}]
+
+
+def _offices_cell(plan: Plan, item: Item, lang: str) -> Wrapped:
     from xixin_cli.wrap import Wrapped, list_breaks
 
     if len(item.offices) > 1 and set(item.offices) == set(plan.offices):
-        return Wrapped(message("all_offices", lang))
+        return Wrapped(message("all_offices", lang), shared=True)
     names = (short_name(name) for name in plan.named_units(item))
     text, offsets = list_breaks(names, sep("list", lang))
     key = (text, tuple(offsets))
@@ -52,7 +69,7 @@ def offices_cell(plan: Plan, item: Item, lang: str) -> Wrapped:
     if found is None:  # one cell for each list of units: its lines are cut once per width
         if len(_unit_cells) > 10_000:
             _unit_cells.clear()
-        found = _unit_cells[key] = Wrapped(text, offsets=offsets)
+        found = _unit_cells[key] = Wrapped(text, offsets=offsets, shared=True)
     return found
 
 
@@ -146,8 +163,9 @@ def _settled(table: Table) -> Table:
     skips measuring every cell of it on each print, a quarter of a 20-row table's rendering
     time. Columns that wrap are left for rich to share out.
     """
-    from rich.cells import cell_len
     from rich.text import Text
+
+    from xixin_cli.wrap import cells as width
 
     for column in table.columns:
         if not column.no_wrap or column.width is not None:
@@ -158,7 +176,7 @@ def _settled(table: Table) -> Table:
         texts = [cell.plain if isinstance(cell, Text) else cell for cell in cells]
         if all(isinstance(text, str) for text in texts):
             column.width = max(
-                (cell_len(line) for text in texts for line in str(text).split("\n")), default=0
+                (width(line) for text in texts for line in str(text).split("\n")), default=0
             )
     return table
 
@@ -173,6 +191,7 @@ def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> 
     table.add_column(message("col.offices", lang), ratio=2, overflow="fold")
     table.add_column(message("col.due", lang), no_wrap=True)
     table.add_column(message("col.status", lang), no_wrap=True)
+    styled = _styled()
     for state in item_states:
         item = state.item
         depth = _depth(plan, item)
@@ -182,9 +201,26 @@ def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> 
             cell(title, plan, hang=2 * depth),
             offices_cell(plan, item, lang),
             due_text(state, lang),
-            Text(status_text(state, lang), style=STATUS_STYLES[state.status]),
+            styled(status_text(state, lang), STATUS_STYLES[state.status]),
         )
     return _settled(table)
+
+
+def _styled() -> Callable[[str, str], Text]:
+    """A maker of one-line Text cells that gives the same object for the same words and style:
+    a county's table has 20,000 statuses and day counts, and a few hundred distinct ones (a
+    table reads its cells, never changes them)."""
+    from rich.text import Text
+
+    made: dict[tuple[str, str], Text] = {}
+
+    def styled(text: str, style: str) -> Text:
+        found = made.get((text, style))
+        if found is None:
+            found = made[text, style] = Text(text, style=style)
+        return found
+
+    return styled
 
 
 def _depth(plan: Plan, item: Item) -> int:
@@ -417,8 +453,6 @@ def due_table(
     in calendar days and in working days (≈ where estimated). With `sources` (rows of several
     plans of a workspace, one per row) a plan column comes first, and an id that several of
     the `plans` have is qualified (minzu:5.3.1)."""
-    from rich.text import Text
-
     if late:
         title = message("title.overdue", lang)
     elif late is None:
@@ -439,15 +473,16 @@ def due_table(
     table.add_column(message(days_column, lang), no_wrap=True, justify="right")
     table.add_column(message("col.workdays", lang), no_wrap=True, justify="right")
     table.add_column(message("col.status", lang), no_wrap=True)
+    styled = _styled()
     for n, row in enumerate(rows):
         item = row.state.item
         if row.days < 0:
             late_days = message("days" if late else "days_late", lang, n=row.days_overdue)
-            days = Text(late_days, style="bold red")
+            days = styled(late_days, "bold red")
         elif row.days == 0:
-            days = Text(message("due_today", lang), style="yellow")
+            days = styled(message("due_today", lang), "yellow")
         else:
-            days = Text(message("days", lang, n=row.days), style=LIGHT_STYLES[row.light])
+            days = styled(message("days", lang, n=row.days), LIGHT_STYLES[row.light])
         cells: list[RenderableType] = []
         owner = plan
         if sources:
@@ -463,7 +498,7 @@ def due_table(
         ]
         counted = row.workdays
         cells.append(f"{'≈' if counted.estimated else ''}{counted.days}")
-        cells.append(Text(status_text(row.state, lang), style=STATUS_STYLES[row.state.status]))
+        cells.append(styled(status_text(row.state, lang), STATUS_STYLES[row.state.status]))
         table.add_row(*cells)
     if any(row.workdays.estimated for row in rows):
         table.caption = f"{table.caption}\n{message('workdays_estimated', lang)}"
@@ -501,8 +536,6 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
-    from xixin_cli.wrap import Indented, Wrapped
-
     # The caption goes under the table as a line of its own: this table is only as wide as its
     # numbers, and a caption inside it would wrap to that width (截至 / 2022-11-28).
     counts = _table(message("title.remind", lang), "", expand=False)
@@ -528,22 +561,39 @@ def digest_view(plan: Plan, result: Digest, lang: str) -> RenderableType:
         _settled(counts),
         Text(caption(plan, lang, result.today), style="table.caption"),
     ]
-    words = unit_words(plan)
-    for name, groups in _office_groups(plan, result, lang):
-        parts.append(Text(name, style="bold"))
-        for mark, when, ids in groups:
-            line = "  " + message("fmt.when", lang, mark=mark, when=when)
-            parts.append(Text(line, style=_MARK_STYLES.get(mark, "yellow")))
-            if mark == BLOCKED_MARK:  # each with its reason: one a line
-                parts.append(Indented([cell(said, plan, hang=2) for said in ids], 5))
-            else:
-                parts.append(Indented([Wrapped(clean(" ".join(ids)), words=words)], 5))
+    parts.append(_Units(plan, result, lang))
     rows = (*result.overdue, *result.due_soon)
     if rows:
         parts.append(Text(""))
         parts.append(due_table(plan, rows, lang, result.today, late=None))
     parts.append(cell(Text(summary_line(result, lang), style="bold"), plan))
     return Group(*parts)
+
+
+class _Units:
+    """The reminder's part per unit (its heading, then its ids by due date, then its 受阻
+    items, one a line), each unit's made as it is printed: a county's reminder lists every
+    late item of 30 units, and held at once their lines were 10 MB at 20,000 items."""
+
+    def __init__(self, plan: Plan, result: Digest, lang: str) -> None:
+        self.plan, self.result, self.lang = plan, result, lang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        from xixin_cli.wrap import Indented, Wrapped
+
+        plan, lang = self.plan, self.lang
+        words = unit_words(plan)
+        for name, groups in _each_office_group(plan, self.result, lang):
+            yield Text(name, style="bold")
+            for mark, when, ids in groups:
+                line = "  " + message("fmt.when", lang, mark=mark, when=when)
+                yield Text(line, style=_MARK_STYLES.get(mark, "yellow"))
+                if mark == BLOCKED_MARK:  # each with its reason: one a line
+                    yield Indented([cell(said, plan, hang=2) for said in ids], 5)
+                else:
+                    yield Indented([Wrapped(clean(" ".join(ids)), words=words)], 5)
 
 
 #: The mark of a reminder's line of 受阻 items (a character every Chinese code page has).
@@ -556,7 +606,10 @@ _Group = tuple[str, str, list[str]]
 
 def _office_groups(plan: Plan, result: Digest, lang: str) -> list[tuple[str, list[_Group]]]:
     """Per unit with something late or due: a heading, then (mark, when, ids) per due date."""
-    found: list[tuple[str, list[_Group]]] = []
+    return list(_each_office_group(plan, result, lang))
+
+
+def _each_office_group(plan: Plan, result: Digest, lang: str) -> Iterator[tuple[str, list[_Group]]]:
     for office in result.offices:
         if not office.red and not office.yellow and not office.blocked:
             continue
@@ -574,8 +627,7 @@ def _office_groups(plan: Plan, result: Digest, lang: str) -> list[tuple[str, lis
         if office.stuck:
             said = [blocked_text(state, lang) for state in office.stuck]
             groups.append((BLOCKED_MARK, message("digest.blocked", lang, n=office.blocked), said))
-        found.append((name, groups))
-    return found
+        yield name, groups
 
 
 def _when(day: date, today: date, lang: str) -> str:

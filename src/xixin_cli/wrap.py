@@ -13,9 +13,11 @@ wrapping columns so every piece fits (a title gets room before a list of units g
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise
+from operator import le, sub
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -86,36 +88,166 @@ def _alternation(words: Iterable[str]) -> str:
     return pattern(tree)
 
 
+class _Marks(dict[int, str | None]):
+    """For `str.translate`: each character as a mark of its width in cells, learnt from rich
+    the first time it is seen: none for one cell, "+" for two, "-" for none."""
+
+    def __missing__(self, code: int) -> str | None:
+        from rich.cells import get_character_cell_size
+
+        size = get_character_cell_size(chr(code))
+        found = self[code] = "-" if size == 0 else ("+" if size == 2 else None)
+        return found
+
+
+_MARKS = _Marks()
+
+
+def cells(text: str) -> int:
+    """`rich.cells.cell_len(text)`, the width a terminal gives the text, without a Python
+    call per character: a county's table measures megabytes of Chinese text. Rich sums its
+    characters' widths unless a joiner or a variation selector joins two (it is asked then)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    if "\u200d" in text or "\ufe0f" in text:
+        from rich.cells import cell_len
+
+        return cell_len(text)
+    marks = text.translate(_MARKS)
+    return len(text) + marks.count("+") - marks.count("-")
+
+
 #: The widths of pieces already measured: a table measures the same characters and names
-#: over and over (`rich.cells.cell_len`, remembered without its wrappers' cost).
+#: over and over.
 _WIDTHS: dict[str, int] = {}
 
 
 def _width(text: str) -> int:
     found = _WIDTHS.get(text)
     if found is None:
-        from rich.cells import cell_len
-
         if len(_WIDTHS) > 100_000:
             _WIDTHS.clear()
-        found = _WIDTHS[text] = cell_len(text)
+        found = _WIDTHS[text] = cells(text)
+    return found
+
+
+class _Sizes(dict[str, int]):
+    """Each character's width in cells, as rich gives it, learnt the first time it is seen."""
+
+    def __missing__(self, character: str) -> int:
+        from rich.cells import get_character_cell_size
+
+        found = self[character] = get_character_cell_size(character)
+        return found
+
+
+_SIZES = _Sizes()
+_BLANK = re.compile(r"\s")
+
+
+def _sums(line: str) -> Sequence[int] | None:
+    """The width of each start of `line` (entry n: of its first n characters); None when a
+    joiner or a variation selector makes two characters one, and widths do not add up."""
+    if line.isascii() and line.isprintable():
+        return range(len(line) + 1)
+    if "\u200d" in line or "\ufe0f" in line:
+        return None
+    return list(accumulate(map(_SIZES.__getitem__, line), initial=0))
+
+
+def _measured(line: str, offsets: Sequence[int]) -> tuple[int, int]:
+    """The widest piece of one line cut at `offsets`, and what the line's pieces add up to
+    (its last without its trailing blanks): from `_pieces`, without making them."""
+    sums = _sums(line)
+    bounds = [0, *offsets, len(line)]
+    if sums is None or not _ordered(bounds):
+        pieces = _pieces(line, offsets)
+        return max(p[0] for p in pieces), sum(p[1] for p in pieces[:-1]) + pieces[-1][0]
+    at = [sums[n] for n in bounds]
+    if _BLANK.search(line) is None:  # each piece as wide as its text
+        return max(map(sub, at[1:], at[:-1])), at[-1]
+    sizes = _bare(line, bounds, sums, list(map(sub, at[1:], at[:-1])))
+    return max(sizes), at[-2] + sizes[-1]
+
+
+def _ordered(bounds: list[int]) -> bool:
+    """Whether the pieces' bounds go forward (offsets given out of order make empty pieces)."""
+    return all(map(le, bounds, bounds[1:]))
+
+
+def _bare(line: str, bounds: list[int], sums: Sequence[int], sizes: list[int]) -> list[int]:
+    """`sizes` (each piece's width) with a piece that ends in blanks measured without them."""
+    for blank in _BLANK.finditer(line):
+        end = blank.end()
+        n = bisect_left(bounds, end, 1)  # the first piece to end there
+        if n < len(bounds) and bounds[n] == end:
+            a = bounds[n - 1]
+            sizes[n - 1] = sums[a + len(line[a:end].rstrip())] - sums[a]
+    return sizes
+
+
+def _pieces(line: str, offsets: Sequence[int]) -> list[tuple[int, int, str]]:
+    """The pieces of one line of text cut at `offsets` (see `Wrapped.pieces`)."""
+    bounds = [0, *offsets, len(line)]
+    sums = _sums(line)
+    if sums is not None and _ordered(bounds):
+        at = [sums[n] for n in bounds]
+        texts = map(line.__getitem__, map(slice, bounds, bounds[1:]))
+        sizes = list(map(sub, at[1:], at[:-1]))
+        if _BLANK.search(line) is None:  # each piece as wide as its text
+            return [(size, size, text) for size, text in zip(sizes, texts, strict=True)]
+        bares = _bare(line, bounds, sums, sizes[:])
+        return list(zip(bares, sizes, texts, strict=True))
+    found = []
+    for a, b in pairwise(bounds):
+        piece = line[a:b]
+        bare = piece.rstrip()
+        full = _width(piece)
+        found.append((full if len(bare) == len(piece) else _width(bare), full, piece))
     return found
 
 
 def breaks(text: str, words: Sequence[str] = ()) -> list[int]:
     """The offsets in `text` (one line) where a line may break: between pieces, never inside
     one of `words` (unit names), never before closing or after opening punctuation."""
-    found: list[int] = []
+    # The pattern's matches tile the text (each is a piece, or blanks): found all at once, the
+    # offsets are their lengths added up.
+    pieces = _pattern(tuple(words)).findall(text)
+    ends = list(accumulate(map(len, pieces)))
+    body = text.lstrip()
+    lead = len(text) - len(body)
+    if _BLANK.search(body) is None and (not lead or ends[0] == lead):
+        # No blank but an indent (its own piece): what ends the piece before a place is the
+        # character before it, and no number follows a blank.
+        found = [
+            at
+            for at in ends[:-1]
+            if at > lead and text[at] not in NO_START and text[at - 1] not in NO_END
+        ]
+        if 0 < lead < len(text) and text[lead] not in NO_START:
+            found.insert(0, lead)
+        return found
+    found = []
     previous_end = ""
-    for match in _pattern(tuple(words)).finditer(text):
-        start = match.start()
-        piece = match.group()
+    start = 0
+    for piece in pieces:
+        first = piece[0]
         # 逾期 66 天, 受阻 1 项: the blank between a word and its number is spacing, not a break
-        spaced = piece[0].isdigit() and text[start - 1 : start].isspace() and _cjk(previous_end)
-        if start and piece[0] not in NO_START and previous_end not in NO_END and not spaced:
+        if (
+            start
+            and first not in NO_START
+            and previous_end not in NO_END
+            and not (first.isdigit() and text[start - 1].isspace() and _cjk(previous_end))
+        ):
             found.append(start)
-        stripped = piece.rstrip()
-        previous_end = stripped[-1] if stripped else previous_end
+        start += len(piece)
+        last = piece[-1]
+        if not last.isspace():
+            previous_end = last
+        else:
+            stripped = piece.rstrip()
+            if stripped:
+                previous_end = stripped[-1]
     return found
 
 
@@ -152,13 +284,12 @@ def layout(
     """The (start, end) of each line of a text at `width` cells, from its `pieces` (each its
     width without and with its trailing blanks, and its text: `Wrapped.pieces`), breaking
     greedily between them; continuation lines are `hang` cells narrower (they are indented)."""
-    from rich.cells import cell_len
-
     lines: list[tuple[int, int]] = []
     start = left = used = 0
+    room = max(1, width)  # the first line's; a continuation line has `rest`
+    rest = max(1, width - hang)
     for bare, full, piece in pieces:
         right = left + len(piece)
-        room = max(1, width - (hang if lines or start else 0))
         if used + bare <= room:
             used += full
             left = right
@@ -166,7 +297,7 @@ def layout(
         if left > start:
             lines.append((start, left))
             start, used = left, 0
-            room = max(1, width - hang)
+            room = rest
         if bare <= room:
             used = full
             left = right
@@ -177,7 +308,9 @@ def layout(
             position += len(part)
             lines.append((start, position))
             start = position
-        used = cell_len(folded[-1]) + full - bare
+        if lines or start:
+            room = rest
+        used = cells(folded[-1]) + full - bare
         left = right
     lines.append((start, left))
     return lines
@@ -187,8 +320,22 @@ class Wrapped:
     """A table cell (rich renderable) that wraps its text the Chinese way.
 
     `offsets` fixes where it may break (a unit list); otherwise `breaks` finds the places,
-    keeping `words` whole. Continuation lines are indented by `hang` cells.
+    keeping `words` whole. Continuation lines are indented by `hang` cells. A `shared`
+    cell (one object in many rows) keeps its lines at the width it was last cut to.
     """
+
+    # A county's table has a cell for every row: without a dict each, 1 MB less at 20,000.
+    __slots__ = (
+        "_found",
+        "_laid",
+        "_measured",
+        "_offsets",
+        "_pieces",
+        "_words",
+        "hang",
+        "shared",
+        "text",
+    )
 
     def __init__(
         self,
@@ -198,48 +345,92 @@ class Wrapped:
         offsets: Sequence[int] | None = None,
         hang: int = 0,
         style: str = "",
+        shared: bool = False,
     ) -> None:
         from rich.text import Text
 
         self.text = text if isinstance(text, Text) else Text(text, style=style)
         self.hang = hang
+        #: A cell many rows show (a list of units): its lines at the last width are kept.
+        self.shared = shared
         self._pieces: list[list[tuple[int, int, str]]] | None = None
         self._measured: tuple[int, int] | None = None
         self._laid: tuple[int, list[tuple[int, int, bool]]] | None = None
-        plain = self.text.plain
-        self._lines: list[tuple[int, int, list[int]]] = []  # each line: start, end, its breaks
+        self._words = words
+        self._offsets = offsets
+        self._found: list[tuple[int, int, list[int]]] | None = None
+
+    @property
+    def _lines(self) -> list[tuple[int, int, list[int]]]:
+        """Each line of the text: its start, its end and where it may break (found when first
+        asked: a line of the reminder that fits is never cut, so its breaks are not sought)."""
+        if self._found is None:
+            offsets = self._offsets
+            self._found = []
+            start = 0
+            for line in self.text.plain.split("\n"):
+                if offsets is None:
+                    found = breaks(line, self._words)
+                else:
+                    found = [o - start for o in offsets if start < o < start + len(line)]
+                self._found.append((start, start + len(line), found))
+                start += len(line) + 1
+        return self._found
+
+    def _spans(self) -> list[tuple[int, int]]:
+        """Each line's start and end (without seeking its breaks)."""
+        if self._found is not None:
+            return [(start, end) for start, end, _ in self._found]
+        found = []
         start = 0
-        for line in plain.split("\n"):
-            if offsets is None:
-                found = breaks(line, words)
-            else:
-                found = [o - start for o in offsets if start < o < start + len(line)]
-            self._lines.append((start, start + len(line), found))
+        for line in self.text.plain.split("\n"):
+            found.append((start, start + len(line)))
             start += len(line) + 1
+        return found
+
+    def _fits(self, width: int) -> bool:
+        """Whether every line is at most `width` cells (what `_widths` says of the widest),
+        measured without its breaks when they are not known yet: a line cut by `breaks`
+        ends in a piece that is blank only when the line is, so it is as wide as its text
+        without its trailing blanks (when widths add up, as `_sums` tells)."""
+        if self._measured is not None or self._found is not None or self._offsets is not None:
+            return self._widths()[1] <= width
+        for line in self.text.plain.split("\n"):
+            sums = _sums(line)
+            if sums is None:
+                return self._widths()[1] <= width
+            if sums[len(line.rstrip())] > width:
+                return False
+        return True
 
     def pieces(self) -> list[list[tuple[int, int, str]]]:
         """Per line of the text, each piece: its width without and with its trailing blanks,
-        and its text."""
+        and its text. (Kept once asked for, as the table's sharing of its room asks again
+        and again of a few rows; measuring and laying out a cell do not keep them: a
+        county's cells would hold a million pieces.)"""
         if self._pieces is None:
-            plain = self.text.plain
-            self._pieces = []
-            for start, end, offsets in self._lines:
-                line = plain[start:end]
-                bounds = [0, *offsets, len(line)]
-                found = []
-                for a, b in pairwise(bounds):
-                    piece = line[a:b]
-                    found.append((_width(piece.rstrip()), _width(piece), piece))
-                self._pieces.append(found)
+            self._pieces = self._cut()
         return self._pieces
 
+    def _cut(self) -> list[list[tuple[int, int, str]]]:
+        if self._pieces is not None:
+            return self._pieces
+        plain = self.text.plain
+        return [_pieces(plain[start:end], offsets) for start, end, offsets in self._lines]
+
     def _widths(self) -> tuple[int, int]:
+        """The widest piece (with the hang, when the text can be cut) and the widest line:
+        what the pieces' widths add up to, without making the pieces of a line that has no
+        blanks (a title, a list of units), whose pieces are as wide as they are long."""
         if self._measured is not None:
             return self._measured
         widest_piece = widest_line = 0
-        for line in self.pieces():
-            widest_line = max(widest_line, sum(p[1] for p in line[:-1]) + line[-1][0])
-            widest_piece = max(widest_piece, max(p[0] for p in line))
+        plain = self.text.plain
+        for start, end, offsets in self._lines:
+            line = plain[start:end]
+            piece, whole = _measured(line, offsets)
+            widest_piece = max(widest_piece, piece)
+            widest_line = max(widest_line, whole)
         self._measured = (
             widest_piece + (self.hang if widest_piece < widest_line else 0),
             widest_line,
@@ -248,7 +439,7 @@ class Wrapped:
 
     def count(self, width: int) -> int:
         """How many lines the text takes at `width`: what `lines` gives."""
-        if self._widths()[1] <= width:  # every line fits as it is
+        if self._fits(width):  # every line fits as it is
             return len(self._lines)
         return sum(len(layout(line, width, self.hang)) for line in self.pieces())
 
@@ -263,14 +454,17 @@ class Wrapped:
         line of the text (so hangs)."""
         if self._laid is not None and self._laid[0] == width:  # a cell shared by rows
             return self._laid[1]
-        if self._widths()[1] <= width:  # every line fits as it is
-            found = [(start, end, False) for start, end, _ in self._lines]
+        if self._fits(width):  # every line fits as it is
+            found = [(start, end, False) for start, end in self._spans()]
         else:
             found = []
-            for (start, _, _), pieces in zip(self._lines, self.pieces(), strict=True):
+            for (start, _, _), pieces in zip(self._lines, self._cut(), strict=True):
                 for n, (left, right) in enumerate(layout(pieces, width, self.hang)):
                     found.append((start + left, start + right, n > 0))
-        self._laid = (width, found)
+        if self.shared:
+            self._laid = (width, found)
+        elif self._pieces is None:  # laid out once, as a row is printed: its breaks let go
+            self._found = None
         return found
 
     def plain_lines(self, width: int) -> list[str]:
@@ -325,7 +519,6 @@ class Indented:
         self.indent = indent
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.cells import cell_len
         from rich.padding import Padding
         from rich.segment import Segment
 
@@ -337,19 +530,46 @@ class Indented:
         left = Segment(" " * self.indent)
         new_line = Segment.line()
         escape = getattr(console, "segment_text", None)  # measured as shown, as Padding does
+        # Without colour codes, and not recorded, a style changes no byte: a line is one segment.
+        plain = console.color_system is None and not console.record
         for each in self.cells:
             changed = escape is not None and escape(each.text.plain) != each.text.plain
+            if plain and not each.text.spans:
+                shown = self._plain(each, width, escape if changed else None)
+                if shown is not None:
+                    yield Segment(shown)
+                    continue
             for line in each.rendered(console, width):
                 if changed and escape is not None:
                     line = [s if s.control else Segment(escape(s.text), s.style) for s in line]
-                size = sum(cell_len(segment.text) for segment in line)
+                size = sum(cells(segment.text) for segment in line)
                 if size > width:  # cut to the width, as rich cuts a line too long
                     line = Segment.adjust_line_length(line, width)
+                if plain and not any(segment.control for segment in line):
+                    text = "".join([segment.text for segment in line])
+                    yield Segment(f"{left.text}{text}{' ' * (width - size)}\n")
+                    continue
                 yield left
                 yield from line
                 if size < width:
                     yield Segment(" " * (width - size))
                 yield new_line
+
+    def _plain(self, cell: Wrapped, width: int, escape: Callable[[str], str] | None) -> str | None:
+        """The cell's lines as a file gets them (no colour): the text of the segments of
+        `Wrapped.rendered`, which for a cell of one style are its `plain_lines` (the hang's
+        blanks and the line, whose widths add up); None when a line is too wide (rich cuts it:
+        the segments' way)."""
+        found = []
+        left = " " * self.indent
+        for line in cell.plain_lines(width):
+            if escape is not None:
+                line = escape(line)
+            size = cells(line)
+            if size > width:
+                return None
+            found.append(f"{left}{line}{' ' * (width - size)}\n")
+        return "".join(found)
 
 
 class FittedTable(Table):
