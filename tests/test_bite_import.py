@@ -808,3 +808,45 @@ def test_a_closing_tag_after_a_list_with_a_unit_of_its_own_stays_with_the_last_i
         ("1.1.2", ("镇农服中心", "镇水利站")),
     ]
     assert [(u.line, u.reason) for u in result.unplaced] == [(3, "no_unit")]
+
+
+@pytest.mark.parametrize(
+    ("words", "due"),
+    [
+        ("2024年上半年完成", date(2024, 6, 30)),
+        ("2024年下半年完成", date(2024, 12, 31)),
+        ("2024年第三季度完成", date(2024, 9, 30)),
+        ("2024年第3季度前完成", date(2024, 9, 30)),
+        ("2024年一季度完成", date(2024, 3, 31)),
+        ("印发之日起30日内完成", date(2024, 2, 9)),
+        ("印发之日起两周内完成", date(2024, 1, 24)),
+        ("自印发之日起3个月内完成", date(2024, 4, 10)),
+        ("自印发之日起2年内完成", date(2026, 1, 10)),
+    ],
+)
+def test_halves_quarters_and_spans_from_the_issue_day(words: str, due: date) -> None:
+    """A half year ends in June or December, a quarter in its third month; 「印发之日起30日内」
+    counts days from the document's date, 「两周内」 weeks, 「3个月内」 months, 「2年内」 years."""
+    found = find_deadline(words, date(2024, 1, 10))
+    assert found is not None and found.due == due
+
+
+@pytest.mark.parametrize(
+    ("words", "number"), [("一百零五", 105), ("一百二十", 120), ("一百", 100), ("九十九", 99)]
+)
+def test_numbers_past_a_hundred_in_chinese(words: str, number: int) -> None:
+    from xixin_cli.importer.numbering import ordinal
+
+    assert ordinal(words) == number
+
+
+def test_the_plan_written_says_what_it_did_not_find_and_marks_groups() -> None:
+    """No 文号 found: the placeholder says so; 「各村」 is a group of units; each item keeps the
+    words it came from and its units' own words."""
+    text = "一、重点任务\n1. 开展河道排查（各村负责）。\n2. 建立巡河台账（镇水利站负责）。\n"
+    written = import_text(text).yaml
+    assert '  number: "（未找到文号）"' in written
+    assert 'name: "各村", group: true' in written
+    assert 'name: "镇水利站"}' in written
+    assert '    source: "一1"' in written
+    assert '    offices_text: "（各村负责）"' in written

@@ -877,3 +877,18 @@ def test_a_folder_read_as_a_file_is_named_as_a_folder(
     assert [(p.path, p.line, p.key, p.code) for p in caught.value.problems] == [
         (str(tmp_path), None, None, "plan.is_dir")
     ]
+
+
+def test_a_folder_or_a_utf16_plan_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """The one-line error names the file that was given: a folder (Linux reads it as an
+    IsADirectoryError), a plan saved as UTF-16 (old Notepad's "Unicode")."""
+    from xixin_cli.plan_file import decode_text, read_plan_bytes
+
+    with pytest.raises(PlanError) as folder:
+        read_plan_bytes(tmp_path)
+    assert [(p.path, p.code) for p in folder.value.problems] == [(str(tmp_path), "plan.is_dir")]
+    with pytest.raises(PlanError) as wide:
+        decode_text("format: 1\n".encode("utf-16"), "plans/全年.yaml")
+    assert [(p.path, p.line, p.code) for p in wide.value.problems] == [
+        ("plans/全年.yaml", 1, "file.utf16")
+    ]

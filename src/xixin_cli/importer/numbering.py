@@ -83,7 +83,7 @@ class Node:
 
 
 def ordinal(value: str) -> int:
-    """The number of 一 二 … 九十九, 12, ①."""
+    """The number of 一 二 … 九十九 (and on past 一百, 一百零五), 12, ①."""
     if value in _CIRCLED:
         return _CIRCLED.index(value) + 1
     if value.isdigit():
@@ -91,6 +91,7 @@ def ordinal(value: str) -> int:
     digits = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
     if "百" in value:
         hundreds, _, rest = value.partition("百")
+        rest = rest.removeprefix("零")  # 一百零五: the 零 only holds the tens' place
         return (digits.get(hundreds, 1) if hundreds else 1) * 100 + (ordinal(rest) if rest else 0)
     if "十" in value:
         tens, _, units = value.partition("十")
