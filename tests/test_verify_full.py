@@ -123,3 +123,58 @@ def test_verify_full_agrees_with_a_whole_read_whatever_hash_collides(
         truth.repeated,
     )
     assert problems(found.problems) == problems(truth.problems)
+
+
+def test_verify_and_doctor_find_the_evidence_records_through_their_index_as_by_a_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The evidence records reach the check through their own partial index
+    (log_index.evidence_lines): the same lines, and problems, as a whole read, as the log
+    grows and the index grows with it."""
+    from xixin_cli import log_index
+    from xixin_cli.commands import logs
+    from xixin_cli.model import EventKind
+
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "log.jsonl"
+    kept, changed = tmp_path / "kept.txt", tmp_path / "changed.txt"
+    kept.write_bytes(b"kept")
+    changed.write_bytes(b"before")
+
+    def attach(n: int, file: Path, size: int, sha: str) -> None:
+        at = START + timedelta(minutes=n)
+        event = Event(f"v{n}", at, "1.1", Status.DOING, Status.TODO, "x")
+        evidence = event._replace(kind=EventKind.EVIDENCE, path=str(file), size=size, sha256=sha)
+        append_event(path, evidence, writer="w1")
+
+    import hashlib
+
+    def same() -> list[tuple[object, ...]]:
+        index = log_index.open_index(path)
+        assert index is not None
+        try:
+            found = log_index.evidence_lines(index)
+            assert [line for line, _ in found] == [
+                line for line, _ in index.lines_of("kind = ?", (EventKind.EVIDENCE.value,))
+            ]
+            indexed = logs._check_indexed(path, index, None, False)
+        finally:
+            index.close()
+        read = logs._check_read(path, None)
+        assert problems(indexed.problems) == problems(read.problems)
+        return problems(indexed.problems)
+
+    _log(path, [("w1", "1.1")])
+    assert same() == []
+    attach(1, kept, 4, hashlib.sha256(b"kept").hexdigest())
+    attach(2, changed, 6, hashlib.sha256(b"before").hexdigest())
+    assert same() == []
+    changed.write_bytes(b"after!")
+    later = Event("e9", START + timedelta(hours=1), "2.1", Status.DONE, Status.TODO, "x")
+    append_event(path, later, writer="w2")  # more lines after the index has the others
+    attach(3, tmp_path / "gone.txt", 1, "0" * 64)
+    found = same()
+    assert [(line, code) for line, _, code, _ in found] == [
+        (3, "evidence.changed"),
+        (5, "evidence.elsewhere"),  # recorded by another writer than this PC's
+    ], found
