@@ -72,23 +72,19 @@ class _Verifying:
     def __init__(self, name: str) -> None:
         self.name = name
         self.records = self.repeated = self.seq = 0
-        self.at = 0  # the byte offset of the line being checked
         self.writers: dict[str, int] = {}  # each writer's latest line with a new signed hash
         self.heads: dict[str, str] = {}  # each writer's latest signed hash: most chains' target
         self.pending: dict[tuple[str, str], list[int]] = {}  # (writer, chain) -> problem seqs
         self.problems: dict[int, Problem] = {}  # new or changed, by seq
         self.resolved: set[int] = set()  # pending seqs no longer pending
 
-    def prepare(self, parsed: list[tuple[int, Signed, bytes, int]]) -> None:
-        """Called with each piece's records before they are checked."""
-
     def hash_lines(self, writer: str, digest: str) -> Lines | None:
         """The first line with this (writer, hash), and None for the second when no signed
         record had it (else any line); None when no record had it."""
         raise NotImplementedError
 
-    def add_hash(self, writer: str, digest: str, line: int, raw: bytes, *, signed: bool) -> None:
-        """A (writer, hash) seen for the first time, on `line` (`raw`, at byte `self.at`)."""
+    def add_hash(self, writer: str, digest: str, line: int, *, signed: bool) -> None:
+        """A (writer, hash) seen for the first time, on `line`."""
         raise NotImplementedError
 
     def sign_hash(self, writer: str, digest: str, line: int) -> None:
@@ -107,9 +103,6 @@ class _Verifying:
 
     def problem_of(self, seq: int) -> Problem:
         return self.problems[seq]
-
-    def flush(self) -> None:
-        """Called after each piece of whole lines."""
 
     def all_problems(self) -> list[Problem]:
         return _by_line(self.problems)
@@ -141,13 +134,13 @@ class _State(_Verifying):
 
     # -- lookups through memory, then the database
 
-    def prepare(self, parsed: list[tuple[int, Signed, bytes, int]]) -> None:
+    def prepare(self, parsed: list[tuple[int, Signed, bytes]]) -> None:
         """Bring what the database knows of this piece's keys into memory, in batches."""
-        self.known_ids = _ids_known(self, [record.event for _, record, _, _ in parsed])
+        self.known_ids = _ids_known(self, [record.event for _, record, _ in parsed])
         self.prefetch(
             [
                 (record.writer, record.digest)
-                for _, record, _, _ in parsed
+                for _, record, _ in parsed
                 if isinstance(record.writer, str) and isinstance(record.digest, str)
             ]
         )
@@ -186,7 +179,7 @@ class _State(_Verifying):
         self.hashes[(writer, digest)] = found
         return found
 
-    def add_hash(self, writer: str, digest: str, line: int, raw: bytes, *, signed: bool) -> None:
+    def add_hash(self, writer: str, digest: str, line: int, *, signed: bool) -> None:
         self.hashes[(writer, digest)] = [line, line if signed else None]
 
     def sign_hash(self, writer: str, digest: str, line: int) -> None:
@@ -310,7 +303,7 @@ class _Memory(_Verifying):
         number = first - 1
         for raw in piece.split(b"\n"):
             number += 1
-            where, at = at, at + len(raw) + 1
+            at += len(raw) + 1
             started(at)
             if not raw or raw.isspace():
                 continue
@@ -343,7 +336,6 @@ class _Memory(_Verifying):
                     writers[writer] = number
                     heads[writer] = digest
                     continue
-            self.at = where
             _check_record(self, number, record, raw)
 
     def _line(self, number: int) -> bytes:
@@ -368,7 +360,7 @@ class _Memory(_Verifying):
                 return None
         return line, None if (writer, digest) in self.unsigned else line
 
-    def add_hash(self, writer: str, digest: str, line: int, raw: bytes, *, signed: bool) -> None:
+    def add_hash(self, writer: str, digest: str, line: int, *, signed: bool) -> None:
         key = hash((writer, digest))
         if key in self.hash_at:  # another (writer, hash) has this hash(): kept by its text
             self.hash_text[(writer, digest)] = line
@@ -421,14 +413,11 @@ class _Written:
         return bool(bits[one >> 3] >> (one & 7) & 1) and bool(bits[two >> 3] >> (two & 7) & 1)
 
 
-def _check_piece(state: _Verifying, piece: bytes, first: int, at: int, *, last: bool) -> None:
-    """Check the lines of `piece` (its first line is number `first`, at byte `at` of the log);
-    `last` when it is the log's last line, without a newline (a bad one is torn)."""
-    parsed: list[tuple[int, Signed, bytes, int]] = []
-    number = first - 1
-    for raw in piece.split(b"\n"):
-        number += 1
-        where, at = at, at + len(raw) + 1
+def _check_piece(state: _State, piece: bytes, first: int, *, last: bool) -> None:
+    """Check the lines of `piece` (its first line is number `first`); `last` when it is the
+    log's last line, without a newline (a bad one is torn)."""
+    parsed: list[tuple[int, Signed, bytes]] = []
+    for number, raw in enumerate(piece.split(b"\n"), start=first):
         if not raw or raw.isspace():  # a blank line (bytes.strip and isspace: ASCII spaces)
             continue
         try:
@@ -439,10 +428,9 @@ def _check_piece(state: _Verifying, piece: bytes, first: int, at: int, *, last: 
         if record is None:
             _unreadable(state, number, None, last)
             continue
-        parsed.append((number, record, raw, where))
+        parsed.append((number, record, raw))
     state.prepare(parsed)
-    for number, record, raw, where in parsed:
-        state.at = where
+    for number, record, raw in parsed:
         _check_record(state, number, record, raw)
 
 
@@ -498,7 +486,7 @@ def _check_record(state: _Verifying, number: int, record: Signed, raw: bytes) ->
         own = state.hash_lines(writer, digest)
         if own is None:
             new = True
-            state.add_hash(writer, digest, number, raw, signed=signed)
+            state.add_hash(writer, digest, number, signed=signed)
             own = (number, None)  # signed only once its chain is checked (it may be its own)
             pointed = state.pending.pop((writer, digest), ()) if state.pending else ()
             for seq in pointed:  # a chain that pointed here
@@ -602,7 +590,7 @@ def verify_open(
                 break
             hasher.update(piece)
             bom = 3 if offset == 0 and piece.startswith(_BOM) else 0
-            _check_piece(state, piece[bom:], lines + 1, offset + bom, last=False)
+            _check_piece(state, piece[bom:], lines + 1, last=False)
             lines += piece.count(b"\n")
             offset += len(piece)
             state.flush()
@@ -622,7 +610,7 @@ def verify_open(
         raise
     if tail:  # a last line without its newline: checked each time, never remembered
         bom = 3 if offset == 0 and tail.startswith(_BOM) else 0
-        _check_piece(state, tail[bom:], lines + 1, offset + bom, last=True)
+        _check_piece(state, tail[bom:], lines + 1, last=True)
     return Result(state.records, len(state.writers), state.all_problems(), state.repeated)
 
 
