@@ -78,6 +78,7 @@ def _check_indexed(where: Path, index: LogIndex, plan: object, full: bool) -> _C
 
     from xixin_cli.checks import evidence_problems, plan_agreement_of
     from xixin_cli.evidence import store_of
+    from xixin_cli.log_index import evidence_lines
     from xixin_cli.model import EventKind, Plan
     from xixin_cli.status_log import LogRead
     from xixin_cli.verified import verify_open
@@ -109,7 +110,7 @@ def _check_indexed(where: Path, index: LogIndex, plan: object, full: bool) -> _C
         rows = [(item, count + extra.pop(item, 0), line) for item, count, line in rows]
         rows += [(item, count, index.tail_line) for item, count in extra.items()]
         problems += plan_agreement_of(plan, rows, name)
-    files = index.lines_of("kind = ?", (EventKind.EVIDENCE.value,))
+    files = evidence_lines(index)
     files += [(index.tail_line, e) for e in index.tail if e.kind is EventKind.EVIDENCE]
     log = LogRead(tuple(e for _, e in files), (), tuple(n for n, _ in files))
     problems += evidence_problems(log, name, store_of(where))
