@@ -850,3 +850,22 @@ def test_the_plan_written_says_what_it_did_not_find_and_marks_groups() -> None:
     assert 'name: "镇水利站"}' in written
     assert '    source: "一1"' in written
     assert '    offices_text: "（各村负责）"' in written
+
+
+def test_an_item_without_units_or_a_day_says_so_in_its_note() -> None:
+    """What the clerk must complete is said on the item itself, in the words a clerk reads."""
+    text = (
+        "一、重点任务\n（一）加强河道治理\n1. 开展河道排查。\n"
+        "2. 完成河道清淤（镇农服中心负责）。\n（镇水利站负责）\n"
+    )
+    notes = {i.id: i.note for i in plan_of(import_text(text)).items}
+    assert notes["1.1.1"] == (
+        "原文未写明责任单位，请补上（暂列“未明确责任单位”）；原文未规定完成时限，暂作常态化事项"
+    )
+    assert notes["1.1"].endswith("本任务未单列责任单位，取其下各项的责任单位")
+
+
+def test_a_long_sentence_is_titled_by_its_first_forty_characters() -> None:
+    long = "开展" + "河道" * 30 + "排查"
+    (item,) = plan_of(import_text(f"一、重点任务\n1. {long}（镇水利站负责）。\n")).items
+    assert item.title == long[:39] + "…" and len(item.title) == 40
