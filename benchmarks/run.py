@@ -334,7 +334,13 @@ def county_rows(
     tw_median: float | None = None
 
     def add(
-        name: str, cmd: list[str], times: list[float], seconds: float, peak: int | None = None
+        name: str,
+        cmd: list[str],
+        times: list[float],
+        seconds: float,
+        peak: int | None = None,
+        *,
+        against_task: bool = True,
     ) -> None:
         line = row(f"{name}, {scale}", times, base, "")
         median = float(line["median"])  # type: ignore[arg-type]
@@ -342,7 +348,7 @@ def county_rows(
         line["memory"] = peak
         limits = [f"<= {seconds:g} s", "<= 100 MB"]
         met = median <= seconds and peak <= 100 << 20
-        if tw_median is not None and not big:
+        if tw_median is not None and not big and against_task:
             ratio = median / tw_median
             limits.insert(1, f"<= 1.5x task ({ratio:.2f}x)")
             met = met and ratio <= 1.5
@@ -365,7 +371,8 @@ def county_rows(
     print(f"  ... {scale}: the reading commands timed", file=sys.stderr, flush=True)
     if not big:
         [full] = timed(max(3, runs // 2), (commands["verify --full"], env))
-        add("verify --full", commands["verify --full"], full, 3.0)
+        # #20 gives --full a target of its own, 3 s, in place of 0.5 s and 1.5 x task
+        add("verify --full", commands["verify --full"], full, 3.0, against_task=False)
 
     # verify after 1,000 new changes: each run first appends 1,000 chained records
     head = [""]
