@@ -24,7 +24,7 @@ import json
 import os
 import sqlite3
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from xixin_cli.errors import Problem
@@ -300,20 +300,10 @@ class _Memory(_Verifying):
         del self.starts[first - 1 :]
         started = self.starts.append
         started(at)
-        number = first - 1
-        for raw in piece.split(b"\n"):
-            number += 1
+        for number, raw, record in _signed_lines(self, piece, first, last):
             at += len(raw) + 1
             started(at)
-            if not raw or raw.isspace():
-                continue
-            try:
-                record = read_signed(raw)
-            except LineError as bad:
-                _unreadable(self, number, bad, last)
-                continue
             if record is None:
-                _unreadable(self, number, None, last)
                 continue
             version, event, writer, chain, digest, _, known = record
             if (
@@ -416,22 +406,35 @@ class _Written:
 def _check_piece(state: _State, piece: bytes, first: int, *, last: bool) -> None:
     """Check the lines of `piece` (its first line is number `first`); `last` when it is the
     log's last line, without a newline (a bad one is torn)."""
-    parsed: list[tuple[int, Signed, bytes]] = []
+    parsed = [
+        (number, record, raw)
+        for number, raw, record in _signed_lines(state, piece, first, last)
+        if record is not None
+    ]
+    state.prepare(parsed)
+    for number, record, raw in parsed:
+        _check_record(state, number, record, raw)
+
+
+def _signed_lines(
+    state: _Verifying, piece: bytes, first: int, last: bool
+) -> Iterator[tuple[int, bytes, Signed | None]]:
+    """Each line of `piece` with its number (the first is `first`) and its record as verify
+    reads it; None for a blank line (bytes.isspace: ASCII spaces) and for a line that is no
+    record, which is told to `state` as such."""
     for number, raw in enumerate(piece.split(b"\n"), start=first):
-        if not raw or raw.isspace():  # a blank line (bytes.strip and isspace: ASCII spaces)
+        if not raw or raw.isspace():
+            yield number, raw, None
             continue
         try:
             record = read_signed(raw)
         except LineError as bad:
             _unreadable(state, number, bad, last)
+            yield number, raw, None
             continue
         if record is None:
             _unreadable(state, number, None, last)
-            continue
-        parsed.append((number, record, raw))
-    state.prepare(parsed)
-    for number, record, raw in parsed:
-        _check_record(state, number, record, raw)
+        yield number, raw, record
 
 
 def _unreadable(state: _Verifying, number: int, error: LineError | None, last: bool) -> None:
