@@ -319,14 +319,15 @@ def test_records_two_sources_share_are_merged_once(tmp_path: Path) -> None:
 
 
 def test_a_shared_id_with_other_content_is_a_collision_not_a_record(tmp_path: Path) -> None:
-    data = _office_log(tmp_path / "a.jsonl", "wa", _events("a", 1))
-    known = {"a0": b"something else"}
+    data = _office_log(tmp_path / "a.jsonl", "wa", _events("a", 2))
+    known = {"a0": b"something else", "a1": b"and another"}
     incoming = new_records(known, parsed_source("a", data))
     assert incoming.lines == () and incoming.already == 0
-    assert [(p.line, p.key, p.code) for p in incoming.collisions] == [
-        (1, "event", "merge.collision")
+    assert [(p.line, p.key, p.code, p.params) for p in incoming.collisions] == [
+        (1, "event", "merge.collision", {"event": "a0"}),  # each line says which id
+        (2, "event", "merge.collision", {"event": "a1"}),
     ]
-    assert known == {"a0": b"something else"}  # the target's record stands
+    assert known == {"a0": b"something else", "a1": b"and another"}  # the target's stand
 
 
 def test_a_bom_and_windows_line_ends_do_not_make_a_record_new(tmp_path: Path) -> None:
