@@ -869,3 +869,25 @@ def test_a_long_sentence_is_titled_by_its_first_forty_characters() -> None:
     long = "开展" + "河道" * 30 + "排查"
     (item,) = plan_of(import_text(f"一、重点任务\n1. {long}（镇水利站负责）。\n")).items
     assert item.title == long[:39] + "…" and len(item.title) == 40
+
+
+def test_a_published_pages_metadata_block_gives_the_document() -> None:
+    """「发文机关：… 成文日期：… 发文字号：…」 as a government site prints them; a deadline counted
+    from the document's date is found, and counted among the dates found."""
+    text = (
+        "发文机关：某县人民政府 成文日期：2024年01月10日 发文字号：某政发〔2024〕3号\n"
+        "标题：某县河道整治工作方案\n一、重点任务\n"
+        "1. 开展河道排查（镇水利站负责，印发之日起30日内完成）。\n"
+        "2. 建立巡河台账（镇林业站负责）。\n"
+    )
+    result = import_text(text)
+    plan = plan_of(result)
+    document = plan.document
+    assert (document.number, document.issuer, document.title, document.date) == (
+        "某政发〔2024〕3号",
+        "某县人民政府",
+        "某县河道整治工作方案",
+        date(2024, 1, 10),
+    )
+    assert [(i.id, i.due) for i in plan.items] == [("1.1", date(2024, 2, 9)), ("1.2", None)]
+    assert result.found.dates == 1
