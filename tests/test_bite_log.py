@@ -987,3 +987,59 @@ def test_a_copy_that_changes_while_it_is_brought_is_refused_and_the_rest_brought
     monkeypatch.setattr(shutil, "copyfile", copy)
     assert bring_copies(source, target) == (2, [str(changing)])
     assert sorted(p.name for p in target.rglob("*") if p.is_file()) == shas[1:]  # no half copy
+
+
+def test_the_hashes_older_versions_wrote_are_the_general_paths_hashes() -> None:
+    """A record xixin wrote before is hashed by `record_hash` to the hash it carries (the
+    canonical form: sorted keys, no spaces, text as written), whatever path read it."""
+    checked = 0
+    for log in sorted((Path(__file__).parent / "data").rglob("*.jsonl")):
+        for line in log.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if "hash" in record:
+                assert record_hash(record) == record["hash"], (log.name, line)
+                checked += 1
+    assert checked >= 10
+
+
+def test_a_line_longer_than_a_piece_is_read_whole(tmp_path: Path) -> None:
+    """The log is read a piece at a time; a line longer than a piece is kept until its end,
+    and a last line without its newline comes last, as it is."""
+    from io import BytesIO
+
+    from xixin_cli.status_log import pieces
+
+    data = b"abcdefghij\nkl\nmnopqrstuvw\nxyz"
+    found = list(pieces(BytesIO(data), size=4))
+    assert b"".join(found) == data
+    assert all(piece.endswith(b"\n") for piece in found[:-1])
+    assert found[-1] == b"xyz"
+    assert b"abcdefghij\n" in found
+
+
+def test_a_hash_that_is_no_text_is_no_chain_head(tmp_path: Path) -> None:
+    log = tmp_path / "s.jsonl"
+    log.write_text(json.dumps({"v": 1, "event": "e", "writer": "w", "hash": 5}) + "\n")
+    with log.open("rb") as handle:
+        assert chain_head(handle, "w") == ""
+
+
+@pytest.mark.parametrize(
+    ("error", "code"), [(PermissionError, "state.no_permission"), (OSError, "state.unreadable")]
+)
+def test_a_log_that_cannot_be_opened_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: type[OSError], code: str
+) -> None:
+    from xixin_cli.errors import StateError
+    from xixin_cli.status_log import open_log
+
+    log = tmp_path / "s.jsonl"
+    log.write_text("")
+
+    def refuse(*_: object, **__: object) -> None:
+        raise error("no")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(StateError) as caught:
+        open_log(log)
+    assert (caught.value.code, caught.value.params["path"]) == (code, str(log))
