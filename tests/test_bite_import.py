@@ -890,4 +890,4 @@ def test_a_published_pages_metadata_block_gives_the_document() -> None:
         date(2024, 1, 10),
     )
     assert [(i.id, i.due) for i in plan.items] == [("1.1", date(2024, 2, 9)), ("1.2", None)]
-    assert result.found.dates == 1
+    assert result.found is not None and result.found.dates == 1
