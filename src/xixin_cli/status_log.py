@@ -172,18 +172,20 @@ def parse_log(data: bytes, name: str, first_line: int = 1) -> LogRead:
     for number, line in enumerate(lines, start=first_line):
         if isinstance(line, str):
             # A line of n characters is at most 4n bytes: under MAX_LINE, as decode_line asks.
-            fast = _fast_event(line) if len(line) <= MAX_LINE // 4 else None
+            tried = len(line) <= MAX_LINE // 4
+            fast = _fast_event(line) if tried else None
             if fast is not None:
                 events.append(fast)
                 numbers.append(number)
                 continue
             raw = line.encode("utf-8")
         else:
-            raw = line
+            raw, tried = line, False
         if not raw.strip():
             continue
         try:
-            events.append(decode_line(raw))
+            # a line the fast path has refused already goes straight to the general one
+            events.append(_general_event(raw) if tried else decode_line(raw))
             numbers.append(number)
         except LineError as bad:
             last = number == last_line and torn and bad.code == "log.bad_line"
@@ -495,6 +497,11 @@ def decode_line(raw: bytes) -> Event:
         fast = _fast_event(text)
         if fast is not None:
             return fast
+    return _general_event(raw)
+
+
+def _general_event(raw: bytes) -> Event:
+    """One line's event by the JSON parser and the record's fields one by one."""
     return event_from_record(load_line(raw))
 
 
