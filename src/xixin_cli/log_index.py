@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from xixin_cli.status_log import LogRead
 
 #: Changes whenever what the index holds could differ: the rows, or how a line is read.
-STAMP = f"{__version__}|index 7"  # 7: events_evidence (at the end of this file)
+STAMP = f"{__version__}|index 8"  # 8: no events_item (events_part leads with the item)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -75,8 +75,9 @@ CREATE TABLE merged (
     digest TEXT PRIMARY KEY, upto INTEGER NOT NULL, already INTEGER NOT NULL, collisions TEXT,
     warnings TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX events_item ON events (item);
--- an item's status changes, latest first, without reading their rows (merge's conflicts)
+-- an item's status changes, latest first, without reading their rows (merge's conflicts);
+-- led by the item, it is also what finds an item's lines (history): an index on the item
+-- alone would be a seventh tree for every line indexed to update, the same lookups
 CREATE INDEX events_part ON events (item, kind, repeat, k1, k2, event, office, status, previous,
     writer);
 CREATE INDEX events_day ON events (day);
@@ -85,7 +86,7 @@ CREATE INDEX events_writer ON events (writer, k1, k2);
 CREATE INDEX events_undoes ON events (undoes) WHERE undoes IS NOT NULL;
 """
 
-_OURS = frozenset({"meta", "events", "skipped", "events_item", "events_day", "events_event"})
+_OURS = frozenset({"meta", "events", "skipped", "events_day", "events_event"})
 _OURS |= {"events_writer", "events_undoes", "verified_hashes", "verified_ids", "verified_pending"}
 _OURS |= {"verified_writers", "verified_problems", "merged", "events_part"}
 
