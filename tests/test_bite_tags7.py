@@ -184,3 +184,50 @@ def test_a_title_made_from_a_long_text_is_forty_characters() -> None:
     (stretch,) = [i for i in plan.items if units_of(plan, i.id) == ["镇财政所"]]
     assert len(stretch.text) > 41
     assert len(stretch.title) == 40 and stretch.text.startswith(stretch.title)
+
+
+# -- bugs the survivors showed -------------------------------------------------------------------
+
+
+def test_a_duty_heading_that_is_a_unit_name_ending_in_a_full_stop_over_numbered_duties() -> None:
+    """`tags.x__subjects` 13 read this right and the code did not (a bug, fixed):
+    「（一）镇党政办。」 over its numbered duties names their unit, as 「（一）镇党政办」 does
+    (`test_import_grammar.py::test_a_duty_heading_that_is_a_unit_name`). The full stop left the
+    heading with no unit, each duty with the placeholder, and a section of only such headings
+    was kept as a note, with no item at all."""
+    text = (
+        "四、职责分工\n（一）镇党政办。\n1. 负责统筹协调。\n2. 负责宣传报道。\n"
+        "（二）镇财政所。\n1. 负责资金保障。\n"
+    )
+    plan = plan_of(import_text(text))
+    assert [(i.id, plan.office_names(i)) for i in plan.items] == [
+        ("4.1", ("镇党政办",)),
+        ("4.1.1", ("镇党政办",)),
+        ("4.1.2", ("镇党政办",)),
+        ("4.2", ("镇财政所",)),
+        ("4.2.1", ("镇财政所",)),
+    ]
+
+
+def test_a_bracket_of_unit_names_on_a_line_of_its_own_after_a_list_speaks_for_the_list() -> None:
+    """`tags.x__closing_names` 5 read this right and the code did not (a bug, fixed): a line
+    that is only 「（县住建局）」 after a list whose items name no unit is the list's unit, as a
+    line 「（县住建局负责）」 is (`_lift_closing_tag`). Both items are the 县住建局's; before the
+    fix the first had the placeholder."""
+    for tag in ("（县住建局）", "（县住建局负责）"):
+        text = f"一、工作任务\n（一）建设公厕。\n1. 新建公厕5座。\n2. 改造旱厕10座。\n{tag}\n"
+        plan = plan_of(import_text(text))
+        assert [(i.id, plan.office_names(i)) for i in plan.items] == [
+            ("1.1", ("县住建局",)),
+            ("1.1.1", ("县住建局",)),
+            ("1.1.2", ("县住建局",)),
+        ], tag
+
+
+def test_a_no_break_space_at_the_end_of_a_bracket_keeps_its_lead() -> None:
+    """`tags.x__parse_content` 16 read this right and the code did not (a bug, fixed): Word
+    writes a no-break space (U+00A0) where one was typed; at the end of 「（县住建局牵头，
+    县财政局配合 ）」 it stopped the bracket being read as a tag, and 县住建局 lost its lead."""
+    plan = plan_of(import_text(_one_task("建设公厕5座（县住建局牵头，县财政局配合\xa0）。")))
+    assert units_of(plan, "1.1") == ["县住建局", "县财政局"]
+    assert units_of(plan, "1.1", "lead") == ["县住建局"]
