@@ -221,10 +221,11 @@ def _subjects(text: str, inline: list[Tag]) -> Tag | None:
     (由X负责, X牵头，Y配合) name, in the text's order: one tag for the whole item.
 
     A first sentence that is only a unit's name (「1.街道消委办。牵头开展…」) heads the item: that
-    unit is its one unit, whoever the sentences below mention.
+    unit is its one unit, whoever the sentences below mention. So does a text that is only the
+    name: 「（一）镇党政办。」 over its numbered duties.
     """
     first = re.split(r"[。\n]", text.strip(), maxsplit=1)[0].strip()
-    if text.strip()[len(first) :].strip(" 。\n") and len(first) <= 25:
+    if len(first) <= 25:
         heading = _bodies(first)
         if len(heading) == 1 and heading[0] == first:
             return Tag(0, len(text), heading, [], False, first, inline=True, whole=True)
@@ -321,13 +322,17 @@ def parse_content(content: str) -> Tag | None:
     return tag
 
 
+_ENDS = re.compile(r"^[\s。]+|[\s。]+$")
+
+
 def _parse_content(content: str) -> Tag | None:
     legend = False
     if LEGEND.search(content):
         legend = True
         content = _LEGEND_CLAUSE.sub("", content).strip(" ，,；;。")
-    # 「X按职责分工负责。具体任务均涉及…，不再做分工」: a remark after the list
-    content = content.strip(" 　。").split("。")[0]
+    # 「X按职责分工负责。具体任务均涉及…，不再做分工」: a remark after the list; any space at
+    # the ends goes, a no-break space too (Word keeps U+00A0 where one was typed)
+    content = _ENDS.sub("", content).split("。")[0]
     if not content:
         return None
     # 「X负责，2024年6月底前完成」「X分别负责，年内持续推进」: timing shares the bracket
@@ -362,10 +367,11 @@ def _parse_content(content: str) -> Tag | None:
 
 def _closing_names(text: str, start: int, end: int) -> Tag | None:
     """「建设公厕5座（县住建局）。」: a bracket of nothing but unit names closing an item names
-    its units; after a name's own ending it qualifies that name (「各区（县级市）」)."""
-    if text[end:].strip(" 。；;\n") or start == 0:
+    its units, on a line of its own too (「（县住建局）」 below a list, as 「（县住建局负责）」 is);
+    after a name's own ending it qualifies that name (「各区（县级市）」)."""
+    if text[end:].strip(" 。；;\n"):
         return None
-    if text[:start].endswith(ENDINGS) or text[start - 1].isdigit():
+    if start > 0 and (text[:start].endswith(ENDINGS) or text[start - 1].isdigit()):
         return None
     names = split_units(text[start + 1 : end - 1])
     if not names or not all(is_institution(n) and looks_like_unit(n) for n in names):
