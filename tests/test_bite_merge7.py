@@ -21,7 +21,7 @@ from xixin_cli.merge import (
     read_source,
 )
 from xixin_cli.model import Event, EventKind, Status
-from xixin_cli.status_log import append_decided, append_event, read_log
+from xixin_cli.status_log import MAX_LINE, append_decided, append_event, read_log
 
 CHINA = timezone(timedelta(hours=8))
 T0 = datetime(2022, 11, 20, 9, tzinfo=CHINA)
@@ -224,6 +224,29 @@ def test_a_one_line_log_with_a_bom_still_being_written_has_the_record(tmp_path: 
     assert target.read_bytes() == before
 
 
+@pytest.mark.parametrize("longer", [-2, 0])
+def test_the_longest_record_on_a_last_line_with_a_bom_is_read_whole(
+    tmp_path: Path, longer: int
+) -> None:
+    """Kills `_last_line` 5 (one byte less read back from the end) and shows a bug it led to:
+    the last line was read back 64 KiB + 1 bytes from the end, which holds a record's line
+    and the newline before it, but not a first line's BOM too. A log saved with a BOM whose
+    only record, still being written, is as long as a reader takes a record (MAX_LINE bytes,
+    a long report pasted into its note), or two bytes less: merging a copy of it finds it
+    there (already 1), not a collision."""
+    record, target = tmp_path / "a.jsonl", tmp_path / "t.jsonl"
+    short = change("a1", 0, Status.DONE, Status.TODO)
+    append_event(tmp_path / "short.jsonl", short, writer="a")
+    size = len((tmp_path / "short.jsonl").read_bytes()) - 1  # the line without its newline
+    note = "x" * (MAX_LINE + longer - size)
+    append_event(record, short._replace(note=note), writer="a")
+    data = record.read_bytes()
+    assert len(data) == MAX_LINE + longer + 1 and len(read_log(record).events) == 1
+    target.write_bytes(b"\xef\xbb\xbf" + data.rstrip(b"\n"))
+    (result,) = merge_into(target, [("copy", data)])
+    assert (result.lines, result.already, result.collisions) == ((), 1, ())
+
+
 def test_merge_into_makes_the_target_folder_when_asked(tmp_path: Path) -> None:
     """Kills `merge_into` 5 (`make_parent` not passed on). Merging into a log in a folder not
     made yet, with `make_parent`, makes it and writes the source's record there."""
@@ -316,3 +339,55 @@ def test_a_source_with_an_index_that_does_not_verify_is_refused(tmp_path: Path) 
     target = tmp_path / "t.jsonl"
     (result,) = merge_into(target, [read])
     assert result.lines == () and result.refused == read.refused
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_a_last_line_repeating_a_record_counts_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: str
+) -> None:
+    """A bug `_indexed_conflicts` 157 led to (a tie of the walk's order: one event id on two
+    lines). The village blocked 4.3.2 at 09:00; ours marked it done at 09:30 without having
+    seen that: a conflict, the done standing. The log's last line, still being written, is a
+    copy of ours' record edited by hand (another status under the same id): a repeated id
+    counts once, as its first line, as every reader of the log counts it (and as the merge
+    finds it without an index). The index walked the copy as a change of its own and, finding
+    it in conflict with the original, stopped there: no conflict was reported."""
+    ours, theirs = tmp_path / "ours.jsonl", tmp_path / "cun.jsonl"
+    append_event(ours, change("o-done", 30, Status.DONE, Status.TODO), writer="ours")
+    append_event(theirs, change("v-blocked", 0, Status.BLOCKED, Status.TODO), writer="cun")
+    _, added = merge_logs(ours, [(str(theirs), theirs.read_bytes())])
+    first = ours.read_bytes().split(b"\n")[0]
+    copy = first.replace(b'"status":"done"', b'"status":"doing"')
+    assert copy != first
+    ours.write_bytes(ours.read_bytes() + copy)
+    monkeypatch.setenv("XIXIN_CACHE", cache)
+    expected = [(ITEM, "", "o-done", "v-blocked")]
+    (found,) = conflicts_brought(ours, added)
+    assert told([found]) == expected and found.stands.status is Status.DONE
+
+
+def test_a_chain_walked_to_its_last_allowed_link_still_shows_what_was_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kills `_linked` 24 (the later change's chain taken to be its own hash: the walk then
+    starts one link further back than it should, and a chain as long as the walk goes is
+    given up one link short). x marked 4.3.2 done at 10:00, then recorded two starts of
+    another item, then (its clock set back) 4.3.2 blocked at 09:00: the blocked change's
+    chain reaches the done one in 3 links. With the walk cut to 3 links (`_CHAIN_WALK`, 10,000
+    in use: the same walk, without a log of 10,000 records to show it) that is as far as a
+    chain is followed: x had seen its done, no conflict, on the whole log and in what the
+    merge brought."""
+    from xixin_cli import merge
+
+    monkeypatch.setattr(merge, "_CHAIN_WALK", 3)
+    source, target = tmp_path / "x.jsonl", tmp_path / "t.jsonl"
+    events = [change("x-done", 60, Status.DONE, Status.TODO)]
+    events += [change(f"x-mid{n}", 61, Status.DOING, Status.TODO, item=OTHER) for n in range(2)]
+    events.append(change("x-blocked", 0, Status.BLOCKED, Status.DONE))
+    append_decided(source, lambda: events, writer="x")
+    _, added = merge_logs(target, [(str(source), source.read_bytes())])
+    assert len(added) == 4
+    assert conflicts(read_log(target).events) == []
+    assert conflicts_brought(target, added) == []
+    monkeypatch.setattr(merge, "_CHAIN_WALK", 2)  # a link short: the walk gives up
+    assert told(conflicts_brought(target, added)) == [(ITEM, "", "x-done", "x-blocked")]
