@@ -302,8 +302,8 @@ def _indexed_conflicts(
     links = _Links(index)
     wanted = set(items)
     tail: dict[str, list[_Change]] = {}
-    for event in index.tail:
-        if event.kind is EventKind.STATUS and event.item in wanted:
+    for event in index.tail:  # a last line not indexed yet; an id indexed counts as its line
+        if event.kind is EventKind.STATUS and event.item in wanted and not index.has(event):
             first, written = order_key(event)[:2]
             key = (micros(first), micros(written), event.event_id)
             tail.setdefault(event.item, []).append(
@@ -705,9 +705,13 @@ def _covered(index: LogIndex) -> int:
 
 
 def _last_line(handle: BinaryIO) -> bytes:
+    """The log's last line, read back from its end: a record's line is at most MAX_LINE
+    bytes, after the newline before it or, the first line, a BOM (3 bytes)."""
+    from xixin_cli.status_log import MAX_LINE
+
     handle.seek(0, 2)
     size = handle.tell()
-    handle.seek(max(0, size - (64 << 10) - 1))
+    handle.seek(max(0, size - MAX_LINE - 3))
     return handle.read().rsplit(b"\n", 1)[-1]
 
 
