@@ -16,8 +16,10 @@ from xixin_cli.importer import Found, import_text
 
 def test_the_eleventh_heading_is_cited_as_shi_yi() -> None:
     """Kills `build.x__cn` 18. Chinese writes 11 as 十一 (not 一十一) and 21 as 二十一: the
-    item under the eleventh heading is cited 「十一1」, the one under the twenty-first 「二十一1」."""
-    numerals = "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七 十八 十九 二十 二十一"
+    item under the eleventh heading is cited 「十一1」, the one under the twenty-first
+    「二十一1」."""
+    numerals = "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七 十八 十九 二十"
+    numerals += " 二十一"
     lines = []
     for n, numeral in enumerate(numerals.split(), start=1):
         lines += [f"{numeral}、第{n}项工作", f"1. 落实第{n}项整治任务（镇第{n}办负责）。"]
@@ -222,7 +224,7 @@ def test_a_phase_window_from_november_to_february_ends_the_next_year() -> None:
 
 def test_phases_numbered_as_stages_with_one_month_are_phases() -> None:
     """Kills `build.xǁBuilderǁ_window` 19. 「第一阶段：宣传发动（2024年3月）」 is a phase by its
-    number (第一阶段) though its name has no 阶段 in it: March 2024, and its step is due at its end."""
+    number (第一阶段) though its name has no 阶段 in it: March 2024, and its step is in it."""
     text = (
         "第一阶段：宣传发动（2024年3月）\n1. 召开动员大会（镇党政办负责）。\n"
         "第二阶段：集中整治（2024年4月—9月）\n1. 开展集中整治（镇综治办负责）。\n"
@@ -287,7 +289,9 @@ def test_a_short_hard_wrapped_text_is_joined_back_into_its_sentences() -> None:
 def test_a_paragraph_opening_with_a_figure_is_no_numbered_item() -> None:
     """Kills `numbering.x__place` 32. 「3.5亿元专项资金…」 under （一） opens with the figure 3.5
     (no 1. or 2. before it): it is the sentence of （一）, not item 3 reading 「5亿元…」."""
-    text = "一、重点任务\n（一）加大资金投入\n3.5亿元专项资金全部用于农村道路建设（县财政局负责）。\n"
+    text = (
+        "一、重点任务\n（一）加大资金投入\n3.5亿元专项资金全部用于农村道路建设（县财政局负责）。\n"
+    )
     plan = plan_of(import_text(text))
     texts = [i.text for i in plan.items]
     assert "3.5亿元专项资金全部用于农村道路建设。" in texts
@@ -298,7 +302,11 @@ def test_a_paragraph_opening_with_a_figure_is_no_numbered_item() -> None:
 def test_a_full_width_space_after_the_number_is_no_part_of_the_title() -> None:
     """Kills `numbering.x_clean_lines` 7. 「1.　开展河道清淤」 with an ideographic space (U+3000)
     after the number, as Word indents: the title is 开展河道清淤."""
-    text = "一、重点任务\n1.\u3000开展河道清淤（镇水利站负责）。\n2.\u3000建立巡河台账（镇林业站负责）。\n"
+    text = (
+        "一、重点任务\n"
+        "1.\u3000开展河道清淤（镇水利站负责）。\n"
+        "2.\u3000建立巡河台账（镇林业站负责）。\n"
+    )
     plan = plan_of(import_text(text))
     assert [i.title for i in plan.items] == ["开展河道清淤", "建立巡河台账"]
 
