@@ -391,3 +391,81 @@ def test_a_chain_walked_to_its_last_allowed_link_still_shows_what_was_seen(
     assert conflicts_brought(target, added) == []
     monkeypatch.setattr(merge, "_CHAIN_WALK", 2)  # a link short: the walk gives up
     assert told(conflicts_brought(target, added)) == [(ITEM, "", "x-done", "x-blocked")]
+
+
+# -- session 7's second run: what the walk over the index still let through --------------------
+
+
+def test_a_merge_of_more_than_five_hundred_items_walks_every_one(tmp_path: Path) -> None:
+    """Kills `_indexed_conflicts` 70 (the items asked of the index 500 at a time, but each
+    chunk starting 501 on: the 501st item, the 1,002nd... never walked). A village's log of
+    1,001 items started, merged into ours, which had marked every one of them done without
+    seeing the start: 1,001 conflicts, one an item, each start (later) standing, as the
+    whole log's reading finds them."""
+    ours, theirs = tmp_path / "ours.jsonl", tmp_path / "cun.jsonl"
+    items = [f"9.{n:04d}" for n in range(1001)]
+    done = [change(f"o{n}", 0, Status.DONE, Status.TODO, item=i) for n, i in enumerate(items)]
+    append_decided(ours, lambda: done, writer="ours")
+    started = [change(f"v{n}", 30, Status.DOING, Status.TODO, item=i) for n, i in enumerate(items)]
+    append_decided(theirs, lambda: started, writer="cun")
+    _, added = merge_logs(ours, [(str(theirs), theirs.read_bytes())])
+    found = told(conflicts_brought(ours, added))
+    assert sorted(found) == [(i, "", f"v{n}", f"o{n}") for n, i in enumerate(items)]
+    assert found == whole_log(ours, {e.event_id for e in added})
+
+
+def test_conflicts_come_in_the_order_their_items_first_appear(tmp_path: Path) -> None:
+    """Kills `_indexed_conflicts` 91 (an item's first line taken as the first line of its
+    last unit, not the least over its units). Ours: 4.3.2 for 党群办 (line 1), 5.1.1 (line 2),
+    4.3.2 for 财政所 (line 3); a village's changes conflict with 4.3.2's 党群办 part and with
+    5.1.1. 4.3.2 appears first in the log, so its conflict is told first, as the reading of
+    the whole log tells it; by 财政所's line 3 it would come after 5.1.1's."""
+    ours, theirs = tmp_path / "ours.jsonl", tmp_path / "cun.jsonl"
+    append_event(ours, change("o1", 0, Status.DONE, Status.TODO, office="党群办"), writer="o")
+    append_event(ours, change("o2", 5, Status.DONE, Status.TODO, item=OTHER), writer="o")
+    append_event(ours, change("o3", 10, Status.DOING, Status.TODO, office="财政所"), writer="o")
+    append_event(theirs, change("v1", 60, Status.BLOCKED, Status.TODO, office="党群办"), writer="v")
+    append_event(theirs, change("v2", 65, Status.BLOCKED, Status.TODO, item=OTHER), writer="v")
+    _, added = merge_logs(ours, [(str(theirs), theirs.read_bytes())])
+    expected = [(ITEM, "党群办", "v1", "o1"), (OTHER, "", "v2", "o2")]
+    assert told(conflicts_brought(ours, added)) == expected
+    assert whole_log(ours, {"v1", "v2"}) == expected
+
+
+def test_a_change_brought_that_happened_days_before_it_was_written_meets_ours(
+    tmp_path: Path,
+) -> None:
+    """Kills `_indexed_conflicts` 219 (the walk's floor taken from when the oldest change
+    brought was written, not when it happened). A village wrote on 11-20 that 4.3.2 was done
+    on 11-18 (`--on`); our clerk, not having seen it, marked it blocked on 11-19. The two
+    conflict, ours (later by when each happened) standing. Walking from the latest back, ours
+    (11-19) is older than the village's writing (11-20) but not than its 11-18: the walk must
+    not stop before the pair."""
+    ours, theirs = tmp_path / "ours.jsonl", tmp_path / "cun.jsonl"
+    append_event(ours, change("o1", -23 * 60, Status.BLOCKED, Status.TODO), writer="o")
+    village = change("v1", 0, Status.DONE, Status.TODO)._replace(on=date(2022, 11, 18))
+    append_event(theirs, village, writer="v")
+    _, added = merge_logs(ours, [(str(theirs), theirs.read_bytes())])
+    expected = [(ITEM, "", "o1", "v1")]
+    assert told(conflicts_brought(ours, added)) == expected
+    assert whole_log(ours, {"v1"}) == expected
+
+
+def test_a_last_line_still_being_written_with_a_space_in_its_note_is_read_whole(
+    tmp_path: Path,
+) -> None:
+    """Kills `_last_line` 17 (the last line cut at its last blank, not at the newline before
+    it). Our log's last record, its newline not written yet, has a note with a space in it
+    (「见 附件」); merging a copy of that same record finds it there (already 1): no
+    collision, nothing added, the log as it was."""
+    record = tmp_path / "a.jsonl"
+    append_event(record, change("a0", 0, Status.DOING, Status.TODO), writer="a")
+    append_event(
+        record, change("a1", 5, Status.DONE, Status.DOING)._replace(note="见 附件"), writer="a"
+    )
+    target = tmp_path / "t.jsonl"
+    target.write_bytes(record.read_bytes().rstrip(b"\n"))
+    before = target.read_bytes()
+    (result,) = merge_into(target, [("copy", record.read_bytes())])
+    assert (result.lines, result.already, result.collisions) == ((), 2, ())
+    assert target.read_bytes() == before
