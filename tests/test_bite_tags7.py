@@ -51,6 +51,19 @@ def test_a_convener_in_a_lead_clause_keeps_the_cooperating_units() -> None:
     assert units_of(plan, "1.1", "lead") == ["县住建局"]
 
 
+def test_a_lead_clause_with_two_conveners_names_every_unit() -> None:
+    """Kills `tags.x__parse_content` 82 of the second run (the lead clause cut at every 会同,
+    not the first: three pieces for two names, and the import stops with a ValueError).
+
+    「X会同Y会同Z牵头」, as a hurried draft writes it: X convenes and leads, all three are
+    responsible, and the document is read, not refused."""
+    plan = plan_of(
+        import_text(_one_task("建设公厕5座（县住建局会同县财政局会同县自然资源局牵头）。"))
+    )
+    assert units_of(plan, "1.1") == ["县住建局", "县财政局", "县自然资源局"]
+    assert units_of(plan, "1.1", "lead") == ["县住建局"]
+
+
 def test_an_empty_bracket_left_in_a_unit_list_is_no_part_of_a_name() -> None:
     """Kills `units.x_split_units` 13 (the empty bracket never matched) and 14 (replaced by
     XXXX): 「县住建局（ ）」 is a form whose blank was never filled in; the unit is 县住建局.
