@@ -67,9 +67,17 @@ def body(
         (box.foot_left, box.foot_right, box.foot_vertical),
     )
     show_edge = table.show_edge
+    # Without colour codes, and not recorded (an SVG keeps styles), a style changes no byte.
+    plain = console.color_system is None and not console.record
+    #: Plain: the lines made so far, each as wide as the table (`Block`).
+    block: list[str] = []
+    line_width = _line_width(box, widths, show_edge)
     if show_edge:
-        yield Segment(box.get_top(widths), border)
-        yield new_line
+        if plain:
+            block.append(box.get_top(widths) + "\n")
+        else:
+            yield Segment(box.get_top(widths), border)
+            yield new_line
     columns = table.columns
     _, right, _, left = table.padding
     last = len(columns) - 1
@@ -80,8 +88,6 @@ def body(
         )
         for n in range(len(columns))
     ]
-    # Without colour codes, and not recorded (an SVG keeps styles), a style changes no byte.
-    plain = console.color_system is None and not console.record
     renderers = [
         _Cells(console, options, column, width, pad, plain=plain)
         for column, width, pad in zip(columns, widths, pads, strict=True)
@@ -121,11 +127,19 @@ def body(
         edge_left, edge_right, divider = edges[
             0 if index == 0 else (2 if index == total - 1 else 1)
         ]
+        if plain:  # the row's lines as text, handed on a block at a time
+            if not show_edge:
+                edge_left = edge_right = ""
+            for line_no in range(max(1, tallest)):
+                block.append(edge_left + divider.join([lines[line_no] for lines in rendered]))
+                block.append(edge_right + "\n")
+            if header:
+                block.append(box.get_row(widths, "head", edge=show_edge) + "\n")
+            if len(block) >= _BLOCK_PARTS:
+                yield Segment(Block("".join(block), line_width))
+                block.clear()
+            continue
         for line_no in range(max(1, tallest)):
-            if plain:  # the line and its end as one segment: the same text, half the segments
-                text = divider.join([lines[line_no] for lines in rendered])
-                yield Segment((edge_left + text + edge_right if show_edge else text) + "\n")
-                continue
             segments: list[Segment] = []
             if show_edge:
                 segments.append(Segment(edge_left, border))
@@ -141,8 +155,48 @@ def body(
             yield Segment(box.get_row(widths, "head", edge=show_edge), border)
             yield new_line
     if show_edge:
-        yield Segment(box.get_bottom(widths), border)
-        yield new_line
+        if plain:
+            block.append(box.get_bottom(widths) + "\n")
+        else:
+            yield Segment(box.get_bottom(widths), border)
+            yield new_line
+    if block:
+        yield Segment(Block("".join(block), line_width))
+
+
+#: How many parts of lines a `Block` is made of (two a line: about 500 lines).
+_BLOCK_PARTS = 1000
+
+
+class Block(str):
+    """Whole lines of a table printed without colour, each ending in its newline and each
+    `width` cells wide (every cell is padded to its column, every border is the table's width):
+    a file or a pipe gets them as they are, without measuring each line again to crop it
+    (`present.streamed`). None: a line's width is not known (a border of another width)."""
+
+    width: int | None
+
+    def __new__(cls, text: str, width: int | None) -> Block:
+        made = super().__new__(cls, text)
+        made.width = width
+        return made
+
+
+def _line_width(box: Any, widths: Sequence[int], show_edge: bool) -> int | None:
+    """The width of every line of a table with this box at `widths`: its top, its rule under
+    the header, its bottom and each row's line (edges and dividers of one cell each); None if
+    the box's parts are not all one cell wide."""
+    parts = [box.head_vertical, box.mid_vertical, box.foot_vertical]
+    if show_edge:
+        parts += [box.head_left, box.head_right, box.mid_left, box.mid_right]
+        parts += [box.foot_left, box.foot_right]
+    if any(cell_width(part) != 1 for part in parts):
+        return None
+    found = sum(widths) + len(widths) - 1 + (2 if show_edge else 0)
+    rules = [box.get_row(widths, "head", edge=show_edge)]
+    if show_edge:
+        rules += [box.get_top(widths), box.get_bottom(widths)]
+    return found if all(cell_width(rule) == found for rule in rules) else None
 
 
 def _pick(*values: bool | None) -> bool:
