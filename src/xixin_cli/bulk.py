@@ -391,8 +391,7 @@ class _Cells:
         found: list[Any] = []
         if self.plain:
             left, right = " " * self.left, " " * self.right
-            for line in cell.plain_lines(width):
-                size = self.cell_len(line)
+            for line, size in cell.sized_lines(width):
                 if size > width:
                     return None
                 found.append(left + line + " " * (width - size) + right)

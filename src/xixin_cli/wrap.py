@@ -13,11 +13,11 @@ wrapping columns so every piece fits (a title gets room before a list of units g
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, pairwise
-from operator import le, sub
+from operator import add, le, sub
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -316,6 +316,48 @@ def layout(
     return lines
 
 
+def _laid(
+    line: str, offsets: Sequence[int], width: int, hang: int
+) -> list[tuple[int, int, int]] | None:
+    """`layout` of one line cut at `offsets`, with each line's width without its trailing
+    blanks, found from the widths of the line's starts (`_sums`) without making its pieces:
+    what the pieces up to one add up to, without that one's trailing blanks, only grows along
+    the line, so the first piece that does not fit is found by bisection, not piece by piece.
+    None when a piece must be folded (wider than a line) or the widths do not add up."""
+    sums = _sums(line)
+    bounds = [0, *offsets, len(line)]
+    if sums is None or not _ordered(bounds):
+        return None
+    at = [sums[n] for n in bounds]
+    if _BLANK.search(line) is None:
+        ends = at[1:]  # each piece as wide as its text
+    else:
+        bare = _bare(line, bounds, sums, list(map(sub, at[1:], at[:-1])))
+        ends = list(map(add, at[:-1], bare))
+    last = len(ends)
+    room = max(1, width)
+    rest = max(1, width - hang)
+    found = []
+    first = 0  # the piece the line starts with
+    while True:
+        # the first piece that ends (without its blanks) beyond the line's room
+        n = bisect_right(ends, at[first] + room, first)
+        if n >= last:
+            break
+        if n == first or ends[n] - at[n] > rest:  # no piece fits, or the next fits no line
+            return None
+        found.append((bounds[first], bounds[n], _bare_width(line, bounds[first], bounds[n], sums)))
+        first = n
+        room = rest
+    found.append((bounds[first], len(line), _bare_width(line, bounds[first], len(line), sums)))
+    return found
+
+
+def _bare_width(line: str, start: int, end: int, sums: Sequence[int]) -> int:
+    """The width of `line[start:end]` without its trailing blanks."""
+    return sums[start + len(line[start:end].rstrip())] - sums[start]
+
+
 class Wrapped:
     """A table cell (rich renderable) that wraps its text the Chinese way.
 
@@ -355,7 +397,7 @@ class Wrapped:
         self.shared = shared
         self._pieces: list[list[tuple[int, int, str]]] | None = None
         self._measured: tuple[int, int] | None = None
-        self._laid: tuple[int, list[tuple[int, int, bool]]] | None = None
+        self._laid: tuple[int, list[tuple[int, int, bool, int | None]]] | None = None
         self._words = words
         self._offsets = offsets
         self._found: list[tuple[int, int, list[int]]] | None = None
@@ -449,18 +491,27 @@ class Wrapped:
         low, high = self._widths()
         return Measurement(min(low, high), high).clamp(max_width=options.max_width)
 
-    def _bounds(self, width: int) -> list[tuple[int, int, bool]]:
-        """Each line at `width`: its start and end in the text, and whether it continues a
-        line of the text (so hangs)."""
+    def _bounds(self, width: int) -> list[tuple[int, int, bool, int | None]]:
+        """Each line at `width`: its start and end in the text, whether it continues a line
+        of the text (so hangs), and how wide it is without its trailing blanks and its hang
+        (None: not known, as when a line of the text fits as it is)."""
         if self._laid is not None and self._laid[0] == width:  # a cell shared by rows
             return self._laid[1]
+        found: list[tuple[int, int, bool, int | None]]
         if self._fits(width):  # every line fits as it is
-            found = [(start, end, False) for start, end in self._spans()]
+            found = [(start, end, False, None) for start, end in self._spans()]
         else:
             found = []
-            for (start, _, _), pieces in zip(self._lines, self._cut(), strict=True):
-                for n, (left, right) in enumerate(layout(pieces, width, self.hang)):
-                    found.append((start + left, start + right, n > 0))
+            plain = self.text.plain
+            pieces = self._pieces
+            for n, (start, end, offsets) in enumerate(self._lines):
+                line = plain[start:end]
+                laid = None if pieces is not None else _laid(line, offsets, width, self.hang)
+                if laid is None:  # the pieces' way: a piece folded, or widths that do not add up
+                    cut = pieces[n] if pieces is not None else _pieces(line, offsets)
+                    laid = [(a, b, None) for a, b in layout(cut, width, self.hang)]
+                for k, (left, right, size) in enumerate(laid):
+                    found.append((start + left, start + right, k > 0, size))
         if self.shared:
             self._laid = (width, found)
         elif self._pieces is None:  # laid out once, as a row is printed: its breaks let go
@@ -469,12 +520,18 @@ class Wrapped:
 
     def plain_lines(self, width: int) -> list[str]:
         """The text of each of `lines`: what a terminal without colour shows."""
+        return [line for line, _ in self.sized_lines(width)]
+
+    def sized_lines(self, width: int) -> list[tuple[str, int]]:
+        """Each of `plain_lines` and its width in cells (`cells` of it), from the widths the
+        layout added up when it has them."""
         plain = self.text.plain
         indent = " " * self.hang
-        return [
-            (indent if hangs else "") + plain[start:end].rstrip()
-            for start, end, hangs in self._bounds(width)
-        ]
+        found = []
+        for start, end, hangs, size in self._bounds(width):
+            line = (indent if hangs else "") + plain[start:end].rstrip()
+            found.append((line, cells(line) if size is None else size + (self.hang if hangs else 0)))
+        return found
 
     def lines(self, width: int) -> list[Text]:
         """The text cut into lines of at most `width` cells, trailing blanks stripped."""
@@ -484,7 +541,7 @@ class Wrapped:
         plain = text.plain
         style = text.style
         found: list[Text] = []
-        for start, end, hangs in self._bounds(width):
+        for start, end, hangs, _ in self._bounds(width):
             if text.spans:
                 line = text[start:end]
                 line.rstrip()
