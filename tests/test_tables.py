@@ -158,8 +158,12 @@ def test_lines_laid_out_by_their_widths_are_the_pieces_lines(
     expected = wrap.layout(wrap._pieces(line, offsets), width, hang)
     if laid is None:  # only a piece folded, or widths that do not add up, go the pieces' way
         pieces = wrap._pieces(line, offsets)
-        assert wrap._sums(line) is None or not wrap._ordered([0, *offsets, len(line)]) or any(
-            bare > max(1, width - (hang if n else 0)) for n, (bare, _, _) in enumerate(pieces)
+        assert (
+            wrap._sums(line) is None
+            or not wrap._ordered([0, *offsets, len(line)])
+            or any(
+                bare > max(1, width - (hang if n else 0)) for n, (bare, _, _) in enumerate(pieces)
+            )
         )
         return
     assert [(a, b) for a, b, _ in laid] == expected

@@ -21,7 +21,7 @@ from rich.padding import Padding
 from rich.segment import Segment
 from rich.text import Text
 
-from xixin_cli.wrap import Wrapped
+from xixin_cli.wrap import Block, Wrapped
 from xixin_cli.wrap import cells as cell_width
 
 if TYPE_CHECKING:
@@ -184,7 +184,9 @@ def _plain_rows(
     makers = [renderer.lines for renderer in renderers]
     blanks = [renderer.blank(None) for renderer in renderers]
     for index, row in enumerate(rows, first):
-        rendered = [make(cell, style) for make, cell, style in zip(makers, row, styles)]
+        rendered = [
+            make(cell, style) for make, cell, style in zip(makers, row, styles, strict=True)
+        ]
         sizes = [len(lines) for lines in rendered]
         tallest = max(sizes)
         if not tallest:  # a row is a line at least, even of cells with none
@@ -196,7 +198,7 @@ def _plain_rows(
                 if size == tallest
                 else _aligned(lines, tallest, blank, renderer.vertical(cell))
                 for lines, size, blank, renderer, cell in zip(
-                    rendered, sizes, blanks, renderers, row
+                    rendered, sizes, blanks, renderers, row, strict=True
                 )
             ]
         edge_left, edge_right, divider = edges[
@@ -216,20 +218,6 @@ def _plain_rows(
 
 #: How many lines (or rows of lines) a `Block` is made of.
 _BLOCK_PARTS = 500
-
-
-class Block(str):
-    """Whole lines of a table printed without colour, each ending in its newline and each
-    `width` cells wide (every cell is padded to its column, every border is the table's width):
-    a file or a pipe gets them as they are, without measuring each line again to crop it
-    (`present.streamed`). None: a line's width is not known (a border of another width)."""
-
-    width: int | None
-
-    def __new__(cls, text: str, width: int | None) -> Block:
-        made = super().__new__(cls, text)
-        made.width = width
-        return made
 
 
 def _line_width(box: Any, widths: Sequence[int], show_edge: bool) -> int | None:

@@ -96,7 +96,7 @@ def console(**options: Any) -> Console:
             return super().render_str(shown(text), **kwargs)
 
         def render(self, renderable: Any, options: Any = None) -> Any:
-            from xixin_cli.bulk import Block
+            from xixin_cli.wrap import Block
 
             for segment in super().render(renderable, options):
                 text = segment.text
@@ -168,8 +168,7 @@ def streamed(console: Console, renderable: RenderableType) -> Iterator[str]:
     by rich when it is, and handed on with the rest of its batch."""
     from rich.segment import Segment
 
-    from xixin_cli.bulk import Block
-    from xixin_cli.wrap import cells
+    from xixin_cli.wrap import Block, cells
 
     width = console.width
     options = console.options.update(

@@ -15,6 +15,7 @@ from xixin_cli.terminal import clean  # plan and log text is measured as it will
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.segment import Segment
     from rich.table import Table
     from rich.text import Text
 
@@ -585,15 +586,73 @@ class _Units:
 
         plan, lang = self.plan, self.lang
         words = unit_words(plan)
+        # Without colour codes, and not recorded, a style changes no byte: a unit's lines are
+        # made as text, and handed on as one block (`Block`) when each is known to fit.
+        plain = (
+            console.color_system is None
+            and not console.record
+            and options.justify in (None, "default")
+        )
+        lines = _Lines(console, options.max_width)
         for name, groups in _each_office_group(plan, self.result, lang):
-            yield Text(name, style="bold")
+            parts: list[RenderableType] = [Text(name, style="bold")]
             for mark, when, ids in groups:
                 line = "  " + message("fmt.when", lang, mark=mark, when=when)
-                yield Text(line, style=_MARK_STYLES.get(mark, "yellow"))
+                parts.append(Text(line, style=_MARK_STYLES.get(mark, "yellow")))
                 if mark == BLOCKED_MARK:  # each with its reason: one a line
-                    yield Indented([cell(said, plan, hang=2) for said in ids], 5)
+                    parts.append(Indented([cell(said, plan, hang=2) for said in ids], 5))
                 else:
-                    yield Indented([Wrapped(clean(" ".join(ids)), words=words)], 5)
+                    parts.append(Indented([Wrapped(clean(" ".join(ids)), words=words)], 5))
+                if plain:  # a group's cells made text at once, not held for the whole unit
+                    yield from lines.of(parts)
+                else:
+                    yield from parts
+                parts.clear()
+            if plain:
+                yield from lines.of(parts)
+                yield from lines.rest()
+            else:
+                yield from parts
+
+
+class _Lines:
+    """What a console without colour prints of a reminder's parts, gathered into blocks of
+    text (`Block`): a Text of one line that fits as its text and its end (what rich makes of
+    it: no break, no padding), Indented cells as their lines (`Indented.plain`). Anything
+    else is handed on as it is, after the lines before it."""
+
+    def __init__(self, console: Console, width: int) -> None:
+        self.console, self.width = console, width
+        self.found: list[str] = []
+
+    def of(self, parts: list[RenderableType]) -> Iterator[RenderableType | Segment]:
+        from rich.text import Text
+
+        from xixin_cli.wrap import Indented, cells
+
+        for part in parts:
+            text = None
+            if type(part) is Text and not part.spans and part.end == "\n" and not part.justify:
+                plain = part.plain
+                if plain.isprintable() and cells(plain) <= self.width:
+                    text = plain + "\n"
+            elif isinstance(part, Indented):
+                text = part.plain(self.console, self.width)
+            if text is None:
+                yield from self.rest()
+                yield part
+            else:
+                self.found.append(text)
+
+    def rest(self) -> Iterator[Segment]:
+        """The lines gathered so far, as one block."""
+        from rich.segment import Segment
+
+        from xixin_cli.wrap import Block
+
+        if self.found:
+            yield Segment(Block("".join(self.found), self.width))
+            self.found.clear()
 
 
 #: The mark of a reminder's line of 受阻 items (a character every Chinese code page has).

@@ -506,7 +506,9 @@ class Wrapped:
             pieces = self._pieces
             for n, (start, end, offsets) in enumerate(self._lines):
                 line = plain[start:end]
-                laid = None if pieces is not None else _laid(line, offsets, width, self.hang)
+                laid: list[tuple[int, int, int | None]] | None = None
+                if pieces is None:
+                    laid = _laid(line, offsets, width, self.hang)  # type: ignore[assignment]
                 if laid is None:  # the pieces' way: a piece folded, or widths that do not add up
                     cut = pieces[n] if pieces is not None else _pieces(line, offsets)
                     laid = [(a, b, None) for a, b in layout(cut, width, self.hang)]
@@ -530,7 +532,9 @@ class Wrapped:
         found = []
         for start, end, hangs, size in self._bounds(width):
             line = (indent if hangs else "") + plain[start:end].rstrip()
-            found.append((line, cells(line) if size is None else size + (self.hang if hangs else 0)))
+            found.append(
+                (line, cells(line) if size is None else size + (self.hang if hangs else 0))
+            )
         return found
 
     def lines(self, width: int) -> list[Text]:
@@ -566,6 +570,20 @@ class Wrapped:
             yield new_line
 
 
+class Block(str):
+    """Whole lines printed without colour, each ending in its newline, none wider than `width`
+    cells (a table's lines, each cell padded to its column; a reminder's lines, measured as
+    they were made): a file or a pipe gets them as they are, without measuring each line
+    again to crop it (`present.streamed`). None: a line's width is not known."""
+
+    width: int | None
+
+    def __new__(cls, text: str, width: int | None) -> Block:
+        made = super().__new__(cls, text)
+        made.width = width
+        return made
+
+
 class Indented:
     """Wrapped cells one under another, each `indent` cells in: what a Padding (0, 0, 0,
     indent) around each prints, without a nested render of each (a county's reminder lists
@@ -594,7 +612,7 @@ class Indented:
             if plain and not each.text.spans:
                 shown = self._plain(each, width, escape if changed else None)
                 if shown is not None:
-                    yield Segment(shown)
+                    yield Segment(Block(shown, options.max_width))
                     continue
             for line in each.rendered(console, width):
                 if changed and escape is not None:
@@ -612,6 +630,25 @@ class Indented:
                     yield Segment(" " * (width - size))
                 yield new_line
 
+    def plain(self, console: Console, width: int) -> str | None:
+        """The lines a console without colour prints of these cells at `width` (the width
+        the cells are indented in), each padded to it; None when a cell's lines are not known
+        to be plain text that fits (it is then printed the segments' way)."""
+        room = width - self.indent
+        if room < 1 or console.color_system is not None or console.record:
+            return None
+        escape = getattr(console, "segment_text", None)
+        found = []
+        for each in self.cells:
+            if each.text.spans:
+                return None
+            changed = escape is not None and escape(each.text.plain) != each.text.plain
+            shown = self._plain(each, room, escape if changed else None)
+            if shown is None:
+                return None
+            found.append(shown)
+        return "".join(found)
+
     def _plain(self, cell: Wrapped, width: int, escape: Callable[[str], str] | None) -> str | None:
         """The cell's lines as a file gets them (no colour): the text of the segments of
         `Wrapped.rendered`, which for a cell of one style are its `plain_lines` (the hang's
@@ -619,10 +656,10 @@ class Indented:
         the segments' way)."""
         found = []
         left = " " * self.indent
-        for line in cell.plain_lines(width):
+        for line, size in cell.sized_lines(width):
             if escape is not None:
                 line = escape(line)
-            size = cells(line)
+                size = cells(line)
             if size > width:
                 return None
             found.append(f"{left}{line}{' ' * (width - size)}\n")
