@@ -90,9 +90,7 @@ def test_a_reminders_lines_are_made_as_text() -> None:
 
 
 @pytest.mark.parametrize("width", [40, 80, 120])
-def test_the_real_reminder_prints_as_its_parts(
-    width: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_real_reminder_prints_as_its_parts(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
     view = dict(_views())["remind"]
     made = printed(view, True, width=width, colour=None, escaped=True)
     monkeypatch.setattr(render._Lines, "of", lambda self, parts: iter(list(parts)))

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 NO_START = frozenset("、，。；：！？）〕」』”’》】〉…·,.;:!?)]}%］｝")
 #: Characters no line may end with (opening punctuation).
 NO_END = frozenset("（〔「『“‘《【〈([{［｛")
+#: Either: a line may not break before the one, after the other.
+_PUNCTUATION = re.compile("[" + re.escape("".join(sorted(NO_START | NO_END))) + "]")
 
 #: How many rows (spread over the table) decide how two wrapping columns share the room.
 _SAMPLE = 30
@@ -56,12 +58,33 @@ _PIECES = (
     # an item id, a number, a Latin word (with its inner punctuation)
     r"[A-Za-z0-9][A-Za-z0-9.\-_/:@+'’]*",
 )
+#: Where the bracketed phrases are among `_PIECES` (the first is the document number).
+_BRACKETED_PIECES = (4, 14)
+
+
+#: What opens a bracketed phrase (and a document number's year): a text without them is cut by
+#: a pattern without those pieces, which the regex engine would otherwise try at every character.
+_OPENERS = re.compile(r"[（〔「『“《【［(\[]")
+
+
+def _pattern(words: tuple[str, ...], text: str = "〔") -> re.Pattern[str]:
+    """The pattern that cuts `text` into its pieces: without the pieces it cannot hold (none
+    bracketed without an opening bracket, no document number without its 〔), the same
+    matches, found faster."""
+    opened = _OPENERS.search(text) is not None
+    return _compiled(words, opened, opened and "〔" in text)
 
 
 @lru_cache(maxsize=64)
-def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+def _compiled(words: tuple[str, ...], bracketed: bool, numbered: bool) -> re.Pattern[str]:
     named = _alternation(word for word in words if word)
-    alternatives = [*([named] if named else []), *_PIECES, r"\S"]
+    pieces = [
+        piece
+        for n, piece in enumerate(_PIECES)
+        if (numbered or n != 0)
+        and (bracketed or not _BRACKETED_PIECES[0] <= n < _BRACKETED_PIECES[1])
+    ]
+    alternatives = [*([named] if named else []), *pieces, r"\S"]
     return re.compile(rf"(?:{'|'.join(alternatives)})\s*|\s+")
 
 
@@ -212,18 +235,22 @@ def breaks(text: str, words: Sequence[str] = ()) -> list[int]:
     one of `words` (unit names), never before closing or after opening punctuation."""
     # The pattern's matches tile the text (each is a piece, or blanks): found all at once, the
     # offsets are their lengths added up.
-    pieces = _pattern(tuple(words)).findall(text)
+    pieces = _pattern(tuple(words), text).findall(text)
     ends = list(accumulate(map(len, pieces)))
     body = text.lstrip()
     lead = len(text) - len(body)
     if _BLANK.search(body) is None and (not lead or ends[0] == lead):
         # No blank but an indent (its own piece): what ends the piece before a place is the
-        # character before it, and no number follows a blank.
-        found = [
-            at
-            for at in ends[:-1]
-            if at > lead and text[at] not in NO_START and text[at - 1] not in NO_END
-        ]
+        # character before it, and no number follows a blank. Every end of a piece is a
+        # place but those next to punctuation (a few in a line): those are taken out.
+        found = ends[1:-1] if lead else ends[:-1]
+        for mark in _PUNCTUATION.finditer(text):
+            at = mark.start()
+            if text[at] in NO_END:
+                at += 1
+            n = bisect_left(found, at)
+            if n < len(found) and found[n] == at:
+                del found[n]
         if 0 < lead < len(text) and text[lead] not in NO_START:
             found.insert(0, lead)
         return found
