@@ -174,12 +174,28 @@ def _settled(table: Table) -> Table:
         cells = [*([column.header] if table.show_header else []), *column.cells]
         if table.show_footer:
             cells.append(column.footer)
-        texts = [cell.plain if isinstance(cell, Text) else cell for cell in cells]
-        if all(isinstance(text, str) for text in texts):
+        texts = {cell.plain if isinstance(cell, Text) else cell for cell in cells}
+        if all(isinstance(text, str) for text in texts):  # each distinct one measured once
             column.width = max(
                 (width(line) for text in texts for line in str(text).split("\n")), default=0
             )
     return table
+
+
+def _adder(table: Table) -> Callable[..., None]:
+    """`table.add_row` for rows of a cell for each column, each a str, a Text or a Wrapped
+    (what rich's add_row checks of every cell: a county's table has 100,000)."""
+    from rich.table import Row
+
+    cells = [column._cells for column in table.columns]
+    rows = table.rows
+
+    def add(*row: object) -> None:
+        for column, each in zip(cells, row, strict=True):
+            column.append(each)  # type: ignore[arg-type]
+        rows.append(Row())
+
+    return add
 
 
 def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> Table:
@@ -193,11 +209,12 @@ def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> 
     table.add_column(message("col.due", lang), no_wrap=True)
     table.add_column(message("col.status", lang), no_wrap=True)
     styled = _styled()
+    add_row = _adder(table)
     for state in item_states:
         item = state.item
         depth = _depth(plan, item)
         title = Text("  " * depth + clean(item.title), style="bold" if depth == 0 else "")
-        table.add_row(
+        add_row(
             item.id,
             cell(title, plan, hang=2 * depth),
             offices_cell(plan, item, lang),
@@ -475,15 +492,22 @@ def due_table(
     table.add_column(message("col.workdays", lang), no_wrap=True, justify="right")
     table.add_column(message("col.status", lang), no_wrap=True)
     styled = _styled()
+    add_row = _adder(table)
+    #: The day counts made so far: a county's late items share a few hundred.
+    counts: dict[tuple[int, int, str], Text] = {}
     for n, row in enumerate(rows):
         item = row.state.item
-        if row.days < 0:
+        days = counts.get((row.days, row.days_overdue, row.light))
+        if days is not None:
+            pass
+        elif row.days < 0:
             late_days = message("days" if late else "days_late", lang, n=row.days_overdue)
             days = styled(late_days, "bold red")
         elif row.days == 0:
             days = styled(message("due_today", lang), "yellow")
         else:
             days = styled(message("days", lang, n=row.days), LIGHT_STYLES[row.light])
+        counts[row.days, row.days_overdue, row.light] = days
         cells: list[RenderableType] = []
         owner = plan
         if sources:
@@ -500,7 +524,7 @@ def due_table(
         counted = row.workdays
         cells.append(f"{'≈' if counted.estimated else ''}{counted.days}")
         cells.append(styled(status_text(row.state, lang), STATUS_STYLES[row.state.status]))
-        table.add_row(*cells)
+        add_row(*cells)
     if any(row.workdays.estimated for row in rows):
         table.caption = f"{table.caption}\n{message('workdays_estimated', lang)}"
     return _settled(table)
