@@ -64,6 +64,7 @@ def _pieces_long_way(cell: Wrapped) -> list[list[tuple[int, int, str]]]:
     offsets=st.lists(st.integers(-2, 40), max_size=6),
 )
 @example(text="a b", units=[], hang=0, listed="any", offsets=[2, 2])  # a blank, then a repeat
+@example(text="", units=[" ", " "], hang=0, listed="units", offsets=[])  # pieces all blank
 def test_a_cell_is_measured_as_its_pieces_add_up(
     text: str, units: list[str], hang: int, listed: str, offsets: list[int]
 ) -> None:

@@ -200,6 +200,14 @@ def _ordered(bounds: list[int]) -> bool:
 
 def _bare(line: str, bounds: list[int], sums: Sequence[int], sizes: list[int]) -> list[int]:
     """`sizes` (each piece's width) with a piece that ends in blanks measured without them."""
+    body = line.lstrip()
+    lead = len(line) - len(body)
+    if lead and _BLANK.search(body) is None:  # blanks only in an indent (a child's title)
+        n = 1
+        while n < len(bounds) and bounds[n] <= lead:  # a piece of the indent is all blank
+            sizes[n - 1] = 0
+            n += 1
+        return sizes
     for blank in _BLANK.finditer(line):
         end = blank.end()
         n = bisect_left(bounds, end, 1)  # the first piece to end there
