@@ -76,7 +76,11 @@ def _pattern(words: tuple[str, ...], text: str = "〔") -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=64)
-def _compiled(words: tuple[str, ...], bracketed: bool, numbered: bool) -> re.Pattern[str]:
+def _compiled(
+    words: tuple[str, ...], bracketed: bool, numbered: bool, *, alone: bool = False
+) -> re.Pattern[str]:
+    """`alone`: the pieces of more than one character alone, without their trailing blanks
+    (a text without blanks is them and single characters: `_unspaced_breaks`)."""
     named = _alternation(word for word in words if word)
     pieces = [
         piece
@@ -84,6 +88,8 @@ def _compiled(words: tuple[str, ...], bracketed: bool, numbered: bool) -> re.Pat
         if (numbered or n != 0)
         and (bracketed or not _BRACKETED_PIECES[0] <= n < _BRACKETED_PIECES[1])
     ]
+    if alone:
+        return re.compile("|".join([*([named] if named else []), *pieces]))
     alternatives = [*([named] if named else []), *pieces, r"\S"]
     return re.compile(rf"(?:{'|'.join(alternatives)})\s*|\s+")
 
@@ -241,27 +247,13 @@ def _pieces(line: str, offsets: Sequence[int]) -> list[tuple[int, int, str]]:
 def breaks(text: str, words: Sequence[str] = ()) -> list[int]:
     """The offsets in `text` (one line) where a line may break: between pieces, never inside
     one of `words` (unit names), never before closing or after opening punctuation."""
-    # The pattern's matches tile the text (each is a piece, or blanks): found all at once, the
-    # offsets are their lengths added up.
-    pieces = _pattern(tuple(words), text).findall(text)
-    ends = list(accumulate(map(len, pieces)))
+    words = tuple(words)
     body = text.lstrip()
     lead = len(text) - len(body)
-    if _BLANK.search(body) is None and (not lead or ends[0] == lead):
-        # No blank but an indent (its own piece): what ends the piece before a place is the
-        # character before it, and no number follows a blank. Every end of a piece is a
-        # place but those next to punctuation (a few in a line): those are taken out.
-        found = ends[1:-1] if lead else ends[:-1]
-        for mark in _PUNCTUATION.finditer(text):
-            at = mark.start()
-            if text[at] in NO_END:
-                at += 1
-            n = bisect_left(found, at)
-            if n < len(found) and found[n] == at:
-                del found[n]
-        if 0 < lead < len(text) and text[lead] not in NO_START:
-            found.insert(0, lead)
-        return found
+    if _BLANK.search(body) is None and not (lead and _blank_first(words)):
+        return _unspaced_breaks(text, words, lead)
+    # The pattern's matches tile the text (each is a piece, or blanks): found all at once.
+    pieces = _pattern(words, text).findall(text)
     found = []
     previous_end = ""
     start = 0
@@ -284,6 +276,39 @@ def breaks(text: str, words: Sequence[str] = ()) -> list[int]:
             if stripped:
                 previous_end = stripped[-1]
     return found
+
+
+def _unspaced_breaks(text: str, words: tuple[str, ...], lead: int) -> list[int]:
+    """`breaks` of a text with no blank but its indent of `lead` (a title): every place
+    but those inside a piece of more than one character (a word, a number, a date: a few
+    in a line, found by the pattern of those pieces alone, where each other character is a
+    piece of its own) and those next to punctuation. What ends the piece before a place is
+    the character before it, and no number follows a blank."""
+    opened = _OPENERS.search(text) is not None
+    whole = _compiled(words, opened, opened and "〔" in text, alone=True)
+    found: list[int] = []
+    at = lead + 1
+    for match in whole.finditer(text, lead):
+        start, end = match.span()
+        found.extend(range(at, start + 1))
+        at = end
+    found.extend(range(at, len(text)))
+    for mark in _PUNCTUATION.finditer(text):  # a few in a line: taken out of the places
+        place = mark.start()
+        if text[place] in NO_END:
+            place += 1
+        n = bisect_left(found, place)
+        if n < len(found) and found[n] == place:
+            del found[n]
+    if 0 < lead < len(text) and text[lead] not in NO_START:  # the indent is a piece
+        found.insert(0, lead)
+    return found
+
+
+@lru_cache(maxsize=64)
+def _blank_first(words: tuple[str, ...]) -> bool:
+    """Whether a word starts with a blank (an indent is then not a piece of its own)."""
+    return any(word[:1].isspace() for word in words)
 
 
 def _cjk(ch: str) -> bool:
