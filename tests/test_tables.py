@@ -64,6 +64,7 @@ def _pieces_long_way(cell: Wrapped) -> list[list[tuple[int, int, str]]]:
     offsets=st.lists(st.integers(-2, 40), max_size=6),
 )
 @example(text="a b", units=[], hang=0, listed="any", offsets=[2, 2])  # a blank, then a repeat
+@example(text="", units=[" ", " "], hang=0, listed="units", offsets=[])  # pieces all blank
 def test_a_cell_is_measured_as_its_pieces_add_up(
     text: str, units: list[str], hang: int, listed: str, offsets: list[int]
 ) -> None:
@@ -137,6 +138,48 @@ def test_lines_are_laid_out_as_first_written(text: str, hang: int, width: int) -
     cell = Wrapped(text, words=("乡民政办",), hang=hang)
     for line in cell.pieces():
         assert wrap.layout(line, width, hang) == _layout_long_way(line, width, hang)
+
+
+@given(
+    text=ANY_TEXT,
+    hang=st.sampled_from([0, 2, 4]),
+    width=st.integers(-1, 30),
+    listed=st.none() | st.lists(st.integers(0, 30), max_size=6),
+)
+@example(text="中文 中文 中", hang=2, width=5, listed=None)  # blanks at the ends of pieces
+@example(text="a  ", hang=0, width=1, listed=[1, 1])  # a line wider for its blanks, a repeat
+def test_lines_laid_out_by_their_widths_are_the_pieces_lines(
+    text: str, hang: int, width: int, listed: list[int] | None
+) -> None:
+    """`wrap._laid` (bisecting the widths of a line's starts) lays a line out as `layout` does
+    from its pieces, and each line's width is `cells` of it without its trailing blanks."""
+    line = text.split("\n")[0]
+    offsets = breaks(line, ("乡民政办",)) if listed is None else listed
+    laid = wrap._laid(line, offsets, width, hang)
+    expected = wrap.layout(wrap._pieces(line, offsets), width, hang)
+    if laid is None:  # only a piece folded, or widths that do not add up, go the pieces' way
+        pieces = wrap._pieces(line, offsets)
+        assert (
+            wrap._sums(line) is None
+            or not wrap._ordered([0, *offsets, len(line)])
+            or any(
+                bare > max(1, width - (hang if n else 0)) for n, (bare, _, _) in enumerate(pieces)
+            )
+        )
+        return
+    assert [(a, b) for a, b, _ in laid] == expected
+    assert [size for _, _, size in laid] == [cells(line[a:b].rstrip()) for a, b in expected]
+
+
+@given(text=ANY_TEXT, hang=st.sampled_from([0, 2]), width=st.integers(0, 40))
+def test_sized_lines_are_measured_as_they_are_shown(text: str, hang: int, width: int) -> None:
+    for cell in (
+        Wrapped(text, words=("乡民政办",), hang=hang),
+        Wrapped(text, offsets=list_breaks(text.split("、"), "、")[1], hang=hang),
+    ):
+        sized = cell.sized_lines(width)
+        assert [line for line, _ in sized] == cell.plain_lines(width)
+        assert [size for _, size in sized] == [cells(line) for line, _ in sized]
 
 
 def _breaks_long_way(text: str, words: tuple[str, ...]) -> list[int]:

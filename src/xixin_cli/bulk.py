@@ -21,7 +21,7 @@ from rich.padding import Padding
 from rich.segment import Segment
 from rich.text import Text
 
-from xixin_cli.wrap import Wrapped
+from xixin_cli.wrap import Block, Wrapped
 from xixin_cli.wrap import cells as cell_width
 
 if TYPE_CHECKING:
@@ -67,9 +67,17 @@ def body(
         (box.foot_left, box.foot_right, box.foot_vertical),
     )
     show_edge = table.show_edge
+    # Without colour codes, and not recorded (an SVG keeps styles), a style changes no byte.
+    plain = console.color_system is None and not console.record
+    #: Plain: the lines made so far, each as wide as the table (`Block`).
+    block: list[str] = []
+    line_width = _line_width(box, widths, show_edge)
     if show_edge:
-        yield Segment(box.get_top(widths), border)
-        yield new_line
+        if plain:
+            block.append(box.get_top(widths) + "\n")
+        else:
+            yield Segment(box.get_top(widths), border)
+            yield new_line
     columns = table.columns
     _, right, _, left = table.padding
     last = len(columns) - 1
@@ -80,8 +88,6 @@ def body(
         )
         for n in range(len(columns))
     ]
-    # Without colour codes, and not recorded (an SVG keeps styles), a style changes no byte.
-    plain = console.color_system is None and not console.record
     renderers = [
         _Cells(console, options, column, width, pad, plain=plain)
         for column, width, pad in zip(columns, widths, pads, strict=True)
@@ -92,14 +98,12 @@ def body(
     if table.show_header:
         head.append((True, [(c.header, header_style + get_style(c.header_style)) for c in columns]))
     # Row by row as they are printed: a county's 20,000 rows are not all held at once.
-    rows = chain(
-        head,
-        (
-            (False, list(zip(row, styles, strict=True)))
-            for row in zip(*(column.cells for column in columns), strict=True)
-        ),
-    )
+    data = zip(*(column.cells for column in columns), strict=True)
     total = len(head) + table.row_count
+    if plain:  # the header the general way, then the rows as lines of text
+        rows: Iterator[tuple[bool, list[tuple[Any, Style]]]] = iter(head)
+    else:
+        rows = chain(head, ((False, list(zip(row, styles, strict=True))) for row in data))
     for index, (header, cells) in enumerate(rows):
         rendered: list[list[Any]] = [
             renderer.lines(renderable, style)
@@ -121,11 +125,19 @@ def body(
         edge_left, edge_right, divider = edges[
             0 if index == 0 else (2 if index == total - 1 else 1)
         ]
+        if plain:  # the row's lines as text, handed on a block at a time
+            if not show_edge:
+                edge_left = edge_right = ""
+            for line_no in range(max(1, tallest)):
+                block.append(edge_left + divider.join([lines[line_no] for lines in rendered]))
+                block.append(edge_right + "\n")
+            if header:
+                block.append(box.get_row(widths, "head", edge=show_edge) + "\n")
+            if len(block) >= _BLOCK_PARTS:
+                yield Segment(Block("".join(block), line_width))
+                block.clear()
+            continue
         for line_no in range(max(1, tallest)):
-            if plain:  # the line and its end as one segment: the same text, half the segments
-                text = divider.join([lines[line_no] for lines in rendered])
-                yield Segment((edge_left + text + edge_right if show_edge else text) + "\n")
-                continue
             segments: list[Segment] = []
             if show_edge:
                 segments.append(Segment(edge_left, border))
@@ -140,9 +152,89 @@ def body(
         if header:
             yield Segment(box.get_row(widths, "head", edge=show_edge), border)
             yield new_line
+    if plain:
+        first = len(head)
+        for lines in _plain_rows(renderers, data, styles, edges, show_edge, first, total):
+            block += lines
+            if len(block) >= _BLOCK_PARTS:
+                yield Segment(Block("".join(block), line_width))
+                block.clear()
     if show_edge:
-        yield Segment(box.get_bottom(widths), border)
-        yield new_line
+        if plain:
+            block.append(box.get_bottom(widths) + "\n")
+        else:
+            yield Segment(box.get_bottom(widths), border)
+            yield new_line
+    if block:
+        yield Segment(Block("".join(block), line_width))
+
+
+def _plain_rows(
+    renderers: list[_Cells],
+    rows: Iterator[tuple[Any, ...]],
+    styles: list[Style],
+    edges: tuple[tuple[str, str, str], ...],
+    show_edge: bool,
+    first: int,
+    total: int,
+) -> Iterator[list[str]]:
+    """The lines of each row of a table printed without colour (what `body` makes of a row
+    as segments, as text): each cell's lines, cells shorter than the row padded with blank
+    lines as rich aligns them, joined by the dividers between the edges."""
+    makers = [renderer.lines for renderer in renderers]
+    blanks = [renderer.blank(None) for renderer in renderers]
+    for index, row in enumerate(rows, first):
+        rendered = [
+            make(cell, style) for make, cell, style in zip(makers, row, styles, strict=True)
+        ]
+        sizes = [len(lines) for lines in rendered]
+        tallest = max(sizes)
+        if not tallest:  # a row is a line at least, even of cells with none
+            rendered = [[blank] for blank in blanks]
+            tallest = 1
+        elif min(sizes) != tallest:
+            rendered = [
+                lines
+                if size == tallest
+                else _aligned(lines, tallest, blank, renderer.vertical(cell))
+                for lines, size, blank, renderer, cell in zip(
+                    rendered, sizes, blanks, renderers, row, strict=True
+                )
+            ]
+        edge_left, edge_right, divider = edges[
+            0 if index == 0 else (2 if index == total - 1 else 1)
+        ]
+        if not show_edge:
+            edge_left = edge_right = ""
+        end = edge_right + "\n"
+        if tallest == 1:
+            yield [edge_left + divider.join([lines[0] for lines in rendered]) + end]
+        else:
+            yield [
+                edge_left + divider.join([lines[n] for lines in rendered]) + end
+                for n in range(tallest)
+            ]
+
+
+#: How many lines (or rows of lines) a `Block` is made of.
+_BLOCK_PARTS = 500
+
+
+def _line_width(box: Any, widths: Sequence[int], show_edge: bool) -> int | None:
+    """The width of every line of a table with this box at `widths`: its top, its rule under
+    the header, its bottom and each row's line (edges and dividers of one cell each); None if
+    the box's parts are not all one cell wide."""
+    parts = [box.head_vertical, box.mid_vertical, box.foot_vertical]
+    if show_edge:
+        parts += [box.head_left, box.head_right, box.mid_left, box.mid_right]
+        parts += [box.foot_left, box.foot_right]
+    if any(cell_width(part) != 1 for part in parts):
+        return None
+    found = sum(widths) + len(widths) - 1 + (2 if show_edge else 0)
+    rules = [box.get_row(widths, "head", edge=show_edge)]
+    if show_edge:
+        rules += [box.get_top(widths), box.get_bottom(widths)]
+    return found if all(cell_width(rule) == found for rule in rules) else None
 
 
 def _pick(*values: bool | None) -> bool:
@@ -231,6 +323,19 @@ class _Cells:
         )
         self.cell_len = cell_width
         self._blank = " " * width
+        #: Strings become text as they are (after the console's escaping): printed without
+        #: colour on our console, which reads no markup, no emoji codes, highlights nothing.
+        self.plain_text = (
+            plain
+            and self.escape is not None
+            and not getattr(console, "_markup", True)
+            and not getattr(console, "_emoji", True)
+            and not getattr(console, "_highlight", True)
+            and not self.options.markup
+            and not self.options.highlight
+            and self.inner > 0
+        )
+        self._pads = (" " * self.left, " " * self.right)
         #: The lines of cells already made, each with its cell (which keeps its id its own).
         self._known: dict[tuple[object, Style], tuple[object, list[Any]]] = {}
 
@@ -247,6 +352,10 @@ class _Cells:
         Made once for each string, each Text and each `shared` Wrapped cell of the column:
         a county's table has 5,000 rows and a few hundred distinct due dates, statuses, day
         counts and lists of units. (A cell is only read: the lines are the same each time.)"""
+        if type(renderable) is str and self.plain_text:
+            line = self._plain_str(renderable)
+            if line is not None:
+                return line
         if isinstance(renderable, str):
             key: tuple[object, Style] = (renderable, style)
         elif isinstance(renderable, Text) or getattr(renderable, "shared", False):
@@ -259,6 +368,30 @@ class _Cells:
                 self._known.clear()
             known = self._known[key] = (renderable, self._lines(renderable, style))
         return known[1]
+
+    def _plain_str(self, cell: str) -> list[str] | None:
+        """A string's one line as `_text` makes it of the Text `render_str` gives (the string
+        escaped, as it is: no control codes are left for Text to strip), without that Text:
+        a county's ids are 20,000 strings. None for what is not one line that fits."""
+        assert self.escape is not None
+        plain: str = self.escape(cell)
+        width = self.inner
+        if len(plain) > width or not plain.isprintable():  # no newline, no tab
+            return None
+        justify = self.options.justify or "default"
+        if justify == "left":
+            size = len(plain) if plain.isascii() else self.cell_len(plain)
+            if size > width:
+                return None
+            left, right = self._pads
+            return [left + plain + " " * (width - size) + right]
+        if self.cell_len(plain) > width:
+            return None
+        shown = _justified(plain, width, justify, self.cell_len)
+        if shown is None:
+            return None
+        left, right = self._pads
+        return [left + shown + right]
 
     def _lines(self, renderable: RenderableType, style: Style) -> list[Any]:
         found: list[Any] | None = None
@@ -337,8 +470,7 @@ class _Cells:
         found: list[Any] = []
         if self.plain:
             left, right = " " * self.left, " " * self.right
-            for line in cell.plain_lines(width):
-                size = self.cell_len(line)
+            for line, size in cell.sized_lines(width):
                 if size > width:
                     return None
                 found.append(left + line + " " * (width - size) + right)

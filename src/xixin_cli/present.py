@@ -56,6 +56,16 @@ def shown(text: str) -> str:
     return lights(clean(text))
 
 
+def shown_lines(text: str) -> str:
+    """`shown` of each line of `text` (lines a table printed in bulk, `bulk.Block`): its
+    newlines stay as they are, and no line is looked at character by character when each is
+    printable (what `clean` asks first)."""
+    lines = text.split("\n")
+    if all(map(str.isprintable, lines)):
+        return lights(text)
+    return "\n".join([lights(clean(line)) for line in lines])
+
+
 def out(text: str) -> None:
     """A line (or lines) of data."""
     sys.stdout.write(shown(text) + "\n")
@@ -86,11 +96,17 @@ def console(**options: Any) -> Console:
             return super().render_str(shown(text), **kwargs)
 
         def render(self, renderable: Any, options: Any = None) -> Any:
+            from xixin_cli.wrap import Block
+
             for segment in super().render(renderable, options):
-                if segment.control or not segment.text:
+                text = segment.text
+                if segment.control or not text:
                     yield segment
+                elif type(text) is Block:  # whole lines: still a Block when nothing changed
+                    changed = shown_lines(text)
+                    yield segment if changed == text else Segment(changed, segment.style)
                 else:
-                    yield Segment(shown(segment.text), segment.style, segment.control)
+                    yield Segment(shown(text), segment.style, segment.control)
 
     # Every string we print is the user's or ours, never rich markup: a title like "[b]…" or a
     # note with ":x:" prints as written (and skipping the markup parser speeds up every table).
@@ -152,7 +168,7 @@ def streamed(console: Console, renderable: RenderableType) -> Iterator[str]:
     by rich when it is, and handed on with the rest of its batch."""
     from rich.segment import Segment
 
-    from xixin_cli.wrap import cells
+    from xixin_cli.wrap import Block, cells
 
     width = console.width
     options = console.options.update(
@@ -164,6 +180,13 @@ def streamed(console: Console, renderable: RenderableType) -> Iterator[str]:
         text = segment.text
         if segment.control or "\n" not in text:
             line.append(segment)
+            continue
+        if not line and type(text) is Block and text.width is not None and text.width <= width:
+            # lines that fit, each with its end (a few hundred): only the blanks at their ends go
+            if batch:
+                yield "".join(batch)
+                batch.clear()
+            yield "\n".join([part.rstrip(" \t") for part in text.split("\n")])
             continue
         if not line and text.find("\n") == len(text) - 1:  # a line whole (a table's row)
             shown = text[:-1]

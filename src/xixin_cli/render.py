@@ -15,6 +15,7 @@ from xixin_cli.terminal import clean  # plan and log text is measured as it will
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.segment import Segment
     from rich.table import Table
     from rich.text import Text
 
@@ -173,12 +174,28 @@ def _settled(table: Table) -> Table:
         cells = [*([column.header] if table.show_header else []), *column.cells]
         if table.show_footer:
             cells.append(column.footer)
-        texts = [cell.plain if isinstance(cell, Text) else cell for cell in cells]
-        if all(isinstance(text, str) for text in texts):
+        texts = {cell.plain if isinstance(cell, Text) else cell for cell in cells}
+        if all(isinstance(text, str) for text in texts):  # each distinct one measured once
             column.width = max(
                 (width(line) for text in texts for line in str(text).split("\n")), default=0
             )
     return table
+
+
+def _adder(table: Table) -> Callable[..., None]:
+    """`table.add_row` for rows of a cell for each column, each a str, a Text or a Wrapped
+    (what rich's add_row checks of every cell: a county's table has 100,000)."""
+    from rich.table import Row
+
+    cells = [column._cells for column in table.columns]
+    rows = table.rows
+
+    def add(*row: object) -> None:
+        for column, each in zip(cells, row, strict=True):
+            column.append(each)  # type: ignore[arg-type]
+        rows.append(Row())
+
+    return add
 
 
 def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> Table:
@@ -192,11 +209,12 @@ def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> 
     table.add_column(message("col.due", lang), no_wrap=True)
     table.add_column(message("col.status", lang), no_wrap=True)
     styled = _styled()
+    add_row = _adder(table)
     for state in item_states:
         item = state.item
         depth = _depth(plan, item)
         title = Text("  " * depth + clean(item.title), style="bold" if depth == 0 else "")
-        table.add_row(
+        add_row(
             item.id,
             cell(title, plan, hang=2 * depth),
             offices_cell(plan, item, lang),
@@ -474,15 +492,22 @@ def due_table(
     table.add_column(message("col.workdays", lang), no_wrap=True, justify="right")
     table.add_column(message("col.status", lang), no_wrap=True)
     styled = _styled()
+    add_row = _adder(table)
+    #: The day counts made so far: a county's late items share a few hundred.
+    counts: dict[tuple[int, int, str], Text] = {}
     for n, row in enumerate(rows):
         item = row.state.item
-        if row.days < 0:
+        days = counts.get((row.days, row.days_overdue, row.light))
+        if days is not None:
+            pass
+        elif row.days < 0:
             late_days = message("days" if late else "days_late", lang, n=row.days_overdue)
             days = styled(late_days, "bold red")
         elif row.days == 0:
             days = styled(message("due_today", lang), "yellow")
         else:
             days = styled(message("days", lang, n=row.days), LIGHT_STYLES[row.light])
+        counts[row.days, row.days_overdue, row.light] = days
         cells: list[RenderableType] = []
         owner = plan
         if sources:
@@ -499,7 +524,7 @@ def due_table(
         counted = row.workdays
         cells.append(f"{'≈' if counted.estimated else ''}{counted.days}")
         cells.append(styled(status_text(row.state, lang), STATUS_STYLES[row.state.status]))
-        table.add_row(*cells)
+        add_row(*cells)
     if any(row.workdays.estimated for row in rows):
         table.caption = f"{table.caption}\n{message('workdays_estimated', lang)}"
     return _settled(table)
@@ -585,15 +610,73 @@ class _Units:
 
         plan, lang = self.plan, self.lang
         words = unit_words(plan)
+        # Without colour codes, and not recorded, a style changes no byte: a unit's lines are
+        # made as text, and handed on as one block (`Block`) when each is known to fit.
+        plain = (
+            console.color_system is None
+            and not console.record
+            and options.justify in (None, "default")
+        )
+        lines = _Lines(console, options.max_width)
         for name, groups in _each_office_group(plan, self.result, lang):
-            yield Text(name, style="bold")
+            parts: list[RenderableType] = [Text(name, style="bold")]
             for mark, when, ids in groups:
                 line = "  " + message("fmt.when", lang, mark=mark, when=when)
-                yield Text(line, style=_MARK_STYLES.get(mark, "yellow"))
+                parts.append(Text(line, style=_MARK_STYLES.get(mark, "yellow")))
                 if mark == BLOCKED_MARK:  # each with its reason: one a line
-                    yield Indented([cell(said, plan, hang=2) for said in ids], 5)
+                    parts.append(Indented([cell(said, plan, hang=2) for said in ids], 5))
                 else:
-                    yield Indented([Wrapped(clean(" ".join(ids)), words=words)], 5)
+                    parts.append(Indented([Wrapped(clean(" ".join(ids)), words=words)], 5))
+                if plain:  # a group's cells made text at once, not held for the whole unit
+                    yield from lines.of(parts)
+                else:
+                    yield from parts
+                parts.clear()
+            if plain:
+                yield from lines.of(parts)
+                yield from lines.rest()
+            else:
+                yield from parts
+
+
+class _Lines:
+    """What a console without colour prints of a reminder's parts, gathered into blocks of
+    text (`Block`): a Text of one line that fits as its text and its end (what rich makes of
+    it: no break, no padding), Indented cells as their lines (`Indented.plain`). Anything
+    else is handed on as it is, after the lines before it."""
+
+    def __init__(self, console: Console, width: int) -> None:
+        self.console, self.width = console, width
+        self.found: list[str] = []
+
+    def of(self, parts: list[RenderableType]) -> Iterator[RenderableType | Segment]:
+        from rich.text import Text
+
+        from xixin_cli.wrap import Indented, cells
+
+        for part in parts:
+            text = None
+            if type(part) is Text and not part.spans and part.end == "\n" and not part.justify:
+                plain = part.plain
+                if plain.isprintable() and cells(plain) <= self.width:
+                    text = plain + "\n"
+            elif isinstance(part, Indented):
+                text = part.plain(self.console, self.width)
+            if text is None:
+                yield from self.rest()
+                yield part
+            else:
+                self.found.append(text)
+
+    def rest(self) -> Iterator[Segment]:
+        """The lines gathered so far, as one block."""
+        from rich.segment import Segment
+
+        from xixin_cli.wrap import Block
+
+        if self.found:
+            yield Segment(Block("".join(self.found), self.width))
+            self.found.clear()
 
 
 #: The mark of a reminder's line of 受阻 items (a character every Chinese code page has).

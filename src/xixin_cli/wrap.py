@@ -13,11 +13,11 @@ wrapping columns so every piece fits (a title gets room before a list of units g
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate, pairwise
-from operator import le, sub
+from operator import add, le, sub
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 NO_START = frozenset("、，。；：！？）〕」』”’》】〉…·,.;:!?)]}%］｝")
 #: Characters no line may end with (opening punctuation).
 NO_END = frozenset("（〔「『“‘《【〈([{［｛")
+#: Either: a line may not break before the one, after the other.
+_PUNCTUATION = re.compile("[" + re.escape("".join(sorted(NO_START | NO_END))) + "]")
 
 #: How many rows (spread over the table) decide how two wrapping columns share the room.
 _SAMPLE = 30
@@ -56,12 +58,39 @@ _PIECES = (
     # an item id, a number, a Latin word (with its inner punctuation)
     r"[A-Za-z0-9][A-Za-z0-9.\-_/:@+'’]*",
 )
+#: Where the bracketed phrases are among `_PIECES` (the first is the document number).
+_BRACKETED_PIECES = (4, 14)
+
+
+#: What opens a bracketed phrase (and a document number's year): a text without them is cut by
+#: a pattern without those pieces, which the regex engine would otherwise try at every character.
+_OPENERS = re.compile(r"[（〔「『“《【［(\[]")
+
+
+def _pattern(words: tuple[str, ...], text: str = "〔") -> re.Pattern[str]:
+    """The pattern that cuts `text` into its pieces: without the pieces it cannot hold (none
+    bracketed without an opening bracket, no document number without its 〔), the same
+    matches, found faster."""
+    opened = _OPENERS.search(text) is not None
+    return _compiled(words, opened, opened and "〔" in text)
 
 
 @lru_cache(maxsize=64)
-def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+def _compiled(
+    words: tuple[str, ...], bracketed: bool, numbered: bool, *, alone: bool = False
+) -> re.Pattern[str]:
+    """`alone`: the pieces of more than one character alone, without their trailing blanks
+    (a text without blanks is them and single characters: `_unspaced_breaks`)."""
     named = _alternation(word for word in words if word)
-    alternatives = [*([named] if named else []), *_PIECES, r"\S"]
+    pieces = [
+        piece
+        for n, piece in enumerate(_PIECES)
+        if (numbered or n != 0)
+        and (bracketed or not _BRACKETED_PIECES[0] <= n < _BRACKETED_PIECES[1])
+    ]
+    if alone:
+        return re.compile("|".join([*([named] if named else []), *pieces]))
+    alternatives = [*([named] if named else []), *pieces, r"\S"]
     return re.compile(rf"(?:{'|'.join(alternatives)})\s*|\s+")
 
 
@@ -177,6 +206,14 @@ def _ordered(bounds: list[int]) -> bool:
 
 def _bare(line: str, bounds: list[int], sums: Sequence[int], sizes: list[int]) -> list[int]:
     """`sizes` (each piece's width) with a piece that ends in blanks measured without them."""
+    body = line.lstrip()
+    lead = len(line) - len(body)
+    if lead and _BLANK.search(body) is None:  # blanks only in an indent (a child's title)
+        n = 1
+        while n < len(bounds) and bounds[n] <= lead:  # a piece of the indent is all blank
+            sizes[n - 1] = 0
+            n += 1
+        return sizes
     for blank in _BLANK.finditer(line):
         end = blank.end()
         n = bisect_left(bounds, end, 1)  # the first piece to end there
@@ -210,23 +247,13 @@ def _pieces(line: str, offsets: Sequence[int]) -> list[tuple[int, int, str]]:
 def breaks(text: str, words: Sequence[str] = ()) -> list[int]:
     """The offsets in `text` (one line) where a line may break: between pieces, never inside
     one of `words` (unit names), never before closing or after opening punctuation."""
-    # The pattern's matches tile the text (each is a piece, or blanks): found all at once, the
-    # offsets are their lengths added up.
-    pieces = _pattern(tuple(words)).findall(text)
-    ends = list(accumulate(map(len, pieces)))
+    words = tuple(words)
     body = text.lstrip()
     lead = len(text) - len(body)
-    if _BLANK.search(body) is None and (not lead or ends[0] == lead):
-        # No blank but an indent (its own piece): what ends the piece before a place is the
-        # character before it, and no number follows a blank.
-        found = [
-            at
-            for at in ends[:-1]
-            if at > lead and text[at] not in NO_START and text[at - 1] not in NO_END
-        ]
-        if 0 < lead < len(text) and text[lead] not in NO_START:
-            found.insert(0, lead)
-        return found
+    if _BLANK.search(body) is None and not (lead and _blank_first(words)):
+        return _unspaced_breaks(text, words, lead)
+    # The pattern's matches tile the text (each is a piece, or blanks): found all at once.
+    pieces = _pattern(words, text).findall(text)
     found = []
     previous_end = ""
     start = 0
@@ -249,6 +276,39 @@ def breaks(text: str, words: Sequence[str] = ()) -> list[int]:
             if stripped:
                 previous_end = stripped[-1]
     return found
+
+
+def _unspaced_breaks(text: str, words: tuple[str, ...], lead: int) -> list[int]:
+    """`breaks` of a text with no blank but its indent of `lead` (a title): every place
+    but those inside a piece of more than one character (a word, a number, a date: a few
+    in a line, found by the pattern of those pieces alone, where each other character is a
+    piece of its own) and those next to punctuation. What ends the piece before a place is
+    the character before it, and no number follows a blank."""
+    opened = _OPENERS.search(text) is not None
+    whole = _compiled(words, opened, opened and "〔" in text, alone=True)
+    found: list[int] = []
+    at = lead + 1
+    for match in whole.finditer(text, lead):
+        start, end = match.span()
+        found.extend(range(at, start + 1))
+        at = end
+    found.extend(range(at, len(text)))
+    for mark in _PUNCTUATION.finditer(text):  # a few in a line: taken out of the places
+        place = mark.start()
+        if text[place] in NO_END:
+            place += 1
+        n = bisect_left(found, place)
+        if n < len(found) and found[n] == place:
+            del found[n]
+    if 0 < lead < len(text) and text[lead] not in NO_START:  # the indent is a piece
+        found.insert(0, lead)
+    return found
+
+
+@lru_cache(maxsize=64)
+def _blank_first(words: tuple[str, ...]) -> bool:
+    """Whether a word starts with a blank (an indent is then not a piece of its own)."""
+    return any(word[:1].isspace() for word in words)
 
 
 def _cjk(ch: str) -> bool:
@@ -316,6 +376,48 @@ def layout(
     return lines
 
 
+def _laid(
+    line: str, offsets: Sequence[int], width: int, hang: int
+) -> list[tuple[int, int, int]] | None:
+    """`layout` of one line cut at `offsets`, with each line's width without its trailing
+    blanks, found from the widths of the line's starts (`_sums`) without making its pieces:
+    what the pieces up to one add up to, without that one's trailing blanks, only grows along
+    the line, so the first piece that does not fit is found by bisection, not piece by piece.
+    None when a piece must be folded (wider than a line) or the widths do not add up."""
+    sums = _sums(line)
+    bounds = [0, *offsets, len(line)]
+    if sums is None or not _ordered(bounds):
+        return None
+    at = [sums[n] for n in bounds]
+    if _BLANK.search(line) is None:
+        ends = at[1:]  # each piece as wide as its text
+    else:
+        bare = _bare(line, bounds, sums, list(map(sub, at[1:], at[:-1])))
+        ends = list(map(add, at[:-1], bare))
+    last = len(ends)
+    room = max(1, width)
+    rest = max(1, width - hang)
+    found = []
+    first = 0  # the piece the line starts with
+    while True:
+        # the first piece that ends (without its blanks) beyond the line's room
+        n = bisect_right(ends, at[first] + room, first)
+        if n >= last:
+            break
+        if n == first or ends[n] - at[n] > rest:  # no piece fits, or the next fits no line
+            return None
+        found.append((bounds[first], bounds[n], _bare_width(line, bounds[first], bounds[n], sums)))
+        first = n
+        room = rest
+    found.append((bounds[first], len(line), _bare_width(line, bounds[first], len(line), sums)))
+    return found
+
+
+def _bare_width(line: str, start: int, end: int, sums: Sequence[int]) -> int:
+    """The width of `line[start:end]` without its trailing blanks."""
+    return sums[start + len(line[start:end].rstrip())] - sums[start]
+
+
 class Wrapped:
     """A table cell (rich renderable) that wraps its text the Chinese way.
 
@@ -355,7 +457,7 @@ class Wrapped:
         self.shared = shared
         self._pieces: list[list[tuple[int, int, str]]] | None = None
         self._measured: tuple[int, int] | None = None
-        self._laid: tuple[int, list[tuple[int, int, bool]]] | None = None
+        self._laid: tuple[int, list[tuple[int, int, bool, int | None]]] | None = None
         self._words = words
         self._offsets = offsets
         self._found: list[tuple[int, int, list[int]]] | None = None
@@ -449,18 +551,29 @@ class Wrapped:
         low, high = self._widths()
         return Measurement(min(low, high), high).clamp(max_width=options.max_width)
 
-    def _bounds(self, width: int) -> list[tuple[int, int, bool]]:
-        """Each line at `width`: its start and end in the text, and whether it continues a
-        line of the text (so hangs)."""
+    def _bounds(self, width: int) -> list[tuple[int, int, bool, int | None]]:
+        """Each line at `width`: its start and end in the text, whether it continues a line
+        of the text (so hangs), and how wide it is without its trailing blanks and its hang
+        (None: not known, as when a line of the text fits as it is)."""
         if self._laid is not None and self._laid[0] == width:  # a cell shared by rows
             return self._laid[1]
+        found: list[tuple[int, int, bool, int | None]]
         if self._fits(width):  # every line fits as it is
-            found = [(start, end, False) for start, end in self._spans()]
+            found = [(start, end, False, None) for start, end in self._spans()]
         else:
             found = []
-            for (start, _, _), pieces in zip(self._lines, self._cut(), strict=True):
-                for n, (left, right) in enumerate(layout(pieces, width, self.hang)):
-                    found.append((start + left, start + right, n > 0))
+            plain = self.text.plain
+            pieces = self._pieces
+            for n, (start, end, offsets) in enumerate(self._lines):
+                line = plain[start:end]
+                laid: list[tuple[int, int, int | None]] | None = None
+                if pieces is None:
+                    laid = _laid(line, offsets, width, self.hang)  # type: ignore[assignment]
+                if laid is None:  # the pieces' way: a piece folded, or widths that do not add up
+                    cut = pieces[n] if pieces is not None else _pieces(line, offsets)
+                    laid = [(a, b, None) for a, b in layout(cut, width, self.hang)]
+                for k, (left, right, size) in enumerate(laid):
+                    found.append((start + left, start + right, k > 0, size))
         if self.shared:
             self._laid = (width, found)
         elif self._pieces is None:  # laid out once, as a row is printed: its breaks let go
@@ -469,12 +582,20 @@ class Wrapped:
 
     def plain_lines(self, width: int) -> list[str]:
         """The text of each of `lines`: what a terminal without colour shows."""
+        return [line for line, _ in self.sized_lines(width)]
+
+    def sized_lines(self, width: int) -> list[tuple[str, int]]:
+        """Each of `plain_lines` and its width in cells (`cells` of it), from the widths the
+        layout added up when it has them."""
         plain = self.text.plain
         indent = " " * self.hang
-        return [
-            (indent if hangs else "") + plain[start:end].rstrip()
-            for start, end, hangs in self._bounds(width)
-        ]
+        found = []
+        for start, end, hangs, size in self._bounds(width):
+            line = (indent if hangs else "") + plain[start:end].rstrip()
+            found.append(
+                (line, cells(line) if size is None else size + (self.hang if hangs else 0))
+            )
+        return found
 
     def lines(self, width: int) -> list[Text]:
         """The text cut into lines of at most `width` cells, trailing blanks stripped."""
@@ -484,7 +605,7 @@ class Wrapped:
         plain = text.plain
         style = text.style
         found: list[Text] = []
-        for start, end, hangs in self._bounds(width):
+        for start, end, hangs, _ in self._bounds(width):
             if text.spans:
                 line = text[start:end]
                 line.rstrip()
@@ -507,6 +628,20 @@ class Wrapped:
         for line in self.rendered(console, options.max_width):
             yield from line
             yield new_line
+
+
+class Block(str):
+    """Whole lines printed without colour, each ending in its newline, none wider than `width`
+    cells (a table's lines, each cell padded to its column; a reminder's lines, measured as
+    they were made): a file or a pipe gets them as they are, without measuring each line
+    again to crop it (`present.streamed`). None: a line's width is not known."""
+
+    width: int | None
+
+    def __new__(cls, text: str, width: int | None) -> Block:
+        made = super().__new__(cls, text)
+        made.width = width
+        return made
 
 
 class Indented:
@@ -537,7 +672,7 @@ class Indented:
             if plain and not each.text.spans:
                 shown = self._plain(each, width, escape if changed else None)
                 if shown is not None:
-                    yield Segment(shown)
+                    yield Segment(Block(shown, options.max_width))
                     continue
             for line in each.rendered(console, width):
                 if changed and escape is not None:
@@ -555,6 +690,25 @@ class Indented:
                     yield Segment(" " * (width - size))
                 yield new_line
 
+    def plain(self, console: Console, width: int) -> str | None:
+        """The lines a console without colour prints of these cells at `width` (the width
+        the cells are indented in), each padded to it; None when a cell's lines are not known
+        to be plain text that fits (it is then printed the segments' way)."""
+        room = width - self.indent
+        if room < 1 or console.color_system is not None or console.record:
+            return None
+        escape = getattr(console, "segment_text", None)
+        found = []
+        for each in self.cells:
+            if each.text.spans:
+                return None
+            changed = escape is not None and escape(each.text.plain) != each.text.plain
+            shown = self._plain(each, room, escape if changed else None)
+            if shown is None:
+                return None
+            found.append(shown)
+        return "".join(found)
+
     def _plain(self, cell: Wrapped, width: int, escape: Callable[[str], str] | None) -> str | None:
         """The cell's lines as a file gets them (no colour): the text of the segments of
         `Wrapped.rendered`, which for a cell of one style are its `plain_lines` (the hang's
@@ -562,10 +716,10 @@ class Indented:
         the segments' way)."""
         found = []
         left = " " * self.indent
-        for line in cell.plain_lines(width):
+        for line, size in cell.sized_lines(width):
             if escape is not None:
                 line = escape(line)
-            size = cells(line)
+                size = cells(line)
             if size > width:
                 return None
             found.append(f"{left}{line}{' ' * (width - size)}\n")
