@@ -124,16 +124,20 @@ def due_rows(
     warnings: Warnings = DEFAULT_WARNINGS,
 ) -> list[DueRow]:
     rows = []
+    made: dict[date, tuple[int, WorkingDays, str]] = {}  # per due day: a plan has few of them
     for state in kept:
         due = state.due
         if due is not None and state.status.is_open and keep(due):
-            counted = (
-                calendar.working_days_after(due, today)
-                if due < today
-                else calendar.working_days_after(today, due)
-            )
-            days = (due - today).days
-            rows.append(DueRow(state, days, counted, light(days, counted.days, warnings)))
+            known = made.get(due)
+            if known is None:
+                counted = (
+                    calendar.working_days_after(due, today)
+                    if due < today
+                    else calendar.working_days_after(today, due)
+                )
+                days = (due - today).days
+                known = made[due] = (days, counted, light(days, counted.days, warnings))
+            rows.append(DueRow(state, *known))
     return sorted(rows, key=lambda row: row.days)  # stable: document order within a day
 
 
