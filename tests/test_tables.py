@@ -302,3 +302,24 @@ def test_indented_lines_shown_otherwise_are_measured_as_shown(
     finally:
         terminal._lights.clear()
         terminal._lights.update(saved)
+
+
+def test_rows_are_added_by_rich_itself_when_its_columns_keep_their_cells_otherwise() -> None:
+    """render._adder fills rich's `Column._cells` lists directly (rich's add_row checks every
+    cell of a county's 100,000); a rich whose columns keep no such list gets its own add_row,
+    and the rows are still added."""
+    from rich.table import Table
+
+    from xixin_cli.render import _adder
+
+    table = Table()
+    table.add_column("a")
+    table.add_column("b")
+    _adder(table)("1", "2")
+    assert table.row_count == 1
+    assert [list(column.cells) for column in table.columns] == [["1"], ["2"]]
+
+    other = Table()
+    other.add_column("a")
+    del other.columns[0]._cells  # as a rich that keeps them elsewhere would have it
+    assert _adder(other) == other.add_row

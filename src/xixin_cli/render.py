@@ -187,6 +187,8 @@ def _adder(table: Table) -> Callable[..., None]:
     (what rich's add_row checks of every cell: a county's table has 100,000)."""
     from rich.table import Row
 
+    if not all(isinstance(getattr(c, "_cells", None), list) for c in table.columns):
+        return table.add_row  # a rich that keeps its cells otherwise: its own way, slower
     cells = [column._cells for column in table.columns]
     rows = table.rows
 
