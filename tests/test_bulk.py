@@ -304,3 +304,25 @@ def test_trailing_blanks_are_stripped_as_the_pattern_strips_them(chars: list[str
 
     text = "".join(chars)
     assert trimmed(text) == re.sub(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", r"\1", text, flags=re.M)
+
+
+def test_a_table_wider_than_the_console_is_cut_as_rich_cuts_it() -> None:
+    """Found by hypothesis in CI: a table whose no-wrap columns cannot shrink to the console
+    is cut at its width. Rich cuts each line's cells, so a cell wholly past the edge goes with
+    its zero-width characters; cutting each line made as one text kept an ESC (zero cells
+    wide) that stood just past the edge. Printed in bulk, the lines are the same."""
+    table = render._table("", "", expand=False)
+    heads = ["乡民政办乡民政办", "", "", "", "\x1b[2J乡民政办", "", ""]
+    for n, head in enumerate(heads):
+        table.add_column(
+            head,
+            no_wrap=n < 5,
+            ratio=1 if n == 6 else None,
+            overflow="fold" if n == 6 else "ellipsis",
+            justify="right" if n in (2, 3) else "left",
+        )
+    table.add_row(*(Text("乡民政办乡民政办" if n == 2 else "") for n in range(6)), Wrapped(""))
+    table.add_row("", *(Text("") for _ in range(4)), "", Wrapped(""))
+    rich = printed(table, False, width=21, colour=None, escaped=False)
+    assert "\x1b" not in rich
+    assert printed(table, True, width=21, colour=None, escaped=False) == rich

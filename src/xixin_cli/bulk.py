@@ -48,11 +48,12 @@ def can_print(table: Table) -> bool:
 
 
 def body(
-    table: Table, console: Console, options: ConsoleOptions, widths: Sequence[int]
+    table: Table, console: Console, options: ConsoleOptions, widths: Sequence[int], room: int
 ) -> Iterator[Segment]:
     """The segments of the table's borders, header and rows at `widths` (what rich's
-    `Table._render` yields for a table `can_print` accepts). Printed without colour (a file,
-    a pipe), each line of the table is one segment, its newline with it."""
+    `Table._render` yields for a table `can_print` accepts), its lines to be cut at `room`
+    cells. Printed without colour (a file, a pipe), each line of the table is one segment,
+    its newline with it."""
 
     get_style = console.get_style
     border = get_style(table.style or "") + get_style(table.border_style or "")
@@ -67,11 +68,15 @@ def body(
         (box.foot_left, box.foot_right, box.foot_vertical),
     )
     show_edge = table.show_edge
+    line_width = _line_width(box, widths, show_edge)
+    # A table wider than the console is cut at its edge, which rich does segment by segment:
+    # a cell wholly past it goes, zero-width characters too, where a line's text made one
+    # would keep them. Its lines keep their cells' segments apart.
+    fits = line_width is not None and line_width <= room
     # Without colour codes, and not recorded (an SVG keeps styles), a style changes no byte.
-    plain = console.color_system is None and not console.record
+    plain = console.color_system is None and not console.record and fits
     #: Plain: the lines made so far, each as wide as the table (`Block`).
     block: list[str] = []
-    line_width = _line_width(box, widths, show_edge)
     if show_edge:
         if plain:
             block.append(box.get_top(widths) + "\n")
@@ -147,7 +152,7 @@ def body(
                 segments += lines[line_no]
             if show_edge:
                 segments.append(Segment(edge_right, border))
-            yield from _merged(segments)
+            yield from _merged(segments) if fits else segments
             yield new_line
         if header:
             yield Segment(box.get_row(widths, "head", edge=show_edge), border)

@@ -791,6 +791,7 @@ class FittedTable(Table):
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         self._fit(console, options)
+        self._room = options.max_width  # where its lines are cut: rich renders it narrower
         yield from super().__rich_console__(console, options)
 
     def _measure_column(
@@ -816,7 +817,7 @@ class FittedTable(Table):
         from xixin_cli.bulk import body, can_print
 
         if self.bulk and can_print(self):
-            return body(self, console, options, widths)
+            return body(self, console, options, widths, getattr(self, "_room", options.max_width))
         return super()._render(console, options, widths)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
