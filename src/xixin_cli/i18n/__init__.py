@@ -62,13 +62,10 @@ def message(code: str, lang: str, **params: Any) -> str:
 
     A `hint` value (a list of close matches) becomes a "did you mean" phrase.
     """
-    template = catalogue(lang)[code]
     if "hint" in params:
         hint = params["hint"]
         params = {**params, "hint": message("did_you_mean", lang, value=hint[0]) if hint else ""}
-    if "|" in template:
-        return _FORMATTER.format(template, **params)
-    return template.format(**params)
+    return formatter(code, lang)(**params)
 
 
 def formatter(code: str, lang: str) -> Callable[..., str]:
