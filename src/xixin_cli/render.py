@@ -499,17 +499,17 @@ def due_table(
     counts: dict[tuple[int, int, str], Text] = {}
     for n, row in enumerate(rows):
         item = row.state.item
-        days = counts.get((row.days, row.days_overdue, row.light))
-        if days is not None:
-            pass
-        elif row.days < 0:
-            late_days = message("days" if late else "days_late", lang, n=row.days_overdue)
-            days = styled(late_days, "bold red")
-        elif row.days == 0:
-            days = styled(message("due_today", lang), "yellow")
-        else:
-            days = styled(message("days", lang, n=row.days), LIGHT_STYLES[row.light])
-        counts[row.days, row.days_overdue, row.light] = days
+        key = (row.days, row.days_overdue, row.light)
+        days = counts.get(key)
+        if days is None:
+            if row.days < 0:
+                late_days = message("days" if late else "days_late", lang, n=row.days_overdue)
+                days = styled(late_days, "bold red")
+            elif row.days == 0:
+                days = styled(message("due_today", lang), "yellow")
+            else:
+                days = styled(message("days", lang, n=row.days), LIGHT_STYLES[row.light])
+            counts[key] = days
         cells: list[RenderableType] = []
         owner = plan
         if sources:
