@@ -56,6 +56,11 @@ class Settings(NamedTuple):
         return self.lang or DEFAULT_LANGUAGE
 
 
+#: Files as they were: each one's path and (device, inode, size, modification time in ns),
+#: or None when it was not there.
+Seen = tuple[tuple[Path, tuple[int, int, int, int] | None], ...]
+
+
 class Session(NamedTuple):
     """The plan, the language, the log changes go to, and every item's state."""
 
@@ -68,6 +73,7 @@ class Session(NamedTuple):
     settings: Settings | None = None  # what it was opened with (to open it again under a lock)
     name: str = ""  # the plan's name in its workspace (`plans/NAME.yaml`), else ""
     sources: tuple[Path, ...] = ()  # the logs it read (history, report and undo ask their index)
+    seen: Seen = ()  # for a session that records: its log and plan as they were before reading
 
     def calendar(self) -> Calendar:
         """The official working-day calendar (from the cache when it is there)."""
@@ -95,6 +101,10 @@ def open_session(
     from xixin_cli.paths import bundled_plan, plan_name, plan_path, state_path, state_sources
 
     path = named.path if named is not None else plan_path(settings.plan)
+    # What a change is decided against, before it is read: unchanged under the log's lock,
+    # the decision stands without the log and plan read again (`record`).
+    written = written_log(settings) if write else None
+    seen = files_seen([written.path, path]) if written is not None else ()
     plan = with_workspace_warnings(load_plan_cached(path))
     lang = settings.lang or (
         plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
@@ -104,8 +114,8 @@ def open_session(
         # less than its name and our version do.
         label = message("fmt.paren", lang, text="plan.yaml", inner=f"xixin {__version__}")
         plan = plan.with_path(label)
-    if write:
-        where = written_log(settings)
+    if written is not None:
+        where = written
         sources = [where.path]
     else:
         sources = state_sources(settings.state, path)
@@ -137,7 +147,22 @@ def open_session(
         settings,
         named.name if named is not None else plan_name(path),
         tuple(sources),
+        seen,
     )
+
+
+def files_seen(paths: Sequence[Path]) -> Seen:
+    """Each file as it is now (a log is only ever appended to, under its lock: one that has
+    the same size, inode and modification time has had nothing written to it)."""
+    found: list[tuple[Path, tuple[int, int, int, int] | None]] = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            found.append((path, None))
+        else:
+            found.append((path, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)))
+    return tuple(found)
 
 
 def with_workspace_warnings(plan: Plan) -> Plan:
@@ -653,16 +678,22 @@ def record(
     """Record what `decide` makes of the log as it is once the log is locked: the one path
     every change takes. Under the lock the session is opened again, so a change decided on
     (a status's `previous`, what `undo` reverts, whether a rule allows it) sees every change
-    another xixin recorded just before; `session` itself only names the log and the plan."""
+    another xixin recorded just before, unless the log and the plan are as they were before
+    `session` read them (`files_seen`): then what `decide` made of `session` stands (a county
+    office's 7,000 rows are not decided twice)."""
     from xixin_cli.identity import writer_id
     from xixin_cli.status_log import append_decided
 
     given = session.settings
     assert given is not None, "a session opened by open_session"
-    if not decide(session):  # what would break a rule is said before the log is touched
+    first = decide(session)
+    if not first:  # what would break a rule is said before the log is touched
         return []
 
     def fresh() -> Sequence[Event]:
+        unchanged = files_seen([path for path, _ in session.seen]) == session.seen
+        if session.seen and unchanged and (session.events or not events):
+            return first  # nothing written since the session read them: the same decision
         return decide(open_session(given, events=events, write=True))
 
     return append_decided(
