@@ -37,15 +37,18 @@ class Workbook:
         return start + timedelta(days=int(value))
 
 
+_T, _R, _ROW, _C, _V, _IS = (f"{MAIN}{tag}" for tag in ("t", "r", "row", "c", "v", "is"))
+
+
 def _text(element: ElementTree.Element) -> str:
     """A string item's text: its <t>, or its rich-text runs' <t>s joined (phonetic guides,
     <rPh>, left out)."""
     parts = []
     for child in element:
-        if child.tag == f"{MAIN}t":
+        if child.tag == _T:
             parts.append(child.text or "")
-        elif child.tag == f"{MAIN}r":
-            found = child.find(f"{MAIN}t")
+        elif child.tag == _R:
+            found = child.find(_T)
             parts.append(found.text or "" if found is not None else "")
     return "".join(parts)
 
@@ -57,6 +60,22 @@ def _column(reference: str) -> int:
             break
         n = n * 26 + ord(ch.upper()) - 64
     return n
+
+
+#: A cell reference's letters -> its column (a form of 200 rows has 3,000 cells, 15 columns).
+_COLUMNS: dict[str, int] = {}
+
+
+def _column_of(reference: str) -> int:
+    """`_column` of a reference, worked out once for each run of letters (digits stripped
+    from its end change nothing `_column` reads: it stops at the first one)."""
+    letters = reference.rstrip("0123456789")
+    found = _COLUMNS.get(letters)
+    if found is None:
+        if len(_COLUMNS) >= 10_000:  # a hostile sheet of ever new references: memory bounded
+            _COLUMNS.clear()
+        found = _COLUMNS[letters] = _column(letters)
+    return found
 
 
 def read_workbook(path: Path, max_column: int = 26) -> Workbook:
@@ -86,24 +105,26 @@ def read_workbook(path: Path, max_column: int = 26) -> Workbook:
 def _cells(data: bytes, shared: list[str], max_column: int) -> list[list[Value]]:
     rows: list[list[Value]] = []
     root = ElementTree.fromstring(data)
-    for row in root.iter(f"{MAIN}row"):
+    for row in root.iter(_ROW):
         number = int(row.get("r") or len(rows) + 1)
         while len(rows) < number:
             rows.append([None] * max_column)
         values = rows[number - 1]
-        for position, cell in enumerate(row.iter(f"{MAIN}c"), start=1):
+        for position, cell in enumerate(row.iter(_C), start=1):
             reference = cell.get("r")
-            column = _column(reference) if reference else position
+            column = _column_of(reference) if reference else position
             if column > max_column:
                 continue
             kind = cell.get("t", "n")
-            raw = cell.find(f"{MAIN}v")
-            text = raw.text if raw is not None else None
             value: Value
             if kind == "inlineStr":
-                found = cell.find(f"{MAIN}is")
+                found = cell.find(_IS)
                 value = _text(found) if found is not None else ""
-            elif text is None:
+                values[column - 1] = value
+                continue
+            raw = cell.find(_V)
+            text = raw.text if raw is not None else None
+            if text is None:
                 value = None
             elif kind == "s":
                 value = shared[int(text)]
