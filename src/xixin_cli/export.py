@@ -173,7 +173,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 def md_escape(text: str) -> str:
     """Text safe inside one markdown list line: one line, markup characters escaped."""
     one_line = " ".join(text.split())
-    return _MD_SPECIAL.sub(r"\\\1", one_line)
+    # most lines have no markup character: a search is half the cost of a substitution
+    return _MD_SPECIAL.sub(r"\\\1", one_line) if _MD_SPECIAL.search(one_line) else one_line
 
 
 def markdown_checklist(

@@ -124,13 +124,22 @@ def _change_lines(plan: Plan, lang: str) -> Callable[[Event, Sequence[str], date
     labels = {status: status_label(status.value, lang) for status in Status}
     change, note_of = formatter("fmt.change", lang), formatter("fmt.note", lang)
     days: dict[date, str] = {}
+    titles: dict[tuple[str, tuple[str, ...]], str] = {}  # (item, its units named) -> title
+    moves: dict[tuple[Status, Status], str] = {}  # (from, to) -> "未开始 → 进行中"
 
-    def line_of(event: Event, offices: Sequence[str], day: date) -> str:
-        item = plan.get(event.item)
+    def title_of(item_id: str, offices: Sequence[str]) -> str:
+        item = plan.get(item_id)
         title = item.title if item else ""
         if item is not None and set(offices) != set(item.offices) and "" not in offices:
             names = [plan.offices[key].name for key in offices if key in plan.offices]
             title += message("part_mark", lang, office=join(names, lang))
+        return title
+
+    def line_of(event: Event, offices: Sequence[str], day: date) -> str:
+        named = (event.item, tuple(offices))
+        title = titles.get(named)
+        if title is None:
+            title = titles[named] = title_of(*named)
         if event.kind is EventKind.EXTEND:
             what = message("history.extend", lang, due=str(event.due or "—"))
         elif event.kind in (EventKind.EVIDENCE, EventKind.DETACH):
@@ -139,7 +148,10 @@ def _change_lines(plan: Plan, lang: str) -> Callable[[Event, Sequence[str], date
             code = "history.evidence" if event.kind is EventKind.EVIDENCE else "history.detach"
             what = message(code, lang, name=PurePath(event.path).name)
         else:
-            what = f"{labels[event.previous]} → {labels[event.status]}"
+            move = (event.previous, event.status)
+            what = moves.get(move) or moves.setdefault(
+                move, f"{labels[event.previous]} → {labels[event.status]}"
+            )
         at = days.get(day)
         if at is None:
             at = days[day] = f"{day:%m-%d}"

@@ -168,9 +168,10 @@ def undone_ids(events: Sequence[Event]) -> set[str]:
     from xixin_cli.fold import order_key
 
     undone: set[str] = set()
-    for event in sorted(events, key=order_key, reverse=True):
-        if event.event_id not in undone and event.undoes is not None:
-            undone.add(event.undoes)
+    undos = [event for event in events if event.undoes is not None]  # the few that count
+    for event in sorted(undos, key=order_key, reverse=True):
+        if event.event_id not in undone:
+            undone.add(event.undoes)  # type: ignore[arg-type]  # not None: kept above
     return undone
 
 
