@@ -664,7 +664,8 @@ def _verify_all(handle: BinaryIO, name: str) -> Result:
     state = _Memory(handle, name)
     handle.seek(0)
     offset = lines = 0
-    for piece in pieces(handle, min(_PIECE, 1 << 20)):  # a megabyte: no more held at once
+    # a quarter of a megabyte at a time: each piece is held as bytes, lines and their text
+    for piece in pieces(handle, min(_PIECE, 1 << 18)):
         bom = 3 if offset == 0 and piece.startswith(_BOM) else 0
         last = not piece.endswith(b"\n")
         state.check_piece(piece[bom:], lines + 1, offset + bom, last=last)
