@@ -39,7 +39,7 @@ changes = st.lists(
         st.sampled_from(
             [
                 *("repeat", "collide", "forge", "edit", "drop", "move"),
-                *("unsign", "garbage", "blank", "tear"),
+                *("unsign", "garbage", "blank", "tear", "badbyte", "spaced"),
             ]
         ),
         st.integers(min_value=0),
@@ -72,6 +72,10 @@ def _changed(lines: list[bytes], ops: list[tuple[str, int, int]]) -> bytes:
             lines[at % len(lines)] = line.replace(b'"chain":', b'"link":')
         elif kind == "garbage":
             lines.insert(to % (len(lines) + 1), b'{"v":"x"}' if at % 2 else b"not json")
+        elif kind == "badbyte":  # not UTF-8: its piece is read a line at a time
+            lines[at % len(lines)] = line.replace(b'"by":"x"', b'"by":"\xff"')
+        elif kind == "spaced":  # a signed record in another layout: read by the JSON parser
+            lines[at % len(lines)] = line.replace(b'","', b'", "', 1)
         elif kind == "blank":
             lines.insert(to % (len(lines) + 1), b"  \r")
         else:  # the last line cut short, without its newline

@@ -28,7 +28,16 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from xixin_cli.errors import Problem
-from xixin_cli.status_log import LOG_VERSION, LineError, Signed, pieces, read_signed
+from xixin_cli.status_log import (
+    LOG_VERSION,
+    MAX_LINE,
+    LineError,
+    Signed,
+    _canonical,
+    _line_pattern,
+    pieces,
+    read_signed,
+)
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS verified_hashes (
@@ -286,7 +295,13 @@ class _Memory(_Verifying):
     def check_piece(self, piece: bytes, first: int, at: int, *, last: bool) -> None:
         """As `_check_piece`, line by line; a record that needs no lookup (most: a new id, a
         new hash, signed, its hash right, its chain none or the writer's last hash) is done
-        here, as `_check_record` would do it, in a fraction of the time."""
+        here, as `_check_record` would do it, in a fraction of the time.
+
+        A line in the layout xixin writes is read here as `read_signed` reads it, from the
+        piece decoded once (each line's text is then exactly its own bytes decoded: no newline
+        byte is part of another character), with its canonical form hashed as `read_signed`
+        does, and no `Signed` made unless the record needs `_check_record`; any other line is
+        read by `read_signed` itself."""
         id_at, hash_at, heads, writers, pending = (
             self.id_at,
             self.hash_at,
@@ -294,26 +309,52 @@ class _Memory(_Verifying):
             self.writers,
             self.pending,
         )
+        match = _line_pattern().fullmatch
+        sha256 = hashlib.sha256
+        raws = piece.split(b"\n")
+        try:
+            texts: list[str] | None = piece.decode("utf-8").split("\n")
+        except UnicodeDecodeError:  # a bad byte somewhere: each line on its own
+            texts = None
         # where line `first` starts (the empty "line" after the last piece's newline ended
         # there), and as each line is read, where the next one starts: the end of any line
         # looked up, this one too, is known
         del self.starts[first - 1 :]
         started = self.starts.append
         started(at)
-        for number, raw, record in _signed_lines(self, piece, first, last):
+        for number, raw in enumerate(raws, start=first):
             at += len(raw) + 1
             started(at)
-            if record is None:
+            found = (
+                match(texts[number - first]) if texts is not None and len(raw) <= MAX_LINE else None
+            )
+            if found is None:
+                if not raw or raw.isspace():
+                    continue
+                try:
+                    record = read_signed(raw)
+                except LineError as bad:
+                    _unreadable(self, number, bad, last)
+                    continue
+                if record is None:
+                    _unreadable(self, number, None, last)
+                    continue
+                _check_record(self, number, record, raw)
                 continue
-            version, event, writer, chain, digest, _, known = record
+            g = found.groups()
+            event, writer, chain, digest = g[1], g[20], g[21], g[22]
+            known = (
+                sha256(_canonical(g).encode("utf-8")).hexdigest()
+                if writer is not None and digest is not None
+                else None
+            )
             if (
-                type(event) is str
-                and type(writer) is str
-                and type(digest) is str
-                and type(chain) is str
+                known is not None
+                and known == digest
+                and event is not None
+                and chain is not None
                 and (not chain or heads.get(writer) == chain)
-                and version <= LOG_VERSION
-                and (known if known is not None else record.hashed()) == digest
+                and int(g[0]) <= LOG_VERSION
             ):
                 ikey, hkey = hash(event), hash((writer, digest))
                 if (
@@ -326,7 +367,8 @@ class _Memory(_Verifying):
                     writers[writer] = number
                     heads[writer] = digest
                     continue
-            _check_record(self, number, record, raw)
+            signed = Signed(int(g[0]), event, writer, chain, digest, None, known)
+            _check_record(self, number, signed, raw)
 
     def _line(self, number: int) -> bytes:
         """A line read already, read back from the log (without its newline)."""
@@ -622,7 +664,8 @@ def _verify_all(handle: BinaryIO, name: str) -> Result:
     state = _Memory(handle, name)
     handle.seek(0)
     offset = lines = 0
-    for piece in pieces(handle, min(_PIECE, 1 << 20)):  # a megabyte: no more held at once
+    # a quarter of a megabyte at a time: each piece is held as bytes, lines and their text
+    for piece in pieces(handle, min(_PIECE, 1 << 18)):
         bom = 3 if offset == 0 and piece.startswith(_BOM) else 0
         last = not piece.endswith(b"\n")
         state.check_piece(piece[bom:], lines + 1, offset + bom, last=last)
