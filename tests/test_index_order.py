@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_index import _three, all_events, ids
 
 from xixin_cli import log_index
-
-from test_index import _three, all_events, ids
 
 
 def test_a_repeated_id_under_an_earlier_sorting_item_is_still_the_later_line(
