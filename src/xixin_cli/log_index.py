@@ -542,22 +542,12 @@ def _insert(db: sqlite3.Connection, piece: bytes, read: LogRead, offset: int, li
     ids = [event.event_id for event in read.events]
     repeated = _present(db, ids)
 
-    # In the order of events_part's leading column (the item): the new rows then land in that
-    # index, the widest, one leaf page after the next, each page read and written once, not
-    # all over it (the table itself takes them at its end whatever their order). Only the
-    # order is held; each row is still made as SQLite takes it.
-    placed = sorted(zip(read.events, read.lines, strict=True), key=_item_of)
-    again: set[int] = set()  # the lines whose event id an earlier line has: by the log's order
-    for event, number in zip(read.events, read.lines, strict=True):
-        if event.event_id in repeated:
-            again.add(number)
-        repeated.add(event.event_id)
-
     def rows() -> Iterator[tuple[object, ...]]:  # made as SQLite takes them: none held at once
-        for event, number in placed:
+        for event, number in zip(read.events, read.lines, strict=True):
             start, size = starts[number - lines - 1]
             first, written = order_key(event)[:2]
-            repeat = number in again
+            repeat = event.event_id in repeated
+            repeated.add(event.event_id)
             yield (
                 number,
                 start,
@@ -582,10 +572,6 @@ def _insert(db: sqlite3.Connection, piece: bytes, read: LogRead, offset: int, li
     db.executemany(
         "INSERT INTO skipped VALUES (?, ?, ?)", ((w.line, w.key, w.code) for w in read.warnings)
     )
-
-
-def _item_of(placed: tuple[Event, int]) -> str:
-    return placed[0].item
 
 
 #: What a merge found of one source, kept in the target's index: (SHA-256 of the source's
