@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import HealthCheck, example, given, settings
@@ -242,12 +243,25 @@ def test_a_streamed_table_is_the_captured_one(table: Any, width: int, lines: int
         present._STREAM_LINES = old
 
 
+def _outcome(make: Callable[[], str]) -> str | type[BaseException]:
+    """What printing gives, or the error rich itself raises: rich 15.0.0 divides by a zero
+    width when one column must hold a line of only joiners and a wide character (its
+    `split_graphemes` measures the line 0 cells wide, `cell_len` 2), captured or streamed."""
+    try:
+        return make()
+    except ZeroDivisionError as error:
+        return type(error)
+
+
+@example(texts=["\u200d\u200d〰"], width=1)  # found by CI: rich's own error, both ways
 @given(texts=st.lists(ANY_TEXT, max_size=5), width=st.integers(1, 60))
 def test_streamed_text_is_cropped_and_trimmed_as_captured(texts: list[str], width: int) -> None:
     """Lines wider than the console (no table crops them), blanks, joiners and controls."""
     group = Group(*(Text(text) for text in texts))
     console = _consoles(width)
-    assert "".join(streamed(console, group)) == _captured(_consoles(width), group)
+    assert _outcome(lambda: "".join(streamed(console, group))) == _outcome(
+        lambda: _captured(_consoles(width), group)
+    )
 
 
 def test_the_real_views_stream_as_captured() -> None:
