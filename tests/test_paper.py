@@ -481,3 +481,63 @@ def test_the_returned_form_is_kept_beside_the_log_so_it_travels(
     kept = tmp_path / "status.jsonl.evidence" / sha[:2] / sha
     assert kept.read_bytes() == path.read_bytes()
     assert xixin("verify").code == 0
+
+
+def _one_sheet(path: Path, sheet_data: str) -> Path:
+    """A workbook of one sheet whose <sheetData> is `sheet_data`."""
+    import zipfile
+
+    main = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook {main} {rel}><sheets><sheet name="S" sheetId="1" r:id="rId1"/>'
+            "</sheets></workbook>",
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="x" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f"<worksheet {main}><sheetData>{sheet_data}</sheetData></worksheet>",
+        )
+    return path
+
+
+@pytest.mark.parametrize(
+    "sheet_data",
+    [
+        '<row r="2"><c r="A2"><v>1</v></c><c r="7"><v>2</v></c></row>',  # a cell without column
+        '<row r="0"><c r="A0"><v>1</v></c></row>',  # no row 0: it would land in the last row
+        '<row r="-3"><c r="A1"><v>1</v></c></row>',
+        '<row r="1048577"><c r="A1048577"><v>1</v></c></row>',  # past Excel's last row
+    ],
+)
+def test_a_cell_or_row_that_names_no_place_in_the_sheet_refuses_the_workbook(
+    tmp_path: Path, sheet_data: str
+) -> None:
+    """Hostile or broken: a value is never put where its cell does not say (a reference of
+    digits alone read as column 0 wrote the sheet's last column; row 0 its last row), and a
+    row number no spreadsheet has does not make a million empty rows."""
+    from xixin_cli.office.xlsx_read import read_workbook
+
+    path = _one_sheet(tmp_path / "bad.xlsx", sheet_data)
+    with pytest.raises(ValueError):
+        read_workbook(path, 10)
+
+
+def test_a_cell_or_row_without_its_reference_follows_the_one_before(tmp_path: Path) -> None:
+    """As Excel reads a sheet a hand-made tool wrote: C3 after B3 (it once overwrote B3, the
+    second cell of its row), row 4 after row 3."""
+    from xixin_cli.office.xlsx_read import read_workbook
+
+    data = (
+        '<row r="3"><c r="B3"><v>1</v></c><c><v>2</v></c></row><row><c r="AB4"><v>5</v></c></row>'
+    )
+    book = read_workbook(_one_sheet(tmp_path / "ok.xlsx", data), 30)
+    rows = book.sheets["S"]
+    assert len(rows) == 4 and rows[2][1] == 1.0 and rows[2][1:3] == [1.0, 2.0]
+    assert rows[3][27] == 5.0 and rows[0] == [None] * 30

@@ -21,6 +21,9 @@ DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 
 Value = str | float | bool | None
 
+#: The rows a sheet can have (Excel's limit): a row numbered past it is no spreadsheet's.
+MAX_ROWS = 1_048_576
+
 
 class Workbook:
     """The sheets of a workbook, in order, as rows of values (row 1 first; a missing row or
@@ -107,12 +110,18 @@ def _cells(data: bytes, shared: list[str], max_column: int) -> list[list[Value]]
     root = ElementTree.fromstring(data)
     for row in root.iter(_ROW):
         number = int(row.get("r") or len(rows) + 1)
+        if not 1 <= number <= MAX_ROWS:  # row 0 would be the last row read, -1 the one before
+            raise ValueError(f"row {number}")
         while len(rows) < number:
             rows.append([None] * max_column)
         values = rows[number - 1]
-        for position, cell in enumerate(row.iter(_C), start=1):
+        column = 0
+        for cell in row.iter(_C):
             reference = cell.get("r")
-            column = _column_of(reference) if reference else position
+            # a cell without its reference is the one after the cell before it (as Excel reads)
+            column = _column_of(reference) if reference else column + 1
+            if column < 1:  # digits alone: the last column, were it taken as a place
+                raise ValueError(f"cell {reference}")
             if column > max_column:
                 continue
             kind = cell.get("t", "n")
