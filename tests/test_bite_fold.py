@@ -110,6 +110,17 @@ def test_the_day_a_change_happened_is_chinas() -> None:
     assert happened_on(event._replace(on=date(2024, 1, 3))) == date(2024, 1, 3)
 
 
+@given(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)),
+    st.one_of(st.just(8 * 60), st.integers(min_value=-14 * 60, max_value=14 * 60)),
+)
+def test_the_day_a_change_happened_whatever_its_offset(moment: datetime, minutes: int) -> None:
+    """Any offset, +08:00 itself (whose own date is China's) among them: the day in China."""
+    at = moment.replace(tzinfo=timezone(timedelta(minutes=minutes)))
+    event = Event("e", at, "a", Status.DONE, Status.TODO, "c")
+    assert happened_on(event) == (at - at.utcoffset() + timedelta(hours=8)).date()  # type: ignore[operator]
+
+
 ids = st.text("abcdefxyz0123456789-", min_size=1, max_size=6)
 histories = st.lists(
     st.tuples(
@@ -614,6 +625,10 @@ def test_undo_takes_the_latest_command_by_time_not_by_id() -> None:
 
 @pytest.fixture
 def villages() -> Plan:
+    return _village_plan()
+
+
+def _village_plan() -> Plan:
     from test_bite_plan import WITH_MEMBERS
 
     text = WITH_MEMBERS.replace(
@@ -926,3 +941,56 @@ def test_undo_of_an_extension_to_an_item_the_plan_no_longer_has_withdraws_it(pla
         None,
         "x1",
     )
+
+
+_VILLAGE_CHANGES = st.lists(
+    st.tuples(
+        st.sampled_from(["4.1.1", "4.1.2", "5.1.1"]),
+        st.sampled_from(["", "dangqun", "cun", "xx", "lh"]),
+        st.sampled_from(list(Status)),
+        st.booleans(),  # an extension too
+    ),
+    max_size=10,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_VILLAGE_CHANGES, st.sampled_from([None, "dangqun", "cun", "xx"]))
+def test_each_units_parts_are_its_own_view_of_each_leaf(
+    changes: list[tuple[str, str, Status, bool]], office: str | None
+) -> None:
+    """unit_parts, per unit, is each kept leaf as that unit's part of it (part_view), and per
+    group the leaf as its members' parts: written out here part by part, as the rule says."""
+    from xixin_cli.fold import fold_extensions, leaf_state, part_view, project
+    from xixin_cli.schedule import EVERYTHING, Filter, leaves, unit_parts
+
+    plan = _village_plan()
+    events = []
+    for n, (item, unit, status, extend) in enumerate(changes):
+        events.append(change_event(f"s{n}", status, item, n)._replace(office=unit))
+        if extend:
+            events.append(
+                change_event(f"x{n}", Status.TODO, item, n)._replace(
+                    office=unit, kind=EventKind.EXTEND, due=date(2024, 5, 1 + n)
+                )
+            )
+    item_states = states(plan, fold(events), fold_extensions(events))
+    where = EVERYTHING
+    if office is not None:
+        units = frozenset({office, *plan.offices[office].members})
+        where = Filter(office=office, units=units)
+        item_states = project(plan, item_states, units)
+    kept = leaves(plan, item_states, where)
+    expected: dict[str, list[ItemState]] = {}
+    for state in kept:
+        for part in state.parts:
+            if part.office in plan.offices and where.keeps_office(part.office):
+                expected.setdefault(part.office, []).append(part_view(state, part.office))
+        for key, group in plan.offices.items():
+            members = [p for p in state.parts if plan.offices.get(p.office, group).parent == key]
+            members = [p for p in members if where.keeps_office(p.office)]
+            if members:
+                expected.setdefault(key, []).append(leaf_state(state.item, members))
+    found = unit_parts(plan, kept, where)
+    assert list(found) == [key for key in plan.offices if key in expected]
+    assert found == expected

@@ -293,17 +293,33 @@ def unit_parts(
     from xixin_cli.fold import leaf_state
 
     mine: dict[str, list[ItemState]] = {}
+    # Per unit key met: its list and its group, or None when the plan has no such unit or the
+    # view leaves it out (asked once per unit, not per part: a county has 12,000 parts).
+    units: dict[str, tuple[list[ItemState], str | None] | None] = {}
     for state in kept:
-        in_group: dict[str, list[PartState]] = {}
+        in_group: dict[str, list[PartState]] | None = None
+        single = len(state.parts) == 1
         for part in state.parts:
-            office = plan.offices.get(part.office)
-            if office is None or not where.keeps_office(part.office):
+            key = part.office
+            if key in units:
+                unit = units[key]
+            else:
+                office = plan.offices.get(key)
+                unit = None
+                if office is not None and where.keeps_office(key):
+                    unit = (mine.setdefault(key, []), office.parent)
+                units[key] = unit
+            if unit is None:
                 continue
-            mine.setdefault(part.office, []).append(leaf_state(state.item, [part]))
-            if office.parent is not None:
-                in_group.setdefault(office.parent, []).append(part)
-        for group, parts in in_group.items():
-            mine.setdefault(group, []).append(leaf_state(state.item, parts))
+            # A leaf of one part is that part's state already (leaf_state of it gives it again)
+            unit[0].append(state if single else leaf_state(state.item, [part]))
+            if unit[1] is not None:
+                if in_group is None:
+                    in_group = {}
+                in_group.setdefault(unit[1], []).append(part)
+        if in_group is not None:
+            for group, parts in in_group.items():
+                mine.setdefault(group, []).append(leaf_state(state.item, parts))
     return {key: mine[key] for key in plan.offices if key in mine}
 
 
