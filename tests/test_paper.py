@@ -541,3 +541,57 @@ def test_a_cell_or_row_without_its_reference_follows_the_one_before(tmp_path: Pa
     rows = book.sheets["S"]
     assert len(rows) == 4 and rows[2][1] == 1.0 and rows[2][1:3] == [1.0, 2.0]
     assert rows[3][27] == 5.0 and rows[0] == [None] * 30
+
+
+def test_a_row_far_down_the_sheet_is_read_without_a_row_made_for_each_one_before(
+    tmp_path: Path,
+) -> None:
+    """Excel's last row is a place a value may be (a hostile form puts one there): the empty
+    rows before it are one shared blank row, not a million lists (270 MB, and seconds)."""
+    import tracemalloc
+
+    from xixin_cli.office.xlsx_read import MAX_ROWS, read_workbook
+
+    far = f'<row r="{MAX_ROWS}"><c r="A{MAX_ROWS}"><v>1</v></c></row>'
+    data = '<row r="2"><c r="B2"><v>7</v></c></row>' + far
+    path = _one_sheet(tmp_path / "far.xlsx", data)
+    tracemalloc.start()
+    try:
+        rows = read_workbook(path, 15).sheets["S"]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(rows) == MAX_ROWS
+    assert rows[-1] == [1.0, *[None] * 14] and rows[1] == [None, 7.0, *[None] * 13]
+    assert rows[0] == rows[MAX_ROWS // 2] == [None] * 15
+    assert peak < 20 * 2**20  # the rows' list itself is 8 MB
+
+
+def test_a_value_in_a_forms_last_row_is_an_extra_row_found_in_little_memory(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    """A value put in Excel's last row of each sheet: the unit is told of the row it added,
+    and the form is read without a list for each empty row above it (hundreds of MB)."""
+    import tracemalloc
+
+    from xixin_cli.office.forms import read_form
+    from xixin_cli.office.xlsx_read import MAX_ROWS
+    from xixin_cli.paths import bundled_plan
+    from xixin_cli.plan_file import load_plan
+
+    path = make_form(xixin, tmp_path)
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        sheet.cell(MAX_ROWS, 1).value = "x"
+    title = book.worksheets[0].title
+    book.save(path)
+    plan = load_plan(bundled_plan())
+    tracemalloc.start()
+    try:
+        read = read_form(path, plan, date(2022, 11, 28))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(p.code, p.key) for p in read.problems] == [("form.extra_row", f"{title}!A{MAX_ROWS}")]
+    assert read.rows == ()
+    assert peak < 40 * 2**20

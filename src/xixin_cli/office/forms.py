@@ -309,7 +309,8 @@ def read_form(path: Path, plan: Plan, today: date, expected: str | None = None) 
         return refuse("form.unreadable", reason=type(exc).__name__)
     if META not in book.names:
         return refuse("form.not_a_form")
-    cells = [[_text(c) for c in row] for row in book.sheets[META]]
+    # Only the rows the form's identity takes: a sheet may run to Excel's last row.
+    cells = [[_text(c) for c in row] for row in book.sheets[META][:10]]
     title = book.names[0]
     table = book.sheets[title][HEADER_ROW:]
     meta = [(row[0], row[1]) for row in cells[:8] if len(row) >= 2]
@@ -319,7 +320,8 @@ def read_form(path: Path, plan: Plan, today: date, expected: str | None = None) 
         count = int(cells[9][1]) if len(cells) > 9 else -1
     except ValueError:
         count = -1
-    sent = [FormRow(*[*row, "", "", "", ""][:4]) for row in cells[10:]][: max(count, 0)]
+    listed = book.sheets[META][10 : 10 + max(count, 0)]
+    sent = [FormRow(*[*(_text(c) for c in row), "", "", "", ""][:4]) for row in listed]
     if fields.get("format") != str(FORM_VERSION):
         return refuse("form.bad_format", META, found=fields.get("format", ""))
     if count != len(sent) or _digest(meta, sent) != digest:
@@ -371,11 +373,10 @@ def read_form(path: Path, plan: Plan, today: date, expected: str | None = None) 
         got = _row(name, title, number, form_row.item, values, plan, today, problems)
         if got is not None:
             filled.append(got)
-    for index in range(len(sent), len(table)):
-        if any(value not in (None, "") for value in table[index]):
-            problems.append(
-                Problem(name, None, f"{title}!A{HEADER_ROW + 1 + index}", "form.extra_row")
-            )
+    for number in book.written.get(title, ()):  # the rows the sheet has, not every empty one
+        index = number - 1 - HEADER_ROW
+        if index >= len(sent) and any(value not in (None, "") for value in table[index]):
+            problems.append(Problem(name, None, f"{title}!A{number}", "form.extra_row"))
             break
     if problems:
         return FormRead(office, fields.get("form", ""), (), tuple(problems))

@@ -26,13 +26,23 @@ MAX_ROWS = 1_048_576
 
 
 class Workbook:
-    """The sheets of a workbook, in order, as rows of values (row 1 first; a missing row or
-    cell is None); whether its dates count from 1904 (old Mac Excel)."""
+    """The sheets of a workbook, in order, as rows of values (row 1 first; a missing cell is
+    None, and so is each of a missing row's: the rows are read, never changed, as a missing
+    row is one list shared by all of them); whether its dates count from 1904 (old Mac Excel)."""
 
-    def __init__(self, names: list[str], sheets: dict[str, list[list[Value]]], y1904: bool):
+    def __init__(
+        self,
+        names: list[str],
+        sheets: dict[str, list[list[Value]]],
+        y1904: bool,
+        written: dict[str, list[int]] | None = None,
+    ):
         self.names = names
         self.sheets = sheets
         self.y1904 = y1904
+        #: Per sheet, the numbers of the rows its XML has, in order: where a value may be,
+        #: without walking the empty rows between (a sheet may run to Excel's last row).
+        self.written = written or {}
 
     def serial_date(self, value: float) -> date:
         """The day an Excel serial number stands for (OverflowError, ValueError: none)."""
@@ -96,25 +106,35 @@ def read_workbook(path: Path, max_column: int = 26) -> Workbook:
             shared = [_text(item) for item in strings.iter(f"{MAIN}si")]
         names: list[str] = []
         sheets: dict[str, list[list[Value]]] = {}
+        written: dict[str, list[int]] = {}
         for sheet in book.iter(f"{MAIN}sheet"):
             name = sheet.get("name", "")
             target = targets.get(sheet.get(DOC_REL), "")
             part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
             names.append(name)
-            sheets[name] = _cells(archive.read(posixpath.normpath(part)), shared, max_column)
-    return Workbook(names, sheets, y1904)
+            data = archive.read(posixpath.normpath(part))
+            sheets[name], written[name] = _cells(data, shared, max_column)
+    return Workbook(names, sheets, y1904, written)
 
 
-def _cells(data: bytes, shared: list[str], max_column: int) -> list[list[Value]]:
+def _cells(data: bytes, shared: list[str], max_column: int) -> tuple[list[list[Value]], list[int]]:
+    """The sheet's rows, and the numbers of those its XML has: each of those its own list;
+    every other row the same `blank` list (never to be changed), so that a value in Excel's
+    last row costs 8 MB of references, not a million lists."""
     rows: list[list[Value]] = []
+    numbers: list[int] = []
+    blank: list[Value] = [None] * max_column
     root = ElementTree.fromstring(data)
     for row in root.iter(_ROW):
         number = int(row.get("r") or len(rows) + 1)
         if not 1 <= number <= MAX_ROWS:  # row 0 would be the last row read, -1 the one before
             raise ValueError(f"row {number}")
-        while len(rows) < number:
-            rows.append([None] * max_column)
+        if len(rows) < number:
+            rows.extend([blank] * (number - len(rows)))
         values = rows[number - 1]
+        if values is blank:  # its first time (a row may come twice, or out of order)
+            values = rows[number - 1] = [None] * max_column
+            numbers.append(number)
         column = 0
         for cell in row.iter(_C):
             reference = cell.get("r")
@@ -144,4 +164,4 @@ def _cells(data: bytes, shared: list[str], max_column: int) -> list[list[Value]]
             else:
                 value = float(text)
             values[column - 1] = value
-    return rows
+    return rows, sorted(numbers)
