@@ -94,6 +94,7 @@ def lines(draw: st.DrawFn) -> bytes:
 @given(st.lists(lines(), max_size=4))
 @example([b'{"v":1,"event":"e","writer":"w","chain":"","hash":"h","%s":"x"}'])
 @example([b'{"v":1,"event":"e","writer":"w","chain":"","hash":"h","v":"x"}'])
+@example([b'{"v"', b""])  # a line of three parts and no key, then one of one part
 @example([b'{"v":6,"event":"e","writer":"w","chain":"","hash":"h"}'])
 @example([b'{"v":1,"event":"e","writer":"w","chain":"","hash":"h","n":1}'])
 def test_a_plain_line_reads_as_read_signed_reads_it(raws: list[bytes]) -> None:

@@ -608,18 +608,18 @@ _VERSIONS = {b":%d," % version: version for version in range(1, LOG_VERSION + 1)
 
 
 class _PlainForm(NamedTuple):
-    """A plain line's form, known by its format and its keys in the line's order: the line
-    split at its quotes must have `size` parts, `keys` every fourth from the fourth, `colons`
-    (all ":") and `ends` ("," and last "}") around its values; `template` % `pick(parts)` is
-    its canonical form (`record_hash`), and the fields verify reads are the parts at `fields`."""
+    """A plain line's form, known by its format and its keys in the line's order. Split at
+    its quotes, such a line is parts of four kinds, by their place modulo 4: 0, "{" and then
+    the colons after the keys (`opens`); 1, "v" and then the values; 2, the format (":1,")
+    and then the commas after the values, and "}" (`ends`); 3, the keys. `template` %
+    `pick(parts)` is its canonical form (`record_hash`), and verify's fields are at `fields`."""
 
-    size: int
-    keys: list[bytes]
-    colons: list[bytes]
+    opens: list[bytes]
     ends: list[bytes]
     template: bytes
     pick: Callable[[list[bytes]], tuple[bytes, ...]]
     fields: tuple[int, int, int, int]  # event, writer, chain, hash
+    version: int
 
 
 #: The forms seen, by (format, keys); None for keys whose lines are not read so (a key twice,
@@ -627,17 +627,20 @@ class _PlainForm(NamedTuple):
 _PLAIN_FORMS: dict[tuple[bytes, ...], _PlainForm | None] = {}
 
 
-def _plain_form(key: tuple[bytes, ...]) -> _PlainForm | None:
+def _plain_form(version_part: bytes, keys: list[bytes]) -> _PlainForm | None:
+    """The form of the lines with this format (its part, ":1,") and these keys, if plain."""
+    key = (version_part, *keys)
     if key in _PLAIN_FORMS:
         return _PLAIN_FORMS[key]
     from operator import itemgetter
 
-    version, keys = _VERSIONS[key[0]], key[1:]
-    texts = [name.decode("utf-8") for name in keys]
-    form = None
+    version = _VERSIONS.get(version_part)
+    texts = [name.decode("utf-8", "replace") for name in keys]
     named = set(texts)
+    form = None
     if (
-        len(named) == len(texts)
+        version is not None
+        and len(named) == len(texts)
         and "v" not in named
         and {"event", "writer", "chain", "hash"} <= named
     ):
@@ -649,17 +652,20 @@ def _plain_form(key: tuple[bytes, ...]) -> _PlainForm | None:
             if text != "hash"
         ]
         form = _PlainForm(
-            size=3 + 4 * len(keys),
-            keys=list(keys),
-            colons=[b":"] * len(keys),
-            ends=[b","] * (len(keys) - 1) + [b"}"],
+            opens=[b"{"] + [b":"] * len(keys),
+            ends=[version_part] + [b","] * (len(keys) - 1) + [b"}"],
             template=("{" + ",".join(parts) + "}").encode("utf-8"),
             pick=itemgetter(*(at[text] for text in canonical if text not in ("v", "hash"))),
             fields=(at["event"], at["writer"], at["chain"], at["hash"]),
+            version=version,
         )
     if len(_PLAIN_FORMS) < 256:
         _PLAIN_FORMS[key] = form
     return form
+
+
+#: What no line's parts are: the `opens` of lines that have no plain form.
+_NO_FORM = _PlainForm([], [], b"", lambda parts: (), (0, 0, 0, 0), 0)
 
 
 def plain_signed(piece: bytes) -> tuple[list[bytes], list[Plain | None]]:
@@ -683,45 +689,34 @@ def plain_signed(piece: bytes) -> tuple[list[bytes], list[Plain | None]]:
         careful = True  # a bad byte or a control character somewhere: each line on its own
     found: list[Plain | None] = []
     add = found.append
-    form: _PlainForm | None = None
-    last: tuple[bytes, list[bytes]] = (b"", [])
+    seen: tuple[bytes, list[bytes]] | None = None
+    opens, ends, template, pick, (event, writer, chain, digest), version = _NO_FORM
     for raw in lines:
         parts = raw.split(b'"')
-        if (
-            len(parts) < 7
-            or len(raw) > MAX_LINE
-            or parts[0] != b"{"
-            or parts[1] != b"v"
-            or (careful and not _plain(raw))
-        ):
-            add(None)
-            continue
         keys = parts[3::4]
-        if parts[2] != last[0] or keys != last[1]:
-            if parts[2] not in _VERSIONS:
-                add(None)
-                continue
-            form = _plain_form((parts[2], *keys))
-            last = (parts[2], keys)
+        if seen is None or keys != seen[1] or parts[2] != seen[0]:
+            seen = (parts[2], keys) if keys else None  # keys: then there is a part 2
+            form = _plain_form(*seen) if seen is not None else None
+            opens, ends, template, pick, (event, writer, chain, digest), version = form or _NO_FORM
         if (
-            form is None
-            or len(parts) != form.size
-            or parts[4::4] != form.colons
-            or parts[6::4] != form.ends
+            parts[0::4] == opens
+            and parts[2::4] == ends
+            and parts[1] == b"v"
+            and len(raw) <= MAX_LINE
+            and not (careful and not _plain(raw))
         ):
-            add(None)
-            continue
-        event, writer, chain, digest = form.fields
-        add(
-            (
-                _VERSIONS[parts[2]],
-                parts[event].decode(),
-                parts[writer].decode(),
-                parts[chain].decode(),
-                parts[digest].decode(),
-                sha256(form.template % form.pick(parts)).hexdigest(),
+            add(
+                (
+                    version,
+                    parts[event].decode(),
+                    parts[writer].decode(),
+                    parts[chain].decode(),
+                    parts[digest].decode(),
+                    sha256(template % pick(parts)).hexdigest(),
+                )
             )
-        )
+        else:
+            add(None)
     return lines, found
 
 

@@ -25,6 +25,8 @@ import os
 import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator
+from itertools import accumulate, count
+from operator import add
 from typing import Any, BinaryIO
 
 from xixin_cli.errors import Problem
@@ -306,18 +308,14 @@ class _Memory(_Verifying):
             self.pending,
         )
         raws, plains = plain_signed(piece)
-        # where line `first` starts (the empty "line" after the last piece's newline ended
-        # there), and as each line is read, where the next one starts: the end of any line
-        # looked up, this one too, is known
+        # where each line starts: line `first` where the piece does (the empty "line" after
+        # the last piece's newline ended there), each next one a newline after the one before
         del self.starts[first - 1 :]
-        started = self.starts.append
-        started(at)
-        number = first - 1
-        for raw, plain in zip(raws, plains, strict=True):
-            number += 1
-            at += len(raw) + 1
-            started(at)
+        self.starts.extend(map(add, accumulate(map(len, raws), initial=at), count()))
+        records = 0
+        for number, plain in enumerate(plains, start=first):
             if plain is None:
+                raw = raws[number - first]
                 if not raw or raw.isspace():
                     continue
                 try:
@@ -339,13 +337,13 @@ class _Memory(_Verifying):
                     and not (pending and (writer, digest) in pending)
                 ):
                     id_at[ikey] = hash_at[hkey] = number
-                    self.records += 1
+                    records += 1
                     writers[writer] = number
                     heads[writer] = digest
                     continue
-            _check_record(
-                self, number, Signed(version, event, writer, chain, digest, None, known), raw
-            )
+            signed = Signed(version, event, writer, chain, digest, None, known)
+            _check_record(self, number, signed, raws[number - first])
+        self.records += records
 
     def _line(self, number: int) -> bytes:
         """A line read already, read back from the log (without its newline)."""
