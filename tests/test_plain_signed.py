@@ -153,3 +153,17 @@ def test_a_hostile_log_of_ever_new_keys_keeps_few_forms() -> None:
     assert all(
         plain == _read(raw) for raw, plain in zip(piece.split(b"\n"), plains, strict=True) if plain
     )
+
+
+def test_lines_with_a_number_add_no_form_and_leave_room_for_those_that_are_plain() -> None:
+    """An evidence record has a number (`size`): split at its quotes, its parts after it are
+    no keys, new on every line; they are not taken for a form, and the forms stay few."""
+    status_log._PLAIN_FORMS.clear()
+    piece = b"".join(
+        b'{"v":2,"event":"e%d","writer":"w","chain":"","size":%d,"sha256":"%064d","hash":"h"}\n'
+        % (n, n, n)
+        for n in range(300)
+    )
+    plains = plain_signed(piece)[1]
+    assert plains == [None] * 301
+    assert len(status_log._PLAIN_FORMS) == 0

@@ -630,8 +630,8 @@ _PLAIN_FORMS: dict[tuple[bytes, ...], _PlainForm | None] = {}
 def _plain_form(version_part: bytes, keys: list[bytes]) -> _PlainForm | None:
     """The form of the lines with this format (its part, ":1,") and these keys, if plain."""
     key = (version_part, *keys)
-    if key in _PLAIN_FORMS:
-        return _PLAIN_FORMS[key]
+    if key in _PLAIN_FORMS or len(_PLAIN_FORMS) >= 256:
+        return _PLAIN_FORMS.get(key)
     from operator import itemgetter
 
     version = _VERSIONS.get(version_part)
@@ -659,9 +659,20 @@ def _plain_form(version_part: bytes, keys: list[bytes]) -> _PlainForm | None:
             fields=(at["event"], at["writer"], at["chain"], at["hash"]),
             version=version,
         )
-    if len(_PLAIN_FORMS) < 256:
-        _PLAIN_FORMS[key] = form
+    _PLAIN_FORMS[key] = form
     return form
+
+
+def _laid_out(parts: Sequence[Any], keys: int, marks: Any) -> bool:
+    """Whether a line split at its quotes into `parts` is an object of `keys` keys after its
+    first, each with a text value, laid out without a space: `marks` are its "{", ":", ","
+    and "}" (as bytes or text, as the parts are)."""
+    opening, colon, comma, closing = marks[0:1], marks[1:2], marks[2:3], marks[3:4]
+    return (
+        keys > 0
+        and parts[0::4] == [opening] + [colon] * keys
+        and parts[6::4] == [comma] * (keys - 1) + [closing]
+    )
 
 
 #: What no line's parts are: the `opens` of lines that have no plain form.
@@ -695,7 +706,9 @@ def plain_signed(piece: bytes) -> tuple[list[bytes], list[Plain | None]]:
         parts = raw.split(b'"')
         keys = parts[3::4]
         if seen is None or keys != seen[1] or parts[2] != seen[0]:
-            seen = (parts[2], keys) if keys else None  # keys: then there is a part 2
+            # keys of another form: looked up when the line is laid out as one (a line of
+            # another layout, with a number, has parts that are no keys, new on each line)
+            seen = (parts[2], keys) if _laid_out(parts, len(keys), b"{:,}") else None
             form = _plain_form(*seen) if seen is not None else None
             opens, ends, template, pick, (event, writer, chain, digest), version = form or _NO_FORM
         if (
