@@ -167,3 +167,21 @@ def test_lines_with_a_number_add_no_form_and_leave_room_for_those_that_are_plain
     plains = plain_signed(piece)[1]
     assert plains == [None] * 301
     assert len(status_log._PLAIN_FORMS) == 0
+
+
+def test_a_line_too_long_is_not_read_plain_and_verify_full_says_so_as_a_whole_read(
+    tmp_path: Any,
+) -> None:
+    from xixin_cli import verified
+    from xixin_cli.checks import verify_log
+
+    record = {"v": 1, "event": "e", "writer": "w", "chain": "", "note": "x" * status_log.MAX_LINE}
+    record["hash"] = record_hash(record)
+    raw = json.dumps(record, separators=(",", ":")).encode()
+    assert plain_signed(raw + b"\n")[1] == [None, None]
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(raw + b"\n")
+    with path.open("rb") as handle:
+        found = verified._verify_all(handle, str(path))
+    truth = verify_log(path.read_bytes(), str(path))
+    assert [p.code for p in found.problems] == [p.code for p in truth.problems] == ["log.too_long"]
