@@ -675,7 +675,7 @@ def _laid_out(parts: Sequence[Any], keys: int, marks: Any) -> bool:
     )
 
 
-#: What no line's parts are: the `opens` of lines that have no plain form.
+#: The form of the lines that have none: its `opens` (empty) are no line's parts.
 _NO_FORM = _PlainForm([], [], b"", lambda parts: (), (0, 0, 0, 0), 0)
 
 
@@ -688,7 +688,8 @@ def plain_signed(piece: bytes) -> tuple[list[bytes], list[Plain | None]]:
     chain and hash: a status record as `append_event` writes it. Split at its quotes, such a
     line is its keys and values as they are, so its canonical form is made from its own bytes
     and hashed as they are, and only the four fields verify keeps are decoded: at county scale
-    a third of the time `read_signed` takes, which decodes, matches and re-encodes each line.
+    half the time of `read_signed`'s way, which scans each character with its pattern (about
+    15 ns each), builds its canonical form as text and encodes it again.
     """
     from hashlib import sha256
 
