@@ -25,17 +25,17 @@ import os
 import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator
+from itertools import accumulate, count
+from operator import add
 from typing import Any, BinaryIO
 
 from xixin_cli.errors import Problem
 from xixin_cli.status_log import (
     LOG_VERSION,
-    MAX_LINE,
     LineError,
     Signed,
-    _canonical,
-    _line_pattern,
     pieces,
+    plain_signed,
     read_signed,
 )
 
@@ -297,11 +297,9 @@ class _Memory(_Verifying):
         new hash, signed, its hash right, its chain none or the writer's last hash) is done
         here, as `_check_record` would do it, in a fraction of the time.
 
-        A line in the layout xixin writes is read here as `read_signed` reads it, from the
-        piece decoded once (each line's text is then exactly its own bytes decoded: no newline
-        byte is part of another character), with its canonical form hashed as `read_signed`
-        does, and no `Signed` made unless the record needs `_check_record`; any other line is
-        read by `read_signed` itself."""
+        A plain line (status_log.plain_signed: a record as xixin writes it) comes with the
+        fields `read_signed` reads and its content's hash, and no `Signed` is made unless the
+        record needs `_check_record`; any other line is read by `read_signed` itself."""
         id_at, hash_at, heads, writers, pending = (
             self.id_at,
             self.hash_at,
@@ -309,26 +307,15 @@ class _Memory(_Verifying):
             self.writers,
             self.pending,
         )
-        match = _line_pattern().fullmatch
-        sha256 = hashlib.sha256
-        raws = piece.split(b"\n")
-        try:
-            texts: list[str] | None = piece.decode("utf-8").split("\n")
-        except UnicodeDecodeError:  # a bad byte somewhere: each line on its own
-            texts = None
-        # where line `first` starts (the empty "line" after the last piece's newline ended
-        # there), and as each line is read, where the next one starts: the end of any line
-        # looked up, this one too, is known
+        raws, plains = plain_signed(piece)
+        # where each line starts: line `first` where the piece does (the empty "line" after
+        # the last piece's newline ended there), each next one a newline after the one before
         del self.starts[first - 1 :]
-        started = self.starts.append
-        started(at)
-        for number, raw in enumerate(raws, start=first):
-            at += len(raw) + 1
-            started(at)
-            found = (
-                match(texts[number - first]) if texts is not None and len(raw) <= MAX_LINE else None
-            )
-            if found is None:
+        self.starts.extend(map(add, accumulate(map(len, raws), initial=at), count()))
+        records = 0
+        for number, plain in enumerate(plains, start=first):
+            if plain is None:
+                raw = raws[number - first]
                 if not raw or raw.isspace():
                     continue
                 try:
@@ -341,21 +328,8 @@ class _Memory(_Verifying):
                     continue
                 _check_record(self, number, record, raw)
                 continue
-            g = found.groups()
-            event, writer, chain, digest = g[1], g[20], g[21], g[22]
-            known = (
-                sha256(_canonical(g).encode("utf-8")).hexdigest()
-                if writer is not None and digest is not None
-                else None
-            )
-            if (
-                known is not None
-                and known == digest
-                and event is not None
-                and chain is not None
-                and (not chain or heads.get(writer) == chain)
-                and int(g[0]) <= LOG_VERSION
-            ):
+            version, event, writer, chain, digest, known = plain
+            if known == digest and (not chain or heads.get(writer) == chain):
                 ikey, hkey = hash(event), hash((writer, digest))
                 if (
                     ikey not in id_at
@@ -363,12 +337,13 @@ class _Memory(_Verifying):
                     and not (pending and (writer, digest) in pending)
                 ):
                     id_at[ikey] = hash_at[hkey] = number
-                    self.records += 1
+                    records += 1
                     writers[writer] = number
                     heads[writer] = digest
                     continue
-            signed = Signed(int(g[0]), event, writer, chain, digest, None, known)
-            _check_record(self, number, signed, raw)
+            signed = Signed(version, event, writer, chain, digest, None, known)
+            _check_record(self, number, signed, raws[number - first])
+        self.records += records
 
     def _line(self, number: int) -> bytes:
         """A line read already, read back from the log (without its newline)."""
