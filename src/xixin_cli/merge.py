@@ -378,17 +378,24 @@ def _indexed_conflicts(
         return ((r[2], r[5], r[6], r[8], r) for r in merged)
 
     def raw_of(row: Row) -> Raw:
-        if len(row) > 4:
-            return tuple(row[4])
-        found = index.db.execute(
-            "SELECT item, office, k1, k2, event, status, previous, writer, line FROM events "
-            "WHERE line = ?",
-            (row[3],),
-        ).fetchone()
-        return tuple(found)
+        return tuple(row[4]) if len(row) > 4 else raws_of(row)[0]
 
-    def change(row: Row) -> _Change:
-        raw = raw_of(row)
+    def raws_of(*rows: Row) -> list[Raw]:
+        """The whole rows of these, those not at hand read in one query."""
+        wanted = [row[3] for row in rows if len(row) == 4]
+        read = {}
+        if wanted:
+            read = {
+                found[8]: tuple(found)
+                for found in index.db.execute(
+                    "SELECT item, office, k1, k2, event, status, previous, writer, line "
+                    f"FROM events WHERE line IN ({','.join('?' * len(wanted))})",
+                    wanted,
+                )
+            }
+        return [tuple(row[4]) if len(row) > 4 else read[row[3]] for row in rows]
+
+    def change(raw: Raw) -> _Change:
         if raw[8] == index.tail_line and raw[4] in tail_changes:
             return tail_changes[raw[4]]
         status, previous = _STATUSES[raw[5]], _STATUSES[raw[6]]
@@ -412,7 +419,7 @@ def _indexed_conflicts(
                         break  # both older than anything brought: no conflict of theirs counts
                     # `_in_conflict`'s first two tests, on the columns as they are
                     if later[2] != earlier[1] and later[1] != earlier[1]:
-                        one, two = change(earlier), change(later)
+                        one, two = map(change, raws_of(earlier, later))
                         if _in_conflict(links, *_linked(index, one, two)):
                             if two.event_id in new or one.event_id in new:
                                 pairs.append((item, unit, two, one))
