@@ -342,13 +342,23 @@ def _indexed_conflicts(
     for item, changes in tail.items():
         first_lines.setdefault(item, index.tail_line)
         units.setdefault(item, set()).update(change.office for change in changes)
-    sql = (
+    # The walk reads of each row only what its tests need (when it happened, the statuses,
+    # the line), the rest of a row only when a pair is in question: at a county's scale the
+    # walk passes most of the touched items' rows, and the columns it did not need were
+    # most of the cost of reading them.
+    slim = (
+        "SELECT k1, status, previous, line "
+        "FROM events INDEXED BY events_part WHERE item = ? AND kind = 'status' AND repeat = 0 "
+        "AND office IN ('', ?) ORDER BY k1 DESC, k2 DESC, event DESC"
+    )
+    whole = (
         "SELECT item, office, k1, k2, event, status, previous, writer, line "
         "FROM events INDEXED BY events_part WHERE item = ? AND kind = 'status' AND repeat = 0 "
         "AND office IN ('', ?) ORDER BY k1 DESC, k2 DESC, event DESC"
     )
 
     Raw = tuple[Any, ...]  # (item, office, k1, k2, event, status, previous, writer, line)
+    Row = tuple[Any, ...]  # (k1, status, previous, line), and its Raw when it is at hand
     tail_rows: dict[str, list[Raw]] = {}
     tail_changes: dict[str, _Change] = {}
     for item, changes in tail.items():
@@ -357,14 +367,33 @@ def _indexed_conflicts(
             tail_rows.setdefault(item, []).append(raw)
             tail_changes[c.event_id] = c
 
-    def latest_first(item: str, unit: str) -> Iterator[Raw]:
-        rows = index.db.execute(sql, (item, unit))
+    def latest_first(item: str, unit: str) -> Iterator[Row]:
         if item not in tail_rows:
-            return iter(rows)
+            return iter(index.db.execute(slim, (item, unit)))
+        rows = index.db.execute(whole, (item, unit))
         extra = sorted(
             (r for r in tail_rows[item] if r[1] in ("", unit)), key=lambda r: r[2:5], reverse=True
         )
-        return heapq.merge(rows, extra, key=lambda r: r[2:5], reverse=True)
+        merged = heapq.merge(rows, extra, key=lambda r: r[2:5], reverse=True)
+        return ((r[2], r[5], r[6], r[8], r) for r in merged)
+
+    def raw_of(row: Row) -> Raw:
+        return tuple(row[4]) if len(row) > 4 else raws_of(row)[0]
+
+    def raws_of(*rows: Row) -> list[Raw]:
+        """The whole rows of these, those not at hand read in one query."""
+        wanted = [row[3] for row in rows if len(row) == 4]
+        read = {}
+        if wanted:
+            read = {
+                found[8]: tuple(found)
+                for found in index.db.execute(
+                    "SELECT item, office, k1, k2, event, status, previous, writer, line "
+                    f"FROM events WHERE line IN ({','.join('?' * len(wanted))})",
+                    wanted,
+                )
+            }
+        return [tuple(row[4]) if len(row) > 4 else read[row[3]] for row in rows]
 
     def change(raw: Raw) -> _Change:
         if raw[8] == index.tail_line and raw[4] in tail_changes:
@@ -382,15 +411,15 @@ def _indexed_conflicts(
                 continue  # the merge brought no change to this part
             bottom = min(brought)
             floor = bottom[0]
-            later: Raw | None = None
+            later: Row | None = None
             for earlier in latest_first(item, unit):
                 if later is not None:
-                    k1 = later[2]  # `later[2:5] < bottom`, without a tuple made for each row
-                    if k1 <= floor and (k1 < floor or later[2:5] < bottom):
+                    k1 = later[0]  # `later`'s key < `bottom`, its whole key read only on a tie
+                    if k1 <= floor and (k1 < floor or raw_of(later)[2:5] < bottom):
                         break  # both older than anything brought: no conflict of theirs counts
                     # `_in_conflict`'s first two tests, on the columns as they are
-                    if later[6] != earlier[5] and later[5] != earlier[5]:
-                        one, two = change(earlier), change(later)
+                    if later[2] != earlier[1] and later[1] != earlier[1]:
+                        one, two = map(change, raws_of(earlier, later))
                         if _in_conflict(links, *_linked(index, one, two)):
                             if two.event_id in new or one.event_id in new:
                                 pairs.append((item, unit, two, one))
@@ -450,11 +479,15 @@ def _events_of(
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        for row in index.db.execute(
-            f"SELECT line, start, size FROM events WHERE line IN ({marks})", chunk
-        ):
-            for event in index.read([Row(*row)]):
-                found[(row[0], event.event_id)] = event
+        rows = [
+            Row(*row)
+            for row in index.db.execute(
+                f"SELECT line, start, size FROM events WHERE line IN ({marks}) ORDER BY line",
+                chunk,
+            )
+        ]
+        for line, event in index.numbered(rows):  # 500 lines decoded at once
+            found[(line, event.event_id)] = event
     return found
 
 
