@@ -595,3 +595,43 @@ def test_a_value_in_a_forms_last_row_is_an_extra_row_found_in_little_memory(
     assert [(p.code, p.key) for p in read.problems] == [("form.extra_row", f"{title}!A{MAX_ROWS}")]
     assert read.rows == ()
     assert peak < 40 * 2**20
+
+
+def test_a_form_that_lists_more_rows_than_the_plan_has_items_is_refused_whole(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    """The identity's digest has no key: a hand-made form may list a million rows under a
+    digest that matches. No form of the plan can list more rows than it has items, so such
+    a form is refused at once as edited, not read row by row (a problem per row)."""
+    from xixin_cli.office.forms import META, FormRow, _digest, read_form
+    from xixin_cli.paths import bundled_plan
+    from xixin_cli.plan_file import load_plan
+
+    plan = load_plan(bundled_plan())
+    path = make_form(xixin, tmp_path)
+    book = openpyxl.load_workbook(path)
+    hidden = book[META]
+    meta = [(str(hidden.cell(n, 1).value), str(hidden.cell(n, 2).value)) for n in range(1, 9)]
+    rows = [FormRow(f"9.{n}", "x", "", "") for n in range(len(plan.items) + 1)]
+    for n, row in enumerate(rows, start=11):
+        for column, value in enumerate(row, start=1):
+            hidden.cell(n, column).value = value
+    hidden.cell(9, 2).value = _digest(meta, rows)
+    hidden.cell(10, 2).value = str(len(rows))
+    book.save(path)
+    read = read_form(path, plan, date(2022, 11, 28))
+    assert [(p.code, p.key) for p in read.problems] == [("form.meta_edited", META)]
+
+
+def test_a_workbook_part_larger_than_a_form_can_be_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A zip that unpacks to gigabytes (a zip bomb) is refused from its directory, before a
+    byte of it is unpacked: the limit (MAX_PART, here made small) is on each part's size."""
+    from xixin_cli.office import xlsx_read
+
+    path = _one_sheet(tmp_path / "big.xlsx", '<row r="1"><c r="A1"><v>1</v></c></row>' * 40)
+    assert xlsx_read.read_workbook(path, 10).sheets["S"][0][0] == 1.0
+    monkeypatch.setattr(xlsx_read, "MAX_PART", 1000)
+    with pytest.raises(ValueError, match=r"sheet1\.xml"):
+        xlsx_read.read_workbook(path, 10)

@@ -320,6 +320,8 @@ def read_form(path: Path, plan: Plan, today: date, expected: str | None = None) 
         count = int(cells[9][1]) if len(cells) > 9 else -1
     except ValueError:
         count = -1
+    if count > len(plan.items):  # more rows than the plan has items: no form of it
+        return refuse("form.meta_edited", META)
     listed = book.sheets[META][10 : 10 + max(count, 0)]
     sent = [FormRow(*[*(_text(c) for c in row), "", "", "", ""][:4]) for row in listed]
     if fields.get("format") != str(FORM_VERSION):

@@ -23,6 +23,11 @@ Value = str | float | bool | None
 
 #: The rows a sheet can have (Excel's limit): a row numbered past it is no spreadsheet's.
 MAX_ROWS = 1_048_576
+#: The most a part of the workbook (a sheet's XML, the shared strings) may unpack to: a
+#: unit's form of 5,000 rows is about 5 MB. A zip that unpacks to more (a zip bomb) is
+#: refused from its directory, before anything is unpacked (zipfile stops at the size the
+#: directory gives, so a part cannot say less and unpack to more).
+MAX_PART = 64 * 2**20
 
 
 class Workbook:
@@ -95,6 +100,9 @@ def read_workbook(path: Path, max_column: int = 26) -> Workbook:
     """Every sheet's values (up to `max_column` columns). Raises zipfile.BadZipFile, KeyError,
     ValueError or ElementTree.ParseError for a file that is not a readable workbook."""
     with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.file_size > MAX_PART:
+                raise ValueError(f"{info.filename}: {info.file_size} bytes unpacked")
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{RELS}Relationship")}
