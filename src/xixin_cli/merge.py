@@ -378,7 +378,7 @@ def _indexed_conflicts(
         return ((r[2], r[5], r[6], r[8], r) for r in merged)
 
     def raw_of(row: Row) -> Raw:
-        return tuple(row[4]) if len(row) > 4 else raws_of(row)[0]
+        return row[4] if len(row) > 4 else raws_of(row)[0]
 
     def raws_of(*rows: Row) -> list[Raw]:
         """The whole rows of these, those not at hand read in one query."""
@@ -386,14 +386,14 @@ def _indexed_conflicts(
         read = {}
         if wanted:
             read = {
-                found[8]: tuple(found)
+                found[8]: found
                 for found in index.db.execute(
                     "SELECT item, office, k1, k2, event, status, previous, writer, line "
                     f"FROM events WHERE line IN ({','.join('?' * len(wanted))})",
                     wanted,
                 )
             }
-        return [tuple(row[4]) if len(row) > 4 else read[row[3]] for row in rows]
+        return [row[4] if len(row) > 4 else read[row[3]] for row in rows]
 
     def change(raw: Raw) -> _Change:
         if raw[8] == index.tail_line and raw[4] in tail_changes:

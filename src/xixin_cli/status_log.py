@@ -663,15 +663,13 @@ def _plain_form(version_part: bytes, keys: list[bytes]) -> _PlainForm | None:
     return form
 
 
-def _laid_out(parts: Sequence[Any], keys: int, marks: Any) -> bool:
+def _laid_out(parts: list[bytes], keys: int) -> bool:
     """Whether a line split at its quotes into `parts` is an object of `keys` keys after its
-    first, each with a text value, laid out without a space: `marks` are its "{", ":", ","
-    and "}" (as bytes or text, as the parts are)."""
-    opening, colon, comma, closing = marks[0:1], marks[1:2], marks[2:3], marks[3:4]
+    first, each with a text value, laid out without a space."""
     return (
         keys > 0
-        and parts[0::4] == [opening] + [colon] * keys
-        and parts[6::4] == [comma] * (keys - 1) + [closing]
+        and parts[0::4] == [b"{"] + [b":"] * keys
+        and parts[6::4] == [b","] * (keys - 1) + [b"}"]
     )
 
 
@@ -694,11 +692,7 @@ def plain_signed(piece: bytes) -> tuple[list[bytes], list[Plain | None]]:
     from hashlib import sha256
 
     lines = piece.split(b"\n")
-    try:
-        piece.decode("utf-8")
-        careful = len(piece.translate(None, _NOT_PLAIN)) != len(piece)
-    except UnicodeDecodeError:
-        careful = True  # a bad byte or a control character somewhere: each line on its own
+    careful = not _plain(piece)  # a bad byte or a control character somewhere: each line alone
     found: list[Plain | None] = []
     add = found.append
     seen: tuple[bytes, list[bytes]] | None = None
@@ -709,7 +703,7 @@ def plain_signed(piece: bytes) -> tuple[list[bytes], list[Plain | None]]:
         if seen is None or keys != seen[1] or parts[2] != seen[0]:
             # keys of another form: looked up when the line is laid out as one (a line of
             # another layout, with a number, has parts that are no keys, new on each line)
-            seen = (parts[2], keys) if _laid_out(parts, len(keys), b"{:,}") else None
+            seen = (parts[2], keys) if _laid_out(parts, len(keys)) else None
             form = _plain_form(*seen) if seen is not None else None
             opens, ends, template, pick, (event, writer, chain, digest), version = form or _NO_FORM
         if (
@@ -735,7 +729,7 @@ def plain_signed(piece: bytes) -> tuple[list[bytes], list[Plain | None]]:
 
 
 def _plain(raw: bytes) -> bool:
-    """Whether a line is UTF-8 with no escape or control character."""
+    """Whether bytes are UTF-8 with no escape or control character (a newline aside)."""
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -316,17 +316,9 @@ class _Memory(_Verifying):
         for number, plain in enumerate(plains, start=first):
             if plain is None:
                 raw = raws[number - first]
-                if not raw or raw.isspace():
-                    continue
-                try:
-                    record = read_signed(raw)
-                except LineError as bad:
-                    _unreadable(self, number, bad, last)
-                    continue
-                if record is None:
-                    _unreadable(self, number, None, last)
-                    continue
-                _check_record(self, number, record, raw)
+                record = _signed_line(self, number, raw, last)
+                if record is not None:
+                    _check_record(self, number, record, raw)
                 continue
             version, event, writer, chain, digest, known = plain
             if known == digest and (not chain or heads.get(writer) == chain):
@@ -440,18 +432,22 @@ def _signed_lines(
     reads it; None for a blank line (bytes.isspace: ASCII spaces) and for a line that is no
     record, which is told to `state` as such."""
     for number, raw in enumerate(piece.split(b"\n"), start=first):
-        if not raw or raw.isspace():
-            yield number, raw, None
-            continue
-        try:
-            record = read_signed(raw)
-        except LineError as bad:
-            _unreadable(state, number, bad, last)
-            yield number, raw, None
-            continue
-        if record is None:
-            _unreadable(state, number, None, last)
-        yield number, raw, record
+        yield number, raw, _signed_line(state, number, raw, last)
+
+
+def _signed_line(state: _Verifying, number: int, raw: bytes, last: bool) -> Signed | None:
+    """One line's record as verify reads it; None for a blank line and for a line that is no
+    record, which is told to `state` as such."""
+    if not raw or raw.isspace():
+        return None
+    try:
+        record = read_signed(raw)
+    except LineError as bad:
+        _unreadable(state, number, bad, last)
+        return None
+    if record is None:
+        _unreadable(state, number, None, last)
+    return record
 
 
 def _unreadable(state: _Verifying, number: int, error: LineError | None, last: bool) -> None:

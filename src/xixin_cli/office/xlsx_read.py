@@ -40,14 +40,14 @@ class Workbook:
         names: list[str],
         sheets: dict[str, list[list[Value]]],
         y1904: bool,
-        written: dict[str, list[int]] | None = None,
+        written: dict[str, list[int]],
     ):
         self.names = names
         self.sheets = sheets
         self.y1904 = y1904
         #: Per sheet, the numbers of the rows its XML has, in order: where a value may be,
         #: without walking the empty rows between (a sheet may run to Excel's last row).
-        self.written = written or {}
+        self.written = written
 
     def serial_date(self, value: float) -> date:
         """The day an Excel serial number stands for (OverflowError, ValueError: none)."""
