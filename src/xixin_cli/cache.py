@@ -40,6 +40,7 @@ from xixin_cli.model import Event, Plan
 
 if TYPE_CHECKING:
     from xixin_cli.status_log import LogRead
+    from xixin_cli.wrap import Memory
 
 #: Changes whenever what is pickled could differ: our version and the interpreter's.
 _STAMP = f"{__version__}|{sys.version_info[:2]}|7"  # 7: events carry a unit's feedback
@@ -160,6 +161,55 @@ def derived(kind: str, key: object, build: Callable[[], object]) -> object:
     value = build()
     _store(slot, (key, value))
     return value
+
+
+# -- the layouts of table cells ------------------------------------------------------------------
+
+#: How many cells' layouts are kept per list of words (those used last): a county plan's
+#: 20,000 titles and what else `list`, `remind` and `history` wrap, not every note ever shown.
+LAYOUTS_KEPT = 60_000
+
+
+def layouts() -> Memory | None:
+    """A memory of cells' layouts (`wrap.Memory`) kept in the cache folder, one file per list
+    of words; None when caching is off or the layouts' dependencies cannot be told."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    from xixin_cli.wrap import Kept, Memory
+
+    stamp = Memory.dependencies()
+    if stamp is None:
+        return None
+
+    def load(words: tuple[str, ...]) -> Kept | None:
+        found = _load(_layouts_slot(folder, words))
+        # plain values only (see _Loader); each entry is checked as a cell takes it (Memory)
+        if not (isinstance(found, tuple) and len(found) == 4 and found[:2] == (stamp, words)):
+            return None
+        run, entries = found[2:]
+        if type(run) is not int or type(entries) is not dict:
+            return None
+        return Kept(run, entries)
+
+    return Memory(load, stamp)
+
+
+def keep_layouts(memory: Memory | None) -> None:
+    """Write what `memory` learnt, for the next command."""
+    if memory is None:
+        return
+    folder = cache_dir()
+    for words in sorted(memory.changed):
+        kept = memory.known[words].trimmed(LAYOUTS_KEPT)
+        payload = (memory.stamp, words, kept.run, kept.entries)
+        _store(_layouts_slot(folder, words) if folder is not None else None, payload)
+    memory.changed.clear()
+
+
+def _layouts_slot(folder: Path, words: tuple[str, ...]) -> Path:
+    key = zlib.crc32("\n".join(words).encode("utf-8", "surrogatepass"))
+    return folder / f"layouts-{key:08x}.pickle"
 
 
 # -- the plan ----------------------------------------------------------------------------------

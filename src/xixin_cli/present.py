@@ -115,7 +115,18 @@ def console(**options: Any) -> Console:
 
 def _print(renderable: RenderableType, *, paged: bool = False) -> None:
     """Print to a terminal as rich lays it out; to a file or a pipe without the blanks that
-    pad each line. `paged`: output longer than the terminal goes through the pager."""
+    pad each line. `paged`: output longer than the terminal goes through the pager. Cells
+    laid out by an earlier command are not laid out again (`wrap.Memory`, kept in the cache)."""
+    from xixin_cli.cache import keep_layouts, layouts
+    from xixin_cli.wrap import remembering
+
+    memory = layouts()
+    with remembering(memory):
+        _printed(renderable, paged)
+    keep_layouts(memory)
+
+
+def _printed(renderable: RenderableType, paged: bool) -> None:
     from xixin_cli.terminal import page, trimmed
 
     shown_on = console()

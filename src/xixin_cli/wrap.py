@@ -13,12 +13,14 @@ wrapping columns so every piece fits (a title gets room before a list of units g
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from itertools import accumulate, pairwise
 from operator import add, le, sub
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.table import Table
 
@@ -429,6 +431,7 @@ class Wrapped:
     # A county's table has a cell for every row: without a dict each, 1 MB less at 20,000.
     __slots__ = (
         "_found",
+        "_known",
         "_laid",
         "_measured",
         "_offsets",
@@ -461,6 +464,22 @@ class Wrapped:
         self._words = words
         self._offsets = offsets
         self._found: list[tuple[int, int, list[int]]] | None = None
+        #: The layout memory last asked (`Memory`) and its entry for this cell.
+        self._known: tuple[Memory | None, list[Any] | None] | None = None
+
+    def _remembered(self) -> list[Any] | None:
+        """This cell's entry in the layout memory in use (`remembering`), made when missing;
+        None when no memory is in use, or for a cell whose breaks are given (a unit list:
+        `offsets`, cheap to lay out). A cell kept from one command to the next (a process
+        that runs several, as the tests do) asks the memory of each."""
+        memory = _MEMORY[0]
+        known = self._known
+        if known is None or known[0] is not memory:
+            entry = None
+            if memory is not None and self._offsets is None:
+                entry = memory.entry(self._words, self.text.plain, self.hang)
+            self._known = known = (memory, entry)
+        return known[1]
 
     @property
     def _lines(self) -> list[tuple[int, int, list[int]]]:
@@ -497,6 +516,9 @@ class Wrapped:
         without its trailing blanks (when widths add up, as `_sums` tells)."""
         if self._measured is not None or self._found is not None or self._offsets is not None:
             return self._widths()[1] <= width
+        known = self._remembered()
+        if known is not None and known[0] is not None:
+            return self._widths()[1] <= width
         for line in self.text.plain.split("\n"):
             sums = _sums(line)
             if sums is None:
@@ -526,6 +548,10 @@ class Wrapped:
         blanks (a title, a list of units), whose pieces are as wide as they are long."""
         if self._measured is not None:
             return self._measured
+        known = self._remembered()
+        if known is not None and known[0] is not None:
+            self._measured = measure = known[0]
+            return measure  # type: ignore[no-any-return]
         widest_piece = widest_line = 0
         plain = self.text.plain
         for start, end, offsets in self._lines:
@@ -537,6 +563,9 @@ class Wrapped:
             widest_piece + (self.hang if widest_piece < widest_line else 0),
             widest_line,
         )
+        if known is not None:
+            known[0] = self._measured
+            _learnt(self._words)
         return self._measured
 
     def count(self, width: int) -> int:
@@ -557,6 +586,11 @@ class Wrapped:
         (None: not known, as when a line of the text fits as it is)."""
         if self._laid is not None and self._laid[0] == width:  # a cell shared by rows
             return self._laid[1]
+        known = self._remembered()
+        if known is not None:
+            remembered: list[tuple[int, int, bool, int | None]] | None = known[1].get(width)
+            if remembered is not None:
+                return remembered
         found: list[tuple[int, int, bool, int | None]]
         if self._fits(width):  # every line fits as it is
             found = [(start, end, False, None) for start, end in self._spans()]
@@ -574,6 +608,11 @@ class Wrapped:
                     laid = [(a, b, None) for a, b in layout(cut, width, self.hang)]
                 for k, (left, right, size) in enumerate(laid):
                     found.append((start + left, start + right, k > 0, size))
+        if known is not None:
+            if len(known[1]) >= _WIDTHS_KEPT:  # the oldest width goes
+                del known[1][next(iter(known[1]))]
+            known[1][width] = found
+            _learnt(self._words)
         if self.shared:
             self._laid = (width, found)
         elif self._pieces is None:  # laid out once, as a row is printed: its breaks let go
@@ -628,6 +667,144 @@ class Wrapped:
         for line in self.rendered(console, options.max_width):
             yield from line
             yield new_line
+
+
+# -- layouts remembered from one command to the next ------------------------------------------
+
+
+class Memory:
+    """What earlier commands worked out of cells whose breaks are sought (titles, notes):
+    each one's measure and its lines at the last few widths it was laid out at, per list of
+    `words` (a plan's units) and per text and hang. Finding a title's breaks, measuring it
+    and laying it out are most of what a county's `list --all` costs, the same each time: a
+    cell that finds itself here is neither cut nor measured nor laid out again.
+
+    A layout depends on the cell's text, words and hang, the width, this module's code and
+    the widths rich gives characters (`dependencies`). `load` is asked for a list of words'
+    `Kept` the first time a cell of it is seen (None: nothing kept); `changed` says which
+    lists `learnt` something since, for the cache to keep them."""
+
+    def __init__(self, load: Callable[[tuple[str, ...]], Kept | None], stamp: str) -> None:
+        self._load = load
+        #: The `dependencies` the entries were worked out under.
+        self.stamp = stamp
+        self.known: dict[tuple[str, ...], Kept] = {}
+        self.changed: set[tuple[str, ...]] = set()
+        self._last: tuple[object, tuple[str, ...], Kept] | None = None
+
+    def entry(self, words: Sequence[str], text: str, hang: int) -> list[Any]:
+        """A cell's entry, [its measure or None, its lines at each width it was laid out at
+        (the last few), the run that last used it], made when missing."""
+        last = self._last
+        if last is not None and last[0] is words:  # the cells of a table share their words
+            kept = last[2]
+        else:
+            key = tuple(words)
+            found = self.known.get(key)
+            if found is None:
+                found = self._load(key)
+                found = Kept(found.run + 1, found.entries) if found is not None else Kept(0, {})
+                self.known[key] = found
+            kept = found
+            self._last = (words, key, kept)
+        cell = (text, hang)
+        known = kept.entries.get(cell)
+        if known is None or not _entry_holds(known):  # a damaged or forged entry: anew
+            known = kept.entries[cell] = [None, {}, kept.run]
+        else:
+            known[2] = kept.run
+        return known
+
+    def learnt(self, words: Sequence[str]) -> None:
+        """An entry of `words` has changed (a cell was measured or laid out anew)."""
+        last = self._last
+        self.changed.add(last[1] if last is not None and last[0] is words else tuple(words))
+
+    @staticmethod
+    def dependencies() -> str | None:
+        """What entries depend on besides the cells: this module's code (its bytes), rich's
+        widths of characters (its installed files, rewritten by any install of rich) and the
+        interpreter's Unicode tables; None when that cannot be told."""
+        import os
+        import zlib
+        from pathlib import Path
+
+        import rich
+        import rich.cells
+
+        try:
+            code = zlib.crc32(Path(__file__).read_bytes())
+            installed = [os.stat(m.__file__ or "") for m in (rich, rich.cells)]
+        except OSError:
+            return None
+        rich_files = ",".join(f"{i.st_size}:{i.st_mtime_ns}" for i in installed)
+        return f"{code:08x}|{rich_files}|{sys.version}"
+
+
+class Kept(NamedTuple):
+    """A list of words' entries (`Memory.entry`) and the run that keeps them: each run that
+    keeps them counts one up, and marks the entries it used, so that the oldest go first."""
+
+    run: int
+    entries: dict[tuple[str, int], list[Any]]
+
+    def trimmed(self, most: int) -> Kept:
+        """At most `most` entries (those used last), when there are more."""
+        if len(self.entries) <= most:
+            return self
+        order = sorted(self.entries.values(), key=lambda entry: entry[2], reverse=True)
+        latest = order[most - 1][2]
+        return Kept(self.run, {k: e for k, e in self.entries.items() if e[2] >= latest})
+
+
+def _entry_holds(entry: object) -> bool:
+    """Whether a kept entry is of the shapes a cell reads: [measure or None, {width: lines},
+    run], each line (start, end, whether it continues a line, its width or None)."""
+    if type(entry) is not list or len(entry) != 3:
+        return False
+    measure, laid, run = entry
+    if measure is not None and not (
+        type(measure) is tuple and len(measure) == 2 and all(type(n) is int for n in measure)
+    ):
+        return False
+    if type(run) is not int or type(laid) is not dict:
+        return False
+    for width, lines in laid.items():
+        if type(width) is not int or type(lines) is not list:
+            return False
+        for line in lines:
+            if not (type(line) is tuple and len(line) == 4):
+                return False
+            start, end, continues, size = line
+            if not (type(start) is int and type(end) is int and type(continues) is bool):
+                return False
+            if size is not None and type(size) is not int:
+                return False
+    return True
+
+
+#: How many widths a cell's lines are remembered at (commands lay out a title at their own).
+_WIDTHS_KEPT = 4
+
+#: The memory cells consult (`remembering`); None: every cell worked out anew.
+_MEMORY: list[Memory | None] = [None]
+
+
+def _learnt(words: Sequence[str]) -> None:
+    memory = _MEMORY[0]
+    if memory is not None:
+        memory.learnt(words)
+
+
+@contextmanager
+def remembering(memory: Memory | None) -> Iterator[None]:
+    """Cells made and printed inside consult `memory` (see `Memory`)."""
+    before = _MEMORY[0]
+    _MEMORY[0] = memory
+    try:
+        yield
+    finally:
+        _MEMORY[0] = before
 
 
 class Block(str):

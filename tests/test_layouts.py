@@ -1,0 +1,213 @@
+"""Cells laid out by an earlier command and remembered (`wrap.Memory`, kept by `cache.py`) print
+exactly as cells laid out anew, whatever the memory holds."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_bulk import TEXT, printed, tables
+
+from xixin_cli import cache, wrap
+from xixin_cli.wrap import Kept, Memory, Wrapped, remembering
+
+from conftest import Runner
+
+WORDS = st.sampled_from([(), ("乡民政办",), ("乡民政办", "党群办"), ("推进重点",)])
+
+
+def _round_trip(memory: Memory) -> Memory:
+    """A memory as the next command gets it: what `memory` knows, through pickle."""
+    kept = pickle.loads(pickle.dumps(memory.known))
+    return Memory(kept.get, memory.stamp)
+
+
+def _worked_out(text: str, words: tuple[str, ...], hang: int, widths: list[int]) -> list[Any]:
+    cell = Wrapped(text, words=words, hang=hang)
+    found: list[Any] = [cell._widths()]
+    for width in widths:
+        found += [cell.count(width), cell.sized_lines(width), [t.plain for t in cell.lines(width)]]
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    cells=st.lists(st.tuples(TEXT, WORDS, st.sampled_from([0, 2, 4])), min_size=1, max_size=6),
+    widths=st.lists(st.integers(1, 50), min_size=1, max_size=6),
+)
+def test_a_remembered_cell_is_measured_and_laid_out_as_a_new_one(
+    cells: list[tuple[str, tuple[str, ...], int]], widths: list[int]
+) -> None:
+    """The same texts under other words and hangs, at widths in turn (more than a cell keeps),
+    over several commands: each answer is the one worked out without a memory."""
+    expected = [_worked_out(text, words, hang, widths) for text, words, hang in cells]
+    memory = Memory(lambda words: None, "stamp")
+    for _ in range(3):
+        with remembering(memory):
+            got = [_worked_out(text, words, hang, widths) for text, words, hang in cells]
+        assert got == expected
+        memory = _round_trip(memory)
+    # and taken one width at a time, as different commands would
+    for width in widths:
+        with remembering(memory):
+            got = [_worked_out(text, words, hang, [width]) for text, words, hang in cells]
+        assert got == [_worked_out(text, words, hang, [width]) for text, words, hang in cells]
+        memory = _round_trip(memory)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    table=tables(),
+    width=st.integers(8, 160),
+    colour=st.sampled_from([None, "truecolor"]),
+)
+def test_a_table_prints_the_same_from_a_memory(table: Any, width: int, colour: str | None) -> None:
+    fresh = copy.deepcopy(table)
+    expected = printed(fresh, True, width=width, colour=colour, escaped=True)
+    memory = Memory(lambda words: None, "stamp")
+    for _ in range(2):
+        again = copy.deepcopy(table)
+        with remembering(memory):
+            assert printed(again, True, width=width, colour=colour, escaped=True) == expected
+        memory = _round_trip(memory)
+
+
+def test_a_cell_outside_a_memory_is_worked_out_anew() -> None:
+    memory = Memory(lambda words: None, "stamp")
+    with remembering(memory):
+        Wrapped("推进重点工作落实", words=("乡民政办",)).sized_lines(4)
+    assert memory.known[("乡民政办",)]
+    assert wrap._MEMORY[0] is None
+    entries = memory.known[("乡民政办",)].entries
+    entries[("推进重点工作落实", 0)][1][4] = [(0, 1, False, 2)]  # what a memory would say
+    assert Wrapped("推进重点工作落实", words=("乡民政办",)).plain_lines(4) == [
+        "推进",
+        "重点",
+        "工作",
+        "落实",
+    ]
+
+
+def test_a_cell_keeps_its_lines_at_its_last_few_widths() -> None:
+    memory = Memory(lambda words: None, "stamp")
+    with remembering(memory):
+        for width in (9, 3, 4, 5, 6, 7):
+            Wrapped("推进重点工作落实", words=("乡民政办",)).plain_lines(width)
+    [entry] = memory.known[("乡民政办",)].entries.values()
+    assert list(entry[1]) == [4, 5, 6, 7]
+
+
+def test_the_oldest_entries_go_first() -> None:
+    entries: dict[tuple[str, int], list[Any]] = {(str(n), 0): [None, {}, n % 5] for n in range(20)}
+    kept = Kept(4, entries).trimmed(8)
+    assert sorted(kept.entries) == sorted((str(n), 0) for n in range(20) if n % 5 >= 3)
+    assert Kept(4, entries).trimmed(20).entries is entries
+
+
+def _spied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts whose breaks are sought, from now on."""
+    sought: list[str] = []
+    real = wrap.breaks
+
+    def breaks(text: str, words: Any = ()) -> list[int]:
+        sought.append(text)
+        return real(text, words)
+
+    monkeypatch.setattr(wrap, "breaks", breaks)
+    return sought
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "--all"),
+        ("overdue", "--all", "--as-of", "2023-01-15"),
+        ("remind", "--as-of", "2023-01-15", "--no-pager"),
+    ],
+)
+def test_commands_print_the_same_from_the_kept_layouts(
+    xixin: Runner, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv("XIXIN_CACHE", "off")
+    expected = xixin(*args)
+    assert expected.code in (0, 1) and expected.err == ""
+    monkeypatch.delenv("XIXIN_CACHE")
+    first = xixin(*args)
+    folder = cache.cache_dir()
+    assert folder is not None
+    kept = list(folder.glob("layouts-*.pickle"))
+    assert kept
+    sought = _spied(monkeypatch)
+    second = xixin(*args)
+    assert first == expected and second == expected
+    assert len(sought) <= 30  # what the table samples to share its room; no title cut again
+    for width in ("60", "140", "100"):  # other widths: laid out anew, as a new cell would be
+        monkeypatch.setenv("COLUMNS", width)
+        monkeypatch.setenv("XIXIN_CACHE", "off")
+        expected = xixin(*args)
+        monkeypatch.delenv("XIXIN_CACHE")
+        assert xixin(*args) == expected
+        assert xixin(*args) == expected
+    assert all(path.exists() for path in kept)
+
+
+def _forged(path: Path, payload: object) -> None:
+    """A cache file as cache.py writes one, holding `payload`."""
+    with path.open("wb") as handle:
+        handle.write(cache._HEADER)
+        pickle.dump((cache._STAMP, payload), handle)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["cut", "garbage", "other stamp", "other words", "bad entries", "wrong lines"],
+)
+def test_damaged_or_forged_layouts_are_worked_out_anew(
+    xixin: Runner, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    args = ("list", "--all")
+    expected = xixin(*args)
+    folder = cache.cache_dir()
+    assert folder is not None
+    kept = max(folder.glob("layouts-*.pickle"), key=lambda path: path.stat().st_size)
+    data = kept.read_bytes()
+    stamp, words, run, entries = pickle.loads(data[len(cache._HEADER) :])[1]
+    # what the cells would print if the file were believed: one character a line
+    wrong = {
+        key: [(1, 1), {w: [(0, 1, False, 1)] for w in e[1]}, run] for key, e in entries.items()
+    }
+    if damage == "cut":
+        kept.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        kept.write_bytes(cache._HEADER + b"\x80\x05garbage")
+    elif damage == "other stamp":  # another xixin, rich or Python worked them out
+        _forged(kept, ("another", words, run, wrong))
+    elif damage == "other words":
+        _forged(kept, (stamp, ("乡民政办",), run, wrong))
+    elif damage == "bad entries":
+        forged = {key: ["x", {100: "y"}, run] for key in entries}
+        _forged(kept, (stamp, words, run, forged))
+    else:  # of the right types, but no line of the right shape: never read
+        forged = {
+            key: [entry[0], {100: [(0, "1", False, None)]}, run] for key, entry in entries.items()
+        }
+        _forged(kept, (stamp, words, run, forged))
+    again = xixin(*args)
+    assert again == expected
+    assert xixin(*args) == expected  # and kept anew
+    assert pickle.loads(kept.read_bytes()[len(cache._HEADER) :])[1][0] == stamp
+
+
+def test_no_layouts_are_kept_with_the_cache_off(
+    xixin: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = cache.cache_dir()
+    assert folder is not None
+    monkeypatch.setenv("XIXIN_CACHE", "off")
+    assert xixin("list", "--all").code == 0
+    assert not list(folder.glob("layouts-*"))
