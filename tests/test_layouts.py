@@ -21,10 +21,17 @@ from conftest import Runner
 WORDS = st.sampled_from([(), ("乡民政办",), ("乡民政办", "党群办"), ("推进重点",)])
 
 
+def _memory(load: Any = lambda words: None, few: int = 0) -> Memory:
+    """A memory that every cell uses after the first `few` of each list of words."""
+    memory = Memory(load, "stamp")
+    memory.FEW = few
+    return memory
+
+
 def _round_trip(memory: Memory) -> Memory:
     """A memory as the next command gets it: what `memory` knows, through pickle."""
     kept = pickle.loads(pickle.dumps(memory.known))
-    return Memory(kept.get, memory.stamp)
+    return _memory(kept.get, memory.FEW)
 
 
 def _worked_out(text: str, words: tuple[str, ...], hang: int, widths: list[int]) -> list[Any]:
@@ -39,14 +46,15 @@ def _worked_out(text: str, words: tuple[str, ...], hang: int, widths: list[int])
 @given(
     cells=st.lists(st.tuples(TEXT, WORDS, st.sampled_from([0, 2, 4])), min_size=1, max_size=6),
     widths=st.lists(st.integers(1, 50), min_size=1, max_size=6),
+    few=st.integers(0, 3),
 )
 def test_a_remembered_cell_is_measured_and_laid_out_as_a_new_one(
-    cells: list[tuple[str, tuple[str, ...], int]], widths: list[int]
+    cells: list[tuple[str, tuple[str, ...], int]], widths: list[int], few: int
 ) -> None:
     """The same texts under other words and hangs, at widths in turn (more than a cell keeps),
     over several commands: each answer is the one worked out without a memory."""
     expected = [_worked_out(text, words, hang, widths) for text, words, hang in cells]
-    memory = Memory(lambda words: None, "stamp")
+    memory = _memory(few=few)
     for _ in range(3):
         with remembering(memory):
             got = [_worked_out(text, words, hang, widths) for text, words, hang in cells]
@@ -69,7 +77,7 @@ def test_a_remembered_cell_is_measured_and_laid_out_as_a_new_one(
 def test_a_table_prints_the_same_from_a_memory(table: Any, width: int, colour: str | None) -> None:
     fresh = copy.deepcopy(table)
     expected = printed(fresh, True, width=width, colour=colour, escaped=True)
-    memory = Memory(lambda words: None, "stamp")
+    memory = _memory()
     for _ in range(2):
         again = copy.deepcopy(table)
         with remembering(memory):
@@ -78,7 +86,7 @@ def test_a_table_prints_the_same_from_a_memory(table: Any, width: int, colour: s
 
 
 def test_a_cell_outside_a_memory_is_worked_out_anew() -> None:
-    memory = Memory(lambda words: None, "stamp")
+    memory = _memory()
     with remembering(memory):
         Wrapped("推进重点工作落实", words=("乡民政办",)).sized_lines(4)
     assert memory.known[("乡民政办",)]
@@ -94,12 +102,29 @@ def test_a_cell_outside_a_memory_is_worked_out_anew() -> None:
 
 
 def test_a_cell_keeps_its_lines_at_its_last_few_widths() -> None:
-    memory = Memory(lambda words: None, "stamp")
+    memory = _memory()
     with remembering(memory):
         for width in (9, 3, 4, 5, 6, 7):
             Wrapped("推进重点工作落实", words=("乡民政办",)).plain_lines(width)
     [entry] = memory.known[("乡民政办",)].entries.values()
     assert list(entry[1]) == [4, 5, 6, 7]
+
+
+def test_a_few_cells_are_laid_out_without_loading_the_memory() -> None:
+    asked: list[tuple[str, ...]] = []
+
+    def load(words: tuple[str, ...]) -> None:
+        asked.append(words)
+
+    memory = _memory(load, few=3)
+    with remembering(memory):
+        for n in range(3):
+            Wrapped(f"第{n}项", words=("乡民政办",)).plain_lines(4)
+        assert asked == [] and not memory.changed
+        Wrapped("第4项", words=("乡民政办",)).plain_lines(4)
+        Wrapped("第5项", words=("乡民政办",)).plain_lines(4)
+    assert asked == [("乡民政办",)]
+    assert sorted(memory.known[("乡民政办",)].entries) == [("第4项", 0), ("第5项", 0)]
 
 
 def test_the_oldest_entries_go_first() -> None:
@@ -133,6 +158,7 @@ def _spied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_commands_print_the_same_from_the_kept_layouts(
     xixin: Runner, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
 ) -> None:
+    monkeypatch.setattr(Memory, "FEW", 0)  # the bundled plan's tables are short
     monkeypatch.setenv("XIXIN_CACHE", "off")
     expected = xixin(*args)
     assert expected.code in (0, 1) and expected.err == ""
@@ -170,6 +196,7 @@ def _forged(path: Path, payload: object) -> None:
 def test_damaged_or_forged_layouts_are_worked_out_anew(
     xixin: Runner, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
+    monkeypatch.setattr(Memory, "FEW", 0)
     args = ("list", "--all")
     expected = xixin(*args)
     folder = cache.cache_dir()
@@ -203,11 +230,14 @@ def test_damaged_or_forged_layouts_are_worked_out_anew(
     assert pickle.loads(kept.read_bytes()[len(cache._HEADER) :])[1][0] == stamp
 
 
-def test_no_layouts_are_kept_with_the_cache_off(
+def test_no_layouts_are_kept_with_the_cache_off_or_for_a_short_table(
     xixin: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = cache.cache_dir()
     assert folder is not None
+    assert xixin("list", "--all").code == 0  # 75 items
+    assert not list(folder.glob("layouts-*"))
+    monkeypatch.setattr(Memory, "FEW", 0)
     monkeypatch.setenv("XIXIN_CACHE", "off")
     assert xixin("list", "--all").code == 0
     assert not list(folder.glob("layouts-*"))

@@ -684,28 +684,38 @@ class Memory:
     `Kept` the first time a cell of it is seen (None: nothing kept); `changed` says which
     lists `learnt` something since, for the cache to keep them."""
 
+    #: How many cells of a list of words are laid out as they always were before the memory
+    #: of that list is loaded (a county's is a megabyte: ~10 ms, what 150 titles cost).
+    FEW = 150
+
     def __init__(self, load: Callable[[tuple[str, ...]], Kept | None], stamp: str) -> None:
         self._load = load
         #: The `dependencies` the entries were worked out under.
         self.stamp = stamp
         self.known: dict[tuple[str, ...], Kept] = {}
         self.changed: set[tuple[str, ...]] = set()
-        self._last: tuple[object, tuple[str, ...], Kept] | None = None
+        #: Per list of words not loaded yet, how many cells asked.
+        self._asked: dict[tuple[str, ...], int] = {}
+        self._last: tuple[object, tuple[str, ...], Kept | None] = (None, (), None)
 
-    def entry(self, words: Sequence[str], text: str, hang: int) -> list[Any]:
+    def entry(self, words: Sequence[str], text: str, hang: int) -> list[Any] | None:
         """A cell's entry, [its measure or None, its lines at each width it was laid out at
-        (the last few), the run that last used it], made when missing."""
+        (the last few), the run that last used it], made when missing. None for the first
+        `FEW` cells of a list of words: a table of a few rows is laid out faster than the
+        memory of a county's titles is loaded (which happens when more cells ask)."""
         last = self._last
-        if last is not None and last[0] is words:  # the cells of a table share their words
-            kept = last[2]
-        else:
-            key = tuple(words)
-            found = self.known.get(key)
-            if found is None:
+        kept = last[2] if last[0] is words else None  # the cells of a table share their words
+        if kept is None:
+            key = last[1] if last[0] is words else tuple(words)
+            kept = self.known.get(key)
+            if kept is None:
+                asked = self._asked[key] = self._asked.get(key, 0) + 1
+                if asked <= self.FEW:
+                    self._last = (words, key, None)
+                    return None
                 found = self._load(key)
-                found = Kept(found.run + 1, found.entries) if found is not None else Kept(0, {})
-                self.known[key] = found
-            kept = found
+                kept = Kept(found.run + 1, found.entries) if found is not None else Kept(0, {})
+                self.known[key] = kept
             self._last = (words, key, kept)
         cell = (text, hang)
         known = kept.entries.get(cell)
@@ -718,7 +728,7 @@ class Memory:
     def learnt(self, words: Sequence[str]) -> None:
         """An entry of `words` has changed (a cell was measured or laid out anew)."""
         last = self._last
-        self.changed.add(last[1] if last is not None and last[0] is words else tuple(words))
+        self.changed.add(last[1] if last[0] is words else tuple(words))
 
     @staticmethod
     def dependencies() -> str | None:
