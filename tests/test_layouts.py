@@ -221,7 +221,8 @@ def test_damaged_or_forged_layouts_are_worked_out_anew(
         _forged(kept, (stamp, words, run, forged))
     else:  # of the right types, but no line of the right shape: never read
         forged = {
-            key: [entry[0], {100: [(0, "1", False, None)]}, run] for key, entry in entries.items()
+            key: [entry[0], {w: [(0, "1", False, None)] for w in entry[1]}, run]
+            for key, entry in entries.items()
         }
         _forged(kept, (stamp, words, run, forged))
     again = xixin(*args)

@@ -589,7 +589,7 @@ class Wrapped:
         known = self._remembered()
         if known is not None:
             remembered: list[tuple[int, int, bool, int | None]] | None = known[1].get(width)
-            if remembered is not None:
+            if remembered is not None and _lines_hold(remembered):
                 return remembered
         found: list[tuple[int, int, bool, int | None]]
         if self._fits(width):  # every line fits as it is
@@ -609,8 +609,14 @@ class Wrapped:
                 for k, (left, right, size) in enumerate(laid):
                     found.append((start + left, start + right, k > 0, size))
         if known is not None:
-            if len(known[1]) >= _WIDTHS_KEPT:  # the oldest width goes
+            if len(known[1]) >= _WIDTHS_KEPT and width not in known[1]:  # the oldest goes
                 del known[1][next(iter(known[1]))]
+            # each line's width worked out once, to be remembered (`sized_lines` would, each time)
+            plain = self.text.plain
+            found = [
+                (a, b, hangs, cells(plain[a:b].rstrip()) if size is None else size)
+                for a, b, hangs, size in found
+            ]
             known[1][width] = found
             _learnt(self._words)
         if self.shared:
@@ -768,8 +774,8 @@ class Kept(NamedTuple):
 
 
 def _entry_holds(entry: object) -> bool:
-    """Whether a kept entry is of the shapes a cell reads: [measure or None, {width: lines},
-    run], each line (start, end, whether it continues a line, its width or None)."""
+    """Whether a kept entry is of the shape a cell reads, [measure or None, {width: lines},
+    run] (its lines are looked at when they are asked for: `_lines_hold`)."""
     if type(entry) is not list or len(entry) != 3:
         return False
     measure, laid, run = entry
@@ -777,19 +783,22 @@ def _entry_holds(entry: object) -> bool:
         type(measure) is tuple and len(measure) == 2 and all(type(n) is int for n in measure)
     ):
         return False
-    if type(run) is not int or type(laid) is not dict:
+    return type(run) is int and type(laid) is dict
+
+
+def _lines_hold(lines: object) -> bool:
+    """Whether kept lines are of the shape `Wrapped._bounds` gives: a list of (start, end,
+    whether it continues a line, its width)."""
+    if type(lines) is not list:
         return False
-    for width, lines in laid.items():
-        if type(width) is not int or type(lines) is not list:
+    for line in lines:
+        if not (type(line) is tuple and len(line) == 4):
             return False
-        for line in lines:
-            if not (type(line) is tuple and len(line) == 4):
-                return False
-            start, end, continues, size = line
-            if not (type(start) is int and type(end) is int and type(continues) is bool):
-                return False
-            if size is not None and type(size) is not int:
-                return False
+        start, end, continues, size = line
+        if not (type(start) is int and type(end) is int and type(continues) is bool):
+            return False
+        if type(size) is not int:
+            return False
     return True
 
 
