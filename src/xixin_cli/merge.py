@@ -39,9 +39,9 @@ def source_problems(name: str, data: bytes) -> tuple[Problem, ...]:
     """What `verify` finds wrong with the records of a log about to be merged: edited lines,
     broken chains, unsigned records, one event id with two contents. Lines that are no records
     at all (a torn last line) are only skipped, as any reader skips them."""
-    from xixin_cli.checks import verify_log
+    from xixin_cli.verified import verify_data
 
-    found = verify_log(data, name).problems
+    found = verify_data(data, name).problems  # what checks.verify_log finds, in its order
     return tuple(p for p in found if p.code.startswith("verify.") and p.code != "verify.newer")
 
 

@@ -282,9 +282,9 @@ class _Memory(_Verifying):
     hash is there, that line is read back from the log and compared, so the answer is exact;
     a key whose hash another key has already is kept by its text."""
 
-    def __init__(self, handle: BinaryIO, name: str) -> None:
+    def __init__(self, handle: BinaryIO | None, name: str) -> None:
         super().__init__(name)
-        self.fd = handle.fileno()
+        self.fd = -1 if handle is None else handle.fileno()
         self.starts = array("q")  # where each line starts (line n at n - 1)
         self.id_at: dict[int, int] = {}  # hash(event id) -> its first line
         self.hash_at: dict[int, int] = {}  # hash((writer, hash)) -> its first line
@@ -388,6 +388,18 @@ class _Memory(_Verifying):
             return other, self._line(other).rstrip(b"\r") == content
         self.id_text[event] = line
         return None
+
+
+class _Bytes(_Memory):
+    """`_Memory` over a log held as bytes: a line read back is sliced from them."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        super().__init__(None, name)
+        self.data = data
+
+    def _line(self, number: int) -> bytes:
+        at = self.starts[number - 1]
+        return self.data[at : self.starts[number] - 1]
 
 
 class _Written:
@@ -632,8 +644,20 @@ def verify_open(
 
 def _verify_all(handle: BinaryIO, name: str) -> Result:
     """Verify the whole open log from its bytes, keeping what it must know in memory."""
-    state = _Memory(handle, name)
     handle.seek(0)
+    return _verify_from(_Memory(handle, name), handle)
+
+
+def verify_data(data: bytes, name: str) -> Result:
+    """What `checks.verify_log` finds in a log's bytes (its problems in the same order), by
+    `verify --full`'s way: a plain line's fields and hash read from its bytes, not decoded (a
+    merge's source, read once as bytes, is checked so before its events are read)."""
+    import io
+
+    return _verify_from(_Bytes(data, name), io.BytesIO(data))
+
+
+def _verify_from(state: _Memory, handle: BinaryIO) -> Result:
     offset = lines = 0
     # a quarter of a megabyte at a time: each piece is held as bytes, lines and their text
     for piece in pieces(handle, min(_PIECE, 1 << 18)):
