@@ -9,15 +9,16 @@ import builtins
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from xixin_cli import verified
+from xixin_cli import merge, verified
 from xixin_cli.checks import verify_log
-from xixin_cli.errors import Problem
+from xixin_cli.errors import Problem, StateError
 from xixin_cli.merge import Incoming, new_records, parsed_source, source_problems
 from xixin_cli.model import Event, EventKind, Status
-from xixin_cli.status_log import event_to_record, record_hash
+from xixin_cli.status_log import event_to_record, parse_log, record_hash
 
 CHINA = timezone(timedelta(hours=8))
 START = datetime(2022, 11, 1, 9, tzinfo=CHINA)
@@ -56,6 +57,7 @@ def _signed_lines(specs: list[tuple[str, str, int]]) -> list[bytes]:
 OPS = [
     *("repeat", "collide", "forge", "edit", "drop", "move", "unsign", "garbage", "blank"),
     *("tear", "badbyte", "spaced", "cr", "newer", "escape", "nohash", "deep", "array"),
+    *("long", "midbom"),
 ]
 changes = st.lists(
     st.tuples(st.sampled_from(OPS), st.integers(min_value=0), st.integers(min_value=0)),
@@ -103,10 +105,14 @@ def _changed(lines: list[bytes], ops: list[tuple[str, int, int]]) -> bytes:
             lines.insert(to % (len(lines) + 1), b"[" * 1000)
         elif kind == "array":  # JSON, but not a record
             lines.insert(to % (len(lines) + 1), b'[{"v":1}]' if at % 2 else b'{"v":1.5}')
+        elif kind == "long":  # over MAX_LINE: one bad line, never parsed
+            lines.insert(to % (len(lines) + 1), line[:-1] + b',"x":"' + b"y" * (64 << 10) + b'"}')
+        elif kind == "midbom":  # a BOM that does not lead the file: part of its line
+            lines[where] = b"\xef\xbb\xbf" + line
         elif kind == "blank":
             lines.insert(to % (len(lines) + 1), b" \t\r" if at % 2 else b"")
         else:  # the last line cut short, without its newline
-            tail = line[: to % len(line)]
+            tail = line[: to % len(line)] if line else b"{"
     return b"\n".join(lines) + b"\n" + tail if lines else tail
 
 
@@ -189,3 +195,64 @@ def test_a_plain_sources_refusal_names_the_edited_line(tmp_path: Path) -> None:
     data = _changed(lines, [("edit", 1, 0)])
     assert [(p.line, p.code) for p in source_problems("src", data)] == [(2, "verify.edited")]
     assert source_problems("src", b"\n".join(lines) + b"\n") == ()
+
+
+def _read_whole(data: bytes) -> tuple[object, ...]:
+    """What parsed_source gave before it read a piece at a time: one parse of the whole."""
+    read = parse_log(data, "src")
+    raw_lines = data.split(b"\n")
+    entries = tuple(
+        (number, raw_lines[number - 1], event.event_id)
+        for number, event in zip(read.lines, read.events, strict=True)
+    )
+    return entries, _problems(read.warnings), read.events
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs, changes, st.booleans(), st.sampled_from([1, 2, 60, 333, 1 << 20]))
+@example([("w1", "1.1", 0)] * 3, [("tear", 2, 40), ("badbyte", 0, 0)], True, 60)
+@example([("w1", "1.1", 0)] * 2, [("midbom", 1, 0), ("long", 0, 1)], True, 333)
+@example([("w1", "1.1", 0)] * 3, [("newer", 2, 0), ("edit", 0, 0)], False, 1)
+def test_a_source_read_a_piece_at_a_time_reads_as_the_whole_of_it(
+    lines: list[tuple[str, str, int]], ops: list[tuple[str, int, int]], bom: bool, piece: int
+) -> None:
+    """Its events, its lines as they are, the lines skipped and a newer record's refusal
+    are those of one parse of the whole source, wherever its pieces end."""
+    data = (b"\xef\xbb\xbf" if bom else b"") + _changed(_signed_lines(lines), ops)
+    try:
+        truth: tuple[object, ...] | str = _read_whole(data)
+    except StateError as refused:
+        truth = repr((refused.code, refused.params))
+    real = merge._SOURCE_PIECE
+    merge._SOURCE_PIECE = piece
+    try:
+        source = parsed_source("src", data)
+        found: tuple[object, ...] | str = (
+            source.entries,
+            _problems(source.warnings),
+            source.events,
+        )
+    except StateError as refused:
+        found = repr((refused.code, refused.params))
+    finally:
+        merge._SOURCE_PIECE = real
+    assert found == truth
+    if not isinstance(found, str):
+        assert source.data is data and source.digest == merge._sha256(data)
+
+
+def test_the_pieces_a_source_is_read_in_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No piece of more than _SOURCE_PIECE (and a line) is decoded at once."""
+    data = b"\n".join(_signed_lines([("w1", "1.1", 0)] * 40)) + b"\n"
+    sizes: list[int] = []
+    real = parse_log
+
+    def counted(piece: bytes, name: str, first_line: int = 1) -> object:
+        sizes.append(len(piece))
+        return real(piece, name, first_line)
+
+    monkeypatch.setattr(merge, "parse_log", counted)
+    monkeypatch.setattr(merge, "_SOURCE_PIECE", 2000)
+    source = parsed_source("src", data)
+    assert len(source.events or ()) == 40 and len(sizes) > 1
+    assert max(sizes) < 2000 + 600 and sum(sizes) == len(data)

@@ -257,6 +257,9 @@ def merge(
                 already=result.already,
             )
         )
+    # What the sources held (their bytes, lines and what was taken of them) is told: let it
+    # go before the conflicts are looked for, which need only the events brought
+    del sources, results
     for conflict in conflicts_brought(target, added):  # only those this merge brought
         item = opened.plan.get(conflict.item)
         unit = opened.plan.offices.get(conflict.office)
