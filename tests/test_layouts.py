@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from test_bulk import TEXT, printed, tables
 
 from xixin_cli import cache, wrap
-from xixin_cli.wrap import Kept, Memory, Wrapped, remembering
+from xixin_cli.wrap import Kept, Memory, Wrapped, _packed, _unpacked, remembering
 
 from conftest import Runner
 
@@ -30,8 +30,12 @@ def _memory(load: Any = lambda words: None, few: int = 0) -> Memory:
 
 def _round_trip(memory: Memory) -> Memory:
     """A memory as the next command gets it: what `memory` knows, through pickle."""
-    kept = pickle.loads(pickle.dumps(memory.known))
-    return _memory(kept.get, memory.FEW)
+    entries = pickle.loads(pickle.dumps({k: v.entries for k, v in memory.known.items()}))
+
+    def load(words: tuple[str, ...]) -> Kept | None:
+        return Kept(entries[words], set()) if words in entries else None
+
+    return _memory(load, memory.FEW)
 
 
 def _worked_out(text: str, words: tuple[str, ...], hang: int, widths: list[int]) -> list[Any]:
@@ -89,16 +93,18 @@ def test_a_cell_outside_a_memory_is_worked_out_anew() -> None:
     memory = _memory()
     with remembering(memory):
         Wrapped("推进重点工作落实", words=("乡民政办",)).sized_lines(4)
-    assert memory.known[("乡民政办",)]
     assert wrap._MEMORY[0] is None
     entries = memory.known[("乡民政办",)].entries
-    entries[("推进重点工作落实", 0)][1][4] = [(0, 1, False, 2)]  # what a memory would say
+    assert list(entries) == ["0:推进重点工作落实"]
+    entries["0:推进重点工作落实"] = _packed([(1, 1), {4: [(0, 1, False, 2)]}])  # what it'd say
     assert Wrapped("推进重点工作落实", words=("乡民政办",)).plain_lines(4) == [
         "推进",
         "重点",
         "工作",
         "落实",
     ]
+    with remembering(memory):
+        assert Wrapped("推进重点工作落实", words=("乡民政办",)).plain_lines(4) == ["推"]
 
 
 def test_a_cell_keeps_its_lines_at_its_last_few_widths() -> None:
@@ -106,8 +112,9 @@ def test_a_cell_keeps_its_lines_at_its_last_few_widths() -> None:
     with remembering(memory):
         for width in (9, 3, 4, 5, 6, 7):
             Wrapped("推进重点工作落实", words=("乡民政办",)).plain_lines(width)
-    [entry] = memory.known[("乡民政办",)].entries.values()
-    assert list(entry[1]) == [4, 5, 6, 7]
+    [packed] = memory.known[("乡民政办",)].entries.values()
+    entry = _unpacked(packed)
+    assert entry is not None and list(entry[1]) == [4, 5, 6, 7]
 
 
 def test_a_few_cells_are_laid_out_without_loading_the_memory() -> None:
@@ -122,16 +129,49 @@ def test_a_few_cells_are_laid_out_without_loading_the_memory() -> None:
             Wrapped(f"第{n}项", words=("乡民政办",)).plain_lines(4)
         assert asked == [] and not memory.changed
         Wrapped("第4项", words=("乡民政办",)).plain_lines(4)
-        Wrapped("第5项", words=("乡民政办",)).plain_lines(4)
+        Wrapped("第5项", words=("乡民政办",), hang=2).plain_lines(4)
     assert asked == [("乡民政办",)]
-    assert sorted(memory.known[("乡民政办",)].entries) == [("第4项", 0), ("第5项", 0)]
+    assert sorted(memory.known[("乡民政办",)].entries) == ["0:第4项", "2:第5项"]
 
 
-def test_the_oldest_entries_go_first() -> None:
-    entries: dict[tuple[str, int], list[Any]] = {(str(n), 0): [None, {}, n % 5] for n in range(20)}
-    kept = Kept(4, entries).trimmed(8)
-    assert sorted(kept.entries) == sorted((str(n), 0) for n in range(20) if n % 5 >= 3)
-    assert Kept(4, entries).trimmed(20).entries is entries
+def test_the_entries_used_stay_then_the_latest_others() -> None:
+    entries = {str(n): bytes(8) for n in range(20)}
+    kept = Kept(entries, {"3", "15"}).trimmed(5)
+    assert list(kept) == ["3", "15", "17", "18", "19"]
+    assert Kept(entries, {str(n) for n in range(8)}).trimmed(5).keys() == set(map(str, range(8)))
+    assert Kept(entries, set()).trimmed(20) is entries
+
+
+LINES = st.lists(
+    st.tuples(
+        st.integers(0, 2**31 - 1),
+        st.integers(0, 2**31 - 1),
+        st.booleans(),
+        st.integers(0, 2**31 - 1),
+    ).map(lambda t: (min(t[0], t[1]), max(t[0], t[1]), t[2], t[3])),
+    max_size=4,
+)
+
+
+@given(
+    measure=st.none() | st.tuples(st.integers(0, 2**31 - 1), st.integers(0, 2**31 - 1)),
+    laid=st.dictionaries(st.integers(-(2**31), 2**31 - 1), LINES, max_size=4),
+)
+def test_an_entry_is_kept_as_it_was(
+    measure: tuple[int, int] | None, laid: dict[int, list[tuple[int, int, bool, int]]]
+) -> None:
+    assert _unpacked(_packed([measure, laid])) == [measure, laid]
+
+
+@given(st.binary(max_size=200) | st.just("text") | st.integers())
+def test_any_bytes_are_an_entry_or_refused(packed: Any) -> None:
+    found = _unpacked(packed)
+    if found is not None:
+        assert _unpacked(_packed(found)) == found
+        measure, laid = found
+        assert measure is None or min(measure) >= 0
+        for lines in laid.values():
+            assert all(0 <= a <= b and size >= 0 for a, b, _, size in lines)
 
 
 def _spied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -182,6 +222,12 @@ def test_commands_print_the_same_from_the_kept_layouts(
     assert all(path.exists() for path in kept)
 
 
+def _numbers(*numbers: int) -> bytes:
+    from array import array
+
+    return array("i", numbers).tobytes()
+
+
 def _forged(path: Path, payload: object) -> None:
     """A cache file as cache.py writes one, holding `payload`."""
     with path.open("wb") as handle:
@@ -203,28 +249,27 @@ def test_damaged_or_forged_layouts_are_worked_out_anew(
     assert folder is not None
     kept = max(folder.glob("layouts-*.pickle"), key=lambda path: path.stat().st_size)
     data = kept.read_bytes()
-    stamp, words, run, entries = pickle.loads(data[len(cache._HEADER) :])[1]
+    stamp, words, entries = pickle.loads(data[len(cache._HEADER) :])[1]
     # what the cells would print if the file were believed: one character a line
-    wrong = {
-        key: [(1, 1), {w: [(0, 1, False, 1)] for w in e[1]}, run] for key, e in entries.items()
-    }
+    wrong = {}
+    for key, packed in entries.items():
+        entry = _unpacked(packed)
+        assert entry is not None
+        wrong[key] = _packed([(1, 1), {w: [(0, 1, False, 1)] for w in entry[1]}])
     if damage == "cut":
         kept.write_bytes(data[: len(data) // 2])
     elif damage == "garbage":
         kept.write_bytes(cache._HEADER + b"\x80\x05garbage")
     elif damage == "other stamp":  # another xixin, rich or Python worked them out
-        _forged(kept, ("another", words, run, wrong))
+        _forged(kept, ("another", words, wrong))
     elif damage == "other words":
-        _forged(kept, (stamp, ("乡民政办",), run, wrong))
+        _forged(kept, (stamp, ("乡民政办",), wrong))
     elif damage == "bad entries":
-        forged = {key: ["x", {100: "y"}, run] for key in entries}
-        _forged(kept, (stamp, words, run, forged))
-    else:  # of the right types, but no line of the right shape: never read
-        forged = {
-            key: [entry[0], {w: [(0, "1", False, None)] for w in entry[1]}, run]
-            for key, entry in entries.items()
-        }
-        _forged(kept, (stamp, words, run, forged))
+        _forged(kept, (stamp, words, {key: "x" for key in entries}))
+    else:  # bytes, but no entry's: a flag neither 0 nor 1, more lines than there are
+        forged = {key: wrong[key][:8] + _numbers(60, 1, 0, 3, 2, 4) for key in wrong}
+        forged |= {key: wrong[key][:8] + _numbers(60, 9, 0, 3, 0, 4) for key in list(wrong)[:3]}
+        _forged(kept, (stamp, words, forged))
     again = xixin(*args)
     assert again == expected
     assert xixin(*args) == expected  # and kept anew
@@ -242,3 +287,28 @@ def test_no_layouts_are_kept_with_the_cache_off_or_for_a_short_table(
     monkeypatch.setenv("XIXIN_CACHE", "off")
     assert xixin("list", "--all").code == 0
     assert not list(folder.glob("layouts-*"))
+
+
+def test_tables_and_the_reminder_keep_their_cells_apart(
+    xixin: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reminder does not load the tables' titles, nor they its lists of ids."""
+    monkeypatch.setattr(Memory, "FEW", 0)
+    folder = cache.cache_dir()
+    assert folder is not None
+    assert xixin("list", "--all").code == 0
+    tables = {path.name for path in folder.glob("layouts-*")}
+    assert xixin("remind", "--as-of", "2023-01-15", "--no-pager").code == 0
+    reminder = {path.name for path in folder.glob("layouts-*")} - tables
+    assert tables and reminder
+    loaded: list[str] = []
+    real = cache._load
+
+    def spied(slot: Path | None) -> Any:
+        if slot is not None and slot.name.startswith("layouts-"):
+            loaded.append(slot.name)
+        return real(slot)
+
+    monkeypatch.setattr(cache, "_load", spied)
+    assert xixin("remind", "--as-of", "2023-01-15", "--no-pager").code == 0
+    assert loaded and set(loaded) <= reminder

@@ -170,9 +170,11 @@ def derived(kind: str, key: object, build: Callable[[], object]) -> object:
 LAYOUTS_KEPT = 60_000
 
 
-def layouts() -> Memory | None:
-    """A memory of cells' layouts (`wrap.Memory`) kept in the cache folder, one file per list
-    of words; None when caching is off or the layouts' dependencies cannot be told."""
+def layouts(kind: str) -> Memory | None:
+    """A memory of the layouts of cells shown in a `kind` of view (wrap.Memory) kept in the
+    cache folder, one file per kind and list of words (a reminder's cells are not the
+    tables' titles: neither is loaded for the other); None when caching is off or the
+    layouts' dependencies cannot be told."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -183,16 +185,13 @@ def layouts() -> Memory | None:
         return None
 
     def load(words: tuple[str, ...]) -> Kept | None:
-        found = _load(_layouts_slot(folder, words))
-        # plain values only (see _Loader); each entry is checked as a cell takes it (Memory)
-        if not (isinstance(found, tuple) and len(found) == 4 and found[:2] == (stamp, words)):
+        found = _load(_layouts_slot(folder, kind, words))
+        # plain values only (see _Loader); each entry is unpacked, and checked, as a cell asks
+        if not (isinstance(found, tuple) and len(found) == 3 and found[:2] == (stamp, words)):
             return None
-        run, entries = found[2:]
-        if type(run) is not int or type(entries) is not dict:
-            return None
-        return Kept(run, entries)
+        return Kept(found[2], set()) if type(found[2]) is dict else None
 
-    return Memory(load, stamp)
+    return Memory(load, stamp, kind)
 
 
 def keep_layouts(memory: Memory | None) -> None:
@@ -201,15 +200,15 @@ def keep_layouts(memory: Memory | None) -> None:
         return
     folder = cache_dir()
     for words in sorted(memory.changed):
-        kept = memory.known[words].trimmed(LAYOUTS_KEPT)
-        payload = (memory.stamp, words, kept.run, kept.entries)
-        _store(_layouts_slot(folder, words) if folder is not None else None, payload)
+        payload = (memory.stamp, words, memory.known[words].trimmed(LAYOUTS_KEPT))
+        slot = _layouts_slot(folder, memory.kind, words) if folder is not None else None
+        _store(slot, payload)
     memory.changed.clear()
 
 
-def _layouts_slot(folder: Path, words: tuple[str, ...]) -> Path:
+def _layouts_slot(folder: Path, kind: str, words: tuple[str, ...]) -> Path:
     key = zlib.crc32("\n".join(words).encode("utf-8", "surrogatepass"))
-    return folder / f"layouts-{key:08x}.pickle"
+    return folder / f"layouts-{kind.lower()}-{key:08x}.pickle"
 
 
 # -- the plan ----------------------------------------------------------------------------------

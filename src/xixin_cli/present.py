@@ -120,7 +120,7 @@ def _print(renderable: RenderableType, *, paged: bool = False) -> None:
     from xixin_cli.cache import keep_layouts, layouts
     from xixin_cli.wrap import remembering
 
-    memory = layouts()
+    memory = layouts(type(renderable).__name__)
     with remembering(memory):
         _printed(renderable, paged)
     keep_layouts(memory)

@@ -481,6 +481,12 @@ class Wrapped:
             self._known = known = (memory, entry)
         return known[1]
 
+    def _learnt(self, entry: list[Any]) -> None:
+        """Tell the memory in use this cell's entry has changed."""
+        memory = _MEMORY[0]
+        if memory is not None:
+            memory.learnt(self._words, self.text.plain, self.hang, entry)
+
     @property
     def _lines(self) -> list[tuple[int, int, list[int]]]:
         """Each line of the text: its start, its end and where it may break (found when first
@@ -565,7 +571,7 @@ class Wrapped:
         )
         if known is not None:
             known[0] = self._measured
-            _learnt(self._words)
+            self._learnt(known)
         return self._measured
 
     def count(self, width: int) -> int:
@@ -589,7 +595,7 @@ class Wrapped:
         known = self._remembered()
         if known is not None:
             remembered: list[tuple[int, int, bool, int | None]] | None = known[1].get(width)
-            if remembered is not None and _lines_hold(remembered):
+            if remembered is not None:
                 return remembered
         found: list[tuple[int, int, bool, int | None]]
         if self._fits(width):  # every line fits as it is
@@ -618,7 +624,7 @@ class Wrapped:
                 for a, b, hangs, size in found
             ]
             known[1][width] = found
-            _learnt(self._words)
+            self._learnt(known)
         if self.shared:
             self._laid = (width, found)
         elif self._pieces is None:  # laid out once, as a row is printed: its breaks let go
@@ -687,28 +693,30 @@ class Memory:
 
     A layout depends on the cell's text, words and hang, the width, this module's code and
     the widths rich gives characters (`dependencies`). `load` is asked for a list of words'
-    `Kept` the first time a cell of it is seen (None: nothing kept); `changed` says which
-    lists `learnt` something since, for the cache to keep them."""
+    entries (`Kept`) the first time more than `FEW` cells of it are seen (None: nothing
+    kept); `changed` says which lists `learnt` something since, for the cache to keep them.
+    Each entry is kept packed (`_packed`): a county's 20,000 titles are 5 MB so, not 18."""
 
     #: How many cells of a list of words are laid out as they always were before the memory
     #: of that list is loaded (a county's is a megabyte: ~10 ms, what 150 titles cost).
     FEW = 150
 
-    def __init__(self, load: Callable[[tuple[str, ...]], Kept | None], stamp: str) -> None:
+    def __init__(
+        self, load: Callable[[tuple[str, ...]], Kept | None], stamp: str, kind: str = ""
+    ) -> None:
         self._load = load
         #: The `dependencies` the entries were worked out under.
         self.stamp = stamp
+        #: What kind of view its cells are shown in (what the cache keeps it apart by).
+        self.kind = kind
         self.known: dict[tuple[str, ...], Kept] = {}
         self.changed: set[tuple[str, ...]] = set()
         #: Per list of words not loaded yet, how many cells asked.
         self._asked: dict[tuple[str, ...], int] = {}
         self._last: tuple[object, tuple[str, ...], Kept | None] = (None, (), None)
 
-    def entry(self, words: Sequence[str], text: str, hang: int) -> list[Any] | None:
-        """A cell's entry, [its measure or None, its lines at each width it was laid out at
-        (the last few), the run that last used it], made when missing. None for the first
-        `FEW` cells of a list of words: a table of a few rows is laid out faster than the
-        memory of a county's titles is loaded (which happens when more cells ask)."""
+    def _kept(self, words: Sequence[str]) -> Kept | None:
+        """The entries of `words`, loaded once more than `FEW` cells asked; else None."""
         last = self._last
         kept = last[2] if last[0] is words else None  # the cells of a table share their words
         if kept is None:
@@ -719,22 +727,30 @@ class Memory:
                 if asked <= self.FEW:
                     self._last = (words, key, None)
                     return None
-                found = self._load(key)
-                kept = Kept(found.run + 1, found.entries) if found is not None else Kept(0, {})
-                self.known[key] = kept
+                kept = self.known[key] = self._load(key) or Kept({}, set())
             self._last = (words, key, kept)
-        cell = (text, hang)
-        known = kept.entries.get(cell)
-        if known is None or not _entry_holds(known):  # a damaged or forged entry: anew
-            known = kept.entries[cell] = [None, {}, kept.run]
-        else:
-            known[2] = kept.run
-        return known
+        return kept
 
-    def learnt(self, words: Sequence[str]) -> None:
-        """An entry of `words` has changed (a cell was measured or laid out anew)."""
-        last = self._last
-        self.changed.add(last[1] if last[0] is words else tuple(words))
+    def entry(self, words: Sequence[str], text: str, hang: int) -> list[Any] | None:
+        """A cell's entry, [its measure or None, {width: its lines there}] (the last few
+        widths), empty when nothing is known; None for the first `FEW` cells of a list of
+        words: a table of a few rows is laid out faster than a county's memory is loaded."""
+        kept = self._kept(words)
+        if kept is None:
+            return None
+        key = f"{hang}:{text}"
+        kept.used.add(key)
+        packed = kept.entries.get(key)
+        found = _unpacked(packed) if packed is not None else None
+        return found if found is not None else [None, {}]  # a damaged entry: anew
+
+    def learnt(self, words: Sequence[str], text: str, hang: int, entry: list[Any]) -> None:
+        """A cell's entry has changed (it was measured or laid out anew): kept packed."""
+        kept = self._kept(words)
+        if kept is not None:
+            kept.entries[f"{hang}:{text}"] = _packed(entry)
+            last = self._last
+            self.changed.add(last[1] if last[0] is words else tuple(words))
 
     @staticmethod
     def dependencies() -> str | None:
@@ -758,48 +774,72 @@ class Memory:
 
 
 class Kept(NamedTuple):
-    """A list of words' entries (`Memory.entry`) and the run that keeps them: each run that
-    keeps them counts one up, and marks the entries it used, so that the oldest go first."""
+    """A list of words' entries ("hang:text" -> the entry `_packed`), and which of them this
+    command used."""
 
-    run: int
-    entries: dict[tuple[str, int], list[Any]]
+    entries: dict[str, bytes]
+    used: set[str]
 
-    def trimmed(self, most: int) -> Kept:
-        """At most `most` entries (those used last), when there are more."""
+    def trimmed(self, most: int) -> dict[str, bytes]:
+        """At most `most` entries when there are more: those this command used, then the
+        latest others (a dict keeps the order they were first kept in)."""
         if len(self.entries) <= most:
-            return self
-        order = sorted(self.entries.values(), key=lambda entry: entry[2], reverse=True)
-        latest = order[most - 1][2]
-        return Kept(self.run, {k: e for k, e in self.entries.items() if e[2] >= latest})
+            return self.entries
+        used = self.used
+        found = {key: packed for key, packed in self.entries.items() if key in used}
+        others = [key for key in self.entries if key not in used]
+        for key in others[max(0, len(others) - (most - len(found))) :]:
+            found[key] = self.entries[key]
+        return found
 
 
-def _entry_holds(entry: object) -> bool:
-    """Whether a kept entry is of the shape a cell reads, [measure or None, {width: lines},
-    run] (its lines are looked at when they are asked for: `_lines_hold`)."""
-    if type(entry) is not list or len(entry) != 3:
-        return False
-    measure, laid, run = entry
-    if measure is not None and not (
-        type(measure) is tuple and len(measure) == 2 and all(type(n) is int for n in measure)
-    ):
-        return False
-    return type(run) is int and type(laid) is dict
+def _packed(entry: list[Any]) -> bytes:
+    """An entry as 32-bit numbers: its measure (-1 -1 when not known), then per width the
+    width, how many lines, and each line's start, end, whether it continues a line, width."""
+    from array import array
+
+    measure, laid = entry
+    numbers = array("i", measure if measure is not None else (-1, -1))
+    for width, lines in laid.items():
+        numbers.extend((width, len(lines)))
+        for start, end, continues, size in lines:
+            numbers.extend((start, end, 1 if continues else 0, size))
+    return numbers.tobytes()
 
 
-def _lines_hold(lines: object) -> bool:
-    """Whether kept lines are of the shape `Wrapped._bounds` gives: a list of (start, end,
-    whether it continues a line, its width)."""
-    if type(lines) is not list:
-        return False
-    for line in lines:
-        if not (type(line) is tuple and len(line) == 4):
-            return False
-        start, end, continues, size = line
-        if not (type(start) is int and type(end) is int and type(continues) is bool):
-            return False
-        if type(size) is not int:
-            return False
-    return True
+def _unpacked(packed: object) -> list[Any] | None:
+    """The entry `_packed` made; None when these are not such bytes (a damaged or forged
+    file: the cell is worked out anew)."""
+    from array import array
+
+    if type(packed) is not bytes or len(packed) % 4 or len(packed) < 8:
+        return None
+    numbers = array("i", packed)
+    lo, hi = numbers[0], numbers[1]
+    if lo == hi == -1:
+        measure = None
+    elif lo < 0 or hi < 0:
+        return None
+    else:
+        measure = (lo, hi)
+    laid: dict[int, list[tuple[int, int, bool, int]]] = {}
+    at, end = 2, len(numbers)
+    while at < end:
+        if at + 2 > end:
+            return None
+        width, count = numbers[at], numbers[at + 1]
+        at += 2
+        if count < 0 or at + 4 * count > end or width in laid:
+            return None
+        lines = []
+        for _ in range(count):
+            start, stop, continues, size = numbers[at : at + 4]
+            if continues not in (0, 1) or not 0 <= start <= stop or size < 0:
+                return None
+            lines.append((start, stop, continues == 1, size))
+            at += 4
+        laid[width] = lines
+    return [measure, laid]
 
 
 #: How many widths a cell's lines are remembered at (commands lay out a title at their own).
@@ -807,12 +847,6 @@ _WIDTHS_KEPT = 4
 
 #: The memory cells consult (`remembering`); None: every cell worked out anew.
 _MEMORY: list[Memory | None] = [None]
-
-
-def _learnt(words: Sequence[str]) -> None:
-    memory = _MEMORY[0]
-    if memory is not None:
-        memory.learnt(words)
 
 
 @contextmanager
