@@ -465,9 +465,9 @@ class Wrapped:
         self._offsets = offsets
         self._found: list[tuple[int, int, list[int]]] | None = None
         #: The layout memory last asked (`Memory`) and its entry for this cell.
-        self._known: tuple[Memory | None, list[Any] | None] | None = None
+        self._known: tuple[Memory | None, Entry | None] | None = None
 
-    def _remembered(self) -> list[Any] | None:
+    def _remembered(self) -> Entry | None:
         """This cell's entry in the layout memory in use (`remembering`), made when missing;
         None when no memory is in use, or for a cell whose breaks are given (a unit list:
         `offsets`, cheap to lay out). A cell kept from one command to the next (a process
@@ -481,7 +481,7 @@ class Wrapped:
             self._known = known = (memory, entry)
         return known[1]
 
-    def _learnt(self, entry: list[Any]) -> None:
+    def _learnt(self, entry: Entry) -> None:
         """Tell the memory in use this cell's entry has changed."""
         memory = _MEMORY[0]
         if memory is not None:
@@ -523,7 +523,7 @@ class Wrapped:
         if self._measured is not None or self._found is not None or self._offsets is not None:
             return self._widths()[1] <= width
         known = self._remembered()
-        if known is not None and known[0] is not None:
+        if known is not None and known.measure is not None:
             return self._widths()[1] <= width
         for line in self.text.plain.split("\n"):
             sums = _sums(line)
@@ -555,9 +555,9 @@ class Wrapped:
         if self._measured is not None:
             return self._measured
         known = self._remembered()
-        if known is not None and known[0] is not None:
-            self._measured = measure = known[0]
-            return measure  # type: ignore[no-any-return]
+        if known is not None and known.measure is not None:
+            self._measured = known.measure
+            return known.measure
         widest_piece = widest_line = 0
         plain = self.text.plain
         for start, end, offsets in self._lines:
@@ -570,7 +570,7 @@ class Wrapped:
             widest_line,
         )
         if known is not None:
-            known[0] = self._measured
+            known.keep(self._measured, None)
             self._learnt(known)
         return self._measured
 
@@ -594,9 +594,9 @@ class Wrapped:
             return self._laid[1]
         known = self._remembered()
         if known is not None:
-            remembered: list[tuple[int, int, bool, int | None]] | None = known[1].get(width)
+            remembered = known.lines(width)
             if remembered is not None:
-                return remembered
+                return remembered  # type: ignore[return-value]
         found: list[tuple[int, int, bool, int | None]]
         if self._fits(width):  # every line fits as it is
             found = [(start, end, False, None) for start, end in self._spans()]
@@ -615,15 +615,13 @@ class Wrapped:
                 for k, (left, right, size) in enumerate(laid):
                     found.append((start + left, start + right, k > 0, size))
         if known is not None:
-            if len(known[1]) >= _WIDTHS_KEPT and width not in known[1]:  # the oldest goes
-                del known[1][next(iter(known[1]))]
             # each line's width worked out once, to be remembered (`sized_lines` would, each time)
             plain = self.text.plain
             found = [
                 (a, b, hangs, cells(plain[a:b].rstrip()) if size is None else size)
                 for a, b, hangs, size in found
             ]
-            known[1][width] = found
+            known.keep(known.measure, (width, found))  # type: ignore[arg-type]
             self._learnt(known)
         if self.shared:
             self._laid = (width, found)
@@ -731,10 +729,10 @@ class Memory:
             self._last = (words, key, kept)
         return kept
 
-    def entry(self, words: Sequence[str], text: str, hang: int) -> list[Any] | None:
-        """A cell's entry, [its measure or None, {width: its lines there}] (the last few
-        widths), empty when nothing is known; None for the first `FEW` cells of a list of
-        words: a table of a few rows is laid out faster than a county's memory is loaded."""
+    def entry(self, words: Sequence[str], text: str, hang: int) -> Entry | None:
+        """A cell's entry (empty when nothing is known of it); None for the first `FEW`
+        cells of a list of words: a table of a few rows is laid out faster than a county's
+        memory is loaded."""
         kept = self._kept(words)
         if kept is None:
             return None
@@ -742,13 +740,15 @@ class Memory:
         kept.used.add(key)
         packed = kept.entries.get(key)
         found = _unpacked(packed) if packed is not None else None
-        return found if found is not None else [None, {}]  # a damaged entry: anew
+        if found is None:  # nothing known, or a damaged entry: anew
+            return Entry(None, _EMPTY)
+        return Entry(found[0], packed)  # type: ignore[arg-type]
 
-    def learnt(self, words: Sequence[str], text: str, hang: int, entry: list[Any]) -> None:
-        """A cell's entry has changed (it was measured or laid out anew): kept packed."""
+    def learnt(self, words: Sequence[str], text: str, hang: int, entry: Entry) -> None:
+        """A cell's entry has changed (it was measured or laid out anew)."""
         kept = self._kept(words)
         if kept is not None:
-            kept.entries[f"{hang}:{text}"] = _packed(entry)
+            kept.entries[f"{hang}:{text}"] = entry.packed
             last = self._last
             self.changed.add(last[1] if last[0] is words else tuple(words))
 
@@ -771,6 +771,40 @@ class Memory:
             return None
         rich_files = ",".join(f"{i.st_size}:{i.st_mtime_ns}" for i in installed)
         return f"{code:08x}|{rich_files}|{sys.version}"
+
+
+class Entry:
+    """What a memory knows of one cell: its measure (None: not known) and its lines at the
+    last few widths, packed (`_packed`, checked by `_unpacked` when the entry was made): each
+    of a county's 20,000 cells holds it from measuring to printing, so it is not unpacked
+    beyond its measure until a width is asked for."""
+
+    __slots__ = ("measure", "packed")
+
+    def __init__(self, measure: tuple[int, int] | None, packed: bytes) -> None:
+        self.measure = measure
+        self.packed = packed
+
+    def lines(self, width: int) -> list[tuple[int, int, bool, int]] | None:
+        """The lines at `width`, or None."""
+        found = _unpacked(self.packed)
+        return found[1].get(width) if found is not None else None
+
+    def keep(
+        self,
+        measure: tuple[int, int] | None,
+        laid: tuple[int, list[tuple[int, int, bool, int]]] | None,
+    ) -> None:
+        """Now with `measure`, and `laid` (a width and its lines) with the last widths."""
+        found = _unpacked(self.packed)
+        widths: dict[int, list[tuple[int, int, bool, int]]] = found[1] if found else {}
+        if laid is not None:
+            width, lines = laid
+            if len(widths) >= _WIDTHS_KEPT and width not in widths:  # the oldest goes
+                del widths[next(iter(widths))]
+            widths[width] = lines
+        self.measure = measure
+        self.packed = _packed([measure, widths])
 
 
 class Kept(NamedTuple):
@@ -805,6 +839,10 @@ def _packed(entry: list[Any]) -> bytes:
         for start, end, continues, size in lines:
             numbers.extend((start, end, 1 if continues else 0, size))
     return numbers.tobytes()
+
+
+#: The entry of a cell nothing is known of.
+_EMPTY = _packed([None, {}])
 
 
 def _unpacked(packed: object) -> list[Any] | None:
