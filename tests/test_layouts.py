@@ -312,3 +312,21 @@ def test_tables_and_the_reminder_keep_their_cells_apart(
     monkeypatch.setattr(cache, "_load", spied)
     assert xixin("remind", "--as-of", "2023-01-15", "--no-pager").code == 0
     assert loaded and set(loaded) <= reminder
+
+
+def test_an_entry_of_more_widths_than_are_kept_is_refused() -> None:
+    """A forged entry of many widths, shared by every key of a file, is not unpacked (and
+    kept again) on every run."""
+    many = {width: [(0, 1, False, 1)] for width in range(10, 10 + wrap._WIDTHS_KEPT + 1)}
+    assert _unpacked(_packed([(1, 1), many])) is None
+    fewer = dict(list(many.items())[: wrap._WIDTHS_KEPT])
+    assert _unpacked(_packed([(1, 1), fewer])) == [(1, 1), fewer]
+
+
+def test_the_stamp_follows_the_unicode_version_rich_is_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("UNICODE_VERSION", raising=False)
+    default = Memory.dependencies()
+    monkeypatch.setenv("UNICODE_VERSION", "8.0.0")
+    assert Memory.dependencies() not in (None, default)

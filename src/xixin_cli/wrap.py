@@ -755,8 +755,9 @@ class Memory:
     @staticmethod
     def dependencies() -> str | None:
         """What entries depend on besides the cells: this module's code (its bytes), rich's
-        widths of characters (its installed files, rewritten by any install of rich) and the
-        interpreter's Unicode tables; None when that cannot be told."""
+        widths of characters (its installed files, rewritten by any install of rich, and the
+        Unicode version it is told to use) and the interpreter's Unicode tables; None when
+        that cannot be told."""
         import os
         import zlib
         from pathlib import Path
@@ -770,7 +771,9 @@ class Memory:
         except OSError:
             return None
         rich_files = ",".join(f"{i.st_size}:{i.st_mtime_ns}" for i in installed)
-        return f"{code:08x}|{rich_files}|{sys.version}"
+        # rich picks its table of widths by this variable (rich/_unicode_data)
+        tables = os.environ.get("UNICODE_VERSION", "")
+        return f"{code:08x}|{rich_files}|{tables}|{sys.version}"
 
 
 class Entry:
@@ -867,8 +870,8 @@ def _unpacked(packed: object) -> list[Any] | None:
             return None
         width, count = numbers[at], numbers[at + 1]
         at += 2
-        if count < 0 or at + 4 * count > end or width in laid:
-            return None
+        if count < 0 or at + 4 * count > end or width in laid or len(laid) >= _WIDTHS_KEPT:
+            return None  # a forged entry of many widths would be unpacked, and kept, each run
         lines = []
         for _ in range(count):
             start, stop, continues, size = numbers[at : at + 4]
