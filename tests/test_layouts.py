@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from test_bulk import TEXT, printed, tables
 
 from xixin_cli import cache, wrap
-from xixin_cli.wrap import Kept, Memory, Wrapped, _packed, _unpacked, remembering
+from xixin_cli.wrap import Entry, Kept, Memory, Wrapped, _packed, _unpacked, remembering
 
 from conftest import Runner
 
@@ -160,7 +160,10 @@ LINES = st.lists(
 def test_an_entry_is_kept_as_it_was(
     measure: tuple[int, int] | None, laid: dict[int, list[tuple[int, int, bool, int]]]
 ) -> None:
-    assert _unpacked(_packed([measure, laid])) == [measure, laid]
+    packed = _packed([measure, laid])
+    assert _unpacked(packed) == [measure, laid]
+    for width in [*laid, 0, 47]:  # one width's lines read alone are the same lines
+        assert Entry(measure, packed).lines(width) == laid.get(width)
 
 
 @given(st.binary(max_size=200) | st.just("text") | st.integers())
@@ -172,6 +175,12 @@ def test_any_bytes_are_an_entry_or_refused(packed: Any) -> None:
         assert measure is None or min(measure) >= 0
         for lines in laid.values():
             assert all(0 <= a <= b and size >= 0 for a, b, _, size in lines)
+    for width in range(-1, 3):  # read alone, a width's lines are its lines, or nothing
+        alone = Entry(None, packed).lines(width)
+        if found is not None:
+            assert alone == found[1].get(width)
+        elif alone is not None:  # damage elsewhere in the entry
+            assert all(0 <= a <= b and size >= 0 for a, b, _, size in alone)
 
 
 def _spied(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import sys
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -789,9 +790,9 @@ class Entry:
         self.packed = packed
 
     def lines(self, width: int) -> list[tuple[int, int, bool, int]] | None:
-        """The lines at `width`, or None."""
-        found = _unpacked(self.packed)
-        return found[1].get(width) if found is not None else None
+        """The lines at `width`, or None (only they are unpacked: a cell of a county's
+        table asks for one width once)."""
+        return _lines_at(self.packed, width)
 
     def keep(
         self,
@@ -833,8 +834,6 @@ class Kept(NamedTuple):
 def _packed(entry: list[Any]) -> bytes:
     """An entry as 32-bit numbers: its measure (-1 -1 when not known), then per width the
     width, how many lines, and each line's start, end, whether it continues a line, width."""
-    from array import array
-
     measure, laid = entry
     numbers = array("i", measure if measure is not None else (-1, -1))
     for width, lines in laid.items():
@@ -851,11 +850,9 @@ _EMPTY = _packed([None, {}])
 def _unpacked(packed: object) -> list[Any] | None:
     """The entry `_packed` made; None when these are not such bytes (a damaged or forged
     file: the cell is worked out anew)."""
-    from array import array
-
-    if type(packed) is not bytes or len(packed) % 4 or len(packed) < 8:
+    numbers = _numbers(packed)
+    if numbers is None:
         return None
-    numbers = array("i", packed)
     lo, hi = numbers[0], numbers[1]
     if lo == hi == -1:
         measure = None
@@ -863,24 +860,61 @@ def _unpacked(packed: object) -> list[Any] | None:
         return None
     else:
         measure = (lo, hi)
+    places = _places(numbers)
+    if places is None:
+        return None
     laid: dict[int, list[tuple[int, int, bool, int]]] = {}
+    for width, (at, count) in places.items():
+        lines = _read_lines(numbers, at, count)
+        if lines is None:
+            return None
+        laid[width] = lines
+    return [measure, laid]
+
+
+def _lines_at(packed: object, width: int) -> list[tuple[int, int, bool, int]] | None:
+    """The lines at `width` of an entry `_packed` made, as `_unpacked` gives them (None when
+    it has none at that width or is not such bytes), without reading its other lines."""
+    numbers = _numbers(packed)
+    places = _places(numbers) if numbers is not None else None
+    if numbers is None or places is None or width not in places:
+        return None
+    return _read_lines(numbers, *places[width])
+
+
+def _numbers(packed: object) -> list[int] | None:
+    if type(packed) is not bytes or len(packed) % 4 or len(packed) < 8:
+        return None
+    return array("i", packed).tolist()
+
+
+def _places(numbers: list[int]) -> dict[int, tuple[int, int]] | None:
+    """Where each width's lines are in an entry's numbers and how many (width -> (place,
+    count)); None when they do not add up to the whole."""
+    places: dict[int, tuple[int, int]] = {}
     at, end = 2, len(numbers)
     while at < end:
         if at + 2 > end:
             return None
         width, count = numbers[at], numbers[at + 1]
         at += 2
-        if count < 0 or at + 4 * count > end or width in laid or len(laid) >= _WIDTHS_KEPT:
+        if count < 0 or at + 4 * count > end or width in places or len(places) >= _WIDTHS_KEPT:
             return None  # a forged entry of many widths would be unpacked, and kept, each run
-        lines = []
-        for _ in range(count):
-            start, stop, continues, size = numbers[at : at + 4]
-            if continues not in (0, 1) or not 0 <= start <= stop or size < 0:
-                return None
-            lines.append((start, stop, continues == 1, size))
-            at += 4
-        laid[width] = lines
-    return [measure, laid]
+        places[width] = (at, count)
+        at += 4 * count
+    return places
+
+
+def _read_lines(numbers: list[int], at: int, count: int) -> list[tuple[int, int, bool, int]] | None:
+    """The `count` lines from `at` (start, end, whether it continues a line, width); None
+    when one is no line."""
+    lines = []
+    for k in range(at, at + 4 * count, 4):
+        start, stop, continues, size = numbers[k], numbers[k + 1], numbers[k + 2], numbers[k + 3]
+        if not 0 <= start <= stop or size < 0 or continues not in (0, 1):
+            return None
+        lines.append((start, stop, continues == 1, size))
+    return lines
 
 
 #: How many widths a cell's lines are remembered at (commands lay out a title at their own).
