@@ -96,7 +96,7 @@ def open_session(
     today, the state is the one at the end of that day: changes that happened later (by their
     `--on` day, else the day they were written) do not count.
     """
-    from xixin_cli.cache import fold_logs, load_plan_cached
+    from xixin_cli.cache import fold_logs
     from xixin_cli.fold import Folded, items_of, states
     from xixin_cli.paths import bundled_plan, plan_name, plan_path, state_path, state_sources
 
@@ -105,10 +105,7 @@ def open_session(
     # the decision stands without the log and plan read again (`record`).
     written = written_log(settings) if write else None
     seen = files_seen([written.path, path]) if written is not None else ()
-    plan = with_workspace_warnings(load_plan_cached(path))
-    lang = settings.lang or (
-        plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
-    )
+    plan, lang = plan_and_language(settings, path)
     if path == bundled_plan():
         # Tables name the plan they show; the installed copy's long site-packages path says
         # less than its name and our version do.
@@ -123,7 +120,10 @@ def open_session(
     all_events: tuple[Event, ...] = ()
     combined = None if events else fold_logs(sources)
     if combined is not None and as_of is not None and not combined.settled_by(as_of):
-        # changes happened after the day asked for: replay up to that day (kept, as the fold)
+        # changes happened after the day asked for: replay up to that day (kept, as the fold).
+        # The whole log's fold is let go first: a county's is 20 MB, and both at once were
+        # the peak of every --as-of before the log's last day.
+        combined = None
         combined = fold_logs(sources, as_of)
     if combined is None:
         from xixin_cli.fold import happened_on
@@ -149,6 +149,19 @@ def open_session(
         tuple(sources),
         seen,
     )
+
+
+def plan_and_language(settings: Settings, path: Path) -> tuple[Plan, str]:
+    """The plan at `path` (with its workspace's warning lights) and the language its views
+    speak: --lang, else the plan's own, else the default. What a command that needs no
+    item's state opens (merge: a county's fold is 20 MB it would not use)."""
+    from xixin_cli.cache import load_plan_cached
+
+    plan = with_workspace_warnings(load_plan_cached(path))
+    lang = settings.lang or (
+        plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
+    )
+    return plan, lang
 
 
 def files_seen(paths: Sequence[Path]) -> Seen:

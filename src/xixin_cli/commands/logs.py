@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
-from xixin_cli.commands._options import session, settings
+from xixin_cli.commands._options import chosen, settings
 from xixin_cli.errors import ExitCode, Problem, StateError
 from xixin_cli.i18n import message, status_label
 from xixin_cli.results import Findings, Lines
@@ -203,11 +203,15 @@ def merge(
     --accept-unverified; a record whose event id is here with other content is a collision.
     Both are reported and end with exit 6."""
     from xixin_cli.merge import conflicts_brought, merge_logs, read_source
-    from xixin_cli.paths import state_sources
+    from xixin_cli.paths import plan_path, state_sources
     from xixin_cli.present import warn
+    from xixin_cli.session import plan_and_language, written_log
 
-    opened = session(ctx, write=True)
-    target = opened.state.path
+    # the plan (for the conflicts' titles) and the log written to: no item's state is needed
+    given = chosen(ctx)
+    written = written_log(given)
+    target = written.path
+    plan, lang = plan_and_language(given, plan_path(given.plan))
     sources = []
     for path in state_sources([str(f) for f in files], target):
         if not path.is_file():
@@ -223,9 +227,8 @@ def merge(
             if source.refused:
                 record_accepted(target, source.name, source.data, made.by, made.at.isoformat())
     results, added = merge_logs(
-        target, sources, make_parent=opened.state.is_default, accept_unverified=accept_unverified
+        target, sources, make_parent=written.is_default, accept_unverified=accept_unverified
     )
-    lang = opened.lang
     refused_files = {result.name for result in results if result.refused}
     from xixin_cli.evidence import bring_copies, store_of
 
@@ -261,8 +264,8 @@ def merge(
     # go before the conflicts are looked for, which need only the events brought
     del sources, results
     for conflict in conflicts_brought(target, added):  # only those this merge brought
-        item = opened.plan.get(conflict.item)
-        unit = opened.plan.offices.get(conflict.office)
+        item = plan.get(conflict.item)
+        unit = plan.offices.get(conflict.office)
         where = message("part_mark", lang, office=unit.name) if unit is not None else ""
         out.append(
             message(

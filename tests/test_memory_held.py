@@ -1,0 +1,72 @@
+"""What a command holds at once (issue #20: every command in bounded memory): merge opens no
+item's state, and a replay --as-of lets the whole log's fold go before it is made."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xixin_cli import cache, fold
+
+from conftest import Runner
+
+
+def test_merge_folds_no_item_state(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge needs the plan (the conflicts' titles) and the log it writes to: a county's
+    fold (20 MB) is neither read nor worked out, and the merge says what it always said."""
+    ours, theirs = tmp_path / "ours.jsonl", tmp_path / "cun.jsonl"
+    assert (
+        xixin("--state", str(ours), "done", "4.3.2", "--office", "民政办", "--by", "王芳").code == 0
+    )
+    monkeypatch.setenv("XIXIN_WRITER", "village-pc")
+    assert (
+        xixin("--state", str(theirs), "block", "4.3.2", "--office", "民政办", "--by", "李四").code
+        == 0
+    )
+
+    def no_fold(*args: object, **kwargs: object) -> Any:
+        raise AssertionError("merge folded the log")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(cache, "fold_logs", no_fold)
+        patched.setattr(fold, "states", no_fold)
+        result = xixin("--state", str(ours), "merge", str(theirs))
+    assert result.code == 0, result.err
+    assert result.err == ""
+    lines = result.out.splitlines()
+    assert lines[0] == f"从 {theirs} 并入 1 条新记录（已有 0 条，未重复写入）"
+    assert lines[1].startswith("冲突 4.3.2［乡民政办］ ") and "以较晚的“受阻”为准" in lines[1]
+    # and what it brought in counts: the later change stands in the fold read after it
+    shown = xixin("--state", str(ours), "show", "4.3.2")
+    assert shown.code == 0 and "受阻" in shown.out
+
+
+def test_a_replay_as_of_lets_the_whole_fold_go_first(
+    xixin: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--as-of a day before the log's last change: the fold of the whole log is no longer
+    held when the replay up to that day is made (both at once were the peak)."""
+    assert xixin("done", "4.3.2", "--office", "all", "--by", "王芳", "--on", "2022-11-20").code == 0
+    assert xixin("start", "5.1.1", "--by", "王芳").code == 0  # today: after the day asked
+    real = cache.fold_logs
+    made: list[Any] = []
+    held_then: list[int] = []  # how many others held the whole fold when the replay began
+
+    def watched(paths: Any, as_of: Any = None) -> Any:
+        if as_of is not None:  # (a fold keeps no weak references: its references, counted)
+            held_then.append(sum(sys.getrefcount(whole) - 3 for whole in made))  # list, name, arg
+        found = real(paths, as_of)
+        if as_of is None:
+            made.append(found)
+        return found
+
+    monkeypatch.setattr(cache, "fold_logs", watched)
+    result = xixin("overdue", "--all", "--as-of", "2022-11-21")
+    assert result.code == 0, result.err
+    assert made and held_then == [0]
+    assert "5.1.1" in result.out  # not started yet on that day
