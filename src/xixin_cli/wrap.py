@@ -883,6 +883,8 @@ def _lines_at(packed: object, width: int) -> list[tuple[int, int, bool, int]] | 
 
 
 def _numbers(packed: object) -> list[int] | None:
+    """An entry's 32-bit numbers, as a list (read faster than the array); None for what
+    cannot be an entry's bytes."""
     if type(packed) is not bytes or len(packed) % 4 or len(packed) < 8:
         return None
     return array("i", packed).tolist()
