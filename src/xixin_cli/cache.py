@@ -462,6 +462,10 @@ def fold_appended(path: Path, start: int, payload: bytes, read: LogRead) -> None
     _store(slot, _LogCache(base.device, base.inode, end, crc, lines, folded))
     with contextlib.suppress(OSError):
         tail_slot.unlink(missing_ok=True)  # it extended the fold just replaced
+    # Not kept in this process: the merge reads it no more (a county's fold, 13 MB, was held
+    # through the conflicts); a later command in it loads it again
+    for kept_slot in (slot, tail_slot):
+        _LOADED.pop(kept_slot, None)
 
 
 def _by(as_of: date | None, read: LogRead) -> LogRead:

@@ -16,6 +16,7 @@ from xixin_cli.session import Settings
 
 if TYPE_CHECKING:
     from xixin_cli.log_index import LogIndex
+    from xixin_cli.merge import Incoming, Source
 
 
 class _Checked(NamedTuple):
@@ -219,24 +220,64 @@ def merge(
         if path.resolve() != target.resolve():
             sources.append(read_source(path, target))  # only what is new in it
     if accept_unverified:  # said before merging: a superset of what comes in is harmless
-        from xixin_cli.merge import record_accepted
-        from xixin_cli.session import recorder, stamper
-
-        made = stamper(recorder(None))()
-        for source in sources:
-            if source.refused:
-                record_accepted(target, source.name, source.data, made.by, made.at.isoformat())
+        _record_accepted(target, sources)
     results, added = merge_logs(
         target, sources, make_parent=written.is_default, accept_unverified=accept_unverified
     )
     refused_files = {result.name for result in results if result.refused}
     from xixin_cli.evidence import bring_copies, store_of
 
-    for name, *_ in sources:  # the evidence copies travel with the records they prove
+    # the evidence copies travel with the records they prove (by name: a loop over the
+    # sources kept the last one, its bytes and lines, past the `del` below, through the
+    # conflicts; `for name, *_ in sources` did, in the list `_`)
+    for name in [source.name for source in sources]:
         if name not in refused_files:
             for refused in bring_copies(store_of(Path(name)), store_of(target))[1]:
                 warn(message("evidence.copy_refused", lang, file=refused), lang)
-    out = []
+    out, failed = _told(results, lang)
+    # What the sources held (their bytes, lines and what was taken of them) is told: let it
+    # go before the conflicts are looked for, which need only the events brought
+    del sources, results
+    for conflict in conflicts_brought(target, added):  # only those this merge brought
+        item = plan.get(conflict.item)
+        unit = plan.offices.get(conflict.office)
+        where = message("part_mark", lang, office=unit.name) if unit is not None else ""
+        out.append(
+            message(
+                "merge.conflict",
+                lang,
+                item=conflict.item + where,
+                title=item.title if item else "",
+                later_by=conflict.stands.by,
+                later_at=f"{conflict.stands.at:%Y-%m-%d %H:%M}",
+                later=status_label(conflict.stands.status, lang),
+                earlier_by=conflict.other.by,
+                earlier_at=f"{conflict.other.at:%Y-%m-%d %H:%M}",
+                earlier=status_label(conflict.other.status, lang),
+            )
+        )
+    return Lines(out=out, code=int(ExitCode.CHECK) if failed else 0)
+
+
+def _record_accepted(target: Path, sources: list[Source]) -> None:
+    """Record in `target`'s side file that the unverified sources were taken in knowingly
+    (by whom, when). Its own function: a loop's last source, its bytes, would outlive it."""
+    from xixin_cli.merge import record_accepted
+    from xixin_cli.session import recorder, stamper
+
+    made = stamper(recorder(None))()
+    for source in sources:
+        if source.refused:
+            record_accepted(target, source.name, source.data, made.by, made.at.isoformat())
+
+
+def _told(results: list[Incoming], lang: str) -> tuple[list[str], bool]:
+    """What merge says of each source (its warnings on stderr at once), and whether one was
+    refused or collided. (Its own function: a loop's last result, the lines it brought,
+    would outlive the merge's `del` of the results through the conflicts.)"""
+    from xixin_cli.present import warn
+
+    out: list[str] = []
     failed = False
     for result in results:
         for warning in result.warnings:
@@ -260,28 +301,7 @@ def merge(
                 already=result.already,
             )
         )
-    # What the sources held (their bytes, lines and what was taken of them) is told: let it
-    # go before the conflicts are looked for, which need only the events brought
-    del sources, results
-    for conflict in conflicts_brought(target, added):  # only those this merge brought
-        item = plan.get(conflict.item)
-        unit = plan.offices.get(conflict.office)
-        where = message("part_mark", lang, office=unit.name) if unit is not None else ""
-        out.append(
-            message(
-                "merge.conflict",
-                lang,
-                item=conflict.item + where,
-                title=item.title if item else "",
-                later_by=conflict.stands.by,
-                later_at=f"{conflict.stands.at:%Y-%m-%d %H:%M}",
-                later=status_label(conflict.stands.status, lang),
-                earlier_by=conflict.other.by,
-                earlier_at=f"{conflict.other.at:%Y-%m-%d %H:%M}",
-                earlier=status_label(conflict.other.status, lang),
-            )
-        )
-    return Lines(out=out, code=int(ExitCode.CHECK) if failed else 0)
+    return out, failed
 
 
 COMMANDS = {"verify": verify, "doctor": doctor, "merge": merge}
