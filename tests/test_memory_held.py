@@ -72,12 +72,13 @@ def test_a_replay_as_of_lets_the_whole_fold_go_first(
     assert "5.1.1" in result.out  # not started yet on that day
 
 
-def test_merge_holds_no_source_nor_fold_while_it_looks_for_conflicts(
+def test_merge_holds_no_source_when_it_folds_nor_the_fold_when_it_looks_for_conflicts(
     xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Once the sources are told, their bytes and lines go (a loop's last one, or the list
-    `for name, *_ in` made of it, held them through the conflicts), and the fold the merge
-    brought up to date is not kept in the process: at a county's scale, 30 MB."""
+    `for name, *_ in` made of it, held them through the conflicts) before the cached fold
+    takes in what was appended, and that fold is not kept in the process for the conflicts:
+    at a county's scale, both at once were 30 MB over the 100 the merge may use."""
     from xixin_cli import merge
 
     ours, theirs = tmp_path / "ours.jsonl", tmp_path / "cun.jsonl"
@@ -92,31 +93,47 @@ def test_merge_holds_no_source_nor_fold_while_it_looks_for_conflicts(
             == 0
         )
     read: list[Any] = []
-    held: list[int] = []  # references to each source, its bytes and lines, beyond the usual
+    held: dict[str, list[int]] = {}  # per step, references to each source, its bytes and lines
     folds: list[int] = []
-    real_read, real_conflicts = merge.read_source, merge.conflicts_brought
+    real_read, real_conflicts, real_fold = (
+        merge.read_source,
+        merge.conflicts_brought,
+        cache.fold_appended,
+    )
 
     def reading(*args: Any, **kwargs: Any) -> Any:
         found = real_read(*args, **kwargs)
         read.append(found)
         return found
 
-    def looking(*args: Any, **kwargs: Any) -> Any:
-        for source in read:  # held by more than `read` (the source) and the source (its parts)?
-            held.append(sys.getrefcount(source) - 3)  # `read`, `source`, the argument
+    def counted(step: str) -> None:
+        """Held by more than `read` (the source) and the source (its parts)?"""
+        for source in read:
             data, entries = source.data, source.entries
-            held.extend(
-                (sys.getrefcount(data) - 3, sys.getrefcount(entries) - 3)
-            )  # source, name, arg
-        del source, data, entries
+            held.setdefault(step, []).extend(
+                # `read`, `source`, the argument; the source, a name, the argument
+                (
+                    sys.getrefcount(source) - 3,
+                    sys.getrefcount(data) - 3,
+                    sys.getrefcount(entries) - 3,
+                )
+            )
+
+    def folding(*args: Any, **kwargs: Any) -> Any:
+        counted("fold")
+        return real_fold(*args, **kwargs)
+
+    def looking(*args: Any, **kwargs: Any) -> Any:
+        counted("conflicts")
         folds.append(sum(isinstance(kept[1], cache._LogCache) for kept in cache._LOADED.values()))
         return real_conflicts(*args, **kwargs)
 
     monkeypatch.setattr(merge, "read_source", reading)
     monkeypatch.setattr(merge, "conflicts_brought", looking)
+    monkeypatch.setattr(cache, "fold_appended", folding)
     monkeypatch.setattr(cache, "_LOADED", {})  # what the commands before kept, in this process
     result = xixin("--state", str(ours), "merge", str(theirs))
     assert result.code == 0, result.err
     assert result.out.startswith(f"从 {theirs} 并入 4 条新记录") and "冲突 4.3.2" in result.out
-    assert read and held == [0] * 3 * len(read)
+    assert read and held == {"fold": [0] * 3 * len(read), "conflicts": [0] * 3 * len(read)}
     assert folds == [0]

@@ -437,29 +437,39 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
     return folded.more(read.events, read.warnings)
 
 
-def fold_appended(path: Path, start: int, payload: bytes, read: LogRead) -> None:
-    """After a merge appended `payload` at byte `start` (under the log's lock) and read it
-    (`read`): fold it onto the log's cached fold when that covers exactly the log before it,
-    so that the next command need not read it back. No stamps are kept: the next read checks
-    the prefix's CRC, as after any write."""
+def fold_appended(path: Path, start: int, size: int, crc: int, read: LogRead) -> None:
+    """After a merge appended `size` bytes at byte `start` (under the log's lock), whose own
+    CRC-32 is `crc`, and read them (`read`): fold them onto the log's cached fold when that
+    covers exactly the log before them, so that the next command need not read them back.
+    The bytes are read back from the log here (a county's merge appends 10 MB: the merge
+    need not hold them until now), and nothing is folded unless they are still those. No
+    stamps are kept: the next read checks the prefix's CRC, as after any write."""
     slot = _slot("log", path)
     kept = _load(slot) if slot is not None else None
     if not isinstance(kept, _LogCache) or slot is None:
         return
     tail_slot = _tail_slot(slot)
     base = _joined(kept, _load(tail_slot))
+    del kept
     if base.offset != start:
         return
+    end = start + size
     try:
-        info = path.stat()
+        with path.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            if (info.st_dev, info.st_ino) != (base.device, base.inode) or info.st_size < end:
+                return
+            seeded, alone, lines = base.crc, 0, base.lines
+            for at in range(start, end, _PIECE):
+                piece = os.pread(handle.fileno(), min(_PIECE, end - at), at)
+                seeded, alone = zlib.crc32(piece, seeded), zlib.crc32(piece, alone)
+                lines += piece.count(b"\n")
     except OSError:
         return
-    end = start + len(payload)
-    if (info.st_dev, info.st_ino) != (base.device, base.inode) or info.st_size < end:
-        return
+    if alone != crc:
+        return  # not the bytes the merge appended and read: the next read folds what is there
     folded = base.folded.more(read.events, read.warnings)
-    crc, lines = zlib.crc32(payload, base.crc), base.lines + payload.count(b"\n")
-    _store(slot, _LogCache(base.device, base.inode, end, crc, lines, folded))
+    _store(slot, _LogCache(base.device, base.inode, end, seeded, lines, folded))
     with contextlib.suppress(OSError):
         tail_slot.unlink(missing_ok=True)  # it extended the fold just replaced
     # Not kept in this process: the merge reads it no more (a county's fold, 13 MB, was held

@@ -15,6 +15,7 @@ from xixin_cli.status_log import append_with, parse_log
 
 if TYPE_CHECKING:
     from xixin_cli.log_index import LogIndex
+    from xixin_cli.status_log import LogRead
 
 
 @dataclass(frozen=True)
@@ -621,10 +622,14 @@ def merge_logs(
     *,
     make_parent: bool = False,
     accept_unverified: bool = False,
+    later: list[Appended] | None = None,
 ) -> tuple[list[Incoming], tuple[Event, ...]]:
     """`merge_into`, and the events of the records it appended (read once: the target's
     index takes them in from the same bytes, and keeps what was found of each source, so
-    that merging it again finds it without looking up its records one by one)."""
+    that merging it again finds it without looking up its records one by one). The cached
+    fold takes them in too, here, or, given `later`, when the caller hands what it finds
+    there to `fold_merged` (once it has let the sources go: at a county's scale the fold and
+    the sources at once were the merge's peak)."""
     results: list[Incoming] = []
     prepared = [given if isinstance(given, Source) else parsed_source(*given) for given in sources]
     prepared = [s if s.digest else s._replace(digest=_sha256(s.data)) for s in prepared]
@@ -665,12 +670,34 @@ def merge_logs(
             events = tuple(event for found in decoded for event in found or ())
         read = extend(target, at[0], payload, remember, events)
         if read is not None and payload:  # and the fold, from the same events
-            from xixin_cli.cache import fold_appended
+            import zlib
 
-            fold_appended(target, at[0], payload, read)
+            appended = Appended(target, at[0], len(payload), zlib.crc32(payload), read)
+            if later is None:
+                fold_merged(appended)
+            else:
+                later.append(appended)
     if read is None:
         read = parse_log(payload, str(target))
     return results, read.events
+
+
+class Appended(NamedTuple):
+    """What a merge appended to `target` and read (for `fold_merged`): where, how many
+    bytes, their own CRC-32, and their events."""
+
+    target: Path
+    start: int
+    size: int
+    crc: int
+    read: LogRead
+
+
+def fold_merged(appended: Appended) -> None:
+    """Fold what a merge appended onto the target's cached fold (cache.fold_appended)."""
+    from xixin_cli.cache import fold_appended
+
+    fold_appended(appended.target, appended.start, appended.size, appended.crc, appended.read)
 
 
 def _warnings_text(warnings: Sequence[Problem]) -> str:

@@ -16,7 +16,8 @@ from xixin_cli.session import Settings
 
 if TYPE_CHECKING:
     from xixin_cli.log_index import LogIndex
-    from xixin_cli.merge import Incoming, Source
+    from xixin_cli.merge import Appended, Incoming, Source
+    from xixin_cli.model import Event, Plan
 
 
 class _Checked(NamedTuple):
@@ -203,7 +204,7 @@ def merge(
     A log whose records do not verify (edited, chain broken, unsigned) brings nothing unless
     --accept-unverified; a record whose event id is here with other content is a collision.
     Both are reported and end with exit 6."""
-    from xixin_cli.merge import conflicts_brought, merge_logs, read_source
+    from xixin_cli.merge import fold_merged, merge_logs, read_source
     from xixin_cli.paths import plan_path, state_sources
     from xixin_cli.present import warn
     from xixin_cli.session import plan_and_language, written_log
@@ -221,8 +222,13 @@ def merge(
             sources.append(read_source(path, target))  # only what is new in it
     if accept_unverified:  # said before merging: a superset of what comes in is harmless
         _record_accepted(target, sources)
+    appended: list[Appended] = []
     results, added = merge_logs(
-        target, sources, make_parent=written.is_default, accept_unverified=accept_unverified
+        target,
+        sources,
+        make_parent=written.is_default,
+        accept_unverified=accept_unverified,
+        later=appended,
     )
     refused_files = {result.name for result in results if result.refused}
     from xixin_cli.evidence import bring_copies, store_of
@@ -238,6 +244,19 @@ def merge(
     # What the sources held (their bytes, lines and what was taken of them) is told: let it
     # go before the conflicts are looked for, which need only the events brought
     del sources, results
+    # The cached fold takes in what was appended now, the sources gone: at a county's scale
+    # the fold and they at once were the merge's peak (119 -> 102 MB at 20k/800k)
+    while appended:
+        fold_merged(appended.pop())
+    out += _conflicts_told(plan, lang, target, added)
+    return Lines(out=out, code=int(ExitCode.CHECK) if failed else 0)
+
+
+def _conflicts_told(plan: Plan, lang: str, target: Path, added: tuple[Event, ...]) -> list[str]:
+    """A line for each conflict the merge brought into `target` (`conflicts_brought`)."""
+    from xixin_cli.merge import conflicts_brought
+
+    out: list[str] = []
     for conflict in conflicts_brought(target, added):  # only those this merge brought
         item = plan.get(conflict.item)
         unit = plan.offices.get(conflict.office)
@@ -256,7 +275,7 @@ def merge(
                 earlier=status_label(conflict.other.status, lang),
             )
         )
-    return Lines(out=out, code=int(ExitCode.CHECK) if failed else 0)
+    return out
 
 
 def _record_accepted(target: Path, sources: list[Source]) -> None:
