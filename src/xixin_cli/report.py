@@ -392,7 +392,7 @@ def to_markdown(blocks: Sequence[Block]) -> str:
             out.append("|" + "---|" * len(header))
             out += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
             out.append("")
-    return "\n".join(_squeeze(out)).strip() + "\n"
+    return _text_of(_squeeze(out))
 
 
 def to_text(blocks: Sequence[Block], lang: str) -> str:
@@ -422,7 +422,26 @@ def to_text(blocks: Sequence[Block], lang: str) -> str:
                         for cell, w in zip(row, widths, strict=True)
                     ).rstrip()
                 )
-    return "\n".join(_squeeze(out)).strip() + "\n"
+    return _text_of(_squeeze(out))
+
+
+def _text_of(lines: list[str]) -> str:
+    """The lines as one text, stripped of blanks at either end, ending in a newline: what
+    `"\\n".join(lines).strip() + "\\n"` gives, without making the whole text three times (a
+    county's weekly report is 2 MB of text, 6 MB as a str: its copies were the peak).
+    (Blank: what `str.isspace` says, as `strip` strips.)"""
+    first, last = 0, len(lines)
+    while first < last and not lines[first].strip():
+        first += 1
+    while last > first and not lines[last - 1].strip():
+        last -= 1
+    if first == last:
+        return "\n"
+    kept = lines[first:last]
+    kept[0] = kept[0].lstrip()
+    kept[-1] = kept[-1].rstrip()
+    kept.append("")
+    return "\n".join(kept)
 
 
 def _squeeze(lines: list[str]) -> list[str]:
