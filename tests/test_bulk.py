@@ -326,3 +326,39 @@ def test_a_table_wider_than_the_console_is_cut_as_rich_cuts_it() -> None:
     rich = printed(table, False, width=21, colour=None, escaped=False)
     assert "\x1b" not in rich
     assert printed(table, True, width=21, colour=None, escaped=False) == rich
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=TEXT,
+    style=STYLES,
+    hang=st.sampled_from([0, 2, 4]),
+    width=st.integers(1, 60),
+    colour=st.sampled_from([None, "truecolor"]),
+)
+def test_a_cell_made_of_a_string_is_the_cell_of_its_text(
+    text: str, style: str, hang: int, width: int, colour: str | None
+) -> None:
+    """A Wrapped cell keeps a string as its text, and makes the rich Text of it only when
+    asked: it is the cell it was when it made that Text at once (control codes stripped, its
+    style on every line)."""
+    words = ("乡民政办", "党群办")
+    made = Wrapped(text, words=words, hang=hang, style=style)
+    given = Wrapped(Text(text, style=style), words=words, hang=hang)
+    assert made.plain == given.plain == Text(text).plain
+    assert made.sized_lines(width) == given.sized_lines(width)
+
+    def seen(lines: list[Text]) -> list[tuple[str, object, object]]:
+        return [(line.plain, line.style, line.spans) for line in lines]
+
+    assert seen(made.lines(width)) == seen(given.lines(width))
+    assert (made.text.plain, made.text.style) == (given.text.plain, given.text.style)
+    table = render._table("", "")
+    table.add_column("", ratio=1, overflow="fold")
+    table.add_row(Wrapped(text, words=words, hang=hang, style=style))
+    other = render._table("", "")
+    other.add_column("", ratio=1, overflow="fold")
+    other.add_row(Wrapped(Text(text, style=style), words=words, hang=hang))
+    for bulk in (True, False):
+        shown = printed(table, bulk, width=width + 4, colour=colour, escaped=True)
+        assert shown == printed(other, bulk, width=width + 4, colour=colour, escaped=True)

@@ -468,7 +468,7 @@ class _Cells:
         """A Wrapped cell's lines, padded to the width; None if one is wider (rich crops it)."""
 
         if self.escape is not None:
-            plain = cell.text.plain
+            plain = cell.plain
             if self.escape(plain) != plain:
                 return None
         width = self.inner

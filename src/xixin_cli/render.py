@@ -202,8 +202,6 @@ def _adder(table: Table) -> Callable[..., None]:
 
 def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> Table:
     """The checklist: the task/action tree as rows, with units, due date and status."""
-    from rich.text import Text
-
     table = _table(message("title.list", lang), caption(plan, lang))
     table.add_column(message("col.id", lang), no_wrap=True)
     table.add_column(message("col.title", lang), ratio=3, overflow="fold")
@@ -215,10 +213,10 @@ def checklist_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> 
     for state in item_states:
         item = state.item
         depth = _depth(plan, item)
-        title = Text("  " * depth + clean(item.title), style="bold" if depth == 0 else "")
+        title = "  " * depth + item.title
         add_row(
             item.id,
-            cell(title, plan, hang=2 * depth),
+            cell(title, plan, hang=2 * depth, style="bold" if depth == 0 else ""),
             offices_cell(plan, item, lang),
             due_text(state, lang),
             styled(status_text(state, lang), STATUS_STYLES[state.status]),

@@ -23,6 +23,7 @@ from itertools import accumulate, pairwise
 from operator import add, le, sub
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from rich.control import strip_control_codes
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -437,10 +438,12 @@ class Wrapped:
         "_measured",
         "_offsets",
         "_pieces",
+        "_style",
+        "_text",
         "_words",
         "hang",
+        "plain",
         "shared",
-        "text",
     )
 
     def __init__(
@@ -453,9 +456,16 @@ class Wrapped:
         style: str = "",
         shared: bool = False,
     ) -> None:
-        from rich.text import Text
-
-        self.text = text if isinstance(text, Text) else Text(text, style=style)
+        if isinstance(text, str):
+            #: The text as a rich Text of it holds it (control codes stripped), made only
+            #: when asked for: a county's table has 20,000 titles, which printed without
+            #: colour need only their text (a Text of a title is ~3 us, most of it that strip).
+            self.plain = text if text.isprintable() else strip_control_codes(text)
+            self._text: Text | None = None
+        else:
+            self.plain = text.plain
+            self._text = text
+        self._style = style
         self.hang = hang
         #: A cell many rows show (a list of units): its lines at the last width are kept.
         self.shared = shared
@@ -468,6 +478,20 @@ class Wrapped:
         #: The layout memory last asked (`Memory`) and its entry for this cell.
         self._known: tuple[Memory | None, Entry | None] | None = None
 
+    @property
+    def text(self) -> Text:
+        """The cell's text as rich's Text (made once asked for, of one style)."""
+        if self._text is None:
+            from rich.text import Text
+
+            self._text = Text(self.plain, style=self._style)
+        return self._text
+
+    @property
+    def spans(self) -> bool:
+        """Whether parts of the text have styles of their own (then only rich lays it out)."""
+        return self._text is not None and bool(self._text.spans)
+
     def _remembered(self) -> Entry | None:
         """This cell's entry in the layout memory in use (`remembering`), made when missing;
         None when no memory is in use, or for a cell whose breaks are given (a unit list:
@@ -478,7 +502,7 @@ class Wrapped:
         if known is None or known[0] is not memory:
             entry = None
             if memory is not None and self._offsets is None:
-                entry = memory.entry(self._words, self.text.plain, self.hang)
+                entry = memory.entry(self._words, self.plain, self.hang)
             self._known = known = (memory, entry)
         return known[1]
 
@@ -486,7 +510,7 @@ class Wrapped:
         """Tell the memory in use this cell's entry has changed."""
         memory = _MEMORY[0]
         if memory is not None:
-            memory.learnt(self._words, self.text.plain, self.hang, entry)
+            memory.learnt(self._words, self.plain, self.hang, entry)
 
     @property
     def _lines(self) -> list[tuple[int, int, list[int]]]:
@@ -496,7 +520,7 @@ class Wrapped:
             offsets = self._offsets
             self._found = []
             start = 0
-            for line in self.text.plain.split("\n"):
+            for line in self.plain.split("\n"):
                 if offsets is None:
                     found = breaks(line, self._words)
                 else:
@@ -511,7 +535,7 @@ class Wrapped:
             return [(start, end) for start, end, _ in self._found]
         found = []
         start = 0
-        for line in self.text.plain.split("\n"):
+        for line in self.plain.split("\n"):
             found.append((start, start + len(line)))
             start += len(line) + 1
         return found
@@ -526,7 +550,7 @@ class Wrapped:
         known = self._remembered()
         if known is not None and known.measure is not None:
             return self._widths()[1] <= width
-        for line in self.text.plain.split("\n"):
+        for line in self.plain.split("\n"):
             sums = _sums(line)
             if sums is None:
                 return self._widths()[1] <= width
@@ -546,7 +570,7 @@ class Wrapped:
     def _cut(self) -> list[list[tuple[int, int, str]]]:
         if self._pieces is not None:
             return self._pieces
-        plain = self.text.plain
+        plain = self.plain
         return [_pieces(plain[start:end], offsets) for start, end, offsets in self._lines]
 
     def _widths(self) -> tuple[int, int]:
@@ -560,7 +584,7 @@ class Wrapped:
             self._measured = known.measure
             return known.measure
         widest_piece = widest_line = 0
-        plain = self.text.plain
+        plain = self.plain
         for start, end, offsets in self._lines:
             line = plain[start:end]
             piece, whole = _measured(line, offsets)
@@ -603,7 +627,7 @@ class Wrapped:
             found = [(start, end, False, None) for start, end in self._spans()]
         else:
             found = []
-            plain = self.text.plain
+            plain = self.plain
             pieces = self._pieces
             for n, (start, end, offsets) in enumerate(self._lines):
                 line = plain[start:end]
@@ -617,7 +641,7 @@ class Wrapped:
                     found.append((start + left, start + right, k > 0, size))
         if known is not None:
             # each line's width worked out once, to be remembered (`sized_lines` would, each time)
-            plain = self.text.plain
+            plain = self.plain
             found = [
                 (a, b, hangs, cells(plain[a:b].rstrip()) if size is None else size)
                 for a, b, hangs, size in found
@@ -637,7 +661,7 @@ class Wrapped:
     def sized_lines(self, width: int) -> list[tuple[str, int]]:
         """Each of `plain_lines` and its width in cells (`cells` of it), from the widths the
         layout added up when it has them."""
-        plain = self.text.plain
+        plain = self.plain
         indent = " " * self.hang
         found = []
         for start, end, hangs, size in self._bounds(width):
@@ -651,12 +675,12 @@ class Wrapped:
         """The text cut into lines of at most `width` cells, trailing blanks stripped."""
         from rich.text import Text
 
-        text = self.text
-        plain = text.plain
-        style = text.style
+        plain = self.plain
+        text = self._text
+        style = self._style if text is None else text.style
         found: list[Text] = []
         for start, end, hangs, _ in self._bounds(width):
-            if text.spans:
+            if text is not None and text.spans:
                 line = text[start:end]
                 line.rstrip()
             else:  # the usual cell, one style: no need to divide its spans
@@ -975,8 +999,8 @@ class Indented:
         # Without colour codes, and not recorded, a style changes no byte: a line is one segment.
         plain = console.color_system is None and not console.record
         for each in self.cells:
-            changed = escape is not None and escape(each.text.plain) != each.text.plain
-            if plain and not each.text.spans:
+            changed = escape is not None and escape(each.plain) != each.plain
+            if plain and not each.spans:
                 shown = self._plain(each, width, escape if changed else None)
                 if shown is not None:
                     yield Segment(Block(shown, options.max_width))
@@ -1007,9 +1031,9 @@ class Indented:
         escape = getattr(console, "segment_text", None)
         found = []
         for each in self.cells:
-            if each.text.spans:
+            if each.spans:
                 return None
-            changed = escape is not None and escape(each.text.plain) != each.text.plain
+            changed = escape is not None and escape(each.plain) != each.plain
             shown = self._plain(each, room, escape if changed else None)
             if shown is None:
                 return None
