@@ -215,3 +215,20 @@ def test_doctor_reports_plan_problems_with_exit_3(xixin: Runner, tmp_path: Path)
 def test_checks_of_an_empty_log_pass(xixin: Runner, command: str) -> None:
     result = xixin(command)
     assert result.code == 0 and result.err == ""
+
+
+def test_doctor_speaks_the_plans_language_as_every_command_on_a_plan_does(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    """A plan written in English gets doctor's verdict in English, as `list` gets its
+    table; --lang still wins over the plan."""
+    plan = tmp_path / "plan.yaml"
+    text = (ROOT / "plan.yaml").read_text(encoding="utf-8")
+    plan.write_text(text.replace("\n  language: zh\n", "\n  language: en\n", 1), "utf-8")
+    listed = xixin("--plan", str(plan), "list")
+    assert listed.code == 0 and "Checklist" in listed.out, listed.out[:200]
+    doctor = xixin("--plan", str(plan), "doctor")
+    assert (doctor.code, doctor.err) == (0, "")
+    assert doctor.out.startswith("plan and status log are in order"), doctor.out
+    chinese = xixin("--lang", "zh", "--plan", str(plan), "doctor")
+    assert chinese.code == 0 and chinese.out.startswith("计划与状态记录均无问题"), chinese.out

@@ -176,13 +176,13 @@ def verify(
 
 def doctor(ctx: typer.Context) -> Findings:
     """Check the plan and the status log together; every problem with its line."""
-    from xixin_cli.cache import load_plan_cached
     from xixin_cli.paths import plan_path
+    from xixin_cli.session import plan_and_language
 
     given = settings(ctx)
-    lang = given.language()
-    # Plan problems end here, each on its line, exit 3 (a cached plan is one that parsed).
-    plan = load_plan_cached(plan_path(given.plan))
+    # Plan problems end here, each on its line, exit 3 (a cached plan is one that parsed);
+    # the verdict speaks the plan's language, as every command that reads a plan does
+    plan, lang = plan_and_language(given, plan_path(given.plan))
     problems: list[Problem] = []
     records = 0
     for checked in _check_logs(given, plan=plan):
