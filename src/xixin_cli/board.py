@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
 
 from xixin_cli.fold import ItemState
 from xixin_cli.model import Plan
 from xixin_cli.schedule import EVERYTHING, Digest, Filter, Tally, leaves, tally
+from xixin_cli.tuples import NamedTuple
 
 
 class Board(NamedTuple):

@@ -31,12 +31,13 @@ import zlib
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from xixin_cli import __version__
 from xixin_cli.errors import Problem
 from xixin_cli.fold import Folded
 from xixin_cli.model import Event, Plan
+from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from xixin_cli.status_log import LogRead

@@ -17,9 +17,9 @@ from __future__ import annotations
 import os
 from enum import Enum
 from pathlib import Path
-from typing import NamedTuple
 
 from xixin_cli.errors import ExitCode, XixinError
+from xixin_cli.tuples import NamedTuple
 
 #: The file in an office's working folder.
 OFFICE_FILE = "xixin-config.json"

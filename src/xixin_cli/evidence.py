@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
 
 from xixin_cli.errors import UsageError
+from xixin_cli.tuples import NamedTuple
 
 
 class Fingerprint(NamedTuple):

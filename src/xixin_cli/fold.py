@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import NamedTuple
 
 from xixin_cli.dates import china_zone
 from xixin_cli.errors import Problem
 from xixin_cli.model import Event, EventKind, Item, Plan, Status
 from xixin_cli.rules import derived_status
+from xixin_cli.tuples import NamedTuple
 
 
 def order_key(event: Event) -> tuple[datetime, datetime, str]:

@@ -31,12 +31,13 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO
 
 from xixin_cli import __version__
 from xixin_cli.errors import Problem
 from xixin_cli.fold import happened_on, order_key
 from xixin_cli.model import Event
+from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from xixin_cli.status_log import LogRead

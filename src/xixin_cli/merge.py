@@ -6,12 +6,13 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from xixin_cli.errors import Problem
 from xixin_cli.fold import order_key
 from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.status_log import append_with, parse_log
+from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from xixin_cli.log_index import LogIndex

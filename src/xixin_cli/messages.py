@@ -10,12 +10,12 @@ into numbered parts (1/3, 2/3…) where a chat would refuse it whole.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from xixin_cli.fold import ItemState
 from xixin_cli.i18n import message
 from xixin_cli.model import Plan, Status
 from xixin_cli.schedule import Digest, DueRow, Tally
+from xixin_cli.tuples import NamedTuple
 
 #: The longest message, in UTF-8 bytes, that a chat takes whole. WeCom's group robot takes
 #: 2,048 bytes of text (its documented limit), the strictest of the three robots, and about

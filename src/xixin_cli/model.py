@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, KeysView, Mapping
 from datetime import date, datetime
 from enum import Enum
-from typing import NamedTuple
+
+from xixin_cli.tuples import NamedTuple
 
 
 class Status(str, Enum):

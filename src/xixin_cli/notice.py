@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from xixin_cli.fold import ItemState, happened_on
 from xixin_cli.i18n import message
 from xixin_cli.model import Plan, Status
 from xixin_cli.report import Block
 from xixin_cli.schedule import EVERYTHING, Filter, due_rows, leaves, unit_parts
+from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from xixin_cli.workdays import Calendar

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+
+from xixin_cli.tuples import NamedTuple
 
 #: File name of the status log beside a plan of the user's own: `<plan stem>.status.jsonl`.
 STATE_SUFFIX = ".status.jsonl"

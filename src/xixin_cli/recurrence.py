@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+
+from xixin_cli.tuples import NamedTuple
 
 #: The periods an obligation can recur by.
 UNITS = ("week", "month", "quarter", "year")

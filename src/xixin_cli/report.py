@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from xixin_cli.fold import ItemState, happened_on, order_key
 from xixin_cli.i18n import formatter, join, message, sep, status_label
@@ -19,6 +19,7 @@ from xixin_cli.schedule import (
     leaves,
     unit_parts,
 )
+from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from xixin_cli.log_index import Query

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from xixin_cli.board import Board

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from xixin_cli.fold import ItemState, PartState
 from xixin_cli.model import DEFAULT_WARNINGS, Item, Phase, Plan, Status, Threshold, Warnings
+from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from xixin_cli.workdays import Calendar, WorkingDays

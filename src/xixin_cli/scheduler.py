@@ -19,9 +19,9 @@ import subprocess
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
 
 from xixin_cli.errors import ExitCode, XixinError
+from xixin_cli.tuples import NamedTuple
 
 #: The mark at the end of our crontab line: the shell reads ` # …` as a comment.
 CRON_MARK = "# xixin-schedule"

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 from xixin_cli.errors import UsageError
 from xixin_cli.messages import CHAT_LIMIT
+from xixin_cli.tuples import NamedTuple
 
 #: What one message may hold, in UTF-8 bytes, for each kind of target: WeCom's documented
 #: 2,048 bytes of text; DingTalk's and Feishu's 20,000-byte messages less room for the JSON

@@ -11,12 +11,13 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from xixin_cli import __version__
 from xixin_cli.errors import UsageError
 from xixin_cli.i18n import DEFAULT_LANGUAGE, LANGUAGES, STATUS_WORDS, catalogue, join, message
 from xixin_cli.model import Event, Plan, Status, Warnings, find_office, short_name
+from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from xixin_cli.fold import ItemState

@@ -9,10 +9,11 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple, cast
+from typing import Any, BinaryIO, cast
 
 from xixin_cli.errors import Problem, StateError
 from xixin_cli.model import Event, EventKind, Status
+from xixin_cli.tuples import NamedTuple
 
 #: The record format this version writes and reads. A record with a higher number is refused.
 #: 1: status changes; 2: evidence and extensions; 3: a record for one unit's part (`office`);

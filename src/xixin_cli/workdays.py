@@ -14,7 +14,8 @@ the table to the package's own answer for every day.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import NamedTuple
+
+from xixin_cli.tuples import NamedTuple
 
 
 class WorkingDays(NamedTuple):

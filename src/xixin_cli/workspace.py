@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from xixin_cli.errors import UsageError
+from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from xixin_cli.fold import ItemState

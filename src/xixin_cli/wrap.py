@@ -21,10 +21,12 @@ from contextlib import contextmanager
 from functools import lru_cache
 from itertools import accumulate, pairwise
 from operator import add, le, sub
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from rich.control import strip_control_codes
 from rich.table import Table
+
+from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult

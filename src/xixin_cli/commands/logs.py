@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NamedTuple
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,7 @@ from xixin_cli.errors import ExitCode, Problem, StateError
 from xixin_cli.i18n import message, status_label
 from xixin_cli.results import Findings, Lines
 from xixin_cli.session import Settings
+from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from xixin_cli.log_index import LogIndex

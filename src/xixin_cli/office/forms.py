@@ -15,11 +15,12 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from xixin_cli.errors import Problem
 from xixin_cli.i18n import message, status_label
 from xixin_cli.model import Plan, Status
+from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from xixin_cli.fold import ItemState
