@@ -240,9 +240,9 @@ def part_view(state: ItemState, office: str) -> ItemState:
 def leaf_state(item: Item, parts: Sequence[PartState]) -> ItemState:
     """A leaf's state from (some of) its parts: the item's status by the one rule."""
     first = parts[0] if parts else None
-    if (
-        first is not None
-        and all(  # one unit's view, or parts that all stand on one record
+    if first is not None and (
+        len(parts) == 1  # one unit's view (a county's report asks 10,000: no generator made)
+        or all(  # or parts that all stand on one record
             p.last is first.last and p.extension is first.extension and p.evidence == first.evidence
             for p in parts[1:]
         )
