@@ -240,11 +240,16 @@ def part_view(state: ItemState, office: str) -> ItemState:
 def leaf_state(item: Item, parts: Sequence[PartState]) -> ItemState:
     """A leaf's state from (some of) its parts: the item's status by the one rule."""
     first = parts[0] if parts else None
-    if first is not None and (
-        len(parts) == 1  # one unit's view (a county's report asks 10,000: no generator made)
-        or all(  # or parts that all stand on one record
-            p.last is first.last and p.extension is first.extension and p.evidence == first.evidence
-            for p in parts[1:]
+    if (
+        first is not None
+        and (
+            len(parts) == 1  # one unit's view (a county's report asks 10,000: no generator made)
+            or all(  # or parts that all stand on one record
+                p.last is first.last
+                and p.extension is first.extension
+                and p.evidence == first.evidence
+                for p in parts[1:]
+            )
         )
     ):
         state = (item, first.status, first.last, None, first.due, first.extension, first.evidence)

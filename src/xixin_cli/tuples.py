@@ -39,6 +39,10 @@ else:
         )
     )  # fmt: skip
     _SPECIAL = frozenset(("__module__", "__name__", "__annotations__"))
+    #: What changed with Python's versions: typing calls __set_name__ on what a class body
+    #: holds from 3.12; collections' _replace refuses unknown names with TypeError from 3.13.
+    _SET_NAMES = sys.version_info >= (3, 12)
+    _UNKNOWN = TypeError if sys.version_info >= (3, 13) else ValueError
 
     class _Meta(type):
         """Makes each class written `class X(NamedTuple)` as typing's NamedTupleMeta does."""
@@ -65,8 +69,11 @@ else:
             for key, value in ns.items():
                 if key in _PROHIBITED:
                     raise AttributeError("Cannot overwrite NamedTuple attribute " + key)
-                if key not in _SPECIAL and key not in made._fields:
-                    setattr(made, key, value)
+                if key not in _SPECIAL:
+                    if key not in made._fields:
+                        setattr(made, key, value)
+                    if _SET_NAMES and hasattr(type(value), "__set_name__"):
+                        value.__set_name__(made, key)  # as typing does from Python 3.12
             return made
 
     _Base = type.__new__(_Meta, "NamedTuple", (), {})
@@ -134,7 +141,7 @@ else:
         def _replace(self: Any, /, **kwds: Any) -> Any:
             result = self._make(map(kwds.pop, fields, self))
             if kwds:
-                raise ValueError(f"Got unexpected field names: {list(kwds)!r}")
+                raise _UNKNOWN(f"Got unexpected field names: {list(kwds)!r}")
             return result
 
         _replace.__doc__ = (
