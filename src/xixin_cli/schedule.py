@@ -123,9 +123,14 @@ def due_rows(
     calendar: Calendar,
     keep: Callable[[date], bool],
     warnings: Warnings = DEFAULT_WARNINGS,
+    made: dict[date, tuple[int, WorkingDays, str]] | None = None,
 ) -> list[DueRow]:
+    """The open leaves of `kept` due on the days `keep` says, soonest first. `made`: the days,
+    working days and light of each due day worked out so far, shared by calls with the same
+    today, calendar and warnings (a county's 31 units ask the same few hundred days)."""
     rows = []
-    made: dict[date, tuple[int, WorkingDays, str]] = {}  # per due day: a plan has few of them
+    if made is None:
+        made = {}  # per due day: a plan has few of them
     for state in kept:
         due = state.due
         if due is not None and state.status.is_open and keep(due):
@@ -338,9 +343,10 @@ def unit_tallies(
     mine = unit_parts(plan, kept, where)
     found = {}
     rule = plan.warnings
+    made: dict[date, tuple[int, WorkingDays, str]] = {}  # each due day's counts, for every unit
     for key, states in mine.items():
-        late = due_rows(states, today, calendar, lambda due: due < today, rule)
-        soon = due_rows(states, today, calendar, lambda due: today <= due <= last_day, rule)
+        late = due_rows(states, today, calendar, lambda due: due < today, rule, made)
+        soon = due_rows(states, today, calendar, lambda due: today <= due <= last_day, rule, made)
         office = plan.offices[key]
         found[key] = tally(
             key, office.name, states, late, soon, today, calendar, office.parent, rule
