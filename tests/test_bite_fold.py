@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xixin_cli.errors import RuleError
+from xixin_cli.errors import LaterChanges, RuleError
 from xixin_cli.export import markdown_checklist, md_escape
 from xixin_cli.fold import (
     Folded,
@@ -584,14 +584,17 @@ def test_undo_of_an_extension_or_a_file_puts_back_what_stood(plan: Plan) -> None
         "c" * 64,
         Status.TODO,
     )
-    detached = photo._replace(event_id="d1", kind=EventKind.DETACH)
-    ((back, _),) = undo(plan, [detached], {}, lambda: stamp, writer="w")
+    detached = photo._replace(event_id="d1", kind=EventKind.DETACH, at=photo.at + timedelta(1))
+    ((back, _),) = undo(plan, [photo, detached], {}, lambda: stamp, writer="w")
     assert (back.kind, back.path, back.status, back.previous) == (
         EventKind.EVIDENCE,
         "/a.jpg",
         Status.TODO,
         Status.TODO,
     )
+    twice = photo._replace(event_id="p2", at=photo.at + timedelta(1))  # the same file again
+    ((kept, _),) = undo(plan, [photo, twice], {}, lambda: stamp, writer="w")
+    assert (kept.kind, kept.path, kept.undoes) == (EventKind.EVIDENCE, "/a.jpg", "p2")
 
 
 def test_undo_of_one_units_part_reverts_that_part(plan: Plan) -> None:
@@ -847,11 +850,21 @@ def test_undo_restores_what_stood_though_its_writer_had_not_seen_it(plan: Plan) 
     other = change_event("o1", Status.BLOCKED, "5.1.1", 0)._replace(writer="w2", note="缺经费")
     mine = change_event("mine1", Status.DONE, "5.1.1", 1)._replace(writer="w1")  # from TODO
     after = change_event("o2", Status.DOING, "5.1.1", 2)._replace(writer="w2")
-    events = [other, mine, after]
+    with pytest.raises(LaterChanges) as wiped:  # w2's later change would be wiped out
+        undo(
+            plan,
+            [other, mine, after],
+            states(plan, fold([other, mine, after])),
+            lambda: stamp,
+            writer="w1",
+            which="mine",
+        )
+    assert [later.event for later in wiped.value.later] == ["o2"]
+    events = [other, mine]
     now = states(plan, fold(events))
     ((revert, target),) = undo(plan, events, now, lambda: stamp, writer="w1", which="mine")
     assert target is mine
-    assert (revert.status, revert.previous, revert.note) == (Status.BLOCKED, Status.DOING, "缺经费")
+    assert (revert.status, revert.previous, revert.note) == (Status.BLOCKED, Status.DONE, "缺经费")
     extension = change_event("x1", Status.TODO, "5.1.1", 3)._replace(
         kind=EventKind.EXTEND, due=date(2024, 3, 20), writer="w1"
     )
@@ -859,8 +872,8 @@ def test_undo_restores_what_stood_though_its_writer_had_not_seen_it(plan: Plan) 
     now = states(plan, fold(events), fold_extensions(events))
     ((back, _),) = undo(plan, events, now, lambda: stamp, writer="w1")
     assert (back.status, back.previous, back.note, back.due, back.undoes) == (
-        Status.DOING,
-        Status.DOING,
+        Status.DONE,
+        Status.DONE,
         "",
         None,
         "x1",
@@ -994,3 +1007,154 @@ def test_each_units_parts_are_its_own_view_of_each_leaf(
     found = unit_parts(plan, kept, where)
     assert list(found) == [key for key in plan.offices if key in expected]
     assert found == expected
+
+
+# -- undo of any command: what stood without it, or a refusal ------------------------------------
+
+_COMMANDS = st.lists(
+    st.tuples(
+        st.sampled_from(["", "dangqun", "cun", "xx", "lh", "dangqun+cun"]),  # whose parts
+        st.sampled_from(["status", "extend", "file"]),
+        st.sampled_from(list(Status)),
+        st.integers(0, 2),  # a due day, a file: few, so that records meet
+        st.integers(0, 3),  # days backdated (--on): the order is by when it happened
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def _part_facts(plan: Plan, events: list[Event]) -> list[tuple[object, ...]]:
+    """Each part of 4.1.1 as it stands: status, note, due date and files."""
+    state = states(plan, fold(events), fold_extensions(events), fold_evidence(events))["4.1.1"]
+    return [
+        (p.office, p.status, p.last.note if p.last else "", p.due, {e.path for e in p.evidence})
+        for p in state.parts
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(_COMMANDS, st.data())
+def test_an_undo_leaves_what_would_stand_without_the_command(
+    commands: list[tuple[str, str, Status, int, int]], data: st.DataObject
+) -> None:
+    """Taking back a command leaves every part as it would stand had the command never been
+    recorded. Where that would wipe out later changes, the undo is refused and names them:
+    taking those back first (newest first, and what blocks them in turn) lets it through, and
+    the parts stand as without every command taken back."""
+    from xixin_cli.errors import LaterChanges
+    from xixin_cli.rules import undo
+
+    plan = _village_plan()
+    events: list[Event] = []
+    for n, (units, kind, status, pick, back) in enumerate(commands):
+        at = T0 + timedelta(days=10 + n)
+        on = (at - timedelta(days=back)).date() if back else None
+        for unit in units.split("+"):
+            record = Event(f"ev{n}-{unit}", at, "4.1.1", status, Status.TODO, "c", f"第{n}次")
+            record = record._replace(office=unit, on=on, writer="w")
+            if kind == "extend":
+                record = record._replace(kind=EventKind.EXTEND, due=date(2024, 4, 1 + pick))
+            elif kind == "file":  # withdrawn only once recorded, as detach allows
+                withdraw = status is Status.BLOCKED and f"/材料{pick}.pdf" in {
+                    e.path for e in events if e.office == unit
+                }
+                record = record._replace(
+                    kind=EventKind.DETACH if withdraw else EventKind.EVIDENCE,
+                    on=None,
+                    path=f"/材料{pick}.pdf",
+                    sha256=str(pick) * 64,
+                    size=1,
+                )
+            events.append(record)
+    original = list(events)
+    stamps = iter(Stamp(T0 + timedelta(days=40, minutes=m), f"r{m:03}", "审") for m in range(999))
+    taken_back: set[datetime] = set()  # the commands, by their time (one per command here)
+
+    def take_back(record: Event) -> None:
+        while True:
+            now = states(plan, fold(events), fold_extensions(events), fold_evidence(events))
+            try:
+                made = undo(
+                    plan, events, now, lambda: next(stamps), writer="w", which=record.event_id
+                )
+            except LaterChanges as refused:
+                assert refused.later, "a refusal names what the undo would wipe out"
+                newest = refused.later[-1]
+                blocker = next(e for e in original if e.event_id.startswith(newest.event))
+                assert order_key(blocker) > order_key(record)
+                take_back(blocker)
+                continue
+            assert {target.at for _, target in made} == {record.at}
+            events.extend(revert for revert, _ in made)
+            taken_back.add(record.at)
+            return
+
+    chosen = data.draw(st.integers(0, len(commands) - 1))
+    take_back(next(e for e in original if e.at == T0 + timedelta(days=10 + chosen)))
+    without = [e for e in original if e.at not in taken_back]
+    assert _part_facts(plan, events) == _part_facts(plan, without)
+
+
+def test_an_undo_is_refused_only_for_later_changes_of_the_same_part_and_thing() -> None:
+    from xixin_cli.errors import LaterChanges
+    from xixin_cli.rules import undo
+
+    plan = _village_plan()
+    stamp = Stamp(T0 + timedelta(days=9), "r", "审")
+
+    def record(n: int, office: str, **more: Any) -> Event:
+        made = change_event(f"e{n}00", Status.DONE, "4.1.1", n)._replace(writer="w", office=office)
+        return made._replace(**more)
+
+    def file(n: int, office: str, name: str) -> Event:
+        return record(n, office, kind=EventKind.EVIDENCE, path=name, size=1, sha256=name[1] * 64)
+
+    done = record(0, "dangqun")
+    events = [
+        done,
+        record(1, "xx", status=Status.BLOCKED),  # another unit's part
+        record(2, "dangqun", kind=EventKind.EXTEND, due=date(2024, 4, 9)),  # the due date
+        file(3, "dangqun", "/a.pdf"),
+        file(4, "dangqun", "/b.pdf"),  # another file
+        file(5, "lh", "/a.pdf"),  # the same file, another unit's
+    ]
+    for taken in (done, events[2], events[3]):
+        now = states(plan, fold(events), fold_extensions(events), fold_evidence(events))
+        ((_, target),) = undo(plan, events, now, lambda: stamp, writer="w", which=taken.event_id)
+        assert target is taken
+    events.append(record(6, "", status=Status.DOING, note="全部重来"))  # every part's status
+    now = states(plan, fold(events), fold_extensions(events), fold_evidence(events))
+    for taken in (done, events[1]):
+        with pytest.raises(LaterChanges) as refused:
+            undo(plan, events, now, lambda: stamp, writer="w", which=taken.event_id)
+        assert [later.event for later in refused.value.later] == ["e600"]
+    village = record(7, "xx", kind=EventKind.EXTEND, due=date(2024, 4, 15))
+    group = record(8, "cun", kind=EventKind.EXTEND, due=date(2024, 4, 20))
+    events += [village, group]  # the villages' due date: a group's record is its members'
+    now = states(plan, fold(events), fold_extensions(events), fold_evidence(events))
+    with pytest.raises(LaterChanges) as refused:
+        undo(plan, events, now, lambda: stamp, writer="w", which=village.event_id)
+    assert [later.event for later in refused.value.later] == ["e800"]
+    ((_, target),) = undo(plan, events, now, lambda: stamp, writer="w", which="e200")
+    assert target is events[2]  # 乡党群办's own due date: not the villages'
+
+
+def test_a_refused_undo_names_the_first_changes_and_counts_the_rest() -> None:
+    from xixin_cli.errors import Later, LaterChanges
+
+    later = [
+        Later("aaaaaa", "4.1.1", "乡党群办", "status", Status.DOING, Status.DONE, "", ""),
+        Later("bbbbbb", "4.1.1", "", "extend", Status.TODO, Status.TODO, "2024-04-09", ""),
+        Later("cccccc", "4.1.1", "龙塘村", "detach", Status.TODO, Status.TODO, "", "照片.jpg"),
+        Later("dddddd", "4.1.2", "", "withdraw", Status.TODO, Status.TODO, "", ""),
+        Later("eeeeee", "4.1.2", "", "evidence", Status.TODO, Status.TODO, "", "表.xlsx"),
+    ]
+    (zh,) = LaterChanges("f8fda7", later).lines("zh")
+    assert zh.startswith("不能撤销 f8fda7：")
+    assert "aaaaaa（4.1.1［乡党群办］ 进行中 → 已完成）" in zh
+    assert "bbbbbb（4.1.1 延期至 2024-04-09）" in zh
+    assert "cccccc（4.1.1［龙塘村］ 撤回材料 照片.jpg）" in zh
+    assert "dddddd" not in zh and "另有 2 条" in zh
+    (en,) = LaterChanges("f8fda7", later[:4]).lines("en")
+    assert "aaaaaa (4.1.1 [乡党群办]: in progress → done)" in en and "and 1 more" in en

@@ -249,3 +249,68 @@ def test_merge_judges_conflicts_per_part(xixin: Runner, tmp_path: Path, monkeypa
     clash = xixin("--state", str(ours), "merge", str(other))
     assert clash.code == 0 and clash.out.count("冲突") == 1
     assert "冲突 4.3.8［乡民政办］" in clash.out
+
+
+# -- undo of an older change ---------------------------------------------------------------------
+
+
+def _event_ids(xixin: Runner, item_id: str, *args: str) -> list[str]:
+    return [r["event"] for r in data(xixin(*args, "history", item_id, "--json"))][
+        ::-1
+    ]  # oldest first
+
+
+def test_undo_of_an_older_change_refuses_to_wipe_the_later_ones(
+    xixin: Runner, villages: Path, state_file: Path
+) -> None:
+    # A new user's trial: undo of the start took back the later done and note as well.
+    plan = ("--plan", str(villages))
+    assert xixin(*plan, "start", "4.3.2", "--office", "all", "--on", "2022-11-21").code == 0
+    assert xixin(*plan, "done", "4.3.2", "--office", "民政办", "--on", "2022-11-25").code == 0
+    assert (
+        xixin(*plan, "set", "4.3.2", "进行中", "--office", "龙塘村", "--note", "已开展").code == 0
+    )
+    records = _event_ids(xixin, "4.3.2", *plan)  # the start's five, then two
+    assert len(records) == 7
+    start, done, note = records[0], records[5], records[6]
+    before = state_file.read_bytes()
+    refused = xixin(*plan, "undo", start[:8])
+    assert refused.code == ExitCode.USAGE and refused.out == ""
+    assert len(refused.err.strip().splitlines()) == 1
+    assert done[:6] in refused.err and note[:6] in refused.err  # names the later records
+    assert "乡民政办" in refused.err and "龙塘村" in refused.err
+    assert state_file.read_bytes() == before  # nothing recorded
+    parts = {p["office"]: (p["status"], p["note"]) for p in item(xixin, "4.3.2", *plan)["parts"]}
+    assert parts["乡民政办"] == ("done", "") and parts["龙塘村"] == ("doing", "已开展")
+    # Taken back newest first, each undo is allowed and the start goes last.
+    assert xixin(*plan, "undo", note[:8]).code == 0
+    assert xixin(*plan, "undo", done[:8]).code == 0
+    assert xixin(*plan, "undo", start[:8]).code == 0
+    assert {p["status"] for p in item(xixin, "4.3.2", *plan)["parts"]} == {"todo"}
+
+
+def test_undo_of_an_older_change_of_other_parts_takes_back_that_change_alone(
+    xixin: Runner, villages: Path
+) -> None:
+    plan = ("--plan", str(villages))
+    assert xixin(*plan, "start", "4.3.2", "--office", "党群办").code == 0
+    assert xixin(*plan, "done", "4.3.2", "--office", "龙塘村", "--note", "已办结").code == 0
+    start = _event_ids(xixin, "4.3.2", *plan)[0]
+    assert xixin(*plan, "undo", start[:8]).code == 0
+    parts = {p["office"]: (p["status"], p["note"]) for p in item(xixin, "4.3.2", *plan)["parts"]}
+    assert parts["乡党群办"] == ("todo", "") and parts["龙塘村"] == ("done", "已办结")
+
+
+def test_undo_of_the_first_of_two_extensions_refuses(xixin: Runner, state_file: Path) -> None:
+    first = ("extend", "4.7.8", "--office", "all", "--to", "2022-12-20", "--reason", "苗木未到")
+    assert xixin(*first).code == 0
+    again = ("extend", "4.7.8", "--office", "农服中心", "--to", "2023-01-10", "--reason", "再延")
+    assert xixin(*again).code == 0
+    records = _event_ids(xixin, "4.7.8")
+    older, newer = records[0], records[-1]
+    before = state_file.read_bytes()
+    refused = xixin("undo", older[:8])
+    assert refused.code == ExitCode.USAGE and newer[:6] in refused.err
+    assert state_file.read_bytes() == before
+    parts = {p["office_key"]: p["due"] for p in item(xixin, "4.7.8")["parts"]}
+    assert parts == {"dangqun": "2022-12-20", "nongfu": "2023-01-10", "cun": "2022-12-20"}

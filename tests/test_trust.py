@@ -182,3 +182,17 @@ def test_concurrent_undos_undo_each_change_once(
     statuses = {d["id"]: d["status"] for d in json.loads(listed.stdout)}
     assert all(statuses[item_id] == "todo" for item_id in items)
     assert os.path.getsize(log) > 0
+
+
+def test_undo_of_a_file_recorded_twice_keeps_the_first_record(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    report = tmp_path / "自查报告.txt"
+    report.write_text("洗新乡自查报告", encoding="utf-8")
+    assert xixin("attach", "5.3.1", "--office", "all", str(report)).code == 0
+    assert xixin("attach", "5.3.1", "--office", "all", str(report)).code == 0
+    undone = xixin("undo")
+    assert undone.code == 0 and "已撤销重复的佐证材料登记" in undone.err, undone.err
+    assert len(item(xixin, "5.3.1")["evidence"]) == 1  # the first record stands
+    assert xixin("undo").code == 0
+    assert item(xixin, "5.3.1")["evidence"] == []

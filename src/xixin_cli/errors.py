@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
+from xixin_cli.tuples import NamedTuple
+
 
 class ExitCode(IntEnum):
     """Exit statuses; documented in README.md and stable across releases."""
@@ -65,6 +67,55 @@ class RuleError(XixinError):
     """A change the rules do not allow (close before done, extend to an earlier day…)."""
 
     exit_code = ExitCode.USAGE
+
+
+class Later(NamedTuple):
+    """A change recorded after the one an undo would take back, of the same part and thing."""
+
+    event: str  # the start of its record id, as history shows it
+    item: str
+    unit: str  # the unit's name ("" for a record for every part)
+    kind: str  # status, extend, withdraw (an extension withdrawn), evidence or detach
+    previous: Any  # a Status
+    status: Any
+    due: str  # an extension's new date
+    file: str  # a file's name
+
+
+class LaterChanges(RuleError):
+    """An undo that would wipe out the changes recorded since the one it takes back: refused,
+    and each of them named (the first few), so that the clerk can take them back first."""
+
+    shown = 3
+
+    def __init__(self, value: str, later: Sequence[Later]) -> None:
+        super().__init__("usage.undo_later", value=value)
+        self.later = tuple(later)
+
+    def lines(self, lang: str) -> list[str]:
+        from xixin_cli.i18n import join, message, status_label
+
+        named = []
+        for one in self.later[: self.shown]:
+            unit = message("part_mark", lang, office=one.unit) if one.unit else ""
+            named.append(
+                message(
+                    f"undo.later_{one.kind}",
+                    lang,
+                    id=one.event,
+                    item=one.item,
+                    unit=unit,
+                    previous=status_label(one.previous, lang),
+                    status=status_label(one.status, lang),
+                    due=one.due,
+                    file=one.file,
+                )
+            )
+        more = len(self.later) - self.shown
+        listed = join(named, lang) + (
+            message("undo.later_more", lang, count=more) if more > 0 else ""
+        )
+        return [message(self.code, lang, value=self.params["value"], later=listed)]
 
 
 class OutputError(XixinError):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from xixin_cli.errors import RuleError
+from xixin_cli.errors import Later, LaterChanges, RuleError
 from xixin_cli.model import Event, EventKind, Plan, Status
 from xixin_cli.tuples import NamedTuple
 
@@ -235,13 +235,18 @@ def undo(
 
     A revert restores the item's (or the part's) whole state from just before: its status and
     the note that stood with it, its due date, its evidence. Each revert names what it undoes
-    (`undoes`), so undoing it restores the change.
+    (`undoes`), so undoing it restores the change. A command whose parts have changed since
+    (`_changed_since`) is refused with those changes named (`LaterChanges`): putting back what
+    stood before it would wipe them out, where history would still show them standing.
     """
     from xixin_cli.fold import fold, fold_evidence, fold_extensions, order_key, part_view, states
 
     targets = undo_target(events, writer, which)
     if not targets:
         raise RuleError("usage.nothing_to_undo")
+    later = _changed_since(plan, events, targets)
+    if later:
+        raise LaterChanges(which or targets[0].event_id[:6], [_later(plan, e) for e in later])
     first = min(order_key(target) for target in targets)
     prior = [e for e in events if order_key(e) < first]
     below = _with_descendants(plan, {target.item for target in targets})
@@ -249,10 +254,86 @@ def undo(
     reverts = []
     for target in targets:
         then, now = before.get(target.item), item_states.get(target.item)
-        if then is not None and now is not None and target.office:
-            then, now = part_view(then, target.office), part_view(now, target.office)
-        reverts.append((_revert(target, then, now, stamp()), target))
+        if then is None or now is None:
+            reverts.append((_revert(target, then, now, stamp(), target.office), target))
+            continue
+        # A record for no unit, or for a group, stood for several parts: each is put back as
+        # it stood, by a record of its own (one part's earlier report is not every part's).
+        offices = [p.office for p in then.parts if p.office == target.office]
+        if not offices:
+            offices = [p.office for p in then.parts if _touches(plan, p.office, target.office)]
+        standing = {(p.last, p.extension, p.evidence) for p in then.parts if p.office in offices}
+        if len(standing) < 2:  # one part, or parts that all stood on the same records
+            office = offices[0] if offices else target.office  # none: a unit the plan dropped
+            this, that = part_view(then, office), part_view(now, office)
+            reverts.append((_revert(target, this, that, stamp(), target.office), target))
+            continue
+        for office in offices:
+            this, that = part_view(then, office), part_view(now, office)
+            reverts.append((_revert(target, this, that, stamp(), office), target))
     return reverts
+
+
+def _changed_since(plan: Plan, events: Sequence[Event], targets: Sequence[Event]) -> list[Event]:
+    """The changes that stand, ordered after a target, of what it changed: the same item, a
+    part it touched (a record for no unit or for a group touches its units' parts) and the same
+    thing (the status and note, the due date, or one file). Undoing the target restores what
+    stood before it, so it would wipe these out. A record undone, and the undo of a record
+    undone, stand for nothing."""
+    from xixin_cli.fold import order_key
+
+    undone = undone_ids(events)
+    ids = {target.event_id for target in targets}
+    found: dict[str, Event] = {}
+    for target in targets:
+        since = order_key(target)
+        for event in events:
+            if (
+                event.item == target.item
+                and event.event_id not in ids
+                and event.event_id not in undone
+                and (event.undoes is None or event.undoes not in undone)
+                and _same_thing(event, target)
+                and _touches(plan, event.office, target.office)
+                and order_key(event) > since
+            ):
+                found[event.event_id] = event
+    return sorted(found.values(), key=order_key)
+
+
+def _same_thing(one: Event, other: Event) -> bool:
+    """Whether two records change the same thing of a part: its status (and the note with it),
+    its due date, or one file's standing."""
+    if one.kind is EventKind.STATUS or one.kind is EventKind.EXTEND:
+        return one.kind is other.kind
+    files = (EventKind.EVIDENCE, EventKind.DETACH)
+    return other.kind in files and (one.path, one.sha256) == (other.path, other.sha256)
+
+
+def _touches(plan: Plan, one: str, other: str) -> bool:
+    """Whether records for these two units' keys change a part in common ("" is every part;
+    a group's record is its members')."""
+    if not one or not other or one == other:
+        return True
+    offices = plan.offices
+    first, second = offices.get(one), offices.get(other)
+    return (first is not None and first.parent == other) or (
+        second is not None and second.parent == one
+    )
+
+
+def _later(plan: Plan, event: Event) -> Later:
+    """A later change, as the refusal names it."""
+    office = plan.offices.get(event.office)
+    unit = office.name if office is not None else event.office
+    kind = event.kind.value
+    if event.kind is EventKind.EXTEND and event.due is None:
+        kind = "withdraw"
+    due = event.due.isoformat() if event.due is not None else ""
+    name = event.path.replace("\\", "/").rsplit("/", 1)[-1] if event.path else ""
+    return Later(
+        event.event_id[:6], event.item, unit, kind, event.previous, event.status, due, name
+    )
 
 
 def _with_descendants(plan: Plan, item_ids: set[str]) -> Plan:
@@ -270,9 +351,12 @@ def _with_descendants(plan: Plan, item_ids: set[str]) -> Plan:
     return Plan(plan.path, plan.document, plan.offices, plan.phases, items, plan.warnings)
 
 
-def _revert(target: Event, then: ItemState | None, now: ItemState | None, stamp: Stamp) -> Event:
-    """The record that puts back what `target` changed, as it stood (`then`) before it."""
-    fields: dict[str, Any] = {"undoes": target.event_id, "office": target.office}
+def _revert(
+    target: Event, then: ItemState | None, now: ItemState | None, stamp: Stamp, office: str
+) -> Event:
+    """The record that puts back what `target` changed of `office`'s part, as it stood
+    (`then`) before it."""
+    fields: dict[str, Any] = {"undoes": target.event_id, "office": office}
     if target.kind is EventKind.STATUS:
         status = then.status if then is not None else target.previous
         current = now.status if now is not None else target.status
@@ -285,7 +369,11 @@ def _revert(target: Event, then: ItemState | None, now: ItemState | None, stamp:
     if target.kind is EventKind.EXTEND:
         earlier = then.extension if then is not None else None
         return Event(*base, kind=EventKind.EXTEND, due=earlier.due if earlier else None, **fields)
-    kind = EventKind.DETACH if target.kind is EventKind.EVIDENCE else EventKind.EVIDENCE
+    if then is None:  # an item the plan no longer has: the opposite of what it recorded
+        stood = target.kind is not EventKind.EVIDENCE
+    else:  # the file stands again, or not, as it did (attached twice: the first stays)
+        stood = any((e.path, e.sha256) == (target.path, target.sha256) for e in then.evidence)
+    kind = EventKind.EVIDENCE if stood else EventKind.DETACH
     return Event(
         *base, kind=kind, path=target.path, size=target.size, sha256=target.sha256, **fields
     )

@@ -342,6 +342,8 @@ def _undone(opened: Session, revert: Event, target: Event) -> str:
             after=str(after) if after is not None else message("standing", lang),
         )
     code = "undone.detach" if revert.kind is EventKind.DETACH else "undone.attach"
+    if revert.kind is EventKind.EVIDENCE is target.kind:  # recorded twice: the first stands
+        code = "undone.attach_again"
     return message(code, lang, item=revert.item + where, path=revert.path)
 
 
