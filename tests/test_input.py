@@ -104,6 +104,28 @@ def test_split_exports_make_their_folder(xixin: Runner, tmp_path: Path) -> None:
     assert (folder / "乡民政办.md").is_file()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("form", "--split-by", "office"),  # the README's example refused a new folder
+        ("remind", "--split-by", "office"),
+    ],
+)
+def test_every_split_by_makes_its_folder(
+    xixin: Runner, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    pytest.importorskip("openpyxl")
+    folder = tmp_path / "新建" / "表格"
+    result = xixin(*command, "--as-of", "2022-12-05", "-o", str(folder))
+    assert result.code == 0, result.err
+    assert any(path.name.startswith("乡民政办") for path in folder.iterdir())
+    taken = tmp_path / "是个文件"
+    taken.write_text("x", encoding="utf-8")
+    refused = xixin(*command, "--as-of", "2022-12-05", "-o", str(taken))
+    assert refused.code == ExitCode.OUTPUT and str(taken) in refused.err
+    assert refused.out == "" and taken.read_text(encoding="utf-8") == "x"
+
+
 def _ids(run: Result) -> set[str]:
     assert run.code == 0, run.err
     return {row["id"] for row in json.loads(run.out)}

@@ -10,6 +10,20 @@ from pathlib import Path
 from xixin_cli.errors import OutputError
 
 
+def split_folder(folder: Path) -> Path:
+    """The folder a `--split-by office` output goes into, made if it is not there yet
+    (`-o 表格/`); a file of that name is refused."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError("output.not_a_folder", path=str(folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            "output.cannot_write", path=str(folder), reason=exc.strerror or str(exc)
+        ) from None
+    return folder
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` (UTF-8); on any failure the old file is left as it was."""
     write_atomic_bytes(path, text.encode("utf-8"))

@@ -34,7 +34,7 @@ def export_markdown(
 ) -> Document | Files | Lines:
     """A GitHub-style checklist (- [ ] / - [x]), grouped by task or phase."""
     from xixin_cli.export import markdown_checklist
-    from xixin_cli.files import file_in
+    from xixin_cli.files import file_in, split_folder
 
     if group_by not in ("task", "phase"):
         raise UsageError("usage.bad_group_by", value=group_by)
@@ -54,12 +54,7 @@ def export_markdown(
                 opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by
             )
             return Document(text, output, opened.lang)
-        if output.exists() and not output.is_dir():
-            raise OutputError("output.not_a_folder", path=str(output))
-        try:
-            output.mkdir(parents=True, exist_ok=True)  # `-o 清单/` makes the folder (README)
-        except OSError as exc:
-            raise OutputError("output.cannot_write", path=str(output), reason=str(exc)) from None
+        split_folder(output)  # `-o 清单/` makes the folder (README)
         documents = []
         taken: set[str] = set()
         for key, unit in opened.plan.offices.items():  # one checklist per office, `<name>.md`

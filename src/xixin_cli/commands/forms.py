@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from xixin_cli.commands._options import AsOfOpt, OutputOpt, day, guard_output, session
-from xixin_cli.errors import OutputError, Problem, UsageError
+from xixin_cli.errors import Problem, UsageError
 from xixin_cli.i18n import message
 from xixin_cli.model import Event, Plan
 from xixin_cli.results import Lines
@@ -57,10 +57,9 @@ def form(
     opened = session(ctx, as_of=today)
     plan, lang = opened.plan, opened.lang
     if split_by is not None:
-        from xixin_cli.files import file_in
+        from xixin_cli.files import file_in, split_folder
 
-        if not output.is_dir():
-            raise OutputError("output.no_folder", folder=str(output))
+        split_folder(output)
         taken: set[str] = set()
         # A unit's name comes from the plan: made a plain file name inside the folder.
         targets = [

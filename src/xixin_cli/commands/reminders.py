@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from xixin_cli.commands._options import guard_output
-from xixin_cli.errors import OutputError, UsageError
+from xixin_cli.errors import UsageError
 from xixin_cli.results import Document, Form, Reminder, Sending
 from xixin_cli.schedule import Filter
 from xixin_cli.session import Session
@@ -73,15 +73,10 @@ def _files(
     ctx: typer.Context, opened: Session, folder: Path, units: Sequence[UnitMessage]
 ) -> list[Document]:
     """One file per unit, `<unit>-提醒.txt`, its parts one after another."""
-    from xixin_cli.files import file_in
+    from xixin_cli.files import file_in, split_folder
     from xixin_cli.i18n import message
 
-    if folder.exists() and not folder.is_dir():
-        raise OutputError("output.not_a_folder", path=str(folder))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError("output.cannot_write", path=str(folder), reason=str(exc)) from None
+    split_folder(folder)
     taken: set[str] = set()
     documents = []
     for unit in units:
