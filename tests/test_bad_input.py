@@ -165,7 +165,7 @@ CATALOGUE: dict[str, tuple[Setup, ExitCode, str]] = {
     "escape sequence in note": (args("done", "5.1.1", "--note", "\x1b[31m红"), USAGE, "控制字符"),
     "very long note": (args("done", "5.1.1", "--note", "长" * 2001), USAGE, "备注过长"),
     "empty recorder": (args("done", "5.1.1", "--by", ""), USAGE, "--by 不能为空"),
-    "newline in recorder": (args("done", "5.1.1", "--by", "王\n芳"), USAGE, "--by 不能为空"),
+    "newline in recorder": (args("done", "5.1.1", "--by", "王\n芳"), USAGE, "不能含控制字符"),
     "a task set directly": (args("set", "4.1", "done"), USAGE, "进度由其下的行动汇总"),
     "unknown id in history": (args("history", "5.31"), USAGE, "不在计划中"),
     "bad grouping": (args("export", "markdown", "--group-by", "unit"), USAGE, "--group-by"),

@@ -354,12 +354,12 @@ def test_closing_out_follows_only_done(plan: Plan) -> None:
     assert rule_change(done, Status.CLOSED, STAMP, "") == closed
     for status in (Status.TODO, Status.DOING, Status.BLOCKED, Status.DROPPED):
         state = _state(plan, "5.1.1", [change_event("d", status, "5.1.1")])
-        expected = ("usage.not_reviewable", {"value": "5.1.1", "status": status})
+        expected = ("usage.not_closable", {"value": "5.1.1", "status": status})
         assert _rule(lambda state=state: close(state, STAMP, "")) == expected
         assert _rule(lambda state=state: rule_change(state, Status.CLOSED, STAMP, "")) == expected
     already = _state(plan, "5.1.1", [change_event("c", Status.CLOSED, "5.1.1")])
     assert rule_change(already, Status.CLOSED, STAMP, "") is None  # closed again: nothing changes
-    assert _rule(lambda: close(already, STAMP, ""))[0] == "usage.not_reviewable"
+    assert _rule(lambda: close(already, STAMP, ""))[0] == "usage.not_closable"
 
 
 def test_sending_back_needs_a_reason_and_done_or_closed_work(plan: Plan) -> None:
@@ -376,7 +376,7 @@ def test_sending_back_needs_a_reason_and_done_or_closed_work(plan: Plan) -> None
             {},
         )
     doing = _state(plan, "5.1.1", [change_event("d", Status.DOING, "5.1.1")])
-    assert _rule(lambda: send_back(doing, STAMP, "x"))[0] == "usage.not_reviewable"
+    assert _rule(lambda: send_back(doing, STAMP, "x"))[0] == "usage.not_returnable"
 
 
 def test_an_extension_goes_only_to_a_later_day(plan: Plan) -> None:

@@ -97,6 +97,18 @@ def test_the_recorder_comes_from_xixin_by(
     assert json.loads(state_file.read_text("utf-8").splitlines()[-1])["by"] == "王芳"
 
 
+@pytest.mark.parametrize("name", ["王\n芳", "王\t芳", "王\x7f芳"])
+def test_a_recorder_with_a_control_character_is_told_so(
+    xixin: Runner, state_file: Path, name: str
+) -> None:
+    refused = xixin("done", "5.1.1", "--by", name)
+    assert refused.code == ExitCode.USAGE and refused.out == ""
+    assert "控制字符" in refused.err and "不能为空" not in refused.err
+    assert not state_file.exists()
+    empty = xixin("done", "5.1.1", "--by", "  ")
+    assert empty.code == ExitCode.USAGE and "不能为空" in empty.err
+
+
 def test_split_exports_make_their_folder(xixin: Runner, tmp_path: Path) -> None:
     folder = tmp_path / "清单"
     result = xixin("export", "markdown", "--split-by", "office", "-o", str(folder))

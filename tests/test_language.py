@@ -105,6 +105,17 @@ def test_the_english_ui_prints_no_chinese_punctuation(
         assert not found, (found, stream)
 
 
+def test_the_english_weekly_counts_items_not_what_is_to_do(xixin: Runner) -> None:
+    # The column is every counted item (应完成: done ones too), not the status "to do".
+    assert xixin("done", "5.1.1", "--on", "2022-11-20").code == 0
+    report = xixin("--lang", "en", "report", "weekly", "--as-of", "2022-11-30").out
+    header = next(line for line in report.splitlines() if line.startswith("| office"))
+    row = next(line for line in report.splitlines() if line.startswith("| 乡党群办"))
+    cells = dict(zip(header.strip("|").split("|"), row.strip("|").split("|"), strict=True))
+    names = [name.strip() for name in cells]
+    assert "to do" not in names and int(cells[" items "]) >= int(cells[" done "]) >= 1
+
+
 def test_english_counts_take_the_singular_for_one(xixin: Runner) -> None:
     assert xixin("done", "5.1.1").code == 0
     first = xixin("--lang", "en", "verify")
@@ -225,7 +236,7 @@ def test_the_reminders_table_shows_working_days(xixin: Runner) -> None:
 def test_closing_needs_done_work_whichever_command_asks(xixin: Runner, state_file: Path) -> None:
     refused = xixin("set", "4.3.4", "closed", "--office", "民政办")
     assert refused.code == 2 and refused.out == ""
-    assert "只有已完成的事项可以销号" in refused.err and "未开始" in refused.err
+    assert "只有已完成的事项才能销号" in refused.err and "未开始" in refused.err
     assert not state_file.exists() or state_file.read_text(encoding="utf-8") == ""
     assert xixin("done", "4.3.4", "--office", "民政办").code == 0
     closed = xixin("set", "4.3.4", "已销号", "--office", "民政办")

@@ -154,6 +154,25 @@ def test_merge_reports_a_conflict(
     assert "李四" in lines[1] and "王芳" in lines[1] and "以较晚的“受阻”为准" in lines[1]
 
 
+def test_a_conflict_between_one_name_on_two_pcs_tells_them_apart(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both PCs' login name is root and both changes fell in one minute: the line said
+    # "root 12:01 … root 12:01", which tells nobody which PC to ask.
+    ours, theirs = tmp_path / "ours.jsonl", tmp_path / "cun.jsonl"
+    monkeypatch.setenv("XIXIN_WRITER", "office-pc-01")
+    xixin("--state", str(ours), "done", "4.3.2", "--office", "民政办", "--by", "root")
+    monkeypatch.setenv("XIXIN_WRITER", "village-pc-7")
+    xixin("--state", str(theirs), "block", "4.3.2", "--office", "民政办", "--by", "root")
+    result = xixin("--state", str(ours), "merge", str(theirs))
+    (line,) = [line for line in result.out.splitlines() if line.startswith("冲突")]
+    assert "office" in line and "villag" in line  # each writer's id, as history gives it
+    records = [json.loads(text) for text in theirs.read_text("utf-8").splitlines()]
+    records += [json.loads(text) for text in ours.read_text("utf-8").splitlines()[:1]]
+    for record in records:  # to the second, both times being in one minute
+        assert record["at"][11:19] in line, (record["at"], line)
+
+
 def test_reading_several_logs_without_merging(xixin: Runner, tmp_path: Path) -> None:
     logs = tmp_path / "logs"
     logs.mkdir()

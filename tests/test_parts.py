@@ -314,3 +314,89 @@ def test_undo_of_the_first_of_two_extensions_refuses(xixin: Runner, state_file: 
     assert state_file.read_bytes() == before
     parts = {p["office_key"]: p["due"] for p in item(xixin, "4.7.8")["parts"]}
     assert parts == {"dangqun": "2022-12-20", "nongfu": "2023-01-10", "cun": "2022-12-20"}
+
+
+# -- show: each unit's part ----------------------------------------------------------------------
+
+
+def _row(out: str, label: str) -> str:
+    """The panel line that starts with the field `label` (the panel's frame stripped)."""
+    lines = [line.strip("│ ") for line in out.splitlines()]
+    return next(line for line in lines if line.startswith(label))
+
+
+def test_show_names_each_units_part_and_whose_extension_it_is(xixin: Runner) -> None:
+    extend = (
+        "extend",
+        "4.7.8",
+        "--office",
+        "农服中心",
+        "--to",
+        "2022-12-20",
+        "--reason",
+        "苗木未到",
+    )
+    assert xixin(*extend).code == 0
+    assert xixin("start", "4.7.8", "--office", "党群办", "--note", "已联系林业站").code == 0
+    shown = xixin("show", "4.7.8")
+    assert shown.code == 0 and shown.err == ""
+    extension = _row(shown.out, "延期")
+    assert (
+        "乡农服中心" in extension and "2022-12-20" in extension and "原定 2022-11-30" in extension
+    )
+    due = _row(shown.out, "截止日")
+    assert "2022-11-30" in due and "延" not in due  # 乡党群办 and 各村 still owe it then
+    parts = shown.out[shown.out.index("各单位") :]
+    lines = [line.strip("│ ") for line in parts.splitlines()[:3]]
+    assert "乡党群办" in lines[0] and "进行中" in lines[0] and "已联系林业站" in lines[0]
+    assert "乡农服中心" in lines[1] and "未开始" in lines[1] and "2022-12-20" in lines[1]
+    assert "各村" in lines[2] and "2022-11-30" in lines[2]
+
+    theirs = xixin("show", "4.7.8", "--office", "农服中心")
+    assert theirs.code == 0, theirs.err
+    assert "2022-12-20（延）" in _row(theirs.out, "截止日")
+    assert _row(theirs.out, "状态").endswith("未开始") and "各单位" not in theirs.out
+    assert "已联系林业站" not in theirs.out  # 乡党群办's note is not theirs
+    data = json.loads(xixin("show", "4.7.8", "--office", "农服中心", "--json").out)
+    assert (data["due"], data["status"], [p["office"] for p in data["parts"]]) == (
+        "2022-12-20",
+        "todo",
+        ["乡农服中心"],
+    )
+    wrong = xixin("show", "4.7.8", "--office", "民政办")
+    assert wrong.code == ExitCode.USAGE and wrong.out == ""
+    assert "不是 4.7.8 的责任单位" in wrong.err and "乡农服中心" in wrong.err
+
+
+def test_show_of_a_task_for_one_unit_counts_that_units_actions(xixin: Runner) -> None:
+    assert xixin("done", "4.3.8", "--office", "民政办").code == 0
+    theirs = xixin("show", "4.3", "--office", "民政办")
+    assert theirs.code == 0, theirs.err
+    whole = xixin("show", "4.3")
+    assert _row(theirs.out, "状态") != _row(whole.out, "状态")
+    unknown = xixin("show", "4.3", "--office", "不存在的办")
+    assert unknown.code == ExitCode.USAGE and "不存在的办" in unknown.err
+
+
+# -- close-out and return name the parts that cannot be ----------------------------------------
+
+
+def test_close_and_return_refusals_name_each_unit_and_its_own_status(
+    xixin: Runner, state_file: Path
+) -> None:
+    assert xixin("start", "4.3.2", "--office", "党群办").code == 0
+    assert xixin("done", "4.3.2", "--office", "民政办").code == 0
+    before = state_file.read_bytes()
+    every = xixin("close", "4.3.2", "--office", "all")
+    assert every.code == ExitCode.USAGE and every.out == ""
+    (line,) = every.err.strip().splitlines()
+    assert "乡党群办（进行中）" in line and "各村（未开始）" in line and "乡民政办" not in line
+    assert "退回" not in line and "--office" in line  # the way on: close the done ones
+    one = xixin("close", "4.3.2", "--office", "各村")
+    assert one.code == ExitCode.USAGE
+    assert "4.3.2［各村］" in one.err and "“未开始”" in one.err and "退回" not in one.err
+    back = xixin("return", "4.3.2", "--office", "党群办", "--reason", "材料不全")
+    assert back.code == ExitCode.USAGE
+    assert "4.3.2［乡党群办］" in back.err and "“进行中”" in back.err and "才能退回" in back.err
+    assert state_file.read_bytes() == before
+    assert xixin("close", "4.3.2", "--office", "民政办").code == 0

@@ -90,7 +90,7 @@ def test_verify_reports_changed_and_vanished_evidence(xixin: Runner, tmp_path: P
 
 def test_close_and_return(xixin: Runner) -> None:
     refused = xixin("close", "5.3.1", "--office", "all")
-    assert refused.code == ExitCode.USAGE and "只有已完成的事项可以销号" in refused.err
+    assert refused.code == ExitCode.USAGE and "只有已完成的事项才能销号" in refused.err
     xixin("done", "5.3.1", "--office", "all")
     assert xixin("close", "5.3.1", "--office", "all", "--note", "县创建办已核验").code == 0
     assert item(xixin, "5.3.1")["status"] == "closed"

@@ -275,7 +275,7 @@ def _item(result: ItemView) -> int:
         return 0
     from xixin_cli.render import item_view
 
-    _print(item_view(result.plan, result.state, result.lang))
+    _print(item_view(result.plan, result.state, result.lang, result.seen_by))
     return 0
 
 

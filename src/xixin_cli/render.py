@@ -116,7 +116,10 @@ def due_text(state: ItemState, lang: str) -> str:
         if state.item.due_basis is DueBasis.RECURRING:
             return state.item.due_text
         return message("standing", lang)
-    return state.due.isoformat() + (message("extended_mark", lang) if state.extension else "")
+    extension = state.extension
+    # Marked when the day shown is the extension's (not when another unit's part was moved).
+    moved = extension is not None and extension.due == state.due
+    return state.due.isoformat() + (message("extended_mark", lang) if moved else "")
 
 
 def status_text(state: ItemState, lang: str) -> str:
@@ -251,8 +254,11 @@ def _depth(plan: Plan, item: Item) -> int:
     return depth
 
 
-def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
-    """One item whole: its text, units, dates and their basis, source, status and last change."""
+def item_view(
+    plan: Plan, state: ItemState, lang: str, seen_by: Sequence[str] = ()
+) -> RenderableType:
+    """One item whole: its text, units, dates and their basis, source, status, last change and
+    each unit's part; as the units `seen_by` see it, marked so in its title."""
     from rich.table import Table
 
     item = state.item
@@ -280,19 +286,7 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
             message("fmt.paren", lang, text=f"{phase.number} {phase.name}", inner=inner),
         )
     row("field.due", due_text(state, lang))
-    if state.extension is not None:
-        original = item.due.isoformat() if item.due is not None else message("standing", lang)
-        row(
-            "field.extension",
-            message(
-                "extension_line",
-                lang,
-                original=original,
-                at=f"{state.extension.at:%Y-%m-%d}",
-                by=state.extension.by,
-                reason=state.extension.note,
-            ),
-        )
+    row("field.extension", "\n".join(_extension_lines(plan, state, lang)))
     if state.evidence:
         row(
             "field.evidence",
@@ -319,6 +313,8 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
         row("field.children", join(children, lang))
     if state.last is not None:
         row("field.last", _event_line(state.last, lang))
+    if len(state.parts) > 1:
+        grid.add_row(message("field.parts", lang), _parts_grid(plan, state, lang))
     told = [
         (part.office, feedback_text(part.last, lang))
         for part in state.parts
@@ -337,8 +333,75 @@ def item_view(plan: Plan, state: ItemState, lang: str) -> RenderableType:
     from rich.text import Text
 
     # A Text title: Panel reads a str title as markup, and the title is the plan's words.
-    panel = Panel(grid, title=Text(clean(f"{item.id} {item.title}")), title_align="left")
+    title = f"{item.id} {item.title}"
+    if seen_by:
+        names = [plan.offices[key].name for key in seen_by if key in plan.offices]
+        title += message("part_mark", lang, office=join(names, lang))
+    panel = Panel(grid, title=Text(clean(title)), title_align="left")
     return Group(panel, Text(caption(plan, lang), style="dim"))
+
+
+def _extension_lines(plan: Plan, state: ItemState, lang: str) -> list[str]:
+    """Each approved extension that stands: whose part it moved (when not every part's), to
+    which day, from which, when, by whom and why. One record for several parts shows once."""
+    item = state.item
+    original = item.due.isoformat() if item.due is not None else message("standing", lang)
+    standing: list[tuple[Event, list[str]]] = []
+    if not state.parts:  # a task: its own extension
+        standing = [(state.extension, [])] if state.extension is not None else []
+    else:
+        moved: dict[str, tuple[Event, list[str]]] = {}
+        for part in state.parts:
+            if part.extension is not None:
+                moved.setdefault(part.extension.event_id, (part.extension, []))[1].append(
+                    part.office
+                )
+        every = len(state.parts)
+        standing = [(e, units if len(units) < every else []) for e, units in moved.values()]
+    return [
+        message(
+            "extension_line",
+            lang,
+            units=message(
+                "extension_units",
+                lang,
+                units=join([plan.offices[u].name if u in plan.offices else u for u in units], lang),
+            )
+            if units
+            else "",
+            due=extension.due.isoformat() if extension.due else original,
+            original=original,
+            at=f"{extension.at:%Y-%m-%d}",
+            by=extension.by,
+            reason=extension.note,
+        )
+        for extension, units in standing
+    ]
+
+
+def _parts_grid(plan: Plan, state: ItemState, lang: str) -> RenderableType:
+    """Each unit's part of a leaf, one line each: unit, status, due date, its latest note."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for part in state.parts:
+        office = plan.offices.get(part.office)
+        due = part.due.isoformat() if part.due is not None else message("standing", lang)
+        if part.extension is not None:
+            due += message("extended_mark", lang)
+        note = part.last.note if part.last is not None else ""
+        grid.add_row(
+            cell(office.name if office is not None else part.office, plan),
+            Text(status_label(part.status.value, lang), style=STATUS_STYLES[part.status]),
+            due,
+            cell(note, plan),
+        )
+    return grid
 
 
 def feedback_text(event: Event, lang: str) -> str:

@@ -48,12 +48,13 @@ class Checklist(NamedTuple):
 
 
 class ItemView(NamedTuple):
-    """`show`: one item whole."""
+    """`show`: one item whole, or as the units `--office` names see it."""
 
     plan: Plan
     lang: str
     form: Form
     state: ItemState
+    seen_by: tuple[str, ...] = ()  # the units' keys, with --office
 
 
 class EvidenceList(NamedTuple):

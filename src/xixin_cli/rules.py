@@ -98,9 +98,13 @@ def send_back(state: ItemState, stamp: Stamp, reason: str) -> Event | None:
     return change(state, Status.DOING, stamp, reason)
 
 
+#: The refusals of a close-out and of a return: the shell names the parts they are for.
+NOT_REVIEWABLE = {CLOSABLE: "usage.not_closable", RETURNABLE: "usage.not_returnable"}
+
+
 def _require(state: ItemState, allowed: frozenset[Status]) -> None:
     if state.status not in allowed:
-        raise RuleError("usage.not_reviewable", value=state.item.id, status=state.status)
+        raise RuleError(NOT_REVIEWABLE[allowed], value=state.item.id, status=state.status)
 
 
 def extension(state: ItemState, due: date, stamp: Stamp, reason: str) -> Event:

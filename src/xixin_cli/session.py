@@ -624,8 +624,10 @@ def recorder(value: str | None) -> str:
         value = setting("by")
     if value is not None:
         _check_bytes(value)
-        if not value.strip() or any(ord(ch) < 32 for ch in value):
+        if not value.strip():
             raise UsageError("usage.empty_by")
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise UsageError("usage.bad_by")
         return value.strip()
     import getpass
 

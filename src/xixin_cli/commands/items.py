@@ -24,7 +24,7 @@ from xixin_cli.commands._options import (
 from xixin_cli.fold import ItemState
 from xixin_cli.model import Status
 from xixin_cli.results import Checklist, EvidenceList, History, ItemView, Lines, form
-from xixin_cli.session import item_filter, item_state, view
+from xixin_cli.session import Session, item_filter, item_state, view
 
 
 def list_(
@@ -60,11 +60,43 @@ def with_parents(states: dict[str, ItemState], kept: Iterable[ItemState]) -> lis
 def show(
     ctx: typer.Context,
     item_id: Annotated[str, typer.Argument(metavar="ID")],
+    office: OfficeOpt = None,
     as_json: JsonOpt = False,
 ) -> ItemView:
-    """One item whole: text, units, dates and their basis, source."""
+    """One item whole: text, units, dates and their basis, source, and each unit's part; with
+    --office, as that unit sees it (its own part; a task by its own actions)."""
     opened = session(ctx)
-    return ItemView(opened.plan, opened.lang, form(as_json), item_state(opened, item_id))
+    state = item_state(opened, item_id)
+    seen_by: tuple[str, ...] = ()
+    if office:
+        from xixin_cli.session import ALL_UNITS
+        from xixin_cli.session import office as office_key
+
+        state = _as_unit_sees(opened, state, office)
+        if not any(value.strip().lower() in ALL_UNITS for value in office):
+            seen_by = tuple(filter(None, (office_key(opened.plan, v, opened.lang) for v in office)))
+    return ItemView(opened.plan, opened.lang, form(as_json), state, seen_by)
+
+
+def _as_unit_sees(opened: Session, state: ItemState, office: list[str]) -> ItemState:
+    """The item as the units `--office` names see it; a usage error naming the item's units
+    when none of them is one."""
+    from xixin_cli.fold import leaf_state
+    from xixin_cli.session import parts_for
+
+    if state.parts:  # a leaf: those units' own parts (a group: its members')
+        chosen = parts_for(opened, state, office)
+        return leaf_state(state.item, [part for part in state.parts if part.office in chosen])
+    found = view(opened, item_filter(opened, office)).get(state.item.id)
+    if found is None:
+        from xixin_cli.errors import UsageError
+        from xixin_cli.i18n import join
+
+        names = join(opened.plan.office_names(state.item), opened.lang)
+        raise UsageError(
+            "usage.office_not_on_item", office="、".join(office), item=state.item.id, offices=names
+        )
+    return found
 
 
 def validate(

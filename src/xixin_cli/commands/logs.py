@@ -268,15 +268,23 @@ def _conflicts_told(plan: Plan, lang: str, target: Path, added: tuple[Event, ...
                 lang,
                 item=conflict.item + where,
                 title=item.title if item else "",
-                later_by=conflict.stands.by,
-                later_at=f"{conflict.stands.at:%Y-%m-%d %H:%M}",
+                later_by=_who(conflict.stands, conflict.other, lang),
+                later_at=f"{conflict.stands.at:%Y-%m-%d %H:%M:%S}",
                 later=status_label(conflict.stands.status, lang),
-                earlier_by=conflict.other.by,
-                earlier_at=f"{conflict.other.at:%Y-%m-%d %H:%M}",
+                earlier_by=_who(conflict.other, conflict.stands, lang),
+                earlier_at=f"{conflict.other.at:%Y-%m-%d %H:%M:%S}",
                 earlier=status_label(conflict.other.status, lang),
             )
         )
     return out
+
+
+def _who(one: Event, other: Event, lang: str) -> str:
+    """Who recorded `one`, told apart from who recorded `other`: the same name (root on two
+    PCs) gets each PC's writer id."""
+    if one.by != other.by or not one.writer:
+        return one.by
+    return message("merge.writer", lang, by=one.by, writer=one.writer)
 
 
 def _record_accepted(target: Path, sources: list[Source]) -> None:

@@ -24,8 +24,9 @@ from xixin_cli.commands._options import (
     session,
     settings,
 )
+from xixin_cli.errors import RuleError
 from xixin_cli.fold import ItemState, part_view
-from xixin_cli.i18n import message, status_label
+from xixin_cli.i18n import join, message, status_label
 from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.results import Lines
 from xixin_cli.session import (
@@ -75,9 +76,17 @@ def _record(
         for item_id in dict.fromkeys(item_ids):
             current = item_state(fresh, item_id)
             mine: Made = []
+            refused: list[tuple[str, RuleError]] = []  # parts that cannot be closed or returned
             for office in parts_for(fresh, current, units or ()):
                 view = part_view(current, office)
-                mine.append((office, view, rule(view, stamp)))
+                try:
+                    mine.append((office, view, rule(view, stamp)))
+                except RuleError as error:
+                    if error.code not in rules.NOT_REVIEWABLE.values():
+                        raise
+                    refused.append((office, error))
+            if refused:
+                raise _not_reviewable(fresh, current, refused)
             made.append((current, mine))
         return [event for _, mine in made for _, _, events in mine for event in events]
 
@@ -118,6 +127,35 @@ def _status_change(
                 lines.append(message("unchanged", lang, item=item, status=target))
             lines += [_changed("recorded", opened, event, where) for event in events]
     return Lines(notices=lines)
+
+
+def _not_reviewable(
+    opened: Session, state: ItemState, refused: Sequence[tuple[str, RuleError]]
+) -> RuleError:
+    """The refusal of a close-out or a return, naming each part that cannot be, with its own
+    status (an item's status is its parts' together: it need not be any one part's)."""
+    (office, error), lang = refused[0], opened.lang
+    if len(refused) == 1:
+        return RuleError(
+            error.code, **{**error.params, "value": state.item.id + _unit(opened, state, office)}
+        )
+    if len(refused) == len(state.parts) and len({e.params["status"] for _, e in refused}) == 1:
+        return error  # every part, each in the one status the item shows
+    offices = opened.plan.offices
+    parts = join(
+        [
+            message(
+                "fmt.paren",
+                lang,
+                text=offices[key].name if key in offices else key,
+                inner=status_label(part.params["status"], lang),
+            )
+            for key, part in refused
+        ],
+        lang,
+    )
+    code = {"usage.not_closable": "usage.parts_not_closable"}.get(error.code)
+    return RuleError(code or "usage.parts_not_returnable", item=state.item.id, parts=parts)
 
 
 def _unit(opened: Session, state: ItemState, office: str) -> str:
