@@ -232,3 +232,52 @@ def test_doctor_speaks_the_plans_language_as_every_command_on_a_plan_does(
     assert doctor.out.startswith("plan and status log are in order"), doctor.out
     chinese = xixin("--lang", "zh", "--plan", str(plan), "doctor")
     assert chinese.code == 0 and chinese.out.startswith("计划与状态记录均无问题"), chinese.out
+
+
+# -- a line cut short, checked and accepted as it is ----------------------------------------------
+
+
+def test_a_damaged_line_is_accepted_once_checked_and_stays_in_the_log(
+    xixin: Runner, state_file: Path
+) -> None:
+    # A new user's trial: after a write cut short, verify exited 6 for good and nothing said
+    # how to be done with it.
+    assert xixin("done", "5.1.1").code == 0
+    assert xixin("done", "5.1.2").code == 0
+    data = state_file.read_bytes()
+    state_file.write_bytes(data[:-40])  # the second record cut short
+    assert xixin("done", "5.1.2").code == 0  # recorded again, on a line of its own
+    before = state_file.read_bytes()
+    found = xixin("verify")
+    assert found.code == ExitCode.CHECK and ":2:" in found.out
+    assert "--accept-damaged 2" in found.err  # the way out, on the verdict
+    wrong = xixin("verify", "--accept-damaged", "3")
+    assert wrong.code == ExitCode.USAGE and wrong.out == "" and "损坏的行：2" in wrong.err
+    accepted = xixin("verify", "--accept-damaged", "2")
+    assert accepted.code == 0, accepted.err
+    assert (
+        ":2:" in accepted.out and "--accept-damaged 确认" in accepted.out
+    )  # still told, as a note
+    assert state_file.read_bytes() == before  # the log is never rewritten
+    assert xixin("verify").code == 0 and xixin("verify", "--full").code == 0
+    assert xixin("verify", "--strict").code == ExitCode.CHECK
+    listed = xixin("list")
+    assert listed.code == 0 and "不是有效的记录" not in listed.err  # no warning on every command
+    assert xixin("doctor").code == 0
+    # The same line with other bytes is damage again.
+    lines = before.split(b"\n")
+    lines[1] = lines[1][:-1] + (b"x" if lines[1][-1:] != b"x" else b"y")
+    state_file.write_bytes(b"\n".join(lines))
+    assert xixin("verify", "--full").code == ExitCode.CHECK
+    assert "不是有效的记录" in xixin("list").err
+
+
+def test_a_torn_last_line_accepted_stays_accepted_once_records_follow_it(
+    xixin: Runner, state_file: Path
+) -> None:
+    assert xixin("done", "5.1.1").code == 0
+    state_file.write_bytes(state_file.read_bytes()[:-30])  # torn, and the last line
+    assert xixin("verify").code == ExitCode.CHECK
+    assert xixin("verify", "--accept-damaged", "1").code == 0
+    assert xixin("done", "5.1.1").code == 0  # its line break now follows the torn bytes
+    assert xixin("verify").code == 0 and xixin("verify", "--full").code == 0

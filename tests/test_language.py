@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Runner
+from conftest import ROOT, Runner
 
 #: Punctuation only the Chinese UI writes.
 CHINESE_PUNCTUATION = re.compile(r"[、，。：；（）｜【】]")
@@ -258,3 +258,52 @@ def test_a_formatter_fills_a_message_as_message_does(lang: str) -> None:
         for n in (1, 2):
             params = {name: n if name == "n" else f"<{name}>" for name in names}
             assert formatter(code, lang)(**params) == message(code, lang, **params), code
+
+
+# -- a plan in English: its errors in English too -----------------------------------------------
+
+
+@pytest.fixture
+def english_plan(tmp_path: Path) -> Path:
+    plan = tmp_path / "plan.yaml"
+    text = (ROOT / "plan.yaml").read_text(encoding="utf-8")
+    plan.write_text(text.replace("\n  language: zh\n", "\n  language: en\n", 1), "utf-8")
+    return plan
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate"],  # its verdict
+        ["done", "4.3.2"],  # which unit (a recording command's refusal)
+        ["show", "9.9.9"],  # an unknown id
+        ["overdue", "--as-of", "2022-13-45"],  # a bad date, read before the plan
+        ["list", "--foo"],  # the parser's own error
+        ["ovrdue"],
+    ],
+    ids=" ".join,
+)
+def test_a_plan_in_english_gets_its_messages_in_english(
+    xixin: Runner, english_plan: Path, args: list[str]
+) -> None:
+    result = xixin("--plan", str(english_plan), *args)
+    said = result.out + result.err
+    assert said.strip(), args
+    assert "错误" not in said and not CHINESE_PUNCTUATION.findall(_unquoted(said)), said
+    chinese = xixin("--lang", "zh", "--plan", str(english_plan), *args)
+    assert re.search("错误|无误|用法", chinese.out + chinese.err)  # --lang still wins
+
+
+def _unquoted(text: str) -> str:
+    """What is said, less the plan's own words that carry Chinese punctuation (its number)."""
+    return text.replace("洗府发〔2022〕145号", "")
+
+
+def test_a_unit_name_with_a_space_is_suggested_in_quotes(xixin: Runner, tmp_path: Path) -> None:
+    plan = tmp_path / "roads.yaml"
+    text = PLAIN_PLAN.replace("dangqun: {name: 乡党群办}", "dangqun: {name: Roads Office}")
+    plan.write_text(text, encoding="utf-8")
+    refused = xixin("--lang", "en", "--plan", str(plan), "done", "4.1.1")
+    assert refused.code == 2 and '--office "Roads Office"' in refused.err, refused.err
+    done = xixin("--plan", str(plan), "done", "4.1.1", "--office", "Roads Office")
+    assert done.code == 0, done.err

@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from xixin_cli.errors import ExitCode
 
 from conftest import Runner
@@ -196,3 +198,30 @@ def test_undo_of_a_file_recorded_twice_keeps_the_first_record(
     assert len(item(xixin, "5.3.1")["evidence"]) == 1  # the first record stands
     assert xixin("undo").code == 0
     assert item(xixin, "5.3.1")["evidence"] == []
+
+
+def test_history_keeps_a_date_whole_and_gives_a_file_name_room(
+    xixin: Runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A new user's trial at 80 columns: "延期至 2022-12" / "-20", and file names cut to 10 cells.
+    monkeypatch.setenv("COLUMNS", "80")
+    extend = (
+        "extend",
+        "4.7.8",
+        "--office",
+        "农服中心",
+        "--to",
+        "2022-12-20",
+        "--reason",
+        "苗木未到",
+    )
+    assert xixin(*extend).code == 0
+    report = tmp_path / "洗新乡民族团结进步创建自查报告.pdf"
+    report.write_bytes(b"%PDF-1.4")
+    assert xixin("attach", "5.3.1", "--office", "党群办", str(report)).code == 0
+    table = xixin("history")
+    assert table.code == 0, table.err
+    assert "2022-12-20" in table.out  # on one line
+    lines = table.out.splitlines()
+    filed = next(n for n, line in enumerate(lines) if "登记材料" in line)
+    assert "洗新乡民族" in lines[filed]  # the name starts in the note's room

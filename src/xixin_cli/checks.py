@@ -133,7 +133,7 @@ def plan_agreement_of(
 
 
 #: Findings that are reported but fail a check only with --strict.
-NOTES = frozenset({"evidence.elsewhere", "verify.accepted"})
+NOTES = frozenset({"evidence.elsewhere", "verify.accepted", "verify.accepted_damaged"})
 
 
 def evidence_problems(log: LogRead, name: str, store: Path | None = None) -> list[Problem]:

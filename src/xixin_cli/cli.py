@@ -8,6 +8,7 @@ and usage errors are put in the UI's language by `help.py`.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from importlib import import_module
@@ -18,7 +19,7 @@ import typer
 from xixin_cli import version_line
 from xixin_cli.errors import ExitCode, XixinError
 from xixin_cli.finish import error_line, language, output_failed
-from xixin_cli.i18n import DEFAULT_LANGUAGE, message
+from xixin_cli.i18n import DEFAULT_LANGUAGE, message, speak
 
 #: The global options that take a value, so that `run` can find the command's name after them.
 VALUE_OPTIONS = frozenset({"--plan", "--state", "--lang"})
@@ -117,6 +118,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     from xixin_cli.terminal import prepare
 
     identity.forget()
+    speak("")  # no plan opened yet in this run
     args = list(argv) if argv is not None else sys.argv[1:]
     lang = language(args)
     # --ascii is read here, before the command is even built: it is how everything is shown.
@@ -132,6 +134,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         _writer_unkept(lang)
         return code
     except XixinError as error:
+        lang = _error_language(args, lang)
         for line in error.lines(lang):
             error_line(line, lang)
         return int(error.exit_code)
@@ -141,6 +144,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except click_errors.UsageError as error:
         from xixin_cli.help import usage_error
 
+        lang = _error_language(args, lang)
         error_line(usage_error(error, lang), lang)
         return int(ExitCode.USAGE)
     except KeyboardInterrupt:
@@ -160,6 +164,39 @@ def run(argv: Sequence[str] | None = None) -> int:
         if exc.filename is not None:  # our own files are reported as XixinError; not this
             raise
         return output_failed(exc, lang)  # the terminal or file that stdout goes to
+
+
+def _error_language(args: Sequence[str], lang: str) -> str:
+    """The language an error is said in: the plan's, as its views speak it (--lang or
+    XIXIN_LANG first). A plan opened says so (`i18n.speak`); an error before any
+    was (a bad date, an unknown option) looks at the plan the command would have opened."""
+    from xixin_cli.i18n import spoken
+
+    said = spoken()
+    if said is not None:
+        return said
+    if "--lang" in args or any(a.startswith("--lang=") for a in args):
+        return lang
+    if os.environ.get("XIXIN_LANG"):
+        return lang
+    try:
+        from xixin_cli.paths import plan_path
+        from xixin_cli.session import Settings, plan_and_language
+
+        given = _given_plan(args)
+        return plan_and_language(Settings(given, (), None), plan_path(given))[1]
+    except Exception:  # no plan to be had (that may be the error itself): the default stands
+        return lang
+
+
+def _given_plan(args: Sequence[str]) -> str | None:
+    """--plan as typed (before the command), else XIXIN_PLAN."""
+    for index, arg in enumerate(args):
+        if arg == "--plan" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--plan="):
+            return arg.removeprefix("--plan=")
+    return os.environ.get("XIXIN_PLAN") or None
 
 
 def _writer_unkept(lang: str) -> None:

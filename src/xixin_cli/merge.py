@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from xixin_cli.errors import Problem
 from xixin_cli.fold import order_key
 from xixin_cli.model import Event, EventKind, Status
-from xixin_cli.status_log import append_with, parse_log
+from xixin_cli.status_log import DAMAGED, append_with, parse_log
 from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
@@ -823,13 +823,22 @@ def record_accepted(log: Path, source: str, data: bytes, by: str, at: str) -> No
 
 def accepted_ids(log: Path) -> frozenset[str]:
     """The event ids merged into `log` with --accept-unverified (unreadable lines ignored)."""
+    found: set[str] = set()
+    for record in _accepted_records(log):
+        events = record.get("events")
+        if isinstance(events, list):
+            found.update(event for event in events if isinstance(event, str))
+    return frozenset(found)
+
+
+def _accepted_records(log: Path) -> Iterator[dict[str, Any]]:
+    """The readable records of `log`'s side file of what was accepted (none: no file)."""
     from xixin_cli.status_log import LineError, load_line
 
     try:
         data = accepted_file(log).read_bytes()
     except OSError:
-        return frozenset()
-    found: set[str] = set()
+        return
     for raw in data.split(b"\n"):
         if not raw.strip():
             continue
@@ -837,7 +846,81 @@ def accepted_ids(log: Path) -> frozenset[str]:
             record = load_line(raw)
         except LineError:
             continue
-        events = record.get("events") if isinstance(record, dict) else None
-        if isinstance(events, list):
-            found.update(event for event in events if isinstance(event, str))
-    return frozenset(found)
+        if isinstance(record, dict):
+            yield record
+
+
+# -- lines that are not records, accepted as they are -------------------------------------------
+
+
+def record_damaged(log: Path, lines: Mapping[int, str], by: str, at: str) -> None:
+    """Note that the keeper of `log` checked these lines that hold no record and accepted
+    them, each by its number and the SHA-256 of its bytes (a line changed is damage again).
+    An older xixin reads the record as holding no event ids: it still reports the lines."""
+    import json
+
+    line = json.dumps(
+        {
+            "v": 1,
+            "at": at,
+            "by": by,
+            "damaged": [{"line": n, "sha256": digest} for n, digest in sorted(lines.items())],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    append_with(accepted_file(log), lambda handle: (line + "\n").encode(), make_parent=False)
+
+
+def accepted_damage(log: Path) -> dict[int, frozenset[str]]:
+    """The lines of `log` accepted as damaged: each line's number and the digests accepted."""
+    found: dict[int, set[str]] = {}
+    for record in _accepted_records(log):
+        damaged = record.get("damaged")
+        for entry in damaged if isinstance(damaged, list) else ():
+            if not isinstance(entry, dict):
+                continue
+            line, digest = entry.get("line"), entry.get("sha256")
+            if type(line) is int and isinstance(digest, str):
+                found.setdefault(line, set()).add(digest)
+    return {line: frozenset(digests) for line, digests in found.items()}
+
+
+def line_digests(log: Path, numbers: Iterable[int]) -> dict[int, str]:
+    """The SHA-256 of the bytes of each of these lines of `log` (without its line break), as
+    the readers number lines; a line past the end is left out."""
+    import hashlib
+
+    wanted = set(numbers)
+    found: dict[int, str] = {}
+    if not wanted:
+        return found
+    last = max(wanted)
+    with log.open("rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if number in wanted:
+                found[number] = hashlib.sha256(raw.rstrip(b"\n")).hexdigest()
+            if number >= last:
+                break
+    return found
+
+
+def without_accepted_damage(
+    log: Path, problems: Sequence[Problem], code: str = ""
+) -> list[Problem]:
+    """`problems` with those of lines accepted as damaged (their bytes as accepted) told as
+    `code` (a note), or left out (no code)."""
+    damaged = {id(p): p.line for p in problems if p.code in DAMAGED and p.line is not None}
+    accepted = accepted_damage(log) if damaged else {}
+    if not accepted:
+        return list(problems)
+    digests = line_digests(log, {line for line in damaged.values() if line in accepted})
+    kept = []
+    for problem in problems:
+        line = damaged.get(id(problem))
+        if line is not None and digests.get(line) in accepted.get(line, frozenset()):
+            if code:
+                kept.append(Problem(problem.path, line, None, code))
+            continue
+        kept.append(problem)
+    return kept

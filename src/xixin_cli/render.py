@@ -474,26 +474,28 @@ def history_table(
         if item is not None and "" not in offices and set(offices) != set(item.offices):
             names = [plan.offices[key].name for key in offices if key in plan.offices]
             title += message("part_mark", lang, office=join(names, lang))
+        words, note, file = statuses, event.note, ""
         if event.kind is EventKind.EXTEND:
             code = "history.extend" if event.due is not None else "history.extend_withdrawn"
             change = Text(message(code, lang, due=str(event.due)), style="yellow")
-        elif event.kind is EventKind.EVIDENCE:
-            name = clean(PurePath(event.path).name)
-            change = Text(message("history.evidence", lang, name=name))
-        elif event.kind is EventKind.DETACH:
-            name = clean(PurePath(event.path).name)
-            change = Text(message("history.detach", lang, name=name))
+            words = (*statuses, str(event.due))  # a date is never split
+        elif event.kind is EventKind.EVIDENCE or event.kind is EventKind.DETACH:
+            # The file's name goes first in the note's room: the change's 10 cells cut it up.
+            code = "history.evidence" if event.kind is EventKind.EVIDENCE else "history.detach"
+            change = Text(message(code, lang, name="").strip())
+            file = clean(PurePath(event.path).name)
         else:
             change = Text(f"{status_label(event.previous.value, lang)} → ")
             change.append(status_label(event.status.value, lang), style=STATUS_STYLES[event.status])
-        note = event.note
         if event.undoes is not None:
             note = f"[{message('undo_of', lang)} {event.undoes[:6]}] {note}".strip()
         said = event._replace(progress="") if " ".join(event.progress.split()) == note else event
         told = feedback_text(said, lang)  # the note is the progress line: not said twice
         if told and told != note:
             note = sep("semicolon", lang).join(n for n in (note, told) if n)
-        change = Text("\n").join(Wrapped(change, words=statuses).lines(_CHANGE_WIDTH))
+        if file:
+            note = sep("semicolon", lang).join(n for n in (file, note) if n)
+        change = Text("\n").join(Wrapped(change, words=words).lines(_CHANGE_WIDTH))
         if event.event_id in undone:
             change.append("\n" + message("report.undone", lang).strip(), style="dim")
         when = f"{event.at:%Y-%m-%d}"

@@ -14,8 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xixin_cli import __version__
-from xixin_cli.errors import UsageError
-from xixin_cli.i18n import DEFAULT_LANGUAGE, LANGUAGES, STATUS_WORDS, catalogue, join, message
+from xixin_cli.errors import Problem, UsageError
+from xixin_cli.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    STATUS_WORDS,
+    catalogue,
+    join,
+    message,
+    speak,
+)
 from xixin_cli.model import Event, Plan, Status, Warnings, find_office, short_name
 from xixin_cli.tuples import NamedTuple
 
@@ -134,7 +142,7 @@ def open_session(
         if as_of is not None:
             all_events = tuple(e for e in all_events if happened_on(e) <= as_of)
         combined = Folded.empty().more(all_events, read_warnings)
-    warnings = [warning.render(lang) for warning in combined.warnings]
+    warnings = [warning.render(lang) for warning in _unaccepted(combined.warnings)]
     orphans = plan.unknown(items_of(combined.last))
     if orphans:
         warnings.append(message("orphans", lang, count=len(orphans), ids=join(orphans[:5], lang)))
@@ -159,10 +167,17 @@ def plan_and_language(settings: Settings, path: Path) -> tuple[Plan, str]:
     from xixin_cli.cache import load_plan_cached
 
     plan = with_workspace_warnings(load_plan_cached(path))
+    return plan, plan_language(settings, plan)
+
+
+def plan_language(settings: Settings, plan: Plan) -> str:
+    """The language a plan's views speak: --lang, else the plan's own, else the default;
+    what goes wrong from here on in this run is said in it too."""
     lang = settings.lang or (
         plan.document.language if plan.document.language in LANGUAGES else DEFAULT_LANGUAGE
     )
-    return plan, lang
+    speak(lang)
+    return lang
 
 
 def files_seen(paths: Sequence[Path]) -> Seen:
@@ -177,6 +192,21 @@ def files_seen(paths: Sequence[Path]) -> Seen:
         else:
             found.append((path, (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)))
     return tuple(found)
+
+
+def _unaccepted(warnings: Sequence[Problem]) -> Sequence[Problem]:
+    """What the logs' readers found, less the damaged lines the clerk has accepted as they
+    are (`verify --accept-damaged`): warned once, not on every command for good."""
+    from xixin_cli.status_log import DAMAGED
+
+    if not any(warning.code in DAMAGED for warning in warnings):
+        return warnings  # the usual case: nothing read, no side file opened
+    from xixin_cli.merge import without_accepted_damage
+
+    kept: list[Problem] = []
+    for path in dict.fromkeys(warning.path for warning in warnings):
+        kept += without_accepted_damage(Path(path), [w for w in warnings if w.path == path])
+    return kept
 
 
 def with_workspace_warnings(plan: Plan) -> Plan:
@@ -659,7 +689,7 @@ def parts_for(session: Session, state: ItemState, given: Sequence[str]) -> list[
             item=item_id,
             count=len(mine),
             offices=join(names, lang),
-            first=names[0],
+            first=f'"{names[0]}"' if any(ch.isspace() for ch in names[0]) else names[0],
         )
     if any(value.strip().lower() in ALL_UNITS for value in given):
         return mine

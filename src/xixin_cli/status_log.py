@@ -29,6 +29,11 @@ FEEDBACK = ("progress", "problems", "next")
 MAX_LINE = 64 << 10
 
 
+#: The problems of a line that holds no record (a write cut short, bytes from elsewhere): what
+#: it held never counted, and `verify --accept-damaged LINE` accepts it as it is.
+DAMAGED = frozenset({"log.torn", "log.bad_line", "log.too_long"})
+
+
 class LineError(Exception):
     """A line that is not a record: its message code (`log.bad_line`, `log.too_long`)."""
 

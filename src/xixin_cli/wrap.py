@@ -64,6 +64,9 @@ _PIECES = (
     # an item id, a number, a Latin word (with its inner punctuation)
     r"[A-Za-z0-9][A-Za-z0-9.\-_/:@+'’]*",
 )
+#: A date, which a blank before it may break from the word before (a number it may not).
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
 #: Where the bracketed phrases are among `_PIECES` (the first is the document number).
 _BRACKETED_PIECES = (4, 14)
 
@@ -266,11 +269,17 @@ def breaks(text: str, words: Sequence[str] = ()) -> list[int]:
     for piece in pieces:
         first = piece[0]
         # 逾期 66 天, 受阻 1 项: the blank between a word and its number is spacing, not a break
+        # (a date is no such number: 延期至 2022-12-20 breaks before the date, not inside it)
         if (
             start
             and first not in NO_START
             and previous_end not in NO_END
-            and not (first.isdigit() and text[start - 1].isspace() and _cjk(previous_end))
+            and not (
+                first.isdigit()
+                and text[start - 1].isspace()
+                and _cjk(previous_end)
+                and _DATE.match(piece) is None
+            )
         ):
             found.append(start)
         start += len(piece)

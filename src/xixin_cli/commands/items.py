@@ -109,6 +109,7 @@ def validate(
     from xixin_cli.i18n import message
     from xixin_cli.paths import named_plan, plan_path, workspace, workspace_plans
     from xixin_cli.plan_file import load_plan
+    from xixin_cli.session import plan_language
 
     given = settings(ctx)
     folder = workspace()
@@ -128,7 +129,7 @@ def validate(
         lines.append(
             message(
                 "validate.ok",
-                given.language(),
+                plan_language(given, plan),
                 path=str(target),
                 items=len(plan.items),
                 leaves=leaves,

@@ -132,8 +132,9 @@ def _accepted(
 ) -> list[Problem]:
     """Problems on lines merged with --accept-unverified, noted as such (not failures);
     `lines_of` gives the lines that hold any of a set of event ids."""
-    from xixin_cli.merge import accepted_ids
+    from xixin_cli.merge import accepted_ids, without_accepted_damage
 
+    problems = without_accepted_damage(where, problems, "verify.accepted_damaged")
     ids = accepted_ids(where)
     if not ids:
         return problems
@@ -150,15 +151,22 @@ def verify(
     ctx: typer.Context,
     strict: Annotated[bool, typer.Option("--strict")] = False,
     full: Annotated[bool, typer.Option("--full")] = False,
+    accept_damaged: Annotated[
+        list[int] | None, typer.Option("--accept-damaged", metavar="LINE")
+    ] = None,
 ) -> Findings:
     """Check that no line of the status log was edited, moved or deleted, and that its
     evidence files (or their copies kept beside it) are what was recorded. Only what was
     added since the last verify is read as records (the lines verified before are checked to
-    be unchanged); --full checks every line again."""
+    be unchanged); --full checks every line again. --accept-damaged LINE accepts a line that
+    holds no record (a write cut short), once checked, as it is: the log is not changed."""
     given = settings(ctx)
     lang = given.language()
     sections = []
-    for checked in _check_logs(given, full=full):
+    found = list(_check_logs(given, full=full))
+    if accept_damaged:
+        found = [_accept_damage(found, accept_damaged, lang)]
+    for checked in found:
         where, count = str(checked.where), len(_failing(checked.problems, strict))
         if count:
             verdict = message(
@@ -170,9 +178,47 @@ def verify(
             )
         if checked.repeated:
             verdict += message("verify.repeated", lang, n=checked.repeated)
+        verdict += _damage_hint(checked.problems, lang)
         sections.append((checked.problems, verdict, bool(count)))
     failed = any(section[2] for section in sections)
     return Findings(lang, sections, int(ExitCode.CHECK) if failed else 0)
+
+
+def _accept_damage(found: list[_Checked], lines: list[int], lang: str) -> _Checked:
+    """The one log checked, with the damaged `lines` accepted as they are (noted in the side
+    file beside it); a usage error for a line that is not a damaged one, or several logs."""
+    from xixin_cli.dates import now_in_china
+    from xixin_cli.errors import UsageError
+    from xixin_cli.i18n import join
+    from xixin_cli.merge import line_digests, record_damaged, without_accepted_damage
+    from xixin_cli.session import recorder
+    from xixin_cli.status_log import DAMAGED
+
+    if len(found) != 1:
+        raise UsageError("usage.accept_damaged_logs", count=len(found))
+    checked = found[0]
+    damaged = sorted({p.line for p in checked.problems if p.code in DAMAGED and p.line})
+    for line in lines:
+        if line not in damaged:
+            shown = join([str(n) for n in damaged], lang) if damaged else "—"
+            raise UsageError("usage.not_damaged", value=line, path=str(checked.where), lines=shown)
+    at = now_in_china().isoformat()
+    record_damaged(checked.where, line_digests(checked.where, lines), recorder(None), at)
+    problems = without_accepted_damage(checked.where, checked.problems, "verify.accepted_damaged")
+    return checked._replace(problems=problems)
+
+
+def _damage_hint(problems: list[Problem], lang: str) -> str:
+    """How to be done with damaged lines, after the verdict of a log that has them."""
+    from xixin_cli.status_log import DAMAGED
+
+    lines = sorted({p.line for p in problems if p.code in DAMAGED and p.line})
+    if not lines:
+        return ""
+    from xixin_cli.i18n import join
+
+    shown = join([str(line) for line in lines], lang)
+    return message("verify.damaged_hint", lang, lines=shown, first=lines[0])
 
 
 def doctor(ctx: typer.Context) -> Findings:

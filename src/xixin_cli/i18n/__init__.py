@@ -21,6 +21,21 @@ from typing import Any
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
+#: The language the plan this run opened speaks (set by `speak`): its errors speak it too.
+_SPOKEN: list[str] = []
+
+
+def speak(lang: str) -> None:
+    """Say that this run's views speak `lang` (the plan's, or --lang), for its errors; ""
+    at the start of a run: none yet."""
+    _SPOKEN[:] = [lang] if lang else []
+
+
+def spoken() -> str | None:
+    """The language `speak` set in this run, if a plan was opened."""
+    return _SPOKEN[0] if _SPOKEN else None
+
+
 #: Words accepted for each status on the command line besides its code and its labels. This is
 #: input vocabulary, not UI text: every word is accepted whatever the UI language.
 STATUS_WORDS = {

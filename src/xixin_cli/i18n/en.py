@@ -563,6 +563,10 @@ MESSAGES: dict[str, str] = {
     "opt.strict": "Count evidence recorded elsewhere whose copy is not here, and records merged with --accept-unverified, as problems too.",
     "plan.tag": "a plan takes no YAML tag {tag} (such as !!python); remove the tag and write the value alone",
     "verify.accepted": "this line was merged unverified with --accept-unverified (see the .accepted file beside the log); not a failure unless --strict",
+    "verify.accepted_damaged": "this line holds no record and was accepted with --accept-damaged (see the .accepted file beside the log); not a failure unless --strict",
+    "verify.damaged_hint": ". Line {lines} holds no whole record, so the change in it never counted: check with xixin history and record again what is missing; then accept the line with xixin verify --accept-damaged {first} (the file is not changed) and it is no longer a failure",
+    "usage.not_damaged": "line {value} of {path} is not a damaged line; damaged lines: {lines}",
+    "usage.accept_damaged_logs": "--accept-damaged takes one status log at a time ({count} here); name it with --state",
     "year_taken": "'{value}' has no year; taken as {day}, this year",
     "opt.item_ids": "The items' ids, one or more (4.1.3 4.1.4, or as the document numbers them, 四（三）2); if one cannot be recorded, none is.",
     "metavar.ID...": "ID...",
@@ -759,4 +763,5 @@ MESSAGES: dict[str, str] = {
     "plan.every_none": "the recurring item has no occurrence from {start} to {until}; change from/until or the day",
     # ---- issue #20 ----
     "opt.full": "Verify every line from the start (otherwise only the lines added since the last verify are checked, after making sure the part verified before is unchanged).",
+    "opt.accept_damaged": "Accept line LINE, which holds no whole record, as it is (once checked and what it lacked recorded again): the file is not changed, and verify no longer counts it as a failure; with --strict it still does.",
 }

@@ -563,6 +563,10 @@ MESSAGES: dict[str, str] = {
     "opt.strict": "在别处登记、本机没有副本的佐证材料，以及按 --accept-unverified 并入的记录，也算作问题。",
     "plan.tag": "计划文件不接受 YAML 标签 {tag}（如 !!python）；请删去该标签，只写文字",
     "verify.accepted": "这一行是按 --accept-unverified 并入的未经核验的记录（见状态文件旁的 .accepted 文件），不算错误；加 --strict 则算",
+    "verify.accepted_damaged": "这一行不是记录，已按 --accept-damaged 确认（见状态文件旁的 .accepted 文件），不算错误；加 --strict 则算",
+    "verify.damaged_hint": "。第 {lines} 行不是完整的记录，其中的变更没有生效：请用 xixin history 核对，缺的变更重新记录；核对后用 xixin verify --accept-damaged {first} 确认该行（文件不改动），此后不再报错",
+    "usage.not_damaged": "{path} 的第 {value} 行不是损坏的行；损坏的行：{lines}",
+    "usage.accept_damaged_logs": "--accept-damaged 一次只能用于一份状态记录（这里有 {count} 份）；请用 --state 指明是哪一份",
     "year_taken": "“{value}”没写年份，按今年算作 {day}",
     "opt.item_ids": "事项编号，可写多个（如 4.1.3 4.1.4，或按原文写作 四（三）2）；有一项不能记录则全部不记录。",
     "metavar.ID...": "编号...",
@@ -759,4 +763,5 @@ MESSAGES: dict[str, str] = {
     "plan.every_none": "定期事项在 {start} 到 {until} 之间一期也没有；改 from/until 或日子",
     # ---- issue #20 ----
     "opt.full": "从头核验每一行（平时只核验上次核验之后新增的行，并确认之前核验过的部分未被改动）。",
+    "opt.accept_damaged": "确认第 LINE 行这一不完整或无效的行（核对过、缺的变更已重新记录之后）：文件不改动，此后 verify 不再把它算作错误；加 --strict 仍算。",
 }
