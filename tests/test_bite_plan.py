@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -817,11 +818,11 @@ def test_a_plan_past_the_node_limit_says_so_at_its_line(monkeypatch: pytest.Monk
 
 def test_text_that_is_not_yaml_is_said_with_the_parsers_reason() -> None:
     with pytest.raises(PlanError) as caught:
-        parse_plan("format: 1\ndocument: [a\n", "p.yaml")
+        parse_plan("format: 1\ndocument: *nowhere\n", "p.yaml")
     (problem,) = caught.value.problems
     assert (problem.path, problem.code) == ("p.yaml", "plan.not_yaml")
     assert problem.line is not None
-    assert "expected" in problem.params["reason"]  # the parser's own words, never None
+    assert "alias" in problem.params["reason"]  # the parser's own words, never None
     with pytest.raises(PlanError) as caught:
         parse_plan("format: 1\x07\n", "p.yaml")  # a control character: no place to point at
     (problem,) = caught.value.problems
@@ -832,6 +833,27 @@ def test_text_that_is_not_yaml_is_said_with_the_parsers_reason() -> None:
         "plan.not_yaml",
     )
     assert "#x0007" in problem.params["reason"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("format: 1\ndocument: [a\n", "plan.yaml_unclosed"),
+        ("format: 1\ndocument: {a: 1\n", "plan.yaml_unclosed"),
+        ("format: 1\ndocument:\n  title: 一、总体要求: 好\n", "plan.yaml_colon"),
+        ("format: 1\ndocument:\n\ttitle: x\n", "plan.yaml_tab"),
+        ('format: 1\ndocument:\n  title: "x\n', "plan.yaml_quote"),
+        ("format: 1\ndocument:\n  title: x\n number: 2\n", "plan.yaml_indent"),
+    ],
+)
+def test_the_slips_an_editor_makes_are_said_in_our_words(text: str, code: str) -> None:
+    # PyYAML's English inside a Chinese sentence told a clerk nothing.
+    with pytest.raises(PlanError) as caught:
+        parse_plan(text, "p.yaml")
+    (problem,) = caught.value.problems
+    assert problem.code == code and problem.line is not None
+    said = problem.render("zh")
+    assert not re.search("expected|found|allowed|scanning|token|context|stream", said), said
 
 
 def test_a_plan_nested_too_deep_for_the_pure_python_parser(monkeypatch: pytest.MonkeyPatch) -> None:

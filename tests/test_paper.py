@@ -151,7 +151,12 @@ def test_a_form_with_a_protected_cell_edited_records_nothing_and_names_the_cell(
 
 @pytest.mark.parametrize(
     ("cell", "value", "said"),
-    [("status", "差不多了", "E5"), ("day", "上周五", "I5"), ("day", "2099-01-01", "I5")],
+    [
+        ("status", "差不多了", "E5"),
+        ("day", "上周五", "I5"),
+        ("day", "2099-01-01", "I5"),
+        ("status", "已销号", "销号由乡党群办审核后办理"),  # a unit cannot close its own work
+    ],
 )
 def test_a_bad_status_or_date_names_the_cell(
     xixin: Runner, tmp_path: Path, cell: str, value: str, said: str

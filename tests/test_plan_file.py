@@ -87,7 +87,13 @@ def test_an_unquoted_id_stays_as_written() -> None:
 
 CASES = {
     # name: (replace this, with this, the line the error points at, key fragment, code)
-    "not yaml": ("  title: 测试实施方案\n", "  title: [测试\n", "offices:", None, "plan.not_yaml"),
+    "not yaml": (
+        "  title: 测试实施方案\n",
+        "  title: [测试\n",
+        "offices:",
+        None,
+        "plan.yaml_unclosed",
+    ),
     "unknown key": (
         "    kind: step\n",
         "    kind: step\n    deu: 1\n",
@@ -340,3 +346,37 @@ def test_a_plan_is_read_only_and_survives_pickling() -> None:
     assert again.get("5.3.1") == plan.get("5.3.1") and again.children("4.1") == plan.children("4.1")
     moved = plan.with_path("x.yaml")
     assert moved.path == "x.yaml" and moved != plan and moved.items is plan.items
+
+
+# -- one typo, one problem -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right"),
+    [
+        ("offices: [dangqun, cun]", "offices: [dangqun, cnu]"),  # a task's unit misspelt
+        ("    phase: one\n    due_basis: phase", "    phase: oen\n    due_basis: phase"),
+    ],
+)
+def test_a_typo_in_a_task_is_one_problem_not_one_per_action(wrong: str, right: str) -> None:
+    # A new user's trial: one misspelt key in a task gave 38 lines, one per action under it
+    # ("parent does not exist", "missing offices"...), after the line that said what was wrong.
+    assert wrong in SMALL
+    with pytest.raises(PlanError) as caught:
+        parse_plan(SMALL.replace(wrong, right, 1), "small.yaml")
+    problems = caught.value.problems
+    keys = [p.key for p in problems]
+    assert keys[0] is not None and keys[0].startswith("items[4.1].")
+    assert not [k for k in keys if k and k.startswith("items[4.1.")], keys  # no cascade
+    (told,) = [p for p in problems if p.code == "plan.children_unchecked"]
+    assert told.line == problems[0].line or told.key == "items[4.1]"
+    assert told.params["count"] == 2  # 4.1.1 and 4.1.2, checked once 4.1 is right
+    assert len(problems) == 2  # what is wrong, and what was left unchecked for it
+
+
+def test_an_actions_own_typo_is_still_found_when_its_task_is_right() -> None:
+    typo = SMALL.replace("    title: 第一个行动", "    title: 第一个行动\n    kind2: x")
+    with pytest.raises(PlanError) as caught:
+        parse_plan(typo, "s.yaml")
+    first = caught.value.problems[0].key
+    assert first is not None and first.startswith("items[4.1.1]")

@@ -100,6 +100,8 @@ def test_two_plans_overdue_from_inside_the_workspace(
     assert found["安全:1.1.1"]["due"] == "2023-03-31"
     assert found["plan:5.1.1"]["light"] == "red"
     assert all(row["light"] == "red" for row in late)
+    shown = data(xixin("show", "安全:1.1.1", "--json"))  # the ref overdue gave finds it again
+    assert (shown["plan"], shown["ref"], shown["id"]) == ("安全", "安全:1.1.1", "1.1.1")
     # the table says which plan each row is from
     table = xixin("overdue", "--as-of", "2023-05-10", "--all")
     assert table.code == 0 and "计划" in table.out and "安全" in table.out

@@ -183,6 +183,20 @@ def decode_text(data: bytes, name: str) -> str:
         raise PlanError([Problem(name, line, None, "file.gb18030")]) from None
 
 
+#: What the YAML parser says of the slips a plan's editor makes, as our messages say them (in
+#: the UI's language); anything else is told in the parser's own words.
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "plan.yaml_colon"),
+    ("found character that cannot start any token", "plan.yaml_tab"),
+    ("did not find expected ',' or", "plan.yaml_unclosed"),
+    ("found unexpected end of stream", "plan.yaml_quote"),
+    ("did not find expected key", "plan.yaml_indent"),
+    ("did not find expected '-' indicator", "plan.yaml_indent"),
+    ("expected <block end>", "plan.yaml_indent"),
+    ("could not find expected ':'", "plan.yaml_no_colon"),
+)
+
+
 def parse_plan(text: str, name: str) -> Plan:
     """Validate YAML text into a Plan; `name` is used in messages."""
     import yaml
@@ -193,8 +207,11 @@ def parse_plan(text: str, name: str) -> Plan:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
+        reason = str(exc.problem or exc)
+        code = next((code for start, code in _YAML_PROBLEMS if reason.startswith(start)), None)
+        said = Problem(name, line, None, code) if code else None
         raise PlanError(
-            [Problem(name, line, None, "plan.not_yaml", reason=str(exc.problem or exc))]
+            [said or Problem(name, line, None, "plan.not_yaml", reason=reason)]
         ) from None
     except yaml.YAMLError as exc:
         raise PlanError([Problem(name, None, None, "plan.not_yaml", reason=str(exc))]) from None
@@ -218,6 +235,10 @@ class _Reader:
         self.end: dt.date | None = None  # its last phase's end
         self.every: dict[str, Every] = {}  # the recurring items read so far, by id
         self.first_dues: list[dt.date] = []  # the `due` recurring items give (not used as such)
+        # Items with a problem, by id, each with the node and count of the items under it left
+        # unchecked: what they inherit is not known, so their problems would be its echoes.
+        self.broken: dict[str, str] = {}  # an item with a problem -> the one first at fault
+        self.unchecked: dict[str, tuple[Node, int]] = {}
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -588,6 +609,9 @@ class _Reader:
                 items[item.id] = item
                 lines[item.id] = child.start_mark.line + 1
                 nodes[item.id] = child
+        for root, (at, count) in self.unchecked.items():
+            if count:
+                self.problem(at, f"items[{root}]", "plan.children_unchecked", count=count)
         if not self.every:
             return tuple(items.values())
         if self.end is None and self.start is not None:
@@ -737,6 +761,15 @@ class _Reader:
             return entries[key][1] if key in entries else None
 
         parent_id = self.text(get("parent"), f"{where}.parent")
+        if parent_id is not None and parent_id in self.broken:
+            # Under an item with a problem: checked once it is right (one typo, one problem).
+            del self.problems[problems_before:]
+            root = self.broken[parent_id]
+            if item_id is not None:
+                self.broken[item_id] = root
+            at, count = self.unchecked[root]
+            self.unchecked[root] = (at, count + 1)
+            return None
         parent = None
         if parent_id is not None:
             parent = known.get(parent_id)
@@ -825,6 +858,9 @@ class _Reader:
         elif every is not None and item_id is not None:
             self.every[item_id] = every
         if len(self.problems) > problems_before or item_id is None:
+            if item_id is not None and item_id not in known:
+                self.broken[item_id] = item_id
+                self.unchecked[item_id] = (node, 0)
             return None
         assert kind is not None and title is not None and basis is not None
         return Item(
@@ -882,7 +918,8 @@ class _Reader:
                 self.problem(node, f"{where}.due_text", "plan.due_text_missing")
         if basis is DueBasis.PHASE:
             if phase is None:
-                self.problem(node, f"{where}.phase", "plan.phase_needed")
+                if "phase" not in entries:  # an unknown one is told already
+                    self.problem(node, f"{where}.phase", "plan.phase_needed")
                 return None
             due = due if "due" in entries else phase.end
         if due is not None and phase is not None and not phase.start <= due <= phase.end:

@@ -271,7 +271,10 @@ def _item(result: ItemView) -> int:
     if result.form is Form.JSON:
         from xixin_cli.export import item_record
 
-        _json(item_record(result.plan, result.state))
+        record = item_record(result.plan, result.state)
+        if result.name:  # in a workspace: which plan, and the id qualified by it, as overdue
+            record = {"plan": result.name, "ref": f"{result.name}:{result.state.item.id}", **record}
+        _json(record)
         return 0
     from xixin_cli.render import item_view
 

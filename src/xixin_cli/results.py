@@ -55,6 +55,7 @@ class ItemView(NamedTuple):
     form: Form
     state: ItemState
     seen_by: tuple[str, ...] = ()  # the units' keys, with --office
+    name: str = ""  # the plan's name in its workspace, else ""
 
 
 class EvidenceList(NamedTuple):

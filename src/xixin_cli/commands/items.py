@@ -75,7 +75,7 @@ def show(
         state = _as_unit_sees(opened, state, office)
         if not any(value.strip().lower() in ALL_UNITS for value in office):
             seen_by = tuple(filter(None, (office_key(opened.plan, v, opened.lang) for v in office)))
-    return ItemView(opened.plan, opened.lang, form(as_json), state, seen_by)
+    return ItemView(opened.plan, opened.lang, form(as_json), state, seen_by, opened.name)
 
 
 def _as_unit_sees(opened: Session, state: ItemState, office: list[str]) -> ItemState:

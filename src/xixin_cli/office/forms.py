@@ -418,9 +418,9 @@ def _row(
         except UsageError:
             status = None
         if status not in REPORTABLE:
-            problems.append(
-                Problem(name, None, f"{title}!E{number}", "form.bad_status", value=_text(said))
-            )
+            # 已销号 is the office's, after review: a unit's form says 已完成
+            code = "form.closed_status" if status is Status.CLOSED else "form.bad_status"
+            problems.append(Problem(name, None, f"{title}!E{number}", code, value=_text(said)))
     on: date | None = None
     where = f"{title}!I{number}"
     if isinstance(day, datetime):
