@@ -859,7 +859,8 @@ def test_undo_restores_what_stood_though_its_writer_had_not_seen_it(plan: Plan) 
             writer="w1",
             which="mine",
         )
-    assert [later.event for later in wiped.value.later] == ["o2"]
+    assert [(later.event, later.other) for later in wiped.value.later] == [("o2", True)]
+    assert "其他电脑" in wiped.value.lines("zh")[0]  # undone only on the PC that recorded it
     events = [other, mine]
     now = states(plan, fold(events))
     ((revert, target),) = undo(plan, events, now, lambda: stamp, writer="w1", which="mine")
@@ -1080,7 +1081,7 @@ def test_an_undo_leaves_what_would_stand_without_the_command(
                 )
             except LaterChanges as refused:
                 assert refused.later, "a refusal names what the undo would wipe out"
-                newest = refused.later[-1]
+                newest = refused.later[0]  # newest first, as the refusal lists them
                 blocker = next(e for e in original if e.event_id.startswith(newest.event))
                 assert order_key(blocker) > order_key(record)
                 take_back(blocker)
@@ -1158,3 +1159,23 @@ def test_a_refused_undo_names_the_first_changes_and_counts_the_rest() -> None:
     assert "dddddd" not in zh and "另有 2 条" in zh
     (en,) = LaterChanges("f8fda7", later[:4]).lines("en")
     assert "aaaaaa (4.1.1 [乡党群办]: in progress → done)" in en and "and 1 more" in en
+
+
+def test_the_due_date_shown_is_marked_when_any_units_extension_gave_it() -> None:
+    # The review's case: the soonest date owed was lh's extension, the newest was another's.
+    from xixin_cli.render import due_text
+
+    plan = _village_plan()
+
+    def moved(n: int, office: str, day: int) -> Event:
+        return change_event(f"x{n}", Status.TODO, "4.1.1", n)._replace(
+            kind=EventKind.EXTEND, due=date(2024, 4, day), office=office
+        )
+
+    events = [moved(0, "lh", 10), moved(1, "xx", 20), moved(2, "dangqun", 30)]
+    state = states(plan, fold(events), fold_extensions(events))["4.1.1"]
+    assert state.due == date(2024, 4, 10) and state.extension is events[2]
+    assert due_text(state, "zh") == "2024-04-10（延）"
+    events = [moved(0, "lh", 10)]  # 乡党群办 and xx still owe it on the plan's day
+    state = states(plan, fold(events), fold_extensions(events))["4.1.1"]
+    assert due_text(state, "zh") == "2024-03-31"

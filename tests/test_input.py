@@ -97,7 +97,7 @@ def test_the_recorder_comes_from_xixin_by(
     assert json.loads(state_file.read_text("utf-8").splitlines()[-1])["by"] == "王芳"
 
 
-@pytest.mark.parametrize("name", ["王\n芳", "王\t芳", "王\x7f芳"])
+@pytest.mark.parametrize("name", ["王\n芳", "王\t芳", "王\x7f芳", "王\u202e芳", "王\u200b芳"])
 def test_a_recorder_with_a_control_character_is_told_so(
     xixin: Runner, state_file: Path, name: str
 ) -> None:
@@ -107,6 +107,7 @@ def test_a_recorder_with_a_control_character_is_told_so(
     assert not state_file.exists()
     empty = xixin("done", "5.1.1", "--by", "  ")
     assert empty.code == ExitCode.USAGE and "不能为空" in empty.err
+    assert xixin("done", "5.1.1", "--by", "王芳·李").code == 0  # a name's own marks are fine
 
 
 def test_split_exports_make_their_folder(xixin: Runner, tmp_path: Path) -> None:

@@ -259,6 +259,8 @@ def test_a_damaged_line_is_accepted_once_checked_and_stays_in_the_log(
         ":2:" in accepted.out and "--accept-damaged 确认" in accepted.out
     )  # still told, as a note
     assert state_file.read_bytes() == before  # the log is never rewritten
+    twice = xixin("verify", "--accept-damaged", "2")
+    assert twice.code == ExitCode.USAGE and "已确认过" in twice.err
     assert xixin("verify").code == 0 and xixin("verify", "--full").code == 0
     assert xixin("verify", "--strict").code == ExitCode.CHECK
     listed = xixin("list")

@@ -4,6 +4,7 @@ own truth, and logs written before parts that read with their meaning."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -278,6 +279,8 @@ def test_undo_of_an_older_change_refuses_to_wipe_the_later_ones(
     assert refused.code == ExitCode.USAGE and refused.out == ""
     assert len(refused.err.strip().splitlines()) == 1
     assert done[:6] in refused.err and note[:6] in refused.err  # names the later records
+    assert refused.err.index(note[:6]) < refused.err.index(done[:6])  # newest first
+    assert "其他电脑" not in refused.err  # all this PC's own
     assert "乡民政办" in refused.err and "龙塘村" in refused.err
     assert state_file.read_bytes() == before  # nothing recorded
     parts = {p["office"]: (p["status"], p["note"]) for p in item(xixin, "4.3.2", *plan)["parts"]}
@@ -354,6 +357,7 @@ def test_show_names_each_units_part_and_whose_extension_it_is(xixin: Runner) -> 
 
     theirs = xixin("show", "4.7.8", "--office", "农服中心")
     assert theirs.code == 0, theirs.err
+    assert "4.7.8［乡农服中心］ 开展植树造林" in theirs.out  # marked after the id: never cut off
     assert "2022-12-20（延）" in _row(theirs.out, "截止日")
     assert _row(theirs.out, "状态").endswith("未开始") and "各单位" not in theirs.out
     assert "已联系林业站" not in theirs.out  # 乡党群办's note is not theirs
@@ -374,6 +378,8 @@ def test_show_of_a_task_for_one_unit_counts_that_units_actions(xixin: Runner) ->
     assert theirs.code == 0, theirs.err
     whole = xixin("show", "4.3")
     assert _row(theirs.out, "状态") != _row(whole.out, "状态")
+    every = xixin("show", "4.3", "--office", "all")  # as a leaf takes it: the item whole
+    assert every.code == 0 and _row(every.out, "状态") == _row(whole.out, "状态")
     unknown = xixin("show", "4.3", "--office", "不存在的办")
     assert unknown.code == ExitCode.USAGE and "不存在的办" in unknown.err
 
@@ -400,3 +406,15 @@ def test_close_and_return_refusals_name_each_unit_and_its_own_status(
     assert "4.3.2［乡党群办］" in back.err and "“进行中”" in back.err and "才能退回" in back.err
     assert state_file.read_bytes() == before
     assert xixin("close", "4.3.2", "--office", "民政办").code == 0
+
+
+def test_history_names_the_undone_command_by_the_id_it_shows(xixin: Runner) -> None:
+    # One command's five records show as one row, under its first record's id; an undo's
+    # records name one each, and the row said whichever came first: often one never shown.
+    for _ in range(3):
+        assert xixin("start", "4.3.2", "--office", "all").code == 0
+        assert xixin("undo").code == 0
+    table = xixin("history", "4.3.2", "--all").out
+    shown = set(re.findall(r"\d\d:\d\d ([0-9a-f]{6})", table))
+    cited = set(re.findall(r"\[撤销 ([0-9a-f]{6})\]", table))
+    assert len(cited) == 3 and cited <= shown, table

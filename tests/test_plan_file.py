@@ -380,3 +380,11 @@ def test_an_actions_own_typo_is_still_found_when_its_task_is_right() -> None:
         parse_plan(typo, "s.yaml")
     first = caught.value.problems[0].key
     assert first is not None and first.startswith("items[4.1.1]")
+
+
+@pytest.mark.parametrize("empty", ["phase:", "phase: ~"])
+def test_an_empty_phase_under_due_basis_phase_is_still_refused(empty: str) -> None:
+    text = SMALL.replace("    title: 第一个行动\n", f"    title: 第一个行动\n    {empty}\n", 1)
+    with pytest.raises(PlanError) as caught:
+        parse_plan(text, "s.yaml")
+    assert [p.code for p in caught.value.problems] == ["plan.phase_needed"]

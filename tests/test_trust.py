@@ -225,3 +225,58 @@ def test_history_keeps_a_date_whole_and_gives_a_file_name_room(
     lines = table.out.splitlines()
     filed = next(n for n, line in enumerate(lines) if "登记材料" in line)
     assert "洗新乡民族" in lines[filed]  # the name starts in the note's room
+
+
+def test_undo_does_not_bring_back_a_change_that_was_taken_back(xixin: Runner) -> None:
+    # The review's case: Y, then T, both taken back; T redone; T taken back again put Y back.
+    assert xixin("done", "5.1.2", "--note", "Y").code == 0
+    assert xixin("block", "5.1.2", "--note", "T").code == 0
+    records = json.loads(xixin("history", "5.1.2", "--json").out)  # newest first
+    t_id = records[0]["event"]
+    assert xixin("undo").code == 0 and xixin("undo").code == 0  # T, then Y, taken back
+    assert item(xixin, "5.1.2")["status"] == "todo"
+    t_undo = next(
+        r for r in json.loads(xixin("history", "5.1.2", "--json").out) if r.get("undoes") == t_id
+    )
+    redo = xixin("undo", t_undo["event"][:8])  # T redone, or refused: Y's undo came after
+    if redo.code != 0:  # refused, and nothing changed: Y stays taken back
+        assert redo.code == ExitCode.USAGE and item(xixin, "5.1.2")["status"] == "todo"
+        return
+    assert item(xixin, "5.1.2")["status"] == "blocked"
+    again = xixin("undo", t_id[:8])
+    if again.code == 0:  # taken back: what stands without T is Y taken back, 未开始
+        assert item(xixin, "5.1.2")["status"] == "todo", again.err
+    else:  # or refused, naming the standing undo of Y
+        assert again.code == ExitCode.USAGE
+        assert item(xixin, "5.1.2")["status"] == "blocked"
+
+
+def test_undo_of_a_corrected_extension_keeps_the_first_ones_reason(xixin: Runner) -> None:
+    first = (
+        "extend",
+        "4.7.8",
+        "--office",
+        "农服中心",
+        "--to",
+        "2022-12-20",
+        "--reason",
+        "苗木延期",
+    )
+    assert xixin(*first).code == 0
+    again = ("extend", "4.7.8", "--office", "农服中心", "--to", "2022-12-15", "--reason", "更正")
+    assert xixin(*again).code == 0
+    assert xixin("undo").code == 0
+    shown = xixin("show", "4.7.8").out
+    (line,) = [line for line in shown.splitlines() if "延至" in line]
+    assert "2022-12-20" in line and "苗木延期" in line, line
+
+
+def test_undo_takes_back_the_change_typed_last_though_it_happened_days_before(
+    xixin: Runner,
+) -> None:
+    # The trial: start 5.1.1, then done 5.1.3 --on an earlier day; undo took back the start.
+    assert xixin("start", "5.1.1").code == 0
+    assert xixin("done", "5.1.3", "--on", "2022-11-25").code == 0
+    undone = xixin("undo")
+    assert undone.code == 0 and "5.1.3" in undone.err, undone.err
+    assert (item(xixin, "5.1.3")["status"], item(xixin, "5.1.1")["status"]) == ("todo", "doing")

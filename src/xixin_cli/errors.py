@@ -80,6 +80,7 @@ class Later(NamedTuple):
     status: Any
     due: str  # an extension's new date
     file: str  # a file's name
+    other: bool = False  # recorded by another writer (another PC's log, merged in)
 
 
 class LaterChanges(RuleError):
@@ -98,6 +99,8 @@ class LaterChanges(RuleError):
         named = []
         for one in self.later[: self.shown]:
             unit = message("part_mark", lang, office=one.unit) if one.unit else ""
+            if one.other:
+                unit += message("undo.later_elsewhere", lang)
             named.append(
                 message(
                     f"undo.later_{one.kind}",
@@ -115,7 +118,10 @@ class LaterChanges(RuleError):
         listed = join(named, lang) + (
             message("undo.later_more", lang, count=more) if more > 0 else ""
         )
-        return [message(self.code, lang, value=self.params["value"], later=listed)]
+        said = message(self.code, lang, value=self.params["value"], later=listed)
+        if any(one.other for one in self.later):
+            said += message("undo.later_elsewhere_how", lang)
+        return [said]
 
 
 class OutputError(XixinError):

@@ -25,6 +25,7 @@ index to them).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import zlib
@@ -90,6 +91,8 @@ CREATE INDEX events_undoes ON events (undoes) WHERE undoes IS NOT NULL;
 _OURS = frozenset({"meta", "events", "skipped", "events_day", "events_event"})
 _OURS |= {"events_writer", "events_undoes", "verified_hashes", "verified_ids", "verified_pending"}
 _OURS |= {"verified_writers", "verified_problems", "merged", "events_part"}
+#: undo's latest change of a writer, by when it was written: made the first time it is asked.
+_OURS |= {"events_written"}
 
 
 def micros(moment: datetime) -> int:
@@ -343,10 +346,17 @@ class LogIndex:
         return os.pread(self.handle.fileno(), row.size, row.start)
 
     def latest_of(self, writer: str, skip: set[str]) -> Event | None:
-        """The writer's latest record (by order_key) that is not an undo and not in `skip`."""
-        sql = (
-            "SELECT line, start, size FROM events WHERE writer = ? AND undoes IS NULL "
-            "AND repeat = 0 ORDER BY k1 DESC, k2 DESC, event DESC"
+        """The writer's latest record (by when it was written: `rules.written`, what the
+        clerk typed last, backdated or not) that is not an undo and not in `skip`."""
+        from xixin_cli.rules import written
+
+        made = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_written'"
+        ).fetchone()
+        sql = (  # without the index (not made yet): the same rows, sorted here
+            "SELECT line, start, size FROM events "
+            + ("INDEXED BY events_written " if made else "")
+            + "WHERE writer = ? AND undoes IS NULL AND repeat = 0 ORDER BY k2 DESC, event DESC"
         )
         best: Event | None = None
         for found in self.db.execute(sql, (writer,)):
@@ -359,7 +369,7 @@ class LogIndex:
             if (
                 mine
                 and event.event_id not in skip
-                and (best is None or order_key(event) > order_key(best))
+                and (best is None or written(event) > written(best))
             ):
                 best = event
         return best
@@ -731,6 +741,14 @@ def undo_events(paths: Sequence[Path], writer: str, which: str = "") -> tuple[Ev
     if index is None:
         return read_logs(paths)[0]
     try:
+        # latest_of's index, made once, outside the read snapshot (a write inside it waits for
+        # no one: another process's write makes it fail at once); locked or read-only, latest_of
+        # sorts without it
+        with contextlib.suppress(sqlite3.OperationalError):
+            index.db.execute(
+                "CREATE INDEX IF NOT EXISTS events_written ON events (writer, k2 DESC, event DESC)"
+                " WHERE undoes IS NULL AND repeat = 0"
+            )
         index.db.execute("BEGIN")  # one read snapshot for every query below
         found = index.select(undos())
         target: Event | None = None

@@ -183,6 +183,17 @@ def decode_text(data: bytes, name: str) -> str:
         raise PlanError([Problem(name, line, None, "file.gb18030")]) from None
 
 
+def _phase_key_of(entries: dict[str, tuple[Node, Node]]) -> str | None:
+    """The phase an item names (None for none, or an empty `phase:`)."""
+    import yaml
+
+    found = entries.get("phase")
+    node = found[1] if found else None
+    if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null"):
+        return None
+    return node.value or None
+
+
 #: What the YAML parser says of the slips a plan's editor makes, as our messages say them (in
 #: the UI's language); anything else is told in the parser's own words.
 _YAML_PROBLEMS = (
@@ -192,7 +203,7 @@ _YAML_PROBLEMS = (
     ("found unexpected end of stream", "plan.yaml_quote"),
     ("did not find expected key", "plan.yaml_indent"),
     ("did not find expected '-' indicator", "plan.yaml_indent"),
-    ("expected <block end>", "plan.yaml_indent"),
+    # not "expected <block end>": a quote left open says that too, lines away from it
     ("could not find expected ':'", "plan.yaml_no_colon"),
 )
 
@@ -918,7 +929,7 @@ class _Reader:
                 self.problem(node, f"{where}.due_text", "plan.due_text_missing")
         if basis is DueBasis.PHASE:
             if phase is None:
-                if "phase" not in entries:  # an unknown one is told already
+                if _phase_key_of(entries) is None:  # an unknown one is told already
                     self.problem(node, f"{where}.phase", "plan.phase_needed")
                 return None
             due = due if "due" in entries else phase.end

@@ -116,9 +116,9 @@ def due_text(state: ItemState, lang: str) -> str:
         if state.item.due_basis is DueBasis.RECURRING:
             return state.item.due_text
         return message("standing", lang)
-    extension = state.extension
-    # Marked when the day shown is the extension's (not when another unit's part was moved).
-    moved = extension is not None and extension.due == state.due
+    # Marked when the day shown is an extension's (not when another unit's part was moved).
+    extensions = [p.extension for p in state.parts] if state.parts else [state.extension]
+    moved = any(e is not None and e.due == state.due for e in extensions)
     return state.due.isoformat() + (message("extended_mark", lang) if moved else "")
 
 
@@ -334,9 +334,9 @@ def item_view(
 
     # A Text title: Panel reads a str title as markup, and the title is the plan's words.
     title = f"{item.id} {item.title}"
-    if seen_by:
+    if seen_by:  # after the id: a long title is cut at its end, never the units
         names = [plan.offices[key].name for key in seen_by if key in plan.offices]
-        title += message("part_mark", lang, office=join(names, lang))
+        title = item.id + message("part_mark", lang, office=join(names, lang)) + " " + item.title
     panel = Panel(grid, title=Text(clean(title)), title_align="left")
     return Group(panel, Text(caption(plan, lang), style="dim"))
 
@@ -466,8 +466,9 @@ def history_table(
     table.add_column(message("col.by", lang), no_wrap=True, max_width=10)
     table.add_column(message("col.note", lang), ratio=2)
     statuses = tuple(status_label(status.value, lang) for status in Status)
-    from xixin_cli.rules import by_command
+    from xixin_cli.rules import by_command, shown_ids
 
+    shown = shown_ids(events)
     for event, offices in by_command(events):
         item = plan.get(event.item)
         title = item.title if item else "?"
@@ -488,7 +489,8 @@ def history_table(
             change = Text(f"{status_label(event.previous.value, lang)} → ")
             change.append(status_label(event.status.value, lang), style=STATUS_STYLES[event.status])
         if event.undoes is not None:
-            note = f"[{message('undo_of', lang)} {event.undoes[:6]}] {note}".strip()
+            undid = shown.get(event.undoes, event.undoes)
+            note = f"[{message('undo_of', lang)} {undid[:6]}] {note}".strip()
         said = event._replace(progress="") if " ".join(event.progress.split()) == note else event
         told = feedback_text(said, lang)  # the note is the progress line: not said twice
         if told and told != note:

@@ -185,10 +185,22 @@ def by_command(events: Sequence[Event]) -> list[tuple[Event, list[str]]]:
     parts (same time, recorder, item and change) as its first record with the units."""
     found: dict[tuple[object, ...], tuple[Event, list[str]]] = {}
     for event in events:
-        key: tuple[object, ...] = (event.writer, event.at, event.by, event.item, event.kind)
-        key += (event.status, event.due, event.note, event.path, event.undoes is None)
-        found.setdefault(key, (event, []))[1].append(event.office)
+        found.setdefault(_command_key(event), (event, []))[1].append(event.office)
     return list(found.values())
+
+
+def shown_ids(events: Sequence[Event]) -> dict[str, str]:
+    """Each record's id as `by_command` shows it: the id of its command's first record (an
+    undo of another unit's record of that command points at the id shown)."""
+    first: dict[tuple[object, ...], str] = {}
+    return {e.event_id: first.setdefault(_command_key(e), e.event_id) for e in events}
+
+
+def _command_key(event: Event) -> tuple[object, ...]:
+    """What the records of one command for several units' parts have in common."""
+    who = (event.writer, event.at, event.by)
+    what = (event.item, event.kind, event.status, event.due, event.note, event.path)
+    return (*who, *what, event.undoes is None)
 
 
 def command_of(events: Sequence[Event], one: Event) -> list[Event]:
@@ -202,10 +214,9 @@ def command_of(events: Sequence[Event], one: Event) -> list[Event]:
 def undo_target(events: Sequence[Event], writer: str | None = None, which: str = "") -> list[Event]:
     """The records `undo` reverts: the command containing the record whose id starts with
     `which` (at least 4 characters; an undo's id redoes what it undid), else the latest command
-    of `writer` (any writer for None) that is not itself an undo and is not undone yet.
-    Undoing twice reverts the two latest changes, newest first, like an editor's undo."""
-    from xixin_cli.fold import order_key
-
+    of `writer` (any writer for None) that is not itself an undo and is not undone yet, by when
+    it was written (`written`). Undoing twice reverts the two latest changes, newest first,
+    like an editor's undo."""
     mine = [e for e in events if writer is None or e.writer == writer]
     if which:
         if len(which) < 4:
@@ -223,7 +234,13 @@ def undo_target(events: Sequence[Event], writer: str | None = None, which: str =
     candidates = [e for e in mine if e.undoes is None and e.event_id not in undone]
     if not candidates:
         return []
-    return [e for e in command_of(mine, max(candidates, key=order_key)) if e.event_id not in undone]
+    return [e for e in command_of(mine, max(candidates, key=written)) if e.event_id not in undone]
+
+
+def written(event: Event) -> tuple[datetime, str]:
+    """When a record was written (its id settling a tie): what `undo` takes as your latest
+    change, the one typed last, though it may say it happened days before (`--on`)."""
+    return (event.at, event.event_id)
 
 
 def undo(
@@ -250,7 +267,8 @@ def undo(
         raise RuleError("usage.nothing_to_undo")
     later = _changed_since(plan, events, targets)
     if later:
-        raise LaterChanges(which or targets[0].event_id[:6], [_later(plan, e) for e in later])
+        named = [_later(plan, e, writer) for e in later]
+        raise LaterChanges(which or targets[0].event_id[:6], named)
     first = min(order_key(target) for target in targets)
     prior = [e for e in events if order_key(e) < first]
     below = _with_descendants(plan, {target.item for target in targets})
@@ -282,27 +300,34 @@ def _changed_since(plan: Plan, events: Sequence[Event], targets: Sequence[Event]
     """The changes that stand, ordered after a target, of what it changed: the same item, a
     part it touched (a record for no unit or for a group touches its units' parts) and the same
     thing (the status and note, the due date, or one file). Undoing the target restores what
-    stood before it, so it would wipe these out. A record undone, and the undo of a record
-    undone, stand for nothing."""
+    stood before it, so it would wipe these out. A record undone stands for nothing, and so
+    does the undo of a record that came after the target too (the two cancel out); the undo
+    of one before it is a change since."""
     from xixin_cli.fold import order_key
 
     undone = undone_ids(events)
+    by_id = {event.event_id: event for event in events}
     ids = {target.event_id for target in targets}
     found: dict[str, Event] = {}
     for target in targets:
         since = order_key(target)
+
+        def cancelled(event: Event, since: tuple[datetime, datetime, str] = since) -> bool:
+            undid = by_id.get(event.undoes or "") if event.undoes in undone else None
+            return undid is not None and order_key(undid) > since
+
         for event in events:
             if (
                 event.item == target.item
                 and event.event_id not in ids
                 and event.event_id not in undone
-                and (event.undoes is None or event.undoes not in undone)
+                and not cancelled(event)
                 and _same_thing(event, target)
                 and _touches(plan, event.office, target.office)
                 and order_key(event) > since
             ):
                 found[event.event_id] = event
-    return sorted(found.values(), key=order_key)
+    return sorted(found.values(), key=order_key, reverse=True)  # newest first: undone so
 
 
 def _same_thing(one: Event, other: Event) -> bool:
@@ -326,8 +351,9 @@ def _touches(plan: Plan, one: str, other: str) -> bool:
     )
 
 
-def _later(plan: Plan, event: Event) -> Later:
-    """A later change, as the refusal names it."""
+def _later(plan: Plan, event: Event, writer: str | None) -> Later:
+    """A later change, as the refusal names it (and whether `writer`, the one undoing, did not
+    record it: another PC's record, merged in, is undone only there)."""
     office = plan.offices.get(event.office)
     unit = office.name if office is not None else event.office
     kind = event.kind.value
@@ -335,8 +361,9 @@ def _later(plan: Plan, event: Event) -> Later:
         kind = "withdraw"
     due = event.due.isoformat() if event.due is not None else ""
     name = event.path.replace("\\", "/").rsplit("/", 1)[-1] if event.path else ""
+    other = writer is not None and event.writer != writer
     return Later(
-        event.event_id[:6], event.item, unit, kind, event.previous, event.status, due, name
+        event.event_id[:6], event.item, unit, kind, event.previous, event.status, due, name, other
     )
 
 
@@ -372,6 +399,8 @@ def _revert(
     base = (stamp.event_id, stamp.at, target.item, unchanged, unchanged, stamp.by, "")
     if target.kind is EventKind.EXTEND:
         earlier = then.extension if then is not None else None
+        if earlier is not None:  # the extension that stood, with its reason
+            base = (*base[:-1], earlier.note)
         return Event(*base, kind=EventKind.EXTEND, due=earlier.due if earlier else None, **fields)
     if then is None:  # an item the plan no longer has: the opposite of what it recorded
         stood = target.kind is not EventKind.EVIDENCE

@@ -645,6 +645,16 @@ def note(value: str | None) -> str:
     return value.strip()
 
 
+def _invisible(ch: str) -> bool:
+    """A format character (U+202E turns the text after it around, U+200B shows as nothing):
+    a recorder's name that holds one cannot be read as typed."""
+    if ch.isascii():
+        return False
+    import unicodedata
+
+    return unicodedata.category(ch) in ("Cf", "Cc", "Zl", "Zp")
+
+
 def recorder(value: str | None) -> str:
     """Who records a change: --by, else XIXIN_BY, else `xixin config set by NAME`, else the
     login name."""
@@ -656,7 +666,7 @@ def recorder(value: str | None) -> str:
         _check_bytes(value)
         if not value.strip():
             raise UsageError("usage.empty_by")
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        if any(ord(ch) < 32 or ord(ch) == 127 or _invisible(ch) for ch in value):
             raise UsageError("usage.bad_by")
         return value.strip()
     import getpass

@@ -82,8 +82,10 @@ def _as_unit_sees(opened: Session, state: ItemState, office: list[str]) -> ItemS
     """The item as the units `--office` names see it; a usage error naming the item's units
     when none of them is one."""
     from xixin_cli.fold import leaf_state
-    from xixin_cli.session import parts_for
+    from xixin_cli.session import ALL_UNITS, parts_for
 
+    if any(value.strip().lower() in ALL_UNITS for value in office):
+        return state  # every unit's: the item whole, a task as a leaf
     if state.parts:  # a leaf: those units' own parts (a group: its members')
         chosen = parts_for(opened, state, office)
         return leaf_state(state.item, [part for part in state.parts if part.office in chosen])

@@ -198,7 +198,10 @@ def _accept_damage(found: list[_Checked], lines: list[int], lang: str) -> _Check
         raise UsageError("usage.accept_damaged_logs", count=len(found))
     checked = found[0]
     damaged = sorted({p.line for p in checked.problems if p.code in DAMAGED and p.line})
+    accepted = {p.line for p in checked.problems if p.code == "verify.accepted_damaged"}
     for line in lines:
+        if line in accepted:
+            raise UsageError("usage.damaged_already", value=line, path=str(checked.where))
         if line not in damaged:
             shown = join([str(n) for n in damaged], lang) if damaged else "—"
             raise UsageError("usage.not_damaged", value=line, path=str(checked.where), lines=shown)
