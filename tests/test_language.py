@@ -280,6 +280,7 @@ def english_plan(tmp_path: Path) -> Path:
         ["overdue", "--as-of", "2022-13-45"],  # a bad date, read before the plan
         ["list", "--foo"],  # the parser's own error
         ["ovrdue"],
+        ["set", "4.3.2", "maybe", "--office", "all"],  # the choices, in the plan's language
     ],
     ids=" ".join,
 )
@@ -307,3 +308,12 @@ def test_a_unit_name_with_a_space_is_suggested_in_quotes(xixin: Runner, tmp_path
     assert refused.code == 2 and '--office "Roads Office"' in refused.err, refused.err
     done = xixin("--plan", str(plan), "done", "4.1.1", "--office", "Roads Office")
     assert done.code == 0, done.err
+
+
+def test_english_history_never_splits_a_status(
+    xixin: Runner, plain_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert xixin("--plan", str(plain_plan), "start", "5.1.1").code == 0
+    table = xixin("--lang", "en", "--plan", str(plain_plan), "history")
+    assert table.code == 0 and "in progress" in table.out, table.out

@@ -418,3 +418,20 @@ def test_history_names_the_undone_command_by_the_id_it_shows(xixin: Runner) -> N
     shown = set(re.findall(r"\d\d:\d\d ([0-9a-f]{6})", table))
     cited = set(re.findall(r"\[撤销 ([0-9a-f]{6})\]", table))
     assert len(cited) == 3 and cited <= shown, table
+
+
+def test_closing_out_every_part_passes_over_one_that_does_not_apply(
+    xixin: Runner, villages: Path
+) -> None:
+    # The trial: one village's part 不适用, the rest done; close --office all was refused.
+    plan = ("--plan", str(villages))
+    assert xixin(*plan, "done", "4.7.8", "--office", "all").code == 0
+    assert xixin(*plan, "set", "4.7.8", "dropped", "--office", "新华村").code == 0
+    closed = xixin(*plan, "close", "4.7.8", "--office", "all")
+    assert closed.code == 0, closed.err
+    assert "新华村" in closed.err and "不适用" in closed.err
+    parts = {p["office"]: p["status"] for p in item(xixin, "4.7.8", *plan)["parts"]}
+    assert parts.pop("新华村") == "dropped" and set(parts.values()) == {"closed"}
+    assert item(xixin, "4.7.8", *plan)["status"] == "closed"
+    alone = xixin(*plan, "close", "4.7.8", "--office", "新华村")  # named alone: refused
+    assert alone.code == ExitCode.USAGE and "不适用" in alone.err

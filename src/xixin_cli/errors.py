@@ -49,9 +49,14 @@ class XixinError(Exception):
         from xixin_cli.i18n import message, status_label
         from xixin_cli.model import Status
 
-        # The domain says which status; the language names it.
+        # The domain says which status; the language names it. A value made of the
+        # language's words (a list of choices) is a function of the language, said here.
         params = {
-            key: status_label(value.value, lang) if isinstance(value, Status) else value
+            key: status_label(value.value, lang)
+            if isinstance(value, Status)
+            else value(lang)
+            if callable(value)
+            else value
             for key, value in self.params.items()
         }
         return [message(self.code, lang, **params)]

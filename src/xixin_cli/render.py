@@ -467,6 +467,10 @@ def history_table(
     table.add_column(message("col.note", lang), ratio=2)
     statuses = tuple(status_label(status.value, lang) for status in Status)
     from xixin_cli.rules import by_command, shown_ids
+    from xixin_cli.wrap import cells
+
+    # A status is never split: English "in progress" is 11 cells
+    change_width = max(_CHANGE_WIDTH, *(cells(label) for label in statuses))
 
     shown = shown_ids(events)
     for event, offices in by_command(events):
@@ -497,7 +501,7 @@ def history_table(
             note = sep("semicolon", lang).join(n for n in (note, told) if n)
         if file:
             note = sep("semicolon", lang).join(n for n in (file, note) if n)
-        change = Text("\n").join(Wrapped(change, words=words).lines(_CHANGE_WIDTH))
+        change = Text("\n").join(Wrapped(change, words=words).lines(change_width))
         if event.event_id in undone:
             change.append("\n" + message("report.undone", lang).strip(), style="dim")
         when = f"{event.at:%Y-%m-%d}"

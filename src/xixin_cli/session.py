@@ -23,6 +23,7 @@ from xixin_cli.i18n import (
     join,
     message,
     speak,
+    status_label,
 )
 from xixin_cli.model import Event, Plan, Status, Warnings, find_office, short_name
 from xixin_cli.tuples import NamedTuple
@@ -568,20 +569,24 @@ def phase(plan: Plan, value: str | None, lang: str = DEFAULT_LANGUAGE) -> str | 
     )
 
 
-def status(value: str, lang: str = DEFAULT_LANGUAGE) -> Status:
+def status(value: str) -> Status:
     """The status a word names: its code, its label in either language, or a common synonym."""
     wanted = value.strip().lower()
     for code in Status:
         labels = (catalogue(each)[f"status.{code.value}"] for each in LANGUAGES)
         if wanted in (word.lower() for word in (code.value, *labels, *STATUS_WORDS[code.value])):
             return code
-    choices = (
-        message(
-            "usage.status_choice", lang, status=s.value, label=catalogue(lang)[f"status.{s.value}"]
+
+    def choices(lang: str) -> str:  # in the language the error is said in (the plan's)
+        return join(
+            (
+                message("usage.status_choice", lang, status=s.value, label=status_label(s, lang))
+                for s in Status
+            ),
+            lang,
         )
-        for s in Status
-    )
-    raise UsageError("usage.bad_status", value=value, allowed=join(choices, lang))
+
+    raise UsageError("usage.bad_status", value=value, allowed=choices)
 
 
 def item_filter(
@@ -600,7 +605,7 @@ def item_filter(
     return Filter(
         keys[0] if keys else None,
         phase(plan, phase_name, lang),
-        frozenset(status(s, lang) for s in statuses or ()),
+        frozenset(status(s) for s in statuses or ()),
         units,
         keys if len(keys) > 1 else (),
     )

@@ -77,13 +77,17 @@ def _record(
             current = item_state(fresh, item_id)
             mine: Made = []
             refused: list[tuple[str, RuleError]] = []  # parts that cannot be closed or returned
-            for office in parts_for(fresh, current, units or ()):
+            offices = parts_for(fresh, current, units or ())
+            for office in offices:
                 view = part_view(current, office)
                 try:
                     mine.append((office, view, rule(view, stamp)))
                 except RuleError as error:
                     if error.code not in rules.NOT_REVIEWABLE.values():
                         raise
+                    if error.code == "usage.not_closable" and _applies_not(view, offices):
+                        mine.append((office, view, []))  # closed with the rest: nothing to do
+                        continue
                     refused.append((office, error))
             if refused:
                 raise _not_reviewable(fresh, current, refused)
@@ -119,14 +123,23 @@ def _status_change(
     lang = opened.lang
     lines = []
     for state, mine in made:
-        for office, _, events in mine:
+        for office, view, events in mine:
             where = _unit(opened, state, office)
             if not events:
                 target = status_label(wanted or Status.DOING, lang)
                 item = state.item.id + where
+                if wanted is Status.CLOSED and view.status is Status.DROPPED:
+                    lines.append(message("close.not_applicable", lang, item=item))
+                    continue
                 lines.append(message("unchanged", lang, item=item, status=target))
             lines += [_changed("recorded", opened, event, where) for event in events]
     return Lines(notices=lines)
+
+
+def _applies_not(view: ItemState, offices: Sequence[str]) -> bool:
+    """A part marked 不适用 among several closed out at once: the item is closed when every
+    part that applies is, so that one is passed over, not a refusal of them all."""
+    return view.status is Status.DROPPED and len(offices) > 1
 
 
 def _not_reviewable(

@@ -133,6 +133,7 @@ MESSAGES: dict[str, str] = {
     "did_you_mean": " (did you mean '{value}'?)",
     "recorded": "recorded: {item} {title}: {previous} → {status}",
     "unchanged": "{item} is already '{status}'; nothing recorded (add --note to record a note)",
+    "close.not_applicable": "{item} does not apply: nothing to close out (nothing recorded)",
     "undone": "undone: {item} {title}: {previous} → {status} (a new record; the old one is kept)",
     "written": "written to {path}",
     "extended": "extension recorded: {item} due {before} → {after}",

@@ -133,6 +133,7 @@ MESSAGES: dict[str, str] = {
     "did_you_mean": "（是不是“{value}”？）",
     "recorded": "已记录：{item} {title}：{previous} → {status}",
     "unchanged": "{item} 已是“{status}”，未记录；如需补充说明请加 --note",
+    "close.not_applicable": "{item} 不适用，无需销号（未记录）",
     "undone": "已撤销：{item} {title}：{previous} → {status}（新增一条记录，原记录保留）",
     "written": "已写入 {path}",
     "extended": "已记录延期：{item} 截止日 {before} → {after}",
