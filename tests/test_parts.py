@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 from pathlib import Path
 from typing import Any
@@ -329,16 +330,7 @@ def _row(out: str, label: str) -> str:
 
 
 def test_show_names_each_units_part_and_whose_extension_it_is(xixin: Runner) -> None:
-    extend = (
-        "extend",
-        "4.7.8",
-        "--office",
-        "农服中心",
-        "--to",
-        "2022-12-20",
-        "--reason",
-        "苗木未到",
-    )
+    extend = shlex.split("extend 4.7.8 --office 农服中心 --to 2022-12-20 --reason 苗木未到")
     assert xixin(*extend).code == 0
     assert xixin("start", "4.7.8", "--office", "党群办", "--note", "已联系林业站").code == 0
     shown = xixin("show", "4.7.8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -205,16 +206,7 @@ def test_history_keeps_a_date_whole_and_gives_a_file_name_room(
 ) -> None:
     # A new user's trial at 80 columns: "延期至 2022-12" / "-20", and file names cut to 10 cells.
     monkeypatch.setenv("COLUMNS", "80")
-    extend = (
-        "extend",
-        "4.7.8",
-        "--office",
-        "农服中心",
-        "--to",
-        "2022-12-20",
-        "--reason",
-        "苗木未到",
-    )
+    extend = shlex.split("extend 4.7.8 --office 农服中心 --to 2022-12-20 --reason 苗木未到")
     assert xixin(*extend).code == 0
     report = tmp_path / "洗新乡民族团结进步创建自查报告.pdf"
     report.write_bytes(b"%PDF-1.4")
@@ -252,16 +244,7 @@ def test_undo_does_not_bring_back_a_change_that_was_taken_back(xixin: Runner) ->
 
 
 def test_undo_of_a_corrected_extension_keeps_the_first_ones_reason(xixin: Runner) -> None:
-    first = (
-        "extend",
-        "4.7.8",
-        "--office",
-        "农服中心",
-        "--to",
-        "2022-12-20",
-        "--reason",
-        "苗木延期",
-    )
+    first = shlex.split("extend 4.7.8 --office 农服中心 --to 2022-12-20 --reason 苗木延期")
     assert xixin(*first).code == 0
     again = ("extend", "4.7.8", "--office", "农服中心", "--to", "2022-12-15", "--reason", "更正")
     assert xixin(*again).code == 0
