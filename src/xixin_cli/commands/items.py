@@ -96,7 +96,10 @@ def _as_unit_sees(opened: Session, state: ItemState, office: list[str]) -> ItemS
 
         names = join(opened.plan.office_names(state.item), opened.lang)
         raise UsageError(
-            "usage.office_not_on_item", office="、".join(office), item=state.item.id, offices=names
+            "usage.office_not_on_item",
+            office=join(office, opened.lang),
+            item=state.item.id,
+            offices=names,
         )
     return found
 
