@@ -263,3 +263,15 @@ def test_undo_takes_back_the_change_typed_last_though_it_happened_days_before(
     undone = xixin("undo")
     assert undone.code == 0 and "5.1.3" in undone.err, undone.err
     assert (item(xixin, "5.1.3")["status"], item(xixin, "5.1.1")["status"]) == ("todo", "doing")
+
+
+def test_a_change_backdated_behind_a_later_one_says_it_does_not_stand(xixin: Runner) -> None:
+    # The trial: done 5.1.3, then block 5.1.3 --on an earlier day was confirmed as
+    # "已完成 → 受阻" with no word, while show kept 已完成.
+    assert xixin("done", "5.1.3").code == 0
+    late = xixin("block", "5.1.3", "--on", "2022-11-20", "--note", "停电")
+    assert late.code == 0 and "现仍为“已完成”" in late.err, late.err
+    assert item(xixin, "5.1.3")["status"] == "done"
+    assert xixin("start", "5.1.2", "--on", "2022-11-10").code == 0
+    ahead = xixin("done", "5.1.2", "--on", "2022-11-20")  # after what stood: no word
+    assert ahead.code == 0 and "注意" not in ahead.err, ahead.err

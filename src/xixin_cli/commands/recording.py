@@ -133,7 +133,22 @@ def _status_change(
                     continue
                 lines.append(message("unchanged", lang, item=item, status=target))
             lines += [_changed("recorded", opened, event, where) for event in events]
-    return Lines(notices=lines)
+            lines += [_shadowed(lang, state.item.id + where, view, e) for e in events]
+    return Lines(notices=[line for line in lines if line])
+
+
+def _shadowed(lang: str, item: str, view: ItemState, event: Event) -> str:
+    """A word when a change said to have happened earlier (`--on`) leaves the status as it
+    stands: the part's latest change counts after it; "" otherwise."""
+    from xixin_cli.fold import happened_on, order_key
+
+    last = view.last
+    if last is None or order_key(last) <= order_key(event):
+        return ""
+    day = happened_on(last).isoformat()
+    return message(
+        "recorded.shadowed", lang, item=item, day=day, status=status_label(view.status, lang)
+    )
 
 
 def _applies_not(view: ItemState, offices: Sequence[str]) -> bool:

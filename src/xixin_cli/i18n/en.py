@@ -132,6 +132,7 @@ MESSAGES: dict[str, str] = {
     "error": "error",
     "did_you_mean": " (did you mean '{value}'?)",
     "recorded": "recorded: {item} {title}: {previous} → {status}",
+    "recorded.shadowed": "note: {item} has a change on {day}, so it stays '{status}'; this change counts for its own day only, not for now",
     "unchanged": "{item} is already '{status}'; nothing recorded (add --note to record a note)",
     "close.not_applicable": "{item} does not apply: nothing to close out (nothing recorded)",
     "undone": "undone: {item} {title}: {previous} → {status} (a new record; the old one is kept)",
