@@ -268,6 +268,11 @@ class Plan:
         """The Chinese names of the item's offices."""
         return tuple(self.offices[key].name for key in item.offices)
 
+    def unit_name(self, key: str) -> str:
+        """A unit's name by its key; the key itself for a unit the plan no longer lists."""
+        office = self.offices.get(key)
+        return office.name if office is not None else key
+
     def units(self, key: str) -> frozenset[str]:
         """The units an office key stands for: a group's members, else the office itself."""
         office = self.offices[key]

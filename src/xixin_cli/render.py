@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from xixin_cli.fold import ItemState
+from xixin_cli.fold import ItemState, leaf_state
 from xixin_cli.i18n import join, label, message, sep, status_label
 from xixin_cli.model import DueBasis, Event, EventKind, Item, Phase, Plan, Status, short_name
 from xixin_cli.schedule import Digest, DueRow, PhaseMark
@@ -365,7 +365,7 @@ def _extension_lines(plan: Plan, state: ItemState, lang: str) -> list[str]:
             units=message(
                 "extension_units",
                 lang,
-                units=join([plan.offices[u].name if u in plan.offices else u for u in units], lang),
+                units=join([plan.unit_name(unit) for unit in units], lang),
             )
             if units
             else "",
@@ -390,15 +390,11 @@ def _parts_grid(plan: Plan, state: ItemState, lang: str) -> RenderableType:
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
     for part in state.parts:
-        office = plan.offices.get(part.office)
-        due = part.due.isoformat() if part.due is not None else message("standing", lang)
-        if part.extension is not None:
-            due += message("extended_mark", lang)
         note = part.last.note if part.last is not None else ""
         grid.add_row(
-            cell(office.name if office is not None else part.office, plan),
+            cell(plan.unit_name(part.office), plan),
             Text(status_label(part.status.value, lang), style=STATUS_STYLES[part.status]),
-            due,
+            due_text(leaf_state(state.item, [part]), lang),  # the part's day, as any view says it
             cell(note, plan),
         )
     return grid

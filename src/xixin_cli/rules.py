@@ -354,8 +354,7 @@ def _touches(plan: Plan, one: str, other: str) -> bool:
 def _later(plan: Plan, event: Event, writer: str | None) -> Later:
     """A later change, as the refusal names it (and whether `writer`, the one undoing, did not
     record it: another PC's record, merged in, is undone only there)."""
-    office = plan.offices.get(event.office)
-    unit = office.name if office is not None else event.office
+    unit = plan.unit_name(event.office)  # "" for a record for every part
     kind = event.kind.value
     if event.kind is EventKind.EXTEND and event.due is None:
         kind = "withdraw"

@@ -169,13 +169,12 @@ def _not_reviewable(
         )
     if len(refused) == len(state.parts) and len({e.params["status"] for _, e in refused}) == 1:
         return error  # every part, each in the one status the item shows
-    offices = opened.plan.offices
     parts = join(
         [
             message(
                 "fmt.paren",
                 lang,
-                text=offices[key].name if key in offices else key,
+                text=opened.plan.unit_name(key),
                 inner=status_label(part.params["status"], lang),
             )
             for key, part in refused
