@@ -183,17 +183,6 @@ def decode_text(data: bytes, name: str) -> str:
         raise PlanError([Problem(name, line, None, "file.gb18030")]) from None
 
 
-def _phase_key_of(entries: dict[str, tuple[Node, Node]]) -> str | None:
-    """The phase an item names (None for none, or an empty `phase:`)."""
-    import yaml
-
-    found = entries.get("phase")
-    node = found[1] if found else None
-    if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":null"):
-        return None
-    return node.value or None
-
-
 #: What the YAML parser says of the slips a plan's editor makes, as our messages say them (in
 #: the UI's language); anything else is told in the parser's own words.
 _YAML_PROBLEMS = (
@@ -822,7 +811,9 @@ class _Reader:
             listed = self.texts(get("lead"), f"{where}.lead") or []
             lead_keys = _expanded(offices, (self._office(n, v, offices, where) for n, v in listed))
         phase_key = self.text(get("phase"), f"{where}.phase")
+        unknown_phase = False
         if phase_key is not None and phase_key not in phases:
+            unknown_phase = True
             self.problem(
                 get("phase"),
                 f"{where}.phase",
@@ -865,7 +856,7 @@ class _Reader:
         if basis is DueBasis.RECURRING and every is None and "every" not in entries:
             self.problem(get("due_basis") or node, f"{where}.every", "plan.recurring_needs_every")
         elif basis is not DueBasis.RECURRING:
-            due = self._due(node, where, entries, basis, due, phase, due_text)
+            due = self._due(node, where, entries, basis, due, phase, due_text, unknown_phase)
         elif every is not None and item_id is not None:
             self.every[item_id] = every
         if len(self.problems) > problems_before or item_id is None:
@@ -915,8 +906,10 @@ class _Reader:
         due: dt.date | None,
         phase: Phase | None,
         due_text: str | None,
+        unknown_phase: bool = False,
     ) -> dt.date | None:
-        """Check the due date against its stated basis; derive it from the phase window."""
+        """Check the due date against its stated basis; derive it from the phase window
+        (`unknown_phase`: the item names a phase the plan lacks, told already)."""
         at = entries["due"][1] if "due" in entries else node
         if basis is DueBasis.STANDING:
             if "due" in entries:
@@ -929,7 +922,7 @@ class _Reader:
                 self.problem(node, f"{where}.due_text", "plan.due_text_missing")
         if basis is DueBasis.PHASE:
             if phase is None:
-                if _phase_key_of(entries) is None:  # an unknown one is told already
+                if not unknown_phase:
                     self.problem(node, f"{where}.phase", "plan.phase_needed")
                 return None
             due = due if "due" in entries else phase.end
