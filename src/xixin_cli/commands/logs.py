@@ -192,12 +192,11 @@ def _accept_damage(found: list[_Checked], lines: list[int], lang: str) -> _Check
     from xixin_cli.i18n import join
     from xixin_cli.merge import line_digests, record_damaged, without_accepted_damage
     from xixin_cli.session import recorder
-    from xixin_cli.status_log import DAMAGED
 
     if len(found) != 1:
         raise UsageError("usage.accept_damaged_logs", count=len(found))
     checked = found[0]
-    damaged = sorted({p.line for p in checked.problems if p.code in DAMAGED and p.line})
+    damaged = _damaged_lines(checked.problems)
     accepted = {p.line for p in checked.problems if p.code == "verify.accepted_damaged"}
     for line in lines:
         if line in accepted:
@@ -211,11 +210,16 @@ def _accept_damage(found: list[_Checked], lines: list[int], lang: str) -> _Check
     return checked._replace(problems=problems)
 
 
-def _damage_hint(problems: list[Problem], lang: str) -> str:
-    """How to be done with damaged lines, after the verdict of a log that has them."""
+def _damaged_lines(problems: list[Problem]) -> list[int]:
+    """The lines of a log that hold no record and are not accepted as they are, in order."""
     from xixin_cli.status_log import DAMAGED
 
-    lines = sorted({p.line for p in problems if p.code in DAMAGED and p.line})
+    return sorted({p.line for p in problems if p.code in DAMAGED and p.line})
+
+
+def _damage_hint(problems: list[Problem], lang: str) -> str:
+    """How to be done with damaged lines, after the verdict of a log that has them."""
+    lines = _damaged_lines(problems)
     if not lines:
         return ""
     from xixin_cli.i18n import join
