@@ -381,3 +381,81 @@ def test_the_replays_of_the_last_days_asked_are_kept_and_no_more(
     kept = sorted(p.name[4:14] for p in (tmp_path / "cache").glob("log-????-??-??-*.pickle"))
     assert days[3].isoformat() not in kept and days[2].isoformat() in kept
     assert len(kept) == cache.AS_OF_KEPT
+
+
+def test_the_prefix_two_folds_of_one_log_start_with_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first `overdue --as-of DAY` after a change checks the fold's cached prefix and the
+    day's replay's, the same bytes: their CRC-32 is worked out once in a process (at 20,000
+    items and 800,000 changes each reading took 80 ms). Bytes after the prefix are read by
+    each fold, as each folds them."""
+    import time
+    import zlib
+
+    from xixin_cli import cache
+
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_now_ns", lambda: time.time_ns() + 10_000_000_000)
+    path = tmp_path / "log.jsonl"
+    _log_of_three(path)
+    day = date(2022, 11, 1)
+    fold_log(path), fold_log(path, day)  # both caches kept, each of the whole log
+    prefix = path.stat().st_size
+    time.sleep(0.05)  # past the file system's clock tick
+    append_event(
+        path,
+        Event("e9", datetime(2022, 11, 2, tzinfo=CHINA), "4.1.1", Status.DONE, Status.DOING, "x"),
+        writer="w",
+    )
+    added = path.stat().st_size - prefix
+    cache._HELD.clear()  # as in a new process
+    read: list[int] = []
+
+    class Counted:
+        @staticmethod
+        def crc32(data: bytes, value: int = 0) -> int:
+            read.append(len(data))
+            return zlib.crc32(data, value)
+
+    monkeypatch.setattr(cache, "zlib", Counted)
+    assert fold_log(path).last["4.1.1", ""].status is Status.DONE
+    assert fold_log(path, day).last["4.1.1", ""].status is Status.DOING
+    assert read.count(prefix) == 1  # (the cache files' names are CRCs too: not counted)
+    assert read.count(added) == 2
+
+
+def test_a_longer_prefix_is_read_on_from_the_longest_one_known(tmp_path: Path) -> None:
+    import time
+    import zlib
+
+    from xixin_cli import cache
+
+    path = tmp_path / "log.jsonl"
+    data = bytes(range(256)) * 40
+    path.write_bytes(data)
+    cache._HELD.clear()
+    with path.open("rb") as handle:
+        info = os.fstat(handle.fileno())
+        cache.held(info, 1000, zlib.crc32(data[:1000]))
+        cache.held(info, 3000, zlib.crc32(data[:3000]))
+        before = handle.read
+        asked: list[int] = []
+
+        def read(size: int = -1) -> bytes:
+            asked.append(size)
+            return before(size)
+
+        handle.read = read  # type: ignore[method-assign]
+        assert cache.prefix_crc(handle, 5000) == zlib.crc32(data[:5000])
+        assert asked == [2000]  # from 3,000 on
+        assert cache.prefix_crc(handle, 2000) == zlib.crc32(data[:2000])
+        assert asked == [2000, 1000]  # from 1,000 on
+        assert cache.prefix_crc(handle, 5000) == zlib.crc32(data[:5000])
+        assert len(asked) == 2  # known now
+    time.sleep(0.05)  # past the file system's clock tick
+    edited = data[:10] + b"!" + data[11:]
+    path.write_bytes(edited)  # a write in place: nothing known holds
+    with path.open("rb") as handle:
+        assert cache.prefix_crc(handle, 5000) == zlib.crc32(edited[:5000])
+    cache._HELD.clear()

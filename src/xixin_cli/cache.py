@@ -528,27 +528,36 @@ def _prefix_holds(handle: BinaryIO, base: _LogCache, *, check: bool = True) -> b
     return prefix_crc(handle, base.offset) == base.crc
 
 
-#: Prefixes this process has read: (device, inode) -> (the file's stamps just before, bytes,
-#: CRC-32). While the stamps stay exactly as they were, the prefix is not read again in this
-#: process (a command that records a change reads the log again under the lock, and the fold
-#: and the index both check the same prefix): any write moves them.
-_HELD: dict[tuple[int, int], tuple[tuple[int, int, int], int, int]] = {}
+#: Prefixes this process has read: (device, inode) -> (the file's stamps just before, and for
+#: each length read, its CRC-32). While the stamps stay exactly as they were, no prefix is read
+#: again in this process (a command that records a change reads the log again under the lock;
+#: the fold, a day's replay and the index check prefixes of one file, often the same one), and
+#: a longer one is read on from the longest known below it: any write moves them.
+_HELD: dict[tuple[int, int], tuple[tuple[int, int, int], dict[int, int]]] = {}
 
 
 def held(info: os.stat_result, offset: int, crc: int) -> None:
     """Note that the file whose stamps were `info` just before it was read starts with
     `offset` bytes whose CRC-32 is `crc`."""
-    _HELD[info.st_dev, info.st_ino] = (_seen(info), offset, crc)
+    seen = _seen(info)
+    known = _HELD.get((info.st_dev, info.st_ino))
+    if known is None or known[0] != seen:
+        known = _HELD[info.st_dev, info.st_ino] = (seen, {})
+    known[1][offset] = crc
 
 
 def prefix_crc(handle: BinaryIO, length: int) -> int:
     """The CRC-32 of the first `length` bytes of an open file (-1 when it is shorter)."""
     info = os.fstat(handle.fileno())
     known = _HELD.get((info.st_dev, info.st_ino))
-    if known is not None and known[0] == _seen(info) and known[1] == length:
-        return known[2]
-    handle.seek(0)
-    crc, left = 0, length
+    start = crc = 0
+    if known is not None and known[0] == _seen(info):
+        if length in known[1]:
+            return known[1][length]
+        start = max((at for at in known[1] if at < length), default=0)
+        crc = known[1].get(start, 0)
+    handle.seek(start)
+    left = length - start
     while left > 0:
         block = handle.read(min(1 << 20, left))
         if not block:
