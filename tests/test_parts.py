@@ -169,6 +169,68 @@ def test_each_village_has_its_own_part(xixin: Runner, villages: Path) -> None:
     assert "  龙塘村" in table.out
 
 
+def _sections_and_rows(out: str) -> tuple[list[str], list[str]]:
+    """A markdown weekly report's unit sections (### 龙塘村（50 项）) and its table's first
+    column, header left out."""
+    headings = re.findall(r"^### (.+?)（\d+ 项）$", out, re.M)
+    rows = [line.split(" | ")[0][2:] for line in out.splitlines() if line.startswith("| ")]
+    return headings, rows[1:]
+
+
+def test_a_group_with_members_has_no_checklist_or_report_row_of_its_own(
+    xixin: Runner, villages: Path, tmp_path: Path
+) -> None:
+    """Each village is the unit: `--split-by office` writes no 各村.md beside the villages'
+    files, and the weekly report (markdown, text, Word) has no 各村 section or row."""
+    plan = ("--plan", str(villages))
+    assert xixin(*plan, "done", "4.3.8", "--office", "龙塘村", *ON).code == 0
+    folder = tmp_path / "清单"
+    split = xixin(*plan, "export", "markdown", "--split-by", "office", "-o", str(folder))
+    assert split.code == 0 and split.out == "", split.err
+    names = {path.name for path in folder.iterdir()}
+    assert {"龙塘村.md", "双河村.md", "新华村.md", "乡民政办.md"} <= names
+    assert "各村.md" not in names and "各村.md" not in split.err
+    week = ("report", "weekly", "--as-of", "2022-11-28")
+    md = xixin(*plan, *week)
+    assert md.code == 0 and md.err == ""
+    headings, rows = _sections_and_rows(md.out)
+    assert {"龙塘村", "双河村", "新华村", "乡党群办"} <= set(headings)
+    assert "各村" not in headings
+    assert rows == [  # the header, then each unit that answers for its parts, then the total
+        "乡党群办", "乡经发办", "乡农服中心", "乡安监办", "乡民政办", "乡宣传办", "乡组织办",
+        "乡司法所", "龙塘村", "双河村", "新华村", "合计",
+    ]  # fmt: skip
+    one = xixin(*plan, *week, "--office", "龙塘村")
+    assert one.code == 0 and one.err == ""
+    assert _sections_and_rows(one.out) == (["龙塘村"], ["龙塘村", "合计"])
+    text = xixin(*plan, *week, "--format", "text")
+    assert text.code == 0 and text.err == ""
+    table = text.out.split("【各单位完成情况】")[1].splitlines()
+    assert [line.split()[0] for line in table if line.strip()][1:] == rows
+    docx = pytest.importorskip("docx")
+    word = tmp_path / "周报.docx"
+    made = xixin(*plan, *week, "--format", "docx", "-o", str(word))
+    assert made.code == 0 and made.out == "", made.err
+    document = docx.Document(str(word))
+    cells = [row.cells[0].text for table in document.tables for row in table.rows]
+    assert cells[1:] == rows
+    sections = [p.text for p in document.paragraphs if re.search(r"村（\d+ 项）$", p.text)]
+    assert [re.sub(r"^（.+?）", "", text) for text in sections] == [
+        "龙塘村（50 项）", "双河村（51 项）", "新华村（51 项）",
+    ]  # fmt: skip
+
+
+def test_a_group_without_members_keeps_its_checklist_and_row(xixin: Runner, tmp_path: Path) -> None:
+    folder = tmp_path / "清单"
+    split = xixin("export", "markdown", "--split-by", "office", "-o", str(folder))
+    assert split.code == 0, split.err
+    assert (folder / "各村.md").is_file()
+    md = xixin("report", "weekly", "--as-of", "2022-11-28")
+    assert md.code == 0 and md.err == ""
+    headings, rows = _sections_and_rows(md.out)
+    assert "各村" in headings and "各村" in rows
+
+
 def test_a_plan_may_list_members_as_entries_with_names(xixin: Runner, tmp_path: Path) -> None:
     text = (
         bundled_plan()

@@ -129,7 +129,7 @@ def office_message(
 def _units(plan: Plan, week: Digest) -> list[Tally]:
     """The digest's units that answer for their own parts: a group with members is counted
     by its members."""
-    return [tally for tally in week.offices if not plan.offices[tally.key].members]
+    return [tally for tally in week.offices if plan.answers_for_itself(tally.key)]
 
 
 def _dateline(plan: Plan, week: Digest, lang: str) -> str:

@@ -278,6 +278,12 @@ class Plan:
         office = self.offices[key]
         return frozenset(office.members) if office.members else frozenset((key,))
 
+    def answers_for_itself(self, key: str) -> bool:
+        """Whether the unit has a checklist, a form, a message and a report's section and row
+        of its own: every unit but a group with members, whose members answer each for its
+        own part (a group without members is one unit)."""
+        return not self.offices[key].members
+
     def named_units(self, item: Item) -> tuple[str, ...]:
         """The item's units as a reader names them: a group whose members are all on the
         item stands for them (各村), so thirty villages do not fill a table cell."""

@@ -12,7 +12,7 @@ from xixin_cli.fold import ItemState, happened_on
 from xixin_cli.i18n import message
 from xixin_cli.model import Plan, Status
 from xixin_cli.report import Block
-from xixin_cli.schedule import EVERYTHING, Filter, due_rows, leaves, unit_parts
+from xixin_cli.schedule import EVERYTHING, Filter, due_rows, leaves, own_parts
 from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
@@ -70,11 +70,7 @@ def notice(
     """The notice's blocks, as of `today`."""
     document = plan.document
     kept = leaves(plan, item_states, where)
-    units = {
-        key: mine
-        for key, mine in unit_parts(plan, kept, where).items()
-        if not plan.offices[key].members  # a group with members: its members are ranked
-    }
+    units = own_parts(plan, kept, where)  # a group with members: its members are ranked
     parts = [state for mine in units.values() for state in mine]
     counts = {status: sum(1 for s in parts if s.status is status) for status in Status}
     applies = len(parts) - counts[Status.DROPPED]

@@ -17,7 +17,7 @@ from xixin_cli.schedule import (
     completion,
     due_rows,
     leaves,
-    unit_parts,
+    own_parts,
 )
 from xixin_cli.tuples import NamedTuple
 
@@ -98,7 +98,7 @@ def weekly(
     if not changes:
         blocks.append(Block("para", message("report.no_changes", lang)))
     blocks.append(Block("h2", message("report.overdue", lang)))
-    units = unit_parts(plan, kept_states, where)
+    units = own_parts(plan, kept_states, where)
     blocks += _per_office(plan, units, lang, today, calendar, lambda due: due < today)
     next_week = today + timedelta(days=WARNING_DAYS)
     blocks.append(
@@ -221,13 +221,13 @@ def _office_table(
     known: tuple[Sequence[ItemState], dict[str, list[ItemState]]] | None = None,
 ) -> Block:
     """Per unit, its own parts: done of those that count, the rate, how many are overdue.
-    `known`: the kept leaves and their units' parts (`unit_parts`), when already made."""
+    `known`: the kept leaves and their units' parts (`own_parts`), when already made."""
     header = tuple(
         message(f"report.col_{key}", lang) for key in ("office", "done", "counted", "rate", "late")
     )
     rows = [header]
     kept = leaves(plan, item_states, where) if known is None else known[0]
-    units = unit_parts(plan, kept, where) if known is None else known[1]
+    units = own_parts(plan, kept, where) if known is None else known[1]
 
     def late(states: Sequence[ItemState]) -> int:
         return sum(1 for s in states if s.status.is_open and s.due is not None and s.due < today)

@@ -329,6 +329,18 @@ def unit_parts(
     return {key: mine[key] for key in plan.offices if key in mine}
 
 
+def own_parts(
+    plan: Plan, kept: Sequence[ItemState], where: Filter = EVERYTHING
+) -> dict[str, list[ItemState]]:
+    """`unit_parts` of the units that answer for themselves (`Plan.answers_for_itself`): the
+    units a report has a section and a row for, a group with members being its members."""
+    return {
+        key: mine
+        for key, mine in unit_parts(plan, kept, where).items()
+        if plan.answers_for_itself(key)
+    }
+
+
 def unit_tallies(
     plan: Plan,
     kept: Sequence[ItemState],

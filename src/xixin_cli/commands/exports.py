@@ -58,6 +58,8 @@ def export_markdown(
         documents = []
         taken: set[str] = set()
         for key, unit in opened.plan.offices.items():  # one checklist per office, `<name>.md`
+            if not opened.plan.answers_for_itself(key):
+                continue  # a group with members: each member has its own
             where = item_filter(opened, key, phase, status)
             text = markdown_checklist(
                 opened.plan, view(opened, where), opened.lang, today, where, group_by=group_by

@@ -27,7 +27,7 @@ RETURN_DAYS = 7
 def _units(plan: Plan) -> list[str]:
     """The units a form goes to: every unit that reports for itself (a group with members is
     its members)."""
-    return [key for key, unit in plan.offices.items() if not unit.members]
+    return [key for key in plan.offices if plan.answers_for_itself(key)]
 
 
 def form(
