@@ -139,6 +139,36 @@ def test_every_split_by_makes_its_folder(
     assert refused.out == "" and taken.read_text(encoding="utf-8") == "x"
 
 
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        (("export", "markdown", "--split-by", "office"), "清单.md"),
+        (("form", "--split-by", "office"), "表.xlsx"),  # the trial's: made a folder 表.xlsx
+        (("remind", "--split-by", "office"), "提醒.txt"),
+    ],
+)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_split_output_named_as_a_file_is_refused(
+    xixin: Runner, tmp_path: Path, command: tuple[str, ...], name: str, lang: str
+) -> None:
+    """`-o 表.xlsx` with --split-by names a file where a folder is needed: refused in one
+    line that names -o and the folder to give instead, and nothing is made."""
+    pytest.importorskip("openpyxl")
+    target = tmp_path / name
+    refused = xixin("--lang", lang, *command, "--as-of", "2022-12-05", "-o", str(target))
+    assert refused.code == ExitCode.USAGE
+    assert refused.out == ""
+    [line] = refused.err.strip().splitlines()
+    assert f"-o {target}" in line
+    assert f"-o {tmp_path / name.split('.')[0]}/" in line  # the fix: a folder
+    assert ("文件夹" if lang == "zh" else "folder") in line
+    assert not target.exists()
+    target.mkdir()  # a folder of that name that is there already is a folder
+    made = xixin(*command, "--as-of", "2022-12-05", "-o", str(target))
+    assert made.code == 0, made.err
+    assert any(path.name.startswith("乡民政办") for path in target.iterdir())
+
+
 def _ids(run: Result) -> set[str]:
     assert run.code == 0, run.err
     return {row["id"] for row in json.loads(run.out)}

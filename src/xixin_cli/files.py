@@ -7,14 +7,37 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from xixin_cli.errors import OutputError
+from xixin_cli.errors import OutputError, UsageError
+
+#: How the name of a file ends, never a folder's: what xixin writes and reads, and the
+#: office's documents. A `--split-by` folder is refused such a name while it is not there yet.
+FILE_SUFFIXES = frozenset(
+    (
+        ".md", ".txt", ".csv", ".ics", ".json", ".jsonl", ".yaml", ".yml", ".png", ".xlsx",
+        ".xls", ".xlsm", ".et", ".docx", ".doc", ".wps", ".pdf", ".html", ".htm", ".zip",
+        ".jpg", ".jpeg",
+    )
+)  # fmt: skip
+
+
+def check_split_folder(folder: Path) -> None:
+    """Refuse an `-o` that cannot be the folder a `--split-by office` output goes into: a
+    file (OutputError), or a name not there yet that ends as a file's does (`-o 表.xlsx`,
+    UsageError, naming the folder to give instead). A folder already there is a folder,
+    whatever its name. Asked before anything is made."""
+    if folder.exists():
+        if not folder.is_dir():
+            raise OutputError("output.not_a_folder", path=str(folder))
+    elif folder.suffix.lower() in FILE_SUFFIXES:
+        raise UsageError(
+            "usage.split_names_a_file", path=str(folder), folder=str(folder.with_suffix(""))
+        )
 
 
 def split_folder(folder: Path) -> Path:
     """The folder a `--split-by office` output goes into, made if it is not there yet
-    (`-o 表格/`); a file of that name is refused."""
-    if folder.exists() and not folder.is_dir():
-        raise OutputError("output.not_a_folder", path=str(folder))
+    (`-o 表格/`); what `check_split_folder` refuses is refused."""
+    check_split_folder(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

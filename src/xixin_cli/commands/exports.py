@@ -17,7 +17,7 @@ from xixin_cli.commands._options import (
     guard_output,
     per_plan,
 )
-from xixin_cli.errors import OutputError, UsageError
+from xixin_cli.errors import UsageError
 from xixin_cli.results import Document, Files, Lines
 from xixin_cli.session import Session, item_filter, view
 
@@ -34,7 +34,7 @@ def export_markdown(
 ) -> Document | Files | Lines:
     """A GitHub-style checklist (- [ ] / - [x]), grouped by task or phase."""
     from xixin_cli.export import markdown_checklist
-    from xixin_cli.files import file_in, split_folder
+    from xixin_cli.files import check_split_folder, file_in, split_folder
 
     if group_by not in ("task", "phase"):
         raise UsageError("usage.bad_group_by", value=group_by)
@@ -43,8 +43,8 @@ def export_markdown(
     if split_by is not None and output is None:
         raise UsageError("usage.split_needs_folder")
     today = day(ctx, as_of)
-    if split_by is not None and output is not None and output.exists() and not output.is_dir():
-        raise OutputError("output.not_a_folder", path=str(output))
+    if split_by is not None and output is not None:
+        check_split_folder(output)
 
     def make(opened: Session, output: Path | None) -> Document | Files:
         guard_output(ctx, opened, output)

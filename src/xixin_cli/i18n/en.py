@@ -104,6 +104,7 @@ MESSAGES: dict[str, str] = {
     "usage.many_states": "{count} status files were given; a change is recorded into one --state",
     "usage.bad_split_by": "--split-by: '{value}' not understood; office is the one split there is",
     "usage.split_needs_folder": "--split-by needs a folder given with -o",
+    "usage.split_names_a_file": "-o {path} names a file, but --split-by office writes one file per unit into a folder: give a folder with -o, e.g. -o {folder}/",
     "usage.not_closable": "{value} is '{status}': only a done item can be closed out",
     "usage.not_returnable": "{value} is '{status}': only a done or closed item can be sent back",
     "usage.parts_not_closable": "{item} cannot be closed out: only done parts can be, and these are not: {parts}; close out the done ones with --office",

@@ -104,6 +104,7 @@ MESSAGES: dict[str, str] = {
     "usage.many_states": "给了 {count} 个状态文件；记录变更时只能指定一个 --state",
     "usage.bad_split_by": "--split-by: “{value}”无法识别；目前可按 office（责任单位）拆分",
     "usage.split_needs_folder": "--split-by 需要用 -o 指定一个文件夹",
+    "usage.split_names_a_file": "-o {path} 是一个文件名，而 --split-by office 要在文件夹中为每个单位各写一个文件：请用 -o 指定文件夹，如 -o {folder}/",
     "usage.not_closable": "{value} 现为“{status}”：只有已完成的事项才能销号",
     "usage.not_returnable": "{value} 现为“{status}”：只有已完成或已销号的事项才能退回",
     "usage.parts_not_closable": "{item} 有单位的部分不能销号：{parts}；只有已完成的部分才能销号，可用 --office 只为已完成的单位销号",
