@@ -374,6 +374,41 @@ def test_a_typo_in_a_task_is_one_problem_not_one_per_action(wrong: str, right: s
     assert len(problems) == 2  # what is wrong, and what was left unchecked for it
 
 
+def test_a_misspelt_phase_key_is_one_problem_at_the_key(xixin: Runner, tmp_path: Path) -> None:
+    # A user's trial: the key `create:` of `phases:` misspelt gave one "unknown phase" line
+    # per item that says `phase: create` (10 of 18 lines), and a line per task "the items
+    # under it were not checked", none of them at the line to change.
+    from xixin_cli.paths import bundled_plan
+
+    text = bundled_plan().read_text(encoding="utf-8")
+    assert text.count("\n  create:\n") == 1 and text.count("phase: create\n") == 10
+    path = tmp_path / "plan.yaml"
+    path.write_text(text.replace("\n  create:\n", "\n  craete:\n"), encoding="utf-8")
+    for lang, words in (("zh", ("10 项", "“create”")), ("en", ("10 items", "'create'"))):
+        result = xixin("--lang", lang, "validate", str(path))
+        assert result.code == ExitCode.PLAN and result.out == ""
+        [line] = result.err.strip().splitlines()
+        key = line_of(path.read_text(encoding="utf-8"), "\n  craete:\n") + 1
+        assert line.startswith(f"xixin: {'错误' if lang == 'zh' else 'error'}: {path}:{key}: ")
+        assert "[phases.craete]" in line
+        assert all(word in line for word in words), line
+        first = line_of(text, "phase: create\n")
+        assert f"{first}" in line and "items[4.1]" in line  # where the first item names it
+
+
+def test_a_phase_several_items_misspell_is_one_problem_at_the_first() -> None:
+    # No phase key is like it: the items are wrong, each of them; told once, at the first.
+    text = SMALL.replace("    phase: one\n", "    phase: tow\n")
+    assert text.count("phase: tow") == 2
+    with pytest.raises(PlanError) as caught:
+        parse_plan(text, "p.yaml")
+    [told] = caught.value.problems
+    assert (told.line, told.key) == (line_of(text, "phase: tow"), "items[4.1].phase")
+    assert told.params["more"] == 1 and told.params["value"] == "tow"
+    said = told.render("en")
+    assert "unknown phase 'tow'" in said and "1 more item" in said, said
+
+
 def test_an_actions_own_typo_is_still_found_when_its_task_is_right() -> None:
     typo = SMALL.replace("    title: 第一个行动", "    title: 第一个行动\n    kind2: x")
     with pytest.raises(PlanError) as caught:

@@ -239,6 +239,13 @@ class _Reader:
         # unchecked: what they inherit is not known, so their problems would be its echoes.
         self.broken: dict[str, str] = {}  # an item with a problem -> the one first at fault
         self.unchecked: dict[str, tuple[Node, int]] = {}
+        # A phase the plan lacks, told once for all the items that name it (`_phase_problems`):
+        # each use (the node, its key, how many problems were told before it), the items at
+        # fault for that alone, the phase keys and the phases the items name.
+        self.phase_uses: dict[str, list[tuple[Node, str, int]]] = {}
+        self.phase_only: dict[str, str] = {}  # an item at fault for its phase alone -> the phase
+        self.phase_keys: dict[str, Node] = {}
+        self.phases_named: set[str] = set()
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -563,8 +570,9 @@ class _Reader:
     def phases(self, node: Node) -> dict[str, Phase]:
         result: dict[str, Phase] = {}
         # A plan without phases ({}) is fine: some documents set no timetable.
-        for key, _, value in self._keyed(node, "phases", may_be_empty=True):
+        for key, key_node, value in self._keyed(node, "phases", may_be_empty=True):
             where = f"phases.{key}"
+            self.phase_keys[key] = key_node
             entries = self.mapping(value, where, PHASE_KEYS)
             if entries is None:
                 continue
@@ -609,8 +617,9 @@ class _Reader:
                 items[item.id] = item
                 lines[item.id] = child.start_mark.line + 1
                 nodes[item.id] = child
+        told = self._phase_problems(phases)
         for root, (at, count) in self.unchecked.items():
-            if count:
+            if count and self.phase_only.get(root) not in told:
                 self.problem(at, f"items[{root}]", "plan.children_unchecked", count=count)
         if not self.every:
             return tuple(items.values())
@@ -635,6 +644,44 @@ class _Reader:
                         )
                     found.append(each)
         return tuple(found)
+
+    def _phase_problems(self, phases: dict[str, Phase]) -> set[str]:
+        """Each phase the plan lacks, told once: by one item, as it names it; by several, at
+        the phase key it is a misspelling of when no item names that key (`phases: {craete:
+        …}` where ten items say `phase: create`), else at the first item, with how many more
+        name it. Each goes where the first item's would have, among the other problems. The
+        phases told for several items, whose items' unchecked children it says are checked
+        once it is right."""
+        told: set[str] = set()
+        found: list[tuple[int, Problem]] = []
+        for value, uses in self.phase_uses.items():
+            (node, where, before), more = uses[0], len(uses) - 1
+            hint = _close(value, phases)
+            allowed = ", ".join(phases)
+            line = node.start_mark.line + 1
+            if not more:
+                said = Problem(
+                    self.name, line, where, "plan.unknown_phase", value=value, hint=hint,
+                    allowed=allowed,
+                )  # fmt: skip
+            elif hint and hint[0] not in self.phases_named:
+                key = hint[0]
+                said = Problem(
+                    self.name, self.phase_keys[key].start_mark.line + 1, f"phases.{key}",
+                    "plan.phase_key_unused", phase=key, value=value, n=len(uses),
+                    first_line=line, item=where.removesuffix(".phase"),
+                )  # fmt: skip
+            else:
+                said = Problem(
+                    self.name, line, where, "plan.unknown_phase_more", value=value, hint=hint,
+                    allowed=allowed, more=more,
+                )  # fmt: skip
+            if more:
+                told.add(value)
+            found.append((before, said))
+        for before, said in reversed(found):  # in the order first met: the later ones first
+            self.problems.insert(before, said)
+        return told
 
     def recurrence(self, node: Node, where: str) -> Every | None:
         """`every:` as a mapping (unit, day, from, until) or in its short form (每月25日)."""
@@ -811,17 +858,12 @@ class _Reader:
             listed = self.texts(get("lead"), f"{where}.lead") or []
             lead_keys = _expanded(offices, (self._office(n, v, offices, where) for n, v in listed))
         phase_key = self.text(get("phase"), f"{where}.phase")
-        unknown_phase = False
-        if phase_key is not None and phase_key not in phases:
-            unknown_phase = True
-            self.problem(
-                get("phase"),
-                f"{where}.phase",
-                "plan.unknown_phase",
-                value=phase_key,
-                hint=_close(phase_key, phases),
-                allowed=", ".join(phases),
-            )
+        unknown_phase = phase_key is not None and phase_key not in phases
+        if phase_key is not None and unknown_phase:  # told once for all its items, at the end
+            use = (entries["phase"][1], f"{where}.phase", len(self.problems))
+            self.phase_uses.setdefault(phase_key, []).append(use)
+        elif phase_key is not None:
+            self.phases_named.add(phase_key)
         basis = self.choice(get("due_basis"), f"{where}.due_basis", DueBasis)
         due = self.date(get("due"), f"{where}.due")
         due_text = self.text(get("due_text"), f"{where}.due_text", required=False)
@@ -859,10 +901,12 @@ class _Reader:
             due = self._due(node, where, entries, basis, due, phase, due_text, unknown_phase)
         elif every is not None and item_id is not None:
             self.every[item_id] = every
-        if len(self.problems) > problems_before or item_id is None:
+        if len(self.problems) > problems_before or item_id is None or unknown_phase:
             if item_id is not None and item_id not in known:
                 self.broken[item_id] = item_id
                 self.unchecked[item_id] = (node, 0)
+                if len(self.problems) == problems_before and phase_key is not None:
+                    self.phase_only[item_id] = phase_key
             return None
         assert kind is not None and title is not None and basis is not None
         return Item(

@@ -52,6 +52,8 @@ MESSAGES: dict[str, str] = {
     "plan.children_unchecked": "the {count} {count:item|items} under this one were not checked (they take its units, phase and dates); fix this one and run xixin validate again",
     "plan.unknown_office": "unknown office '{value}'{hint}; list it under offices first, or use one of: {allowed}",
     "plan.unknown_phase": "unknown phase '{value}'{hint}; choose one of: {allowed}",
+    "plan.unknown_phase_more": "unknown phase '{value}'{hint}; choose one of: {allowed}; {more} more {more:item names|items name} '{value}' too; run xixin validate again once they are right: those items and the ones under them are checked then",
+    "plan.phase_key_unused": "no item names phase '{phase}', while {n} items name phase '{value}', which the plan lacks (the first: line {first_line}, {item}): if they mean this phase, rename this key to '{value}' (or change their phase to '{phase}'); run xixin validate again once it is right: those items and the ones under them are checked then",
     "plan.end_before_start": "end {end} is before start {start}",
     "plan.lead_not_office": "every lead unit must also be listed under offices",
     "plan.due_on_standing": "a standing item (due_basis: standing) has no due date; remove due or change due_basis",

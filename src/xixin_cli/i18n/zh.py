@@ -52,6 +52,8 @@ MESSAGES: dict[str, str] = {
     "plan.children_unchecked": "本项下属的 {count} 项未检查（它们承袭本项的单位、阶段和日期）；改好本项后再运行 xixin validate",
     "plan.unknown_office": "未知的责任单位“{value}”{hint}；请先在 offices 中列出，或改用已有的键：{allowed}",
     "plan.unknown_phase": "未知的阶段“{value}”{hint}；可选：{allowed}",
+    "plan.unknown_phase_more": "未知的阶段“{value}”{hint}；可选：{allowed}；另有 {more} 项也写了“{value}”；都改好后再运行 xixin validate，这些项及其下属各项那时才检查",
+    "plan.phase_key_unused": "没有事项用阶段“{phase}”，而 {n} 项写的阶段“{value}”计划中没有（第一处：第 {first_line} 行 {item}）：若是同一个阶段，把这里的键改为“{value}”（或把这些项的 phase 都改为“{phase}”）；改好后再运行 xixin validate，这些项及其下属各项那时才检查",
     "plan.end_before_start": "结束日 {end} 早于开始日 {start}",
     "plan.lead_not_office": "牵头单位必须也列在 offices 中",
     "plan.due_on_standing": "常态化事项（due_basis: standing）不能有截止日；删去 due，或改 due_basis",
