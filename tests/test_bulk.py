@@ -183,6 +183,7 @@ def _views() -> list[tuple[str, Any]]:
         ),
         Event("b", at, "5.1.1", Status.DONE, Status.TODO, "李明🔴"),
         Event("c", at, "4.7.8", Status.BLOCKED, Status.TODO, "张三", "苗木未到"),
+        Event("d", at, "5.1.2", Status.DOING, Status.CLOSED, "张三", "材料不全"),  # 退回
     ]
     item_states = states(plan, fold(events))
     today = date(2022, 12, 5)

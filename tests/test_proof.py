@@ -104,6 +104,36 @@ def test_close_and_return(xixin: Runner) -> None:
     ]
 
 
+def test_history_and_the_weekly_report_name_a_return_as_such(xixin: Runner) -> None:
+    # A user's trial: history showed a 退回 only as "已销号 → 进行中", no word of a return.
+    for command in ("done", "close"):
+        assert xixin(command, "5.1.2", "--on", "2022-11-22").code == 0
+    back = xixin("return", "5.1.2", "--reason", "佐证材料不全", "--on", "2022-11-23")
+    assert back.code == 0, back.err
+    xixin("start", "5.1.3", "--on", "2022-11-22")
+    xixin("done", "5.1.3", "--on", "2022-11-23")
+    assert xixin("undo").code == 0  # 已完成 → 进行中 again, but an undo: no return
+    for lang, word, move in (
+        ("zh", "退回", ("已销号 →", "进行中")),
+        ("en", "sent back", ("closed →", "in progress")),
+    ):
+        history = xixin("--lang", lang, "history", "5.1.2")
+        assert history.code == 0 and history.err == ""
+        assert history.out.count(word) == 1  # the return; not the close, not the done
+        rows = [line.split() for line in history.out.splitlines()]
+        at = next(n for n, row in enumerate(rows) if "佐证材料不全" in row)
+        cell = [" ".join(row[-3:]) for row in rows[at : at + 3]]
+        assert word in " ".join(rows[at]) and all(m in " ".join(cell) for m in move), cell
+        undone = xixin("--lang", lang, "history", "5.1.3")
+        assert undone.code == 0 and word not in undone.out
+        week = xixin("--lang", lang, "report", "weekly", "--as-of", "2022-11-28")
+        assert week.code == 0 and week.err == ""
+        [line] = [line for line in week.out.splitlines() if "佐证材料不全" in line]
+        label = "退回：已销号 → 进行中" if lang == "zh" else "sent back: closed → in progress"
+        assert label in line, line
+        assert word not in "".join(line for line in week.out.splitlines() if "5.1.3" in line)
+
+
 def test_a_task_whose_actions_are_all_closed_is_closed(xixin: Runner) -> None:
     for action in ("4.6.1", "4.6.2", "4.6.3"):
         xixin("done", action, "--office", "all")

@@ -462,7 +462,7 @@ def history_table(
     table.add_column(message("col.by", lang), no_wrap=True, max_width=10)
     table.add_column(message("col.note", lang), ratio=2)
     statuses = tuple(status_label(status.value, lang) for status in Status)
-    from xixin_cli.rules import by_command, shown_ids
+    from xixin_cli.rules import by_command, is_return, shown_ids
     from xixin_cli.wrap import cells
 
     # A status is never split: English "in progress" is 11 cells
@@ -488,6 +488,10 @@ def history_table(
         else:
             change = Text(f"{status_label(event.previous.value, lang)} → ")
             change.append(status_label(event.status.value, lang), style=STATUS_STYLES[event.status])
+            if is_return(event):  # 退回: said as `return` says it, the move under it
+                sent_back = message("history.return", lang, move="")
+                change = Text(sent_back).append_text(change)
+                words = (*statuses, sent_back.strip())
         if event.undoes is not None:
             undid = shown.get(event.undoes, event.undoes)
             note = f"[{message('undo_of', lang)} {undid[:6]}] {note}".strip()

@@ -122,6 +122,8 @@ def _change_lines(plan: Plan, lang: str) -> Callable[[Event, Sequence[str], date
     """The line of the week's list for one change (a command's first record, the units it
     was for, the day it happened), with what every line shares looked up once: a week at
     county scale has 10,000 changes."""
+    from xixin_cli.rules import is_return
+
     labels = {status: status_label(status.value, lang) for status in Status}
     change, note_of = formatter("fmt.change", lang), formatter("fmt.note", lang)
     days: dict[date, str] = {}
@@ -153,6 +155,8 @@ def _change_lines(plan: Plan, lang: str) -> Callable[[Event, Sequence[str], date
             what = moves.get(move) or moves.setdefault(
                 move, f"{labels[event.previous]} → {labels[event.status]}"
             )
+            if is_return(event):  # 退回: said as `return` says it
+                what = message("history.return", lang, move=what)
         at = days.get(day)
         if at is None:
             at = days[day] = f"{day:%m-%d}"

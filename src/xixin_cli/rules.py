@@ -98,6 +98,18 @@ def send_back(state: ItemState, stamp: Stamp, reason: str) -> Event | None:
     return change(state, Status.DOING, stamp, reason)
 
 
+def is_return(event: Event) -> bool:
+    """Whether a record is a 退回, as `send_back` records it: a done or closed part back to
+    进行中. The log keeps no other mark of it, so `set ID doing` on a done part reads as one
+    too; an undo that puts a part back so is the undo, not a return."""
+    return (
+        event.kind is EventKind.STATUS
+        and event.undoes is None
+        and event.status is Status.DOING
+        and event.previous in RETURNABLE
+    )
+
+
 #: The refusals of a close-out and of a return: the shell names the parts they are for.
 NOT_REVIEWABLE = {CLOSABLE: "usage.not_closable", RETURNABLE: "usage.not_returnable"}
 

@@ -428,6 +428,7 @@ MESSAGES: dict[str, str] = {
     "undone.attach_again": "repeated evidence record undone: {item} {path} (the earlier record stands)",
     "history.detach": "evidence withdrawn {name}",
     "history.extend_withdrawn": "extension withdrawn",
+    "history.return": "sent back: {move}",
     "history.on": "{on}, entered later",
     "report.undone": " (undone)",
     "col.event": "record",

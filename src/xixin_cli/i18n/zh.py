@@ -428,6 +428,7 @@ MESSAGES: dict[str, str] = {
     "undone.attach_again": "已撤销重复的佐证材料登记：{item} {path}（此前的登记仍在）",
     "history.detach": "撤回材料 {name}",
     "history.extend_withdrawn": "取消延期",
+    "history.return": "退回：{move}",
     "history.on": "{on} 补记",
     "report.undone": "（已撤销）",
     "col.event": "记录号",
