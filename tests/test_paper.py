@@ -280,6 +280,50 @@ def test_reports_as_word_in_official_format(xixin: Runner, tmp_path: Path, kind:
     assert "PAGE" in footer and "—" in footer
 
 
+#: A heading numbered as Chinese is (四、 （一）), or as English is (4. (1)), as a Word report's
+#: paragraph starts.
+CHINESE_NUMBER = r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
+ENGLISH_NUMBER = r"^(\d+\. |\(\d+\) )"
+
+
+@pytest.mark.parametrize("kind", ["weekly", "self-check", "notice"])
+@pytest.mark.parametrize("how", ["--lang", "plan"])
+def test_an_english_word_report_numbers_its_headings_in_english(
+    xixin: Runner, tmp_path: Path, kind: str, how: str
+) -> None:
+    # A user's trial: the English weekly report in Word numbered "1. 2. 3." then "四、", and
+    # each unit "（一）".
+    import re
+
+    from xixin_cli.paths import bundled_plan
+
+    if how == "--lang":
+        english: tuple[str, ...] = ("--lang", "en")
+    else:  # a plan written in English: its reports are
+        plan = tmp_path / "plan.yaml"
+        text = bundled_plan().read_text(encoding="utf-8")
+        plan.write_text(text.replace("\n  language: zh\n", "\n  language: en\n", 1), "utf-8")
+        english = ("--plan", str(plan))
+    path = tmp_path / f"{kind}.docx"
+    made = xixin(*english, "report", kind, "--as-of", AS_OF, "-f", "docx", "-o", str(path))
+    assert made.code == 0 and made.out == "", made.err
+    texts = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert [t for t in texts if re.match(CHINESE_NUMBER, t)] == []
+    numbered = [t for t in texts if re.match(ENGLISH_NUMBER, t)]
+    tops = [int(t.split(".")[0]) for t in numbered if t[0].isdigit()]
+    assert tops == list(range(1, len(tops) + 1)) and len(tops) >= 3, numbered
+    if kind == "weekly":
+        assert "4. Completion by office" in texts
+        assert "(1) 乡党群办 (3)" in texts  # 2. Overdue: the first unit
+    chinese = tmp_path / f"{kind}-zh.docx"
+    made = xixin("report", kind, "--as-of", AS_OF, "-f", "docx", "-o", str(chinese))
+    assert made.code == 0, made.err
+    texts = [p.text for p in docx.Document(str(chinese)).paragraphs]
+    assert [t for t in texts if re.match(ENGLISH_NUMBER, t)] == []
+    if kind == "weekly":
+        assert "四、各单位完成情况" in texts and "（一）乡党群办（3 项）" in texts
+
+
 def test_a_word_report_can_start_from_the_offices_own_letterhead(
     xixin: Runner, tmp_path: Path
 ) -> None:

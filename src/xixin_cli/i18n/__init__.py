@@ -1,7 +1,8 @@
 """The UI's words: one catalogue per language (`zh`, `en`), looked up by message code.
 
 A catalogue maps a code to a `str.format` template. A count chooses a word with the spec
-`{n:one|other}` ("{n} {n:record|records}"), which English needs and Chinese never uses; the
+`{n:one|other}` ("{n} {n:record|records}"), which English needs and Chinese never uses, and
+`{n:chinese}` writes a number as Chinese numbers a heading (四、, （十一）); the
 punctuation that differs between the languages (list separators, brackets) has codes of its own
 (`sep.*`), so the English UI prints no Chinese punctuation.
 
@@ -60,13 +61,30 @@ def catalogue(lang: str) -> dict[str, str]:
 
 
 class _Formatter(string.Formatter):
-    """str.format, plus `{n:one|other}`: the word for the count n (1 takes `one`)."""
+    """str.format, plus `{n:one|other}`: the word for the count n (1 takes `one`), and
+    `{n:chinese}`: n in Chinese numerals (11 → 十一)."""
 
     def format_field(self, value: Any, format_spec: str) -> Any:
         if "|" in format_spec:
             one, _, other = format_spec.partition("|")
             return one if value == 1 else other
+        if format_spec == "chinese":
+            return chinese_numeral(value)
         return super().format_field(value, format_spec)
+
+
+#: 一…十, the digits of a number written in Chinese.
+NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_numeral(n: int) -> str:
+    """1…99 in Chinese numerals, as a document numbers its headings: 四, 十一, 二十."""
+    if n <= 10:
+        return NUMERALS[n - 1]
+    if n < 20:
+        return "十" + NUMERALS[n - 11]
+    tens, ones = divmod(n, 10)
+    return NUMERALS[tens - 1] + "十" + (NUMERALS[ones - 1] if ones else "")
 
 
 _FORMATTER = _Formatter()
@@ -88,7 +106,7 @@ def formatter(code: str, lang: str) -> Callable[..., str]:
     once: for a line filled thousands of times (a weekly report has 10,000 changes). It takes
     no `hint`."""
     template = catalogue(lang)[code]
-    if "|" in template:
+    if "|" in template or ":chinese}" in template:
         return partial(_FORMATTER.format, template)
     return template.format
 

@@ -521,6 +521,8 @@ MESSAGES: dict[str, str] = {
     "usage.needs_output": "{format} is a binary file; name the file to write with -o",
     "report.opening": "As {title} ({number}) requires, this report sets out where the work stands:",
     "report.no_picture": "no font with Chinese glyphs was found, so the notice has no board picture (the tables carry every figure); install fonts-wqy-microhei or set XIXIN_FONT",
+    "word.heading1": "{n}. {text}",
+    "word.heading2": "({n}) {text}",
     "usage.template_unreadable": "--template: {path} is not a .docx file that can be read; save it as .docx from Word or WPS",
     "usage.template_needs_docx": "--template is for --format docx only",
     "notice.title": "Supervision notice on {title}",

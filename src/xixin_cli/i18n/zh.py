@@ -521,6 +521,8 @@ MESSAGES: dict[str, str] = {
     "usage.needs_output": "{format} 是二进制文件，请用 -o 指定要写入的文件",
     "report.opening": "按照《{title}》（{number}）要求，现将有关情况报告如下：",
     "report.no_picture": "未找到含中文字形的字体，通报中未插入看板图片（表格已含全部数字）；可安装 fonts-wqy-microhei 或设置 XIXIN_FONT",
+    "word.heading1": "{n:chinese}、{text}",
+    "word.heading2": "（{n:chinese}）{text}",
     "usage.template_unreadable": "--template：{path} 不是可读取的 .docx 文件；请在 Word/WPS 中另存为 .docx",
     "usage.template_needs_docx": "--template 只用于 --format docx",
     "notice.title": "关于《{title}》推进情况的督查通报",

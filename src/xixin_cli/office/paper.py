@@ -49,7 +49,7 @@ def word_report(
     if picture and image is None:
         notices.append(message("report.no_picture", lang))
     when = _chinese_date(today) if lang == "zh" else today.isoformat()
-    data = to_docx(made, template, image, (document.issuer, when))
+    data = to_docx(made, lang, template, image, (document.issuer, when))
     write_atomic_bytes(output, data)
     notices.append(message("written", lang, path=str(output)))
     return Lines(notices=notices)

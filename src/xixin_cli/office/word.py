@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xixin_cli.errors import UsageError
+from xixin_cli.i18n import NUMERALS
 
 if TYPE_CHECKING:
     from xixin_cli.report import Block
@@ -34,16 +35,6 @@ FALLBACK = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", SUBHEADING_FONT: "楷体"
 LINE_PITCH_PT = 28.9
 #: 156 mm wide for 28 characters of 3号: 5.57 mm each, a little under 16 pt.
 CHARS_PER_LINE = 28
-NUMERALS = "一二三四五六七八九十"
-
-
-def _numeral(n: int) -> str:
-    if n <= 10:
-        return NUMERALS[n - 1]
-    if n < 20:
-        return "十" + NUMERALS[n - 11]
-    tens, ones = divmod(n, 10)
-    return NUMERALS[tens - 1] + "十" + (NUMERALS[ones - 1] if ones else "")
 
 
 def _numbered(text: str) -> bool:
@@ -186,17 +177,23 @@ def _widths(rows: Sequence[Sequence[str]], total_mm: float = 156) -> list[Any]:
 
 def to_docx(
     blocks: Sequence[Block],
+    lang: str,
     template: Path | None = None,
     picture: bytes | None = None,
     signature: Sequence[str] = (),
 ) -> bytes:
-    """The report as a .docx file's bytes: h1 the title, h2 一、, h3 （一）, items and paragraphs
-    indented two characters, tables in a grid; `picture` (a PNG) after the first table;
-    `signature` lines (the office, the date) at the end, on the right."""
+    """The report as a .docx file's bytes: h1 the title, h2 一、, h3 （一） (in English 1. and
+    (1)), items and paragraphs indented two characters, tables in a grid; `picture` (a PNG)
+    after the first table; `signature` lines (the office, the date) at the end, on the right."""
     from io import BytesIO
 
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
+
+    from xixin_cli.i18n import formatter
+
+    # A heading's number as the language writes it: 四、 （一） or 4. (1)
+    numbered = {level: formatter(f"word.heading{level}", lang) for level in (1, 2)}
 
     document, styled = _base(template)
     indent = Pt(32)  # two characters of 3号
@@ -224,11 +221,11 @@ def to_docx(
                 title.paragraph_format.line_spacing = Pt(35)
         elif block.kind == "h2":
             level1, level2 = level1 + 1, 0
-            text = block.text if _numbered(block.text) else f"{_numeral(level1)}、{block.text}"
+            text = block.text if _numbered(block.text) else numbered[1](n=level1, text=block.text)
             paragraph(text, "Heading 1", HEADING_FONT, 16, first_line_indent=indent)
         elif block.kind == "h3":
             level2 += 1
-            text = block.text if _numbered(block.text) else f"（{_numeral(level2)}）{block.text}"
+            text = block.text if _numbered(block.text) else numbered[2](n=level2, text=block.text)
             paragraph(text, "Heading 2", SUBHEADING_FONT, 16, first_line_indent=indent)
         elif block.kind in ("item", "open", "done", "para"):
             paragraph(block.text, "Normal", BODY_FONT, 16, first_line_indent=indent)
