@@ -324,6 +324,31 @@ def test_an_english_word_report_numbers_its_headings_in_english(
         assert "四、各单位完成情况" in texts and "（一）乡党群办（3 项）" in texts
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_unit_whose_name_starts_with_a_numeral_is_numbered_as_the_others(
+    xixin: Runner, tmp_path: Path, lang: str
+) -> None:
+    # 三河村 starts with 三: it was taken for a heading that carries its own number, and its
+    # section went without one among the numbered villages.
+    import re
+
+    from xixin_cli.paths import bundled_plan
+
+    plan = tmp_path / "plan.yaml"
+    line = "  cun: {name: 各村, group: true}"
+    villages = "  cun: {name: 各村, group: true, members: [龙塘村, 三河村, 十里村]}"
+    plan.write_text(bundled_plan().read_text(encoding="utf-8").replace(line, villages), "utf-8")
+    path = tmp_path / "周报.docx"
+    args = ("--lang", lang, "--plan", str(plan), "report", "weekly", "--as-of", AS_OF)
+    made = xixin(*args, "-f", "docx", "-o", str(path))
+    assert made.code == 0 and made.out == "", made.err
+    texts = [p.text for p in docx.Document(str(path)).paragraphs]
+    number = CHINESE_NUMBER if lang == "zh" else ENGLISH_NUMBER
+    for village in ("龙塘村", "三河村", "十里村"):
+        sections = [t for t in texts if re.search(f"{village} ?[（(]", t)]
+        assert sections and all(re.match(number, t) for t in sections), sections
+
+
 def test_a_word_report_can_start_from_the_offices_own_letterhead(
     xixin: Runner, tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ report is appended in its styles `Title`, `Heading 1`, `Heading 2` and `Normal`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,9 +38,14 @@ LINE_PITCH_PT = 28.9
 CHARS_PER_LINE = 28
 
 
+#: A heading's own number at its start: 四、 四（三） （一） (1) 1. 5.2 — not a name that starts
+#: with a numeral (三河村, 十里村).
+_OWN_NUMBER = re.compile(rf"[{NUMERALS}]+[、（(]|[（(][{NUMERALS}\d]+[）)]|\d+(?:\.\d+)*[.、\s]")
+
+
 def _numbered(text: str) -> bool:
     """A heading that carries the document's own numbering (四（三）, 5.2, （一）) keeps it."""
-    return bool(text) and (text[0] in NUMERALS or text[0] in "（(" or text[0].isdigit())
+    return _OWN_NUMBER.match(text) is not None
 
 
 def _fonts(run: Any, name: str, size: float | None = None, bold: bool = False) -> None:
