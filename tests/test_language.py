@@ -317,3 +317,48 @@ def test_english_history_never_splits_a_status(
     assert xixin("--plan", str(plain_plan), "start", "5.1.1").code == 0
     table = xixin("--lang", "en", "--plan", str(plain_plan), "history")
     assert table.code == 0 and "in progress" in table.out, table.out
+
+
+@pytest.mark.parametrize(
+    "slip",
+    [
+        ("  dangqun: {name: 乡党群办", "  dangqun: {name: 乡党群办, colour: red"),  # an unknown key
+        ("\noffices:\n", "\noffices:\n\t"),  # a tab: the YAML cannot be read at all
+    ],
+    ids=["a problem", "unreadable YAML"],
+)
+def test_an_english_plan_that_fails_to_load_is_told_in_english(
+    xixin: Runner, english_plan: Path, slip: tuple[str, str]
+) -> None:
+    """Its language is not known from a plan that is not read: the file says it, as
+    `document: language: en`, and the problems are told in it (before, in Chinese)."""
+    text = english_plan.read_text(encoding="utf-8")
+    assert slip[0] in text
+    english_plan.write_text(text.replace(slip[0], slip[1], 1), encoding="utf-8")
+    result = xixin("--plan", str(english_plan), "validate")
+    assert result.code == 3, result.err
+    assert result.out == ""
+    assert str(english_plan) in result.err
+    told = _unquoted(result.err).replace("乡党群办", "")  # the plan's own words may stay
+    assert not re.search("[\u4e00-\u9fff]", told), result.err
+    chinese = xixin("--lang", "zh", "--plan", str(english_plan), "validate")
+    assert chinese.code == 3 and re.search("错误", chinese.err)  # --lang still wins
+
+
+def test_the_language_a_plan_file_states_is_read_off_its_text(tmp_path: Path) -> None:
+    from xixin_cli.plan_file import stated_language
+
+    plan = tmp_path / "plan.yaml"
+    cases = {
+        "document:\n  title: x\n  language: en\n": "en",
+        "document:\n  language: 'en'  # English views\n": "en",
+        'format: 1\ndocument:\n  language: "zh"\noffices: {}\n': "zh",
+        "offices:\n  a: {name: A}\n  language: en\ndocument:\n  language: zh\n": "zh",
+        "offices:\n  language: en\ndocument:\n  title: x\n": None,  # not the document's
+        "document:\n  title: x\nlanguage: en\n": None,  # not under document
+        "document: {language: en}\n": None,  # a flow mapping is not looked into
+    }
+    for text, expected in cases.items():
+        plan.write_text(text, encoding="utf-8")
+        assert stated_language(plan) == expected, text
+    assert stated_language(tmp_path / "none.yaml") is None

@@ -181,12 +181,21 @@ def _error_language(args: Sequence[str], lang: str) -> str:
         return lang
     try:
         from xixin_cli.paths import plan_path
-        from xixin_cli.session import Settings, plan_and_language
 
         given = _given_plan(args)
-        return plan_and_language(Settings(given, (), None), plan_path(given))[1]
+        path = plan_path(given)
     except Exception:  # no plan to be had (that may be the error itself): the default stands
         return lang
+    try:
+        from xixin_cli.session import Settings, plan_and_language
+
+        return plan_and_language(Settings(given, (), None), path)[1]
+    except Exception:  # a plan that cannot be loaded: the language its text says it speaks
+        from xixin_cli.i18n import LANGUAGES
+        from xixin_cli.plan_file import stated_language
+
+        stated = stated_language(path)
+        return stated if stated in LANGUAGES else lang
 
 
 def _given_plan(args: Sequence[str]) -> str | None:

@@ -86,6 +86,27 @@ ITEM_KEYS = {
 INHERITED = ("source", "offices", "lead", "offices_text", "phase", "due", "due_basis", "due_text")
 
 
+def stated_language(path: Path) -> str | None:
+    """The language a plan file says it speaks (`language:` under `document:`), read off its
+    first 64 KB as text: what the problems of a plan that cannot be loaded are told in (it
+    may not even be YAML). None when it says none, or the file cannot be read."""
+    import re
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1 << 16).decode("utf-8", "replace")
+    except OSError:
+        return None
+    stated = re.compile(r"[ \t]+language:[ \t]*([\"']?)([A-Za-z]+)\1[ \t]*(#.*)?")
+    inside = False
+    for line in head.splitlines():
+        if line[:1] not in ("", " ", "\t", "#"):  # a key of the top level
+            inside = line.split(":", 1)[0].strip() == "document"
+        elif inside and (found := stated.fullmatch(line)) is not None:
+            return found.group(2)
+    return None
+
+
 def load_plan(path: Path) -> Plan:
     """Read and validate the plan at `path`; raise PlanError listing every problem."""
     text = read_plan_text(path)
