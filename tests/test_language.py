@@ -362,3 +362,14 @@ def test_the_language_a_plan_file_states_is_read_off_its_text(tmp_path: Path) ->
         plan.write_text(text, encoding="utf-8")
         assert stated_language(plan) == expected, text
     assert stated_language(tmp_path / "none.yaml") is None
+
+
+def test_days_left_are_said_in_the_languages_order(xixin: Runner, tmp_path: Path) -> None:
+    """English '5 d left', as '5 d late' (it read 'left 5 d'); Chinese 剩余 5 天."""
+    for args in (["report", "weekly"], ["board"]):
+        english = xixin("--lang", "en", *args, "--as-of", "2022-11-25")
+        assert english.code == 0, english.err
+        assert "(due 2022-11-30, 5 d left)" in english.out or "4.1.1 (5 d left)" in english.out
+        assert "left 5" not in english.out
+        chinese = xixin("--lang", "zh", *args, "--as-of", "2022-11-25")
+        assert "剩余 5 天" in chinese.out, chinese.out

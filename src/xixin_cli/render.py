@@ -915,5 +915,5 @@ def worst_text(row: Tally, lang: str) -> str:
     elif row.worst.days == 0:
         when = message("due_today", lang)
     else:
-        when = message("col.left", lang) + " " + message("days", lang, n=row.worst.days)
+        when = message("days_left", lang, n=row.worst.days)
     return message("fmt.worst", lang, id=item.id, when=when, title=item.title)

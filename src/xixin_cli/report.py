@@ -198,7 +198,7 @@ def _due_lines(lang: str) -> Callable[[DueRow], str]:
     """The line of a unit's list for one of its parts due (overdue, or due next week), with
     the words every line shares looked up once."""
     line, late = formatter("fmt.due_line", lang), formatter("days_late", lang)
-    left: dict[int, str] = {}  # "还剩 N 天", for each N met
+    left: dict[int, str] = {}  # "剩余 N 天", for each N met
     today, due_label = message("due_today", lang), message("col.due", lang)
 
     def line_of(row: DueRow) -> str:
@@ -209,7 +209,7 @@ def _due_lines(lang: str) -> Callable[[DueRow], str]:
             when = today
         else:
             when = left.get(row.days) or left.setdefault(
-                row.days, message("col.left", lang) + " " + message("days", lang, n=row.days)
+                row.days, message("days_left", lang, n=row.days)
             )
         return line(id=item.id, title=item.title, label=due_label, due=row.state.due, when=when)
 

@@ -205,6 +205,7 @@ MESSAGES: dict[str, str] = {
     "col.closed": "finished",
     "days": "{n} d",
     "days_late": "{n} d late",
+    "days_left": "{n} d left",
     "col.when": "late/left",
     "title.attention": "Overdue and due this week",
     "digest.counts": "{red} overdue, {yellow} due this week",

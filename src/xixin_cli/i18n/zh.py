@@ -205,6 +205,7 @@ MESSAGES: dict[str, str] = {
     "col.closed": "已办结",
     "days": "{n} 天",
     "days_late": "逾期 {n} 天",
+    "days_left": "剩余 {n} 天",
     "col.when": "逾期/剩余",
     "title.attention": "逾期与本周到期事项",
     "digest.counts": "逾期 {red} 项，本周到期 {yellow} 项",
