@@ -13,7 +13,7 @@ import pytest
 from xixin_cli.errors import ExitCode
 from xixin_cli.export import csv_cell
 
-from conftest import Runner
+from conftest import ROOT, Runner
 
 
 def item(xixin: Runner, item_id: str) -> dict[str, object]:
@@ -276,3 +276,17 @@ def test_ics_parses_with_one_event_per_dated_item(xixin: Runner, tmp_path: Path)
     assert events["4.7.8"].decoded("DTSTART").isoformat() == "2022-12-20"
     for line in out.read_bytes().split(b"\r\n"):
         assert len(line) <= 75
+
+
+def test_a_unit_the_plan_no_longer_lists_is_named_by_its_key(xixin: Runner, tmp_path: Path) -> None:
+    # A trial: a record for a unit since renamed in the plan showed an empty ［］ mark.
+    assert xixin("done", "4.1.1", "--office", "jingfa", "--on", "2022-11-22").code == 0
+    renamed = tmp_path / "plan.yaml"
+    renamed.write_text((ROOT / "plan.yaml").read_text("utf-8").replace("jingfa", "jingji"), "utf-8")
+    history = xixin("--plan", str(renamed), "history", "4.1.1")
+    assert history.code == 0, history.err
+    assert "［jingfa］" in history.out and "［］" not in history.out
+    week = xixin("--plan", str(renamed), "report", "weekly", "--as-of", "2022-11-28")
+    assert week.code == 0, week.err
+    [line] = [line for line in week.out.splitlines() if "4.1.1" in line and "→" in line]
+    assert "［jingfa］" in line and "［］" not in line

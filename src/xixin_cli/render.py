@@ -335,7 +335,7 @@ def item_view(
     # A Text title: Panel reads a str title as markup, and the title is the plan's words.
     title = f"{item.id} {item.title}"
     if seen_by:  # after the id: a long title is cut at its end, never the units
-        names = [plan.offices[key].name for key in seen_by if key in plan.offices]
+        names = [plan.unit_name(key) for key in seen_by]
         title = item.id + message("part_mark", lang, office=join(names, lang)) + " " + item.title
     panel = Panel(grid, title=Text(clean(title)), title_align="left")
     return Group(panel, Text(caption(plan, lang), style="dim"))
@@ -473,7 +473,7 @@ def history_table(
         item = plan.get(event.item)
         title = item.title if item else "?"
         if item is not None and "" not in offices and set(offices) != set(item.offices):
-            names = [plan.offices[key].name for key in offices if key in plan.offices]
+            names = [plan.unit_name(key) for key in offices]
             title += message("part_mark", lang, office=join(names, lang))
         words, note, file = statuses, event.note, ""
         if event.kind is EventKind.EXTEND:
