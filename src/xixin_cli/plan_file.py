@@ -90,13 +90,22 @@ def stated_language(path: Path) -> str | None:
     """The language a plan file says it speaks (`language:` under `document:`), read off its
     first 64 KB as text: what the problems of a plan that cannot be loaded are told in (it
     may not even be YAML). None when it says none, or the file cannot be read."""
+    import os
     import re
+    import stat
 
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1 << 16).decode("utf-8", "replace")
+    try:  # never blocks: a FIFO or a device is no plan to read (an error is being said)
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        head = os.read(handle, 1 << 16).decode("utf-8", "replace")
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
     stated = re.compile(r"[ \t]+language:[ \t]*([\"']?)([A-Za-z]+)\1[ \t]*(#.*)?")
     inside = False
     for line in head.splitlines():
