@@ -53,6 +53,30 @@ def test_attach_refuses_a_missing_file_and_records_nothing(
     assert not state_file.exists()  # not even the file that was there
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["attach", "4.1.1"],  # five units and none named
+        ["attach", "9.9.9"],  # no such item
+        ["attach", "4.1.1", "--office", "jingfa", "--on", "2099-01-01"],  # a day to come
+    ],
+    ids=" ".join,
+)
+def test_a_refused_attach_keeps_no_copy(
+    xixin: Runner, tmp_path: Path, state_file: Path, args: list[str]
+) -> None:
+    """A trial: `attach 4.1.1 F` refused for want of --office had put F's copy in the
+    evidence store all the same, a file no record names."""
+    report = tmp_path / "总结报告.docx"
+    report.write_bytes(b"report")
+    result = xixin(*args, str(report))
+    assert result.code == ExitCode.USAGE, result.err
+    assert result.out == "" and result.err
+    assert not state_file.exists()
+    store = state_file.parent / f"{state_file.name}.evidence"
+    assert not store.exists() or not any(p.is_file() for p in store.rglob("*"))
+
+
 def test_evidence_missing_lists_done_items_without_proof(xixin: Runner, tmp_path: Path) -> None:
     proof = tmp_path / "会议纪要.txt"
     proof.write_text("纪要", encoding="utf-8")

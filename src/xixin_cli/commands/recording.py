@@ -300,17 +300,24 @@ def attach(
 ) -> Lines:
     """Record evidence files (佐证材料) for an item: path, size and SHA-256; a copy of each is
     kept beside the status log (by its SHA-256) unless --no-copy, so it travels with merges."""
-    from xixin_cli.evidence import fingerprint, keep_copy, store_of
+    from xixin_cli.evidence import Fingerprint, fingerprint, keep_copy, store_of
     from xixin_cli.session import written_log
 
     text, who = note_text(note), recorder(by)
     prints = [fingerprint(path) for path in files]  # every file checked before any is recorded
-    if not no_copy:  # the record names exactly the bytes kept
-        store = store_of(written_log(chosen(ctx)).path)  # the log of the plan the id names
-        prints = [keep_copy(store, path) for path in files]
+    store = None if no_copy else store_of(written_log(chosen(ctx)).path)  # the id's plan's log
+    kept: list[Fingerprint] = []
+
+    def copies() -> list[Fingerprint]:
+        """The files as the records name them: copied into the store (the record names
+        exactly the bytes kept) once the item, its units and the day are known to be right,
+        under the log's lock, once: a refused attach left its copies in the store."""
+        if not kept:
+            kept[:] = prints if store is None else [keep_copy(store, path) for path in files]
+        return kept
 
     def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
-        return [rules.evidence(view, *found, stamp(), text) for found in prints]
+        return [rules.evidence(view, *found, stamp(), text) for found in copies()]
 
     opened, [(state, made)] = _record(ctx, [item_id], units, who, on, rule)
     lines = [
