@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from xixin_cli.cache import fold_log, load_plan_cached
 from xixin_cli.errors import PlanError, StateError
-from xixin_cli.fold import Folded, happened_on
+from xixin_cli.fold import Folded, happened_on, taken_back
 from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.plan_file import load_plan
 from xixin_cli.status_log import append_event, parse_log
@@ -25,11 +25,13 @@ ITEMS = ["4.1.1", "4.1.2", "5.3.1", "9.9.9"]
 
 def truth(path: Path, as_of: date | None = None) -> Folded:
     """The fold of the whole file, read from scratch (only the changes that happened by the end
-    of `as_of`, when given)."""
+    of `as_of`, when given, less the undos and what they take back, whenever those were)."""
     read = parse_log(path.read_bytes() if path.exists() else b"", str(path))
     events = read.events
     if as_of is not None:
-        events = tuple(e for e in events if happened_on(e) <= as_of)
+        undos = {e.event_id: e.undoes for e in events if e.undoes is not None}
+        dropped = taken_back(undos)
+        events = tuple(e for e in events if happened_on(e) <= as_of and e.event_id not in dropped)
     return Folded.empty().more(events, read.warnings)
 
 
@@ -50,6 +52,10 @@ operations = st.lists(
             st.none() | st.dates(date(2022, 10, 28), date(2022, 11, 8)),  # a back-dated --on
         ),
         st.tuples(st.just("extend"), st.sampled_from(ITEMS), st.integers(0, 60)),
+        st.tuples(st.just("undo"), st.integers(0, 30)),  # of a record, an undo's too: a redo
+        # of the record the next append writes (a merge can bring a record after its undo),
+        # and one whose key is spelt with a JSON escape (what a reader must read as the key)
+        st.tuples(st.sampled_from(["undo_next", "escaped_undo"]), st.integers(0, 30)),
         st.tuples(st.just("evidence"), st.sampled_from(ITEMS), st.binary(max_size=8)),
         st.tuples(st.just("garbage"), st.binary(max_size=30)),
         st.tuples(st.just("torn"), st.binary(min_size=1, max_size=30)),
@@ -86,6 +92,7 @@ def test_the_log_cache_agrees_with_a_full_read(
     real_piece, cache._PIECE = cache._PIECE, piece  # bytes parsed at a time: lines cut or not
     # how many events appended are kept as a tail beside the fold before it is written whole
     real_tail, cache._TAIL_MAX = cache._TAIL_MAX, tail_max
+    recorded: list[Event] = []  # what an undo can name
     try:
         for n, op in enumerate(ops):
             kind = op[0]
@@ -93,6 +100,36 @@ def test_the_log_cache_agrees_with_a_full_read(
                 at = datetime(2022, 11, 1, tzinfo=CHINA) + timedelta(hours=7 * n)
                 event = Event(f"e{n}", at, str(op[1]), op[2], Status.TODO, "x", on=op[3])  # type: ignore[arg-type]
                 append_event(path, event, writer="w")
+                recorded.append(event)
+            elif kind == "undo" and recorded:
+                target = recorded[int(op[1]) % len(recorded)]  # type: ignore[call-overload]
+                at = datetime(2022, 11, 1, tzinfo=CHINA) + timedelta(hours=7 * n)
+                event = Event(
+                    f"u{n}",
+                    at,
+                    target.item,
+                    target.previous,
+                    target.status,
+                    "x",
+                    undoes=target.event_id,
+                )
+                append_event(path, event, writer="w")
+                recorded.append(event)
+            elif kind == "undo_next":
+                at = datetime(2022, 11, 1, tzinfo=CHINA) + timedelta(hours=7 * n)
+                event = Event(
+                    f"u{n}", at, "4.1.1", Status.TODO, Status.DONE, "x", undoes=f"e{n + 1}"
+                )
+                append_event(path, event, writer="w")
+            elif kind == "escaped_undo" and recorded:
+                target = recorded[int(op[1]) % len(recorded)].event_id  # type: ignore[call-overload]
+                at = f"2022-11-0{1 + n % 9}T08:00:00+08:00"
+                line = (
+                    f'{{"v":1,"event":"z{n}","at":"{at}","item":"4.1.1","status":"todo",'
+                    f'"previous":"done","by":"x","\\u0075ndoes":"{target}"}}\n'
+                )
+                with path.open("ab") as handle:
+                    handle.write(line.encode())
             elif kind == "extend":
                 at = datetime(2022, 11, 1, tzinfo=CHINA) + timedelta(hours=7 * n)
                 due = date(2022, 12, 1) + timedelta(days=int(op[2]))  # type: ignore[call-overload]
@@ -459,3 +496,28 @@ def test_a_longer_prefix_is_read_on_from_the_longest_one_known(tmp_path: Path) -
     with path.open("rb") as handle:
         assert cache.prefix_crc(handle, 5000) == zlib.crc32(edited[:5000])
     cache._HELD.clear()
+
+
+def test_a_days_replay_kept_knows_an_undo_whose_record_comes_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge can bring a record after the undo that takes it back (the undo came in from
+    one office's log first): the replay kept before the record came knows the undo."""
+    from xixin_cli import cache
+
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_TAIL_MAX", 0)  # each fold written whole, with its undos
+    path = tmp_path / "log.jsonl"
+    day = date(2022, 11, 5)
+    at = datetime(2022, 11, 1, 9, tzinfo=CHINA)
+    append_event(path, Event("e0", at, "4.1.1", Status.DOING, Status.TODO, "x"), writer="w")
+    undo = Event("u1", at + timedelta(days=9), "4.1.1", Status.DOING, Status.DONE, "x", undoes="e2")
+    append_event(path, undo, writer="w")
+    assert same(fold_log(path, day), truth(path, day))  # kept
+    later = Event("e2", at + timedelta(days=1), "4.1.1", Status.DONE, Status.DOING, "x")
+    append_event(path, later, writer="w2")
+    for _ in range(2):
+        replay = fold_log(path, day)
+        assert replay.last["4.1.1", ""].event_id == "e0"  # e2 is taken back
+        assert same(replay, truth(path, day))
+        cache._LOADED.clear()

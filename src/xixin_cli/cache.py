@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from xixin_cli import __version__
 from xixin_cli.errors import Problem
-from xixin_cli.fold import Folded
+from xixin_cli.fold import Folded, taken_back
 from xixin_cli.model import Event, Plan
 from xixin_cli.tuples import NamedTuple
 
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from xixin_cli.wrap import Memory
 
 #: Changes whenever what is pickled could differ: our version and the interpreter's.
-_STAMP = f"{__version__}|{sys.version_info[:2]}|7"  # 7: events carry a unit's feedback
+_STAMP = f"{__version__}|{sys.version_info[:2]}|8"  # 8: a day's replay keeps the undos
 #: The first line of every cache file: what it is and the stamp, checked before unpickling.
 _HEADER = f"xixin-cache {_STAMP}\n".encode()
 
@@ -276,6 +276,9 @@ class _LogCache(NamedTuple):
     # (size, mtime_ns, ctime_ns) of the whole file as it was read, when those stamps were
     # settled and can vouch that it is unchanged; None to check the prefix's CRC instead.
     seen: tuple[int, int, int] | None = None
+    # A day's replay: the undo records of those bytes, whatever day (id, the id it undoes).
+    # A tail kept beside it holds none: an undo recorded since makes the replay again whole.
+    undos: tuple[tuple[str, str], ...] = ()
 
 
 _EMPTY = _LogCache(0, 0, 0, 0, 0, Folded.empty())
@@ -400,6 +403,16 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
         opened = os.fstat(handle.fileno())
         if base is not _EMPTY and not _prefix_holds(handle, base, check=not unchanged):
             base = kept = _EMPTY
+        undos: dict[str, str] = {}  # a day's replay: the undo records of the bytes folded
+        dropped: frozenset[str] = frozenset()
+        if as_of is not None:  # what the log's undos take back counts on no day
+            undos = dict(base.undos)
+            since = _undo_records(handle, base.offset, name)  # of the bytes after the prefix
+            if base is not _EMPTY and since.keys() - undos.keys():
+                # an undo recorded since: the kept replay may have folded what it takes back
+                base = kept = _EMPTY
+                undos, since = {}, _undo_records(handle, 0, name)
+            dropped = taken_back({**undos, **since})
         if kept is _EMPTY:
             fresh = None  # nothing to keep a tail beside: the fold is written whole
         handle.seek(base.offset)
@@ -409,7 +422,10 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
             if not piece.endswith(b"\n"):  # the last line may still be growing: not cached
                 tail = piece
                 break
-            read = _by(as_of, parse_log(piece, name, first_line=lines + 1))
+            read = parse_log(piece, name, first_line=lines + 1)
+            if as_of is not None:
+                undos.update({e.event_id: e.undoes for e in read.events if e.undoes})
+            read = _by(as_of, read, dropped)
             folded = folded.more(read.events, read.warnings)
             if fresh is not None:
                 fresh += read.events
@@ -428,14 +444,38 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
                 _LogTail(joins, offset, crc, lines, tuple(fresh), tuple(fresh_warnings), stamps),
             )
         else:
-            _store(slot, _LogCache(info.st_dev, info.st_ino, offset, crc, lines, folded, stamps))
+            kept_undos = tuple(undos.items())
+            _store(
+                slot,
+                _LogCache(info.st_dev, info.st_ino, offset, crc, lines, folded, stamps, kept_undos),
+            )
             if tail_slot is not None:
                 with contextlib.suppress(OSError):
                     tail_slot.unlink(missing_ok=True)  # it extended an older fold
     if not tail:
         return folded
-    read = _by(as_of, parse_log(tail, name, first_line=lines + 1))
+    read = _by(as_of, parse_log(tail, name, first_line=lines + 1), dropped)
     return folded.more(read.events, read.warnings)
+
+
+def _undo_records(handle: BinaryIO, start: int, name: str) -> dict[str, str]:
+    """The undo records of the open log from byte `start` on (event id -> the id each
+    undoes), whatever day: a day's replay needs them before it folds the first change. Only
+    the lines that can hold one are decoded (the key's name, or a JSON escape that could
+    spell it)."""
+    from xixin_cli.status_log import parse_log, pieces
+
+    found: dict[str, str] = {}
+    handle.seek(start)
+    for piece in pieces(handle, _PIECE):
+        if b"undoes" not in piece and b"\\u" not in piece:
+            continue
+        lines = [line for line in piece.split(b"\n") if b"undoes" in line or b"\\u" in line]
+        for event in parse_log(b"\n".join(lines) + b"\n", name).events:
+            if event.undoes is not None:
+                found[event.event_id] = event.undoes
+    handle.seek(start)
+    return found
 
 
 def fold_appended(path: Path, start: int, size: int, crc: int, read: LogRead) -> None:
@@ -479,13 +519,14 @@ def fold_appended(path: Path, start: int, size: int, crc: int, read: LogRead) ->
         _LOADED.pop(kept_slot, None)
 
 
-def _by(as_of: date | None, read: LogRead) -> LogRead:
-    """The changes read that had happened by the end of `as_of` (all of them for None)."""
+def _by(as_of: date | None, read: LogRead, dropped: frozenset[str] = frozenset()) -> LogRead:
+    """The changes read that a replay as of the end of `as_of` folds (`fold.replayed`: less
+    the undos and what they take back, `dropped`); all of them for None."""
     if as_of is None:
         return read
-    from xixin_cli.fold import happened_on
+    from xixin_cli.fold import replayed
 
-    return read._replace(events=tuple(e for e in read.events if happened_on(e) <= as_of))
+    return read._replace(events=tuple(replayed(read.events, as_of, dropped)))
 
 
 def _forget_old_days(slot: Path) -> None:

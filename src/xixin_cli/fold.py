@@ -46,6 +46,58 @@ def happened_on(event: Event) -> date:
     return at.date() if at.tzinfo == zone else at.astimezone(zone).date()
 
 
+def taken_back(undos: Mapping[str, str]) -> frozenset[str]:
+    """Of a log's undo records (event id -> the id it undoes), the records a replay as of a
+    past day leaves out: each standing undo and the record it takes back. An undo corrects a
+    mistake: the change counts on no day, though the undo was typed later; undoing the undo
+    brings the change back on its own day."""
+    found = standing_undos(undos)
+    return frozenset(found | {undos[undo] for undo in found})
+
+
+def standing_undos(undos: Mapping[str, str]) -> set[str]:
+    """The undos that stand (event id -> the id it undoes): those no standing undo takes
+    back (undoing an undo redoes). Undos that undo each other round a loop (only a crafted
+    log has one) stand not, and take nothing back."""
+    looped: set[str] = set()
+    walked: dict[str, bool] = {}  # an undo -> whether its walk is still going
+    for start in undos:  # each undo's line of targets, to the first that is no undo
+        line: list[str] = []
+        node = start
+        while node in undos and node not in walked:
+            walked[node] = True
+            line.append(node)
+            node = undos[node]
+        if walked.get(node):  # came round to this very line: a loop
+            looped.update(line[line.index(node) :])
+        walked.update(dict.fromkeys(line, False))
+    undone_by: dict[str, list[str]] = {}
+    for undo, target in undos.items():
+        undone_by.setdefault(target, []).append(undo)
+    standing = dict.fromkeys(looped, False)
+    for start in undos:  # decided from the undos no one undoes down (no loop is left)
+        stack = [start]
+        while stack:
+            node = stack[-1]
+            if node in standing:
+                stack.pop()
+                continue
+            undoing = undone_by.get(node, ())
+            open_ = [u for u in undoing if u not in standing]
+            if open_:
+                stack += open_
+                continue
+            standing[node] = not any(standing[u] for u in undoing)
+            stack.pop()
+    return {undo for undo, up in standing.items() if up}
+
+
+def replayed(events: Iterable[Event], as_of: date, dropped: frozenset[str]) -> list[Event]:
+    """The changes a replay as of the end of `as_of` folds: those that had happened by then,
+    less the undos and what they took back (`taken_back`: `dropped`)."""
+    return [e for e in events if happened_on(e) <= as_of and e.event_id not in dropped]
+
+
 #: What a fold is keyed by: an item and the unit whose part a record is for ("" for a record
 #: that names no unit: it applies to every part, as every record written before parts did).
 Key = tuple[str, str]

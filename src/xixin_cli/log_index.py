@@ -128,18 +128,18 @@ def for_item(item: str) -> Query:
 
 def happened_between(first: date, last: date) -> Query:
     """The records of changes that happened from `first` to `last` (by happened_on), and every
-    undo that happened by `last` (what the week's changes need to know which were taken back)."""
+    undo, whenever (what the week's changes need to know which were taken back: a change
+    taken back counts on no day, fold.taken_back)."""
     lo, hi = first.toordinal(), last.toordinal()
 
     def keep(event: Event) -> bool:
-        day = happened_on(event).toordinal()
-        return lo <= day <= hi or (event.undoes is not None and day <= hi)
+        return event.undoes is not None or lo <= happened_on(event).toordinal() <= hi
 
     where = (
         "line IN (SELECT line FROM events WHERE day BETWEEN ? AND ? UNION ALL "
-        f"SELECT line FROM {_UNDOS} AND day < ?)"
+        f"SELECT line FROM {_UNDOS} AND (day < ? OR day > ?))"
     )
-    return Query(where, (lo, hi, lo), keep)
+    return Query(where, (lo, hi, lo, hi), keep)
 
 
 #: The undos, through their own (partial) index: without statistics SQLite would otherwise

@@ -181,15 +181,11 @@ def _beside(state: ItemState, stamp: Stamp, note: str, **fields: Any) -> Event:
 
 def undone_ids(events: Sequence[Event]) -> set[str]:
     """The ids of the records an undo has reverted (an undo that was itself undone reverts
-    nothing: undoing an undo redoes)."""
-    from xixin_cli.fold import order_key
+    nothing: undoing an undo redoes): `fold.standing_undos`, as a replay leaves them out."""
+    from xixin_cli.fold import standing_undos
 
-    undone: set[str] = set()
-    undos = [event for event in events if event.undoes is not None]  # the few that count
-    for event in sorted(undos, key=order_key, reverse=True):
-        if event.event_id not in undone:
-            undone.add(event.undoes)  # type: ignore[arg-type]  # not None: kept above
-    return undone
+    undos = {event.event_id: event.undoes for event in events if event.undoes is not None}
+    return {undos[undo] for undo in standing_undos(undos)}
 
 
 def by_command(events: Sequence[Event]) -> list[tuple[Event, list[str]]]:

@@ -1,0 +1,83 @@
+"""A change taken back counts on no day: `undo` corrects a mistake, so a view or report as of
+a past day leaves out the change and its undo alike (a trial: the weekly report as of the
+week of a mistaken 已完成, made after the undo, still counted it, and overdue left the item
+out). Undoing the undo brings the change back on its own day."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import Runner
+
+
+def _jingfa_done(xixin: Runner, day: str) -> tuple[int, int]:
+    """乡经发办's row of the weekly report as of `day`: done, counted."""
+    week = xixin("report", "weekly", "--as-of", day)
+    assert week.code == 0, week.err
+    [row] = re.findall(r"^\| 乡经发办 \| (\d+) \| (\d+) \|", week.out, re.M)
+    return int(row[0]), int(row[1])
+
+
+def _overdue(xixin: Runner) -> list[str]:
+    late = xixin("overdue", "--office", "jingfa", "--all", "--json", "--as-of", "2022-12-01")
+    assert late.code == 0, late.err
+    return re.findall(r'"id": "([\d.]+)"', late.out)
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_an_undone_change_counts_on_no_day(
+    xixin: Runner, monkeypatch: pytest.MonkeyPatch, state_file: Path, cache: str
+) -> None:
+    if cache == "off":
+        monkeypatch.setenv("XIXIN_CACHE", "off")
+    before = _jingfa_done(xixin, "2022-11-25")
+    assert "4.2.1" in _overdue(xixin)
+    done = xixin("done", "4.2.1", "--office", "jingfa", "--on", "2022-11-24", "--note", "误录")
+    assert done.code == 0, done.err
+    counted = _jingfa_done(xixin, "2022-11-25")  # the replays as of those days are kept now
+    assert counted == (before[0] + 1, before[1])
+    assert "4.2.1" not in _overdue(xixin)
+    assert xixin("undo").code == 0
+    assert _jingfa_done(xixin, "2022-11-25") == before
+    assert "4.2.1" in _overdue(xixin)
+    week = xixin("report", "weekly", "--as-of", "2022-11-25")
+    [line] = [line for line in week.out.splitlines() if "误录" in line]
+    assert line.endswith("（已撤销）"), line  # listed, marked as taken back
+    # undoing the undo redoes the change, on the day it happened
+    undo = json.loads(state_file.read_text("utf-8").splitlines()[-1])
+    assert undo["undoes"]
+    assert xixin("undo", undo["event"][:6]).code == 0  # an undo's undo redoes
+    assert _jingfa_done(xixin, "2022-11-25") == counted
+    assert "4.2.1" not in _overdue(xixin)
+    week = xixin("report", "weekly", "--as-of", "2022-11-25")
+    [line] = [line for line in week.out.splitlines() if "误录" in line]
+    assert not line.endswith("（已撤销）"), line  # it stands again
+
+
+def test_a_replay_kept_before_an_undo_is_made_again(xixin: Runner) -> None:
+    """The day's replay kept in the cache folded the change; the undo recorded since (after
+    that day) takes it out of that day too."""
+    for day in ("2022-11-22", "2022-11-23"):
+        assert xixin("start", "4.2.2", "--office", "jingfa", "--on", day).code == 0
+    assert xixin("done", "4.2.1", "--office", "jingfa", "--on", "2022-11-24").code == 0
+    once = _jingfa_done(xixin, "2022-11-25")
+    assert _jingfa_done(xixin, "2022-11-25") == once  # from the kept replay
+    assert xixin("undo").code == 0
+    assert _jingfa_done(xixin, "2022-11-25") == (once[0] - 1, once[1])
+
+
+def test_a_report_taken_back_is_no_report(xixin: Runner) -> None:
+    """`unreported` reads the log's changes themselves (not the fold): an undone change is
+    no sign of life from its unit either."""
+    silent = xixin("unreported")
+    assert silent.code == 0, silent.err
+    assert "乡司法所" in silent.out
+    assert xixin("start", "4.8.1", "--office", "sifa").code == 0
+    assert "乡司法所" not in xixin("unreported").out
+    assert xixin("undo").code == 0
+    again = xixin("unreported")
+    assert again.code == 0 and "乡司法所" in again.out, again.out
