@@ -709,3 +709,44 @@ def test_a_workbook_part_larger_than_a_form_can_be_is_not_read(
     monkeypatch.setattr(xlsx_read, "MAX_PART", 1000)
     with pytest.raises(ValueError, match=r"sheet1\.xml"):
         xlsx_read.read_workbook(path, 10)
+
+
+def _part(xixin: Runner, item: str, office: str) -> str:
+    shown = xixin("show", item, "--json")
+    assert shown.code == 0, shown.err
+    return next(p["status"] for p in json.loads(shown.out)["parts"] if p["office_key"] == office)
+
+
+def test_a_row_for_a_part_changed_since_the_form_went_out_is_not_taken(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    """A trial: a form sent while a part was 未开始 came back saying 进行中 after the office
+    had closed the part out (已销号), and collect reopened it, silently, as a 退回. A row that
+    would change the status of a part changed since the form went out is left, and said so;
+    the form's other rows are taken, and a row that only adds words to it is taken too."""
+    path = make_form(xixin, tmp_path)
+    first, second, third, fourth = (row[0] for row in rows_of(path)[:4])
+    for command in ("done", "close"):
+        assert xixin(command, first, "--office", "minzheng").code == 0
+    for item in (third, fourth):
+        assert xixin("start", item, "--office", "minzheng").code == 0
+    fill(
+        path,
+        {
+            first: {"status": "进行中", "progress": "筹备中"},
+            second: {"status": "进行中", "progress": "已部署"},
+            third: {"progress": "已召开专题会"},  # no status: words for the part as it stands
+            fourth: {"status": "进行中", "progress": "已排查 12 处"},  # what stands now, and words
+        },
+    )
+    got = xixin("collect", str(path))
+    assert got.code == 7, got.err  # ExitCode.FORM: something in the form was not taken
+    assert _part(xixin, first, "minzheng") == "closed"
+    assert _part(xixin, second, "minzheng") == "doing"
+    assert _part(xixin, third, "minzheng") == "doing"
+    [line] = [line for line in got.err.splitlines() if first in line]
+    assert "已销号" in line and "进行中" in line and "xixin set" in line, line
+    assert "已召开专题会" in xixin("show", third).out
+    assert "已排查 12 处" in xixin("show", fourth).out
+    again = xixin("collect", str(path))  # nothing new; the same row said again
+    assert again.code == 7 and first in again.err

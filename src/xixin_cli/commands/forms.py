@@ -18,6 +18,7 @@ from xixin_cli.session import office as office_key
 
 if TYPE_CHECKING:
     from xixin_cli.evidence import Fingerprint
+    from xixin_cli.office.collect import Left
     from xixin_cli.office.forms import FormRead
 
 #: The days a unit has to send a form back, unless --return-by says otherwise: a week.
@@ -138,22 +139,22 @@ def collect(
         # keeps one, so it travels with merges (content-addressed: collecting again adds none).
         prints = keep_copy(store, path)
         good.append((path, read, prints, now_in_china()))
-    made: list[tuple[Path, list[Taken]]] = []
+    made: list[tuple[Path, list[Taken], list[Left]]] = []
 
     def decide(fresh: Session) -> list[Event]:
         import uuid
 
         made[:] = []
         for path, read, prints, at in good:
-            made.append(
-                (path, changes(plan, fresh.states, read, at, lambda: uuid.uuid4().hex, prints))
-            )
-        return [event for _, taken in made for one in taken for event in one.events]
+            found = changes(plan, fresh.states, read, at, lambda: uuid.uuid4().hex, prints)
+            made.append((path, *found))
+        return [event for _, taken, _ in made for one in taken for event in one.events]
 
     if good:
         record(opened, decide)
     notices = []
-    for path, taken in made:
+    for path, taken, left in made:
+        problems += [_left(plan, lang, path, one) for one in left]
         for one in taken:
             change = one.events[0]
             same = change.status is one.before.status
@@ -170,6 +171,25 @@ def collect(
         notices.append(message("collect.summary", lang, path=str(path), n=len(taken)))
     notices += [problem.render(lang) for problem in problems]
     return Lines(notices=notices, code=int(ExitCode.FORM) if problems else 0)
+
+
+def _left(plan: Plan, lang: str, path: Path, one: Left) -> Problem:
+    """What a row left says: the part's status then and now, and how to record it anyway."""
+    said = one.row.status
+    assert said is not None and one.row.sent is not None  # a row left changes a status
+    unit = plan.unit_name(one.office)
+    return Problem(
+        str(path),
+        None,
+        f"{one.sheet}!E{one.row.row}",
+        "form.moved_since",
+        item=f"{one.row.item}{message('part_mark', lang, office=unit)}",
+        sent=_label(one.row.sent.value, lang),
+        now=_label(one.now.status.value, lang),
+        said=_label(said.value, lang),
+        id=one.row.item,
+        office=unit,
+    )
 
 
 def _label(code: str, lang: str) -> str:

@@ -470,6 +470,7 @@ MESSAGES: dict[str, str] = {
     "form.protected_edited": "this cell is not to be changed (it said '{value}'); put it back, or make the form again with xixin form",
     "form.item_gone": "item {item} is no longer in the plan or no longer the unit's; make the form again with xixin form",
     "form.extra_row": "rows were added to the form; new items go through the office, not into the form",
+    "form.moved_since": "{item} has changed from '{sent}' to '{now}' since the form went out, so its '{said}' was not taken; if it is right, record it with xixin set {id} \"{said}\" --office \"{office}\"",
     "form.bad_status": "status '{value}' not understood; pick one from the list: 未开始, 进行中, 受阻, 已完成, 不适用",
     "form.closed_status": "the status cannot be '{value}': closing out is the office's, after review; for work finished choose 'done'",
     "form.bad_date": "'{value}' is not a date; type one like 2022-11-25 or 2022年11月25日",

@@ -470,6 +470,7 @@ MESSAGES: dict[str, str] = {
     "form.protected_edited": "此单元格不应修改（原为“{value}”）；请改回原值，或用 xixin form 重新生成",
     "form.item_gone": "事项 {item} 已不在本方案中或已不属于该单位；请用 xixin form 重新生成",
     "form.extra_row": "表中多出了行；新增事项请联系乡党群办，不要在表中添加行",
+    "form.moved_since": "{item} 自表格发出后已由“{sent}”改为“{now}”，表中的“{said}”未收录；若确应如此，请用 xixin set {id} {said} --office {office} 记录",
     "form.bad_status": "本期状态“{value}”无法识别；请从下拉列表中选择：未开始、进行中、受阻、已完成、不适用",
     "form.closed_status": "本期状态不能填“{value}”：销号由乡党群办审核后办理；已办完请选“已完成”",
     "form.bad_date": "完成日期“{value}”不是日期；请填写如 2022-11-25 或 2022年11月25日",

@@ -26,6 +26,17 @@ class Taken(NamedTuple):
     events: tuple[Event, ...]
 
 
+class Left(NamedTuple):
+    """A row not taken: it would change the status of a part whose status has changed since
+    the form went out (closed out, sent back, recorded by the office): the unit answered a
+    question that is no longer the one standing."""
+
+    row: Filled
+    now: ItemState
+    office: str  # whose part it is
+    sheet: str  # the form's sheet the row is on
+
+
 def _same(view: ItemState, row: Filled) -> bool:
     """True when the row says what the part already says: collecting a form twice is a no-op."""
     last = view.last
@@ -45,16 +56,20 @@ def changes(
     at: datetime,
     new_id: Callable[[], str],
     fingerprint: Fingerprint,
-) -> list[Taken]:
-    """The records a checked form makes against the states as they are now."""
+) -> tuple[list[Taken], list[Left]]:
+    """The records a checked form makes against the states as they are now, and the rows
+    left because their part's status changed since the form went out (`Left`)."""
     unit = plan.offices[read.office].name
-    taken = []
+    taken, left = [], []
     for row in read.rows:
         state = item_states.get(row.item)
         if state is None or all(part.office != read.office for part in state.parts):
             continue
         view = part_view(state, read.office)
         if _same(view, row):
+            continue
+        if moved_since(view, row):
+            left.append(Left(row, view, read.office, read.sheet))
             continue
         by = row.by or unit
 
@@ -69,4 +84,16 @@ def changes(
         made = made._replace(progress=row.progress, problems=row.problems, next=row.next)
         proof = rules.evidence(view, *fingerprint, stamp(), note="")
         taken.append(Taken(row, view, (made, proof)))
-    return taken
+    return taken, left
+
+
+def moved_since(view: ItemState, row: Filled) -> bool:
+    """Whether the row would change the status of a part whose status is no longer the one
+    the form showed when it went out (a row of words alone, or one that says what stands
+    now, changes no status)."""
+    return (
+        row.status is not None
+        and row.sent is not None
+        and view.status is not row.sent
+        and row.status is not view.status
+    )

@@ -69,6 +69,7 @@ class Filled(NamedTuple):
     next: str
     on: date | None
     by: str
+    sent: Status | None = None  # the part's status when the form went out (its 现状 cell)
 
 
 class FormRead(NamedTuple):
@@ -78,6 +79,7 @@ class FormRead(NamedTuple):
     form_id: str
     rows: tuple[Filled, ...]
     problems: tuple[Problem, ...]
+    sheet: str = ""  # the visible sheet's name, where its cells are
 
 
 def form_rows(item_states: Sequence[ItemState], lang: str) -> list[FormRow]:
@@ -375,7 +377,7 @@ def read_form(path: Path, plan: Plan, today: date, expected: str | None = None) 
             values = [*values[:8], when, *values[9:]]
         got = _row(name, title, number, form_row.item, values, plan, today, problems)
         if got is not None:
-            filled.append(got)
+            filled.append(got._replace(sent=_status_shown(form_row.current)))
     for number in book.written.get(title, ()):  # the rows the sheet has, not every empty one
         index = number - 1 - HEADER_ROW
         if index >= len(sent) and any(value not in (None, "") for value in table[index]):
@@ -383,7 +385,18 @@ def read_form(path: Path, plan: Plan, today: date, expected: str | None = None) 
             break
     if problems:
         return FormRead(office, fields.get("form", ""), (), tuple(problems))
-    return FormRead(office, fields.get("form", ""), tuple(filled), ())
+    return FormRead(office, fields.get("form", ""), tuple(filled), (), title)
+
+
+def _status_shown(label: str) -> Status | None:
+    """The status a protected 现状 cell shows (its label in either language), or None."""
+    from xixin_cli.errors import UsageError
+    from xixin_cli.session import status as parse_status
+
+    try:
+        return parse_status(label)
+    except UsageError:
+        return None
 
 
 def _cell(column: int, row: int) -> str:
