@@ -81,3 +81,49 @@ def test_a_report_taken_back_is_no_report(xixin: Runner) -> None:
     assert xixin("undo").code == 0
     again = xixin("unreported")
     assert again.code == 0 and "乡司法所" in again.out, again.out
+
+
+def _status(xixin: Runner, item: str) -> str:
+    shown = xixin("show", item, "--json")
+    assert shown.code == 0, shown.err
+    return str(json.loads(shown.out)["status"])
+
+
+def test_a_backdated_change_a_later_one_shadows_can_be_undone(xixin: Runner) -> None:
+    """A trial: `set 5.1.2 doing --on 11-22` typed after `done --on 11-23` could not be
+    undone ('changed since': the done, though typed before it and dated after it). Its undo
+    counts on its day, so the later change stands over it as it stood."""
+    assert xixin("start", "5.1.2", "--on", "2022-11-21").code == 0
+    assert xixin("done", "5.1.2", "--on", "2022-11-23").code == 0
+    assert xixin("set", "5.1.2", "doing", "--on", "2022-11-22", "--note", "补录").code == 0
+    assert _status(xixin, "5.1.2") == "done"
+    undo = xixin("undo")
+    assert undo.code == 0, undo.err
+    assert _status(xixin, "5.1.2") == "done"  # the done, of a later day, stands over both
+    week = xixin("report", "weekly", "--as-of", "2022-11-25")
+    [line] = [line for line in week.out.splitlines() if "补录" in line]
+    assert line.endswith("（已撤销）"), line
+    # a change of the same day, typed after it, is still one the undo would wipe out
+    assert xixin("set", "5.1.2", "blocked", "--on", "2022-11-22", "--note", "再补").code == 0
+    assert xixin("set", "5.1.2", "todo", "--on", "2022-11-22", "--note", "又补").code == 0
+    history = xixin("history", "5.1.2", "--json")
+    blocked = next(r for r in json.loads(history.out) if r.get("note") == "再补")
+    refused = xixin("undo", blocked["event"][:6])
+    assert refused.code == 2 and "又补" not in refused.out, refused.err
+
+
+def test_the_undo_of_a_backdated_change_under_a_later_undo_counts_now(
+    xixin: Runner, state_file: Path
+) -> None:
+    """The later day's undo put back a state that held the backdated change: were this undo
+    to count on the change's day, that undo's record would stand over it and bring it back."""
+    assert xixin("start", "5.1.2", "--on", "2022-11-21", "--note", "甲").code == 0
+    assert xixin("done", "5.1.2", "--on", "2022-11-23", "--note", "乙").code == 0
+    assert xixin("set", "5.1.2", "blocked", "--on", "2022-11-22", "--note", "丙").code == 0
+    done, blocked = (json.loads(line)["event"] for line in state_file.read_text().splitlines()[1:])
+    assert xixin("undo", done[:6]).code == 0  # back to 受阻 (丙), counted on the 23rd
+    assert _status(xixin, "5.1.2") == "blocked"
+    undo = xixin("undo", blocked[:6])
+    assert undo.code == 0, undo.err
+    assert _status(xixin, "5.1.2") == "doing"  # as without both: the start (甲)
+    assert "甲" in xixin("show", "5.1.2").out

@@ -273,7 +273,8 @@ def undo(
     targets = undo_target(events, writer, which)
     if not targets:
         raise RuleError("usage.nothing_to_undo")
-    later = _changed_since(plan, events, targets)
+    dated = {target.event_id for target in targets if _on_its_day(plan, events, target)}
+    later = _changed_since(plan, events, targets, dated)
     if later:
         named = [_later(plan, e, writer) for e in later]
         raise LaterChanges(which or targets[0].event_id[:6], named)
@@ -285,7 +286,8 @@ def undo(
     for target in targets:
         then, now = before.get(target.item), item_states.get(target.item)
         if then is None or now is None:
-            reverts.append((_revert(target, then, now, stamp(), target.office), target))
+            on = target.on if target.event_id in dated else None
+            reverts.append((_revert(target, then, now, stamp(), target.office, on), target))
             continue
         # A record for no unit, or for a group, stood for several parts: each is put back as
         # it stood, by a record of its own (one part's earlier report is not every part's).
@@ -296,21 +298,47 @@ def undo(
         if len(standing) < 2:  # one part, or parts that all stood on the same records
             office = offices[0] if offices else target.office  # none: a unit the plan dropped
             this, that = part_view(then, office), part_view(now, office)
-            reverts.append((_revert(target, this, that, stamp(), target.office), target))
+            on = target.on if target.event_id in dated else None
+            reverts.append((_revert(target, this, that, stamp(), target.office, on), target))
             continue
         for office in offices:
             this, that = part_view(then, office), part_view(now, office)
-            reverts.append((_revert(target, this, that, stamp(), office), target))
+            on = target.on if target.event_id in dated else None
+            reverts.append((_revert(target, this, that, stamp(), office, on), target))
     return reverts
 
 
-def _changed_since(plan: Plan, events: Sequence[Event], targets: Sequence[Event]) -> list[Event]:
+def _on_its_day(plan: Plan, events: Sequence[Event], target: Event) -> bool:
+    """Whether the undo of `target` counts on the day the change is said to have happened
+    (`--on`): right after it, under the changes of later days, which then stand over both as
+    they stood. Not when one of those is itself an undo's record of the same part and thing:
+    it put back a state that held the target (undone, its record would stand again on top),
+    so the undo counts now, and `_changed_since` names them."""
+    from xixin_cli.fold import order_key
+
+    if target.on is None:
+        return False
+    since = order_key(target)
+    return not any(
+        event.undoes is not None
+        and event.item == target.item
+        and _same_thing(event, target)
+        and _touches(plan, event.office, target.office)
+        and order_key(event) > since
+        for event in events
+    )
+
+
+def _changed_since(
+    plan: Plan, events: Sequence[Event], targets: Sequence[Event], dated: frozenset[str] | set[str]
+) -> list[Event]:
     """The changes that stand, ordered after a target, of what it changed: the same item, a
     part it touched (a record for no unit or for a group touches its units' parts) and the same
     thing (the status and note, the due date, or one file). Undoing the target restores what
     stood before it, so it would wipe these out. A record undone stands for nothing, and so
     does the undo of a record that came after the target too (the two cancel out); the undo
-    of one before it is a change since."""
+    of one before it is a change since. The undo of a target in `dated` counts on its day
+    (`_on_its_day`): only that day's changes written after it come after it."""
     from xixin_cli.fold import order_key
 
     undone = undone_ids(events)
@@ -333,6 +361,7 @@ def _changed_since(plan: Plan, events: Sequence[Event], targets: Sequence[Event]
                 and _same_thing(event, target)
                 and _touches(plan, event.office, target.office)
                 and order_key(event) > since
+                and (target.event_id not in dated or order_key(event)[0] == since[0])
             ):
                 found[event.event_id] = event
     return sorted(found.values(), key=order_key, reverse=True)  # newest first: undone so
@@ -390,14 +419,20 @@ def _with_descendants(plan: Plan, item_ids: set[str]) -> Plan:
 
 
 def _revert(
-    target: Event, then: ItemState | None, now: ItemState | None, stamp: Stamp, office: str
+    target: Event,
+    then: ItemState | None,
+    now: ItemState | None,
+    stamp: Stamp,
+    office: str,
+    on: date | None = None,
 ) -> Event:
     """The record that puts back what `target` changed of `office`'s part, as it stood
-    (`then`) before it."""
-    fields: dict[str, Any] = {"undoes": target.event_id, "office": office}
+    (`then`) before it; said to have happened `on` the target's day when it counts there
+    (`_on_its_day`), right after it, changing what the target set."""
+    fields: dict[str, Any] = {"undoes": target.event_id, "office": office, "on": on}
     if target.kind is EventKind.STATUS:
         status = then.status if then is not None else target.previous
-        current = now.status if now is not None else target.status
+        current = now.status if now is not None and on is None else target.status
         note = then.last.note if then is not None and then.last is not None else ""
         return Event(
             stamp.event_id, stamp.at, target.item, status, current, stamp.by, note, **fields
