@@ -278,12 +278,18 @@ def test_history_json_keeps_the_record_as_recorded(xixin: Runner, state_file: Pa
 
 def test_escapes_in_a_plan_title_are_shown_escaped(xixin: Runner, tmp_path: Path) -> None:
     plan = tmp_path / "plan.yaml"
-    plan.write_text(SMALL.replace("title: 自查", 'title: "\\e[2J自查\\u202e"'), encoding="utf-8")
+    plan.write_text(SMALL.replace("title: 自查", 'title: "\\u202e自查\\u2066"'), encoding="utf-8")
     for command in (("list",), ("show", "5.1.1"), ("remind", "--plain", "--as-of", "2024-03-01")):
         result = xixin("--plan", str(plan), *command)
         assert result.code == 0, result
         _clean(result.out)
-        assert "自查" in result.out
+        assert "自查" in result.out and "\\u202e" in result.out
+    # An escape sequence a plan cannot hold at all: refused, and said escaped.
+    plan.write_text(SMALL.replace("title: 自查", 'title: "\\e[2J自查"'), encoding="utf-8")
+    result = xixin("--plan", str(plan), "list")
+    assert (result.code, result.out) == (ExitCode.PLAN, "")
+    _clean(result.err)
+    assert "\\x1b" in result.err
 
 
 def test_escapes_in_an_orphan_id_are_escaped_in_warnings(xixin: Runner, state_file: Path) -> None:
@@ -294,14 +300,21 @@ def test_escapes_in_an_orphan_id_are_escaped_in_warnings(xixin: Runner, state_fi
 
 
 def test_an_ics_holds_no_raw_control_characters(xixin: Runner, tmp_path: Path) -> None:
+    from xixin_cli.export import _ics_escape
+
     plan = tmp_path / "plan.yaml"
     title = 'title: "自\\v查\\f报\\r告\\e"'
     plan.write_text(SMALL.replace("title: 自查", title), encoding="utf-8")
     result = xixin("--plan", str(plan), "export", "ics")
+    assert (result.code, result.out) == (ExitCode.PLAN, "")  # a plan holds none to write
+    plan.write_text(SMALL, encoding="utf-8")
+    result = xixin("--plan", str(plan), "export", "ics")
     assert result.code == 0, result
-    assert "自" in result.out
+    assert "自查" in result.out
     assert not any(ord(ch) < 32 and ch not in "\r\n" for ch in result.out)
     assert all(line.endswith("\r") or not line for line in result.out.split("\n"))
+    escaped = _ics_escape("自\v查\f报\r告\x1b")  # should one come another way
+    assert not any(ord(ch) < 32 for ch in escaped) and escaped.startswith("自")
 
 
 def test_ascii_asks_for_the_light_fallback(xixin: Runner) -> None:

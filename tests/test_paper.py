@@ -251,6 +251,50 @@ def test_the_ledger_has_one_row_per_part_with_fills_and_a_summary(
     assert [c.value for c in summary["A"]][1:3] == ["乡党群办", "乡经发办"]
 
 
+#: Text an older or hostile writer may have put in a log: C0 and C1 controls, a lone
+#: surrogate, the two characters XML has no place for; none of them XML 1.0 can hold.
+UNWRITABLE = "苗木\x1b[2J\x07未到\x9b\udcff\ufffe"
+
+
+def _unwritable_log(state_file: Path) -> None:
+    record = {
+        "v": 5,
+        "event": "e-unwritable",
+        "at": "2022-11-25T09:00:00+08:00",
+        "item": "4.7.8",
+        "office": "nongfu",
+        "status": "blocked",
+        "previous": "todo",
+        "by": "王\x1b芳",
+        "note": UNWRITABLE,
+        "progress": UNWRITABLE,
+        "problems": UNWRITABLE,
+        "next": UNWRITABLE,
+    }
+    line = json.dumps(record, ensure_ascii=True) + "\n"  # \udcff as JSON writes it
+    state_file.write_text(line, encoding="utf-8")
+
+
+def test_the_ledger_writes_what_a_log_holds_that_xml_cannot(
+    xixin: Runner, tmp_path: Path, state_file: Path
+) -> None:
+    _unwritable_log(state_file)
+    path = tmp_path / "台账.xlsx"
+    made = xixin("export", "xlsx", "--as-of", "2022-12-02", "-o", str(path))
+    assert made.code == 0, made.err
+    assert "Traceback" not in made.err
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    rows = sheet.iter_rows(min_row=2, values_only=True)
+    (row,) = [r for r in rows if r[0] == "4.7.8" and r[2] == "乡农服中心"]
+    texts = [value for value in row if isinstance(value, str) and "苗木" in value]
+    assert len(texts) == 3, row  # 进展情况, 存在问题, 下一步措施
+    for text in texts:
+        assert text.startswith("苗木") and "未到" in text, text
+        assert not any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text), text
+        assert "\udcff" not in text and "\ufffe" not in text, text
+    assert "王\\x1b芳" in row  # the recorder, its escape written out as a terminal shows it
+
+
 # -- reports in Word -------------------------------------------------------------------------
 
 docx = pytest.importorskip("docx")
@@ -278,6 +322,21 @@ def test_reports_as_word_in_official_format(xixin: Runner, tmp_path: Path, kind:
     assert body.font.size == Pt(16) and "仿宋_GB2312" in body.element.xml
     footer = section.footer.paragraphs[0]._element.xml
     assert "PAGE" in footer and "—" in footer
+
+
+@pytest.mark.parametrize("kind", ["weekly", "self-check", "notice"])
+def test_a_word_report_writes_what_a_log_holds_that_xml_cannot(
+    xixin: Runner, tmp_path: Path, state_file: Path, kind: str
+) -> None:
+    _unwritable_log(state_file)
+    path = tmp_path / f"{kind}.docx"
+    made = xixin("report", kind, "--as-of", "2022-11-28", "--format", "docx", "-o", str(path))
+    assert made.code == 0, made.err
+    assert "Traceback" not in made.err
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    if kind != "notice":  # the weekly report's changes and the self-check's 存在的问题 say it
+        assert "苗木" in text and "未到" in text, text
+    assert not any((ord(ch) < 32 and ch not in "\n\t") or 127 <= ord(ch) < 160 for ch in text)
 
 
 #: A heading numbered as Chinese is (四、 （一）), or as English is (4. (1)), as a Word report's

@@ -423,3 +423,71 @@ def test_an_empty_phase_under_due_basis_phase_is_still_refused(empty: str) -> No
     with pytest.raises(PlanError) as caught:
         parse_plan(text, "s.yaml")
     assert [p.code for p in caught.value.problems] == ["plan.phase_needed"]
+
+
+# -- control characters: refused on every load, as a --note refuses them ----------------------
+
+CONTROL_CASES = {
+    # name: (replace this, with this, the key the problem names)
+    "escape in a unit's name": (
+        "cun: {name: 各村, group: true}",
+        'cun: {name: "各\\e村", group: true}',
+        "offices.cun.name",
+    ),
+    "bell in the title": ("  title: 测试实施方案", '  title: "测试\\a实施方案"', "document.title"),
+    "C1 control in an item's title": ("title: 第一个行动", 'title: "第一个\\x9b行动"', "title"),
+    "tab in a one-line text": ("title: 自查", 'title: "自\\t查"', "title"),
+    "newline in a one-line text": ("    source: 五（一）1", '    source: "五（一）\\n1"', "source"),
+    "escape in a multi-line text": (
+        "    title: 第一个行动\n",
+        '    title: 第一个行动\n    text: "第一\\n个\\e行动"\n',
+        "text",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CONTROL_CASES))
+def test_a_control_character_in_a_plans_text_is_one_problem_at_its_line(name: str) -> None:
+    old, new, key = CONTROL_CASES[name]
+    assert old in SMALL, name
+    text = SMALL.replace(old, new, 1)
+    found = problems(text)
+    assert [code for _, _, code in found] == ["plan.control_character"], found
+    ((line, where, _),) = found
+    assert line == line_of(text, new.strip().splitlines()[-1]), found
+    assert where is not None and where.endswith(key), found
+
+
+def test_a_multi_line_text_keeps_its_line_breaks_and_tabs() -> None:
+    text = SMALL.replace(
+        "    title: 第一个行动\n",
+        "    title: 第一个行动\n    text: |\n      第一段：\t甲。\n      第二段。\n"
+        '    note: "一\\n二"\n',
+    )
+    plan = parse_plan(text, "p.yaml")
+    item = plan.get("4.1.1")
+    assert item is not None
+    assert item.text == "第一段：\t甲。\n第二段。" and item.note == "一\n二"
+
+
+def test_validate_and_every_command_refuse_a_control_character_with_file_and_line(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    # A user's trial: "乡司法\x1b所" passed validate, then `form` crashed in openpyxl.
+    path = tmp_path / "plan.yaml"
+    text = SMALL.replace("cun: {name: 各村, group: true}", 'cun: {name: "各\\x1b村", group: true}')
+    path.write_text(text, encoding="utf-8")
+    line = line_of(text, "cun:")
+    for command in (
+        ("validate", str(path)),
+        ("--plan", str(path), "form", "--office", "dangqun", "-o", str(tmp_path / "f.xlsx")),
+        ("--plan", str(path), "list"),
+    ):
+        result = xixin(*command)
+        check_plan_error(result, f"{path}:{line}: [offices.cun.name]")
+        assert "控制字符" in result.err and "\\x1b" in result.err, result.err
+        assert "\x1b" not in result.err
+    assert not (tmp_path / "f.xlsx").exists()
+    english = xixin("--lang", "en", "validate", str(path))
+    assert english.code == ExitCode.PLAN and english.out == ""
+    assert "control character \\x1b" in english.err, english.err

@@ -15,6 +15,20 @@ from enum import Enum
 from xixin_cli.tuples import NamedTuple
 
 
+def control_character(text: str, allowed: str = "") -> str | None:
+    """The first control character in `text` (Unicode's category Cc: C0 with tab and line
+    feed, DEL and C1) that `allowed` does not name, else None. The one rule for what a note, a
+    recorder's name or a plan's text may not hold: a terminal acts on them, XML cannot carry
+    most of them, and none is typed on purpose."""
+    if text.isprintable():  # the usual text: no Cc (nor anything else unprintable) in it
+        return None
+    for ch in text:
+        code = ord(ch)
+        if (code < 32 or 127 <= code < 160) and ch not in allowed:
+            return ch
+    return None
+
+
 class Status(str, Enum):
     """Where an item stands. The value is the stable code used in files and JSON."""
 

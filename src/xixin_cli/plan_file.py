@@ -20,6 +20,7 @@ from xixin_cli.model import (
     Plan,
     Threshold,
     Warnings,
+    control_character,
     find_office,
 )
 
@@ -330,8 +331,15 @@ class _Reader:
             return False
         return True
 
-    def text(self, node: Node | None, where: str, *, required: bool = True) -> str | None:
-        """A non-empty one-piece text (a YAML scalar, taken as written: 4.1 stays "4.1")."""
+    def text(
+        self, node: Node | None, where: str, *, required: bool = True, lines: bool = False
+    ) -> str | None:
+        """A non-empty one-piece text (a YAML scalar, taken as written: 4.1 stays "4.1").
+        It holds no control character; a text of several `lines` (an item's text, a note, the
+        goal, the document's words quoted: `offices_text`, `due_text`, `window_text`, which an
+        import takes from several lines) may hold line breaks and tabs, as a block scalar
+        (`text: |`) writes them. A
+        text with one is told and still taken, so nothing that names it is told again."""
         import yaml
 
         if node is None or _is_null(node):
@@ -345,6 +353,9 @@ class _Reader:
         if not value and required:
             self.problem(node, where, "plan.empty_text")
             return None
+        bad = control_character(value, "\n\t" if lines else "")
+        if bad is not None:
+            self.problem(node, where, "plan.control_character", char=f"\\x{ord(bad):02x}")
         return value
 
     def texts(self, node: Node | None, where: str) -> list[tuple[Node, str]] | None:
@@ -482,7 +493,7 @@ class _Reader:
         issued = self.date(get("date"), "document.date")
         recipients = self.texts(get("recipients"), "document.recipients") or []
         texts = ("number", "issuer", "title", "notice", "goal", "language")
-        values = {key: self.text(get(key), f"document.{key}") for key in texts}
+        values = {key: self.text(get(key), f"document.{key}", lines=key == "goal") for key in texts}
         if get("date") is not None and issued is None:
             return None  # a date was given and is wrong: reported above
         if None in (values["number"], values["issuer"], values["title"]):
@@ -518,6 +529,9 @@ class _Reader:
             if key in seen:
                 self.problem(key_node, f"{where}.{key}", "plan.duplicate_key")
                 continue
+            bad = control_character(key)
+            if bad is not None:
+                self.problem(key_node, where, "plan.control_character", char=f"\\x{ord(bad):02x}")
             seen.add(key)
             yield key, key_node, value_node
 
@@ -532,7 +546,11 @@ class _Reader:
             group = (
                 self.flag(entries["group"][1], f"{where}.group") if "group" in entries else False
             )
-            note = self.text(entries["note"][1], f"{where}.note") if "note" in entries else None
+            note = (
+                self.text(entries["note"][1], f"{where}.note", lines=True)
+                if "note" in entries
+                else None
+            )
             members = (
                 self.members(entries["members"][1], where, key) if "members" in entries else []
             )
@@ -590,7 +608,11 @@ class _Reader:
                 name = self.text(entries["name"][1], f"{at}.name")
                 given = self.text(entries["key"][1], f"{at}.key") if "key" in entries else None
                 key = given or key
-                note = self.text(entries["note"][1], f"{at}.note") if "note" in entries else None
+                note = (
+                    self.text(entries["note"][1], f"{at}.note", lines=True)
+                    if "note" in entries
+                    else None
+                )
             if name is not None:
                 found.append(Office(key or name, name, False, note or "", (), group))
         if not found:
@@ -612,7 +634,7 @@ class _Reader:
 
             number = self.text(get("number"), f"{where}.number")
             name = self.text(get("name"), f"{where}.name")
-            window = self.text(get("window_text"), f"{where}.window_text")
+            window = self.text(get("window_text"), f"{where}.window_text", lines=True)
             start = self.date(get("start"), f"{where}.start")
             end = self.date(get("end"), f"{where}.end")
             if start is not None and end is not None and end < start:
@@ -869,12 +891,14 @@ class _Reader:
             every = self.every[parent_id]
         kind = self.choice(get("kind"), f"{where}.kind", ItemKind)
         title = self.text(get("title"), f"{where}.title")
-        text = self.text(get("text"), f"{where}.text", required=False)
-        note = self.text(get("note"), f"{where}.note", required=False)
+        text = self.text(get("text"), f"{where}.text", required=False, lines=True)
+        note = self.text(get("note"), f"{where}.note", required=False, lines=True)
 
         # Inherited fields: what the item says, else what its parent has.
         source = self.text(get("source"), f"{where}.source")
-        offices_text = self.text(get("offices_text"), f"{where}.offices_text", required=False)
+        offices_text = self.text(
+            get("offices_text"), f"{where}.offices_text", required=False, lines=True
+        )
         office_keys: tuple[str, ...] | None = None
         if get("offices") is not None:
             listed = self.texts(get("offices"), f"{where}.offices") or []
@@ -896,7 +920,7 @@ class _Reader:
             self.phases_named.add(phase_key)
         basis = self.choice(get("due_basis"), f"{where}.due_basis", DueBasis)
         due = self.date(get("due"), f"{where}.due")
-        due_text = self.text(get("due_text"), f"{where}.due_text", required=False)
+        due_text = self.text(get("due_text"), f"{where}.due_text", required=False, lines=True)
         if parent is not None:
             source = source or parent.source
             offices_text = offices_text if offices_text is not None else parent.offices_text

@@ -25,7 +25,15 @@ from xixin_cli.i18n import (
     speak,
     status_label,
 )
-from xixin_cli.model import Event, Plan, Status, Warnings, find_office, short_name
+from xixin_cli.model import (
+    Event,
+    Plan,
+    Status,
+    Warnings,
+    control_character,
+    find_office,
+    short_name,
+)
 from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
@@ -644,7 +652,7 @@ def note(value: str | None) -> str:
     if value is None:
         return ""
     _check_bytes(value)
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    if control_character(value) is not None:
         raise UsageError("usage.bad_note")
     if len(value) > MAX_NOTE:
         raise UsageError("usage.note_too_long", length=len(value), limit=MAX_NOTE)
@@ -658,7 +666,7 @@ def _invisible(ch: str) -> bool:
         return False
     import unicodedata
 
-    return unicodedata.category(ch) in ("Cf", "Cc", "Zl", "Zp")
+    return unicodedata.category(ch) in ("Cf", "Zl", "Zp")  # Cc: `control_character`
 
 
 def recorder(value: str | None) -> str:
@@ -672,7 +680,7 @@ def recorder(value: str | None) -> str:
         _check_bytes(value)
         if not value.strip():
             raise UsageError("usage.empty_by")
-        if any(ord(ch) < 32 or ord(ch) == 127 or _invisible(ch) for ch in value):
+        if control_character(value) is not None or any(_invisible(ch) for ch in value):
             raise UsageError("usage.bad_by")
         return value.strip()
     import getpass

@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "plan.want_list": "expected a list here, like [a, b]",
     "plan.want_bool": "'{value}' is not true or false",
     "plan.empty_text": "must not be empty",
+    "plan.control_character": "holds the control character {char} (a line break, tab, escape…); remove it. Line breaks and tabs belong only in texts of several lines (text, note, goal) and in the document's words quoted (offices_text, due_text, window_text)",
     "plan.empty_list": "the list must not be empty",
     "plan.unknown_key": "unknown key{hint}; allowed keys: {allowed}",
     "plan.missing_key": "required key is missing; add it",

@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "plan.want_list": "这里应是列表，如 [a, b]",
     "plan.want_bool": "“{value}”不是 true 或 false",
     "plan.empty_text": "不能为空",
+    "plan.control_character": "含控制字符 {char}（换行、制表符、转义符等）；请删去它。换行和制表符只能写在 text、note、goal 这样的多行文字和 offices_text、due_text 这样的原文引文里",
     "plan.empty_list": "列表不能为空",
     "plan.unknown_key": "未知的键{hint}；可用的键：{allowed}",
     "plan.missing_key": "缺少必填项；请补上",

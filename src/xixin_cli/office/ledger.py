@@ -67,6 +67,7 @@ def ledger_bytes(
     from openpyxl.utils import get_column_letter
 
     from xixin_cli.fold import leaf_state
+    from xixin_cli.office import xml_safe
     from xixin_cli.office.forms import raw, row_height
     from xixin_cli.schedule import unit_tallies, warning_end
 
@@ -117,7 +118,7 @@ def ledger_bytes(
             number += 1
             made = styles.get(shade)
             for column, value in enumerate(values, start=1):
-                cell = sheet.cell(number, column, value)
+                cell = sheet.cell(number, column, xml_safe(value) if type(value) is str else value)
                 if made is not None:  # one style per light, made once (openpyxl hashes each)
                     raw(cell)._style = copy(made[column - 1])
                     continue

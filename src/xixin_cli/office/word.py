@@ -197,7 +197,17 @@ def to_docx(
     from docx.shared import Mm, Pt
 
     from xixin_cli.i18n import formatter
+    from xixin_cli.office import xml_safe
 
+    # What a log carries reaches Word as XML can hold it (a bare escape character cannot).
+    blocks = [
+        block._replace(
+            text=xml_safe(block.text),
+            rows=tuple(tuple(xml_safe(value) for value in row) for row in block.rows),
+        )
+        for block in blocks
+    ]
+    signature = [xml_safe(line) for line in signature]
     # A heading's number as the language writes it: 四、 （一） or 4. (1)
     numbered = {level: formatter(f"word.heading{level}", lang) for level in (1, 2)}
 
