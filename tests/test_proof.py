@@ -314,3 +314,31 @@ def test_a_unit_the_plan_no_longer_lists_is_named_by_its_key(xixin: Runner, tmp_
     assert week.code == 0, week.err
     [line] = [line for line in week.out.splitlines() if "4.1.1" in line and "→" in line]
     assert "［jingfa］" in line and "［］" not in line
+
+
+def test_evidence_missing_lists_each_units_done_part_across_all_units(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    # A user's trial: `done 4.3.2 --office 民政办` then `evidence --missing` found nothing;
+    # only `--office 民政办` listed 4.3.2. Every done or closed part without evidence counts.
+    proof = tmp_path / "台账.xlsx"
+    proof.write_bytes(b"ledger")
+    assert xixin("done", "4.3.2", "--office", "民政办").code == 0
+    assert xixin("done", "4.3.2", "--office", "党群办").code == 0
+    assert xixin("close", "4.3.2", "--office", "党群办").code == 0
+    assert xixin("done", "4.1.1", "--office", "经发办").code == 0
+    assert xixin("attach", "4.1.1", "--office", "经发办", str(proof)).code == 0
+    found = xixin("evidence", "--missing", "--json")
+    assert (found.code, found.err) == (0, "")
+    listed = json.loads(found.out)
+    rows = [(d["id"], [p["office"] for p in d["parts"]], d["status"]) for d in listed]
+    assert rows == [("4.3.2", ["乡党群办"], "closed"), ("4.3.2", ["乡民政办"], "done")], rows
+    table = xixin("evidence", "--missing")
+    assert (table.code, table.err) == (0, "")
+    lines = [line for line in table.out.splitlines() if "4.3.2" in line]
+    assert len(lines) == 2, table.out
+    assert "党群办" in lines[0] and "已销号" in lines[0], table.out  # in the plan's order
+    assert "民政办" in lines[1] and "已完成" in lines[1], table.out
+    assert "4.1.1" not in table.out  # its done part has its evidence
+    mine = xixin("evidence", "--missing", "--office", "民政办", "--json")
+    assert [d["id"] for d in json.loads(mine.out)] == ["4.3.2"]

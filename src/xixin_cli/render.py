@@ -421,12 +421,13 @@ def _event_line(event: Event, lang: str) -> str:
 
 
 def evidence_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> Table:
-    """Each item's evidence files (by name) beside its status."""
+    """Each item's evidence files (by name) beside its units and status."""
     from rich.text import Text
 
     table = _table(message("col.evidence", lang), caption(plan, lang))
     table.add_column(message("col.id", lang), no_wrap=True)
     table.add_column(message("col.title", lang), ratio=3, overflow="fold")
+    table.add_column(message("col.offices", lang), ratio=2, overflow="fold")
     table.add_column(message("col.status", lang), no_wrap=True)
     table.add_column(message("col.evidence", lang), ratio=2, overflow="fold")
     for state in item_states:
@@ -437,6 +438,7 @@ def evidence_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> T
         table.add_row(
             state.item.id,
             cell(state.item.title, plan),
+            offices_cell(plan, state.item, lang),
             Text(status_text(state, lang), style=STATUS_STYLES[state.status]),
             Wrapped(names, offsets=offsets) if files else Text(message("none", lang), style="red"),
         )

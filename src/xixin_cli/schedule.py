@@ -85,6 +85,40 @@ def leaves(
     return found if where == EVERYTHING else [state for state in found if where.keeps(state)]
 
 
+def parts_row(state: ItemState, parts: Sequence[PartState]) -> ItemState:
+    """Some of a leaf's parts as a row of their own: their state, the item's units narrowed
+    to theirs, so a view of every unit that lists an item once per part (or per due day)
+    says whose row each is."""
+    from xixin_cli.fold import leaf_state
+
+    item = state.item
+    units = tuple(part.office for part in parts)
+    if units != item.offices and all(unit in item.offices for unit in units):
+        lead = tuple(key for key in item.lead if key in units)
+        item = item._replace(offices=units, lead=lead)
+    return leaf_state(item, parts)
+
+
+#: The statuses whose part should have its 佐证材料 by now.
+FINISHED = frozenset((Status.DONE, Status.CLOSED))
+
+
+def without_evidence(
+    plan: Plan, item_states: dict[str, ItemState], where: Filter = EVERYTHING
+) -> list[ItemState]:
+    """`evidence --missing`: every done or closed part that has no evidence, each unit's on
+    a row of its own, in document order (the units in the item's order)."""
+    found = []
+    for state in leaves(plan, item_states, where):
+        missing = [
+            part
+            for part in state.parts
+            if part.status in FINISHED and not part.evidence and where.keeps_office(part.office)
+        ]
+        found += [parts_row(state, [part]) for part in missing]
+    return found
+
+
 def within(threshold: Threshold, days: int, workdays: int) -> bool:
     """True when a due day `days` ahead (`workdays` working days) is inside the threshold."""
     return days >= 0 and (workdays if threshold.working else days) <= threshold.days

@@ -22,7 +22,6 @@ from xixin_cli.commands._options import (
     settings,
 )
 from xixin_cli.fold import ItemState
-from xixin_cli.model import Status
 from xixin_cli.results import Checklist, EvidenceList, History, ItemView, Lines, form
 from xixin_cli.session import Session, item_filter, item_state, view
 
@@ -153,16 +152,13 @@ def evidence(
     office: OfficeOpt = None,
     as_json: JsonOpt = False,
 ) -> EvidenceList:
-    """What evidence each item has; --missing lists done items that have none."""
-    from xixin_cli.schedule import leaves
+    """What evidence each item has; --missing lists each done or closed part that has none."""
+    from xixin_cli.schedule import leaves, without_evidence
 
     opened = session(ctx)
     where = item_filter(opened, office)
-    rows = [
-        state
-        for state in leaves(opened.plan, view(opened, where), where)
-        if not missing or (state.status in (Status.DONE, Status.CLOSED) and not state.evidence)
-    ]
+    states = view(opened, where)
+    rows = (without_evidence if missing else leaves)(opened.plan, states, where)
     return EvidenceList(opened.plan, opened.lang, form(as_json), rows)
 
 
