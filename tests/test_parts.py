@@ -128,6 +128,45 @@ def test_an_extension_for_one_part_moves_that_units_deadline_only(xixin: Runner)
     assert parts == {"dangqun": "2022-11-30", "nongfu": "2022-12-20", "cun": "2022-11-30"}
 
 
+def test_the_office_wide_due_views_keep_each_parts_own_due_day(xixin: Runner) -> None:
+    # A user's trial: with 农服中心's part of 4.7.8 extended to 2022-12-20, the office-wide
+    # `upcoming` said nothing was due, while `--office 农服中心` listed it 18 days ahead.
+    extended = xixin(
+        "extend", "4.7.8", "--office", "农服中心", "--to", "2022-12-20", "--reason", "苗木延期",
+        "--on", "2022-11-28",
+    )  # fmt: skip
+    assert extended.code == 0, extended.err
+    soon = ["upcoming", "--within", "3w", "--as-of", "2022-12-02"]
+    rows = [d for d in data(xixin(*soon, "--json")) if d["id"] == "4.7.8"]
+    assert [(d["due"], d["days_left"], d["offices"]) for d in rows] == [
+        ("2022-12-20", 18, ["乡农服中心"])
+    ]
+    assert [p["office_key"] for p in rows[0]["parts"]] == ["nongfu"]
+    table = xixin(*soon)
+    assert (table.code, table.err) == (0, "")
+    (line,) = [line for line in table.out.splitlines() if "4.7.8" in line]
+    assert "2022-12-20（延）" in line and "18 天" in line, table.out
+    assert "农服中心" in table.out and "党群办" not in table.out, table.out
+    # overdue: the parts still owed on 2022-11-30, not the extended one
+    late = [
+        d for d in data(xixin("overdue", "--as-of", "2022-12-02", "--json")) if d["id"] == "4.7.8"
+    ]
+    assert [(d["due"], d["offices"]) for d in late] == [("2022-11-30", ["乡党群办", "各村"])]
+    # the reminder lists both, and counts 4.7.8 once, as overdue
+    week = data(xixin("remind", "--as-of", "2022-12-15", "--json"))
+    assert [d["due"] for d in week["overdue"] if d["id"] == "4.7.8"] == ["2022-11-30"]
+    assert [d["due"] for d in week["due_soon"] if d["id"] == "4.7.8"] == ["2022-12-20"]
+    said = xixin("remind", "--no-pager", "--as-of", "2022-12-15")
+    red = len({d["id"] for d in week["overdue"]})
+    yellow = len({d["id"] for d in week["due_soon"]} - {d["id"] for d in week["overdue"]})
+    assert f"逾期 {red} 项，7 天内到期 {yellow} 项" in said.out, said.out
+    assert "2022-12-20（延）" in said.out
+    # the board's phase row counts the item once, red
+    board = data(xixin("board", "--as-of", "2022-12-15", "--json"))
+    (phase,) = [p for p in board["phases"] if p["key"] == "create"]
+    assert phase["red"] + phase["yellow"] + phase["green"] == phase["open"], phase
+
+
 # -- villages as units ---------------------------------------------------------------------------
 
 

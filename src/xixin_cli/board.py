@@ -6,7 +6,7 @@ from datetime import date
 
 from xixin_cli.fold import ItemState
 from xixin_cli.model import Plan
-from xixin_cli.schedule import EVERYTHING, Digest, Filter, Tally, leaves, tally
+from xixin_cli.schedule import EVERYTHING, Digest, Filter, Tally, leaves, once_each, tally
 from xixin_cli.tuples import NamedTuple
 
 
@@ -28,8 +28,8 @@ def board(
     for key, phase in plan.phases.items():
         mine = [state for state in kept if state.item.phase == key]
         if mine:
-            red = [row for row in week.overdue if row.state.item.phase == key]
-            yellow = [row for row in week.due_soon if row.state.item.phase == key]
+            red = once_each(row for row in week.overdue if row.state.item.phase == key)
+            yellow = once_each((r for r in week.due_soon if r.state.item.phase == key), red)
             name = f"{phase.number} {phase.name}"
             phases.append(tally(key, name, mine, red, yellow, week.today, week.calendar))
     return Board(week.today, week.offices, tuple(phases))

@@ -804,11 +804,14 @@ def blocked_text(state: ItemState, lang: str) -> str:
 
 def summary_line(result: Digest, lang: str) -> str:
     """The reminder in one line; "due within" as the plan's yellow warning says."""
+    from xixin_cli.schedule import once_each
+
     rule = result.yellow
+    red = once_each(result.overdue)  # items, each once: its parts may owe several days
     counts = {
         "date": result.today.isoformat(),
-        "red": len(result.overdue),
-        "yellow": len(result.due_soon),
+        "red": len(red),
+        "yellow": len(once_each(result.due_soon, red)),
         "open": result.open_total,
         "closed": result.closed_total,
     }

@@ -181,6 +181,38 @@ def due_rows(
     return sorted(rows, key=lambda row: row.days)  # stable: document order within a day
 
 
+def by_due(kept: Iterable[ItemState]) -> list[ItemState]:
+    """Each leaf once per day its open parts are due: itself when they owe one day (or it
+    has one part), else a row per day of the parts that owe it (`parts_row`), earliest
+    first: an extension moves one unit's day, and the other units' still stands."""
+    found = []
+    for state in kept:
+        parts = state.parts
+        if len(parts) > 1:
+            days = {part.due for part in parts if part.status.is_open}
+            if len(days) > 1:
+                for day in sorted(days, key=lambda due: (due is None, due or date.min)):
+                    owing = [part for part in parts if part.status.is_open and part.due == day]
+                    found.append(parts_row(state, owing))
+                continue
+        found.append(state)
+    return found
+
+
+def once_each(rows: Iterable[DueRow], but: Iterable[DueRow] = ()) -> list[DueRow]:
+    """The first row of each item (the most urgent, rows being soonest first), leaving out
+    the items `but` has: how many items are overdue or due soon, each counted once, by its
+    most urgent part, as an item's light always went by the soonest day still owed."""
+    seen = {row.state.item.id for row in but}
+    found = []
+    for row in rows:
+        item_id = row.state.item.id
+        if item_id not in seen:
+            seen.add(item_id)
+            found.append(row)
+    return found
+
+
 def overdue(
     plan: Plan,
     item_states: dict[str, ItemState],
@@ -188,9 +220,14 @@ def overdue(
     calendar: Calendar,
     where: Filter = EVERYTHING,
 ) -> list[DueRow]:
-    """Open leaves due before today, most overdue first. An item due today is not overdue."""
+    """Open leaves due before today, most overdue first, each once per due day of its parts
+    (`by_due`). An item due today is not overdue."""
     return due_rows(
-        leaves(plan, item_states, where), today, calendar, lambda due: due < today, plan.warnings
+        by_due(leaves(plan, item_states, where)),
+        today,
+        calendar,
+        lambda due: due < today,
+        plan.warnings,
     )
 
 
@@ -202,9 +239,10 @@ def upcoming(
     calendar: Calendar,
     where: Filter = EVERYTHING,
 ) -> list[DueRow]:
-    """Open leaves due from today to `last_day`, both included, soonest first."""
+    """Open leaves due from today to `last_day`, both included, soonest first, each once per
+    due day of its parts (`by_due`)."""
     return due_rows(
-        leaves(plan, item_states, where),
+        by_due(leaves(plan, item_states, where)),
         today,
         calendar,
         lambda due: today <= due <= last_day,

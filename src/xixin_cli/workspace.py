@@ -58,11 +58,11 @@ def summary(
     name: str, plan: Plan, states: dict[str, ItemState], today: date, calendar: Calendar
 ) -> PlanSummary:
     """A plan's progress as of `today`."""
-    from xixin_cli.schedule import leaves, overdue
+    from xixin_cli.schedule import leaves, once_each, overdue
 
     kept = leaves(plan, states)
     closed = sum(1 for state in kept if not state.status.is_open)
-    late = len(overdue(plan, states, today, calendar))
+    late = len(once_each(overdue(plan, states, today, calendar)))
     return PlanSummary(
         name, plan.path, plan.document.number, plan.document.title, len(kept), closed, late
     )
