@@ -204,6 +204,31 @@ def test_unreported_names_the_units_that_sent_nothing(xixin: Runner, tmp_path: P
     assert "乡党群办" in got.out and "乡民政办" not in got.out
 
 
+def test_unreported_counts_the_day_a_report_happened_and_nothing_after_as_of(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    # A user's trial: 司法所's only record happened 2022-11-10 (typed in today, --on), and
+    # `unreported --since 2022-11-28` did not list it: it went by the day it was typed.
+    assert xixin("start", "4.8.1", "--office", "司法所", "--on", "2022-11-10").code == 0
+    got = xixin("unreported", "--since", "2022-11-28", "--as-of", "2022-12-02")
+    assert got.code == 0, got.err
+    (line,) = [line for line in got.out.splitlines() if line.startswith("乡司法所")]
+    assert "最近报送：2022-11-10" in line, got.out
+    assert "2022-11-28 以来未报送的单位" in got.err
+    earlier = xixin("unreported", "--since", "2022-11-01", "--as-of", "2022-12-02")
+    assert "乡司法所" not in earlier.out, earlier.out  # it did report on 2022-11-10
+    # A form collected today came in today, whatever day its work was done (完成日期); as of
+    # a day before today it had not come in yet.
+    path = make_form(xixin, tmp_path)
+    done = datetime(2022, 11, 25)
+    fill(path, {rows_of(path)[0][0]: {"status": "进行中", "progress": "已部署", "day": done}})
+    assert xixin("collect", str(path)).code == 0
+    before = xixin("unreported", "--since", "2022-11-21", "--as-of", "2022-11-28")
+    assert before.code == 0, before.err
+    (line,) = [line for line in before.out.splitlines() if line.startswith("乡民政办")]
+    assert "从未报送" in line, before.out
+
+
 # -- the log format ---------------------------------------------------------------------------
 
 

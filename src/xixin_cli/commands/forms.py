@@ -210,7 +210,7 @@ def unreported(
     start = day(ctx, since, "--since") if since else today - timedelta(days=RETURN_DAYS)
     opened = session(ctx, events=True, as_of=today)
     plan, lang = opened.plan, opened.lang
-    found = silent_units(plan, opened.states, opened.events, start)
+    found = silent_units(plan, opened.states, opened.events, start, today)
     out = [
         message(
             "unreported.line",
