@@ -530,3 +530,28 @@ def test_closing_out_every_part_passes_over_one_that_does_not_apply(
     assert item(xixin, "4.7.8", *plan)["status"] == "closed"
     alone = xixin(*plan, "close", "4.7.8", "--office", "新华村")  # named alone: refused
     assert alone.code == ExitCode.USAGE and "不适用" in alone.err
+
+
+def test_a_groups_blocked_item_gives_the_blocked_parts_own_reason(
+    xixin: Runner, villages: Path
+) -> None:
+    # A user's trial: under ■ 各村 the reminder gave 4.1.1 龙塘村's later note (已召开村民大会)
+    # as the reason 双河村's part is blocked.
+    plan = ("--plan", str(villages))
+    blocked = ("block", "4.1.1", "--office", "双河村", "--note", "驻村工作队人员调整")
+    assert xixin(*plan, *blocked, "--on", "2022-11-23").code == 0
+    started = ("start", "4.1.1", "--office", "龙塘村", "--note", "已召开村民大会")
+    assert xixin(*plan, *started, "--on", "2022-11-24").code == 0
+    week = ("--as-of", "2022-12-02")
+    said = xixin(*plan, "remind", "--no-pager", *week)
+    assert (said.code, said.err) == (0, "")
+    lines = said.out.splitlines()
+    group = lines.index(next(line for line in lines if line.startswith("■ 各村")))
+    stuck = next(n for n in range(group, len(lines)) if "受阻 1 项，需" in lines[n])
+    assert "4.1.1" in lines[stuck + 1] and "（驻村工作队人员调整）" in lines[stuck + 1], said.out
+    assert "已召开村民大会" not in said.out, said.out
+    for command in (("remind", "--plain"), ("report", "self-check")):
+        told = xixin(*plan, *command, *week)
+        assert told.code == 0, told.err
+        assert "4.1.1（驻村工作队人员调整）" in told.out or "（驻村工作队人员调整）" in told.out
+        assert "（已召开村民大会）" not in told.out, (command, told.out)

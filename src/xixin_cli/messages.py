@@ -181,8 +181,9 @@ def _due_line(row: DueRow, lang: str) -> str:
 
 def _blocked_line(state: ItemState, week: Digest, lang: str) -> str:
     item_id, title = _item(state)
-    note = state.last.note if state.last is not None and state.last.note else ""
-    why = note or message("msg.no_reason", lang)
+    from xixin_cli.schedule import blocked_reason
+
+    why = blocked_reason(state) or message("msg.no_reason", lang)
     if state.due is not None and state.due < week.today:
         why += message("msg.blocked_late", lang, n=(week.today - state.due).days)
     return message("msg.item", lang, id=item_id, title=title, when=why)

@@ -798,7 +798,9 @@ def _when(day: date, today: date, lang: str) -> str:
 def blocked_text(state: ItemState, lang: str) -> str:
     """A 受阻 item for the reminder: its id, short title and the reason given, when there is one."""
     text = f"{state.item.id} {clean(state.item.title)}"
-    reason = " ".join(state.last.note.split()) if state.last is not None else ""
+    from xixin_cli.schedule import blocked_reason
+
+    reason = blocked_reason(state)
     return message("fmt.paren", lang, text=text, inner=clean(reason)) if reason else text
 
 

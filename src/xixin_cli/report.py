@@ -368,7 +368,9 @@ def _missing(kept: Sequence[ItemState], lang: str, today: date) -> list[str]:
 
 def _blocked(state: ItemState, lang: str) -> str:
     """A 受阻 item: its id, and the reason recorded with the block when there is one."""
-    reason = " ".join(state.last.note.split()) if state.last is not None else ""
+    from xixin_cli.schedule import blocked_reason
+
+    reason = blocked_reason(state)
     return message("fmt.paren", lang, text=state.item.id, inner=reason) if reason else state.item.id
 
 

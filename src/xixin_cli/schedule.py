@@ -119,6 +119,19 @@ def without_evidence(
     return found
 
 
+def blocked_reason(state: ItemState) -> str:
+    """Why a 受阻 item is blocked, on one line: the note of the latest record of its blocked
+    parts (a group's state holds its members' parts, and another member's later note is no
+    reason of this one's), else of its own latest record."""
+    from xixin_cli.fold import order_key
+
+    blocked = [
+        part.last for part in state.parts if part.status is Status.BLOCKED and part.last is not None
+    ]
+    last = max(blocked, key=order_key) if blocked else state.last
+    return " ".join(last.note.split()) if last is not None else ""
+
+
 def within(threshold: Threshold, days: int, workdays: int) -> bool:
     """True when a due day `days` ahead (`workdays` working days) is inside the threshold."""
     return days >= 0 and (workdays if threshold.working else days) <= threshold.days
