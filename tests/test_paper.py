@@ -276,6 +276,29 @@ def test_the_ledger_has_one_row_per_part_with_fills_and_a_summary(
     assert [c.value for c in summary["A"]][1:3] == ["乡党群办", "乡经发办"]
 
 
+def test_the_ledger_takes_a_notes_and_a_blocks_reason_recorded_at_the_command_line(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    # A user's trial: `block 4.8.1 --office 司法所 --note 宣传经费未到位` was nowhere in the
+    # 台账; only collected forms filled 进展情况 and 存在问题.
+    blocked = ("block", "4.8.1", "--office", "司法所", "--note", "宣传经费未到位")
+    assert xixin(*blocked, "--on", "2022-11-25").code == 0
+    started = ("start", "4.1.1", "--office", "经发办", "--note", "已召开部署会")
+    assert xixin(*started, "--on", "2022-11-25").code == 0
+    path = tmp_path / "台账.xlsx"
+    made = xixin("export", "xlsx", "--as-of", "2022-12-02", "-o", str(path))
+    assert made.code == 0, made.err
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    head = [cell.value for cell in sheet[1]]
+    progress, problems = head.index("进展情况"), head.index("存在问题")
+    rows = {(r[0], r[2]): r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["4.8.1", "乡司法所"][problems] == "宣传经费未到位"
+    assert rows["4.8.1", "乡司法所"][progress] in (None, "")
+    assert rows["4.1.1", "乡经发办"][progress] == "已召开部署会"
+    assert rows["4.1.1", "乡经发办"][problems] in (None, "")
+    assert rows["4.1.1", "乡党群办"][progress] in (None, "")  # another unit's part: its own
+
+
 #: Text an older or hostile writer may have put in a log: C0 and C1 controls, a lone
 #: surrogate, the two characters XML has no place for; none of them XML 1.0 can hold.
 UNWRITABLE = "苗木\x1b[2J\x07未到\x9b\udcff\ufffe"

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from xixin_cli.i18n import message, status_label
-from xixin_cli.model import Plan, Status
+from xixin_cli.model import Event, Plan, Status
 from xixin_cli.schedule import WARNING_DAYS, Filter
 
 if TYPE_CHECKING:
@@ -48,6 +48,19 @@ def light(state: ItemState, today: date, last_day: date | None = None) -> str:
         if state.due <= (last_day or today + timedelta(days=WARNING_DAYS)):
             return "yellow"
     return "green"
+
+
+def _feedback(status: Status, last: Event | None) -> tuple[str, str, str]:
+    """A part's 进展情况, 存在问题 and 下一步措施: what its unit's returned form said, else
+    its latest note, as 存在问题 when the part is blocked (the reason given with the block)
+    and as 进展情况 otherwise."""
+    if last is None:
+        return "", "", ""
+    if last.progress or last.problems or last.next:
+        return last.progress, last.problems, last.next
+    if status is Status.BLOCKED:
+        return "", last.note, ""
+    return last.note, "", ""
 
 
 def ledger_bytes(
@@ -108,9 +121,7 @@ def ledger_bytes(
                 status_label(part.status, lang),
                 message(f"ledger.light_{shade}", lang),
                 late if late > 0 else None,
-                last.progress if last is not None else "",
-                last.problems if last is not None else "",
-                last.next if last is not None else "",
+                *_feedback(part.status, last),
                 last.on or last.at.date() if last is not None else None,
                 last.by if last is not None else "",
                 len(part.evidence) or None,
