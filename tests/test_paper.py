@@ -824,18 +824,17 @@ def _part(xixin: Runner, item: str, office: str) -> str:
     return next(p["status"] for p in json.loads(shown.out)["parts"] if p["office_key"] == office)
 
 
-def test_a_row_for_a_part_changed_since_the_form_went_out_is_not_taken(
-    xixin: Runner, tmp_path: Path
-) -> None:
+def test_a_form_reopens_no_part_closed_out_since_it_went_out(xixin: Runner, tmp_path: Path) -> None:
     """A trial: a form sent while a part was 未开始 came back saying 进行中 after the office
-    had closed the part out (已销号), and collect reopened it, silently, as a 退回. A row that
-    would change the status of a part changed since the form went out is left, and said so;
-    the form's other rows are taken, and a row that only adds words to it is taken too."""
+    had closed the part out (已销号), and collect reopened it, silently, as a 退回. That row
+    is left, and said so with the way to reopen it (return); a row that changes a part the
+    office changed otherwise since is taken, with a word; the other rows as ever."""
     path = make_form(xixin, tmp_path)
-    first, second, third, fourth = (row[0] for row in rows_of(path)[:4])
+    first, second, third, fourth, fifth, sixth = (row[0] for row in rows_of(path)[:6])
     for command in ("done", "close"):
-        assert xixin(command, first, "--office", "minzheng").code == 0
-    for item in (third, fourth):
+        for item in (first, sixth):
+            assert xixin(command, item, "--office", "minzheng").code == 0
+    for item in (third, fourth, fifth):
         assert xixin("start", item, "--office", "minzheng").code == 0
     fill(
         path,
@@ -844,6 +843,8 @@ def test_a_row_for_a_part_changed_since_the_form_went_out_is_not_taken(
             second: {"status": "进行中", "progress": "已部署"},
             third: {"progress": "已召开专题会"},  # no status: words for the part as it stands
             fourth: {"status": "进行中", "progress": "已排查 12 处"},  # what stands now, and words
+            fifth: {"status": "已完成", "progress": "已验收"},  # on from what the office recorded
+            sixth: {"progress": "台账已归档"},  # words alone for a part closed out: kept
         },
     )
     got = xixin("collect", str(path))
@@ -851,9 +852,29 @@ def test_a_row_for_a_part_changed_since_the_form_went_out_is_not_taken(
     assert _part(xixin, first, "minzheng") == "closed"
     assert _part(xixin, second, "minzheng") == "doing"
     assert _part(xixin, third, "minzheng") == "doing"
+    assert _part(xixin, fifth, "minzheng") == "done"
+    assert _part(xixin, sixth, "minzheng") == "closed"
+    assert "台账已归档" in xixin("show", sixth).out
     [line] = [line for line in got.err.splitlines() if first in line]
-    assert "已销号" in line and "进行中" in line and "xixin set" in line, line
+    assert "已销号" in line and "进行中" in line and f"xixin return {first}" in line, line
+    [moved] = [line for line in got.err.splitlines() if line.startswith("注意") and fifth in line]
+    assert "未开始" in moved and "进行中" in moved, moved
+    assert not any(line.startswith("注意") and second in line for line in got.err.splitlines())
     assert "已召开专题会" in xixin("show", third).out
     assert "已排查 12 处" in xixin("show", fourth).out
-    again = xixin("collect", str(path))  # nothing new; the same row said again
+    again = xixin("collect", str(path))  # nothing new; the closed part's row said again
     assert again.code == 7 and first in again.err
+
+
+def test_a_form_sent_again_corrected_is_taken(xixin: Runner, tmp_path: Path) -> None:
+    """The unit's first answer changed its parts since the form went out: its corrected
+    form, the same form filled again, is taken all the same (with a word for each)."""
+    path = make_form(xixin, tmp_path)
+    first = rows_of(path)[0][0]
+    fill(path, {first: {"status": "进行中", "progress": "已部署"}})
+    assert xixin("collect", str(path)).code == 0
+    fill(path, {first: {"status": "受阻", "problems": "资金未到位"}})
+    again = xixin("collect", str(path))
+    assert again.code == 0, again.err
+    assert _part(xixin, first, "minzheng") == "blocked"
+    assert any(line.startswith("注意") and first in line for line in again.err.splitlines())

@@ -158,23 +158,35 @@ def collect(
         for one in taken:
             change = one.events[0]
             same = change.status is one.before.status
+            office = plan.offices[change.office].name if change.office else ""
             notices.append(
                 message(
                     "collected_feedback" if same else "collected",
                     lang,
                     item=change.item,
-                    office=plan.offices[change.office].name if change.office else "",
+                    office=office,
                     previous=_label(one.before.status.value, lang),
                     status=_label(change.status.value, lang),
                 )
             )
+            if one.moved and one.row.sent is not None:  # said so: the office may have meant it
+                notices.append(
+                    message(
+                        "collected.moved",
+                        lang,
+                        item=change.item + message("part_mark", lang, office=office),
+                        sent=_label(one.row.sent.value, lang),
+                        now=_label(one.before.status.value, lang),
+                    )
+                )
         notices.append(message("collect.summary", lang, path=str(path), n=len(taken)))
     notices += [problem.render(lang) for problem in problems]
     return Lines(notices=notices, code=int(ExitCode.FORM) if problems else 0)
 
 
 def _left(plan: Plan, lang: str, path: Path, one: Left) -> Problem:
-    """What a row left says: the part's status then and now, and how to record it anyway."""
+    """What a row left says: the part closed out since the form went out, and the way to
+    reopen it if the unit is right (the office's `return`)."""
     said = one.row.status
     assert said is not None and one.row.sent is not None  # a row left changes a status
     unit = plan.unit_name(one.office)
@@ -182,10 +194,9 @@ def _left(plan: Plan, lang: str, path: Path, one: Left) -> Problem:
         str(path),
         None,
         f"{one.sheet}!E{one.row.row}",
-        "form.moved_since",
+        "form.closed_since",
         item=f"{one.row.item}{message('part_mark', lang, office=unit)}",
         sent=_label(one.row.sent.value, lang),
-        now=_label(one.now.status.value, lang),
         said=_label(said.value, lang),
         id=one.row.item,
         office=unit,

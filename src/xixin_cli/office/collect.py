@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from xixin_cli import rules
 from xixin_cli.fold import ItemState, part_view
-from xixin_cli.model import Event, Plan
+from xixin_cli.model import Event, Plan, Status
 from xixin_cli.tuples import NamedTuple
 
 if TYPE_CHECKING:
@@ -24,12 +24,13 @@ class Taken(NamedTuple):
     row: Filled
     before: ItemState
     events: tuple[Event, ...]
+    moved: bool = False  # the part's status had changed since the form went out (`moved_since`)
 
 
 class Left(NamedTuple):
-    """A row not taken: it would change the status of a part whose status has changed since
-    the form went out (closed out, sent back, recorded by the office): the unit answered a
-    question that is no longer the one standing."""
+    """A row not taken: it would change the status of a part closed out (已销号) since the
+    form went out. Closing out is the office's review of done work: a unit's form reopens
+    nothing (the office sends it back, `return`)."""
 
     row: Filled
     now: ItemState
@@ -58,7 +59,9 @@ def changes(
     fingerprint: Fingerprint,
 ) -> tuple[list[Taken], list[Left]]:
     """The records a checked form makes against the states as they are now, and the rows
-    left because their part's status changed since the form went out (`Left`)."""
+    left because they would reopen a part closed out since the form went out (`Left`); a row
+    that changes a part whose status changed otherwise since is taken, and says so (`moved`):
+    a unit may send its form again, corrected, and its first answer is such a change."""
     unit = plan.offices[read.office].name
     taken, left = [], []
     for row in read.rows:
@@ -68,7 +71,8 @@ def changes(
         view = part_view(state, read.office)
         if _same(view, row):
             continue
-        if moved_since(view, row):
+        moved = moved_since(view, row)
+        if moved and view.status is Status.CLOSED:
             left.append(Left(row, view, read.office, read.sheet))
             continue
         by = row.by or unit
@@ -83,7 +87,7 @@ def changes(
             continue
         made = made._replace(progress=row.progress, problems=row.problems, next=row.next)
         proof = rules.evidence(view, *fingerprint, stamp(), note="")
-        taken.append(Taken(row, view, (made, proof)))
+        taken.append(Taken(row, view, (made, proof), moved))
     return taken, left
 
 
