@@ -521,3 +521,72 @@ def test_a_days_replay_kept_knows_an_undo_whose_record_comes_after_it(
         assert replay.last["4.1.1", ""].event_id == "e0"  # e2 is taken back
         assert same(replay, truth(path, day))
         cache._LOADED.clear()
+
+
+def _replays_agree(paths: list[Path], day: date) -> Folded:
+    """The replay of `paths` as of `day` through the cache, again from it, and without it,
+    held to one another; the first given back."""
+    from xixin_cli import cache
+    from xixin_cli.cache import fold_logs
+    from xixin_cli.fold import replayed
+    from xixin_cli.status_log import read_logs
+
+    events, warnings = read_logs(paths)
+    undos = {e.event_id: e.undoes for e in events if e.undoes is not None}
+    expected = Folded.empty().more(tuple(replayed(events, day, taken_back(undos))), warnings)
+    found = fold_logs(paths, day)
+    assert same(found, expected)
+    cache._LOADED.clear()
+    assert same(fold_logs(paths, day), expected)
+    os.environ["XIXIN_CACHE"] = "off"
+    try:
+        assert same(fold_logs(paths, day), expected)
+    finally:
+        del os.environ["XIXIN_CACHE"]
+    return found
+
+
+def test_replays_of_hostile_undo_lines_agree_with_and_without_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: an undo in one of two logs given (a copy beside its original), an undo line
+    readers skip (a BOM in mid-file), an undo on an unfinished last line that goes, and two
+    undo records of one id: each read as every reader reads it, with or without the cache."""
+    import json
+    import time
+
+    from xixin_cli import cache
+
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_now_ns", lambda: time.time_ns() + 10_000_000_000)
+    day = date(2022, 11, 5)
+    at = datetime(2022, 11, 1, 9, tzinfo=CHINA)
+    target = Event("e1", at, "4.1.1", Status.DOING, Status.TODO, "x")
+    other = Event("e2", at, "4.1.2", Status.DOING, Status.TODO, "x")
+    undo = Event("u1", at + timedelta(days=9), "4.1.1", Status.TODO, Status.DOING, "x", undoes="e1")
+    one, two = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    for event in (target, other):
+        append_event(one, event, writer="w")
+    two.write_bytes(one.read_bytes())
+    append_event(two, undo, writer="w")  # the copy's undo takes back the original's record too
+    assert ("4.1.1", "") not in _replays_agree([one, two], day).last
+    lines = two.read_bytes().splitlines(keepends=True)
+    skipped = tmp_path / "bom.jsonl"  # a BOM before a line in mid-file: that line is skipped
+    skipped.write_bytes(lines[0] + lines[1] + b"\xef\xbb\xbf" + lines[2])
+    assert _replays_agree([skipped], day).last["4.1.1", ""].event_id == "e1"
+    tail = tmp_path / "tail.jsonl"  # an undo on a last line still being written, that goes
+    tail.write_bytes(lines[0] + lines[1] + lines[2].rstrip(b"\n"))
+    assert ("4.1.1", "") not in _replays_agree([tail], day).last
+    time.sleep(0.05)
+    tail.write_bytes(lines[0] + lines[1])
+    assert _replays_agree([tail], day).last["4.1.1", ""].event_id == "e1"
+    twice = tmp_path / "twice.jsonl"  # one undo id on two lines: the first line's counts
+    record = json.loads(lines[2])
+    again = json.dumps({**record, "undoes": "e2"}, ensure_ascii=False).encode() + b"\n"
+    twice.write_bytes(lines[0] + lines[1] + lines[2])
+    assert ("4.1.1", "") not in _replays_agree([twice], day).last
+    time.sleep(0.05)
+    with twice.open("ab") as handle:
+        handle.write(again)
+    replay = _replays_agree([twice], day)
+    assert ("4.1.1", "") not in replay.last and replay.last["4.1.2", ""].event_id == "e2"

@@ -127,3 +127,21 @@ def test_the_undo_of_a_backdated_change_under_a_later_undo_counts_now(
     assert undo.code == 0, undo.err
     assert _status(xixin, "5.1.2") == "doing"  # as without both: the start (甲)
     assert "甲" in xixin("show", "5.1.2").out
+
+
+@pytest.mark.parametrize("then", [["close"], ["close", "return"]], ids=" ".join)
+def test_a_backdated_done_a_close_out_rests_on_is_not_undone_under_it(
+    xixin: Runner, state_file: Path, then: list[str]
+) -> None:
+    """A review: undoing a `done --on` under a later close-out left the part 已销号 though
+    never done (the undo counted on the done's day). A close-out, or a return, rests on the
+    done: the undo is refused, naming it, as before."""
+    assert xixin("done", "4.3.2", "--office", "民政办", "--on", "2022-11-20").code == 0
+    for command in then:
+        reason = ["--reason", "材料不全"] if command == "return" else []
+        assert xixin(command, "4.3.2", "--office", "民政办", *reason).code == 0
+    done = json.loads(state_file.read_text().splitlines()[0])["event"]
+    before = state_file.read_bytes()
+    refused = xixin("undo", done[:6])
+    assert refused.code == 2 and refused.out == "", refused.err
+    assert state_file.read_bytes() == before

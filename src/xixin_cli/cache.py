@@ -346,11 +346,45 @@ def fold_logs(paths: Sequence[Path], as_of: date | None = None) -> Folded:
     """Several logs folded together; an event found in two of them counts once."""
     if len(paths) == 1:
         return fold_log(paths[0], as_of)  # the usual case: nothing to fold it together with
+    if as_of is not None and _undos_cross(paths):
+        return _replayed_whole(paths, as_of)
     combined = Folded.empty()
     for path in paths:
         folded = fold_log(path, as_of)
         combined = combined.more(folded.kept(), folded.warnings)
     return combined
+
+
+def _undos_cross(paths: Sequence[Path]) -> bool:
+    """Whether what the undos of several logs take back, taken together, is not what each
+    log's own take back (an undo in one log of a record another holds too: a copy of a log
+    beside the one it was copied from): each log's replay alone would then count it."""
+    from xixin_cli.status_log import open_log
+
+    every: dict[str, str] = {}
+    own: list[frozenset[str]] = []
+    for path in paths:
+        handle = open_log(path)
+        if handle is None:
+            continue
+        with handle:
+            found = _undo_records(handle, 0, str(path))
+        for undo, target in found.items():
+            every.setdefault(undo, target)  # an id in two logs counts as the first one's
+        own.append(taken_back(found))
+    together = taken_back(every)
+    return any(mine != together for mine in own) if every else False
+
+
+def _replayed_whole(paths: Sequence[Path], as_of: date) -> Folded:
+    """Several logs replayed as of the end of `as_of` from their events, read whole, with
+    what all their undos take back left out (no cache: undos across logs are rare)."""
+    from xixin_cli.fold import replayed
+    from xixin_cli.status_log import read_logs
+
+    events, warnings = read_logs(paths)
+    undos = {e.event_id: e.undoes for e in events if e.undoes is not None}
+    return Folded.empty().more(tuple(replayed(events, as_of, taken_back(undos))), warnings)
 
 
 #: How many days' replays (`--as-of` a day before the log's last change) are kept per log.
@@ -404,6 +438,7 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
         if base is not _EMPTY and not _prefix_holds(handle, base, check=not unchanged):
             base = kept = _EMPTY
         undos: dict[str, str] = {}  # a day's replay: the undo records of the bytes folded
+        since: dict[str, str] = {}  # ... and of the bytes after the kept prefix
         dropped: frozenset[str] = frozenset()
         if as_of is not None:  # what the log's undos take back counts on no day
             undos = dict(base.undos)
@@ -412,7 +447,7 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
                 # an undo recorded since: the kept replay may have folded what it takes back
                 base = kept = _EMPTY
                 undos, since = {}, _undo_records(handle, 0, name)
-            dropped = taken_back({**undos, **since})
+            dropped = taken_back({**since, **undos})  # an id the prefix has is its line's
         if kept is _EMPTY:
             fresh = None  # nothing to keep a tail beside: the fold is written whole
         handle.seek(base.offset)
@@ -423,8 +458,10 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
                 tail = piece
                 break
             read = parse_log(piece, name, first_line=lines + 1)
-            if as_of is not None:
-                undos.update({e.event_id: e.undoes for e in read.events if e.undoes})
+            if as_of is not None:  # an id on two lines is the first one's, as readers read it
+                for event in read.events:
+                    if event.undoes is not None:
+                        undos.setdefault(event.event_id, event.undoes)
             read = _by(as_of, read, dropped)
             folded = folded.more(read.events, read.warnings)
             if fresh is not None:
@@ -436,6 +473,8 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
             lines += piece.count(b"\n")
             offset += len(piece)
         held(opened, offset, crc)
+    if as_of is not None and since.keys() - undos.keys():
+        info = None  # an undo on a last line still being written: this answer is not kept
     if info is not None and (offset != base.offset or (stamps is not None and base.seen != stamps)):
         if fresh is not None:
             joins = (kept.offset, kept.crc)
@@ -467,13 +506,18 @@ def _undo_records(handle: BinaryIO, start: int, name: str) -> dict[str, str]:
 
     found: dict[str, str] = {}
     handle.seek(start)
+    first = start == 0  # a BOM is skipped on the file's first line only, as readers skip it
     for piece in pieces(handle, _PIECE):
-        if b"undoes" not in piece and b"\\u" not in piece:
-            continue
-        lines = [line for line in piece.split(b"\n") if b"undoes" in line or b"\\u" in line]
-        for event in parse_log(b"\n".join(lines) + b"\n", name).events:
-            if event.undoes is not None:
-                found[event.event_id] = event.undoes
+        if b"undoes" in piece or b"\\u" in piece:
+            lines = piece.split(b"\n")
+            asked = [n for n, line in enumerate(lines) if b"undoes" in line or b"\\u" in line]
+            for n in asked:  # each line read as it is read in place: alone, numbered so
+                for event in parse_log(
+                    lines[n] + b"\n", name, first_line=n + 1 if first else 2
+                ).events:
+                    if event.undoes is not None:
+                        found.setdefault(event.event_id, event.undoes)  # the first line's
+        first = False
     handle.seek(start)
     return found
 

@@ -311,16 +311,17 @@ def undo(
 def _on_its_day(plan: Plan, events: Sequence[Event], target: Event) -> bool:
     """Whether the undo of `target` counts on the day the change is said to have happened
     (`--on`): right after it, under the changes of later days, which then stand over both as
-    they stood. Not when one of those is itself an undo's record of the same part and thing:
-    it put back a state that held the target (undone, its record would stand again on top),
-    so the undo counts now, and `_changed_since` names them."""
+    they stood. Not when one of those rests on what stood then: an undo's record of the same
+    part and thing (it put back a state that held the target: undone, the target would stand
+    again on top), a close-out or a return (each needs the part done, or closed, before it):
+    then the undo counts now, and `_changed_since` names them."""
     from xixin_cli.fold import order_key
 
     if target.on is None:
         return False
     since = order_key(target)
     return not any(
-        event.undoes is not None
+        (event.undoes is not None or event.status is Status.CLOSED or is_return(event))
         and event.item == target.item
         and _same_thing(event, target)
         and _touches(plan, event.office, target.office)
