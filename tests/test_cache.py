@@ -122,11 +122,11 @@ def test_the_log_cache_agrees_with_a_full_read(
                 )
                 append_event(path, event, writer="w")
             elif kind == "escaped_undo" and recorded:
-                target = recorded[int(op[1]) % len(recorded)].event_id  # type: ignore[call-overload]
-                at = f"2022-11-0{1 + n % 9}T08:00:00+08:00"
+                named = recorded[int(op[1]) % len(recorded)].event_id  # type: ignore[call-overload]
+                when = f"2022-11-0{1 + n % 9}T08:00:00+08:00"
                 line = (
-                    f'{{"v":1,"event":"z{n}","at":"{at}","item":"4.1.1","status":"todo",'
-                    f'"previous":"done","by":"x","\\u0075ndoes":"{target}"}}\n'
+                    f'{{"v":1,"event":"z{n}","at":"{when}","item":"4.1.1","status":"todo",'
+                    f'"previous":"done","by":"x","\\u0075ndoes":"{named}"}}\n'
                 )
                 with path.open("ab") as handle:
                     handle.write(line.encode())
@@ -479,8 +479,8 @@ def test_a_longer_prefix_is_read_on_from_the_longest_one_known(tmp_path: Path) -
         before = handle.read
         asked: list[int] = []
 
-        def read(size: int = -1) -> bytes:
-            asked.append(size)
+        def read(size: int | None = -1) -> bytes:
+            asked.append(-1 if size is None else size)
             return before(size)
 
         handle.read = read  # type: ignore[method-assign]

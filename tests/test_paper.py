@@ -821,7 +821,8 @@ def test_a_workbook_part_larger_than_a_form_can_be_is_not_read(
 def _part(xixin: Runner, item: str, office: str) -> str:
     shown = xixin("show", item, "--json")
     assert shown.code == 0, shown.err
-    return next(p["status"] for p in json.loads(shown.out)["parts"] if p["office_key"] == office)
+    parts = json.loads(shown.out)["parts"]
+    return str(next(p["status"] for p in parts if p["office_key"] == office))
 
 
 def test_a_form_reopens_no_part_closed_out_since_it_went_out(xixin: Runner, tmp_path: Path) -> None:
