@@ -100,6 +100,8 @@ def test_a_backdated_change_a_later_one_shadows_can_be_undone(xixin: Runner) -> 
     undo = xixin("undo")
     assert undo.code == 0, undo.err
     assert _status(xixin, "5.1.2") == "done"  # the done, of a later day, stands over both
+    [said] = [line for line in undo.err.splitlines() if line.startswith("注意")]
+    assert "2022-11-23" in said and "已完成" in said, undo.err  # and the undo says so
     week = xixin("report", "weekly", "--as-of", "2022-11-25")
     [line] = [line for line in week.out.splitlines() if "补录" in line]
     assert line.endswith("（已撤销）"), line

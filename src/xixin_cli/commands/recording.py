@@ -137,18 +137,18 @@ def _status_change(
     return Lines(notices=[line for line in lines if line])
 
 
-def _shadowed(lang: str, item: str, view: ItemState, event: Event) -> str:
-    """A word when a change said to have happened earlier (`--on`) leaves the status as it
-    stands: the part's latest change counts after it; "" otherwise."""
+def _shadowed(
+    lang: str, item: str, view: ItemState, event: Event, code: str = "recorded.shadowed"
+) -> str:
+    """A word when a change said to have happened earlier (`--on`), or the undo of one,
+    leaves the status as it stands: the part's latest change counts after it; "" otherwise."""
     from xixin_cli.fold import happened_on, order_key
 
     last = view.last
     if last is None or order_key(last) <= order_key(event):
         return ""
     day = happened_on(last).isoformat()
-    return message(
-        "recorded.shadowed", lang, item=item, day=day, status=status_label(view.status, lang)
-    )
+    return message(code, lang, item=item, day=day, status=status_label(view.status, lang))
 
 
 def _applies_not(view: ItemState, offices: Sequence[str]) -> bool:
@@ -392,7 +392,15 @@ def undo(
         return [revert for revert, _ in made]
 
     record(opened, decide)
-    return Lines(notices=[_undone(opened, revert, target) for revert, target in made])
+    lines = []
+    for revert, target in made:
+        lines.append(_undone(opened, revert, target))
+        state = opened.states.get(revert.item)
+        if revert.on is not None and revert.kind is EventKind.STATUS and state is not None:
+            where = state.item.id + _unit(opened, state, revert.office)
+            view = part_view(state, revert.office) if revert.office else state
+            lines.append(_shadowed(opened.lang, where, view, revert, "undone.shadowed"))
+    return Lines(notices=[line for line in lines if line])
 
 
 def _undone(opened: Session, revert: Event, target: Event) -> str:

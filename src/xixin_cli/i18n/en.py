@@ -137,6 +137,7 @@ MESSAGES: dict[str, str] = {
     "did_you_mean": " (did you mean '{value}'?)",
     "recorded": "recorded: {item} {title}: {previous} → {status}",
     "recorded.shadowed": "note: {item} has a change on {day}, so it stays '{status}'; this change counts for its own day only, not for now",
+    "undone.shadowed": "note: {item} has a change on {day}, so it stays '{status}'; the change undone was of a day before it, and only that day's progress changes",
     "unchanged": "{item} is already '{status}'; nothing recorded (add --note to record a note)",
     "close.not_applicable": "{item} does not apply: nothing to close out (nothing recorded)",
     "undone": "undone: {item} {title}: {previous} → {status} (a new record; the old one is kept)",
