@@ -879,3 +879,29 @@ def test_a_form_sent_again_corrected_is_taken(xixin: Runner, tmp_path: Path) -> 
     assert again.code == 0, again.err
     assert _part(xixin, first, "minzheng") == "blocked"
     assert any(line.startswith("注意") and first in line for line in again.err.splitlines())
+
+
+def test_collect_on_dates_the_rows_that_give_no_day(xixin: Runner, tmp_path: Path) -> None:
+    """A trial: forms that came in on Friday, collected on Monday, had their rows without a
+    完成日期 dated Monday (collect took no --on, which every recording command takes)."""
+    path = make_form(xixin, tmp_path)
+    first, second = (row[0] for row in rows_of(path)[:2])
+    fill(
+        path,
+        {
+            first: {"status": "进行中", "progress": "已部署"},
+            second: {"status": "已完成", "progress": "已办结", "day": datetime(2022, 11, 23)},
+        },
+    )
+    got = xixin("collect", str(path), "--on", "2022-11-25")
+    assert got.code == 0, got.err
+    history = {
+        r["item"]: r
+        for item in (first, second)
+        for r in json.loads(xixin("history", item, "--json").out)
+        if r.get("kind", "status") == "status"
+    }
+    assert history[first]["on"] == "2022-11-25"  # the day given
+    assert history[second]["on"] == "2022-11-23"  # the row's own 完成日期 comes first
+    late = xixin("collect", str(path), "--on", "2099-01-01")
+    assert late.code == 2 and "2099-01-01" in late.err

@@ -106,20 +106,23 @@ def collect(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(metavar="FILE...")],
     office: Annotated[str | None, typer.Option("--office")] = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATE")] = None,
 ) -> Lines:
     """Record what filled forms say: for each row that says something new, one change to that
-    unit's part, with its feedback; the form is kept as evidence of it."""
+    unit's part, with its feedback; the form is kept as evidence of it. A row's 完成日期 is
+    the day it happened; else --on (the day the forms came in), else today."""
     from xixin_cli.dates import now_in_china, today_in_china
     from xixin_cli.errors import ExitCode
     from xixin_cli.evidence import fingerprint, keep_copy, store_of
     from xixin_cli.office.collect import Taken, changes
     from xixin_cli.office.forms import read_form
-    from xixin_cli.session import record
+    from xixin_cli.session import on_day, record
 
     # No openpyxl here: a form's values are read with the standard library (xlsx_read.py).
     opened = session(ctx, write=True)
     plan, lang = opened.plan, opened.lang
     expected = office_key(plan, office, lang)
+    came_in = on_day(on, plan)  # checked as every --on is: not after today, not before the plan
     today = today_in_china()
     store = store_of(opened.state.path)
     problems: list[Problem] = []
@@ -146,7 +149,7 @@ def collect(
 
         made[:] = []
         for path, read, prints, at in good:
-            found = changes(plan, fresh.states, read, at, lambda: uuid.uuid4().hex, prints)
+            found = changes(plan, fresh.states, read, at, lambda: uuid.uuid4().hex, prints, came_in)
             made.append((path, *found))
         return [event for _, taken, _ in made for one in taken for event in one.events]
 

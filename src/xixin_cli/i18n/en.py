@@ -494,6 +494,7 @@ MESSAGES: dict[str, str] = {
     "opt.form.split_by": "One form per unit, into the -o folder.",
     "opt.collect.files": "The returned progress forms (.xlsx).",
     "opt.collect.office": "This unit's forms only; another unit's form is refused.",
+    "opt.collect.on": "The day the rows that give no date happened (the day the forms came in, 2022-11-25; default: today); not after today, not before the plan was issued.",
     "opt.since": "Since this day (default: 7 days ago).",
     "field.feedback": "Units' reports",
     "feedback.progress": "progress: {text}",

@@ -494,6 +494,7 @@ MESSAGES: dict[str, str] = {
     "opt.form.split_by": "每个单位各生成一份，写入 -o 指定的文件夹。",
     "opt.collect.files": "报回的推进情况表（.xlsx）。",
     "opt.collect.office": "只收这个单位的表；其他单位的表不收录。",
+    "opt.collect.on": "没有填完成日期的行记为哪天发生（报回的那天，如 2022-11-25；默认：今天）；不晚于今天，不早于方案印发日期。",
     "opt.since": "自这一天起（默认：7 天前）。",
     "field.feedback": "单位报送",
     "feedback.progress": "进展：{text}",

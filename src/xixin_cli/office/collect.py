@@ -5,7 +5,7 @@ fingerprint)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from xixin_cli import rules
@@ -57,8 +57,10 @@ def changes(
     at: datetime,
     new_id: Callable[[], str],
     fingerprint: Fingerprint,
+    came_in: date | None = None,
 ) -> tuple[list[Taken], list[Left]]:
-    """The records a checked form makes against the states as they are now, and the rows
+    """The records a checked form makes against the states as they are now (a row without
+    its 完成日期 dated `came_in`, the day the forms came in, when given), and the rows
     left because they would reopen a part closed out since the form went out (`Left`); a row
     that changes a part whose status changed otherwise since is taken, and says so (`moved`):
     a unit may send its form again, corrected, and its first answer is such a change."""
@@ -78,7 +80,7 @@ def changes(
         by = row.by or unit
 
         def stamp(row: Filled = row, by: str = by) -> rules.Stamp:
-            return rules.Stamp(at, new_id(), by, row.on)
+            return rules.Stamp(at, new_id(), by, row.on or came_in)
 
         status = row.status if row.status is not None else view.status
         note = " ".join((row.progress or row.problems or row.next).split())
