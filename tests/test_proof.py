@@ -342,3 +342,21 @@ def test_evidence_missing_lists_each_units_done_part_across_all_units(
     assert "4.1.1" not in table.out  # its done part has its evidence
     mine = xixin("evidence", "--missing", "--office", "民政办", "--json")
     assert [d["id"] for d in json.loads(mine.out)] == ["4.3.2"]
+
+
+def test_show_dates_a_change_by_the_day_it_happened(xixin: Runner) -> None:
+    """A trial: after `done --on 2022-11-25`, show said 最近记录 2026-12-03 22:26 (the day it
+    was typed) and an extension's 经…批准 likewise, where history shows the --on day."""
+    from xixin_cli.dates import today_in_china
+
+    typed = today_in_china().isoformat()
+    assert xixin("done", "5.1.2", "--on", "2022-11-25").code == 0
+    extend = ("extend", "4.7.8", "--office", "农服中心", "--to", "2022-12-20")
+    assert xixin(*extend, "--reason", "苗木延期", "--on", "2022-11-28").code == 0
+    shown = xixin("show", "5.1.2")
+    assert shown.code == 0, shown.err
+    [last] = [line for line in shown.out.splitlines() if "最近记录" in line]
+    assert "2022-11-25" in last and typed not in last, last
+    extended = xixin("show", "4.7.8").out
+    [line] = [line for line in extended.splitlines() if "批准" in line]
+    assert "2022-11-28" in line and typed not in line, line

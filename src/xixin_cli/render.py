@@ -297,7 +297,7 @@ def item_view(
                     path=e.path,
                     size=e.size,
                     sha=e.sha256[:12],
-                    date=f"{e.at:%Y-%m-%d}",
+                    date=happened(e, lang),
                 )
                 for e in state.evidence
             ),
@@ -371,7 +371,7 @@ def _extension_lines(plan: Plan, state: ItemState, lang: str) -> list[str]:
             else "",
             due=extension.due.isoformat() if extension.due else original,
             original=original,
-            at=f"{extension.at:%Y-%m-%d}",
+            at=happened(extension, lang),
             by=extension.by,
             reason=extension.note,
         )
@@ -416,8 +416,16 @@ def _event_line(event: Event, lang: str) -> str:
     change = (
         f"{status_label(event.previous.value, lang)} → {status_label(event.status.value, lang)}"
     )
-    text = f"{event.at:%Y-%m-%d %H:%M} {event.by} {change}"
+    text = f"{happened(event, lang, clock=True)} {event.by} {change}"
     return text + (sep("bar", lang) + event.note if event.note else "")
+
+
+def happened(event: Event, lang: str, clock: bool = False) -> str:
+    """When a record says its change happened: its `--on` day, marked as entered later
+    (2022-11-25 补记), else the day it was written (and the time, with `clock`)."""
+    if event.on is not None:
+        return message("history.on", lang, on=event.on.isoformat(), at=f"{event.at:%m-%d}")
+    return f"{event.at:%Y-%m-%d %H:%M}" if clock else f"{event.at:%Y-%m-%d}"
 
 
 def evidence_table(plan: Plan, item_states: Sequence[ItemState], lang: str) -> Table:
@@ -506,9 +514,7 @@ def history_table(
         change = Text("\n").join(Wrapped(change, words=words).lines(change_width))
         if event.event_id in undone:
             change.append("\n" + message("report.undone", lang).strip(), style="dim")
-        when = f"{event.at:%Y-%m-%d}"
-        if event.on is not None:
-            when = message("history.on", lang, on=event.on.isoformat(), at=f"{event.at:%m-%d}")
+        when = happened(event, lang)
         stamp = Text("\n").join(Wrapped(when).lines(_STAMP_WIDTH))  # "2022-11-30, entered later"
         stamp.append(f"\n{event.at:%H:%M} ")
         stamp.append(event.event_id[:6], style="dim")
