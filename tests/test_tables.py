@@ -190,8 +190,11 @@ def _breaks_long_way(text: str, words: tuple[str, ...]) -> list[int]:
     for match in wrap._pattern(words).finditer(text):
         start = match.start()
         piece = match.group()
-        spaced = (
-            piece[0].isdigit() and text[start - 1 : start].isspace() and wrap._cjk(previous_end)
+        spaced = (  # 逾期 66 天 keeps its number; 延期至 2022-12-20 breaks before the date
+            piece[0].isdigit()
+            and text[start - 1 : start].isspace()
+            and wrap._cjk(previous_end)
+            and wrap._DATE.match(piece) is None
         )
         if (
             start
@@ -213,6 +216,7 @@ def _breaks_long_way(text: str, words: tuple[str, ...]) -> list[int]:
 )
 @example(text="  、（第1项", words=())  # an indent, then what may not start a line
 @example(text=" 办公", words=(" 办",))  # a word that starts with a blank: not an indent
+@example(text="乡民政办 2022-11-30", words=("乡民政办", "党群办"))  # a date after a word: a break
 def test_breaks_are_found_as_match_by_match(text: str, words: tuple[str, ...]) -> None:
     text = text.replace("\n", "")
     assert breaks(text, words) == _breaks_long_way(text, words)
