@@ -347,6 +347,15 @@ def _fold(piece: str, width: int) -> list[str]:
     from rich.cells import chop_cells
 
     lines = chop_cells(piece, width)
+    if "".join(lines) != piece:  # rich drops a character wider than the line: cut here
+        lines, line, used = [], "", 0
+        for char in piece:
+            size = cells(char)
+            if line and used + size > width:
+                lines.append(line)
+                line, used = "", 0
+            line, used = line + char, used + size
+        lines.append(line)
     for n in range(1, len(lines)):
         while lines[n] and lines[n][0] in NO_START and len(lines[n - 1]) > 1:
             lines[n - 1], lines[n] = lines[n - 1][:-1], lines[n - 1][-1] + lines[n]
