@@ -360,3 +360,20 @@ def test_show_dates_a_change_by_the_day_it_happened(xixin: Runner) -> None:
     extended = xixin("show", "4.7.8").out
     [line] = [line for line in extended.splitlines() if "批准" in line]
     assert "2022-11-28" in line and typed not in line, line
+
+
+def test_show_and_list_take_as_of(xixin: Runner) -> None:
+    """A trial: `show 4.3.2 --as-of 2022-11-26` was refused (no such option), though the
+    README says every date-dependent command takes it; list likewise."""
+    assert xixin("done", "5.1.2", "--on", "2022-11-25").code == 0
+    for args, then in ((["--as-of", "2022-11-24"], "todo"), (["--as-of", "2022-11-25"], "done")):
+        shown = xixin("show", "5.1.2", "--json", *args)
+        assert shown.code == 0, shown.err
+        assert json.loads(shown.out)["status"] == then
+        listed = xixin("list", "--json", "--all", *args)
+        assert listed.code == 0, listed.err
+        [row] = [row for row in json.loads(listed.out) if row["id"] == "5.1.2"]
+        assert row["status"] == then
+    assert json.loads(xixin("show", "5.1.2", "--json").out)["status"] == "done"
+    bad = xixin("show", "5.1.2", "--as-of", "2022-13-45")
+    assert bad.code == 2 and bad.out == "" and "2022-13-45" in bad.err

@@ -12,12 +12,14 @@ from xixin_cli.commands._options import (
     LIST_LIMIT,
     TABLE_LIMIT,
     AllOpt,
+    AsOfOpt,
     JsonOpt,
     LimitOpt,
     OfficeOpt,
     PhaseOpt,
     StatusOpt,
     capped,
+    day,
     session,
     settings,
 )
@@ -34,9 +36,11 @@ def list_(
     limit: LimitOpt = LIST_LIMIT,
     show_all: AllOpt = False,
     as_json: JsonOpt = False,
+    as_of: AsOfOpt = None,
 ) -> Checklist:
-    """The checklist: tasks and their actions, steps and measures."""
-    opened = session(ctx)
+    """The checklist: tasks and their actions, steps and measures (as they stood at the end
+    of --as-of, when given)."""
+    opened = session(ctx, as_of=day(ctx, as_of) if as_of is not None else None)
     where = item_filter(opened, office, phase, status)
     states = view(opened, where)
     shown = with_parents(states, [s for s in states.values() if where.keeps(s)])
@@ -61,10 +65,12 @@ def show(
     item_id: Annotated[str, typer.Argument(metavar="ID")],
     office: OfficeOpt = None,
     as_json: JsonOpt = False,
+    as_of: AsOfOpt = None,
 ) -> ItemView:
     """One item whole: text, units, dates and their basis, source, and each unit's part; with
-    --office, as that unit sees it (its own part; a task by its own actions)."""
-    opened = session(ctx)
+    --office, as that unit sees it (its own part; a task by its own actions); with --as-of,
+    as it stood at the end of that day."""
+    opened = session(ctx, as_of=day(ctx, as_of) if as_of is not None else None)
     state = item_state(opened, item_id)
     seen_by: tuple[str, ...] = ()
     if office:
