@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from xixin_cli import __version__
 from xixin_cli.errors import Problem
-from xixin_cli.fold import Folded, taken_back
+from xixin_cli.fold import Folded, taken_back, undo_map
 from xixin_cli.model import Event, Plan
 from xixin_cli.tuples import NamedTuple
 
@@ -379,12 +379,11 @@ def _undos_cross(paths: Sequence[Path]) -> bool:
 def _replayed_whole(paths: Sequence[Path], as_of: date) -> Folded:
     """Several logs replayed as of the end of `as_of` from their events, read whole, with
     what all their undos take back left out (no cache: undos across logs are rare)."""
-    from xixin_cli.fold import replayed
+    from xixin_cli.fold import replayed_all
     from xixin_cli.status_log import read_logs
 
     events, warnings = read_logs(paths)
-    undos = {e.event_id: e.undoes for e in events if e.undoes is not None}
-    return Folded.empty().more(tuple(replayed(events, as_of, taken_back(undos))), warnings)
+    return Folded.empty().more(tuple(replayed_all(events, as_of)), warnings)
 
 
 #: How many days' replays (`--as-of` a day before the log's last change) are kept per log.
@@ -458,10 +457,8 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
                 tail = piece
                 break
             read = parse_log(piece, name, first_line=lines + 1)
-            if as_of is not None:  # an id on two lines is the first one's, as readers read it
-                for event in read.events:
-                    if event.undoes is not None:
-                        undos.setdefault(event.event_id, event.undoes)
+            if as_of is not None:
+                undo_map(read.events, undos)
             read = _by(as_of, read, dropped)
             folded = folded.more(read.events, read.warnings)
             if fresh is not None:
@@ -512,11 +509,10 @@ def _undo_records(handle: BinaryIO, start: int, name: str) -> dict[str, str]:
             lines = piece.split(b"\n")
             asked = [n for n, line in enumerate(lines) if b"undoes" in line or b"\\u" in line]
             for n in asked:  # each line read as it is read in place: alone, numbered so
-                for event in parse_log(
-                    lines[n] + b"\n", name, first_line=n + 1 if first else 2
-                ).events:
-                    if event.undoes is not None:
-                        found.setdefault(event.event_id, event.undoes)  # the first line's
+                undo_map(
+                    parse_log(lines[n] + b"\n", name, first_line=n + 1 if first else 2).events,
+                    found,
+                )
         first = False
     handle.seek(start)
     return found

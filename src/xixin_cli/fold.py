@@ -98,6 +98,21 @@ def replayed(events: Iterable[Event], as_of: date, dropped: frozenset[str]) -> l
     return [e for e in events if happened_on(e) <= as_of and e.event_id not in dropped]
 
 
+def replayed_all(events: Sequence[Event], as_of: date) -> list[Event]:
+    """`replayed` of a log's events held whole: what their own undos take back left out."""
+    return replayed(events, as_of, taken_back(undo_map(events)))
+
+
+def undo_map(events: Iterable[Event], into: dict[str, str] | None = None) -> dict[str, str]:
+    """The undo records among `events` (event id -> the id it undoes), added to `into`: an id
+    on two lines is the first one's, as readers read a repeated line."""
+    found = {} if into is None else into
+    for event in events:
+        if event.undoes is not None:
+            found.setdefault(event.event_id, event.undoes)
+    return found
+
+
 #: What a fold is keyed by: an item and the unit whose part a record is for ("" for a record
 #: that names no unit: it applies to every part, as every record written before parts did).
 Key = tuple[str, str]

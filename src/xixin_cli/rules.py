@@ -182,9 +182,9 @@ def _beside(state: ItemState, stamp: Stamp, note: str, **fields: Any) -> Event:
 def undone_ids(events: Sequence[Event]) -> set[str]:
     """The ids of the records an undo has reverted (an undo that was itself undone reverts
     nothing: undoing an undo redoes): `fold.standing_undos`, as a replay leaves them out."""
-    from xixin_cli.fold import standing_undos
+    from xixin_cli.fold import standing_undos, undo_map
 
-    undos = {event.event_id: event.undoes for event in events if event.undoes is not None}
+    undos = undo_map(events)
     return {undos[undo] for undo in standing_undos(undos)}
 
 
@@ -285,8 +285,8 @@ def undo(
     reverts = []
     for target in targets:
         then, now = before.get(target.item), item_states.get(target.item)
+        on = target.on if target.event_id in dated else None  # counted on the target's day
         if then is None or now is None:
-            on = target.on if target.event_id in dated else None
             reverts.append((_revert(target, then, now, stamp(), target.office, on), target))
             continue
         # A record for no unit, or for a group, stood for several parts: each is put back as
@@ -298,12 +298,10 @@ def undo(
         if len(standing) < 2:  # one part, or parts that all stood on the same records
             office = offices[0] if offices else target.office  # none: a unit the plan dropped
             this, that = part_view(then, office), part_view(now, office)
-            on = target.on if target.event_id in dated else None
             reverts.append((_revert(target, this, that, stamp(), target.office, on), target))
             continue
         for office in offices:
             this, that = part_view(then, office), part_view(now, office)
-            on = target.on if target.event_id in dated else None
             reverts.append((_revert(target, this, that, stamp(), office, on), target))
     return reverts
 

@@ -144,13 +144,12 @@ def open_session(
         combined = None
         combined = fold_logs(sources, as_of)
     if combined is None:
-        from xixin_cli.fold import replayed, taken_back
+        from xixin_cli.fold import replayed_all
         from xixin_cli.status_log import read_logs
 
         all_events, read_warnings = read_logs(sources)
         if as_of is not None:  # what the undos take back counts on no day
-            undos = {e.event_id: e.undoes for e in all_events if e.undoes is not None}
-            all_events = tuple(replayed(all_events, as_of, taken_back(undos)))
+            all_events = tuple(replayed_all(all_events, as_of))
         combined = Folded.empty().more(all_events, read_warnings)
     warnings = [warning.render(lang) for warning in _unaccepted(combined.warnings)]
     orphans = plan.unknown(items_of(combined.last))
