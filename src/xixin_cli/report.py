@@ -11,6 +11,7 @@ from xixin_cli.i18n import formatter, join, message, sep, status_label
 from xixin_cli.model import Event, EventKind, Item, ItemKind, Plan, Status
 from xixin_cli.schedule import (
     EVERYTHING,
+    FINISHED,
     WARNING_DAYS,
     DueRow,
     Filter,
@@ -354,7 +355,7 @@ def _what_is_missing(state: ItemState, today: date, lang: str) -> str:
 
 def _missing(kept: Sequence[ItemState], lang: str, today: date) -> list[str]:
     late = [s.item.id for s in kept if s.status.is_open and s.due is not None and s.due < today]
-    bare = [s.item.id for s in kept if s.status in (Status.DONE, Status.CLOSED) and not s.evidence]
+    bare = [s.item.id for s in kept if s.status in FINISHED and not s.evidence]
     stuck = [_blocked(s, lang) for s in kept if s.status is Status.BLOCKED]
     lines = []
     if late:

@@ -33,7 +33,6 @@ class Left(NamedTuple):
     nothing (the office sends it back, `return`)."""
 
     row: Filled
-    now: ItemState
     office: str  # whose part it is
     sheet: str  # the form's sheet the row is on
 
@@ -75,7 +74,7 @@ def changes(
             continue
         moved = moved_since(view, row)
         if moved and view.status is Status.CLOSED:
-            left.append(Left(row, view, read.office, read.sheet))
+            left.append(Left(row, read.office, read.sheet))
             continue
         by = row.by or unit
 
