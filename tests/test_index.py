@@ -250,20 +250,28 @@ def _three(path: Path) -> None:
         append_event(path, event, writer="w1")
 
 
+def _verified(path: Path, early: bool) -> list[tuple[object, ...]]:
+    """verify's problems, the prefix hashed by verify_open, or (`early`) by `start_hashing`
+    first, in its thread, as the command does."""
+    hashing = verified.start_hashing(path) if early else None
+    index = log_index.open_index(path)
+    assert index is not None
+    try:
+        return problems(verify_open(index.db, index.handle, str(path), early=hashing).problems)
+    finally:
+        index.close()
+
+
+@pytest.mark.parametrize("early", [False, True])
 def test_an_edit_to_lines_verified_before_is_still_caught(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, early: bool
 ) -> None:
     monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
     path = tmp_path / "log.jsonl"
     _three(path)
 
     def verified() -> list[tuple[object, ...]]:
-        index = log_index.open_index(path)
-        assert index is not None
-        try:
-            return problems(verify_open(index.db, index.handle, str(path)).problems)
-        finally:
-            index.close()
+        return _verified(path, early)
 
     assert verified() == []
     data = path.read_bytes()  # the same length, in place, then a new change after it
@@ -273,6 +281,45 @@ def test_an_edit_to_lines_verified_before_is_still_caught(
     append_event(path, later, writer="w1")
     assert verified() == [(2, None, "verify.edited", {})]
     assert verified() == [(2, None, "verify.edited", {})]  # remembered, and still reported
+
+
+def test_a_prefix_hashed_early_is_used_only_for_the_length_and_file_verified(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "log.jsonl"
+    _three(path)
+    assert verified.start_hashing(path) is None  # nothing verified yet: nothing to hash
+    assert _verified(path, early=True) == []
+    # hashed as far as that verify went; then another verify goes further before it is used
+    stale = verified.start_hashing(path)
+    assert stale is not None
+    later = Event("e8", START + timedelta(hours=1), "5.3.1", Status.DONE, Status.DOING, "x")
+    append_event(path, later, writer="w1")
+    assert _verified(path, early=False) == []
+    index = log_index.open_index(path)
+    assert index is not None
+    try:
+        found = verify_open(index.db, index.handle, str(path), early=stale)
+    finally:
+        index.close()
+    assert problems(found.problems) == [] and found.records == 4
+    # the log replaced by another of the same length whose first lines differ: the hash taken
+    # of the old file is not the new one's
+    hashing = verified.start_hashing(path)
+    assert hashing is not None
+    data = path.read_bytes()
+    replaced = tmp_path / "replaced.jsonl"
+    replaced.write_bytes(data.replace(b'"item":"4.1.2"', b'"item":"4.1.3"'))
+    assert hashing.result(len(data), (0, 0)) is None  # another file's answer: none
+    os.replace(replaced, path)
+    index = log_index.open_index(path)
+    assert index is not None
+    try:
+        codes = problems(verify_open(index.db, index.handle, str(path), early=hashing).problems)
+    finally:
+        index.close()
+    assert codes == [(2, None, "verify.edited", {})]
 
 
 def test_verify_full_and_incremental_say_the_same_on_the_command_line(

@@ -176,7 +176,8 @@ def _end(row: Row) -> int:
     return row.start + row.size
 
 
-def _cache_file(path: Path) -> Path | None:
+def index_file(path: Path) -> Path | None:
+    """Where the index of the log at `path` is kept (None: no cache folder)."""
     from xixin_cli.cache import cache_dir
 
     folder = cache_dir()
@@ -377,7 +378,7 @@ class LogIndex:
 
 def has_index(path: Path) -> bool:
     """Whether the log has an index file already (up to date or not)."""
-    target = _cache_file(path)
+    target = index_file(path)
     return target is not None and target.is_file()
 
 
@@ -400,7 +401,7 @@ def merged_before(target: Path, digest: str, name: str) -> tuple[Problem, ...] |
 def open_index(path: Path) -> LogIndex | None:
     """The log's index, brought up to date; None when there is no cache folder, no log, or the
     index cannot be kept (then the caller reads the log itself)."""
-    target = _cache_file(path)
+    target = index_file(path)
     if target is None:
         return None
     from xixin_cli.cache import _now_ns, _stamps, _vouch, held, prefix_crc
@@ -619,7 +620,7 @@ def extend(
     events, one a line, when the merge decoded them already (they are not decoded again)."""
     from xixin_cli.status_log import LogRead, parse_log
 
-    target = _cache_file(path)
+    target = index_file(path)
     if target is None:
         return None
     try:

@@ -6,10 +6,10 @@ log's index database (log_index.py): every (writer, hash) with the first line th
 event id with its line and a digest of its content, each writer's last line, the problems
 found so far, and the chains that pointed at no hash yet (they become `moved` if that hash
 turns up further down). It also keeps the prefix's length and SHA-256: a verify first reads the
-verified prefix again and compares its SHA-256, so a change to a line verified before (an edit
-that keeps the length, a line deleted and another appended) sends it back to the start, and
-the whole log is verified again. The answers are the ones `verify_log` gives on the whole file
-(a property test holds it to that).
+verified prefix again (in a thread, while the index catches up) and compares its SHA-256, so a
+change to a line verified before (an edit that keeps the length, a line deleted and another
+appended) sends it back to the start, and the whole log is verified again. The answers are
+the ones `verify_log` gives on the whole file (a property test holds it to that).
 
 `verify --full` trusts nothing remembered: it reads every line again and keeps what it must
 know of the lines before in memory for that one run (`_Memory`), compactly, and writes nothing
@@ -27,6 +27,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, count
 from operator import add
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from xixin_cli.errors import Problem
@@ -578,12 +579,72 @@ class Result:
 _BOM = b"\xef\xbb\xbf"
 
 
+class Hashing:
+    """The SHA-256 of the prefix of a log that its last verify reached, taken in a thread of
+    its own while the log's index catches up (each reads the whole prefix: on two cores, at
+    once; hashing releases the interpreter's lock). `verify_open` uses it only for the same
+    file and the same length it remembers by then; else it reads the prefix itself."""
+
+    def __init__(self, path: Path, offset: int) -> None:
+        import threading
+
+        self.offset = offset
+        self.file: tuple[int, int] | None = None  # the (device, inode) that was read
+        self.hasher: Any = None  # set when the whole prefix was read
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        hasher = hashlib.sha256()
+        try:
+            with path.open("rb", buffering=0) as handle:
+                info = os.fstat(handle.fileno())
+                self.file = (info.st_dev, info.st_ino)
+                if _hashed(handle, self.offset, hasher):
+                    self.hasher = hasher
+        except OSError:  # read again by verify_open, which reports what is wrong
+            self.hasher = None
+
+    def result(self, offset: int, file: tuple[int, int]) -> Any:
+        """The hasher having read the first `offset` bytes of `file`, or None."""
+        self._thread.join()
+        return self.hasher if (self.offset, self.file) == (offset, file) else None
+
+
+def start_hashing(path: Path) -> Hashing | None:
+    """The verified prefix of the log at `path` being hashed, as far as the index remembers
+    it (None when it remembers none, or cannot be read: verify_open then does it all)."""
+    from xixin_cli.log_index import index_file
+
+    target = index_file(path)
+    if target is None or not target.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5)
+        try:
+            db.execute("PRAGMA trusted_schema = OFF")
+            found = db.execute("SELECT value FROM meta WHERE key = 'v_offset'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:  # not made yet, busy, not ours: verify_open finds out
+        return None
+    if found is None or type(found[0]) is not int or found[0] <= 0:
+        return None
+    return Hashing(path, found[0])
+
+
 def verify_open(
-    db: sqlite3.Connection, handle: BinaryIO, name: str, *, full: bool = False
+    db: sqlite3.Connection,
+    handle: BinaryIO,
+    name: str,
+    *,
+    full: bool = False,
+    early: Hashing | None = None,
 ) -> Result:
     """Verify the open log, from where the last verify stopped (when the prefix verified
     before is no longer what it was, from the start), and remember how far; with `full`, all
-    of it, from its bytes alone (what is remembered is neither used nor changed)."""
+    of it, from its bytes alone (what is remembered is neither used nor changed). `early`:
+    the prefix being hashed already (`start_hashing`)."""
     if full:
         return _verify_all(handle, name)
     db.executescript(_TABLES)
@@ -593,14 +654,19 @@ def verify_open(
         meta = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'v_%'"))
         offset, lines = int(meta.get("v_offset", 0)), int(meta.get("v_lines", 0))
         info = os.fstat(handle.fileno())
-        same = (info.st_dev, info.st_ino) == (meta.get("v_device"), meta.get("v_inode"))
-        hasher = hashlib.sha256()
-        if (
-            offset == 0  # nothing verified yet: start from empty tables, known to be empty
-            or not same
-            or info.st_size < offset
-            or not _prefix_same(handle, offset, hasher, meta)
-        ):
+        file = (info.st_dev, info.st_ino)
+        same = file == (meta.get("v_device"), meta.get("v_inode"))
+        hasher = None
+        if offset and same and info.st_size >= offset:
+            hasher = early.result(offset, file) if early is not None else None
+            if hasher is None:
+                hasher = hashlib.sha256()
+                handle.seek(0)
+                if not _hashed(handle, offset, hasher):
+                    hasher = None
+            if hasher is not None and hasher.hexdigest() != meta.get("v_sha"):
+                hasher = None
+        if hasher is None:  # nothing verified yet, or no longer what was verified
             for statement in _RESET:
                 db.execute(statement)
             db.executemany(
@@ -673,10 +739,9 @@ def _verify_from(state: _Memory, handle: BinaryIO) -> Result:
 _PIECE = 4 << 20
 
 
-def _prefix_same(handle: BinaryIO, offset: int, hasher: Any, meta: dict[str, Any]) -> bool:
-    """Whether the first `offset` bytes still have the SHA-256 they had when verified (read a
-    megabyte at a time; `hasher` is left having read them)."""
-    handle.seek(0)
+def _hashed(handle: BinaryIO, offset: int, hasher: Any) -> bool:
+    """Whether the next `offset` bytes could be read, each into `hasher` (a megabyte at a
+    time)."""
     left = offset
     while left > 0:
         block = handle.read(min(1 << 20, left))
@@ -684,4 +749,4 @@ def _prefix_same(handle: BinaryIO, offset: int, hasher: Any, meta: dict[str, Any
             return False
         hasher.update(block)
         left -= len(block)
-    return offset == 0 or hasher.hexdigest() == meta.get("v_sha")
+    return True

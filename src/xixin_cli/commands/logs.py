@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from xixin_cli.log_index import LogIndex
     from xixin_cli.merge import Appended, Incoming, Source
     from xixin_cli.model import Event, Plan
+    from xixin_cli.verified import Hashing
 
 
 class _Checked(NamedTuple):
@@ -37,8 +38,11 @@ def _check_logs(given: Settings, *, plan: object = None, full: bool = False) -> 
     the whole log, as `checks.verify_log` reads it."""
     from xixin_cli.log_index import open_index
     from xixin_cli.paths import plan_path, state_sources
+    from xixin_cli.verified import start_hashing
 
     for where in state_sources(given.state, plan_path(given.plan)):
+        # the prefix verified before is hashed while the index catches up with the log
+        early = None if full else start_hashing(where)
         index = open_index(where)
         if index is None:
             yield _check_read(where, plan)
@@ -46,7 +50,7 @@ def _check_logs(given: Settings, *, plan: object = None, full: bool = False) -> 
         import sqlite3
 
         try:
-            checked = _check_indexed(where, index, plan, full)
+            checked = _check_indexed(where, index, plan, full, early)
         except sqlite3.Error:  # the index cannot be kept (locked, disk full): read it whole
             checked = _check_read(where, plan)
         finally:
@@ -75,7 +79,9 @@ def _check_read(where: Path, plan: object) -> _Checked:
     return _Checked(where, problems, verified.records, verified.writers, events, verified.repeated)
 
 
-def _check_indexed(where: Path, index: LogIndex, plan: object, full: bool) -> _Checked:
+def _check_indexed(
+    where: Path, index: LogIndex, plan: object, full: bool, early: Hashing | None = None
+) -> _Checked:
     """One log checked through its index: verified from where the last verify stopped."""
     from collections import Counter
 
@@ -87,7 +93,7 @@ def _check_indexed(where: Path, index: LogIndex, plan: object, full: bool) -> _C
     from xixin_cli.verified import verify_open
 
     name = str(where)
-    verified = verify_open(index.db, index.handle, name, full=full)
+    verified = verify_open(index.db, index.handle, name, full=full, early=early)
 
     def lines_of(ids: frozenset[str]) -> set[int]:
         found: set[int] = set()
