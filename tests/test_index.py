@@ -371,3 +371,16 @@ def test_commands_read_the_whole_log_when_the_index_cannot_be_kept(
     assert [(r.code, r.out) for r in unkept] == [(r.code, r.out) for r in kept]
     assert kept[0].code == 0 and "4.1.2" in kept[0].out
     assert blocked.read_text(encoding="utf-8").startswith("a file")
+
+
+def test_no_prefix_is_hashed_of_a_log_that_is_now_a_fifo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "log.jsonl"
+    _three(path)
+    assert _verified(path, early=False) == []
+    assert verified.start_hashing(path) is not None  # what the index remembers: a prefix
+    path.unlink()
+    os.mkfifo(path)  # a thread opening it to read would wait for a writer for ever
+    assert verified.start_hashing(path) is None

@@ -617,7 +617,8 @@ def start_hashing(path: Path) -> Hashing | None:
     from xixin_cli.log_index import index_file
 
     target = index_file(path)
-    if target is None or not target.is_file():
+    # a FIFO (refused by open_index) would hold the thread at its open
+    if target is None or not target.is_file() or not path.is_file():
         return None
     try:
         db = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5)
