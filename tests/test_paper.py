@@ -905,3 +905,23 @@ def test_collect_on_dates_the_rows_that_give_no_day(xixin: Runner, tmp_path: Pat
     assert history[second]["on"] == "2022-11-23"  # the row's own 完成日期 comes first
     late = xixin("collect", str(path), "--on", "2099-01-01")
     assert late.code == 2 and "2099-01-01" in late.err
+
+
+def test_undo_takes_back_a_collected_form_whole_whoever_filled_each_row(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    path = make_form(xixin, tmp_path)
+    first, second = (row[0] for row in rows_of(path)[:2])
+    fill(path, {first: {"status": "已完成", "by": "李四"}, second: {"status": "进行中"}})
+    got = xixin("collect", str(path))
+    assert got.code == 0, got.err
+    undone = xixin("undo")
+    assert undone.code == 0, undone.err
+    history = [*json.loads(xixin("history", first, "--json").out)]
+    history += json.loads(xixin("history", second, "--json").out)
+    changed = {r["event"] for r in history if r.get("status") in ("done", "doing")}
+    reverted = {r["undoes"] for r in history if r.get("undoes")}
+    assert len(changed) == 2 and changed <= reverted, (changed, reverted, undone.out)
+    for item in (first, second):
+        shown = json.loads(xixin("list", "--json").out)
+        assert next(s for s in shown if s["id"] == item)["status"] == "todo", item

@@ -212,11 +212,13 @@ def _command_key(event: Event) -> tuple[object, ...]:
 
 
 def command_of(events: Sequence[Event], one: Event) -> list[Event]:
-    """Every record of the command that made `one`: same writer, same time, same recorder."""
+    """Every record of the command that made `one`: the same writer's, written at the same
+    time (one stamp a command, to the microsecond: `session.stamper`). Not by its recorder:
+    a returned form's rows each name who filled them, and `undo` takes the form back whole."""
     from xixin_cli.fold import order_key
 
-    key = (one.writer, one.at, one.by)
-    return sorted((e for e in events if (e.writer, e.at, e.by) == key), key=order_key)
+    key = (one.writer, one.at)
+    return sorted((e for e in events if (e.writer, e.at) == key), key=order_key)
 
 
 def undo_target(events: Sequence[Event], writer: str | None = None, which: str = "") -> list[Event]:
