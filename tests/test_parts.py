@@ -555,3 +555,24 @@ def test_a_groups_blocked_item_gives_the_blocked_parts_own_reason(
         assert told.code == 0, told.err
         assert "4.1.1（驻村工作队人员调整）" in told.out or "（驻村工作队人员调整）" in told.out
         assert "（已召开村民大会）" not in told.out, (command, told.out)
+
+
+def test_a_units_weekly_report_lists_its_own_changes_and_the_items_not_anothers(
+    xixin: Runner,
+) -> None:
+    """4.3.2 names 党群办, 民政办 and 各村: 党群办's own change is not 民政办's progress; a
+    change for every part, and one for 民政办's own, are."""
+    for args in (
+        ("done", "4.3.2", "--office", "党群办", "--on", "2022-11-24", "--note", "党群办完成"),
+        ("start", "4.3.2", "--office", "民政办", "--on", "2022-11-23", "--note", "民政办开始"),
+        ("start", "4.3.1", "--office", "all", "--on", "2022-11-22", "--note", "全部开始"),
+    ):
+        assert xixin(*args).code == 0
+    week = ("report", "weekly", "--as-of", "2022-11-27")
+    mine = xixin(*week, "--office", "民政办")
+    assert mine.code == 0, mine.err
+    changes = mine.out.split("## ")[1]  # 一、本周进展
+    assert "民政办开始" in changes and "全部开始" in changes, changes
+    assert "党群办完成" not in changes, changes
+    everyone = xixin(*week)
+    assert "党群办完成" in everyone.out.split("## ")[1]

@@ -63,18 +63,23 @@ def weekly(
     """The week ending `today`: its changes (by the day each happened; a change taken back
     with `undo` is marked so, and the revert itself is no progress), what is overdue and next
     week's deadlines, per unit."""
-    from xixin_cli.rules import by_command, undone_ids
+    from xixin_cli.rules import by_command, touches, undone_ids
 
     start = week_start(today)
     kept_states = leaves(plan, item_states, where)
     kept = {state.item.id for state in kept_states}
     undone = undone_ids(events)
+    # a unit's report: its own parts' changes, not another unit's on an item they share
+    unit_keys = sorted(where.units_of_office)
     days = {}  # the day each change of the week happened (each asked once: a week has 10,000)
     for e in events:
-        if e.item in kept and e.undoes is None:
-            day = happened_on(e)
-            if start <= day <= today:
-                days[e.event_id] = day
+        if e.undoes is not None or e.item not in kept:
+            continue
+        if unit_keys and not any(touches(plan, unit, e.office) for unit in unit_keys):
+            continue
+        day = happened_on(e)
+        if start <= day <= today:
+            days[e.event_id] = day
     changes = sorted((e for e in events if e.event_id in days), key=order_key)
     blocks = [
         Block(

@@ -295,7 +295,7 @@ def undo(
         # it stood, by a record of its own (one part's earlier report is not every part's).
         offices = [p.office for p in then.parts if p.office == target.office]
         if not offices:
-            offices = [p.office for p in then.parts if _touches(plan, p.office, target.office)]
+            offices = [p.office for p in then.parts if touches(plan, p.office, target.office)]
         standing = {(p.last, p.extension, p.evidence) for p in then.parts if p.office in offices}
         if len(standing) < 2:  # one part, or parts that all stood on the same records
             office = offices[0] if offices else target.office  # none: a unit the plan dropped
@@ -324,7 +324,7 @@ def _on_its_day(plan: Plan, events: Sequence[Event], target: Event) -> bool:
         (event.undoes is not None or event.status is Status.CLOSED or is_return(event))
         and event.item == target.item
         and _same_thing(event, target)
-        and _touches(plan, event.office, target.office)
+        and touches(plan, event.office, target.office)
         and order_key(event) > since
         for event in events
     )
@@ -360,7 +360,7 @@ def _changed_since(
                 and event.event_id not in undone
                 and not cancelled(event)
                 and _same_thing(event, target)
-                and _touches(plan, event.office, target.office)
+                and touches(plan, event.office, target.office)
                 and order_key(event) > since
                 and (target.event_id not in dated or order_key(event)[0] == since[0])
             ):
@@ -377,7 +377,7 @@ def _same_thing(one: Event, other: Event) -> bool:
     return other.kind in files and (one.path, one.sha256) == (other.path, other.sha256)
 
 
-def _touches(plan: Plan, one: str, other: str) -> bool:
+def touches(plan: Plan, one: str, other: str) -> bool:
     """Whether records for these two units' keys change a part in common ("" is every part;
     a group's record is its members')."""
     if not one or not other or one == other:
