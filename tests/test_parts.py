@@ -576,3 +576,40 @@ def test_a_units_weekly_report_lists_its_own_changes_and_the_items_not_anothers(
     assert "党群办完成" not in changes, changes
     everyone = xixin(*week)
     assert "党群办完成" in everyone.out.split("## ")[1]
+
+
+def test_the_calendar_has_each_day_an_items_units_still_owe(xixin: Runner, tmp_path: Path) -> None:
+    """An extension moves 民政办's day of 4.3.2: the calendar has that day for 民政办 and the
+    plan's day for the others, as `overdue` lists them, each an event of its own."""
+    moved = ("extend", "4.3.2", "--office", "民政办", "--to", "2022-12-20", "--reason", "经同意")
+    assert xixin(*moved).code == 0
+    out = tmp_path / "all.ics"
+    made = xixin("export", "ics", "-o", str(out))
+    assert made.code == 0, made.err
+    events = out.read_bytes().decode().replace("\r\n ", "").split("BEGIN:VEVENT")[1:]
+    mine = [e for e in events if re.search(r"SUMMARY:4\.3\.2[ ［]", e)]
+    days = sorted(line for e in mine for line in e.split("\r\n") if line.startswith("DTSTART"))
+    assert days == ["DTSTART;VALUE=DATE:20221130", "DTSTART;VALUE=DATE:20221220"], mine
+    uids = {line for e in mine for line in e.split("\r\n") if line.startswith("UID:")}
+    assert len(uids) == 2, uids
+    (later,) = [e for e in mine if "20221220" in e]
+    summary = next(line for line in later.split("\r\n") if line.startswith("SUMMARY:"))
+    assert "民政办" in summary and "党群办" not in summary, summary
+    one = tmp_path / "one.ics"
+    assert xixin("export", "ics", "--office", "民政办", "-o", str(one)).code == 0
+    text = one.read_bytes().decode().replace("\r\n ", "")
+    assert "DTSTART;VALUE=DATE:20221220" in text
+
+
+def test_the_markdown_checklist_marks_a_day_extended_only_when_it_is(xixin: Runner) -> None:
+    """民政办's part of 4.3.2 moved to 12-20: the item's day still owed first, 11-30, is the
+    plan's, not an extension's (as the tables show it)."""
+    moved = ("extend", "4.3.2", "--office", "民政办", "--to", "2022-12-20", "--reason", "经同意")
+    assert xixin(*moved).code == 0
+    md = xixin("export", "markdown")
+    assert md.code == 0, md.err
+    (line,) = [line for line in md.out.splitlines() if "**4.3.2**" in line]
+    assert "2022-11-30" in line and "2022-11-30（延）" not in line, line
+    table = xixin("list", "--all")
+    (row,) = [r for r in table.out.splitlines() if r.lstrip().startswith("4.3.2 ")]
+    assert "2022-11-30" in row and "（延）" not in row, row

@@ -297,9 +297,9 @@ def _by_phase(plan: Plan, leaves: Sequence[ItemState], lang: str) -> _Groups:
 def _md_line(plan: Plan, state: ItemState, lang: str) -> str:
     item = state.item
     box = "[ ]" if state.status.is_open else "[x]"
-    due = state.due.isoformat() if state.due is not None else message("standing", lang)
-    if state.extension is not None:
-        due += message("extended_mark", lang)
+    from xixin_cli.render import due_text  # one home: marked only when the day is an extension's
+
+    due = due_text(state, lang)
     parts = [
         _field("col.offices", join(plan.office_names(item), lang), lang),
         _field("col.due", due, lang),
@@ -412,7 +412,8 @@ def ics_text(
     remind_days: int = 3,
 ) -> str:
     """Each dated leaf `where` keeps as an all-day event on its due date, with a reminder
-    `remind_days` before (RFC 5545)."""
+    `remind_days` before (RFC 5545); a leaf whose open parts owe different days (an extension
+    moved one unit's) has an event for each day, of the units that owe it (`by_due`)."""
     from datetime import timedelta, timezone
 
     from xixin_cli import __version__
@@ -427,11 +428,18 @@ def ics_text(
     ]
     utc = stamp.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     domain = f"{_crc(plan.document.number):08x}.xixin"
-    for state in leaves(plan, item_states, where):
+    from xixin_cli.schedule import by_due
+
+    for state in by_due(leaves(plan, item_states, where)):
         if state.due is None:
             continue
         item = state.item
-        summary = f"{item.id} {item.title}"
+        summary, uid = f"{item.id} {item.title}", item.id
+        whole = plan.get(item.id)
+        if whole is not None and item.offices != whole.offices:  # some units' day: named
+            names = join(plan.office_names(item), lang)
+            summary = f"{item.id}{message('part_mark', lang, office=names)} {item.title}"
+            uid = f"{item.id}/{'+'.join(item.offices)}"
         description = "\n".join(
             [
                 _field("col.offices", join(plan.office_names(item), lang), lang),
@@ -441,7 +449,7 @@ def ics_text(
         )
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{_ics_escape(item.id)}@{domain}",
+            f"UID:{_ics_escape(uid)}@{domain}",
             f"DTSTAMP:{utc}",
             f"DTSTART;VALUE=DATE:{state.due:%Y%m%d}",
             f"DTEND;VALUE=DATE:{state.due + timedelta(days=1):%Y%m%d}",
