@@ -613,3 +613,26 @@ def test_the_markdown_checklist_marks_a_day_extended_only_when_it_is(xixin: Runn
     table = xixin("list", "--all")
     (row,) = [r for r in table.out.splitlines() if r.lstrip().startswith("4.3.2 ")]
     assert "2022-11-30" in row and "（延）" not in row, row
+
+
+def test_a_command_for_parts_that_stood_differently_shows_each_move_with_its_units(
+    xixin: Runner,
+) -> None:
+    """`start --office all` after 民政办 finished its part reopens that part (a 退回) and starts
+    the others: history and the weekly report say both, each with its units."""
+    assert xixin("done", "4.3.2", "--office", "民政办", "--on", "2022-11-21").code == 0
+    assert xixin("start", "4.3.2", "--office", "all", "--on", "2022-11-22").code == 0
+    shown = xixin("history", "4.3.2", "--json")
+    assert len(data(shown)) == 4  # 民政办's done, then the three parts started
+    week = xixin("report", "weekly", "--as-of", "2022-11-27")
+    assert week.code == 0, week.err
+    lines = [line for line in week.out.splitlines() if line.startswith("- 11-22")]
+    assert len(lines) == 2, lines
+    (back,) = [line for line in lines if "已完成 → 进行中" in line]
+    (started,) = [line for line in lines if "未开始 → 进行中" in line]
+    assert "民政办" in back and "党群办" not in back, back
+    assert "党群办" in started and "民政办" not in started, started
+    table = xixin("history", "4.3.2")
+    assert table.code == 0, table.err
+    assert table.out.count("［乡民政办］") == 2, table.out  # its done, and its part reopened
+    assert "［乡党群办" in table.out, table.out

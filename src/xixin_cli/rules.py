@@ -205,9 +205,12 @@ def shown_ids(events: Sequence[Event]) -> dict[str, str]:
 
 
 def _command_key(event: Event) -> tuple[object, ...]:
-    """What the records of one command for several units' parts have in common."""
+    """What the records of one command for several units' parts have in common: the same
+    change from the same state (a part reopened by the command that starts the others is a
+    row of its own, a 退回)."""
     who = (event.writer, event.at, event.by)
-    what = (event.item, event.kind, event.status, event.due, event.note, event.path)
+    what: tuple[object, ...] = (event.item, event.kind, event.previous, event.status)
+    what += (event.due, event.note, event.path)
     return (*who, *what, event.undoes is None)
 
 
