@@ -287,6 +287,13 @@ class Plan:
         office = self.offices.get(key)
         return office.name if office is not None else key
 
+    def part_names(self, item: Item, keys: Iterable[str]) -> list[str]:
+        """The names of these units' parts of `item`, in the item's order of its units (a
+        command's records for several parts come in no order of their own)."""
+        order = {key: n for n, key in enumerate(item.offices)}
+        ranked = sorted(set(keys), key=lambda key: (order.get(key, len(order)), key))
+        return [self.unit_name(key) for key in ranked]
+
     def units(self, key: str) -> frozenset[str]:
         """The units an office key stands for: a group's members, else the office itself."""
         office = self.offices[key]

@@ -483,7 +483,7 @@ def history_table(
         item = plan.get(event.item)
         title = item.title if item else "?"
         if item is not None and "" not in offices and set(offices) != set(item.offices):
-            names = [plan.unit_name(key) for key in offices]
+            names = plan.part_names(item, offices)
             title += message("part_mark", lang, office=join(names, lang))
         words, note, file = statuses, event.note, ""
         if event.kind is EventKind.EXTEND:

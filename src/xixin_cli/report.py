@@ -140,7 +140,7 @@ def _change_lines(plan: Plan, lang: str) -> Callable[[Event, Sequence[str], date
         item = plan.get(item_id)
         title = item.title if item else ""
         if item is not None and set(offices) != set(item.offices) and "" not in offices:
-            names = [plan.unit_name(key) for key in offices]
+            names = plan.part_names(item, offices)
             title += message("part_mark", lang, office=join(names, lang))
         return title
 
