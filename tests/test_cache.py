@@ -24,14 +24,17 @@ ITEMS = ["4.1.1", "4.1.2", "5.3.1", "9.9.9"]
 
 
 def truth(path: Path, as_of: date | None = None) -> Folded:
-    """The fold of the whole file, read from scratch (only the changes that happened by the end
-    of `as_of`, when given, less the undos and what they take back, whenever those were)."""
+    """The fold of the whole file, read from scratch, less the undos and what they take back,
+    whenever those were (today's, or only the changes that happened by the end of `as_of`)."""
     read = parse_log(path.read_bytes() if path.exists() else b"", str(path))
     events = read.events
-    if as_of is not None:
-        undos = {e.event_id: e.undoes for e in events if e.undoes is not None}
-        dropped = taken_back(undos)
-        events = tuple(e for e in events if happened_on(e) <= as_of and e.event_id not in dropped)
+    undos: dict[str, str] = {}
+    for e in events:
+        if e.undoes is not None:
+            undos.setdefault(e.event_id, e.undoes)  # an id on two lines is the first one's
+    dropped = taken_back(undos)
+    last = as_of or date.max
+    events = tuple(e for e in events if happened_on(e) <= last and e.event_id not in dropped)
     return Folded.empty().more(events, read.warnings)
 
 

@@ -147,3 +147,50 @@ def test_a_backdated_done_a_close_out_rests_on_is_not_undone_under_it(
     refused = xixin("undo", done[:6])
     assert refused.code == 2 and refused.out == "", refused.err
     assert state_file.read_bytes() == before
+
+
+def _state(xixin: Runner, item: str, *args: str) -> tuple[str, str | None]:
+    shown = xixin("list", "--json", *args)
+    assert shown.code == 0, shown.err
+    found = next(s for s in json.loads(shown.out) if s["id"] == item)
+    return found["status"], found.get("due")
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_after_an_undo_a_change_dated_before_the_undone_one_stands_now_as_on_any_day(
+    xixin: Runner, monkeypatch: pytest.MonkeyPatch, cache: str
+) -> None:
+    """A trial: 已完成 on 11-25, undone, then 已完成 on 11-22 typed after it. The undone
+    change counts on no day, so the 11-22 report stands today as it does as of any later day
+    (the present state was 未开始: the revert of 11-25 stood over it)."""
+    if cache == "off":
+        monkeypatch.setenv("XIXIN_CACHE", "off")
+    assert xixin("done", "5.2.2", "--on", "2022-11-25").code == 0
+    assert xixin("list", "--json").code == 0  # the fold kept before the undo
+    assert xixin("undo").code == 0
+    assert _state(xixin, "5.2.2")[0] == "todo"
+    again = xixin("done", "5.2.2", "--on", "2022-11-22")
+    assert again.code == 0, again.err
+    assert _state(xixin, "5.2.2")[0] == "done"
+    assert _state(xixin, "5.2.2", "--as-of", "2022-12-01")[0] == "done"
+    assert _state(xixin, "5.2.2", "--as-of", "2022-11-23")[0] == "done"
+    assert xixin("undo").code == 0  # the 11-22 report taken back: 未开始 again, now and then
+    assert _state(xixin, "5.2.2")[0] == "todo"
+    assert _state(xixin, "5.2.2", "--as-of", "2022-12-01")[0] == "todo"
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_after_an_undone_extension_an_earlier_dated_one_stands_now(
+    xixin: Runner, monkeypatch: pytest.MonkeyPatch, cache: str
+) -> None:
+    if cache == "off":
+        monkeypatch.setenv("XIXIN_CACHE", "off")
+    first = ("extend", "5.2.2", "--to", "2022-12-20", "--reason", "a", "--on", "2022-11-26")
+    assert xixin(*first).code == 0
+    assert xixin("undo").code == 0
+    second = ("extend", "5.2.2", "--to", "2022-12-10", "--reason", "b", "--on", "2022-11-25")
+    assert xixin(*second).code == 0
+    late = xixin("overdue", "--json", "--all")  # today: every item is late
+    assert late.code == 0, late.err
+    row = next(r for r in json.loads(late.out) if r["id"] == "5.2.2")
+    assert row["due"] == "2022-12-10", row

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from xixin_cli.wrap import Memory
 
 #: Changes whenever what is pickled could differ: our version and the interpreter's.
-_STAMP = f"{__version__}|{sys.version_info[:2]}|8"  # 8: a day's replay keeps the undos
+_STAMP = f"{__version__}|{sys.version_info[:2]}|9"  # 9: today's fold leaves out the undone
 #: The first line of every cache file: what it is and the stamp, checked before unpickling.
 _HEADER = f"xixin-cache {_STAMP}\n".encode()
 
@@ -276,8 +276,9 @@ class _LogCache(NamedTuple):
     # (size, mtime_ns, ctime_ns) of the whole file as it was read, when those stamps were
     # settled and can vouch that it is unchanged; None to check the prefix's CRC instead.
     seen: tuple[int, int, int] | None = None
-    # A day's replay: the undo records of those bytes, whatever day (id, the id it undoes).
-    # A tail kept beside it holds none: an undo recorded since makes the replay again whole.
+    # The undo records of those bytes, whatever day (id, the id it undoes): what they take
+    # back is folded on no day, today's fold as a day's replay. A tail kept beside it holds
+    # none: an undo recorded since makes the fold again whole.
     undos: tuple[tuple[str, str], ...] = ()
 
 
@@ -346,7 +347,7 @@ def fold_logs(paths: Sequence[Path], as_of: date | None = None) -> Folded:
     """Several logs folded together; an event found in two of them counts once."""
     if len(paths) == 1:
         return fold_log(paths[0], as_of)  # the usual case: nothing to fold it together with
-    if as_of is not None and _undos_cross(paths):
+    if _undos_cross(paths):
         return _replayed_whole(paths, as_of)
     combined = Folded.empty()
     for path in paths:
@@ -376,14 +377,15 @@ def _undos_cross(paths: Sequence[Path]) -> bool:
     return any(mine != together for mine in own) if every else False
 
 
-def _replayed_whole(paths: Sequence[Path], as_of: date) -> Folded:
-    """Several logs replayed as of the end of `as_of` from their events, read whole, with
-    what all their undos take back left out (no cache: undos across logs are rare)."""
+def _replayed_whole(paths: Sequence[Path], as_of: date | None) -> Folded:
+    """Several logs replayed as of the end of `as_of` (None: today) from their events, read
+    whole, with what all their undos take back left out (no cache: undos across logs are
+    rare)."""
     from xixin_cli.fold import replayed_all
     from xixin_cli.status_log import read_logs
 
     events, warnings = read_logs(paths)
-    return Folded.empty().more(tuple(replayed_all(events, as_of)), warnings)
+    return Folded.empty().more(tuple(replayed_all(events, as_of or date.max)), warnings)
 
 
 #: How many days' replays (`--as-of` a day before the log's last change) are kept per log.
@@ -436,17 +438,15 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
         opened = os.fstat(handle.fileno())
         if base is not _EMPTY and not _prefix_holds(handle, base, check=not unchanged):
             base = kept = _EMPTY
-        undos: dict[str, str] = {}  # a day's replay: the undo records of the bytes folded
-        since: dict[str, str] = {}  # ... and of the bytes after the kept prefix
-        dropped: frozenset[str] = frozenset()
-        if as_of is not None:  # what the log's undos take back counts on no day
-            undos = dict(base.undos)
-            since = _undo_records(handle, base.offset, name)  # of the bytes after the prefix
-            if base is not _EMPTY and since.keys() - undos.keys():
-                # an undo recorded since: the kept replay may have folded what it takes back
-                base = kept = _EMPTY
-                undos, since = {}, _undo_records(handle, 0, name)
-            dropped = taken_back({**since, **undos})  # an id the prefix has is its line's
+        # What the log's undos take back counts on no day, today's state as a past day's:
+        # the undo records of the bytes folded, and of the bytes after the kept prefix.
+        undos = dict(base.undos)
+        since = _undo_records(handle, base.offset, name)
+        if base is not _EMPTY and since.keys() - undos.keys():
+            # an undo recorded since: the kept fold may have folded what it takes back
+            base = kept = _EMPTY
+            undos, since = {}, _undo_records(handle, 0, name)
+        dropped = taken_back({**since, **undos})  # an id the prefix has is its line's
         if kept is _EMPTY:
             fresh = None  # nothing to keep a tail beside: the fold is written whole
         handle.seek(base.offset)
@@ -457,8 +457,7 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
                 tail = piece
                 break
             read = parse_log(piece, name, first_line=lines + 1)
-            if as_of is not None:
-                undo_map(read.events, undos)
+            undo_map(read.events, undos)
             read = _by(as_of, read, dropped)
             folded = folded.more(read.events, read.warnings)
             if fresh is not None:
@@ -470,7 +469,7 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
             lines += piece.count(b"\n")
             offset += len(piece)
         held(opened, offset, crc)
-    if as_of is not None and since.keys() - undos.keys():
+    if since.keys() - undos.keys():
         info = None  # an undo on a last line still being written: this answer is not kept
     if info is not None and (offset != base.offset or (stamps is not None and base.seen != stamps)):
         if fresh is not None:
@@ -549,8 +548,13 @@ def fold_appended(path: Path, start: int, size: int, crc: int, read: LogRead) ->
         return
     if alone != crc:
         return  # not the bytes the merge appended and read: the next read folds what is there
+    if any(event.undoes is not None for event in read.events):
+        return  # what an undo takes back may be folded already: the next read folds anew
     folded = base.folded.more(read.events, read.warnings)
-    _store(slot, _LogCache(base.device, base.inode, end, seeded, lines, folded))
+    _store(
+        slot,
+        _LogCache(base.device, base.inode, end, seeded, lines, folded, undos=base.undos),
+    )
     with contextlib.suppress(OSError):
         tail_slot.unlink(missing_ok=True)  # it extended the fold just replaced
     # Not kept in this process: the merge reads it no more (a county's fold, 13 MB, was held
@@ -561,11 +565,13 @@ def fold_appended(path: Path, start: int, size: int, crc: int, read: LogRead) ->
 
 def _by(as_of: date | None, read: LogRead, dropped: frozenset[str] = frozenset()) -> LogRead:
     """The changes read that a replay as of the end of `as_of` folds (`fold.replayed`: less
-    the undos and what they take back, `dropped`); all of them for None."""
-    if as_of is None:
-        return read
+    the undos and what they take back, `dropped`); for None, today's: all but those."""
     from xixin_cli.fold import replayed
 
+    if as_of is None:
+        if not dropped:
+            return read
+        return read._replace(events=tuple(e for e in read.events if e.event_id not in dropped))
     return read._replace(events=tuple(replayed(read.events, as_of, dropped)))
 
 

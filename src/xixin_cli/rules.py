@@ -273,7 +273,15 @@ def undo(
     (`_changed_since`) is refused with those changes named (`LaterChanges`): putting back what
     stood before it would wipe them out, where history would still show them standing.
     """
-    from xixin_cli.fold import fold, fold_evidence, fold_extensions, order_key, part_view, states
+    from xixin_cli.fold import (
+        fold,
+        fold_evidence,
+        fold_extensions,
+        order_key,
+        part_view,
+        replayed_all,
+        states,
+    )
 
     targets = undo_target(events, writer, which)
     if not targets:
@@ -284,7 +292,8 @@ def undo(
         named = [_later(plan, e, writer) for e in later]
         raise LaterChanges(which or targets[0].event_id[:6], named)
     first = min(order_key(target) for target in targets)
-    prior = [e for e in events if order_key(e) < first]
+    # what stood just before: less what undos before it took back (they count on no day)
+    prior = replayed_all([e for e in events if order_key(e) < first], date.max)
     below = _with_descendants(plan, {target.item for target in targets})
     before = states(below, fold(prior), fold_extensions(prior), fold_evidence(prior))
     reverts = []

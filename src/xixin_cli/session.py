@@ -148,9 +148,11 @@ def open_session(
         from xixin_cli.status_log import read_logs
 
         all_events, read_warnings = read_logs(sources)
-        if as_of is not None:  # what the undos take back counts on no day
-            all_events = tuple(replayed_all(all_events, as_of))
-        combined = Folded.empty().more(all_events, read_warnings)
+        # what the undos take back counts on no day, today's state as a past day's
+        folded = tuple(replayed_all(all_events, as_of or date.max))
+        if as_of is not None:
+            all_events = folded
+        combined = Folded.empty().more(folded, read_warnings)
     warnings = [warning.render(lang) for warning in _unaccepted(combined.warnings)]
     orphans = plan.unknown(items_of(combined.last))
     if orphans:
