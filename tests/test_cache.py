@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from xixin_cli.cache import fold_log, load_plan_cached
 from xixin_cli.errors import PlanError, StateError
 from xixin_cli.fold import Folded, happened_on, taken_back
+from xixin_cli.log_index import open_index
 from xixin_cli.model import Event, EventKind, Status
 from xixin_cli.plan_file import load_plan
 from xixin_cli.status_log import append_event, parse_log
@@ -55,7 +57,8 @@ operations = st.lists(
             st.none() | st.dates(date(2022, 10, 28), date(2022, 11, 8)),  # a back-dated --on
         ),
         st.tuples(st.just("extend"), st.sampled_from(ITEMS), st.integers(0, 60)),
-        st.tuples(st.just("undo"), st.integers(0, 30)),  # of a record, an undo's too: a redo
+        # of a record, an undo's too (a redo); a crafted one names another item than its target
+        st.tuples(st.just("undo"), st.integers(0, 30), st.booleans()),
         # of the record the next append writes (a merge can bring a record after its undo),
         # and one whose key is spelt with a JSON escape (what a reader must read as the key)
         st.tuples(st.sampled_from(["undo_next", "escaped_undo"]), st.integers(0, 30)),
@@ -66,6 +69,8 @@ operations = st.lists(
         st.tuples(st.just("flip"), st.integers(min_value=0)),
         st.tuples(st.just("truncate"), st.integers(min_value=0)),
         st.tuples(st.just("replace")),
+        # the log's index brought up to date: an undo since then refolds its items from it
+        st.tuples(st.just("index")),
     ),
     max_size=25,
 )
@@ -110,7 +115,7 @@ def test_the_log_cache_agrees_with_a_full_read(
                 event = Event(
                     f"u{n}",
                     at,
-                    target.item,
+                    "9.9.9" if op[2] else target.item,
                     target.previous,
                     target.status,
                     "x",
@@ -171,6 +176,11 @@ def test_the_log_cache_agrees_with_a_full_read(
                     handle.write(written + tail if kind != "newline" else b"\n")
             elif kind in ("flip", "truncate"):
                 damage(path, kind, int(op[1]))  # type: ignore[call-overload]
+            elif kind == "index":
+                with contextlib.suppress(StateError):
+                    index = open_index(path)
+                    if index is not None:
+                        index.close()
             elif kind == "replace" and path.exists():
                 copy = folder / "copy"
                 copy.write_bytes(path.read_bytes())

@@ -137,18 +137,24 @@ def _merged(path: Path, source: Path) -> tuple[object, ...]:
 
 def _same_fold(folded: object, path: Path) -> bool:
     """Whether a fold (the cache's, after a merge folded what it appended) is the log's."""
-    from xixin_cli.fold import Folded
+    from xixin_cli.fold import Folded, taken_back, undo_map
     from xixin_cli.status_log import parse_log
 
     read = parse_log(path.read_bytes() if path.exists() else b"", str(path))
-    truth = Folded.empty().more(read.events, read.warnings)
+    dropped = taken_back(undo_map(read.events))  # what undos take back counts on no day
+    kept = tuple(event for event in read.events if event.event_id not in dropped)
+    truth = Folded.empty().more(kept, read.warnings)
 
     def key(f: Folded) -> object:
         warnings = [(w.line, w.key, w.code) for w in f.warnings]
-        return (f.last, warnings, f.total, f.extended, f.evidence, f.latest, f.latest_on)
+        return (f.last, warnings, f.total, f.extended, f.evidence)
+
+    def bound(mine: object, true: object) -> bool:  # latest: no record kept is later
+        return true is None or (mine is not None and mine >= true)  # type: ignore[operator]
 
     assert isinstance(folded, Folded)
-    return key(folded) == key(truth)
+    later = bound(folded.latest, truth.latest) and bound(folded.latest_on, truth.latest_on)
+    return key(folded) == key(truth) and later
 
 
 def _merged_from_scratch(path: Path, source: Path, folder: Path) -> tuple[object, ...]:

@@ -75,3 +75,29 @@ def test_bytes_no_longer_the_merges_are_left_to_the_next_read(
     else:
         assert ("5.1.1", "") not in state  # a torn last line is no record yet
     assert state["4.3.2", ""].status is Status.DONE
+
+
+def test_a_merged_record_the_log_has_undone_already_is_not_folded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An undo can come before its record (a merge brings the record later): the record it
+    names counts on no day, in the fold the merge extends as in a fold read from scratch."""
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    log = tmp_path / "ours.jsonl"
+    append_event(log, _change("o1", 0, "4.3.2", Status.DOING), writer="ours")
+    undo = _change("u1", 1, "4.3.2", Status.TODO)._replace(undoes="m1")  # m1: not here yet
+    append_event(log, undo, writer="ours")
+    assert fold_log(log).last["4.3.2", ""].event_id == "o1"  # cached, with the undo
+    start = log.stat().st_size
+    source = tmp_path / "cun.jsonl"
+    append_event(source, _change("m1", 5, "4.3.2", Status.DONE), writer="cun")
+    appended = source.read_bytes()
+    with log.open("ab") as handle:
+        handle.write(appended)
+    fold_appended(log, start, len(appended), zlib.crc32(appended), parse_log(appended, str(log)))
+    monkeypatch.setattr(cache, "_LOADED", {})
+    folded = fold_log(log)
+    assert folded.last["4.3.2", ""].event_id == "o1", folded.last
+    assert folded.total == 1, folded.total
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "none"))  # from scratch: the same
+    assert fold_log(log).last == folded.last

@@ -184,8 +184,11 @@ class Folded(NamedTuple):
     total: int  # events folded
     extended: dict[Key, Event]
     evidence: dict[Key, tuple[Event, ...]]
-    latest: datetime | None = None  # the latest time a folded record was written
-    latest_on: date | None = None  # the latest day a folded record says its change happened
+    # The latest time a folded record was written, and the latest day one says its change
+    # happened; after an undo's items were folded again (cache._refolded), perhaps later
+    # than any record still folded: no record folded is later (settled_by errs to "no").
+    latest: datetime | None = None
+    latest_on: date | None = None
 
     @staticmethod
     def empty() -> Folded:
