@@ -199,6 +199,28 @@ def test_an_id_that_leaves_the_plan_is_kept_and_comes_back(
     assert xixin("--plan", str(plan), "doctor").code == 0
 
 
+def test_doctor_that_finds_problems_ends_with_a_verdict_as_verify_does(
+    xixin: Runner, state_file: Path
+) -> None:
+    # A user's trial: doctor on a log with a garbage line listed the line and said no more.
+    assert xixin("start", "4.1.1", "--office", "all", "--by", "王芳").code == 0
+    bad = state_file.read_bytes().count(b"\n") + 1
+    with state_file.open("ab") as handle:
+        handle.write(b"garbage{\n")
+    assert xixin("start", "5.1.1", "--office", "all", "--by", "王芳").code == 0
+    records = state_file.read_bytes().count(b"\n") - 1
+    doctor = xixin("doctor")
+    assert doctor.code == ExitCode.CHECK, (doctor.out, doctor.err)
+    assert doctor.out.startswith(f"{state_file}:{bad}: ") and doctor.out.count("\n") == 1
+    verdict = f"计划与状态记录中发现 1 处问题（共 {records} 条记录）"  # on stderr, as verify's
+    assert doctor.err.startswith(verdict) and doctor.err.count("\n") == 1, doctor.err
+    assert f"xixin verify --accept-damaged {bad} " in doctor.err, doctor.err
+    english = xixin("--lang", "en", "doctor")
+    assert english.code == ExitCode.CHECK
+    verdict = f"1 problem found in the plan and status log ({records} records)"
+    assert english.err.startswith(verdict), english.err
+
+
 def test_doctor_reports_plan_problems_with_exit_3(xixin: Runner, tmp_path: Path) -> None:
     plan = tmp_path / "plan.yaml"
     plan.write_text(

@@ -221,6 +221,16 @@ def test_each_bad_plan_names_line_key_and_problem(name: str) -> None:
         assert hit[1] is not None and key in hit[1], found
 
 
+def test_a_stated_due_that_is_no_date_is_told_once_not_as_missing_too() -> None:
+    # A user's trial: "due: 2022-02-30" also got "due_basis: stated 需要写明截止日 due".
+    text = SMALL.replace("due: 2024年2月29日", "due: 2024-02-30", 1)
+    assert [code for _, _, code in problems(text)] == ["plan.bad_date"]
+    gone = SMALL.replace("    due: 2024年2月29日\n", "", 1)  # a stated due left out: missing
+    assert [code for _, _, code in problems(gone)] == ["plan.due_missing"]
+    empty = SMALL.replace("    due: 2024年2月29日\n", "    due:\n", 1)  # written, but empty
+    assert [code for _, _, code in problems(empty)] == ["plan.due_missing"]
+
+
 def test_wrong_top_level_shape() -> None:
     assert problems("- a\n- b\n") == [(1, "", "plan.want_mapping")]
 
@@ -491,3 +501,54 @@ def test_validate_and_every_command_refuse_a_control_character_with_file_and_lin
     english = xixin("--lang", "en", "validate", str(path))
     assert english.code == ExitCode.PLAN and english.out == ""
     assert "control character \\x1b" in english.err, english.err
+
+
+INVISIBLE_CASES = {
+    # name: (replace this, with this, the key the problem names)
+    "right-to-left override in a unit's name": (
+        "cun: {name: 各村, group: true}",
+        'cun: {name: "各\\u202e村", group: true}',
+        "offices.cun.name",
+    ),
+    "zero-width space in a unit's key": (
+        "cun: {name: 各村, group: true}",
+        'cun: {name: 各村, group: true}\n  "x\\u200by": {name: 某办}',
+        "offices",
+    ),
+    "zero-width joiner in an item's id": ('  - id: "5.1.1"', '  - id: "5.1\\u200d.1"', "id"),
+}
+
+
+@pytest.mark.parametrize("name", list(INVISIBLE_CASES))
+def test_an_invisible_character_in_a_name_is_one_problem_at_its_line(name: str) -> None:
+    # A user's trial: a unit named with U+202E passed validate, and `form --split-by office`
+    # wrote a file whose name held the raw mark (shown reversed in the file manager).
+    old, new, key = INVISIBLE_CASES[name]
+    assert old in SMALL, name
+    text = SMALL.replace(old, new, 1)
+    found = problems(text)
+    assert [code for _, _, code in found] == ["plan.invisible_character"], found
+    ((line, where, _),) = found
+    assert line == line_of(text, new.strip().splitlines()[-1]), found
+    assert where is not None and where.endswith(key), found
+
+
+def test_validate_names_the_invisible_character_without_printing_it(
+    xixin: Runner, tmp_path: Path
+) -> None:
+    path = tmp_path / "plan.yaml"
+    text = SMALL.replace(
+        "cun: {name: 各村, group: true}", 'cun: {name: "各\\u202e村", group: true}'
+    )
+    path.write_text(text, encoding="utf-8")
+    result = xixin("validate", str(path))
+    check_plan_error(result, f"{path}:{line_of(text, 'cun:')}: [offices.cun.name]")
+    assert "U+202E" in result.err and "\u202e" not in result.err, result.err
+    assert result.out == ""
+
+
+def test_a_title_may_hold_a_zero_width_space_from_a_pasted_document() -> None:
+    text = SMALL.replace("title: 第二个行动", 'title: "第二个\\u200b行动"', 1)
+    plan = parse_plan(text, "p.yaml")
+    item = plan.get("4.1.2")
+    assert item is not None and item.title == "第二个\u200b行动"

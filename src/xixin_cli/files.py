@@ -136,12 +136,16 @@ _NAME_BYTES = 200
 def safe_file_name(text: str) -> str:
     """`text` (an office's or an item's name from a plan or a log) as one plain file name.
 
-    Separators, control characters and characters Windows refuses become "_", a leading dot
+    Separators, control and invisible format characters (`model.control_character`,
+    `model.invisible_character`) and characters Windows refuses become "_", a leading dot
     or a trailing dot or space goes, names Windows reserves (CON, NUL…) get a "_" in front, and
     the name is cut to fit; it never names a folder above or a hidden file.
     """
+    from xixin_cli.model import control_character, invisible_character
+
     cleaned = "".join(
-        "_" if ch in _NOT_IN_NAMES or ord(ch) < 32 or 127 <= ord(ch) < 160 else ch for ch in text
+        "_" if ch in _NOT_IN_NAMES or control_character(ch) or invisible_character(ch) else ch
+        for ch in text
     )
     cleaned = cleaned.strip().lstrip(".").rstrip(". ")
     if cleaned.split(".")[0].upper() in _RESERVED:

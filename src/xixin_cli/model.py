@@ -29,6 +29,18 @@ def control_character(text: str, allowed: str = "") -> str | None:
     return None
 
 
+def invisible_character(text: str) -> str | None:
+    """The first format character in `text` (Unicode's Cf, Zl, Zp: U+202E turns the text
+    after it around, U+200B shows as nothing), else None. The one rule for what a name (a
+    unit's, an id, a recorder's) may not hold besides `control_character`: a name that holds
+    one cannot be read, typed or matched as it shows, and it goes into file names."""
+    if text.isascii():
+        return None
+    import unicodedata
+
+    return next((ch for ch in text if unicodedata.category(ch) in ("Cf", "Zl", "Zp")), None)
+
+
 class Status(str, Enum):
     """Where an item stands. The value is the stable code used in files and JSON."""
 

@@ -22,6 +22,7 @@ from xixin_cli.model import (
     Warnings,
     control_character,
     find_office,
+    invisible_character,
 )
 
 if TYPE_CHECKING:
@@ -332,13 +333,20 @@ class _Reader:
         return True
 
     def text(
-        self, node: Node | None, where: str, *, required: bool = True, lines: bool = False
+        self,
+        node: Node | None,
+        where: str,
+        *,
+        required: bool = True,
+        lines: bool = False,
+        name: bool = False,
     ) -> str | None:
         """A non-empty one-piece text (a YAML scalar, taken as written: 4.1 stays "4.1").
         It holds no control character; a text of several `lines` (an item's text, a note, the
         goal, the document's words quoted: `offices_text`, `due_text`, `window_text`, which an
         import takes from several lines) may hold line breaks and tabs, as a block scalar
-        (`text: |`) writes them. A
+        (`text: |`) writes them. A `name` (a unit's, an id) holds no invisible format
+        character either (`model.invisible_character`). A
         text with one is told and still taken, so nothing that names it is told again."""
         import yaml
 
@@ -356,7 +364,14 @@ class _Reader:
         bad = control_character(value, "\n\t" if lines else "")
         if bad is not None:
             self.problem(node, where, "plan.control_character", char=f"\\x{ord(bad):02x}")
+        elif name:
+            self._visible(node, where, value)
         return value
+
+    def _visible(self, node: Node, where: str, value: str) -> None:
+        bad = invisible_character(value)
+        if bad is not None:
+            self.problem(node, where, "plan.invisible_character", char=f"U+{ord(bad):04X}")
 
     def texts(self, node: Node | None, where: str) -> list[tuple[Node, str]] | None:
         """A list of texts; a single text is taken as a list of one."""
@@ -532,6 +547,8 @@ class _Reader:
             bad = control_character(key)
             if bad is not None:
                 self.problem(key_node, where, "plan.control_character", char=f"\\x{ord(bad):02x}")
+            else:
+                self._visible(key_node, where, key)
             seen.add(key)
             yield key, key_node, value_node
 
@@ -542,7 +559,7 @@ class _Reader:
             entries = self.mapping(value, where, OFFICE_KEYS)
             if entries is None or "name" not in entries:
                 continue
-            name = self.text(entries["name"][1], f"{where}.name")
+            name = self.text(entries["name"][1], f"{where}.name", name=True)
             group = (
                 self.flag(entries["group"][1], f"{where}.group") if "group" in entries else False
             )
@@ -599,14 +616,18 @@ class _Reader:
         for index, (key, child) in enumerate(pairs):
             at = f"{where}.members.{key if key is not None else index}"
             if isinstance(child, yaml.ScalarNode):
-                name = self.text(child, at)
+                name = self.text(child, at, name=True)
                 note = None
             else:
                 entries = self.mapping(child, at, MEMBER_KEYS)
                 if entries is None or "name" not in entries:
                     continue
-                name = self.text(entries["name"][1], f"{at}.name")
-                given = self.text(entries["key"][1], f"{at}.key") if "key" in entries else None
+                name = self.text(entries["name"][1], f"{at}.name", name=True)
+                given = (
+                    self.text(entries["key"][1], f"{at}.key", name=True)
+                    if "key" in entries
+                    else None
+                )
                 key = given or key
                 note = (
                     self.text(entries["note"][1], f"{at}.note", lines=True)
@@ -844,7 +865,7 @@ class _Reader:
         entries = self.mapping(node, where, ITEM_KEYS)
         if entries is None:
             return None
-        item_id = self.text(entries["id"][1], f"{where}.id") if "id" in entries else None
+        item_id = self.text(entries["id"][1], f"{where}.id", name=True) if "id" in entries else None
         if item_id is not None:
             where = f"items[{item_id}]"
             if any(ch.isspace() for ch in item_id):
@@ -1014,7 +1035,8 @@ class _Reader:
                 self.problem(at, f"{where}.due", "plan.due_on_standing")
             return None
         if basis is DueBasis.STATED:
-            if due is None:
+            told = "due" in entries and not _is_null(entries["due"][1])  # as no date, already
+            if due is None and not told:
                 self.problem(node, f"{where}.due", "plan.due_missing")
             elif not due_text:
                 self.problem(node, f"{where}.due_text", "plan.due_text_missing")

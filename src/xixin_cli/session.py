@@ -32,6 +32,7 @@ from xixin_cli.model import (
     Warnings,
     control_character,
     find_office,
+    invisible_character,
     short_name,
 )
 from xixin_cli.tuples import NamedTuple
@@ -660,16 +661,6 @@ def note(value: str | None) -> str:
     return value.strip()
 
 
-def _invisible(ch: str) -> bool:
-    """A format character (U+202E turns the text after it around, U+200B shows as nothing):
-    a recorder's name that holds one cannot be read as typed."""
-    if ch.isascii():
-        return False
-    import unicodedata
-
-    return unicodedata.category(ch) in ("Cf", "Zl", "Zp")  # Cc: `control_character`
-
-
 def recorder(value: str | None) -> str:
     """Who records a change: --by, else XIXIN_BY, else `xixin config set by NAME`, else the
     login name."""
@@ -681,7 +672,7 @@ def recorder(value: str | None) -> str:
         _check_bytes(value)
         if not value.strip():
             raise UsageError("usage.empty_by")
-        if control_character(value) is not None or any(_invisible(ch) for ch in value):
+        if control_character(value) is not None or invisible_character(value) is not None:
             raise UsageError("usage.bad_by")
         return value.strip()
     import getpass

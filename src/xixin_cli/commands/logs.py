@@ -248,8 +248,11 @@ def doctor(ctx: typer.Context) -> Findings:
     for checked in _check_logs(given, plan=plan):
         problems += checked.problems
         records += checked.events
-    if _failing(problems, False):
-        return Findings(lang, [(problems, "", True)], int(ExitCode.CHECK))
+    failing = _failing(problems, False)
+    if failing:
+        verdict = message("doctor.failed", lang, count=len(failing), records=records)
+        verdict += _damage_hint(problems, lang)
+        return Findings(lang, [(problems, verdict, True)], int(ExitCode.CHECK))
     verdict = message("doctor.ok", lang, items=len(plan.items), records=records)
     return Findings(lang, [(problems, verdict, False)], 0)  # notes only, if any
 
