@@ -278,7 +278,7 @@ class _LogCache(NamedTuple):
     seen: tuple[int, int, int] | None = None
     # The undo records of those bytes, whatever day (id, the id it undoes): what they take
     # back is folded on no day, today's fold as a day's replay. A tail kept beside it holds
-    # none: an undo recorded since makes the fold again whole.
+    # none: after an undo recorded since, the fold is written whole (`_refolded`).
     undos: tuple[tuple[str, str], ...] = ()
 
 
