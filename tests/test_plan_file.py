@@ -231,6 +231,19 @@ def test_a_stated_due_that_is_no_date_is_told_once_not_as_missing_too() -> None:
     assert [code for _, _, code in problems(empty)] == ["plan.due_missing"]
 
 
+@pytest.mark.parametrize("key", ["due_basis", "source"])
+@pytest.mark.parametrize("value", ["", " &anchor", " ~"])
+def test_a_key_written_empty_is_missing_not_a_crash(key: str, value: str) -> None:
+    # The fuzz test's find: "due_basis: &phase" (an anchor, no value) failed an assertion;
+    # "source: ~" was taken as no source at all, without a word.
+    old = {"due_basis": "    due_basis: phase\n", "source": "    source: 四（一）\n"}[key]
+    text = SMALL.replace(old, f"    {key}:{value}\n", 1)
+    assert text != SMALL
+    found = problems(text)
+    assert found[0][2] == "plan.missing_key" and str(found[0][1]).endswith(key), found
+    assert found[0][0] == line_of(text, f"    {key}:{value}\n"), found
+
+
 def test_wrong_top_level_shape() -> None:
     assert problems("- a\n- b\n") == [(1, "", "plan.want_mapping")]
 
@@ -458,11 +471,15 @@ CONTROL_CASES = {
 
 @pytest.mark.parametrize("name", list(CONTROL_CASES))
 def test_a_control_character_in_a_plans_text_is_one_problem_at_its_line(name: str) -> None:
-    old, new, key = CONTROL_CASES[name]
-    assert old in SMALL, name
+    _one_problem_at_its_line(CONTROL_CASES[name], "plan.control_character")
+
+
+def _one_problem_at_its_line(case: tuple[str, str, str], expected: str) -> None:
+    old, new, key = case
+    assert old in SMALL, case
     text = SMALL.replace(old, new, 1)
     found = problems(text)
-    assert [code for _, _, code in found] == ["plan.control_character"], found
+    assert [code for _, _, code in found] == [expected], found
     ((line, where, _),) = found
     assert line == line_of(text, new.strip().splitlines()[-1]), found
     assert where is not None and where.endswith(key), found
@@ -523,14 +540,7 @@ INVISIBLE_CASES = {
 def test_an_invisible_character_in_a_name_is_one_problem_at_its_line(name: str) -> None:
     # A user's trial: a unit named with U+202E passed validate, and `form --split-by office`
     # wrote a file whose name held the raw mark (shown reversed in the file manager).
-    old, new, key = INVISIBLE_CASES[name]
-    assert old in SMALL, name
-    text = SMALL.replace(old, new, 1)
-    found = problems(text)
-    assert [code for _, _, code in found] == ["plan.invisible_character"], found
-    ((line, where, _),) = found
-    assert line == line_of(text, new.strip().splitlines()[-1]), found
-    assert where is not None and where.endswith(key), found
+    _one_problem_at_its_line(INVISIBLE_CASES[name], "plan.invisible_character")
 
 
 def test_validate_names_the_invisible_character_without_printing_it(

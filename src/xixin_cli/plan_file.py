@@ -963,10 +963,12 @@ class _Reader:
                 from xixin_cli.recurrence import describe
 
                 due_text = due_text or describe(every)
-        if basis is None and get("due_basis") is None:
-            self.problem(node, f"{where}.due_basis", "plan.missing_key")
-        if source is None and get("source") is None:
-            self.problem(node, f"{where}.source", "plan.missing_key")
+        written = get("due_basis")
+        if basis is None and (written is None or _is_null(written)):  # `due_basis:` alone too
+            self.problem(written or node, f"{where}.due_basis", "plan.missing_key")
+        written = get("source")
+        if source is None and (written is None or _is_null(written)):
+            self.problem(written or node, f"{where}.source", "plan.missing_key")
         if lead_keys and office_keys and not set(lead_keys) <= set(office_keys):
             self.problem(get("lead") or node, f"{where}.lead", "plan.lead_not_office")
         phase = phases.get(phase_key) if phase_key is not None else None
