@@ -763,6 +763,16 @@ def record(
     )
 
 
+def stood_on(session: Session, day: date | None) -> Session:
+    """`session` (opened to record a change) as it stood at the end of `day`, a change's
+    `--on` day: the same session for None or today (a session opened again as of a past day
+    otherwise, its replay cached as any --as-of is)."""
+    if day is None or day >= _today():
+        return session
+    assert session.settings is not None, "a session opened by open_session"
+    return open_session(session.settings, write=True, as_of=day)
+
+
 def on_day(value: str | None, plan: Plan) -> date | None:
     """--on: the day a change happened, not after today nor before the plan was issued."""
     if value is None:

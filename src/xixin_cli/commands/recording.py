@@ -38,6 +38,7 @@ from xixin_cli.session import (
     record,
     recorder,
     stamper,
+    stood_on,
 )
 from xixin_cli.session import note as note_text
 from xixin_cli.session import status as parse_status
@@ -68,20 +69,26 @@ def _record(
     opened = session(ctx, write=True)
     for item_id in item_ids:
         rules.check_leaf(opened.plan, item_state(opened, item_id).item.id)
-    stamp = stamper(who, on_day(on, opened.plan))
+    happened = on_day(on, opened.plan)
+    stamp = stamper(who, happened)
     made: list[tuple[ItemState, Made]] = []
 
     def decide(fresh: Session) -> list[Event]:
         made[:] = []
+        # A change said to have happened on an earlier day is decided against the parts as
+        # they stood at the end of that day (it counts after that day's changes): its
+        # `previous`, whether it changes anything, whether a close-out or a return may be.
+        then = stood_on(fresh, happened)
         for item_id in dict.fromkeys(item_ids):
             current = item_state(fresh, item_id)
+            before = item_state(then, item_id)
             mine: Made = []
             refused: list[tuple[str, RuleError]] = []  # parts that cannot be closed or returned
             offices = parts_for(fresh, current, units or ())
             for office in offices:
-                view = part_view(current, office)
+                view = part_view(current, office)  # as it stands: what the notices say
                 try:
-                    mine.append((office, view, rule(view, stamp)))
+                    mine.append((office, view, rule(part_view(before, office), stamp)))
                 except RuleError as error:
                     if error.code not in rules.NOT_REVIEWABLE.values():
                         raise

@@ -1,0 +1,67 @@
+"""A change said to have happened on an earlier day (`--on`) is decided against the part as it
+stood at the end of that day: its record's `previous` is the status then, as every replay of
+that day shows it (a trial: `block --on 2022-11-22` after a `done --on 2022-11-25` was
+recorded as 已完成 → 受阻 on the 22nd, a move that never happened: the part was 进行中)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import Runner
+
+
+def _records(state_file: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in state_file.read_text(encoding="utf-8").splitlines()]
+
+
+def _status_on(xixin: Runner, day: str) -> str:
+    shown = xixin("show", "5.1.1", "--json", "--as-of", day)
+    assert shown.code == 0, shown.err
+    return str(json.loads(shown.out)["status"])
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_a_backdated_change_records_the_status_of_its_day_as_previous(
+    xixin: Runner, state_file: Path, monkeypatch: pytest.MonkeyPatch, cache: str
+) -> None:
+    if cache == "off":
+        monkeypatch.setenv("XIXIN_CACHE", "off")
+    assert xixin("start", "5.1.1", "--on", "2022-11-20").code == 0
+    assert xixin("done", "5.1.1", "--on", "2022-11-25").code == 0
+    blocked = xixin("block", "5.1.1", "--on", "2022-11-22", "--note", "缺材料")
+    assert blocked.code == 0, blocked.err
+    assert "进行中 → 受阻" in blocked.err, blocked.err  # as it stood on the 22nd
+    assert "现仍为“已完成”" in blocked.err, blocked.err  # and today it still stands done
+    last = _records(state_file)[-1]
+    assert (last["previous"], last["status"], last["on"]) == ("doing", "blocked", "2022-11-22")
+    assert _status_on(xixin, "2022-11-22") == "blocked"
+    assert _status_on(xixin, "2022-11-25") == "done"
+    history = xixin("history", "5.1.1")
+    assert history.code == 0 and "已完成 →" not in history.out.split("缺材料")[0], history.out
+
+
+def test_a_backdated_change_to_what_stood_that_day_records_nothing(
+    xixin: Runner, state_file: Path
+) -> None:
+    assert xixin("start", "5.1.1", "--on", "2022-11-20").code == 0
+    assert xixin("done", "5.1.1", "--on", "2022-11-25").code == 0
+    before = state_file.read_bytes()
+    again = xixin("start", "5.1.1", "--on", "2022-11-22")  # it was 进行中 on the 22nd already
+    assert again.code == 0, again.err
+    assert state_file.read_bytes() == before
+    assert "进行中" in again.out + again.err
+
+
+def test_a_close_out_dated_before_the_part_was_done_is_refused(
+    xixin: Runner, state_file: Path
+) -> None:
+    assert xixin("done", "5.1.1", "--on", "2022-11-25").code == 0
+    before = state_file.read_bytes()
+    early = xixin("close", "5.1.1", "--on", "2022-11-22")  # not done yet on the 22nd
+    assert early.code == 2 and early.out == "" and "未开始" in early.err, (early.out, early.err)
+    assert state_file.read_bytes() == before
+    assert xixin("close", "5.1.1", "--on", "2022-11-26").code == 0
+    assert _records(state_file)[-1]["previous"] == "done"
