@@ -6,6 +6,7 @@ recorded as 已完成 → 受阻 on the 22nd, a move that never happened: the pa
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,49 @@ def test_a_close_out_dated_before_the_part_was_done_is_refused(
     assert state_file.read_bytes() == before
     assert xixin("close", "5.1.1", "--on", "2022-11-26").code == 0
     assert _records(state_file)[-1]["previous"] == "done"
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_the_parts_as_they_stood_are_a_replay_of_their_day(
+    xixin: Runner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache: str
+) -> None:
+    """`stood_on` reads only the items' own records and the undos; it gives what a session
+    opened as of that day gives, extensions, evidence, undos and redos included."""
+    from xixin_cli.session import Settings, open_session, stood_on
+
+    if cache == "off":
+        monkeypatch.setenv("XIXIN_CACHE", "off")
+    steps = [
+        ("start", "4.1.1", "--office", "all", "--on", "2022-11-20"),
+        ("done", "4.1.1", "--office", "乡党群办", "--on", "2022-11-24"),
+        ("extend", "4.1.1", "--office", "各村", "--to", "2022-12-20", "--reason", "经同意"),
+        ("attach", "5.1.1", "PROOF", "--on", "2022-11-22"),
+        ("block", "5.1.1", "--on", "2022-11-21", "--note", "缺材料"),
+        ("done", "5.1.1", "--on", "2022-11-23"),
+        ("undo",),  # the done of 5.1.1: it counts on no day
+        ("start", "4.1.1", "--office", "乡党群办", "--on", "2022-11-22"),
+        ("undo",),
+        ("undo", "--last-undo"),
+    ]
+    proof = tmp_path / "自查报告.txt"
+    proof.write_text("已自查", encoding="utf-8")
+    for step in steps:
+        step = tuple(str(proof) if part == "PROOF" else part for part in step)
+        if step == ("undo", "--last-undo"):
+            undos = [r for r in _records_of(xixin) if r.get("undoes")]
+            step = ("undo", str(undos[-1]["event"])[:8])
+        result = xixin(*step)
+        assert result.code == 0, (step, result.err)
+    settings = Settings.from_options(None, None, None)
+    today = open_session(settings, write=True)
+    for day in ("2022-11-19", "2022-11-21", "2022-11-22", "2022-11-23", "2022-11-24"):
+        on = date.fromisoformat(day)
+        replay = open_session(settings, as_of=on).states
+        mine = stood_on(today, on, ["4.1.1", "5.1.1"])
+        assert mine == {item: replay[item] for item in ("4.1.1", "5.1.1")}, day
+
+
+def _records_of(xixin: Runner) -> list[dict[str, object]]:
+    import os
+
+    return _records(Path(os.environ["XIXIN_STATE"]))

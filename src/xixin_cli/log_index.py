@@ -162,6 +162,18 @@ def undos() -> Query:
     return Query(f"line IN (SELECT line FROM {_UNDOS})", (), lambda event: event.undoes is not None)
 
 
+def of_items(items: Sequence[str]) -> Query:
+    """Every record of these items, and every undo (what takes any of them back, whatever
+    item it names)."""
+    wanted = frozenset(items)
+    marks = ",".join("?" * len(wanted))
+    return Query(
+        f"item IN ({marks}) OR line IN (SELECT line FROM {_UNDOS})",
+        tuple(sorted(wanted)),
+        lambda event: event.item in wanted or event.undoes is not None,
+    )
+
+
 def by_writer_at(writer: str, moment: datetime) -> Query:
     """One command's records: a writer's, written at one time."""
     at = micros(moment)

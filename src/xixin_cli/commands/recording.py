@@ -78,10 +78,10 @@ def _record(
         # A change said to have happened on an earlier day is decided against the parts as
         # they stood at the end of that day (it counts after that day's changes): its
         # `previous`, whether it changes anything, whether a close-out or a return may be.
-        then = stood_on(fresh, happened)
-        for item_id in dict.fromkeys(item_ids):
-            current = item_state(fresh, item_id)
-            before = item_state(then, item_id)
+        named = {item_state(fresh, item_id).item.id: None for item_id in item_ids}
+        then = stood_on(fresh, happened, list(named))
+        for item_id in named:
+            current, before = item_state(fresh, item_id), then[item_id]
             mine: Made = []
             refused: list[tuple[str, RuleError]] = []  # parts that cannot be closed or returned
             offices = parts_for(fresh, current, units or ())
