@@ -343,6 +343,15 @@ def _vouch(info: os.stat_result, file: tuple[int, int], seen: tuple[int, int, in
     return seen is not None and (info.st_dev, info.st_ino) == file and _seen(info) == seen
 
 
+def replay_kept(paths: Sequence[Path], as_of: date) -> bool:
+    """Whether each log has a replay as of the end of `as_of` kept (up to date or not)."""
+    for path in paths:
+        slot = _slot(f"log-{as_of.isoformat()}", path)
+        if slot is None or not slot.is_file():
+            return False
+    return bool(paths)
+
+
 def fold_logs(paths: Sequence[Path], as_of: date | None = None) -> Folded:
     """Several logs folded together; an event found in two of them counts once."""
     if len(paths) == 1:
