@@ -244,6 +244,25 @@ def test_a_key_written_empty_is_missing_not_a_crash(key: str, value: str) -> Non
     assert found[0][0] == line_of(text, f"    {key}:{value}\n"), found
 
 
+@pytest.mark.parametrize("value", ["", " ~"])
+def test_a_document_date_written_empty_is_no_date_as_one_left_out(value: str) -> None:
+    # A user's trial: "date:" with nothing made validate say nothing (exit 0) and every other
+    # command exit 3 without a word: the reader failed with no problem to tell.
+    text = SMALL.replace("  date: 2024-01-05", f"  date:{value}", 1)
+    assert parse_plan(text, "p.yaml").document.date is None
+    left_out = parse_plan(SMALL.replace("  date: 2024-01-05\n", "", 1), "p.yaml")
+    assert left_out.document.date is None
+
+
+def test_a_plan_that_fails_always_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever part of the reader gives up without telling a problem, the error is not empty."""
+    from xixin_cli import plan_file
+
+    monkeypatch.setattr(plan_file._Reader, "document", lambda self, node: None)
+    found = problems(SMALL)
+    assert [code for _, _, code in found] == ["plan.invalid"], found
+
+
 def test_wrong_top_level_shape() -> None:
     assert problems("- a\n- b\n") == [(1, "", "plan.want_mapping")]
 
@@ -533,6 +552,17 @@ INVISIBLE_CASES = {
         "offices",
     ),
     "zero-width joiner in an item's id": ('  - id: "5.1.1"', '  - id: "5.1\\u200d.1"', "id"),
+    # a trial: validate passed it, then `list --phase 第一阶段` found no such phase
+    "right-to-left override in a phase's name": (
+        "    name: 第一阶段",
+        '    name: "第一\\u202e阶段"',
+        "phases.one.name",
+    ),
+    "zero-width space in a phase's number": (
+        '    number: "5.1"',
+        '    number: "5.\\u200b1"',
+        "phases.one.number",
+    ),
 }
 
 

@@ -17,10 +17,23 @@ unkept: Path | None = None
 _this_run: list[str] = []
 
 
+def _given() -> str | None:
+    """XIXIN_WRITER, when set: refused when it cannot be an id (passed over, two clerks who set
+    their names there would write, and undo, as one)."""
+    given = os.environ.get("XIXIN_WRITER", "").strip()
+    if not given:
+        return None
+    if not _VALID.match(given):
+        from xixin_cli.errors import UsageError
+
+        raise UsageError("usage.bad_writer", value=given if len(given) <= 40 else given[:40] + "…")
+    return given
+
+
 def known_writer() -> str | None:
     """This PC's writer id when one is set or kept already; never makes one."""
-    given = os.environ.get("XIXIN_WRITER", "").strip()
-    if given and _VALID.match(given):
+    given = _given()
+    if given is not None:
         return given
     if _this_run:
         return _this_run[0]
@@ -51,8 +64,8 @@ def writer_id() -> str:
     still keep apart chains when their logs are merged. When it cannot be kept, this run still
     uses one id for all it records, and `unkept` says where it should have gone.
     """
-    given = os.environ.get("XIXIN_WRITER", "").strip()
-    if given and _VALID.match(given):
+    given = _given()
+    if given is not None:
         return given
     if _this_run:
         return _this_run[0]

@@ -252,7 +252,8 @@ def parse_plan(text: str, name: str) -> Plan:
     reader = _Reader(name)
     plan = reader.plan(root)
     if reader.problems or plan is None:
-        raise PlanError(reader.problems)
+        # a part of the reader that gave up without a problem told is our bug: still said
+        raise PlanError(reader.problems or [Problem(name, None, None, "plan.invalid")])
     return plan
 
 
@@ -345,7 +346,7 @@ class _Reader:
         It holds no control character; a text of several `lines` (an item's text, a note, the
         goal, the document's words quoted: `offices_text`, `due_text`, `window_text`, which an
         import takes from several lines) may hold line breaks and tabs, as a block scalar
-        (`text: |`) writes them. A `name` (a unit's, an id) holds no invisible format
+        (`text: |`) writes them. A `name` (a unit's, a phase's, an id) holds no invisible format
         character either (`model.invisible_character`). A
         text with one is told and still taken, so nothing that names it is told again."""
         import yaml
@@ -509,8 +510,9 @@ class _Reader:
         recipients = self.texts(get("recipients"), "document.recipients") or []
         texts = ("number", "issuer", "title", "notice", "goal", "language")
         values = {key: self.text(get(key), f"document.{key}", lines=key == "goal") for key in texts}
-        if get("date") is not None and issued is None:
-            return None  # a date was given and is wrong: reported above
+        dated = get("date")
+        if dated is not None and not _is_null(dated) and issued is None:
+            return None  # a date was given and is wrong: reported above (`date:` alone: none)
         if None in (values["number"], values["issuer"], values["title"]):
             return None
         return Document(
@@ -653,8 +655,8 @@ class _Reader:
             def get(k: str, entries: dict[str, tuple[Node, Node]] = entries) -> Node | None:
                 return entries[k][1] if k in entries else None
 
-            number = self.text(get("number"), f"{where}.number")
-            name = self.text(get("name"), f"{where}.name")
+            number = self.text(get("number"), f"{where}.number", name=True)
+            name = self.text(get("name"), f"{where}.name", name=True)  # --phase matches it
             window = self.text(get("window_text"), f"{where}.window_text", lines=True)
             start = self.date(get("start"), f"{where}.start")
             end = self.date(get("end"), f"{where}.end")
