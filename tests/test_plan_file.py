@@ -260,7 +260,7 @@ def test_a_plan_that_fails_always_says_why(monkeypatch: pytest.MonkeyPatch) -> N
 
     monkeypatch.setattr(plan_file._Reader, "document", lambda self, node: None)
     found = problems(SMALL)
-    assert [code for _, _, code in found] == ["plan.invalid"], found
+    assert [code for _, _, code in found] == ["plan.unexplained"], found
 
 
 def test_wrong_top_level_shape() -> None:

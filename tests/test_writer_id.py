@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Runner
 from xixin_cli.errors import ExitCode
+
+from conftest import Runner
 
 
 @pytest.mark.parametrize("value", ["张三", "a b", "x\u202ey", "w" * 65, "a/b"])

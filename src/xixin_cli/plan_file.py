@@ -253,7 +253,7 @@ def parse_plan(text: str, name: str) -> Plan:
     plan = reader.plan(root)
     if reader.problems or plan is None:
         # a part of the reader that gave up without a problem told is our bug: still said
-        raise PlanError(reader.problems or [Problem(name, None, None, "plan.invalid")])
+        raise PlanError(reader.problems or [Problem(name, None, None, "plan.unexplained")])
     return plan
 
 

@@ -39,7 +39,7 @@ MESSAGES: dict[str, str] = {
     "plan.want_bool": "'{value}' is not true or false",
     "plan.empty_text": "must not be empty",
     "plan.control_character": "holds the control character {char} (a line break, tab, escape…); remove it. Line breaks and tabs belong only in texts of several lines (text, note, goal) and in the document's words quoted (offices_text, due_text, window_text)",
-    "plan.invalid": "the plan cannot be read, and xixin could not tell why (please report it with the file); check it against the bundled plan.yaml",
+    "plan.unexplained": "the plan cannot be read, and xixin could not tell why (please report it with the file); check it against the bundled plan.yaml",
     "plan.invisible_character": "holds the invisible character {char} (a direction mark, a zero-width space…), which shows as nothing or turns the text around; remove it: a unit's name and key and an item's id are typed, matched and put in file names as they show",
     "plan.empty_list": "the list must not be empty",
     "plan.unknown_key": "unknown key{hint}; allowed keys: {allowed}",

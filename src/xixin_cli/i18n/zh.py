@@ -39,7 +39,7 @@ MESSAGES: dict[str, str] = {
     "plan.want_bool": "“{value}”不是 true 或 false",
     "plan.empty_text": "不能为空",
     "plan.control_character": "含控制字符 {char}（换行、制表符、转义符等）；请删去它。换行和制表符只能写在 text、note、goal 这样的多行文字和 offices_text、due_text 这样的原文引文里",
-    "plan.invalid": "计划无法读取，xixin 也说不出原因（请连同该文件报告此问题）；可对照自带的 plan.yaml 检查",
+    "plan.unexplained": "计划无法读取，xixin 也说不出原因（请连同该文件报告此问题）；可对照自带的 plan.yaml 检查",
     "plan.invisible_character": "含不可见的格式字符 {char}（方向控制符、零宽空格等），显示不出来或会把文字倒过来；请删去它：单位名称、单位代号和事项编号要照显示的样子输入、匹配，还会用作文件名",
     "plan.empty_list": "列表不能为空",
     "plan.unknown_key": "未知的键{hint}；可用的键：{allowed}",
