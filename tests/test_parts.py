@@ -532,6 +532,24 @@ def test_closing_out_every_part_passes_over_one_that_does_not_apply(
     assert alone.code == ExitCode.USAGE and "不适用" in alone.err
 
 
+def test_closing_out_every_part_passes_over_one_closed_already(
+    xixin: Runner, villages: Path, state_file: Path
+) -> None:
+    # A trial: 民政办's part closed out first, then close --office all was refused whole.
+    plan = ("--plan", str(villages))
+    assert xixin(*plan, "done", "4.7.8", "--office", "all").code == 0
+    assert xixin(*plan, "close", "4.7.8", "--office", "新华村").code == 0
+    records = state_file.read_bytes().count(b"\n")
+    closed = xixin(*plan, "close", "4.7.8", "--office", "all")
+    assert closed.code == 0, closed.err
+    assert "新华村" in closed.err and "已是“已销号”" in closed.err, closed.err
+    parts = {p["office"]: p["status"] for p in item(xixin, "4.7.8", *plan)["parts"]}
+    assert set(parts.values()) == {"closed"}, parts
+    assert state_file.read_bytes().count(b"\n") == records + len(parts) - 1  # not 新华村 again
+    alone = xixin(*plan, "close", "4.7.8", "--office", "新华村")  # named alone: said so
+    assert alone.code == ExitCode.USAGE and "已销号" in alone.err
+
+
 def test_a_groups_blocked_item_gives_the_blocked_parts_own_reason(
     xixin: Runner, villages: Path
 ) -> None:

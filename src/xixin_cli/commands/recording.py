@@ -8,6 +8,7 @@ Every change goes the same way: open the log it is recorded into, find the parts
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +25,7 @@ from xixin_cli.commands._options import (
     session,
     settings,
 )
+from xixin_cli.dates import today_in_china
 from xixin_cli.errors import RuleError
 from xixin_cli.fold import ItemState, part_view
 from xixin_cli.i18n import join, message, status_label
@@ -79,25 +81,26 @@ def _record(
         # they stood at the end of that day (it counts after that day's changes): its
         # `previous`, whether it changes anything, whether a close-out or a return may be.
         named = {item_state(fresh, item_id).item.id: None for item_id in item_ids}
-        then = stood_on(fresh, happened, list(named))
+        stood = stood_on(fresh, happened, list(named))
         for item_id in named:
-            current, before = item_state(fresh, item_id), then[item_id]
+            current, before = item_state(fresh, item_id), stood[item_id]
             mine: Made = []
             refused: list[tuple[str, RuleError]] = []  # parts that cannot be closed or returned
             offices = parts_for(fresh, current, units or ())
             for office in offices:
                 view = part_view(current, office)  # as it stands: what the notices say
+                then = part_view(before, office)  # as it stood on the change's day
                 try:
-                    mine.append((office, view, rule(part_view(before, office), stamp)))
+                    mine.append((office, view, rule(then, stamp)))
                 except RuleError as error:
                     if error.code not in rules.NOT_REVIEWABLE.values():
                         raise
-                    if error.code == "usage.not_closable" and _applies_not(view, offices):
+                    if error.code == "usage.not_closable" and _applies_not(then, offices):
                         mine.append((office, view, []))  # closed with the rest: nothing to do
                         continue
                     refused.append((office, error))
             if refused:
-                raise _not_reviewable(fresh, current, refused)
+                raise _not_reviewable(fresh, current, refused, happened)
             made.append((current, mine))
         return [event for _, mine in made for _, _, events in mine for event in events]
 
@@ -159,21 +162,28 @@ def _shadowed(
 
 
 def _applies_not(view: ItemState, offices: Sequence[str]) -> bool:
-    """A part marked 不适用 among several closed out at once: the item is closed when every
-    part that applies is, so that one is passed over, not a refusal of them all."""
-    return view.status is Status.DROPPED and len(offices) > 1
+    """A part marked 不适用, or closed out already, among several closed out at once: the item
+    is closed when every part that applies is, so that one is passed over (and said so), not
+    a refusal of them all."""
+    return view.status in (Status.DROPPED, Status.CLOSED) and len(offices) > 1
 
 
 def _not_reviewable(
-    opened: Session, state: ItemState, refused: Sequence[tuple[str, RuleError]]
+    opened: Session,
+    state: ItemState,
+    refused: Sequence[tuple[str, RuleError]],
+    happened: date | None = None,
 ) -> RuleError:
     """The refusal of a close-out or a return, naming each part that cannot be, with its own
-    status (an item's status is its parts' together: it need not be any one part's)."""
+    status (an item's status is its parts' together: it need not be any one part's); for a
+    change said to have happened on an earlier day (`happened`), the status it had then."""
     (office, error), lang = refused[0], opened.lang
     if len(refused) == 1:
-        return RuleError(
-            error.code, **{**error.params, "value": state.item.id + _unit(opened, state, office)}
-        )
+        params = {**error.params, "value": state.item.id + _unit(opened, state, office)}
+        if happened is not None and happened < today_in_china():
+            now = status_label(part_view(state, office).status, lang)
+            return RuleError(f"{error.code}_on", **params, day=happened.isoformat(), now=now)
+        return RuleError(error.code, **params)
     if len(refused) == len(state.parts) and len({e.params["status"] for _, e in refused}) == 1:
         return error  # every part, each in the one status the item shows
     parts = join(

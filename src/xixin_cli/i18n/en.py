@@ -113,6 +113,8 @@ MESSAGES: dict[str, str] = {
     "usage.split_names_a_file": "-o {path} names a file, but --split-by office writes one file per unit into a folder: give a folder with -o, e.g. -o {folder}/",
     "usage.not_closable": "{value} is '{status}': only a done item can be closed out",
     "usage.not_returnable": "{value} is '{status}': only a done or closed item can be sent back",
+    "usage.not_closable_on": "{value} was '{status}' on {day} (it is '{now}' now): only a done item can be closed out, and a close-out dated {day} counts on that day",
+    "usage.not_returnable_on": "{value} was '{status}' on {day} (it is '{now}' now): only a done or closed item can be sent back, and a return dated {day} counts on that day",
     "usage.parts_not_closable": "{item} cannot be closed out: only done parts can be, and these are not: {parts}; close out the done ones with --office",
     "usage.parts_not_returnable": "{item} cannot be sent back: only done or closed parts can be, and these are neither: {parts}; send back the others with --office",
     "usage.reason_needed": "give the reason with --reason",

@@ -113,6 +113,8 @@ MESSAGES: dict[str, str] = {
     "usage.split_names_a_file": "-o {path} 是一个文件名，而 --split-by office 要在文件夹中为每个单位各写一个文件：请用 -o 指定文件夹，如 -o {folder}/",
     "usage.not_closable": "{value} 现为“{status}”：只有已完成的事项才能销号",
     "usage.not_returnable": "{value} 现为“{status}”：只有已完成或已销号的事项才能退回",
+    "usage.not_closable_on": "{value} 在 {day} 时为“{status}”（现为“{now}”）：只有已完成的事项才能销号，写明 {day} 的销号计入那一天",
+    "usage.not_returnable_on": "{value} 在 {day} 时为“{status}”（现为“{now}”）：只有已完成或已销号的事项才能退回，写明 {day} 的退回计入那一天",
     "usage.parts_not_closable": "{item} 有单位的部分不能销号：{parts}；只有已完成的部分才能销号，可用 --office 只为已完成的单位销号",
     "usage.parts_not_returnable": "{item} 有单位的部分不能退回：{parts}；只有已完成或已销号的部分才能退回，可用 --office 只退回已完成或已销号的单位",
     "usage.reason_needed": "请用 --reason 写明理由",
