@@ -114,3 +114,27 @@ def _records_of(xixin: Runner) -> list[dict[str, object]]:
     import os
 
     return _records(Path(os.environ["XIXIN_STATE"]))
+
+
+def test_a_backdated_extension_says_the_due_date_of_its_day_and_that_a_later_one_stands(
+    xixin: Runner, state_file: Path
+) -> None:
+    # A trial: the second said 截止日 2022-12-20 → 2022-12-10 (5.1.2 was due 2022-09-30 on the
+    # 26th), with no word that 12-20 still stands; its undo, undone, said 截止日 None → ….
+    first = xixin("extend", "5.1.2", "--to", "2022-12-20", "--reason", "甲", "--on", "2022-11-28")
+    assert first.code == 0, first.err
+    second = xixin("extend", "5.1.2", "--to", "2022-12-10", "--reason", "乙", "--on", "2022-11-26")
+    assert second.code == 0, second.err
+    lines = second.err.splitlines()
+    assert lines[0].endswith("截止日 2022-09-30 → 2022-12-10"), second.err
+    assert lines[1].startswith("注意：5.1.2 在 2022-11-28 另有延期，现截止日仍为 2022-12-20"), (
+        second.err
+    )
+    undone = xixin("undo")
+    assert undone.code == 0, undone.err
+    assert "截止日 2022-12-10 → 2022-09-30" in undone.err, undone.err
+    assert "现截止日仍为 2022-12-20" in undone.err, undone.err
+    undo_id = str(_records(state_file)[-1]["event"])[:8]
+    redone = xixin("undo", undo_id)
+    assert redone.code == 0, redone.err
+    assert "None" not in redone.err and "截止日 2022-09-30 → 2022-12-10" in redone.err, redone.err

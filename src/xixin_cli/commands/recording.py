@@ -288,21 +288,36 @@ def extend(
     new_due = day(ctx, to, "--to")
     who, why = recorder(by), note(reason)
 
+    was: dict[str, date | None] = {}  # each record's part's due date on the change's day
+
     def rule(view: ItemState, stamp: Callable[[], rules.Stamp]) -> list[Event]:
-        return [rules.extension(view, new_due, stamp(), why)]
+        event = rules.extension(view, new_due, stamp(), why)
+        was[event.event_id] = view.due  # the rule made sure there is one
+        return [event]
 
     opened, [(state, made)] = _record(ctx, [item_id], units, who, on, rule)
-    lines = [
-        message(
-            "extended",
-            opened.lang,
-            item=item_id + _unit(opened, state, office),
-            before=str(view.due),  # the rule made sure there is one
-            after=new_due.isoformat(),
-        )
-        for office, view, _ in made
-    ]
-    return Lines(notices=lines)
+    lines = []
+    for office, view, events in made:
+        where = item_id + _unit(opened, state, office)
+        after = new_due.isoformat()
+        before = str(was[events[0].event_id])
+        lines.append(message("extended", opened.lang, item=where, before=before, after=after))
+        lines.append(_due_shadowed(opened.lang, where, view, events[0]))
+    return Lines(notices=[line for line in lines if line])
+
+
+def _due_shadowed(
+    lang: str, item: str, view: ItemState, event: Event, code: str = "recorded.extend_shadowed"
+) -> str:
+    """A word when an extension said to have happened earlier (`--on`), or the undo of one,
+    leaves the due date as it stands: the part's latest extension counts after it."""
+    from xixin_cli.fold import happened_on, order_key
+
+    latest = view.extension
+    if latest is None or order_key(latest) <= order_key(event):
+        return ""
+    day = happened_on(latest).isoformat()
+    return message(code, lang, item=item, day=day, due=str(view.due))
 
 
 def attach(
@@ -413,10 +428,14 @@ def undo(
     for revert, target in made:
         lines.append(_undone(opened, revert, target))
         state = opened.states.get(revert.item)
-        if revert.on is not None and revert.kind is EventKind.STATUS and state is not None:
+        if revert.on is not None and state is not None:
             where = state.item.id + _unit(opened, state, revert.office)
             view = part_view(state, revert.office) if revert.office else state
-            lines.append(_shadowed(opened.lang, where, view, revert, "undone.shadowed"))
+            if revert.kind is EventKind.STATUS:
+                lines.append(_shadowed(opened.lang, where, view, revert, "undone.shadowed"))
+            elif revert.kind is EventKind.EXTEND:
+                shadowed = _due_shadowed(opened.lang, where, view, revert, "undone.extend_shadowed")
+                lines.append(shadowed)
     return Lines(notices=[line for line in lines if line])
 
 
@@ -430,12 +449,12 @@ def _undone(opened: Session, revert: Event, target: Event) -> str:
     if revert.kind is EventKind.EXTEND:
         item = opened.plan.get(revert.item)
         original = item.due if item is not None else None
-        after = revert.due or original
+        after, before = revert.due or original, target.due or original  # None: the original
         return message(
             "undone.extend",
             lang,
             item=revert.item + where,
-            before=str(target.due),
+            before=str(before) if before is not None else message("standing", lang),
             after=str(after) if after is not None else message("standing", lang),
         )
     code = "undone.detach" if revert.kind is EventKind.DETACH else "undone.attach"

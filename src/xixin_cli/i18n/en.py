@@ -144,6 +144,8 @@ MESSAGES: dict[str, str] = {
     "recorded": "recorded: {item} {title}: {previous} → {status}",
     "recorded.shadowed": "note: {item} has a change on {day}, so it stays '{status}'; this change counts for its own day only, not for now",
     "undone.shadowed": "note: {item} has a change on {day}, so it stays '{status}'; the change undone was of a day before it, and only that day's progress changes",
+    "recorded.extend_shadowed": "note: {item} has an extension on {day}, so it stays due {due}; this extension counts for its own day only, not for now",
+    "undone.extend_shadowed": "note: {item} has an extension on {day}, so it stays due {due}; the extension undone was of a day before it, and only that day's due date changes",
     "unchanged": "{item} is already '{status}'; nothing recorded (add --note to record a note)",
     "close.not_applicable": "{item} does not apply: nothing to close out (nothing recorded)",
     "undone": "undone: {item} {title}: {previous} → {status} (a new record; the old one is kept)",

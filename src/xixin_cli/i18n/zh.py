@@ -144,6 +144,8 @@ MESSAGES: dict[str, str] = {
     "recorded": "已记录：{item} {title}：{previous} → {status}",
     "recorded.shadowed": "注意：{item} 在 {day} 另有记录，现仍为“{status}”；这条补记只计入它那天的进度，不改变现在的状态",
     "undone.shadowed": "注意：{item} 在 {day} 另有记录，现仍为“{status}”；撤销的是它之前那天的记录，只改变那天的进度",
+    "recorded.extend_shadowed": "注意：{item} 在 {day} 另有延期，现截止日仍为 {due}；这条补记只计入它那天，不改变现在的截止日",
+    "undone.extend_shadowed": "注意：{item} 在 {day} 另有延期，现截止日仍为 {due}；撤销的是它之前那天的延期，只改变那天的截止日",
     "unchanged": "{item} 已是“{status}”，未记录；如需补充说明请加 --note",
     "close.not_applicable": "{item} 不适用，无需销号（未记录）",
     "undone": "已撤销：{item} {title}：{previous} → {status}（新增一条记录，原记录保留）",
