@@ -20,6 +20,8 @@ from xixin_cli.files import safe_file_name
         ("乡\u200b党群办", "乡_党群办"),
         ("a\u2028b", "a_b"),
         ("..", "_"),
+        ("..-推进情况表", "_-推进情况表"),  # no leading dash: a shell would take it for an option
+        ("-x", "_-x"),
         ("CON", "_CON"),
     ],
 )

@@ -131,6 +131,23 @@ def test_a_split_export_writes_only_inside_its_folder(
     assert len(made) == 2  # one file per office, none lost to a clash
 
 
+@pytest.mark.parametrize("name", ["..", "-x", "长" * 300])
+def test_a_split_forms_file_names_keep_their_kind_and_lead_with_no_dash(
+    xixin: Runner, tmp_path: Path, name: str
+) -> None:
+    # A trial: a unit named ".." got "-推进情况表.xlsx" (a name a shell reads as an option),
+    # and one of 300 characters lost "-推进情况表" to the cut.
+    plan = _plan_with_office(tmp_path, name)
+    folder = tmp_path / "表"
+    result = xixin("--plan", str(plan), "form", "--split-by", "office", "-o", str(folder))
+    assert result.code == 0, result.err
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == 2, names
+    for made in names:
+        assert made.endswith("-推进情况表.xlsx") and not made.startswith(("-", ".")), made
+        assert len(made.encode("utf-8")) <= 255, made
+
+
 def test_split_names_that_clash_get_apart_files(xixin: Runner, tmp_path: Path) -> None:
     plan = tmp_path / "plan.yaml"
     text = SMALL.replace("name: 各村,", "name: 'a/b',").replace("[乡党群办]", "[dangqun]")

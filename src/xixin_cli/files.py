@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from xixin_cli.errors import OutputError, UsageError
@@ -133,13 +133,14 @@ _RESERVED = frozenset(
 _NAME_BYTES = 200
 
 
-def safe_file_name(text: str) -> str:
+def safe_file_name(text: str, room: int = _NAME_BYTES) -> str:
     """`text` (an office's or an item's name from a plan or a log) as one plain file name.
 
     Separators, control and invisible format characters (`model.control_character`,
     `model.invisible_character`) and characters Windows refuses become "_", a leading dot
-    or a trailing dot or space goes, names Windows reserves (CON, NUL…) get a "_" in front, and
-    the name is cut to fit; it never names a folder above or a hidden file.
+    or a trailing dot or space goes, names Windows reserves (CON, NUL…) and a name that would
+    lead with "-" (a shell takes it for an option) get a "_" in front, and the name is cut to
+    `room` bytes; it never names a folder above or a hidden file.
     """
     from xixin_cli.model import control_character, invisible_character
 
@@ -148,11 +149,18 @@ def safe_file_name(text: str) -> str:
         for ch in text
     )
     cleaned = cleaned.strip().lstrip(".").rstrip(". ")
-    if cleaned.split(".")[0].upper() in _RESERVED:
+    if cleaned.split(".")[0].upper() in _RESERVED or cleaned.startswith("-"):
         cleaned = "_" + cleaned
-    while len(cleaned.encode("utf-8")) > _NAME_BYTES:
+    while len(cleaned.encode("utf-8")) > room:
         cleaned = cleaned[:-1]
     return cleaned or "_"
+
+
+def name_in(template: Callable[[str], str], name: str) -> str:
+    """`template(name)` (a file's stem: "{name}-推进情况表"), the name made safe and cut so
+    that what the template adds is never cut off."""
+    added = len(template("").encode("utf-8"))
+    return template(safe_file_name(name, max(_NAME_BYTES - added, 16)))
 
 
 def file_in(folder: Path, stem: str, suffix: str, taken: set[str]) -> Path:

@@ -58,17 +58,21 @@ def form(
     opened = session(ctx, as_of=today)
     plan, lang = opened.plan, opened.lang
     if split_by is not None:
-        from xixin_cli.files import file_in, split_folder
+        from xixin_cli.files import file_in, name_in, split_folder
 
         split_folder(output)
         taken: set[str] = set()
+
+        def named(key: str) -> str:
+            return plan.offices[key].name
+
         # A unit's name comes from the plan: made a plain file name inside the folder.
         targets = [
             (
                 key,
                 file_in(
                     output,
-                    message("form.file", lang, office=plan.offices[key].name),
+                    name_in(lambda name: message("form.file", lang, office=name), named(key)),
                     ".xlsx",
                     taken,
                 ),

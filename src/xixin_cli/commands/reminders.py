@@ -73,14 +73,14 @@ def _files(
     ctx: typer.Context, opened: Session, folder: Path, units: Sequence[UnitMessage]
 ) -> list[Document]:
     """One file per unit, `<unit>-提醒.txt`, its parts one after another."""
-    from xixin_cli.files import file_in, split_folder
+    from xixin_cli.files import file_in, name_in, split_folder
     from xixin_cli.i18n import message
 
     split_folder(folder)
     taken: set[str] = set()
     documents = []
     for unit in units:
-        stem = message("msg.file", opened.lang, unit=unit.name)
+        stem = name_in(lambda name: message("msg.file", opened.lang, unit=name), unit.name)
         path = file_in(folder, stem, ".txt", taken)
         documents.append(Document("\n".join(unit.parts), path, opened.lang))
     guard_output(ctx, opened, *(document.output for document in documents))
