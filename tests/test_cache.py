@@ -603,3 +603,82 @@ def test_replays_of_hostile_undo_lines_agree_with_and_without_the_cache(
         handle.write(again)
     replay = _replays_agree([twice], day)
     assert ("4.1.1", "") not in replay.last and replay.last["4.1.2", ""].event_id == "e2"
+
+
+@pytest.mark.parametrize("case", ["undo", "redo", "another item", "extension", "evidence"])
+def test_an_undo_after_the_cached_fold_refolds_its_items_from_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """The path the property test reaches by chance, taken every time: the fold is cached
+    and the index made, then an undo is appended; the next fold folds the items it touches
+    again from their lines (`_refolded`) and gives the answer of a read from scratch."""
+    from xixin_cli import cache
+
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "log.jsonl"
+    at = datetime(2022, 11, 1, 9, tzinfo=CHINA)
+
+    def add(event: Event) -> Event:
+        append_event(path, event, writer="w")
+        return event
+
+    done = add(Event("d1", at, "4.1.1", Status.DONE, Status.TODO, "x"))
+    add(Event("o1", at + timedelta(hours=1), "4.1.2", Status.DOING, Status.TODO, "x"))
+    longer = add(
+        Event(
+            "x1",
+            at + timedelta(hours=2),
+            "4.1.1",
+            Status.DONE,
+            Status.DONE,
+            "x",
+            "批准",
+            kind=EventKind.EXTEND,
+            due=date(2022, 12, 30),
+        )
+    )
+    proof = add(
+        Event(
+            "v1",
+            at + timedelta(hours=3),
+            "4.1.1",
+            Status.DONE,
+            Status.DONE,
+            "x",
+            kind=EventKind.EVIDENCE,
+            path="/p/a",
+            size=1,
+            sha256="0" * 64,
+        )
+    )
+    first = (
+        add(
+            Event(
+                "u1", at + timedelta(hours=4), "4.1.1", Status.TODO, Status.DONE, "x", undoes="d1"
+            )
+        )
+        if case == "redo"
+        else None
+    )
+    assert same(fold_log(path), truth(path))  # cached
+    index = open_index(path)
+    assert index is not None
+    index.close()
+    target = {"undo": done, "another item": done, "extension": longer, "evidence": proof}
+    undoes = "u1" if first is not None else target[case].event_id
+    item = "9.9.9" if case == "another item" else "4.1.1"
+    add(Event("u2", at + timedelta(hours=5), item, Status.DONE, Status.TODO, "x", undoes=undoes))
+    calls: list[bool] = []
+    real = cache._refolded
+
+    def spy(*args: object, **kwargs: object) -> object:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(found is not None)
+        return found
+
+    monkeypatch.setattr(cache, "_refolded", spy)
+    cache._LOADED.clear()
+    assert same(fold_log(path), truth(path))
+    assert calls == [True]  # refolded, not folded whole
+    cache._LOADED.clear()
+    assert same(fold_log(path), truth(path))  # and kept so

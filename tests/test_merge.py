@@ -369,3 +369,15 @@ def test_merging_a_log_again_decodes_none_of_it_and_says_the_same(
     assert xixin("--state", str(theirs), "done", "4.3.2", *every, "--by", "李四").code == 0
     grown = xixin("--state", str(ours), "merge", str(theirs))
     assert grown.out == f"从 {theirs} 并入 3 条新记录（已有 3 条，未重复写入）\n", grown.out
+
+
+def test_merging_the_log_into_itself_says_so_and_changes_nothing(
+    xixin: Runner, state_file: Path
+) -> None:
+    # A trial: `merge` of the log into itself printed nothing and exited 0.
+    assert xixin("start", "5.1.1").code == 0
+    before = state_file.read_bytes()
+    result = xixin("merge", str(state_file))
+    assert (result.code, result.out) == (0, ""), result
+    assert result.err == f"xixin: 警告: {state_file} 就是要并入的状态文件本身，没有可并入的记录\n"
+    assert state_file.read_bytes() == before

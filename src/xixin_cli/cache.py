@@ -461,6 +461,9 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
                 undos, since = {}, _undo_records(handle, 0, name)
             else:  # written whole below: a tail kept beside the old fold would not join it
                 base, kept = base._replace(folded=mended), _EMPTY
+            cached = kept_tail = extra = None  # the old fold let go: not held with the new
+            for old in (slot, tail_slot):
+                _LOADED.pop(old, None)  # type: ignore[arg-type]
         dropped = taken_back({**since, **undos})  # an id the prefix has is its line's
         if kept is _EMPTY:
             fresh = None  # nothing to keep a tail beside: the fold is written whole
@@ -557,22 +560,27 @@ def _refolded(
     events = [event for _, event in sorted(lines, key=lambda line: line[0])]  # the log's order
     day = as_of or date.max
     left = replayed(events, day, was)  # what the kept fold holds of them
-    kept = replayed(events, day, dropped)  # what it is to hold
-    folded = base.folded
-    gone = set(items)
+    kept = tuple(replayed(events, day, dropped))  # what it is to hold
+    folded, fresh, gone = base.folded, Folded.empty().more(kept, ()), set(items)
 
-    def without(table: dict[Any, Any]) -> dict[Any, Any]:
-        return {key: value for key, value in table.items() if key[0] not in gone}
+    def mended(table: dict[Any, Any], new: dict[Any, Any]) -> dict[Any, Any]:
+        # one copy of a county's table (100,000 parts), their items' entries made anew
+        found = {key: value for key, value in table.items() if key[0] not in gone}
+        found.update(new)
+        return found
+
+    def later(one: Any, other: Any) -> Any:
+        return other if one is None else one if other is None else max(one, other)
 
     return Folded(
-        without(folded.last),
+        mended(folded.last, fresh.last),
         folded.warnings,
-        folded.total - len(left),
-        without(folded.extended),
-        without(folded.evidence),
-        folded.latest,
-        folded.latest_on,
-    ).more(tuple(kept), ())
+        folded.total - len(left) + len(kept),
+        mended(folded.extended, fresh.extended),
+        mended(folded.evidence, fresh.evidence),
+        later(folded.latest, fresh.latest),
+        later(folded.latest_on, fresh.latest_on),
+    )
 
 
 def _chunks(values: Sequence[str], size: int = 500) -> list[Sequence[str]]:

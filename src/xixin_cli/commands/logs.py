@@ -283,6 +283,8 @@ def merge(
             raise StateError("state.not_found", path=str(path))
         if path.resolve() != target.resolve():
             sources.append(read_source(path, target))  # only what is new in it
+        else:  # a trial: `merge` of the log into itself said nothing at all
+            warn(message("merge.itself", lang, source=str(path)), lang)
     if accept_unverified:  # said before merging: a superset of what comes in is harmless
         _record_accepted(target, sources)
     appended: list[Appended] = []

@@ -93,6 +93,7 @@ MESSAGES: dict[str, str] = {
     "doctor.failed": "{count} {count:problem|problems} found in the plan and status log ({records} {records:record|records})",
     "orphans": "{count} {count:id|ids} in the status log {count:is|are} not in the plan ({ids}); the records are kept, see xixin doctor",
     "merge.added": "{source}: {added} new {added:record|records} merged ({already} already present, not written again)",
+    "merge.itself": "{source} is the status log merged into: nothing to bring from it",
     "merge.conflict": "conflict {item} {title}: {later_by} recorded '{later}' at {later_at} and {earlier_by} '{earlier}' at {earlier_at} without seeing each other's change; the later, '{later}', stands",
     "merge.writer": "{by} (writer {writer})",
     "usage.bad_date": "{option}: '{value}' is not a valid date; write it as 2022-11-30 or 2022年11月30日",

@@ -93,6 +93,7 @@ MESSAGES: dict[str, str] = {
     "doctor.failed": "计划与状态记录中发现 {count} 处问题（共 {records} 条记录）",
     "orphans": "状态文件中有 {count} 个编号不在计划中（{ids}）；记录已保留，详见 xixin doctor",
     "merge.added": "从 {source} 并入 {added} 条新记录（已有 {already} 条，未重复写入）",
+    "merge.itself": "{source} 就是要并入的状态文件本身，没有可并入的记录",
     "merge.conflict": "冲突 {item} {title}：{later_by} {later_at} 记为“{later}”，{earlier_by} {earlier_at} 记为“{earlier}”，彼此未见对方的记录；以较晚的“{later}”为准",
     "merge.writer": "{by}（记录端 {writer}）",
     "usage.bad_date": "{option}: “{value}”不是有效日期；请写成 2022-11-30 或 2022年11月30日",
