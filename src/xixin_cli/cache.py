@@ -352,6 +352,26 @@ def replay_kept(paths: Sequence[Path], as_of: date) -> bool:
     return bool(paths)
 
 
+def fold_behind(paths: Sequence[Path]) -> bool:
+    """Whether a log was written after its fold was last kept (or has none kept): a view
+    answered from a day's replay then brings that fold up to date too, as every view did
+    before (a merge extends the kept fold only when it covers the log up to the merge's
+    bytes: behind, the next command read the merge's 60,000 lines back, at 104 MB)."""
+    for path in paths:
+        slot = _slot("log", path)
+        if slot is None:
+            return False
+        kept = [_file_stamps(found) for found in (slot, _tail_slot(slot))]
+        written = [stamps[2] for stamps in kept if stamps is not None]
+        try:
+            changed = path.stat().st_mtime_ns
+        except OSError:
+            continue
+        if not written or changed >= max(written):
+            return True
+    return False
+
+
 def fold_logs(paths: Sequence[Path], as_of: date | None = None) -> Folded:
     """Several logs folded together; an event found in two of them counts once."""
     if len(paths) == 1:
@@ -469,6 +489,7 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
             fresh = None  # nothing to keep a tail beside: the fold is written whole
         handle.seek(base.offset)
         folded, crc, lines, offset = base.folded, base.crc, base.lines, base.offset
+        owned = False  # the kept fold is the loader's too: copied once, then added to in place
         tail = b""
         for piece in pieces(handle, _PIECE):
             if not piece.endswith(b"\n"):  # the last line may still be growing: not cached
@@ -477,7 +498,7 @@ def fold_log(path: Path, as_of: date | None = None) -> Folded:
             read = parse_log(piece, name, first_line=lines + 1)
             undo_map(read.events, undos)
             read = _by(as_of, read, dropped)
-            folded = folded.more(read.events, read.warnings)
+            folded, owned = folded.more(read.events, read.warnings, own=owned), True
             if fresh is not None:
                 fresh += read.events
                 fresh_warnings += read.warnings

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from xixin_cli.dates import china_zone
 from xixin_cli.errors import Problem
@@ -118,24 +119,30 @@ def undo_map(events: Iterable[Event], into: dict[str, str] | None = None) -> dic
 Key = tuple[str, str]
 
 
-def fold(events: Iterable[Event], into: Mapping[Key, Event] | None = None) -> dict[Key, Event]:
-    """Each part's latest status change (by `order_key`), on top of `into`."""
-    return _latest(events, EventKind.STATUS, into)
+def fold(
+    events: Iterable[Event], into: Mapping[Key, Event] | None = None, *, own: bool = False
+) -> dict[Key, Event]:
+    """Each part's latest status change (by `order_key`), on top of `into` (updated in place
+    when the caller `own`s it, a dict no one else holds; else copied)."""
+    return _latest(events, EventKind.STATUS, into, own)
 
 
 def fold_extensions(
-    events: Iterable[Event], into: Mapping[Key, Event] | None = None
+    events: Iterable[Event], into: Mapping[Key, Event] | None = None, *, own: bool = False
 ) -> dict[Key, Event]:
-    """Each part's latest approved extension (延期), on top of `into`."""
-    return _latest(events, EventKind.EXTEND, into)
+    """Each part's latest approved extension (延期), on top of `into` (as `fold`)."""
+    return _latest(events, EventKind.EXTEND, into, own)
 
 
 def fold_evidence(
-    events: Iterable[Event], into: Mapping[Key, tuple[Event, ...]] | None = None
+    events: Iterable[Event],
+    into: Mapping[Key, tuple[Event, ...]] | None = None,
+    *,
+    own: bool = False,
 ) -> dict[Key, tuple[Event, ...]]:
-    """Each part's evidence records and withdrawals, oldest first, on top of `into` (each
-    record once); `evidence_now` says which files stand."""
-    found: dict[Key, tuple[Event, ...]] = dict(into) if into else {}
+    """Each part's evidence records and withdrawals, oldest first, on top of `into` (as
+    `fold`; each record once); `evidence_now` says which files stand."""
+    found: dict[Key, tuple[Event, ...]] = _start(into, own)
     for event in events:
         if event.kind is EventKind.EVIDENCE or event.kind is EventKind.DETACH:
             key = (event.item, event.office)
@@ -145,10 +152,17 @@ def fold_evidence(
     return found
 
 
+def _start(into: Mapping[Key, Any] | None, own: bool) -> dict[Key, Any]:
+    """The table a fold adds to: `into` itself when the caller owns it, else a copy."""
+    if own and isinstance(into, dict):
+        return into
+    return dict(into) if into else {}
+
+
 def _latest(
-    events: Iterable[Event], kind: EventKind, into: Mapping[Key, Event] | None
+    events: Iterable[Event], kind: EventKind, into: Mapping[Key, Event] | None, own: bool = False
 ) -> dict[Key, Event]:
-    last: dict[Key, Event] = dict(into) if into else {}
+    last: dict[Key, Event] = _start(into, own)
     for event in events:
         if event.kind is not kind:
             continue
@@ -208,8 +222,12 @@ class Folded(NamedTuple):
         files = (event for evidence in self.evidence.values() for event in evidence)
         return (*self.last.values(), *self.extended.values(), *files)
 
-    def more(self, events: tuple[Event, ...], warnings: tuple[Problem, ...]) -> Folded:
-        """This fold with more events (read after these) folded on top."""
+    def more(
+        self, events: tuple[Event, ...], warnings: tuple[Problem, ...], *, own: bool = False
+    ) -> Folded:
+        """This fold with more events (read after these) folded on top; its tables updated
+        in place when the caller `own`s this fold (no one else holds it: a county's tables,
+        100,000 parts, copied for each piece read, were two at a time at the peak)."""
         times = [e.at for e in events]
         days = [e.on for e in events if e.on is not None]
         if self.latest is not None:
@@ -217,11 +235,11 @@ class Folded(NamedTuple):
         if self.latest_on is not None:
             days.append(self.latest_on)
         return Folded(
-            fold(events, into=self.last),
+            fold(events, into=self.last, own=own),
             (*self.warnings, *warnings),
             self.total + len(events),
-            fold_extensions(events, into=self.extended),
-            fold_evidence(events, into=self.evidence),
+            fold_extensions(events, into=self.extended, own=own),
+            fold_evidence(events, into=self.evidence, own=own),
             max(times, default=None),
             max(days, default=None),
         )

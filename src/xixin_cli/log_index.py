@@ -331,7 +331,7 @@ class LogIndex:
                 return found  # kept again once many lines came in since
         else:
             found = self.read(self.rows(query.where, query.params))
-        if len(found) >= MEMO_MIN:
+        if len(found) >= MEMO_MIN and not self.db.in_transaction:  # not in a caller's snapshot
             blob = pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL)
             with contextlib.suppress(sqlite3.Error):  # busy: it is kept another time
                 self.db.execute("BEGIN IMMEDIATE")

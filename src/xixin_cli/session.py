@@ -115,7 +115,7 @@ def open_session(
     today, the state is the one at the end of that day: changes that happened later (by their
     `--on` day, else the day they were written) do not count.
     """
-    from xixin_cli.cache import fold_logs, replay_kept
+    from xixin_cli.cache import fold_behind, fold_logs, replay_kept
     from xixin_cli.fold import Folded, items_of, states
     from xixin_cli.paths import bundled_plan, plan_name, plan_path, state_path, state_sources
 
@@ -140,6 +140,8 @@ def open_session(
     # A day's replay kept from before is the answer, settled or not: the whole log's fold
     # (13 MB at county scale) need not be loaded only to learn whether it would do.
     kept = not events and as_of is not None and replay_kept(sources, as_of)
+    if kept and fold_behind(sources):
+        fold_logs(sources)  # the log's own fold kept up to date, as a view without a replay does
     combined = None if events else fold_logs(sources, as_of if kept else None)
     if combined is not None and as_of is not None and not kept and not combined.settled_by(as_of):
         # changes happened after the day asked for: replay up to that day (kept, as the fold).
