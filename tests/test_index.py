@@ -394,3 +394,27 @@ def test_no_prefix_is_hashed_of_a_log_that_is_now_a_fifo(
     path.unlink()
     os.mkfifo(path)  # a thread opening it to read would wait for a writer for ever
     assert verified.start_hashing(path) is None
+
+
+def test_a_large_answer_asked_inside_a_callers_snapshot_leaves_the_snapshot_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """undo_events asks every query in one read transaction: keeping an answer in the memo
+    there (a write) failed to begin and rolled the caller's snapshot back."""
+    monkeypatch.setenv("XIXIN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(log_index, "MEMO_MIN", 1)
+    path = tmp_path / "log.jsonl"
+    _three(path)
+    index = log_index.open_index(path)
+    assert index is not None
+    try:
+        index.db.execute("BEGIN")
+        found = index.select(log_index.for_item(ITEMS[0]))
+        assert [event.item for event in found] == [ITEMS[0]]
+        assert index.db.in_transaction  # still the caller's snapshot
+        assert index.db.execute("SELECT count(*) FROM memo").fetchone()[0] == 0
+        index.db.execute("COMMIT")
+        assert index.select(log_index.for_item(ITEMS[0])) == found  # kept, outside one
+        assert index.db.execute("SELECT count(*) FROM memo").fetchone()[0] == 1
+    finally:
+        index.close()
