@@ -99,7 +99,7 @@ _OURS |= {"verified_writers", "verified_problems", "merged", "events_part"}
 #: undo's latest change of a writer, by when it was written: made the first time it is asked.
 _OURS |= {"events_written", "memo"}
 #: The fewest records an answer must have to be kept in the memo: fewer are read from the log
-#: about as fast as they are loaded (a county's week, 9,000 records: read 115 ms, loaded 20).
+#: about as fast as they are loaded (a county's week, 9,000 records: read 115 ms, loaded 45).
 MEMO_MIN = 2000
 #: How many answers the memo keeps (the last asked).
 MEMO_KEPT = 6
