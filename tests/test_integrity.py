@@ -284,7 +284,11 @@ def test_a_damaged_line_is_accepted_once_checked_and_stays_in_the_log(
     twice = xixin("verify", "--accept-damaged", "2")
     assert twice.code == ExitCode.USAGE and "已确认过" in twice.err
     assert xixin("verify").code == 0 and xixin("verify", "--full").code == 0
-    assert xixin("verify", "--strict").code == ExitCode.CHECK
+    strict = xixin("verify", "--strict")
+    assert strict.code == ExitCode.CHECK
+    # a trial: under --strict the line still said 不算错误；加 --strict 则算 while it counted
+    assert ":2:" in strict.out and "加 --strict 则算" not in strict.out, strict.out
+    assert "按 --strict 算作错误" in strict.out, strict.out
     listed = xixin("list")
     assert listed.code == 0 and "不是有效的记录" not in listed.err  # no warning on every command
     assert xixin("doctor").code == 0

@@ -172,6 +172,8 @@ def verify(
     found = list(_check_logs(given, full=full))
     if accept_damaged:
         found = [_accept_damage(found, accept_damaged, lang)]
+    if strict:  # the notes are failures now, and say so (not "not a failure unless --strict")
+        found = [checked._replace(problems=_as_strict(checked.problems)) for checked in found]
     for checked in found:
         where, count = str(checked.where), len(_failing(checked.problems, strict))
         if count:
@@ -188,6 +190,16 @@ def verify(
         sections.append((checked.problems, verdict, bool(count)))
     failed = any(section[2] for section in sections)
     return Findings(lang, sections, int(ExitCode.CHECK) if failed else 0)
+
+
+def _as_strict(problems: list[Problem]) -> list[Problem]:
+    """The problems as `verify --strict` tells them: a note (`checks.NOTES`) as a failure."""
+    from xixin_cli.checks import NOTES
+
+    return [
+        Problem(p.path, p.line, p.key, f"{p.code}.strict", **p.params) if p.code in NOTES else p
+        for p in problems
+    ]
 
 
 def _accept_damage(found: list[_Checked], lines: list[int], lang: str) -> _Checked:
