@@ -775,22 +775,14 @@ def stood_on(session: Session, day: date | None, items: Sequence[str]) -> dict[s
     day's replay of a county's whole log: 2 s)."""
     if day is None or day >= _today():
         return {item: session.states[item] for item in items}
-    from xixin_cli.fold import (
-        fold,
-        fold_evidence,
-        fold_extensions,
-        replayed,
-        states,
-        taken_back,
-        undo_map,
-    )
+    from xixin_cli.fold import Folded, replayed_all, states
     from xixin_cli.log_index import of_items, select
 
-    found = select(list(session.sources), of_items(items))
     wanted = set(items)
-    dropped = taken_back(undo_map(found))
-    kept = replayed([event for event in found if event.item in wanted], day, dropped)
-    made = states(session.plan, fold(kept), fold_extensions(kept), fold_evidence(kept))
+    found = select(list(session.sources), of_items(items))  # theirs, and every undo
+    kept = tuple(event for event in replayed_all(found, day) if event.item in wanted)
+    then = Folded.empty().more(kept, ())
+    made = states(session.plan, then.last, then.extended, then.evidence)
     return {item: made[item] for item in items}
 
 

@@ -62,17 +62,16 @@ def form(
 
         split_folder(output)
         taken: set[str] = set()
-
-        def named(key: str) -> str:
-            return plan.offices[key].name
-
         # A unit's name comes from the plan: made a plain file name inside the folder.
         targets = [
             (
                 key,
                 file_in(
                     output,
-                    name_in(lambda name: message("form.file", lang, office=name), named(key)),
+                    name_in(
+                        lambda name: message("form.file", lang, office=name),
+                        plan.offices[key].name,
+                    ),
                     ".xlsx",
                     taken,
                 ),
